@@ -1,0 +1,123 @@
+"""The canonical views every metric is written against: fixed names, fixed columns, fixed types.
+
+Mapping renames a user's columns into these once; metrics never see a user's column names.
+The accounts view also carries the user's segment columns (tier, region, …) after the fixed ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+
+ACCOUNTS = "accounts"
+JOURNEY_EVENTS = "journey_events"
+STAGE_SNAPSHOTS = "stage_snapshots"
+SURVEYS = "surveys"
+FACTOR_RATINGS = "factor_ratings"
+
+# view → ordered (column, DuckDB type). `source`/`source_row` point back at the raw file and row.
+SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
+    ACCOUNTS: (
+        ("account_id", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("stage", "VARCHAR"),            # current stage, mapped onto the stage list
+        ("arr", "DOUBLE"),
+        ("start_date", "TIMESTAMP"),
+        ("renewal_date", "TIMESTAMP"),
+        ("churn_reason", "VARCHAR"),
+        ("outcome", "DOUBLE"),           # required outcome: yes/no as 1/0, or a score
+        ("source", "VARCHAR"),
+        ("source_row", "BIGINT"),
+    ),
+    JOURNEY_EVENTS: (
+        ("account_id", "VARCHAR"),
+        ("stage", "VARCHAR"),
+        ("ts", "TIMESTAMP"),
+        ("resolution", "VARCHAR"),       # 'event' or 'monthly' (derived from stacked snapshots)
+        ("source", "VARCHAR"),
+        ("source_row", "BIGINT"),
+    ),
+    STAGE_SNAPSHOTS: (
+        ("account_id", "VARCHAR"),
+        ("stage", "VARCHAR"),
+        ("as_of", "TIMESTAMP"),
+        ("last_funnel_stage", "VARCHAR"),  # for accounts on an exit: where they left the funnel
+        ("source", "VARCHAR"),
+        ("source_row", "BIGINT"),
+    ),
+    SURVEYS: (
+        ("account_id", "VARCHAR"),
+        ("respondent", "VARCHAR"),
+        ("respondent_role", "VARCHAR"),  # e.g. decision maker / user
+        ("ts", "TIMESTAMP"),
+        ("survey_type", "VARCHAR"),      # 'NPS', 'CSAT' or 'CES'
+        ("score", "DOUBLE"),
+        ("comment", "VARCHAR"),
+        ("stage", "VARCHAR"),            # stage or touchpoint named by the row, if any
+        ("source", "VARCHAR"),
+        ("source_row", "BIGINT"),
+    ),
+    FACTOR_RATINGS: (
+        ("account_id", "VARCHAR"),
+        ("ts", "TIMESTAMP"),
+        ("factor", "VARCHAR"),           # factor key, e.g. 'customer_intent'
+        ("score", "DOUBLE"),             # raw value on the factor's own scale
+        ("source", "VARCHAR"),
+        ("source_row", "BIGINT"),
+    ),
+}
+
+VIEWS: tuple[str, ...] = tuple(SCHEMA)
+
+
+def columns(view: str) -> list[str]:
+    """The fixed column names of a canonical view."""
+    return [name for name, _ in SCHEMA[view]]
+
+
+def quote(identifier: str) -> str:
+    """Quote a SQL identifier (table or column name) so any user-given name is safe."""
+    return '"' + str(identifier).replace('"', '""') + '"'
+
+
+def empty_select(view: str) -> str:
+    """A SELECT with the view's columns and types and no rows, for kinds nobody loaded."""
+    cols = ", ".join(f"CAST(NULL AS {typ}) AS {quote(name)}" for name, typ in SCHEMA[view])
+    return f"SELECT {cols} WHERE false"
+
+
+def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Sequence[Any] | dict[str, Any]],
+                 extra_columns: Sequence[tuple[str, str]] = (), *, name: str | None = None) -> None:
+    """Create a canonical table from literal rows (tuples in schema order, or dicts): tests and samples.
+
+    Tuples may stop early; missing trailing columns are NULL. `extra_columns` (accounts only)
+    adds segment columns after the fixed ones.
+    """
+    schema = list(SCHEMA[view]) + list(extra_columns)
+    table = name or view
+    con.execute(f"DROP VIEW IF EXISTS {quote(table)}")
+    con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+    con.execute(f"CREATE TABLE {quote(table)} ("
+                + ", ".join(f"{quote(c)} {t}" for c, t in schema) + ")")
+    names = [c for c, _ in schema]
+    values = []
+    for row in rows:
+        if isinstance(row, dict):
+            values.append([row.get(c) for c in names])
+        else:
+            values.append(list(row) + [None] * (len(names) - len(row)))
+    if values:
+        placeholders = ", ".join("?" for _ in names)
+        con.executemany(f"INSERT INTO {quote(table)} VALUES ({placeholders})", values)
+
+
+def create_empty_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Make sure every canonical view exists, empty where no table of that kind is mapped."""
+    existing = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    ).fetchall()}
+    for view in VIEWS:
+        if view not in existing:
+            con.execute(f"CREATE VIEW {quote(view)} AS {empty_select(view)}")

@@ -1,0 +1,38 @@
+"""Shared fixtures: a fresh DuckDB per test, hypothesis profiles, the slow-test switch."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, settings
+
+from cxlib import workspace
+
+settings.register_profile("ci", deadline=None, derandomize=True, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with `make test-slow`")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    """A fresh session database with every canonical view present (empty)."""
+    connection = workspace.connect(memory_limit="512MB", threads=2)
+    yield connection
+    connection.close()
