@@ -1,16 +1,27 @@
-"""The per-session DuckDB database: its connection, limits, and what is loaded in it."""
+"""The per-session DuckDB database: its connection, limits, and what is loaded and mapped in it."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from cxlib import canonical
+from cxlib.settings import Settings
+
+if TYPE_CHECKING:
+    from cxlib.errors import LoadError
+    from cxlib.loading import LoadReport
+    from cxlib.mapping import Mapping, ValidationReport
 
 DEFAULT_MEMORY_LIMIT = "1GB"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SAMPLE_MAPPING = DATA_DIR / "sample_mapping.json"
+SAMPLE_LABEL = "Sample data — Northwind Managed Services (fictional)"
 
 
 def connect(memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -29,15 +40,71 @@ def connect(memory_limit: str | None = None, threads: int | None = None) -> duck
     return con
 
 
+def sample_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """The sample company's CSV exports (accounts, events, surveys, ratings, monthly snapshots)."""
+    return sorted(data_dir.glob("*.csv")) + sorted((data_dir / "snapshots").glob("*.csv"))
+
+
 @dataclass
 class Workspace:
-    """One session's data: the connection, the load reports, the mapping and a label to show."""
+    """One session's data: the connection, the load reports, the mapping and a label to show.
+
+    `version` changes whenever the data or the mapping changes, so caches keyed by it never
+    serve numbers computed from other data.
+    """
 
     con: duckdb.DuckDBPyConnection = field(default_factory=connect)
-    label: str = "No data"
+    label: str = "No data loaded"
     is_sample: bool = False
-    reports: list[Any] = field(default_factory=list)   # list[loading.LoadReport]
-    mapping: Any = None                                  # mapping.Mapping once confirmed
+    reports: list[LoadReport] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    mapping: Mapping | None = None
+    validation: list[ValidationReport] = field(default_factory=list)
+    version: int = 0
+
+    @property
+    def settings(self) -> Settings:
+        return self.mapping.settings if self.mapping is not None else Settings()
+
+    def load(self, files: Sequence[Path | tuple[str, bytes]], *, hints: dict[str, str] | None = None,
+             progress: Callable[[str, float], None] | None = None, max_bytes: int | None = None,
+             ) -> list[LoadReport]:
+        """Load files as raw tables beside what is there; returns the new reports (errors kept)."""
+        from cxlib import loading
+
+        reports, errors = loading.load_files(self.con, files, hints=hints, progress=progress,
+                                             max_bytes=max_bytes)
+        self.reports.extend(reports)
+        self.errors.extend(errors)
+        self.version += 1
+        return reports
+
+    def clear(self) -> None:
+        """Drop every raw table and mapping, keeping the connection (a new upload starts clean)."""
+        from cxlib import loading
+
+        for report in self.reports:
+            loading.drop_table(self.con, report)
+        self.reports, self.errors, self.validation, self.mapping = [], [], [], None
+        for view in canonical.VIEWS:
+            self.con.execute(f"DROP VIEW IF EXISTS {canonical.quote(view)}")
+        canonical.create_empty_views(self.con)
+        self.version += 1
+
+    def suggest_mapping(self) -> Mapping:
+        """cxlib's suggestion for every loaded table: kind, column roles, stage map, settings."""
+        from cxlib import mapping
+
+        return mapping.suggest_mapping(self.con, self.reports)
+
+    def apply(self, new_mapping: Mapping) -> list[ValidationReport]:
+        """Build the canonical views from a confirmed mapping; returns the validation reports."""
+        from cxlib import mapping
+
+        self.validation = mapping.apply_mapping(self.con, new_mapping)
+        self.mapping = new_mapping
+        self.version += 1
+        return self.validation
 
     def close(self) -> None:
         """Release the session's database (called by the app's finaliser and sweep)."""
@@ -45,3 +112,16 @@ class Workspace:
             self.con.close()
         except duckdb.Error:
             pass
+
+
+def open_sample(memory_limit: str | None = None, threads: int | None = None) -> Workspace:
+    """A workspace holding the shipped sample company, loaded and mapped like any upload."""
+    from cxlib import mapping
+
+    ws = Workspace(con=connect(memory_limit, threads), label=SAMPLE_LABEL, is_sample=True)
+    ws.load(sample_files())
+    if SAMPLE_MAPPING.exists():
+        ws.apply(mapping.Mapping.from_json(SAMPLE_MAPPING.read_text(encoding="utf-8")))
+    else:
+        ws.apply(ws.suggest_mapping())
+    return ws
