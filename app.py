@@ -1,0 +1,41 @@
+"""Journey Lens: the router and frame. Pages hold layout; cxlib holds everything else."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import _widgets as w
+
+st.set_page_config(page_title="Journey Lens", page_icon=":material/route:", layout="wide")
+
+PAGES = {
+    "Journey": [
+        st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
+        st.Page("pages/journey.py", title="Journey map", icon=":material/route:"),
+    ],
+    "Engagement": [
+        st.Page("pages/scores.py", title="Scores", icon=":material/speed:"),
+        st.Page("pages/outcomes.py", title="Outcomes & voice", icon=":material/sentiment_satisfied:"),
+        st.Page("pages/segments.py", title="Segments", icon=":material/compare_arrows:"),
+    ],
+    "Data": [
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+        st.Page("pages/sql.py", title="SQL", icon=":material/terminal:"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+ws = w.workspace()
+
+with st.sidebar:
+    st.markdown("### Journey Lens")
+    if ws.is_sample:
+        st.info(f"**{ws.label}**\n\nUpload your own exports on the Data page.", icon=":material/science:")
+    else:
+        st.success(f"**{ws.label}**", icon=":material/dataset:")
+    if not ws.is_sample and st.button("Reset to sample data", icon=":material/restart_alt:",
+                                      use_container_width=True):
+        w.reset_to_sample()
+        st.rerun()
+
+navigation.run()

@@ -1,0 +1,195 @@
+"""`python -m cxlib …`: the same numbers as the app, for scripts, scheduled jobs and notebooks.
+
+Command names, options and printed column names are a public contract (see README "Command line").
+Errors a user can cause print one line to stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from cxlib.errors import CxError
+from cxlib.workspace import Workspace
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the contract: one line on stderr, exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _files(value: str) -> Path:
+    return Path(value)
+
+
+def _add_common(p: argparse.ArgumentParser, *, files: bool = True) -> None:
+    if files:
+        p.add_argument("files", nargs="+", type=_files, metavar="FILE", help="CSV, TSV, TXT, XLSX, XLS or Parquet exports")
+    p.add_argument("--mapping", type=_files, metavar="MAPPING.json",
+                   help="a mapping saved from the app's Data page (default: cxlib's suggestion)")
+
+
+def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("csv", "json"), default: str = "csv") -> None:
+    p.add_argument("--format", choices=choices, default=default, help=f"output format (default {default})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, documented in `python -m cxlib --help`."""
+    parser = _Parser(prog="python -m cxlib", description="Journey Lens from the command line: "
+                     "the same loading, mapping and metrics as the app.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("load", help="print the load report of exports (rows read/loaded/rejected, columns)")
+    _add_common(p)
+    _add_format(p, ("text", "json"), "text")
+
+    p = sub.add_parser("funnel", help="funnel conversion per step (and per segment with --by)")
+    p.add_argument("files", nargs="+", type=_files, metavar="EVENTS_FILE")
+    p.add_argument("--accounts", type=_files, metavar="ACCOUNTS_FILE", help="accounts export (for --by and --weight arr)")
+    p.add_argument("--mapping", type=_files, metavar="MAPPING.json")
+    p.add_argument("--stages", help='comma-separated steps, e.g. "Delivery,Usage,Loyalty" (default: funnel stages)')
+    p.add_argument("--mode", choices=("ordered", "strict", "any"), default="ordered")
+    p.add_argument("--window-days", type=float, metavar="N", help="conversion window in days (fractions allowed)")
+    p.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, metavar="DATE", help="step-1 entry on or after DATE")
+    p.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, metavar="DATE", help="step-1 entry on or before DATE")
+    p.add_argument("--by", metavar="COLUMN", help="break down by an accounts column")
+    p.add_argument("--weight", choices=("accounts", "arr"), default="accounts")
+    p.add_argument("--snapshot", action="store_true", help="count from the latest stage snapshot instead of events")
+    p.add_argument("--account-col", metavar="C")
+    p.add_argument("--stage-col", metavar="C")
+    p.add_argument("--time-col", metavar="C")
+    _add_format(p)
+
+    p = sub.add_parser("scores", help="engagement scores per account (or per segment with --by)")
+    _add_common(p)
+    p.add_argument("--weights", metavar="JSON", help='factor weights, e.g. \'{"customer_intent": 2}\'')
+    p.add_argument("--targets", metavar="JSON", help="desired-state targets per factor (0–100)")
+    p.add_argument("--by", metavar="COLUMN")
+    p.add_argument("--accounts", type=_files, metavar="FILE")
+    _add_format(p, default="json")
+
+    p = sub.add_parser("nps", help="Net Promoter Score with its 95% margin of error")
+    _add_common(p)
+    p.add_argument("--score-col", metavar="C", help="the 0–10 answer column")
+    p.add_argument("--by", metavar="COLUMN")
+    p.add_argument("--level", choices=("response", "account"), default="response")
+    _add_format(p, default="json")
+
+    p = sub.add_parser("compare", help="segments side by side, each tested against the rest")
+    _add_common(p)
+    p.add_argument("--by", required=True, metavar="COLUMN")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--rate", metavar="COLUMN=VALUE", help="share of accounts whose COLUMN equals VALUE")
+    g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column")
+    _add_format(p, default="json")
+
+    p = sub.add_parser("sql", help="a read-only SQL query over the loaded tables and canonical views")
+    _add_common(p)
+    p.add_argument("--query", required=True, metavar='"SELECT …"')
+    _add_format(p)
+    return parser
+
+
+def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path] = ()) -> Workspace:
+    """Load files into a fresh workspace and apply the given (or suggested) mapping."""
+    from cxlib import mapping as mp
+
+    ws = Workspace()
+    all_files = [*files, *extra]
+    for f in all_files:
+        if not f.exists():
+            raise CxError(f"{f}: no such file", file=str(f))
+    ws.load(list(all_files))
+    if ws.errors:
+        raise ws.errors[0]
+    if mapping_path is not None:
+        try:
+            loaded = mp.Mapping.from_json(mapping_path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CxError(f"{mapping_path}: cannot read mapping ({exc.strerror})", file=str(mapping_path)) from exc
+        chosen = mp.fit_mapping(ws.con, loaded, ws.reports)
+    else:
+        chosen = ws.suggest_mapping()
+    ws.apply(chosen)
+    return ws
+
+
+def _emit(df: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        records = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(df.to_csv(index=False))
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from cxlib import loading, mapping as mp
+
+    ws = Workspace()
+    missing = [f for f in args.files if not f.exists()]
+    if missing:
+        raise CxError(f"{missing[0]}: no such file", file=str(missing[0]))
+    ws.load(args.files)
+    if ws.errors:
+        raise ws.errors[0]
+    chosen = mp.fit_mapping(ws.con, mp.Mapping.from_json(args.mapping.read_text(encoding="utf-8")), ws.reports) \
+        if args.mapping else ws.suggest_mapping()
+    rows = load_report_rows(ws, chosen)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for r in rows:
+        print(f"{r['table']}  ({r['source']})  kind: {r['kind']}")
+        print(f"  rows read {r['rows_read']}, loaded {r['rows_loaded']}, rejected {r['rows_rejected']}"
+              + (f", skipped lines {r['skipped_lines']}" if r.get("skipped_lines") else ""))
+        width = max((len(c["name"]) for c in r["columns"]), default=4)
+        for c in r["columns"]:
+            print(f"    {c['name']:<{width}}  {c['type']:<9} nulls {c['nulls']:<6} role {c['suggested_role']}")
+        for q in r.get("questions", []):
+            print(f"  ? {q}")
+    _ = loading
+    return 0
+
+
+def load_report_rows(ws: Workspace, chosen: Any) -> list[dict[str, Any]]:
+    """The load report as the CLI prints it: per table, counts and each column with its role."""
+    by_table = {t.table: t for t in chosen.tables}
+    rows = []
+    for rep in ws.reports:
+        tm = by_table.get(rep.table)
+        source = rep.source + (f" [{rep.sheet}]" if rep.sheet else "")
+        rows.append({
+            "table": rep.table, "source": source, "kind": tm.kind if tm else "ignore",
+            "rows_read": rep.rows_read, "rows_loaded": rep.rows_loaded, "rows_rejected": rep.rows_rejected,
+            "skipped_lines": rep.skipped_lines,
+            "columns": [{"name": c.name, "type": c.type, "nulls": c.nulls,
+                         "suggested_role": (tm.roles.get(c.name, "ignore") if tm else "ignore")}
+                        for c in rep.columns],
+            "questions": [q.message for q in rep.questions],
+        })
+    return rows
+
+
+COMMANDS = {"load": _cmd_load}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m cxlib`; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CxError as exc:
+        sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")
+        return EXIT_USAGE
