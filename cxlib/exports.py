@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from typing import Any
@@ -36,7 +37,8 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM (so Excel reads accents right), formulas neutralised."""
-    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    # Quote every text field: pandas leaves a lone carriage return unquoted, which splits the row.
+    return safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frames: dict[str, pd.DataFrame] | pd.DataFrame, sheet: str = "Data") -> bytes:
