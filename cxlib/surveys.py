@@ -1,0 +1,285 @@
+"""What customers say: NPS, CSAT and CES from the surveys view, with intervals and honest counts.
+
+Conventions (DOMAIN.md §5):
+- NPS: answers are whole numbers 0–10; promoters 9–10, passives 7–8, detractors 0–6;
+  NPS = 100 × (p⁺ − p⁻) in points; moe95 = 1.96 × 100 × √((p⁺ + p⁻ − (p⁺ − p⁻)²) / n).
+- CSAT: share of top-two-box answers on the scale (1–5 → 4–5 satisfied; 1–7 → 6–7; 1–10 and
+  0–10 → 9–10; Zendesk good/bad arrives as 1/0 → the 0–1 scale, where only 1 is satisfied),
+  with a Wilson 95% interval.
+- CES: mean on its scale with a Student-t 95% interval, and the scale's direction.
+- A blank answer (NULL score: "offered", skipped) is not a response. An answer off the scale
+  (11, −1, 4.5 on a box scale) is rejected and counted in `rejected`, never clipped.
+- Levels: 'response' counts every answer (as survey tools do); 'account' counts each account's
+  latest answer within each group (ties by source_row), so one 300-seat account weighs one.
+  Answers without an account id are left out at account level.
+- `by`: an accounts column (the account's segment), 'stage' (the row's stage, else the stage the
+  account was in when it answered: its latest journey entry at or before the answer, ties by
+  stage order), 'respondent_role', or a period 'month'/'quarter'/'year' (fiscal quarters and years
+  follow settings.fiscal_year_start_month; the segment is then the period's start). `period`
+  adds a `period_start` column beside a segment, for trend lines by segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from cxlib import canonical, grouping, stats
+from cxlib.errors import MetricError
+from cxlib.settings import Settings
+from cxlib.stages import stage_order
+
+Level = Literal["response", "account"]
+NPS_Z = 1.96  # the margin-of-error convention of DOMAIN.md §5, kept literal so 54.0 reads as 54.0
+SURVEY_BREAKDOWNS = ("stage", "respondent_role")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A box scale: its ends and the first answer that counts as top-two-box ('satisfied')."""
+
+    name: str
+    low: int
+    high: int
+    top_from: int
+
+
+SCALES: dict[str, Scale] = {
+    "0-1": Scale("0-1", 0, 1, 1),      # Zendesk good/bad as 1/0
+    "1-5": Scale("1-5", 1, 5, 4),
+    "1-7": Scale("1-7", 1, 7, 6),
+    "1-10": Scale("1-10", 1, 10, 9),
+    "0-10": Scale("0-10", 0, 10, 9),
+}
+
+
+def _scale(name: str) -> Scale:
+    """A scale by name ('1-5', '1–7', '0-1', …); MetricError for any other."""
+    key = str(name).replace("–", "-").replace(" ", "")
+    if key not in SCALES:
+        raise MetricError(f"Unknown scale '{name}': use one of {', '.join(SCALES)}.")
+    return SCALES[key]
+
+
+def _survey_groups(con: duckdb.DuckDBPyConnection, by: str | None, period: str | None,
+                   settings: Settings) -> tuple[list[str], str, str, dict[str, Any], list[str]]:
+    """CTEs, the select list and the join clause that attach `segment`/`period_start` to answers.
+
+    Returns (ctes, select_exprs, joins, params, keys).
+    """
+    ctes: list[str] = []
+    selects: list[str] = []
+    joins = ""
+    params: dict[str, Any] = {}
+    keys: list[str] = []
+    if period is not None:
+        selects.append(f"{grouping.period_sql('s.ts')} AS period_start")
+        params.update(grouping.period_params(period, settings))
+        keys.append("period_start")
+    if by is None:
+        return ctes, ", ".join(selects), joins, params, keys
+    if by in grouping.PERIODS:
+        if period is not None and by != period:
+            raise MetricError(f"Break down by '{by}' or by period '{period}', not both.")
+        params.update(grouping.period_params(by, settings))
+        selects.append(f"{grouping.period_sql('s.ts')} AS segment")
+    elif by == "stage":
+        # Ties at one instant resolve to the later stage of the journey, then the later row.
+        ctes.append(
+            f"journey AS (SELECT account_id, ts, stage FROM {canonical.quote(canonical.JOURNEY_EVENTS)} "
+            "WHERE account_id IS NOT NULL AND ts IS NOT NULL "
+            "QUALIFY row_number() OVER (PARTITION BY account_id, ts ORDER BY "
+            "coalesce(list_position($stage_names, stage), 0) DESC, source_row DESC NULLS LAST) = 1)"
+        )
+        joins = "ASOF LEFT JOIN journey j ON s.account_id = j.account_id AND s.ts >= j.ts"
+        selects.append(grouping.segment_sql("coalesce(NULLIF(trim(s.stage), ''), j.stage)") + " AS segment")
+        params["stage_names"] = list(stage_order(settings.stages))
+    elif by == "respondent_role":
+        selects.append(grouping.segment_sql("s.respondent_role") + " AS segment")
+    else:
+        grouping.check_accounts_column(con, by)
+        ctes.append(grouping.ACCOUNTS_CTE)
+        joins = "LEFT JOIN acct a ON a.account_id = s.account_id"
+        selects.append(grouping.segment_sql(f"a.{canonical.quote(by)}") + " AS segment")
+    keys.append("segment")
+    return ctes, ", ".join(selects), joins, params, keys
+
+
+def _order_sql(by: str | None, keys: list[str]) -> str:
+    """Chronological periods; stages in journey order; other segments alphabetical, blanks last."""
+    parts: list[str] = []
+    if "period_start" in keys:
+        parts.append("period_start")
+    if "segment" in keys:
+        if by == "stage":
+            parts.append("list_position($stage_names, segment) NULLS LAST")
+        elif by not in grouping.PERIODS:
+            parts.append(f"segment = '{grouping.BLANK}'")
+        parts.append("segment")
+    return ("ORDER BY " + ", ".join(parts)) if parts else ""
+
+
+def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | None, period: str | None,
+                   level: Level, settings: Settings, valid_sql: str, aggregates: str,
+                   ) -> tuple[str, dict[str, Any], list[str]]:
+    """One query: answers of a type → grouped → rejected flagged → counted rows aggregated per group."""
+    if level not in ("response", "account"):
+        raise MetricError(f"Unknown level '{level}': use 'response' or 'account'.")
+    ctes, selects, joins, params, keys = _survey_groups(con, by, period, settings)
+    params.update({"survey_type": survey_type, "account_level": level == "account"})
+    key_list = ", ".join(keys)
+    partition = ", ".join(["s_valid", "account_id", *keys])
+    need_ts = "AND s.ts IS NOT NULL" if (period is not None or by in grouping.PERIODS) else ""
+    ctes += [
+        "typed AS (SELECT s.account_id, s.ts, s.source_row, s.score"
+        + (", " + selects if selects else "")
+        + f" FROM {canonical.quote(canonical.SURVEYS)} s {joins} "
+        f"WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL {need_ts})",
+        f"checked AS (SELECT *, coalesce({valid_sql}, false) AS s_valid FROM typed)",
+        # Account level: each account's latest valid answer per group (ties by the later row).
+        "flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND "
+        f"row_number() OVER (PARTITION BY {partition} ORDER BY ts DESC NULLS LAST, "
+        "source_row DESC NULLS LAST) = 1)) AS counts FROM checked)",
+    ]
+    group = f"GROUP BY {key_list}" if keys else ""
+    select_keys = f"{key_list}, " if keys else ""
+    sql = (
+        "WITH " + ",\n".join(ctes)
+        + f"\nSELECT {select_keys}count(*) FILTER (WHERE counts) AS n, {aggregates}, "
+        "count(*) FILTER (WHERE NOT s_valid) AS rejected "
+        f"FROM flagged {group} {_order_sql(by, keys)}"
+    )
+    if by == "stage" and "stage_names" not in params:
+        params["stage_names"] = list(stage_order(settings.stages))
+    return sql, params, keys
+
+
+def _ints(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Counts as int64 (DuckDB hands back int64 or NaN-able floats depending on emptiness)."""
+    for c in cols:
+        df[c] = df[c].fillna(0).astype("int64")
+    return df
+
+
+def nps(con: duckdb.DuckDBPyConnection, by: str | None = None, level: Level = "response",
+        settings: Settings | None = None, period: str | None = None) -> pd.DataFrame:
+    """Net Promoter Score per group with its 95% margin of error, n and the rejected count.
+
+    Columns: [period_start], [segment], n, promoters, passives, detractors, nps, moe95, low_n,
+    rejected. Without `by`/`period` a single row (n = 0 and NaN scores when nothing was answered).
+    """
+    settings = settings or Settings()
+    aggregates = (
+        "count(*) FILTER (WHERE counts AND score >= 9) AS promoters, "
+        "count(*) FILTER (WHERE counts AND score BETWEEN 7 AND 8) AS passives, "
+        "count(*) FILTER (WHERE counts AND score <= 6) AS detractors"
+    )
+    sql, params, keys = _answers_query(
+        con, "NPS", by, period, level, settings,
+        "score BETWEEN 0 AND 10 AND score = floor(score)", aggregates,
+    )
+    df = _ints(con.execute(sql, params).df(), ["n", "promoters", "passives", "detractors", "rejected"])
+    n = df["n"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_pos = df["promoters"].to_numpy(dtype=float) / n
+        p_neg = df["detractors"].to_numpy(dtype=float) / n
+        df["nps"] = np.where(n > 0, 100.0 * (df["promoters"] - df["detractors"]) / n, np.nan)
+        df["moe95"] = np.where(n > 0, NPS_Z * 100.0 * np.sqrt((p_pos + p_neg - (p_pos - p_neg) ** 2) / n),
+                               np.nan)
+    df["low_n"] = df["n"] < settings.min_n
+    return df[[*keys, "n", "promoters", "passives", "detractors", "nps", "moe95", "low_n", "rejected"]]
+
+
+def detect_scale(con: duckdb.DuckDBPyConnection, survey_type: str) -> Scale:
+    """The box scale a survey type's answers are on, from their range (overridable by the caller).
+
+    Only 0 and 1 → good/bad (0-1); up to 5 → 1-5; up to 7 → 1-7; up to 10 → 1-10, or 0-10 when
+    0 occurs. Nothing answered → 1-5. Anything above 10 is no known scale: MetricError.
+    """
+    lo, hi, binary = con.execute(
+        f"SELECT min(score), max(score), bool_and(score IN (0, 1)) FROM {canonical.quote(canonical.SURVEYS)} "
+        "WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL", {"t": survey_type},
+    ).fetchone()
+    if hi is None:
+        return SCALES["1-5"]
+    if binary:
+        return SCALES["0-1"]
+    if hi <= 5:
+        return SCALES["1-5"]
+    if hi <= 7:
+        return SCALES["1-7"]
+    if hi <= 10:
+        return SCALES["0-10"] if lo < 1 else SCALES["1-10"]
+    raise MetricError(f"{survey_type} answers go up to {hi:g}: not a 1–5, 1–7 or 1–10 scale. "
+                      "Choose the scale explicitly.", column="score")
+
+
+def _on_scale_sql(scale: Scale) -> str:
+    """Whole-box answers within the scale's ends (bounds are trusted constants from SCALES)."""
+    return f"score BETWEEN {scale.low} AND {scale.high} AND score = floor(score)"
+
+
+def csat(con: duckdb.DuckDBPyConnection, by: str | None = None, scale: str | None = None,
+         settings: Settings | None = None, period: str | None = None) -> pd.DataFrame:
+    """CSAT per group: share of top-two-box answers with a Wilson 95% interval.
+
+    Columns: [period_start], [segment], n, satisfied, csat (0–1), ci_low, ci_high, scale, low_n,
+    rejected. The scale is detected over all CSAT answers (one scale for every group) unless given.
+    """
+    settings = settings or Settings()
+    sc = _scale(scale) if scale is not None else detect_scale(con, "CSAT")
+    sql, params, keys = _answers_query(
+        con, "CSAT", by, period, "response", settings, _on_scale_sql(sc),
+        f"count(*) FILTER (WHERE counts AND score >= {sc.top_from}) AS satisfied",
+    )
+    df = _ints(con.execute(sql, params).df(), ["n", "satisfied", "rejected"])
+    n = df["n"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["csat"] = np.where(n > 0, df["satisfied"].to_numpy(dtype=float) / n, np.nan)
+    df["ci_low"], df["ci_high"] = stats.wilson_interval(df["satisfied"].to_numpy(), n)
+    df["scale"] = sc.name
+    df["low_n"] = df["n"] < settings.min_n
+    return df[[*keys, "n", "satisfied", "csat", "ci_low", "ci_high", "scale", "low_n", "rejected"]]
+
+
+def ces(con: duckdb.DuckDBPyConnection, by: str | None = None, lower_is_better: bool = False,
+        scale: str | None = None, settings: Settings | None = None, period: str | None = None,
+        ) -> pd.DataFrame:
+    """Customer Effort Score per group: mean on its scale with a Student-t 95% interval.
+
+    The direction is the caller's: the default 1–7 "how easy was it" wording makes higher better;
+    "how much effort" wordings set `lower_is_better=True`. It is echoed in every row so a chart
+    or table can say which way is good. Columns: [period_start], [segment], n, mean, sd, ci_low,
+    ci_high, scale, lower_is_better, low_n, rejected.
+    """
+    settings = settings or Settings()
+    sc = _scale(scale) if scale is not None else detect_scale(con, "CES")
+    if sc.name == "0-1":
+        raise MetricError("CES answers are only 0 and 1: an effort score needs a 1–5, 1–7 or 1–10 scale.",
+                          column="score")
+    sql, params, keys = _answers_query(
+        con, "CES", by, period, "response", settings, _on_scale_sql(sc),
+        "avg(score) FILTER (WHERE counts) AS mean, stddev_samp(score) FILTER (WHERE counts) AS sd",
+    )
+    df = _ints(con.execute(sql, params).df(), ["n", "rejected"])
+    df["mean"] = df["mean"].astype(float)
+    df["sd"] = df["sd"].astype(float)
+    df["ci_low"], df["ci_high"] = stats.t_interval(df["mean"].to_numpy(), df["sd"].to_numpy(), df["n"].to_numpy())
+    df["scale"] = sc.name
+    df["lower_is_better"] = bool(lower_is_better)
+    df["low_n"] = df["n"] < settings.min_n
+    return df[[*keys, "n", "mean", "sd", "ci_low", "ci_high", "scale", "lower_is_better", "low_n", "rejected"]]
+
+
+def cli_nps_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The `nps` command's columns, exactly: [segment], n, promoters, passives, detractors, nps, moe95."""
+    cols = ["n", "promoters", "passives", "detractors", "nps", "moe95"]
+    lead = [c for c in ("period_start", "segment") if c in df.columns]
+    return df[[*lead, *cols]].reset_index(drop=True)
+
+
+__all__ = ["SCALES", "Scale", "ces", "cli_nps_table", "csat", "detect_scale", "nps"]
