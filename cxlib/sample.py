@@ -118,8 +118,9 @@ _SYL_MID = np.array(["a", "e", "i", "o", "u", "ar", "en", "is", "on", ""])
 _SYL_END = np.array(["tek", "via", "ro", "nix", "lo", "ra", "dex", "mont", "ford", "gate", "line",
                      "path", "core", "well", "by", "sys"])
 _INDUSTRY_WORDS = np.array([
-    ["Health", "Care", "Medical"], ["Capital", "Finance", "Bank"], ["Industries", "Manufacturing", "Works"],
-    ["Retail", "Stores", "Market"], ["Logistics", "Freight", "Transport"], ["Partners", "Consulting", "Advisory"],
+    ["Health", "Care", "Medical"], ["Capital", "Finance", "Bank"],
+    ["Industries", "Manufacturing", "Works"], ["Retail", "Stores", "Market"],
+    ["Logistics", "Freight", "Transport"], ["Partners", "Consulting", "Advisory"],
     ["Hotels", "Hospitality", "Resorts"], ["Telecom", "Networks", "Communications"],
 ])
 _LEGAL_BY_REGION = np.array([
@@ -142,18 +143,19 @@ UNICODE_NAMES: tuple[tuple[str, str, str], ...] = (
     ("Clínica São Lucas", "LATAM", "Healthcare"),
     ("O’Brien & Sons Ltd", "EMEA", "Retail"),
 )
-_FIRST = np.array([
-    ["James", "Emily", "Michael", "Sarah", "David", "Jessica", "Daniel", "Ashley", "Kevin", "Megan", "Brian", "Rachel"],
-    ["Anna", "Lukas", "Claire", "Thomas", "Sofia", "Pierre", "Emma", "Jan", "Chiara", "Lars", "Fatima", "Oliver"],
-    ["Wei", "Yuki", "Arjun", "Mei", "Hiroshi", "Priya", "Jun", "Aiko", "Rahul", "Li", "Sakura", "Minh"],
-    ["João", "María", "Carlos", "Ana", "Luis", "Fernanda", "Diego", "Camila", "Pedro", "Juliana", "Andrés", "Beatriz"],
-])
-_LAST = np.array([
-    ["Smith", "Johnson", "Brown", "Miller", "Davis", "Garcia", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Clark"],
-    ["Müller", "Dubois", "Rossi", "Jansen", "Nowak", "Schmidt", "Lefèvre", "Bianchi", "Andersson", "Kovács", "Fischer", "Byrne"],
-    ["Wang", "Tanaka", "Sharma", "Chen", "Suzuki", "Patel", "Kim", "Nguyen", "Li", "Sato", "Gupta", "Zhang"],
-    ["Silva", "González", "Santos", "Rodríguez", "Oliveira", "Pérez", "Souza", "López", "Costa", "Martínez", "Almeida", "Ramírez"],
-])
+# Contact names by region (North America, EMEA, APAC, LATAM), twelve first and twelve last names each.
+_FIRST = np.array([row.split() for row in (
+    "James Emily Michael Sarah David Jessica Daniel Ashley Kevin Megan Brian Rachel",
+    "Anna Lukas Claire Thomas Sofia Pierre Emma Jan Chiara Lars Fatima Oliver",
+    "Wei Yuki Arjun Mei Hiroshi Priya Jun Aiko Rahul Li Sakura Minh",
+    "João María Carlos Ana Luis Fernanda Diego Camila Pedro Juliana Andrés Beatriz",
+)])
+_LAST = np.array([row.split() for row in (
+    "Smith Johnson Brown Miller Davis Garcia Wilson Anderson Taylor Thomas Moore Clark",
+    "Müller Dubois Rossi Jansen Nowak Schmidt Lefèvre Bianchi Andersson Kovács Fischer Byrne",
+    "Wang Tanaka Sharma Chen Suzuki Patel Kim Nguyen Li Sato Gupta Zhang",
+    "Silva González Santos Rodríguez Oliveira Pérez Souza López Costa Martínez Almeida Ramírez",
+)])
 
 # ---------------------------------------------------------------------------------------------
 # Surveys: score means by stage (Delivery, Usage, Loyalty, Advocacy, Disappointment)
@@ -382,7 +384,7 @@ def _accounts_frame(rng: np.random.Generator, ids: np.ndarray, names: np.ndarray
         "Region": np.array(REGIONS, dtype=object)[region],
         "Industry": np.array(INDUSTRIES, dtype=object)[industry],
         "CSM": csm,
-        "ARR": pd.array(np.where(customer, arr, 0), dtype="Int64"),
+        "ARR": pd.array(arr, dtype="Int64"),
         "Contract Start": start.normalize(),
         "Renewal Date": renewal,
         "Churn Reason": np.where(churned, reason, None),
@@ -501,7 +503,8 @@ def _respondents(rng: np.random.Generator, tier: np.ndarray, region: np.ndarray,
     return role, contact_names[acc, idx].astype(object)
 
 
-def _comments(rng: np.random.Generator, kind: np.ndarray, score: np.ndarray, region: np.ndarray) -> np.ndarray:
+def _comments(rng: np.random.Generator, kind: np.ndarray, score: np.ndarray,
+              region: np.ndarray) -> np.ndarray:
     """A comment for a share of answers, in the sentiment of the score; some French and Portuguese."""
     k = kind.size
     sentiment = np.select(
@@ -539,8 +542,10 @@ def _ratings_frame(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, 
 
     level = (3.3 + 0.75 * health[acc] + np.array([0.15, 0.0, -0.15])[tier[acc]]
              - 0.3 * (final[acc] == CH)
-             + np.select([stage == s for s in _SURVEY_STAGES], [_RATING_STAGE_EFFECT[s] for s in _SURVEY_STAGES]))
-    raw = level[:, None] + _FACTOR_OFFSET[None, :] + 0.7 * rng.standard_normal((acc.size, len(FACTOR_COLUMNS)))
+             + np.select([stage == s for s in _SURVEY_STAGES],
+                         [_RATING_STAGE_EFFECT[s] for s in _SURVEY_STAGES]))
+    noise = 0.7 * rng.standard_normal((acc.size, len(FACTOR_COLUMNS)))
+    raw = level[:, None] + _FACTOR_OFFSET[None, :] + noise
     scores = np.clip(np.round(raw), 1, 5)
     scores[rng.random(scores.shape) < _FACTOR_BLANK[None, :]] = np.nan
     frame = pd.DataFrame({"Account ID": ids[acc].astype(object), "Rating Date": quarter_ends[q]})
@@ -600,9 +605,11 @@ def _write_workbook(company: SampleCompany, path: Path) -> Path:
     """Accounts and Surveys as one workbook with real date cells, as a CRM's Excel export looks."""
     with pd.ExcelWriter(path, engine="xlsxwriter", date_format="yyyy-mm-dd",
                         datetime_format="yyyy-mm-dd") as writer:
+        # A fixed creation date keeps the file byte-identical from run to run.
         writer.book.set_properties({"title": "Journey Lens sample company", "created": datetime(2026, 9, 30)})
-        for sheet, frame, widths in (("Accounts", company.accounts, (12, 30, 12, 14, 22, 16, 10, 14, 14, 18, 16)),
-                                     ("Surveys", company.surveys, (12, 22, 15, 12, 11, 7, 60, 20))):
+        sheets = (("Accounts", company.accounts, (12, 30, 12, 14, 22, 16, 10, 14, 14, 18, 16)),
+                  ("Surveys", company.surveys, (12, 22, 15, 12, 11, 7, 60, 20)))
+        for sheet, frame, widths in sheets:
             frame.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
             ws.freeze_panes(1, 0)
