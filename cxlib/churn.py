@@ -1,0 +1,243 @@
+"""Churn, defined once: logo and gross revenue churn per period, by segment and by reason.
+
+An account is a customer from its first entry into Decision or a later funnel stage until it
+enters Churn; entering a customer stage again after Churn (a return) starts a new customer spell.
+A lost deal is never churn: that account was never a customer, and neither was one that went
+from Consideration to an exit without signing.
+
+For a period P = [start, end):
+- active at start: in a customer spell that began strictly before P's start and had not ended
+  before it (an account signing at the very first instant of P counts from the next period);
+- churned in P: active at start, and its spell ended (entered Churn) during P. An account that
+  signs and churns within P is in neither count, so the rate is a share of one fixed cohort;
+- logo churn = churned ÷ active at start, with a Wilson 95% interval; gross revenue churn = their
+  ARR ÷ the ARR of the accounts active at start (the accounts view's current ARR; accounts
+  without ARR count as logos only).
+Events after the as-of date (settings.as_of, else the latest journey timestamp) are ignored; a
+period that ends after the as-of date is flagged `partial`. Segments are accounts columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from cxlib import canonical, grouping, stats
+from cxlib.errors import MetricError
+from cxlib.settings import Settings
+from cxlib.stages import STAGE_SYNONYMS, Stage, normalize_label
+
+
+def _means(stage: Stage, role: str) -> bool:
+    """Whether a configured stage is (a renamed) Decision or Churn stage."""
+    key = normalize_label(stage.name)
+    return key == normalize_label(role) or STAGE_SYNONYMS.get(key) == role
+
+
+def customer_stages(stages: list[Stage]) -> list[str]:
+    """Funnel stages from Decision on: being in any of them makes an account a customer."""
+    funnel = [s for s in stages if s.kind == "funnel"]
+    for i, s in enumerate(funnel):
+        if _means(s, "Decision"):
+            return [f.name for f in funnel[i:]]
+    raise MetricError("The stage list has no Decision (contract signed) stage, so churn has no customers "
+                      "to count: name one funnel stage 'Decision'.")
+
+
+def churn_stage(stages: list[Stage]) -> str:
+    """The exit stage that means the customer left."""
+    for s in stages:
+        if s.kind == "exit" and _means(s, "Churn"):
+            return s.name
+    raise MetricError("The stage list has no Churn exit stage: name one exit stage 'Churn'.")
+
+
+def _as_of_param(settings: Settings) -> dt.datetime | None:
+    """The configured as-of instant as naive UTC (canonical timestamps are naive UTC), or None."""
+    if settings.as_of is None:
+        return None
+    if settings.as_of.tzinfo is not None:
+        return settings.as_of.astimezone(dt.UTC).replace(tzinfo=None)
+    return settings.as_of
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> dt.datetime | None:
+    """The as-of instant churn is measured to: the setting, else the latest journey timestamp."""
+    settings = settings or Settings()
+    return con.execute(
+        f"SELECT coalesce(CAST($as_of AS TIMESTAMP), (SELECT max(ts) FROM {canonical.quote(canonical.JOURNEY_EVENTS)}))",
+        {"as_of": _as_of_param(settings)},
+    ).fetchone()[0]
+
+
+def _spells_sql() -> str:
+    """CTEs `cutoff`, `spells`: each account's customer spells [spell_start, spell_end) up to the as-of date.
+
+    Events reduce to customer (0) and churn (1) entries; a spell starts at a customer entry not
+    preceded by another customer entry, and ends at the next churn entry. At one instant a
+    customer entry sorts before a churn entry, so "signed and churned the same day" is a spell.
+    """
+    return f"""cutoff AS (
+  SELECT coalesce(CAST($as_of AS TIMESTAMP), max(ts)) AS as_of FROM {canonical.quote(canonical.JOURNEY_EVENTS)}
+),
+ev AS (
+  SELECT e.account_id, e.ts,
+         CASE WHEN list_contains($customer_stages, e.stage) THEN 0
+              WHEN e.stage = $churn_stage THEN 1 END AS kind
+  FROM {canonical.quote(canonical.JOURNEY_EVENTS)} e, cutoff
+  WHERE e.account_id IS NOT NULL AND e.ts IS NOT NULL AND e.ts <= cutoff.as_of
+),
+marked AS (
+  SELECT account_id, ts, kind,
+         lag(kind) OVER (PARTITION BY account_id ORDER BY ts, kind) AS prev_kind
+  FROM ev WHERE kind IS NOT NULL
+),
+transitions AS (
+  SELECT account_id, ts, kind FROM marked
+  WHERE (kind = 0 AND prev_kind IS DISTINCT FROM 0) OR (kind = 1 AND prev_kind = 0)
+),
+spells AS (
+  SELECT account_id, ts AS spell_start,
+         lead(ts) OVER (PARTITION BY account_id ORDER BY ts, kind) AS spell_end
+  FROM transitions
+  QUALIFY kind = 0
+)"""
+
+
+def _base_params(settings: Settings) -> dict[str, Any]:
+    return {"as_of": _as_of_param(settings), "customer_stages": customer_stages(settings.stages),
+            "churn_stage": churn_stage(settings.stages)}
+
+
+def _segment(con: duckdb.DuckDBPyConnection, by: str | None) -> tuple[str, list[str]]:
+    """The select expression for the segment (or nothing) and the key list."""
+    if by is None:
+        return "", []
+    grouping.check_accounts_column(con, by)
+    return grouping.segment_sql(f"a.{canonical.quote(by)}") + " AS segment, ", ["segment"]
+
+
+def _rates(con: duckdb.DuckDBPyConnection, periods_cte: str, by: str | None, params: dict[str, Any],
+           min_n: int) -> pd.DataFrame:
+    """Active-at-start and churned counts (and ARR) per period and segment, with rates and intervals."""
+    seg_select, seg_keys = _segment(con, by)
+    keys = ", ".join(["period_start", *seg_keys])
+    order = ["period_start"] + ([f"segment = '{grouping.BLANK}'", "segment"] if seg_keys else [])
+    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+{_spells_sql()},
+{periods_cte},
+panel AS (
+  SELECT p.period_start, p.period_end, s.account_id,
+         s.spell_end IS NOT NULL AND s.spell_end < p.period_end AS churned
+  FROM periods p
+  JOIN spells s ON s.spell_start < p.period_start AND (s.spell_end IS NULL OR s.spell_end >= p.period_start)
+)
+SELECT {keys}, count(*) AS active_start, count(*) FILTER (WHERE churned) AS churned,
+       sum(a.arr) AS arr_active_start, sum(a.arr) FILTER (WHERE churned) AS arr_churned,
+       bool_or(period_end > (SELECT as_of FROM cutoff)) AS partial
+FROM (SELECT panel.*, {seg_select}a.arr FROM panel LEFT JOIN acct a ON a.account_id = panel.account_id) a
+GROUP BY {keys}
+ORDER BY {", ".join(order)}"""
+    df = con.execute(sql, params).df()
+    for c in ("active_start", "churned"):
+        df[c] = df[c].astype("int64")
+    df["arr_active_start"] = df["arr_active_start"].astype(float)
+    has_arr = df["arr_active_start"].notna()
+    df["arr_churned"] = df["arr_churned"].astype(float).where(~has_arr, df["arr_churned"].astype(float).fillna(0.0))
+    n = df["active_start"].to_numpy(dtype=float)
+    df["logo_churn"] = df["churned"].to_numpy(dtype=float) / n
+    df["ci_low"], df["ci_high"] = stats.wilson_interval(df["churned"].to_numpy(), n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        arr_start = df["arr_active_start"].to_numpy(dtype=float)
+        df["revenue_churn"] = np.where(arr_start > 0, df["arr_churned"].to_numpy(dtype=float) / arr_start, np.nan)
+    df["low_n"] = df["active_start"] < min_n
+    df["partial"] = df["partial"].astype(bool)
+    return df[["period_start", *seg_keys, "active_start", "churned", "logo_churn", "ci_low", "ci_high",
+               "arr_active_start", "arr_churned", "revenue_churn", "low_n", "partial"]]
+
+
+def churn_rates(con: duckdb.DuckDBPyConnection, period: str = "quarter", by: str | None = None,
+                settings: Settings | None = None) -> pd.DataFrame:
+    """Logo and gross revenue churn per (fiscal) month/quarter/year, optionally per segment.
+
+    Columns: period_start, [segment], active_start, churned, logo_churn, ci_low, ci_high,
+    arr_active_start, arr_churned, revenue_churn, low_n, partial. Periods run from the first
+    customer spell to the as-of date; a period (or segment) with nobody active at its start has
+    no row.
+    """
+    settings = settings or Settings()
+    params = _base_params(settings) | grouping.period_params(period, settings)
+    params["step"] = grouping.period_months(period)
+    periods_cte = f"""periods AS (
+  SELECT period_start, period_start + to_months($step) AS period_end
+  FROM (SELECT unnest(generate_series({grouping.period_sql('lo')}, {grouping.period_sql('hi')}, to_months($step)))
+               AS period_start
+        FROM (SELECT min(spell_start) AS lo, (SELECT as_of FROM cutoff) AS hi FROM spells))
+)"""
+    return _rates(con, periods_cte, by, params, settings.min_n)
+
+
+def churn_window(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime | None = None,
+                 by: str | None = None, settings: Settings | None = None) -> pd.DataFrame:
+    """Churn over one window [start, end) (end None: through the as-of date), optionally per segment.
+
+    Same columns as `churn_rates` (period_start is the window's start); e.g. trailing-twelve-month
+    churn for the segment overview.
+    """
+    settings = settings or Settings()
+    params = _base_params(settings) | {"start": start, "end": end}
+    periods_cte = ("periods AS (SELECT CAST($start AS TIMESTAMP) AS period_start, "
+                   "coalesce(CAST($end AS TIMESTAMP), (SELECT as_of FROM cutoff) + INTERVAL 1 DAY) AS period_end)")
+    df = _rates(con, periods_cte, by, params, settings.min_n)
+    if end is None:
+        df["partial"] = False  # "through the as-of date" is the whole window, not a cut-off one
+    return df
+
+
+def churn_by_reason(con: duckdb.DuckDBPyConnection, period: str | None = None,
+                    settings: Settings | None = None) -> pd.DataFrame:
+    """Churn events by the account's churn reason: counts, shares (Wilson) and ARR, per period if asked.
+
+    Every end of a customer spell up to the as-of date is one churn event (an account that
+    churned, returned and churned again counts twice). Columns: [period_start], reason, churned,
+    share, ci_low, ci_high, arr_churned, arr_share. Most frequent reasons first, blank last.
+    """
+    settings = settings or Settings()
+    params = _base_params(settings)
+    period_select, keys = "", []
+    if period is not None:
+        params |= grouping.period_params(period, settings)
+        period_select, keys = f"{grouping.period_sql('s.spell_end')} AS period_start, ", ["period_start"]
+    partition = f"PARTITION BY {', '.join(keys)}" if keys else ""
+    group = ", ".join([*keys, "reason"])
+    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+{_spells_sql()},
+churned AS (
+  SELECT {period_select}{grouping.segment_sql('a.churn_reason')} AS reason, a.arr
+  FROM spells s LEFT JOIN acct a ON a.account_id = s.account_id
+  WHERE s.spell_end IS NOT NULL
+),
+tally AS (
+  SELECT {group}, count(*) AS churned, sum(arr) AS arr_churned FROM churned GROUP BY {group}
+)
+SELECT {group}, churned, sum(churned) OVER ({partition}) AS total,
+       arr_churned, sum(arr_churned) OVER ({partition}) AS arr_total
+FROM tally
+ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{grouping.BLANK}'", "reason"])}"""
+    df = con.execute(sql, params).df()
+    df["churned"] = df["churned"].astype("int64")
+    total = df["total"].to_numpy(dtype=float)
+    df["share"] = df["churned"].to_numpy(dtype=float) / total
+    df["ci_low"], df["ci_high"] = stats.wilson_interval(df["churned"].to_numpy(), total)
+    arr_total = df["arr_total"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["arr_share"] = np.where(arr_total > 0, df["arr_churned"].to_numpy(dtype=float) / arr_total, np.nan)
+    df["arr_churned"] = df["arr_churned"].astype(float)
+    return df[[*keys, "reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
+
+
+__all__ = ["churn_by_reason", "churn_rates", "churn_stage", "churn_window", "customer_stages", "data_as_of"]
