@@ -181,7 +181,7 @@ class Explorer:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh connection to the sandbox, so per-connection state never outlives one query."""
         if self._con is None:
-            raise QueryRefused("The SQL explorer is closed; reopen the page to start a new one.")
+            raise _refused("The SQL explorer is closed; reopen the page to start a new one.")
         return self._con.cursor()
 
     def close(self) -> None:
@@ -235,7 +235,7 @@ def _not_select(text: str, fallback: str) -> QueryRefused:
     match = re.match(r"[A-Za-z_]+", _LEADING_COMMENTS.sub("", text))
     word = match.group(0).upper() if match else fallback
     article = "an" if word in _AN or word[:1] in ("A", "E", "I", "O") else "a"
-    return QueryRefused(f"{_ONLY_SELECT}; this is {article} {word} statement.")
+    return _refused(f"{_ONLY_SELECT}; this is {article} {word} statement.")
 
 
 def check_statement(sql: str) -> str:
@@ -245,9 +245,9 @@ def check_statement(sql: str) -> str:
     except duckdb.Error as exc:
         raise _refused(f"The query could not be read: {_one_line(str(exc))}", exc) from None
     if not statements:
-        raise QueryRefused("The query is empty: write a single SELECT or WITH query.")
+        raise _refused("The query is empty: write a single SELECT or WITH query.")
     if len(statements) > 1:
-        raise QueryRefused(f"{_ONLY_SELECT}; this has {len(statements)} statements.")
+        raise _refused(f"{_ONLY_SELECT}; this has {len(statements)} statements.")
     statement = statements[0]
     try:
         kind = statement.type.name
@@ -259,7 +259,7 @@ def check_statement(sql: str) -> str:
 
 
 def _refused(message: str, exc: BaseException | None = None) -> QueryRefused:
-    """A QueryRefused carrying DuckDB's full text (with its LINE pointer) as `.detail`."""
+    """A one-line QueryRefused; `.detail` keeps DuckDB's full text (with its LINE pointer) if any."""
     refusal = QueryRefused(message)
     refusal.detail = str(exc) if exc is not None else message  # type: ignore[attr-defined]
     return refusal
@@ -289,9 +289,9 @@ class _Deadline:
 
     con: duckdb.DuckDBPyConnection
     timeout_s: float
-    fired: bool = False
-    _done: bool = False
-    _guard: threading.Lock = field(default_factory=threading.Lock)
+    fired: bool = field(default=False, init=False)
+    _done: bool = field(default=False, init=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         self._timer = threading.Timer(self.timeout_s, self._fire)
@@ -319,7 +319,7 @@ def _run(explorer: Explorer, sql: str, limit: int | None, timeout_s: float,
     """
     statement = check_statement(sql)
     if limit is not None and limit < 0:
-        raise QueryRefused(f"The row limit must be 0 or more, not {limit}.")
+        raise _refused(f"The row limit must be 0 or more, not {limit}.")
     started = time.monotonic()
     with explorer._lock:
         cursor, converter = explorer.cursor(), explorer.cursor()
