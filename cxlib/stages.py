@@ -86,6 +86,7 @@ def normalize_label(value: object) -> str:
     """Fold a header or stage value for matching: accents off, case folded, punctuation to spaces."""
     text = unicodedata.normalize("NFKD", str(value))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text.replace("&", " and ")
     text = re.sub(r"[\W_]+", " ", text, flags=re.UNICODE)
     return text.strip()
 
