@@ -181,7 +181,15 @@ def load_report_rows(ws: Workspace, chosen: Any) -> list[dict[str, Any]]:
     return rows
 
 
-COMMANDS = {"load": _cmd_load}
+def _cmd_sql(args: argparse.Namespace) -> int:
+    from cxlib import sql
+
+    ws = _open(args.files, args.mapping)
+    _emit(sql.run_cli_query(ws.con, args.query), args.format)
+    return 0
+
+
+COMMANDS = {"load": _cmd_load, "sql": _cmd_sql}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
