@@ -1,0 +1,190 @@
+"""Honest segment comparisons: each segment against the rest of the population, corrected for many looks.
+
+- A rate ("COLUMN=VALUE") is the share of a segment's accounts whose column equals the value
+  (text compared trimmed and case-insensitively, numbers numerically); accounts with the column
+  empty are unknown and left out of n. Tested with the pooled two-proportion z-test (the same p
+  as a chi-square test without continuity correction on the 2×2 table), interval by Wilson.
+- A mean (COLUMN) is the mean of a numeric accounts column over the accounts that have it.
+  Tested with Welch's t-test (unequal variances), interval by Student t.
+- Every segment is tested against all other accounts together ("the rest"). Benjamini–Hochberg
+  adjusts the p-values across the table at q = 0.05. A segment with fewer than `min_n` accounts
+  (settings.min_n, default 30) — or whose rest is that small — is greyed (`low_n`), keeps its raw
+  p-value for reference, gets no adjusted p-value, is left out of the BH family (so it neither
+  dilutes nor borrows significance), and is never marked significant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from cxlib import canonical, churn, grouping, stats, surveys
+from cxlib.errors import MetricError
+from cxlib.settings import Settings
+
+
+def parse_rate(rate: str | tuple[str, str]) -> tuple[str, str]:
+    """A rate spec "COLUMN=VALUE" (or a (column, value) pair) as (column, value)."""
+    if isinstance(rate, tuple):
+        column, value = rate
+    else:
+        column, sep, value = str(rate).partition("=")
+        if not sep:
+            raise MetricError(f"Rate '{rate}' must look like COLUMN=VALUE, e.g. stage=Churn.")
+    column, value = str(column).strip(), str(value).strip()
+    if not column:
+        raise MetricError(f"Rate '{rate}' names no column: write COLUMN=VALUE, e.g. stage=Churn.")
+    return column, value
+
+
+def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | None, mean: str | None,
+               ) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
+    """The per-account value expression (1/0 for a rate, the number for a mean), its kind, params, attrs."""
+    if (rate is None) == (mean is None):
+        raise MetricError("Compare either a rate (COLUMN=VALUE) or a mean (COLUMN), exactly one of them.")
+    if rate is not None:
+        column, value = parse_rate(rate)
+        grouping.check_accounts_column(con, column)
+        col = f"a.{canonical.quote(column)}"
+        expr = (f"CASE WHEN {col} IS NULL THEN NULL "
+                f"WHEN lower(trim(CAST({col} AS VARCHAR))) = lower(trim($value)) "
+                f"OR TRY_CAST({col} AS DOUBLE) = TRY_CAST($value AS DOUBLE) THEN 1.0 ELSE 0.0 END")
+        return expr, "rate", {"value": value}, {"column": column, "value": value}
+    assert mean is not None
+    grouping.check_accounts_column(con, mean)
+    present, numeric = con.execute(
+        f"SELECT count({canonical.quote(mean)}), count(TRY_CAST({canonical.quote(mean)} AS DOUBLE)) "
+        f"FROM {canonical.quote(canonical.ACCOUNTS)}").fetchone()
+    if present and not numeric:
+        raise MetricError(f"Column '{mean}' has no numeric values, so it has no mean.", column=mean)
+    return f"TRY_CAST(a.{canonical.quote(mean)} AS DOUBLE)", "mean", {}, {"column": mean}
+
+
+def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str] | None = None,
+            mean: str | None = None, settings: Settings | None = None, q: float = stats.FDR_Q,
+            ) -> pd.DataFrame:
+    """Each value of an accounts column vs the rest on a rate or a mean, with BH-adjusted significance.
+
+    Columns: segment, n, rate|mean, ci_low, ci_high, rest (the rest's rate or mean), p_value,
+    p_adjusted, significant, low_n. `attrs` holds kind, column, value, by, q and min_n for titles.
+    """
+    settings = settings or Settings()
+    grouping.check_accounts_column(con, by)
+    value_expr, kind, params, attrs = _value_sql(con, rate, mean)
+    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+valued AS (
+  SELECT {grouping.segment_sql(f"a.{canonical.quote(by)}")} AS segment, {value_expr} AS v
+  FROM acct a
+),
+known AS (SELECT * FROM valued WHERE v IS NOT NULL),
+groups AS (
+  SELECT segment, count(*) AS n, sum(v) AS total, avg(v) AS mean, var_samp(v) AS var
+  FROM known GROUP BY segment
+),
+rest AS (
+  SELECT g.segment, count(k.v) AS rest_n, coalesce(sum(k.v), 0) AS rest_total,
+         avg(k.v) AS rest_mean, var_samp(k.v) AS rest_var
+  FROM groups g LEFT JOIN known k ON k.segment <> g.segment
+  GROUP BY g.segment
+)
+SELECT * FROM groups JOIN rest USING (segment)
+ORDER BY segment = '{grouping.BLANK}', segment"""
+    agg = con.execute(sql, params).df()
+    n = agg["n"].to_numpy(dtype=float)
+    rest_n = agg["rest_n"].to_numpy(dtype=float)
+    out = pd.DataFrame({"segment": agg["segment"].astype(str), "n": agg["n"].astype("int64")})
+    if kind == "rate":
+        total = agg["total"].to_numpy(dtype=float)
+        rest_total = agg["rest_total"].to_numpy(dtype=float)
+        out["rate"] = total / n
+        out["ci_low"], out["ci_high"] = stats.wilson_interval(total, n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["rest"] = np.where(rest_n > 0, rest_total / rest_n, np.nan)
+        _, p = stats.two_proportion_ztest(total, n, rest_total, rest_n)
+    else:
+        means = agg["mean"].to_numpy(dtype=float)
+        var = agg["var"].to_numpy(dtype=float)
+        out["mean"] = means
+        out["ci_low"], out["ci_high"] = stats.t_interval(means, np.sqrt(var), n)
+        out["rest"] = agg["rest_mean"].to_numpy(dtype=float)
+        _, p = stats.welch_ttest(means, var, n, agg["rest_mean"].to_numpy(dtype=float),
+                                 agg["rest_var"].to_numpy(dtype=float), rest_n)
+    low_n = n < settings.min_n
+    tested = ~low_n & (rest_n >= settings.min_n) & np.isfinite(p)
+    out["p_value"] = np.asarray(p, dtype=float)
+    out["p_adjusted"] = stats.benjamini_hochberg(np.where(tested, p, np.nan))
+    out["significant"] = tested & (out["p_adjusted"].to_numpy() <= q)
+    out["low_n"] = low_n
+    out.attrs.update(attrs | {"kind": kind, "by": by, "q": q, "min_n": settings.min_n})
+    return out
+
+
+def cli_compare_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The `compare` command's columns, exactly: segment, n, rate|mean, ci_low, ci_high, p_value, p_adjusted, significant."""
+    measure = "rate" if "rate" in df.columns else "mean"
+    return df[["segment", "n", measure, "ci_low", "ci_high", "p_value", "p_adjusted", "significant"]] \
+        .reset_index(drop=True)
+
+
+def segment_overview(con: duckdb.DuckDBPyConnection, by: str, settings: Settings | None = None,
+                     csat_scale: str | None = None) -> pd.DataFrame:
+    """Side by side per segment: accounts, ARR, NPS (responses), CSAT, trailing-twelve-month logo churn.
+
+    Keyed by `segment` so the lead can merge composite/factor scores and funnel conversion.
+    Columns: segment, accounts, arr, nps, nps_n, csat, csat_n, churn_12m, churn_active_start,
+    low_n (fewer accounts than min_n). Churn counts accounts active twelve months before the
+    as-of date that churned since. A measure that cannot be computed from what is loaded is left
+    empty and its reason is listed in `attrs["notes"]`.
+    """
+    settings = settings or Settings()
+    grouping.check_accounts_column(con, by)
+    base = con.execute(
+        f"""WITH {grouping.ACCOUNTS_CTE}
+SELECT {grouping.segment_sql(f"a.{canonical.quote(by)}")} AS segment, count(*) AS accounts, sum(a.arr) AS arr
+FROM acct a GROUP BY segment ORDER BY segment = '{grouping.BLANK}', segment""").df()
+    base["accounts"] = base["accounts"].astype("int64")
+    base["arr"] = base["arr"].astype(float)
+    notes: list[str] = []
+
+    nps = surveys.nps(con, by=by, settings=settings)[["segment", "nps", "n"]].rename(columns={"n": "nps_n"})
+    try:
+        csat = surveys.csat(con, by=by, scale=csat_scale, settings=settings)
+        csat = csat[["segment", "csat", "n"]].rename(columns={"n": "csat_n"})
+    except MetricError as exc:
+        notes.append(f"CSAT: {exc}")
+        csat = pd.DataFrame({"segment": pd.Series(dtype=str), "csat": pd.Series(dtype=float),
+                             "csat_n": pd.Series(dtype="int64")})
+    churned = pd.DataFrame({"segment": pd.Series(dtype=str), "churn_12m": pd.Series(dtype=float),
+                            "churn_active_start": pd.Series(dtype="int64")})
+    try:
+        as_of = churn.data_as_of(con, settings)
+        if as_of is None:
+            notes.append("Churn: no journey events loaded.")
+        else:
+            start = (pd.Timestamp(as_of) - pd.DateOffset(months=12)).to_pydatetime()
+            window = churn.churn_window(con, start, by=by, settings=settings)
+            churned = window[["segment", "logo_churn", "active_start"]].rename(
+                columns={"logo_churn": "churn_12m", "active_start": "churn_active_start"})
+    except MetricError as exc:
+        notes.append(f"Churn: {exc}")
+
+    out = base
+    for part in (nps, csat, churned):
+        out = out.merge(part, on="segment", how="outer", sort=False)
+    # segments that only exist in the surveys (answers from accounts not in the accounts table)
+    out["accounts"] = out["accounts"].fillna(0).astype("int64")
+    for c in ("nps_n", "csat_n", "churn_active_start"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["low_n"] = out["accounts"] < settings.min_n
+    out = (out.assign(_blank=out["segment"] == grouping.BLANK)
+           .sort_values(["_blank", "segment"], kind="stable"))
+    out = out[["segment", "accounts", "arr", "nps", "nps_n", "csat", "csat_n", "churn_12m",
+               "churn_active_start", "low_n"]].reset_index(drop=True)
+    out.attrs["notes"] = notes
+    return out
+
+
+__all__ = ["cli_compare_table", "compare", "parse_rate", "segment_overview"]
