@@ -18,7 +18,14 @@ import pandas as pd
 
 from cxlib import canonical
 from cxlib.errors import MetricError
-from cxlib.scores import NONE_SEGMENT, ScoreConfig, _accounts_cte, _require_column, account_scores_sql, as_of_date
+from cxlib.scores import (
+    NONE_SEGMENT,
+    ScoreConfig,
+    account_scores_sql,
+    as_of_date,
+    require_accounts_column,
+    segment_accounts_cte,
+)
 from cxlib.settings import Settings
 
 SUCCESSFUL = "successful"
@@ -158,12 +165,12 @@ def quadrant_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: 
     failure; the 'unknown' row shows how many could not be placed and has no share.
     """
     if by is not None:
-        _require_column(con, by)
+        require_accounts_column(con, by)
     ctes, params = _quadrant_ctes(con, spec, config, settings)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""
         WITH {ctes},
-        {_accounts_cte(by)},
+        {segment_accounts_cte(by)},
         quadrant_list AS (SELECT * FROM (VALUES {quadrant_rows}) AS v(quadrant, ord)),
         members AS (
             SELECT qd.quadrant, coalesce(a.segment, '{NONE_SEGMENT}') AS segment, a.arr

@@ -33,7 +33,7 @@ import json
 import math
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -44,7 +44,6 @@ from cxlib.factors import Factor, default_factors, factor_key
 from cxlib.settings import Settings
 from cxlib.stages import exit_stages, stage_order
 
-ScaleKind = Literal["1-5", "0-10", "0-100", "percent", "yes/no", "metric"]
 SCALE_KINDS: tuple[str, ...] = ("1-5", "0-10", "0-100", "percent", "yes/no", "metric")
 # The values meaning 0 and 100 on each fixed scale; 'percent' is a fraction 0–1.
 _SCALE_RANGES: dict[str, tuple[float, float]] = {
@@ -426,8 +425,9 @@ def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: s
         params AS ({values}),
         snapshots AS ({snapshots}),
         rated AS (
+            -- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
             SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
-                   LEAST(GREATEST((r.score - p.zero) / (p.hundred - p.zero) * 100, 0), 100) AS score
+                   LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
             FROM {q(canonical.FACTOR_RATINGS)} AS r
             JOIN params AS p ON p.factor = r.factor
             CROSS JOIN snapshots AS s
@@ -545,10 +545,12 @@ def factor_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
 
 
 def _accounts_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The accounts view's columns: the fixed ones, then the user's segment columns."""
     return [d[0] for d in con.execute(f"SELECT * FROM {canonical.quote(canonical.ACCOUNTS)} LIMIT 0").description]
 
 
-def _require_column(con: duckdb.DuckDBPyConnection, by: str) -> None:
+def require_accounts_column(con: duckdb.DuckDBPyConnection, by: str) -> None:
+    """Raise MetricError naming `by` (and the columns there are) when accounts has no such column."""
     cols = _accounts_columns(con)
     if by not in cols:
         raise MetricError(f"No segment column '{by}' in the accounts data; available: {', '.join(cols)}.",
@@ -561,7 +563,7 @@ def _weight_flag(weight: str) -> bool:
     return weight == "arr"
 
 
-def _accounts_cte(by: str | None) -> str:
+def segment_accounts_cte(by: str | None) -> str:
     """One row per account (the last source row wins) with its ARR, stage, renewal and segment."""
     q = canonical.quote
     segment = (f"coalesce(nullif(trim(CAST({q(by)} AS VARCHAR)), ''), '{NONE_SEGMENT}')"
@@ -582,7 +584,7 @@ def segment_scores(con: duckdb.DuckDBPyConnection, config: ScoreConfig, by: str,
     `n` counts the accounts whose coverage reaches the minimum (the ones the composite averages);
     `accounts` counts every account in the segment. Accounts without a value are "(none)".
     """
-    _require_column(con, by)
+    require_accounts_column(con, by)
     arr_weighted = _weight_flag(weight)
     settings = settings or Settings()
     scales, params = _prepare(con, config, settings)
@@ -598,7 +600,7 @@ def segment_scores(con: duckdb.DuckDBPyConnection, config: ScoreConfig, by: str,
     gap_cols = ", ".join(q("gap_" + k) for k in config.keys)
     return con.execute(f"""
         WITH {ctes},
-        {_accounts_cte(by)},
+        {segment_accounts_cte(by)},
         members AS (
             SELECT pa.*, coalesce(a.segment, '{NONE_SEGMENT}') AS segment,
                    CASE WHEN $arr_weighted THEN coalesce(a.arr, 0) ELSE 1 END AS w,
@@ -699,7 +701,7 @@ def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str
         )
         SELECT account_id, previous_period, previous_composite, period, composite, change,
                CASE WHEN NOT comparable THEN NULL
-                    WHEN abs(change) <= $dead_band THEN 'same'
+                    WHEN abs(change) <= $dead_band + 1e-9 THEN 'same'  -- float noise never makes a move
                     WHEN change > 0 THEN 'up' ELSE 'down' END AS direction
         FROM changes
         ORDER BY account_id
@@ -712,7 +714,7 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
     """Composite per period per account (by=None) or per segment (mean of counted accounts), for charts."""
     settings = settings or Settings()
     if by is not None:
-        _require_column(con, by)
+        require_accounts_column(con, by)
     arr_weighted = _weight_flag(weight)
     ctes, params = _history_ctes(con, config, period, settings)
     if by is None:
@@ -726,7 +728,7 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
     params.update({"arr_weighted": arr_weighted, "min_n": settings.min_n})
     return con.execute(f"""
         WITH {ctes},
-        {_accounts_cte(by)},
+        {segment_accounts_cte(by)},
         members AS (
             SELECT pa.period, pa.composite, coalesce(a.segment, '{NONE_SEGMENT}') AS segment,
                    CASE WHEN $arr_weighted THEN coalesce(a.arr, 0) ELSE 1 END AS w
@@ -757,7 +759,7 @@ def band_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
     band_rows = ", ".join(f"('{b}', {i})" for i, b in enumerate(BANDS))
     return con.execute(f"""
         WITH {ctes},
-        {_accounts_cte(None)},
+        {segment_accounts_cte(None)},
         band_list AS (SELECT * FROM (VALUES {band_rows}) AS b(band, ord)),
         per_band AS (
             SELECT pa.band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr
@@ -841,7 +843,7 @@ def arr_at_risk(con: duckdb.DuckDBPyConnection, config: ScoreConfig, days: int |
     frame = con.execute(f"""
         WITH {ctes},
         {stage_ctes},
-        {_accounts_cte(None)},
+        {segment_accounts_cte(None)},
         candidates AS (
             SELECT a.account_id, a.name, a.arr, a.renewal_date,
                    date_diff('day', CAST($as_of AS TIMESTAMP), a.renewal_date) AS days_to_renewal,
