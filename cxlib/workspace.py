@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cxlib.errors import LoadError
     from cxlib.loading import LoadReport
     from cxlib.mapping import Mapping, ValidationReport
+    from cxlib.scores import ScoreConfig
 
 DEFAULT_MEMORY_LIMIT = "1GB"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -65,6 +66,19 @@ class Workspace:
     @property
     def settings(self) -> Settings:
         return self.mapping.settings if self.mapping is not None else Settings()
+
+    @property
+    def score_config(self) -> ScoreConfig:
+        """Factors, scales, weights, targets and bands, saved with the mapping under "scores"."""
+        from cxlib.scores import ScoreConfig
+
+        return ScoreConfig.from_dict(self.mapping.scores if self.mapping is not None else None)
+
+    def set_score_config(self, config: ScoreConfig) -> None:
+        """Keep an edited score configuration with the mapping (so it downloads with it)."""
+        if self.mapping is not None:
+            self.mapping.scores = config.to_dict()
+            self.version += 1
 
     def load(self, files: Sequence[Path | tuple[str, bytes]], *, hints: dict[str, str] | None = None,
              progress: Callable[[str, float], None] | None = None, max_bytes: int | None = None,
