@@ -101,7 +101,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path] = ()) -> Workspace:
+def _override(chosen: Any, kind: str, roles: dict[str, str | None]) -> None:
+    """Point roles at the columns the user named (--stage-col, --score-col …) in the table that has them."""
+    for column, role in roles.items():
+        if not column or not role:
+            continue
+        tables = [t for t in chosen.tables if column in t.roles]
+        if not tables:
+            known = sorted({c for t in chosen.tables for c in t.roles})
+            raise CxError(f"column '{column}' is in none of the files (columns: {', '.join(known)})", column=column)
+        for t in tables:
+            t.kind = kind
+            t.roles = {c: ("ignore" if r == role and c != column else r) for c, r in t.roles.items()}
+            t.roles[column] = role
+
+
+def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path] = (),
+          overrides: tuple[str, dict[str, str | None]] | None = None) -> Workspace:
     """Load files into a fresh workspace and apply the given (or suggested) mapping."""
     from cxlib import mapping as mp
 
@@ -121,6 +137,8 @@ def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path
         chosen = mp.fit_mapping(ws.con, loaded, ws.reports)
     else:
         chosen = ws.suggest_mapping()
+    if overrides is not None:
+        _override(chosen, *overrides)
     ws.apply(chosen)
     return ws
 
@@ -189,7 +207,47 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"load": _cmd_load, "sql": _cmd_sql}
+def _cmd_scores(args: argparse.Namespace) -> int:
+    from cxlib import scores
+
+    ws = _open(args.files, args.mapping, [args.accounts] if args.accounts else [])
+    config = ws.score_config
+    if args.weights:
+        config.weights.update(scores.parse_factor_json(args.weights, config))
+    if args.targets:
+        config.targets.update(scores.parse_factor_json(args.targets, config))
+    config.validate()
+    if args.by:
+        table = scores.segment_scores(ws.con, config, args.by, settings=ws.settings)
+    else:
+        table = scores.account_scores(ws.con, config, settings=ws.settings)
+    _emit(scores.cli_scores_table(table, by=args.by), args.format)
+    return 0
+
+
+def _cmd_nps(args: argparse.Namespace) -> int:
+    from cxlib import surveys
+
+    overrides = ("surveys", {args.score_col: "score:NPS"}) if args.score_col else None
+    ws = _open(args.files, args.mapping, overrides=overrides)
+    table = surveys.nps(ws.con, by=args.by, level=args.level, settings=ws.settings)
+    if args.by:
+        table = table.rename(columns={args.by: "segment"}) if args.by in table.columns else table
+    _emit(surveys.cli_nps_table(table), args.format)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from cxlib import segments
+
+    ws = _open(args.files, args.mapping)
+    table = segments.compare(ws.con, args.by, rate=args.rate, mean=args.mean, settings=ws.settings)
+    _emit(segments.cli_compare_table(table), args.format)
+    return 0
+
+
+COMMANDS = {"load": _cmd_load, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
+            "compare": _cmd_compare}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
