@@ -163,3 +163,27 @@ def test_unknown_period_and_column_are_refused(journey: duckdb.DuckDBPyConnectio
         churn.churn_rates(journey, period="week")
     with pytest.raises(MetricError, match="Column 'segment' is not in the accounts table"):
         churn.churn_rates(journey, by="segment")
+
+
+def test_churn_figures(journey: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import surveys as fig_surveys
+
+    trend = fig_surveys.churn_trend(churn.churn_rates(journey, by="tier"))
+    assert [t.name for t in trend.data] == ["Gold", "Silver"]
+    gold = trend.data[0]
+    assert list(gold.y) == pytest.approx([0.0, 0.0, 0.5, 0.0, 0.0])
+    assert list(gold.marker.symbol) == ["circle"] * 4 + ["circle-open"]  # Q3 2024 is cut off by the as-of date
+    revenue = fig_surveys.churn_trend(churn.churn_rates(journey), revenue=True)
+    assert list(revenue.data[0].y) == pytest.approx([0.0, 0.0, 100 / 350, 0.2, 0.0])
+    assert revenue.layout.title.text == "Gross revenue churn per period"
+    reasons = fig_surveys.churn_reason_bars(churn.churn_by_reason(journey))
+    assert list(reasons.data[0].y) == ["(blank)", "Product fit", "Price"]  # most frequent on top
+    stacked = fig_surveys.churn_reason_bars(churn.churn_by_reason(journey, period="quarter"))
+    assert [t.name for t in stacked.data] == ["Price", "Product fit", "(blank)"]
+
+
+def test_churn_figures_without_data(con: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import surveys as fig_surveys
+
+    for fig in (fig_surveys.churn_trend(churn.churn_rates(con)), fig_surveys.churn_reason_bars(churn.churn_by_reason(con))):
+        assert [a.text for a in fig.layout.annotations] == ["No data"]

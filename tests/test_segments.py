@@ -186,3 +186,39 @@ def test_segment_overview_notes_what_is_missing(tiers: duckdb.DuckDBPyConnection
     result = segments.segment_overview(tiers, "tier")
     assert result["churn_12m"].isna().all() and result["nps"].isna().all()
     assert result.attrs["notes"] == ["Churn: no journey events loaded."]
+
+
+def test_compare_chart_marks_significant_and_greys_small(tiers: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import segments as fig_segments
+    from cxlib.theme import LOW_N_OPACITY
+
+    fig = fig_segments.compare_chart(segments.compare(tiers, "tier", rate="stage=Churn"))
+    bar = fig.data[0]
+    assert list(bar.y) == ["Bronze (n=10, small)", "★ Gold (n=40)", "★ Silver (n=50)", "(blank) (n=2, small)"]
+    assert list(bar.marker.opacity) == [LOW_N_OPACITY, 1.0, 1.0, LOW_N_OPACITY]
+    assert list(bar.x) == [0.9, 0.5, 0.2, 0.0]
+    assert fig.layout.title.text == "Share with stage = Churn, by tier"
+    # the population line: 39 churned of 102 accounts with a known stage
+    assert fig.layout.shapes[0].x0 == pytest.approx(39 / 102)
+
+
+def test_segment_figures_without_data(con: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import segments as fig_segments
+
+    canonical.create_table(con, canonical.ACCOUNTS, [], extra_columns=SEGMENT_EXTRA)
+    for fig in (fig_segments.compare_chart(segments.compare(con, "tier", mean="arr")),
+                fig_segments.overview_heatmap(segments.segment_overview(con, "tier"))):
+        assert [a.text for a in fig.layout.annotations] == ["No data"]
+
+
+def test_overview_heatmap_scales_each_column(tiers: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import segments as fig_segments
+
+    overview = segments.segment_overview(tiers, "tier")
+    fig = fig_segments.overview_heatmap(overview, columns=["accounts", "arr"])
+    heat = fig.data[0]
+    assert list(heat.x) == ["Accounts", "ARR"]
+    assert list(heat.y) == ["Bronze (small)", "Gold", "Silver", "(blank) (small)"]
+    # accounts 10, 40, 51, 2 → (x − 2)/49; the largest is 1, the smallest 0
+    assert [row[0] for row in heat.z] == pytest.approx([8 / 49, 38 / 49, 1.0, 0.0])
+    assert heat.text[1][0] == "40"

@@ -308,3 +308,64 @@ def test_ces_refuses_a_good_bad_scale(con: duckdb.DuckDBPyConnection) -> None:
     canonical.create_table(con, canonical.SURVEYS, [answer("A", 1, D(2024, 1, 1), kind="CES")])
     with pytest.raises(MetricError, match="effort score needs"):
         surveys.ces(con)
+
+
+# ---- figures --------------------------------------------------------------------------------
+
+def test_nps_bars_carry_moe_n_and_faint_low_n(tiered: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import surveys as fig_surveys
+    from cxlib.theme import LOW_N_OPACITY
+
+    df = surveys.nps(tiered, by="tier", settings=Settings(min_n=2))
+    fig = fig_surveys.nps_bars(df, "NPS by tier")
+    bar = fig.data[0]
+    assert list(bar.x) == ["Gold<br>n=2", "Silver<br>n=1", "(blank)<br>n=2"]
+    assert list(bar.y) == [100.0, -100.0, 50.0]
+    assert bar.error_y.array == pytest.approx([0.0, 0.0, 196 * math.sqrt(0.125)])
+    assert list(bar.marker.opacity) == [1.0, LOW_N_OPACITY, 1.0]
+    assert fig.layout.title.text == "NPS by tier"
+    assert fig.layout.template.layout.font.family.startswith("Inter")
+
+
+def test_nps_bars_by_stage_use_stage_colours_and_note_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import surveys as fig_surveys
+    from cxlib.stages import stage_colors
+
+    canonical.create_table(con, canonical.SURVEYS, [answer("A", 9, D(2024, 1, 1), stage="Usage", row=1),
+                                                    answer("A", 12, D(2024, 1, 2), stage="Usage", row=2)])
+    fig = fig_surveys.nps_bars(surveys.nps(con, by="stage"))
+    assert list(fig.data[0].marker.color) == [stage_colors()["Usage"]]
+    assert any("1 answer(s) off the 0–10 scale were rejected" in a.text for a in fig.layout.annotations)
+
+
+def test_survey_figures_say_no_data(con: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import surveys as fig_surveys
+
+    for fig in (fig_surveys.nps_bars(surveys.nps(con)), fig_surveys.csat_bars(surveys.csat(con, by="respondent_role")),
+                fig_surveys.ces_bars(surveys.ces(con)), fig_surveys.trend_lines(surveys.nps(con, by="month"), "nps")):
+        assert [a.text for a in fig.layout.annotations] == ["No data"]
+        assert len(fig.data) == 0
+
+
+def test_csat_and_ces_bars(con: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import surveys as fig_surveys
+
+    canonical.create_table(con, canonical.SURVEYS, csat_rows([5, 4, 4, 5, 3, 5, 4, 2, 4, 5])
+                           + [answer("A", v, D(2024, 1, 1), kind="CES", row=20 + i) for i, v in enumerate([2, 3])])
+    fig = fig_surveys.csat_bars(surveys.csat(con))
+    assert fig.data[0].y[0] == 0.8
+    assert fig.data[0].error_y.arrayminus[0] == pytest.approx(0.8 - 0.4902, abs=1e-4)
+    assert fig.data[0].error_y.array[0] == pytest.approx(0.9433 - 0.8, abs=1e-4)
+    assert fig.layout.yaxis.title.text == "Satisfied (top two boxes, 1-5)"
+    ces_fig = fig_surveys.ces_bars(surveys.ces(con, lower_is_better=True))
+    assert ces_fig.layout.yaxis.title.text == "Mean effort (1-5, lower is better)"
+
+
+def test_trend_lines_by_period_and_segment(tiered: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.figures import surveys as fig_surveys
+
+    one = fig_surveys.trend_lines(surveys.nps(tiered, by="month"), "nps")
+    assert len(one.data) == 1 and list(one.data[0].y) == [40.0]  # 10, 9, 9 vs 2 of five answers
+    per_tier = fig_surveys.trend_lines(surveys.nps(tiered, by="tier", period="month"), "nps", "NPS trend")
+    assert [t.name for t in per_tier.data] == ["Gold", "Silver", "(blank)"]
+    assert per_tier.layout.title.text == "NPS trend"
