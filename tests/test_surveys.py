@@ -9,6 +9,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from scipy import stats as sst
 
@@ -369,3 +371,19 @@ def test_trend_lines_by_period_and_segment(tiered: duckdb.DuckDBPyConnection) ->
     per_tier = fig_surveys.trend_lines(surveys.nps(tiered, by="tier", period="month"), "nps", "NPS trend")
     assert [t.name for t in per_tier.data] == ["Gold", "Silver", "(blank)"]
     assert per_tier.layout.title.text == "NPS trend"
+
+
+@given(scores=st.lists(st.one_of(st.none(), st.integers(-2, 12), st.sampled_from([4.5, 9.5])), max_size=40))
+def test_nps_matches_a_plain_count(scores: list[float | None]) -> None:
+    con = duckdb.connect()
+    canonical.create_table(con, canonical.SURVEYS,
+                           [answer("A", s, D(2024, 1, 1), row=i) for i, s in enumerate(scores)])
+    row = surveys.nps(con).iloc[0]
+    valid = [s for s in scores if s is not None and 0 <= s <= 10 and s == int(s)]
+    promoters, detractors = sum(s >= 9 for s in valid), sum(s <= 6 for s in valid)
+    assert (row["n"], row["promoters"], row["detractors"]) == (len(valid), promoters, detractors)
+    assert row["passives"] == len(valid) - promoters - detractors
+    assert row["rejected"] == sum(s is not None for s in scores) - len(valid)
+    if valid:
+        assert row["nps"] == pytest.approx(100 * (promoters - detractors) / len(valid))
+        assert -100 <= row["nps"] <= 100 and row["moe95"] >= 0
