@@ -1,0 +1,280 @@
+"""Mapping: kind/role suggestion in six languages and CRM exports, JSON round trip, canonical views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from cxlib import mapping as mp
+from cxlib.canonical import quote
+from cxlib.errors import MappingError, MetricError
+from cxlib.settings import Settings
+from cxlib.stages import LOST_DEAL, Stage
+
+
+def raw(con: duckdb.DuckDBPyConnection, table: str, schema: Sequence[tuple[str, str]],
+        rows: Sequence[Sequence[Any]], first_row: int = 2) -> None:
+    """A raw table as the loader leaves it: typed columns plus `_source_row` (line 1 is the header)."""
+    cols = ", ".join(f"{quote(c)} {t}" for c, t in schema)
+    con.execute(f"CREATE TABLE {quote(table)} ({cols}, _source_row BIGINT)")
+    if rows:
+        marks = ", ".join("?" for _ in range(len(schema) + 1))
+        con.executemany(f"INSERT INTO {quote(table)} VALUES ({marks})",
+                        [[*r, first_row + i] for i, r in enumerate(rows)])
+
+
+def view(con: duckdb.DuckDBPyConnection, name: str, order: str) -> pd.DataFrame:
+    return con.execute(f"SELECT * FROM {quote(name)} ORDER BY {order}").df()
+
+
+def ts(*values: str | None) -> pd.Series:
+    return pd.Series(pd.to_datetime(list(values)), dtype="datetime64[us]")
+
+
+D = dt.date
+
+
+# ---- suggestion: six languages -------------------------------------------------------------------
+
+def test_english_cs_export_accounts(con):
+    raw(con, "accounts_export", [("Account ID", "VARCHAR"), ("Account Name", "VARCHAR"),
+                                 ("Customer Tier", "VARCHAR"), ("Region", "VARCHAR"), ("CSM", "VARCHAR"),
+                                 ("ARR", "DOUBLE"), ("MRR", "DOUBLE"), ("Lifecycle Stage", "VARCHAR"),
+                                 ("Renewal Date", "DATE"), ("Churn Reason", "VARCHAR"),
+                                 ("Outcome Achieved", "BOOLEAN"), ("% licences active", "DOUBLE")], [
+        ("ACC-1", "Alpha Ltd", "Gold", "EMEA", "Sophie", 12000.0, 1000.0, "Onboarding", D(2027, 1, 31), None, True, 80.0),
+        ("ACC-2", "Beta SA", "Silver", "APAC", "Wei", 6000.0, 500.0, "Live", D(2027, 3, 31), None, False, 35.5),
+        ("ACC-3", "Gamma AG", "Gold", "EMEA", "Sophie", 2400.0, 200.0, "Churned", D(2026, 5, 31), "Price", None, None),
+        ("ACC-4", "Delta Inc", "Silver", "APAC", "Wei", 3600.0, 300.0, "Renewal", D(2026, 12, 31), None, True, 60.0),
+    ])
+    assert mp.suggest_kind(con, "accounts_export", "accounts_export.csv") == "accounts"
+    assert mp.suggest_roles(con, "accounts_export", "accounts") == {
+        "Account ID": "account_id", "Account Name": "name", "Customer Tier": "segment", "Region": "segment",
+        "CSM": "segment", "ARR": "arr", "MRR": "ignore", "Lifecycle Stage": "stage",
+        "Renewal Date": "renewal_date", "Churn Reason": "churn_reason", "Outcome Achieved": "outcome",
+        "% licences active": "factor:successful_product_adoption",
+    }
+    notes = mp.column_notes(con, "accounts_export")
+    assert list(notes) == ["MRR"] and "not used as ARR" in notes["MRR"] and "× 12" in notes["MRR"]
+
+
+def test_french_accounts_headers_and_values(con):
+    raw(con, "clients", [("Identifiant client", "VARCHAR"), ("Nom du client", "VARCHAR"), ("Segment", "VARCHAR"),
+                         ("Région", "VARCHAR"), ("Étape", "VARCHAR"), ("Date de début", "DATE"),
+                         ("Date de renouvellement", "DATE"), ("Motif de résiliation", "VARCHAR"),
+                         ("Objectif atteint", "VARCHAR")], [
+        ("C-001", "Hôtel du Lac", "PME", "Île-de-France", "Sensibilisation", D(2025, 1, 2), D(2026, 1, 2), None, "Oui"),
+        ("C-002", "Boulangerie Müller", "ETI", "Bretagne", "Livraison", D(2025, 2, 3), D(2026, 2, 3), None, "Non"),
+        ("C-003", "Café Crème", "PME", "Bretagne", "Fidélisation", D(2024, 3, 4), D(2026, 3, 4), None, "Oui"),
+        ("C-004", "Ateliers Réunis", "ETI", "Île-de-France", "Résilié", D(2023, 4, 5), D(2025, 4, 5), "Prix", "Non"),
+    ])
+    assert mp.suggest_kind(con, "clients", "clients.xlsx › Feuil1") == "accounts"
+    assert mp.suggest_roles(con, "clients", "accounts") == {
+        "Identifiant client": "account_id", "Nom du client": "name", "Segment": "segment", "Région": "segment",
+        "Étape": "stage", "Date de début": "start_date", "Date de renouvellement": "renewal_date",
+        "Motif de résiliation": "churn_reason", "Objectif atteint": "outcome",
+    }
+
+
+def test_italian_journey_events(con):
+    raw(con, "eventi", [("ID cliente", "VARCHAR"), ("Fase", "VARCHAR"), ("Data", "DATE")], [
+        ("IT-1", "Consapevolezza", D(2025, 1, 3)),
+        ("IT-1", "Considerazione", D(2025, 2, 7)),
+        ("IT-1", "Consegna", D(2025, 3, 12)),
+        ("IT-2", "Consapevolezza", D(2025, 1, 20)),
+        ("IT-2", "Rinnovo", D(2025, 6, 30)),
+        ("IT-3", "Disdetta", D(2025, 7, 1)),
+    ])
+    assert mp.suggest_kind(con, "eventi", "eventi_clienti.csv") == "journey_events"
+    assert mp.suggest_roles(con, "eventi", "journey_events") == {"ID cliente": "account_id", "Fase": "stage",
+                                                                  "Data": "ts"}
+
+
+def test_portuguese_surveys(con):
+    raw(con, "pesquisas", [("ID do cliente", "VARCHAR"), ("Respondente", "VARCHAR"), ("Função", "VARCHAR"),
+                           ("Data da resposta", "DATE"), ("Tipo de pesquisa", "VARCHAR"), ("Nota", "BIGINT"),
+                           ("Comentário", "VARCHAR"), ("Etapa", "VARCHAR")], [
+        ("BR-1", "João Silva", "Diretor", D(2025, 4, 1), "NPS", 9, "Ótimo suporte", "Implantação"),
+        ("BR-1", "Ana Souza", "Usuária", D(2025, 4, 2), "CSAT", 4, None, "Renovação"),
+        ("BR-2", "Carlos Lima", "Gerente", D(2025, 4, 3), "Satisfação", 2, "Demora na entrega", "Implantação"),
+    ])
+    assert mp.suggest_kind(con, "pesquisas", "pesquisa_clientes.csv") == "surveys"
+    assert mp.suggest_roles(con, "pesquisas", "surveys") == {
+        "ID do cliente": "account_id", "Respondente": "respondent", "Função": "respondent_role",
+        "Data da resposta": "ts", "Tipo de pesquisa": "survey_type", "Nota": "score", "Comentário": "comment",
+        "Etapa": "stage",
+    }
+
+
+def test_hungarian_snapshot_dated_by_file_name(con):
+    raw(con, "ugyfelek", [("Ügyfél azonosító", "VARCHAR"), ("Ügyfél neve", "VARCHAR"), ("Szakasz", "VARCHAR")], [
+        ("HU-1", "Kovács Kft.", "Tudatosság"),
+        ("HU-2", "Szabó és Társa", "Bevezetés"),
+        ("HU-3", "Tóth Zrt.", "Használat"),
+        ("HU-4", "Nagy Bt.", "Lemondás"),
+    ])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="ugyfelek", source="ugyfelek_2026-08-31.xlsx › Munka1")])
+    assert m.tables == [mp.TableMapping("ugyfelek", "ugyfelek_2026-08-31.xlsx › Munka1", "stage_snapshots",
+                                        {"Ügyfél azonosító": "account_id", "Ügyfél neve": "ignore",
+                                         "Szakasz": "stage"}, as_of="2026-08-31")]
+    assert m.stage_map == {"Bevezetés": "Delivery", "Használat": "Usage", "Lemondás": "Churn",
+                           "Tudatosság": "Awareness"}
+
+
+def test_chinese_headers_and_values(con):
+    raw(con, "客户", [("客户编号", "VARCHAR"), ("客户名称", "VARCHAR"), ("行业", "VARCHAR"),
+                     ("年度经常性收入", "DOUBLE")], [
+        ("CN-01", "上海云帆科技", "制造", 50000.0), ("CN-02", "北京星河", "零售", 32000.0),
+        ("CN-03", "深圳海岸", "制造", 18000.0),
+    ])
+    raw(con, "客户旅程", [("客户编号", "VARCHAR"), ("阶段", "VARCHAR"), ("日期", "DATE")], [
+        ("CN-01", "意识", D(2025, 1, 5)), ("CN-01", "交付", D(2025, 3, 1)), ("CN-02", "使用", D(2025, 2, 9)),
+        ("CN-02", "流失", D(2025, 8, 30)), ("CN-03", "签约", D(2025, 4, 4)),
+    ])
+    m = mp.suggest_mapping(con, ["客户", "客户旅程"])
+    assert [(t.kind, t.roles) for t in m.tables] == [
+        ("accounts", {"客户编号": "account_id", "客户名称": "name", "行业": "segment", "年度经常性收入": "arr"}),
+        ("journey_events", {"客户编号": "account_id", "阶段": "stage", "日期": "ts"}),
+    ]
+    assert m.stage_map == {"交付": "Delivery", "使用": "Usage", "意识": "Awareness", "流失": "Churn",
+                           "签约": "Decision"}
+
+
+# ---- suggestion: CRM and CS-tool exports ---------------------------------------------------------
+
+def test_hubspot_companies_export(con):
+    raw(con, "hubspot_companies", [("Record ID", "BIGINT"), ("Company name", "VARCHAR"),
+                                   ("Lifecycle Stage", "VARCHAR"), ("Create Date", "TIMESTAMP"),
+                                   ("Company owner", "VARCHAR"), ("Industry", "VARCHAR"),
+                                   ("Annual Revenue", "DOUBLE")], [
+        (9001, "Acme", "Lead", dt.datetime(2025, 1, 2, 9), "Jo", "Retail", 1e6),
+        (9002, "Globex", "Marketing Qualified Lead", dt.datetime(2025, 1, 3, 9), "Jo", "Energy", 2e6),
+        (9003, "Initech", "Customer", dt.datetime(2025, 1, 4, 9), "Sam", "Retail", 3e6),
+        (9004, "Umbrella", "Evangelist", dt.datetime(2025, 1, 5, 9), "Sam", "Pharma", 4e6),
+        (9005, "Hooli", "Other", dt.datetime(2025, 1, 6, 9), "Jo", "Tech", 5e6),
+    ])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="hubspot_companies",
+                                                 source="hubspot-crm-exports-all-companies.csv")])
+    assert m.tables[0].kind == "accounts"
+    assert m.tables[0].roles == {"Record ID": "account_id", "Company name": "name", "Lifecycle Stage": "stage",
+                                 "Create Date": "start_date", "Company owner": "segment", "Industry": "segment",
+                                 "Annual Revenue": "ignore"}
+    assert "not the ARR" in mp.column_notes(con, "hubspot_companies")["Annual Revenue"]
+    # HubSpot's lifecycle values land on the journey; "Other" is listed unmapped with its count.
+    assert_frame_equal(mp.stage_values(con, m), pd.DataFrame({
+        "value": pd.Series(["Customer", "Evangelist", "Lead", "Marketing Qualified Lead", "Other"], dtype="str"),
+        "rows": pd.Series([1, 1, 1, 1, 1], dtype="int64"),
+        "suggested_stage": pd.Series(["Decision", "Advocacy", "Awareness", "Awareness", None], dtype="object"),
+        "mapped_stage": pd.Series(["Decision", "Advocacy", "Awareness", "Awareness", None], dtype="object"),
+    }))
+    assert_frame_equal(mp.unmapped_stage_values(con, m),
+                       pd.DataFrame({"value": pd.Series(["Other"], dtype="str"),
+                                     "rows": pd.Series([1], dtype="int64")}))
+
+
+def test_salesforce_opportunities_are_journey_events(con):
+    raw(con, "opportunities", [("Opportunity ID", "VARCHAR"), ("Account ID", "VARCHAR"),
+                               ("Opportunity Stage", "VARCHAR"), ("Close Date", "DATE"), ("Created Date", "DATE"),
+                               ("Amount", "DOUBLE")], [
+        ("0065g00000AAAAA", "001D000000IqhSLIAZ", "Prospecting", D(2025, 1, 10), D(2025, 1, 1), 100.0),
+        ("0065g00000AAAAB", "001D000000IqhSLIAZ", "Closed Won", D(2025, 3, 10), D(2025, 1, 1), 100.0),
+        ("0065g00000AAAAC", "0015g00000AbCdEAAV", "Qualification", D(2025, 2, 11), D(2025, 2, 1), 50.0),
+        ("0065g00000AAAAD", "0015g00000AbCdEAAV", "Closed Lost", D(2025, 4, 12), D(2025, 2, 1), 50.0),
+    ])
+    assert mp.suggest_kind(con, "opportunities", "Opportunities Report.xlsx") == "journey_events"
+    assert mp.suggest_roles(con, "opportunities", "journey_events") == {
+        "Opportunity ID": "ignore", "Account ID": "account_id", "Opportunity Stage": "stage",
+        "Close Date": "ts", "Created Date": "ignore", "Amount": "ignore",
+    }
+    m = mp.suggest_mapping(con, ["opportunities"])
+    # Closed Lost is a lost deal, never churn.
+    assert m.stage_map == {"Closed Lost": LOST_DEAL, "Closed Won": "Decision", "Prospecting": "Awareness",
+                           "Qualification": "Consideration"}
+
+
+def test_gainsight_like_accounts_with_health_score(con):
+    raw(con, "gs_companies", [("Company GSID", "VARCHAR"), ("Company Name", "VARCHAR"), ("ARR", "DOUBLE"),
+                              ("Stage", "VARCHAR"), ("Customer Success Manager", "VARCHAR"), ("Segment", "VARCHAR"),
+                              ("Original Contract Date", "DATE"), ("Health Score", "DOUBLE")], [
+        ("1P02ABC1", "Acme", 10000.0, "Onboarding", "Kim", "SMB", D(2024, 1, 1), 72.0),
+        ("1P02ABC2", "Globex", 50000.0, "Adoption", "Lee", "Enterprise", D(2023, 6, 1), 55.0),
+        ("1P02ABC3", "Initech", 20000.0, "At Risk", "Kim", "SMB", D(2022, 2, 1), 31.0),
+    ])
+    assert mp.suggest_kind(con, "gs_companies", "Company export.csv") == "accounts"
+    assert mp.suggest_roles(con, "gs_companies", "accounts") == {
+        "Company GSID": "account_id", "Company Name": "name", "ARR": "arr", "Stage": "stage",
+        "Customer Success Manager": "segment", "Segment": "segment", "Original Contract Date": "start_date",
+        "Health Score": "factor:outcomes_at_scale",
+    }
+
+
+def test_survey_tool_export_with_nps_question_and_csat_columns(con):
+    raw(con, "responses", [("Customer ID", "VARCHAR"), ("Email", "VARCHAR"), ("Job Title", "VARCHAR"),
+                           ("RecordedDate", "TIMESTAMP"),
+                           ("How likely are you to recommend us to a friend or colleague? (0-10)", "BIGINT"),
+                           ("Why did you give that score?", "VARCHAR"), ("CSAT", "BIGINT")], [
+        ("C-1", "a@acme.test", "CTO", dt.datetime(2025, 5, 1, 10), 10, "Great team", 5),
+        ("C-2", "b@globex.test", "User", dt.datetime(2025, 5, 2, 11), 6, "Slow support", 3),
+        ("C-3", "c@initech.test", "Admin", dt.datetime(2025, 5, 3, 12), 0, None, 1),
+    ])
+    assert mp.suggest_kind(con, "responses", "Qualtrics export.csv") == "surveys"
+    assert mp.suggest_roles(con, "responses", "surveys") == {
+        "Customer ID": "account_id", "Email": "respondent", "Job Title": "respondent_role", "RecordedDate": "ts",
+        "How likely are you to recommend us to a friend or colleague? (0-10)": "score:NPS",
+        "Why did you give that score?": "comment", "CSAT": "score:CSAT",
+    }
+
+
+def test_wide_factor_ratings_with_scale_hints(con):
+    raw(con, "ratings_q3", [("Account ID", "VARCHAR"), ("Quarter End", "DATE"), ("Relationships (1-5)", "BIGINT"),
+                            ("Customer Education score", "BIGINT"), ("Intent [1-5]", "BIGINT")], [
+        ("A1", D(2025, 9, 30), 4, 3, 5), ("A2", D(2025, 9, 30), 2, 2, 4),
+    ])
+    tm = mp.suggest_mapping(con, [SimpleNamespace(table="ratings_q3", source="engagement ratings 2025-Q3.csv")]).tables[0]
+    assert tm == mp.TableMapping("ratings_q3", "engagement ratings 2025-Q3.csv", "factor_ratings", {
+        "Account ID": "account_id", "Quarter End": "ts", "Relationships (1-5)": "factor:relationships",
+        "Customer Education score": "factor:customer_education", "Intent [1-5]": "factor:customer_intent"})
+
+
+def test_table_without_any_known_column_is_ignored(con):
+    raw(con, "lookup", [("Code", "VARCHAR"), ("Description", "VARCHAR")], [("X", "Something"), ("Y", "Other")])
+    assert mp.suggest_kind(con, "lookup") == "ignore"
+    assert mp.suggest_roles(con, "lookup", "ignore") == {"Code": "ignore", "Description": "ignore"}
+
+
+def test_stage_column_found_by_values_alone(con):
+    raw(con, "export", [("Customer ID", "VARCHAR"), ("Col7", "VARCHAR")], [
+        ("A", "Onboarding"), ("B", "Renewal"), ("C", "Closed Won"), ("D", "Weird value"),
+    ])
+    assert mp.suggest_roles(con, "export", "accounts") == {"Customer ID": "account_id", "Col7": "stage"}
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("stage_snapshot_2026-08-31.csv", "2026-08-31"),
+    ("export 2026-09.xlsx", "2026-09-30"),
+    ("export 2024-02.xlsx › Sheet1", "2024-02-29"),
+    ("crm_20260131.csv", "2026-01-31"),
+    ("ratings 2025-Q3.csv", "2025-09-30"),
+    ("accounts.csv", None),
+    ("export 2026-13.csv", None),
+])
+def test_as_of_from_file_name(source, expected):
+    assert mp.as_of_from_source(source) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("NPS", "NPS"), ("Net Promoter Score", "NPS"), ("净推荐值", "NPS"), ("CSAT", "CSAT"), ("Satisfação", "CSAT"),
+    ("soddisfazione", "CSAT"), ("Elégedettség", "CSAT"), ("CES", "CES"), ("Customer Effort Score", "CES"),
+    ("费力度", "CES"), ("nps_responses_2025.csv", "NPS"), ("Onboarding survey", None),
+])
+def test_survey_type_of(text, expected):
+    assert mp.survey_type_of(text) == expected
