@@ -12,11 +12,13 @@ Conventions (DOMAIN.md §5):
 - Levels: 'response' counts every answer (as survey tools do); 'account' counts each account's
   latest answer within each group (ties by source_row), so one 300-seat account weighs one.
   Answers without an account id are left out at account level.
-- `by`: an accounts column (the account's segment), 'stage' (the row's stage, else the stage the
-  account was in when it answered: its latest journey entry at or before the answer, ties by
-  stage order), 'respondent_role', or a period 'month'/'quarter'/'year' (fiscal quarters and years
-  follow settings.fiscal_year_start_month; the segment is then the period's start). `period`
-  adds a `period_start` column beside a segment, for trend lines by segment.
+- `by`: an accounts column (the account's segment); 'stage' (the row's stage when it is one of
+  the configured stages, else the stage the account was in when it answered: its latest journey
+  entry at or before the answer, ties by stage order); 'touchpoint' (the row's stage column as
+  given, e.g. "Support ticket"); 'respondent_role'; or a period 'month'/'quarter'/'year' (fiscal
+  quarters and years follow settings.fiscal_year_start_month; the segment is then the period's
+  start). These names win over accounts columns of the same name. `period` adds a
+  `period_start` column beside a segment, for trend lines by segment.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from cxlib.stages import stage_order
 
 Level = Literal["response", "account"]
 NPS_Z = 1.96  # the margin-of-error convention of DOMAIN.md §5, kept literal so 54.0 reads as 54.0
-SURVEY_BREAKDOWNS = ("stage", "respondent_role")
+SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *grouping.PERIODS)
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,15 @@ def _survey_groups(con: duckdb.DuckDBPyConnection, by: str | None, period: str |
             "coalesce(list_position($stage_names, stage), 0) DESC, source_row DESC NULLS LAST) = 1)"
         )
         joins = "ASOF LEFT JOIN journey j ON s.account_id = j.account_id AND s.ts >= j.ts"
-        selects.append(grouping.segment_sql("coalesce(NULLIF(trim(s.stage), ''), j.stage)") + " AS segment")
+        # The row's own stage counts when it is a stage of the journey; a touchpoint ("Support
+        # ticket", "QBR") is not, and gives way to the stage the account was in.
+        selects.append(grouping.segment_sql(
+            "CASE WHEN list_contains($stage_names, trim(s.stage)) THEN trim(s.stage) ELSE j.stage END"
+        ) + " AS segment")
         params["stage_names"] = list(stage_order(settings.stages))
-    elif by == "respondent_role":
-        selects.append(grouping.segment_sql("s.respondent_role") + " AS segment")
+    elif by in ("respondent_role", "touchpoint"):
+        column = "respondent_role" if by == "respondent_role" else "stage"
+        selects.append(grouping.segment_sql(f"s.{column}") + " AS segment")
     else:
         grouping.check_accounts_column(con, by)
         ctes.append(grouping.ACCOUNTS_CTE)
@@ -153,8 +160,6 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | N
         "count(*) FILTER (WHERE NOT s_valid) AS rejected "
         f"FROM flagged {group} {_order_sql(by, keys)}"
     )
-    if by == "stage" and "stage_names" not in params:
-        params["stage_names"] = list(stage_order(settings.stages))
     return sql, params, keys
 
 
@@ -282,4 +287,4 @@ def cli_nps_table(df: pd.DataFrame) -> pd.DataFrame:
     return df[[*lead, *cols]].reset_index(drop=True)
 
 
-__all__ = ["SCALES", "Scale", "ces", "cli_nps_table", "csat", "detect_scale", "nps"]
+__all__ = ["SCALES", "SURVEY_BREAKDOWNS", "Scale", "ces", "cli_nps_table", "csat", "detect_scale", "nps"]

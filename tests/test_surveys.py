@@ -146,14 +146,18 @@ def test_nps_by_stage_uses_row_stage_else_stage_at_answer_time(con: duckdb.DuckD
         answer("B", 7, D(2024, 1, 1), row=4),                    # the tie → Delivery
         answer("A", 10, D(2023, 12, 1), row=5),                  # before any journey entry
         answer("C", 2, D(2024, 5, 1), row=6),                    # no journey at all
+        answer("A", 8, D(2024, 3, 5), stage="Support ticket", row=7),  # a touchpoint, not a stage
     ])
     expected = frame([
         ["Delivery", 2, 1, 1, 0, 50.0, 196 * math.sqrt((0.5 - 0.25) / 2), True, 0],
-        ["Usage", 1, 0, 0, 1, -100.0, 0.0, True, 0],
+        ["Usage", 2, 0, 1, 1, -50.0, 196 * math.sqrt((0.5 - 0.25) / 2), True, 0],
         ["Loyalty", 1, 1, 0, 0, 100.0, 0.0, True, 0],
         ["(blank)", 2, 1, 0, 1, 0.0, 196 * math.sqrt(1 / 2), True, 0],
     ], ["segment", *NPS_COLS])
     check(surveys.nps(con, by="stage"), expected)
+    by_touchpoint = surveys.nps(con, by="touchpoint")
+    assert by_touchpoint[["segment", "n"]].values.tolist() == [["Loyalty", 1], ["Support ticket", 1],
+                                                               ["(blank)", 5]]
 
 
 @pytest.fixture
