@@ -56,21 +56,12 @@ def churn_stage(stages: list[Stage]) -> str:
     raise MetricError("The stage list has no Churn exit stage: name one exit stage 'Churn'.")
 
 
-def _as_of_param(settings: Settings) -> dt.datetime | None:
-    """The configured as-of instant as naive UTC (canonical timestamps are naive UTC), or None."""
-    if settings.as_of is None:
-        return None
-    if settings.as_of.tzinfo is not None:
-        return settings.as_of.astimezone(dt.UTC).replace(tzinfo=None)
-    return settings.as_of
-
-
 def data_as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> dt.datetime | None:
     """The as-of instant churn is measured to: the setting, else the latest journey timestamp."""
     settings = settings or Settings()
     return con.execute(
         f"SELECT coalesce(CAST($as_of AS TIMESTAMP), (SELECT max(ts) FROM {canonical.quote(canonical.JOURNEY_EVENTS)}))",
-        {"as_of": _as_of_param(settings)},
+        {"as_of": grouping.as_of_param(settings)},
     ).fetchone()[0]
 
 
@@ -109,7 +100,7 @@ spells AS (
 
 
 def _base_params(settings: Settings) -> dict[str, Any]:
-    return {"as_of": _as_of_param(settings), "customer_stages": customer_stages(settings.stages),
+    return {"as_of": grouping.as_of_param(settings), "customer_stages": customer_stages(settings.stages),
             "churn_stage": churn_stage(settings.stages)}
 
 

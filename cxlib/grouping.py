@@ -7,6 +7,7 @@ timestamp of the period's first instant (fiscal quarters and years honour the se
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import duckdb
@@ -77,10 +78,19 @@ def period_params(period: str, settings: Settings) -> dict[str, Any]:
     return {"period_unit": check_period(period), "fy_shift": month - 1}
 
 
+def as_of_param(settings: Settings) -> dt.datetime | None:
+    """The configured as-of instant as naive UTC (canonical timestamps are naive UTC), or None."""
+    if settings.as_of is None:
+        return None
+    if settings.as_of.tzinfo is not None:
+        return settings.as_of.astimezone(dt.UTC).replace(tzinfo=None)
+    return settings.as_of
+
+
 def period_months(period: str) -> int:
     """Length of a period in months."""
     return {"month": 1, "quarter": 3, "year": 12}[check_period(period)]
 
 
-__all__ = ["ACCOUNTS_CTE", "BLANK", "PERIODS", "accounts_columns", "check_accounts_column",
+__all__ = ["ACCOUNTS_CTE", "BLANK", "PERIODS", "accounts_columns", "as_of_param", "check_accounts_column",
            "check_period", "period_months", "period_params", "period_sql", "segment_sql"]

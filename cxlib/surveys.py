@@ -7,6 +7,7 @@ Conventions (DOMAIN.md §5):
   0–10 → 9–10; Zendesk good/bad arrives as 1/0 → the 0–1 scale, where only 1 is satisfied),
   with a Wilson 95% interval.
 - CES: mean on its scale with a Student-t 95% interval, and the scale's direction.
+- With an as-of date set (settings.as_of), answers dated after it are not counted yet.
 - A blank answer (NULL score: "offered", skipped) is not a response. An answer off the scale
   (11, −1, 4.5 on a box scale) is rejected and counted in `rejected`, never clipped.
 - Levels: 'response' counts every answer (as survey tools do); 'account' counts each account's
@@ -137,7 +138,8 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | N
     if level not in ("response", "account"):
         raise MetricError(f"Unknown level '{level}': use 'response' or 'account'.")
     ctes, selects, joins, params, keys = _survey_groups(con, by, period, settings)
-    params.update({"survey_type": survey_type, "account_level": level == "account"})
+    params.update({"survey_type": survey_type, "account_level": level == "account",
+                   "as_of": grouping.as_of_param(settings)})
     key_list = ", ".join(keys)
     partition = ", ".join(["s_valid", "account_id", *keys])
     need_ts = "AND s.ts IS NOT NULL" if (period is not None or by in grouping.PERIODS) else ""
@@ -145,7 +147,8 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | N
         "typed AS (SELECT s.account_id, s.ts, s.source_row, s.score"
         + (", " + selects if selects else "")
         + f" FROM {canonical.quote(canonical.SURVEYS)} s {joins} "
-        f"WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL {need_ts})",
+        f"WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL {need_ts} "
+        "AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP)))",
         f"checked AS (SELECT *, coalesce({valid_sql}, false) AS s_valid FROM typed)",
         # Account level: each account's latest valid answer per group (ties by the later row).
         "flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND "

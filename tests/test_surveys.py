@@ -391,3 +391,9 @@ def test_nps_matches_a_plain_count(scores: list[float | None]) -> None:
     if valid:
         assert row["nps"] == pytest.approx(100 * (promoters - detractors) / len(valid))
         assert -100 <= row["nps"] <= 100 and row["moe95"] >= 0
+
+
+def test_answers_after_the_as_of_date_do_not_count_yet(known: duckdb.DuckDBPyConnection) -> None:
+    # as of 5 Jan: the first five answers (9, 9, 10, 7, 8) and the rejected ones are all later
+    result = surveys.nps(known, settings=Settings(as_of=D(2024, 1, 5)))
+    check(result, frame([[5, 3, 2, 0, 60.0, 196 * math.sqrt((0.6 - 0.36) / 5), True, 0]], NPS_COLS))
