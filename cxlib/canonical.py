@@ -88,6 +88,15 @@ def empty_select(view: str) -> str:
     return f"SELECT {cols} WHERE false"
 
 
+def drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a table or view of that name, whichever it is (DuckDB refuses DROP VIEW on a table)."""
+    row = con.execute("SELECT table_type FROM information_schema.tables "
+                      "WHERE table_schema = current_schema() AND table_name = ?", [name]).fetchone()
+    if row is not None:
+        kind = "VIEW" if row[0] == "VIEW" else "TABLE"
+        con.execute(f"DROP {kind} {quote(name)}")
+
+
 def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Sequence[Any] | dict[str, Any]],
                  extra_columns: Sequence[tuple[str, str]] = (), *, name: str | None = None) -> None:
     """Create a canonical table from literal rows (tuples in schema order, or dicts): tests and samples.
@@ -97,8 +106,7 @@ def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Seque
     """
     schema = list(SCHEMA[view]) + list(extra_columns)
     table = name or view
-    con.execute(f"DROP VIEW IF EXISTS {quote(table)}")
-    con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+    drop_relation(con, table)
     con.execute(f"CREATE TABLE {quote(table)} ("
                 + ", ".join(f"{quote(c)} {t}" for c, t in schema) + ")")
     names = [c for c, _ in schema]

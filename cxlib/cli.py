@@ -231,8 +231,6 @@ def _cmd_nps(args: argparse.Namespace) -> int:
     overrides = ("surveys", {args.score_col: "score:NPS"}) if args.score_col else None
     ws = _open(args.files, args.mapping, overrides=overrides)
     table = surveys.nps(ws.con, by=args.by, level=args.level, settings=ws.settings)
-    if args.by:
-        table = table.rename(columns={args.by: "segment"}) if args.by in table.columns else table
     _emit(surveys.cli_nps_table(table), args.format)
     return 0
 

@@ -101,7 +101,7 @@ class Workspace:
             loading.drop_table(self.con, report)
         self.reports, self.errors, self.validation, self.mapping = [], [], [], None
         for view in canonical.VIEWS:
-            self.con.execute(f"DROP VIEW IF EXISTS {canonical.quote(view)}")
+            canonical.drop_relation(self.con, view)
         canonical.create_empty_views(self.con)
         self.version += 1
 
