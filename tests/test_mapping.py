@@ -278,3 +278,276 @@ def test_as_of_from_file_name(source, expected):
 ])
 def test_survey_type_of(text, expected):
     assert mp.survey_type_of(text) == expected
+
+
+# ---- the mapping document ------------------------------------------------------------------------
+
+def _document() -> mp.Mapping:
+    return mp.Mapping(
+        tables=[
+            mp.TableMapping("accounts_export", "accounts.xlsx › Accounts", "accounts",
+                            {"Account ID": "account_id", "Tier": "segment", "Notes": "ignore"}),
+            mp.TableMapping("snap_aug", "stage_snapshot_2026-08-31.csv", "stage_snapshots",
+                            {"Account ID": "account_id", "Stage": "stage"}, as_of="2026-08-31"),
+            mp.TableMapping("nps", "nps.csv", "surveys", {"Customer ID": "account_id", "Score": "score"},
+                            survey_type="NPS"),
+        ],
+        stage_map={"Onboarding": "Delivery", "Closed Lost": LOST_DEAL, "Weird": None, "Étape 1": "Awareness"},
+        settings=Settings(as_of=dt.datetime(2026, 9, 30), timezones={"nps": "Europe/Paris"},
+                          fiscal_year_start_month=4, min_n=20,
+                          stages=[Stage("Lead", "funnel", "#111111"), Stage("Customer", "funnel", "#222222"),
+                                  Stage("Gone", "exit", "#333333")]),
+        scores={"weights": {"relationships": 2.0}, "targets": {"A": [1, 2]}, "thresholds": [40, 70]},
+    )
+
+
+def test_json_round_trip_is_lossless_and_stable():
+    m = _document()
+    text = m.to_json()
+    back = mp.Mapping.from_json(text)
+    assert back == m
+    assert back.to_json() == text
+    assert '"version": 1' in text and "Étape 1" in text      # readable, not \u-escaped
+
+
+def test_json_stage_map_order_does_not_change_the_document():
+    a, b = _document(), _document()
+    b.stage_map = dict(reversed(list(b.stage_map.items())))
+    assert a.to_json() == b.to_json()
+
+
+@given(stage_map=st.dictionaries(st.text(min_size=1, max_size=12), st.one_of(st.none(), st.text(max_size=12)),
+                                 max_size=6),
+       roles=st.dictionaries(st.text(min_size=1, max_size=12), st.sampled_from(mp.ROLES["surveys"]), max_size=6),
+       as_of=st.one_of(st.none(), st.dates().map(lambda d: d.isoformat())))
+def test_json_round_trip_property(stage_map, roles, as_of):
+    m = mp.Mapping([mp.TableMapping("t", "t.csv", "surveys", roles, as_of=as_of)], stage_map, Settings())
+    assert mp.Mapping.from_json(m.to_json()) == m
+
+
+def test_json_errors_are_mapping_errors_with_a_message():
+    with pytest.raises(MappingError, match="not valid JSON"):
+        mp.Mapping.from_json("{not json")
+    with pytest.raises(MappingError, match="version 7 is not supported"):
+        mp.Mapping.from_json('{"version": 7, "tables": []}')
+    with pytest.raises(MappingError, match="incomplete or malformed"):
+        mp.Mapping.from_json('{"version": 1, "tables": [{"source": "x.csv"}]}')
+
+
+# ---- canonical views -----------------------------------------------------------------------------
+
+def _small_company(con) -> mp.Mapping:
+    """Accounts (one duplicate, one without id), events in Paris time, a wide NPS/CSAT survey."""
+    raw(con, "accounts_export", [("Account ID", "VARCHAR"), ("Account Name", "VARCHAR"), ("Customer Tier", "VARCHAR"),
+                                 ("ARR", "DOUBLE"), ("Start", "DATE"), ("Outcome Achieved", "VARCHAR"),
+                                 ("Lifecycle Stage", "VARCHAR")], [
+        ("A1", "Alpha", "Gold", 1000.0, D(2025, 1, 15), "Yes", "Live"),
+        ("A2", "Beta", "Silver", 500.0, None, "Não", None),
+        ("A1", "Alpha again", "Gold", 999.0, None, None, "Live"),
+        (None, "Nameless", "Silver", 10.0, None, None, None),
+        ("A3", "Gamma", None, None, None, "0.5", "Mystery"),
+    ])
+    raw(con, "events_raw", [("Account ID", "VARCHAR"), ("Stage", "VARCHAR"), ("Entered At", "TIMESTAMPTZ")], [
+        ("A1", "Lead", dt.datetime(2025, 1, 1, 8, tzinfo=dt.UTC)),
+        ("A1", "Onboarding", dt.datetime(2025, 2, 1, 23, 30, tzinfo=dt.UTC)),
+        ("A2", "Foo", dt.datetime(2025, 1, 5, tzinfo=dt.UTC)),
+        ("A9", "Lead", dt.datetime(2025, 1, 6, tzinfo=dt.UTC)),
+        ("A2", "Closed Lost", None),
+        ("A2", "Closed Lost", dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)),
+        ("A2", None, dt.datetime(2025, 3, 2, tzinfo=dt.UTC)),
+    ])
+    raw(con, "survey_raw", [("Customer ID", "VARCHAR"), ("Email", "VARCHAR"), ("Date", "DATE"), ("NPS", "BIGINT"),
+                            ("CSAT", "DOUBLE")], [
+        ("A1", "a@x.test", D(2025, 2, 10), 9, 5.0),
+        ("A2", "b@x.test", D(2025, 2, 11), 11, None),
+        (None, "c@x.test", D(2025, 2, 12), 3, 2.0),
+    ])
+    return mp.Mapping(tables=[
+        mp.TableMapping("accounts_export", "accounts.csv", "accounts", {
+            "Account ID": "account_id", "Account Name": "name", "Customer Tier": "segment", "ARR": "arr",
+            "Start": "start_date", "Outcome Achieved": "outcome", "Lifecycle Stage": "stage"}),
+        mp.TableMapping("events_raw", "events.csv", "journey_events",
+                        {"Account ID": "account_id", "Stage": "stage", "Entered At": "ts"}),
+        mp.TableMapping("survey_raw", "nps.csv", "surveys", {"Customer ID": "account_id", "Email": "respondent",
+                                                             "Date": "ts", "NPS": "score:NPS",
+                                                             "CSAT": "score:CSAT"}),
+    ], stage_map={"Foo": None}, settings=Settings(timezones={"events_raw": "Europe/Paris"}))
+
+
+def test_apply_builds_exact_accounts_view(con):
+    mp.apply_mapping(con, _small_company(con))
+    assert_frame_equal(view(con, "accounts", "account_id"), pd.DataFrame({
+        "account_id": ["A1", "A2"],
+        "name": ["Alpha", "Beta"],
+        "stage": pd.Series(["Usage", None], dtype="str"),
+        "arr": [1000.0, 500.0],
+        "start_date": ts("2025-01-15", None),
+        "renewal_date": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]"),
+        "churn_reason": pd.Series([None, None], dtype="object"),
+        "outcome": [1.0, 0.0],
+        "source": ["accounts.csv", "accounts.csv"],
+        "source_row": [2, 3],
+        "customer_tier": ["Gold", "Silver"],
+    }))
+    assert mp.segment_columns(_small_company_mapping_only()) == {"customer_tier": "Customer Tier"}
+
+
+def _small_company_mapping_only() -> mp.Mapping:
+    return mp.Mapping([mp.TableMapping("accounts_export", "accounts.csv", "accounts",
+                                       {"Account ID": "account_id", "Customer Tier": "segment"})], {}, Settings())
+
+
+def test_apply_builds_exact_events_view_in_source_time_zone(con):
+    mp.apply_mapping(con, _small_company(con))
+    # 08:00 UTC is 09:00 in Paris; 23:30 UTC on 1 Feb is 00:30 on 2 Feb there.
+    assert_frame_equal(view(con, "journey_events", "source_row"), pd.DataFrame({
+        "account_id": ["A1", "A1", "A2"],
+        "stage": ["Awareness", "Delivery", LOST_DEAL],
+        "ts": ts("2025-01-01 09:00", "2025-02-02 00:30", "2025-03-01 13:00"),
+        "resolution": ["event", "event", "event"],
+        "source": ["events.csv"] * 3,
+        "source_row": [2, 3, 7],
+    }))
+
+
+def test_apply_unpivots_wide_survey_scores_and_rejects_nps_off_scale(con):
+    mp.apply_mapping(con, _small_company(con))
+    assert_frame_equal(view(con, "surveys", "source_row, survey_type"), pd.DataFrame({
+        "account_id": ["A1", "A1"],
+        "respondent": ["a@x.test", "a@x.test"],
+        "respondent_role": pd.Series([None, None], dtype="object"),
+        "ts": ts("2025-02-10", "2025-02-10"),
+        "survey_type": ["CSAT", "NPS"],
+        "score": [5.0, 9.0],
+        "comment": pd.Series([None, None], dtype="object"),
+        "stage": pd.Series([None, None], dtype="object"),
+        "source": ["nps.csv", "nps.csv"],
+        "source_row": [2, 2],
+    }))
+
+
+def test_validation_reports_reconcile_with_reasons(con):
+    reports = {r.view: r for r in mp.apply_mapping(con, _small_company(con))}
+    assert list(reports) == ["accounts", "journey_events", "stage_snapshots", "surveys", "factor_ratings"]
+    for r in reports.values():
+        assert r.rows_in == r.rows_used + r.rows_excluded == int(r.reasons["rows"].sum()) + r.rows_used
+
+    def reasons(view: str) -> pd.DataFrame:
+        return reports[view].reasons
+
+    acc = reports["accounts"]
+    assert (acc.rows_in, acc.rows_used, acc.rows_excluded) == (5, 2, 3)
+    assert_frame_equal(reasons("accounts"), pd.DataFrame({
+        "reason": ["account id missing", "duplicate account id", "stage not mapped"],
+        "rows": pd.Series([1, 1, 1], dtype="int64")}))
+    ev = reports["journey_events"]
+    assert (ev.rows_in, ev.rows_used, ev.rows_excluded, ev.rows_derived) == (7, 3, 4, 0)
+    assert_frame_equal(reasons("journey_events"), pd.DataFrame({
+        "reason": ["account id not in the accounts table", "stage missing", "stage not mapped",
+                   "timestamp missing"],
+        "rows": pd.Series([1, 1, 1, 1], dtype="int64")}))
+    # 3 rows × 2 score columns: A1's two answers used; NPS 11 rejected, never clipped.
+    sv = reports["surveys"]
+    assert (sv.rows_in, sv.rows_used, sv.rows_excluded) == (6, 2, 4)
+    assert_frame_equal(reasons("surveys"), pd.DataFrame({
+        "reason": ["account id missing", "score missing", "score out of range"],
+        "rows": pd.Series([2, 1, 1], dtype="int64")}))
+    assert (reports["stage_snapshots"].rows_in, reports["factor_ratings"].rows_in) == (0, 0)
+
+
+def test_excluded_rows_name_source_row_and_reason(con):
+    mp.apply_mapping(con, _small_company(con))
+    assert_frame_equal(mp.excluded_rows(con, "journey_events"), pd.DataFrame({
+        "source": ["events.csv"] * 4,
+        "source_row": [4, 5, 6, 8],
+        "reason": ["stage not mapped", "account id not in the accounts table", "timestamp missing",
+                   "stage missing"],
+    }))
+    assert_frame_equal(mp.excluded_rows(con, "accounts"), pd.DataFrame({
+        "source": ["accounts.csv"] * 3, "source_row": [4, 5, 6],
+        "reason": ["duplicate account id", "account id missing", "stage not mapped"]}))
+
+
+def test_user_stage_map_and_stage_list_drive_the_views(con):
+    m = _small_company(con)
+    m.stage_map = {"Foo": "Usage", "Mystery": "Usage"}
+    mp.apply_mapping(con, m)
+    assert con.execute("SELECT stage FROM journey_events WHERE source_row = 4").fetchall() == [("Usage",)]
+    # A custom stage list: values map onto it, and a target outside it is a mapping error.
+    m.settings = Settings(stages=[Stage("Prospect"), Stage("Client"), Stage("Gone", "exit")])
+    m.stage_map = {"Lead": "Prospect", "Onboarding": "Client", "Closed Lost": LOST_DEAL, "Foo": "Gone",
+                   "Live": "Client", "Mystery": "Client"}
+    mp.apply_mapping(con, m)
+    assert con.execute("SELECT account_id, stage FROM journey_events ORDER BY source_row").fetchall() == [
+        ("A1", "Prospect"), ("A1", "Client"), ("A2", "Gone"), ("A2", LOST_DEAL)]
+    m.stage_map["Foo"] = "Usage"
+    problems = mp.check_mapping(con, m)
+    assert [str(p) for p in problems] == ['Stage map: "Foo" is mapped to "Usage", which is not in the stage list.']
+    with pytest.raises(MappingError, match='"Foo" is mapped to "Usage"'):
+        mp.apply_mapping(con, m)
+
+
+def test_outcome_words_and_numbers(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Outcome", "VARCHAR")],
+        [("A", "Yes"), ("B", "Oui"), ("C", "Não"), ("D", "是"), ("E", "0.75"), ("F", None), ("G", "maybe")])
+    raw(con, "acc_bool", [("Account ID", "VARCHAR"), ("Goal achieved", "BOOLEAN")], [("H", True), ("I", False)])
+    mp.apply_mapping(con, mp.Mapping([
+        mp.TableMapping("acc", "acc.csv", "accounts", {"Account ID": "account_id", "Outcome": "outcome"}),
+        mp.TableMapping("acc_bool", "b.csv", "accounts", {"Account ID": "account_id", "Goal achieved": "outcome"}),
+    ], {}, Settings()))
+    got = con.execute("SELECT account_id, outcome FROM accounts ORDER BY account_id").fetchall()
+    assert got == [("A", 1.0), ("B", 1.0), ("C", 0.0), ("D", 1.0), ("E", 0.75), ("F", None), ("G", None),
+                   ("H", 1.0), ("I", 0.0)]
+
+
+def test_survey_type_from_column_then_table_then_header(con):
+    raw(con, "typed", [("Account ID", "VARCHAR"), ("Type", "VARCHAR"), ("Score", "BIGINT"), ("Day", "DATE")],
+        [("A", "Satisfação", 4, D(2025, 1, 1)), ("A", "Net Promoter Score", 8, D(2025, 1, 2)),
+         ("A", "Mystery", 3, D(2025, 1, 3))])
+    raw(con, "nps_only", [("Account ID", "VARCHAR"), ("Score", "BIGINT"), ("Day", "DATE")], [("A", 10, D(2025, 2, 1))])
+    raw(con, "header", [("Account ID", "VARCHAR"), ("CES Score", "BIGINT"), ("Day", "DATE")], [("A", 2, D(2025, 3, 1))])
+    base = {"Account ID": "account_id", "Score": "score", "Day": "ts"}
+    mp.apply_mapping(con, mp.Mapping([
+        mp.TableMapping("typed", "typed.csv", "surveys", {**base, "Type": "survey_type"}),
+        mp.TableMapping("nps_only", "nps_only.csv", "surveys", base, survey_type="NPS"),
+        mp.TableMapping("header", "header.csv", "surveys",
+                        {"Account ID": "account_id", "CES Score": "score", "Day": "ts"}),
+    ], {}, Settings()))
+    assert con.execute("SELECT source, source_row, survey_type, score FROM surveys ORDER BY ts").fetchall() == [
+        ("typed.csv", 2, "CSAT", 4.0), ("typed.csv", 3, "NPS", 8.0), ("nps_only.csv", 2, "NPS", 10.0),
+        ("header.csv", 2, "CES", 2.0)]
+    assert_frame_equal(mp.excluded_rows(con, "surveys"), pd.DataFrame({
+        "source": ["typed.csv"], "source_row": [4], "reason": ["survey type unknown"]}))
+
+
+def test_factor_ratings_long_wide_and_from_account_metrics(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("% licences active", "DOUBLE")],
+        [("A1", 80.0), ("A2", None), ("A1", 10.0)])
+    raw(con, "long", [("Account ID", "VARCHAR"), ("Quarter End", "DATE"), ("Factor", "VARCHAR"), ("Rating", "BIGINT")],
+        [("A1", D(2025, 3, 31), "Relationships", 4), ("A2", D(2025, 3, 31), "Intent", 3),
+         ("A2", D(2025, 3, 31), "Mood", 2)])
+    raw(con, "wide", [("Account ID", "VARCHAR"), ("Date", "DATE"), ("Education (1-5)", "BIGINT")],
+        [("A1", D(2025, 6, 30), 5), ("A9", D(2025, 6, 30), 1)])
+    reports = mp.apply_mapping(con, mp.Mapping([
+        mp.TableMapping("acc", "acc.csv", "accounts",
+                        {"Account ID": "account_id", "% licences active": "factor:successful_product_adoption"}),
+        mp.TableMapping("long", "long.csv", "factor_ratings", {"Account ID": "account_id", "Quarter End": "ts",
+                                                               "Factor": "factor", "Rating": "score"}),
+        mp.TableMapping("wide", "wide.csv", "factor_ratings", {"Account ID": "account_id", "Date": "ts",
+                                                               "Education (1-5)": "factor:customer_education"}),
+    ], {}, Settings()))
+    # The account metric has no date of its own: it counts at the data's latest timestamp (30 June).
+    assert_frame_equal(view(con, "factor_ratings", "ts, source, source_row"), pd.DataFrame({
+        "account_id": ["A1", "A2", "A1", "A1"],
+        "ts": ts("2025-03-31", "2025-03-31", "2025-06-30", "2025-06-30"),
+        "factor": ["relationships", "customer_intent", "successful_product_adoption", "customer_education"],
+        "score": [4.0, 3.0, 80.0, 5.0],
+        "source": ["long.csv", "long.csv", "acc.csv", "wide.csv"],
+        "source_row": [2, 3, 2, 2],
+    }))
+    fr = next(r for r in reports if r.view == "factor_ratings")
+    assert (fr.rows_in, fr.rows_used, fr.rows_excluded) == (8, 4, 4)
+    assert_frame_equal(mp.excluded_rows(con, "factor_ratings"), pd.DataFrame({
+        "source": ["acc.csv", "acc.csv", "long.csv", "wide.csv"], "source_row": [3, 4, 4, 3],
+        "reason": ["score missing", "account row excluded", "factor not recognised",
+                   "account id not in the accounts table"]}))
