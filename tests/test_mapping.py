@@ -551,3 +551,193 @@ def test_factor_ratings_long_wide_and_from_account_metrics(con):
         "source": ["acc.csv", "acc.csv", "long.csv", "wide.csv"], "source_row": [3, 4, 4, 3],
         "reason": ["score missing", "account row excluded", "factor not recognised",
                    "account id not in the accounts table"]}))
+
+
+# ---- stacked snapshots → derived journey events --------------------------------------------------
+
+def _snapshots(con, months: Sequence[tuple[str, list[tuple[str, str]]]]) -> mp.Mapping:
+    tables = []
+    for day, rows in months:
+        name = f"snap_{day}"
+        raw(con, name, [("Account ID", "VARCHAR"), ("Lifecycle Stage", "VARCHAR")], rows)
+        tables.append(mp.TableMapping(name, f"stage_snapshot_{day}.csv", "stage_snapshots",
+                                      {"Account ID": "account_id", "Lifecycle Stage": "stage"}, as_of=day))
+    return mp.Mapping(tables, {}, Settings())
+
+
+THREE_MONTHS = [
+    ("2026-07-31", [("A1", "Onboarding"), ("A2", "Lead"), ("A3", "Live")]),
+    ("2026-08-31", [("A1", "Onboarding"), ("A2", "Opportunity"), ("A3", "Churned")]),
+    ("2026-09-30", [("A1", "Live"), ("A2", "Closed Lost"), ("A3", "Churned"), ("A4", "Lead")]),
+]
+
+
+def test_three_stacked_snapshots_yield_monthly_journey_events(con):
+    reports = {r.view: r for r in mp.apply_mapping(con, _snapshots(con, THREE_MONTHS))}
+    # By hand: each account's first snapshot, then each month its stage differs from the month before.
+    assert_frame_equal(view(con, "journey_events", "account_id, ts"), pd.DataFrame({
+        "account_id": ["A1", "A1", "A2", "A2", "A2", "A3", "A3", "A4"],
+        "stage": ["Delivery", "Usage", "Awareness", "Consideration", LOST_DEAL, "Usage", "Churn", "Awareness"],
+        "ts": ts("2026-07-31", "2026-09-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-07-31", "2026-08-31",
+                 "2026-09-30"),
+        "resolution": ["monthly"] * 8,
+        "source": ["stage_snapshot_2026-07-31.csv", "stage_snapshot_2026-09-30.csv", "stage_snapshot_2026-07-31.csv",
+                   "stage_snapshot_2026-08-31.csv", "stage_snapshot_2026-09-30.csv", "stage_snapshot_2026-07-31.csv",
+                   "stage_snapshot_2026-08-31.csv", "stage_snapshot_2026-09-30.csv"],
+        "source_row": [2, 2, 3, 3, 3, 4, 4, 5],
+    }))
+    ev = reports["journey_events"]
+    assert (ev.rows_in, ev.rows_used, ev.rows_derived) == (0, 0, 8)
+    assert (reports["stage_snapshots"].rows_in, reports["stage_snapshots"].rows_used) == (10, 10)
+    # Accounts on an exit keep where they left the funnel.
+    got = con.execute("SELECT account_id, as_of::DATE::VARCHAR, stage, last_funnel_stage FROM stage_snapshots "
+                      "WHERE last_funnel_stage IS NOT NULL ORDER BY account_id, as_of").fetchall()
+    assert got == [("A2", "2026-09-30", LOST_DEAL, "Consideration"), ("A3", "2026-08-31", "Churn", "Usage"),
+                   ("A3", "2026-09-30", "Churn", "Usage")]
+
+
+def test_one_snapshot_alone_derives_no_events(con):
+    mp.apply_mapping(con, _snapshots(con, THREE_MONTHS[:1]))
+    assert con.execute("SELECT count(*) FROM journey_events").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM stage_snapshots").fetchone() == (3,)
+
+
+def test_snapshot_duplicates_and_as_of_column(con):
+    raw(con, "stacked", [("Account ID", "VARCHAR"), ("Stage", "VARCHAR"), ("Snapshot Date", "DATE")], [
+        ("A1", "Lead", D(2026, 1, 31)), ("A1", "Customer", D(2026, 1, 31)), ("A1", "Customer", D(2026, 2, 28)),
+        ("A2", "Lead", None)])
+    reports = {r.view: r for r in mp.apply_mapping(con, mp.Mapping([mp.TableMapping(
+        "stacked", "crm.csv", "stage_snapshots",
+        {"Account ID": "account_id", "Stage": "stage", "Snapshot Date": "as_of"})], {}, Settings()))}
+    assert_frame_equal(reports["stage_snapshots"].reasons, pd.DataFrame({
+        "reason": ["duplicate account id in snapshot", "timestamp missing"], "rows": pd.Series([1, 1], dtype="int64")}))
+    assert con.execute("SELECT account_id, stage, ts::DATE::VARCHAR FROM journey_events ORDER BY ts").fetchall() == [
+        ("A1", "Awareness", "2026-01-31"), ("A1", "Decision", "2026-02-28")]
+
+
+# ---- keys ----------------------------------------------------------------------------------------
+
+def test_salesforce_15_and_18_character_ids_are_one_account(con):
+    raw(con, "sf_accounts", [("Account ID", "VARCHAR"), ("Account Name", "VARCHAR")],
+        [("001D000000IqhSL", "Acme"), ("0015g00000AbCdEAAV", "Globex")])
+    raw(con, "sf_events", [("Account ID", "VARCHAR"), ("Stage", "VARCHAR"), ("Date", "DATE")], [
+        ("001D000000IqhSLIAZ", "Closed Won", D(2025, 1, 1)),   # 18-char form of Acme's id
+        ("001D000000IqhSL", "Onboarding", D(2025, 2, 1)),
+        ("0015g00000AbCdE", "Onboarding", D(2025, 2, 2)),      # 15-char form of Globex's 18-char id
+        ("001D000000IqhSLXXX", "Live", D(2025, 3, 1)),         # wrong checksum: another id
+        ("001d000000iqhsl", "Live", D(2025, 3, 2)),            # ids are case-sensitive
+    ])
+    mp.apply_mapping(con, mp.Mapping([
+        mp.TableMapping("sf_accounts", "accounts.csv", "accounts",
+                        {"Account ID": "account_id", "Account Name": "name"}),
+        mp.TableMapping("sf_events", "events.csv", "journey_events",
+                        {"Account ID": "account_id", "Stage": "stage", "Date": "ts"}),
+    ], {}, Settings()))
+    assert con.execute("SELECT account_id FROM accounts ORDER BY name").fetchall() == [
+        ("001D000000IqhSL",), ("0015g00000AbCdE",)]
+    assert con.execute("SELECT account_id, stage FROM journey_events ORDER BY ts").fetchall() == [
+        ("001D000000IqhSL", "Decision"), ("001D000000IqhSL", "Delivery"), ("0015g00000AbCdE", "Delivery")]
+    [km] = [k for k in mp.key_match(con) if k.view == "journey_events"]
+    assert (km.rows, km.matched) == (5, 3)
+    assert km.share == pytest.approx(0.6)
+    assert_frame_equal(km.top_unmatched, pd.DataFrame({"account_id": ["001D000000IqhSLXXX", "001d000000iqhsl"],
+                                                       "rows": pd.Series([1, 1], dtype="int64")}))
+
+
+def test_key_match_counts_and_top_unmatched(con):
+    mp.apply_mapping(con, _small_company(con))
+    matches = {k.view: k for k in mp.key_match(con)}
+    assert list(matches) == ["journey_events", "surveys"]     # views without rows are left out
+    ev = matches["journey_events"]
+    assert (ev.rows, ev.matched, round(ev.share, 4)) == (7, 6, 0.8571)
+    assert_frame_equal(ev.top_unmatched, pd.DataFrame({"account_id": ["A9"], "rows": pd.Series([1], dtype="int64")}))
+
+
+def test_key_match_is_empty_without_accounts(con):
+    mp.apply_mapping(con, _snapshots(con, THREE_MONTHS))
+    assert mp.key_match(con) == []
+
+
+# ---- settings: as-of date ------------------------------------------------------------------------
+
+def test_as_of_is_the_latest_timestamp_or_the_setting(con):
+    mp.apply_mapping(con, _snapshots(con, THREE_MONTHS))
+    assert mp.as_of_date(con, Settings()) == dt.datetime(2026, 9, 30)
+    assert mp.as_of_date(con, Settings(as_of=dt.datetime(2026, 9, 15))) == dt.datetime(2026, 9, 15)
+
+
+def test_as_of_without_dated_rows_asks_for_a_setting(con):
+    with pytest.raises(MetricError, match="set one in the settings"):
+        mp.as_of_date(con, Settings())
+
+
+# ---- a saved mapping on next month's data --------------------------------------------------------
+
+def test_mapping_that_does_not_fit_names_the_missing_column(con):
+    raw(con, "snap_sep", [("Customer ID", "VARCHAR"), ("Lifecycle Stage", "VARCHAR")], [("A1", "Live")])
+    saved = mp.Mapping([mp.TableMapping("snap_sep", "stage_snapshot_2026-09-30.csv", "stage_snapshots",
+                                        {"Account ID": "account_id", "Lifecycle Stage": "stage"},
+                                        as_of="2026-09-30")], {}, Settings())
+    problems = mp.check_mapping(con, saved)
+    assert [str(p) for p in problems] == [
+        'stage_snapshot_2026-09-30.csv (table "snap_sep"): column "Account ID" (mapped as account_id) is missing. '
+        "Columns found: Customer ID, Lifecycle Stage."]
+    assert (problems[0].file, problems[0].column) == ("stage_snapshot_2026-09-30.csv", "Account ID")
+    with pytest.raises(MappingError, match='column "Account ID" .* is missing'):
+        mp.apply_mapping(con, saved)
+
+
+def test_check_mapping_reports_missing_tables_roles_and_dates(con):
+    raw(con, "s", [("Account ID", "VARCHAR"), ("Score", "BIGINT")], [("A", 9)])
+    m = mp.Mapping([
+        mp.TableMapping("gone", "old.csv", "accounts", {"Account ID": "account_id"}),
+        mp.TableMapping("s", "s.csv", "surveys", {"Account ID": "account_id", "Score": "stage_name"},
+                        survey_type="XYZ"),
+    ], {}, Settings(timezones={"s": "Mars/Olympus"}))
+    assert [str(p) for p in mp.check_mapping(con, m)] == [
+        'old.csv (table "gone") is not loaded: the mapping expects this accounts table. Load it, or set its kind '
+        "to ignore.",
+        's.csv (table "s"): "stage_name" is not a role of surveys tables (column "Score").',
+        's.csv (table "s"): no column is mapped as a score (score, score:NPS, …).',
+        's.csv (table "s"): no column is mapped as ts and the table has no as-of date; map a date column or set '
+        "the date of the export.",
+        's.csv (table "s"): survey type "XYZ" is not one of NPS, CSAT, CES.',
+        's.csv (table "s"): time zone "Mars/Olympus" is unknown (use an IANA name such as Europe/Paris).',
+    ]
+
+
+def test_fit_mapping_retargets_next_months_files(con):
+    saved = mp.Mapping([
+        mp.TableMapping("accounts_2026_09", "accounts 2026-09.xlsx › Accounts", "accounts",
+                        {"Account ID": "account_id", "Tier": "segment"}),
+        mp.TableMapping("stage_snapshot_2026_08_31", "stage_snapshot_2026-08-31.csv", "stage_snapshots",
+                        {"Account ID": "account_id", "Lifecycle Stage": "stage"}, as_of="2026-08-31"),
+        mp.TableMapping("stage_snapshot_2026_09_30", "stage_snapshot_2026-09-30.csv", "stage_snapshots",
+                        {"Account ID": "account_id", "Lifecycle Stage": "stage"}, as_of="2026-09-30"),
+    ], {"Live": "Usage", "Weird": None}, Settings(timezones={"accounts_2026_09": "Europe/Rome"}))
+    raw(con, "accounts_2026_10", [("Account ID", "VARCHAR"), ("Tier", "VARCHAR")], [("A1", "Gold")])
+    raw(con, "stage_snapshot_2026_10_31", [("Account ID", "VARCHAR"), ("Lifecycle Stage", "VARCHAR")],
+        [("A1", "Live"), ("A2", "Renewal")])
+    new = [SimpleNamespace(table="accounts_2026_10", source="accounts 2026-10.xlsx › Accounts"),
+           SimpleNamespace(table="stage_snapshot_2026_10_31", source="stage_snapshot_2026-10-31.csv")]
+    fitted = mp.fit_mapping(con, saved, new)
+    assert fitted.tables == [
+        mp.TableMapping("accounts_2026_10", "accounts 2026-10.xlsx › Accounts", "accounts",
+                        {"Account ID": "account_id", "Tier": "segment"}),
+        mp.TableMapping("stage_snapshot_2026_10_31", "stage_snapshot_2026-10-31.csv", "stage_snapshots",
+                        {"Account ID": "account_id", "Lifecycle Stage": "stage"}, as_of="2026-10-31"),
+    ]
+    assert fitted.settings.timezones == {"accounts_2026_10": "Europe/Rome"}
+    # The user's choices are kept; values new this month get a suggestion.
+    assert fitted.stage_map == {"Live": "Usage", "Weird": None, "Renewal": "Loyalty"}
+    assert mp.check_mapping(con, fitted) == []
+
+
+def test_fit_mapping_keeps_unmatched_tables_so_check_names_them(con):
+    raw(con, "other", [("Foo", "VARCHAR")], [("x",)])
+    saved = mp.Mapping([mp.TableMapping("surveys_raw", "surveys.csv", "surveys",
+                                        {"Account ID": "account_id", "NPS": "score:NPS", "Date": "ts"})],
+                       {}, Settings())
+    fitted = mp.fit_mapping(con, saved, ["other"])
+    assert [(t.table, t.kind) for t in fitted.tables] == [("other", "ignore"), ("surveys_raw", "surveys")]
+    assert [p.file for p in mp.check_mapping(con, fitted)] == ["surveys.csv"]
