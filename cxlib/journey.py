@@ -1,0 +1,348 @@
+"""Journey map metrics: stage transitions, Sankey data, top paths and the emotion curve.
+
+Everything is one DuckDB query over the canonical views (`journey_events`, `surveys`,
+`accounts`). Definitions, shared by every function here:
+
+- An account's *path* is its stage entries in time order. Entries at the same instant are in
+  stage order (the configured stages in journey order, then any other stage name alphabetically).
+  Each stage has its own code in that order, so entries tied on (time, stage order) are entries of
+  the same stage; the source row, the last tie-break, can therefore never change a result.
+- Consecutive entries of the same stage collapse into one visit (A, A, B → A, B); a stage
+  entered again later is a new visit (A, B, A).
+- A *move* is a pair of consecutive visits. It is a *return* when it goes back up the funnel
+  (to a funnel stage earlier than the one it leaves) or from an exit stage back into the
+  funnel (Disappointment → Loyalty, a churned account coming back); it is an *exit* when it
+  enters an exit stage (Disappointment, Churn, Lost deal).
+- A segment `(column, value)` keeps the accounts whose accounts-table `column` equals `value`;
+  value None (shown as "(none)") keeps accounts with no value there, or missing from accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cxlib import canonical
+from cxlib.errors import MetricError
+from cxlib.settings import Settings
+from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
+
+NONE_SEGMENT = "(none)"
+PATH_SEPARATOR = " → "
+
+Segment = tuple[str, Any]
+
+
+@dataclass
+class SankeyData:
+    """Nodes (step along the path, stage) and links between consecutive steps, ready for a Sankey."""
+
+    nodes: pd.DataFrame   # node_id, step, stage, label, color, accounts, stage_order (lane)
+    links: pd.DataFrame   # source, target, accounts, is_return, is_exit
+
+
+def _stage_params(settings: Settings) -> dict[str, Any]:
+    """The stage lists every query here needs, as SQL parameters (journey order throughout)."""
+    order = stage_order(settings.stages)
+    colors = stage_colors(settings.stages)
+    names = sorted(order, key=order.__getitem__)
+    return {
+        "stage_names": names,
+        "funnel_names": funnel_stages(settings.stages),
+        "exit_names": exit_stages(settings.stages),
+        "stage_colors": [colors.get(n, NEUTRAL_COLOR) for n in names],
+    }
+
+
+def _segment_filter(con: duckdb.DuckDBPyConnection, segment: Segment | None,
+                    alias: str) -> tuple[str, dict[str, Any]]:
+    """SQL condition (on `alias`.account_id) keeping one segment's accounts, and its parameters."""
+    if segment is None:
+        return "", {}
+    column, value = segment
+    available = [d[0] for d in con.execute(
+        f"SELECT * FROM {canonical.quote(canonical.ACCOUNTS)} LIMIT 0").description]
+    matches = [c for c in available if c == column] or [c for c in available if c.lower() == str(column).lower()]
+    if not matches:
+        raise MetricError(
+            f"Unknown segment column '{column}': the accounts table has no such column "
+            f"(it has: {', '.join(available)}).", column=str(column))
+    col = canonical.quote(matches[0])
+    accounts = canonical.quote(canonical.ACCOUNTS)
+    if value is None or value == NONE_SEGMENT:
+        # "(none)": no value in accounts, or not in accounts at all.
+        return (f"AND NOT EXISTS (SELECT 1 FROM {accounts} AS seg WHERE seg.account_id = {alias}.account_id "
+                f"AND seg.{col} IS NOT NULL)"), {}
+    return (f"AND EXISTS (SELECT 1 FROM {accounts} AS seg WHERE seg.account_id = {alias}.account_id "
+            f"AND seg.{col} = $segment_value)"), {"segment_value": value}
+
+
+def _entries_sql(segment_condition: str) -> str:
+    """Named CTEs shared by every journey query: `stage_codes` (one code per stage) and `entries`."""
+    events = canonical.quote(canonical.JOURNEY_EVENTS)
+    return f"""
+stage_codes AS (
+    -- configured stages in journey order, then any other stage in the data by name; a stage's
+    -- code is its position here, so a configured stage's code is its stage order
+    SELECT list(stage ORDER BY list_position($stage_names, stage) NULLS LAST, stage) AS names
+    FROM (SELECT DISTINCT stage FROM {events} WHERE stage IS NOT NULL
+          UNION SELECT unnest($stage_names) AS stage)
+),
+entries AS (
+    SELECT e.account_id, e.ts, list_position((SELECT names FROM stage_codes), e.stage) AS code
+    FROM {events} AS e
+    WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
+      {segment_condition}
+),
+sequenced AS (
+    -- one pass over each account's entries in time order, ties in stage order
+    SELECT account_id, ts, code, lag(code) OVER (PARTITION BY account_id ORDER BY ts, code) AS prev_code
+    FROM entries
+)"""
+
+
+# Flags of a move between two named stages (SQL expressions over from_stage / to_stage).
+_IS_RETURN = """coalesce(
+        (list_contains($funnel_names, from_stage) AND list_contains($funnel_names, to_stage)
+         AND list_position($funnel_names, to_stage) < list_position($funnel_names, from_stage))
+        OR (list_contains($exit_names, from_stage) AND list_contains($funnel_names, to_stage)),
+        false)"""
+_IS_EXIT = "coalesce(list_contains($exit_names, to_stage), false)"
+
+# The path of visits, numbered: consecutive entries of one stage are one visit.
+_VISITS_SQL = """
+visits AS (
+    SELECT account_id, ts, code FROM sequenced WHERE prev_code IS DISTINCT FROM code
+),
+steps AS (
+    SELECT account_id, code,
+           row_number() OVER along_path AS step,
+           lead(code) OVER along_path AS next_code
+    FROM visits
+    WINDOW along_path AS (PARTITION BY account_id ORDER BY ts, code)
+)"""
+
+
+def _params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: Segment | None,
+            alias: str = "e") -> tuple[Settings, str, dict[str, Any]]:
+    settings = settings or Settings()
+    condition, params = _segment_filter(con, segment, alias)
+    return settings, condition, {**_stage_params(settings), **params}
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Only the parameters a query names (DuckDB refuses extra ones)."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+def transitions(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
+                segment: Segment | None = None) -> pd.DataFrame:
+    """From→to stage moves with distinct accounts and move counts, returns and exits flagged.
+
+    Columns: from_stage, to_stage, accounts, transitions, is_return, is_exit; in journey order.
+    """
+    settings, condition, params = _params(settings, con, segment)
+    sql = f"""
+WITH {_entries_sql(condition)},
+moves AS (
+    SELECT account_id, prev_code AS from_code, code AS to_code
+    FROM sequenced
+    WHERE prev_code <> code
+),
+account_moves AS (
+    SELECT from_code, to_code, count(*) AS n
+    FROM moves
+    GROUP BY account_id, from_code, to_code
+),
+pairs AS (
+    SELECT from_code, to_code, count(*) AS accounts, sum(n) AS transitions
+    FROM account_moves
+    GROUP BY from_code, to_code
+),
+named AS (
+    SELECT names[from_code] AS from_stage, names[to_code] AS to_stage, from_code, to_code,
+           accounts, transitions
+    FROM pairs, stage_codes
+)
+SELECT from_stage, to_stage, accounts::BIGINT AS accounts, transitions::BIGINT AS transitions,
+       {_IS_RETURN} AS is_return,
+       {_IS_EXIT} AS is_exit
+FROM named
+ORDER BY from_code, to_code
+"""
+    return con.execute(sql, _used(sql, params)).df()
+
+
+def sankey_data(con: duckdb.DuckDBPyConnection, max_moves: int = 6, settings: Settings | None = None,
+                segment: Segment | None = None) -> SankeyData:
+    """Sankey nodes (step, stage) and links for each account's first `max_moves` moves.
+
+    Numbering the steps along the path keeps cycles readable: a return to Loyalty is a new node
+    further right, never a loop. Step 1 is the first stage entered; node ids run in step order,
+    then stage order. Exit nodes are red.
+    """
+    if not isinstance(max_moves, int) or max_moves < 1:
+        raise MetricError(f"The journey map needs at least 1 move to show (got {max_moves!r}).")
+    settings, condition, params = _params(settings, con, segment)
+    params = {**params, "max_moves": max_moves, "exit_color": EXIT_COLOR, "neutral_color": NEUTRAL_COLOR}
+    ctes = f"""
+WITH {_entries_sql(condition)},
+{_VISITS_SQL},
+nodes AS (
+    SELECT step, code, count(*) AS accounts,
+           row_number() OVER (ORDER BY step, code) - 1 AS node_id
+    FROM steps
+    WHERE step <= $max_moves + 1
+    GROUP BY step, code
+)"""
+    nodes_sql = f"""{ctes}
+SELECT n.node_id::BIGINT AS node_id, n.step::BIGINT AS step, names[n.code] AS stage, names[n.code] AS label,
+       CASE WHEN list_contains($exit_names, names[n.code]) THEN $exit_color
+            ELSE coalesce($stage_colors[n.code], $neutral_color) END AS color,
+       n.accounts::BIGINT AS accounts, n.code::BIGINT AS stage_order
+FROM nodes AS n, stage_codes
+ORDER BY n.node_id
+"""
+    links_sql = f"""{ctes},
+moves AS (
+    SELECT step, code AS from_code, next_code AS to_code, count(*) AS accounts
+    FROM steps
+    WHERE step <= $max_moves AND next_code IS NOT NULL
+    GROUP BY step, code, next_code
+),
+named AS (
+    SELECT m.*, names[m.from_code] AS from_stage, names[m.to_code] AS to_stage
+    FROM moves AS m, stage_codes
+)
+SELECT src.node_id::BIGINT AS source, dst.node_id::BIGINT AS target, named.accounts::BIGINT AS accounts,
+       {_IS_RETURN} AS is_return,
+       {_IS_EXIT} AS is_exit
+FROM named
+JOIN nodes AS src ON src.step = named.step AND src.code = named.from_code
+JOIN nodes AS dst ON dst.step = named.step + 1 AND dst.code = named.to_code
+ORDER BY source, target
+"""
+    nodes = con.execute(nodes_sql, _used(nodes_sql, params)).df()
+    links = con.execute(links_sql, _used(links_sql, params)).df()
+    return SankeyData(nodes=nodes, links=links)
+
+
+def top_paths(con: duckdb.DuckDBPyConnection, limit: int = 10, settings: Settings | None = None,
+              segment: Segment | None = None) -> pd.DataFrame:
+    """The most common full stage sequences (repeats collapsed), with accounts and share.
+
+    Columns: path ("Awareness → Consideration"), stages (list), accounts, share (of all accounts
+    with events in the segment, 0–1). Most common first; ties in journey order of the paths.
+    """
+    if not isinstance(limit, int) or limit < 1:
+        raise MetricError(f"Top paths needs a limit of at least 1 (got {limit!r}).")
+    settings, condition, params = _params(settings, con, segment)
+    params = {**params, "limit": limit, "separator": PATH_SEPARATOR}
+    sql = f"""
+WITH {_entries_sql(condition)},
+{_VISITS_SQL},
+account_paths AS (
+    SELECT account_id, list(code ORDER BY step) AS codes
+    FROM steps
+    GROUP BY account_id
+),
+path_counts AS (
+    SELECT codes, count(*) AS accounts, sum(count(*)) OVER () AS all_accounts
+    FROM account_paths
+    GROUP BY codes
+),
+named AS (
+    SELECT list_transform(codes, lambda c: names[c]) AS stages, codes, accounts, all_accounts
+    FROM path_counts, stage_codes
+)
+SELECT array_to_string(stages, $separator) AS path, stages, accounts::BIGINT AS accounts,
+       accounts / all_accounts AS share
+FROM named
+ORDER BY accounts DESC, codes
+LIMIT $limit
+"""
+    df = con.execute(sql, _used(sql, params)).df()
+    df["stages"] = [list(s) for s in df["stages"]]
+    return df
+
+
+def emotion_curve(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
+                  segment: Segment | None = None) -> pd.DataFrame:
+    """Per stage: accounts that reached it, and the NPS and CSAT of surveys answered while in it.
+
+    A survey belongs to the stage the account stood in when answering: the latest entry at or
+    before the survey's time (an ASOF join), so [entry, next entry of any stage); a survey at the
+    very instant of an entry belongs to the stage entered. A survey row that names a configured
+    stage counts for that stage instead. NPS = 100 × (share 9–10 − share 0–6) over 0–10 answers;
+    CSAT = share of 4–5 over 1–5 answers (0–1). `nps_low_n` / `csat_low_n` flag n below
+    `settings.min_n`, `low_n` either. Rows: every configured stage in journey order (sharing the
+    funnel's stage axis), then other stages only where they have data.
+    """
+    settings, condition, params = _params(settings, con, segment, alias="e")
+    survey_condition, _ = _segment_filter(con, segment, "s")
+    params = {**params, "configured": [s.name for s in settings.stages], "min_n": settings.min_n}
+    surveys = canonical.quote(canonical.SURVEYS)
+    sql = f"""
+WITH {_entries_sql(condition)},
+standing AS (
+    -- where each account stands from each instant on: the last of that instant's entries
+    SELECT account_id, ts, max(code) AS code
+    FROM entries
+    GROUP BY account_id, ts
+),
+answers AS (
+    SELECT s.account_id, s.ts, s.score, upper(trim(s.survey_type)) AS kind,
+           list_position($stage_names, s.stage) AS named_code
+    FROM {surveys} AS s
+    WHERE s.score IS NOT NULL AND s.account_id IS NOT NULL
+      {survey_condition}
+),
+placed AS (
+    SELECT coalesce(a.named_code, st.code) AS code, a.kind, a.score
+    FROM answers AS a
+    ASOF LEFT JOIN standing AS st ON a.account_id = st.account_id AND a.ts >= st.ts
+),
+scores AS (
+    SELECT code,
+           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10) AS nps_n,
+           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 9 AND 10) AS promoters,
+           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 6) AS detractors,
+           count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5) AS csat_n,
+           count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 4 AND 5) AS satisfied
+    FROM placed
+    WHERE code IS NOT NULL
+    GROUP BY code
+),
+reached AS (
+    SELECT code, count(DISTINCT account_id) AS accounts_reached
+    FROM entries
+    GROUP BY code
+),
+axis AS (
+    SELECT code, names[code] AS stage
+    FROM stage_codes, range(1, len(names) + 1) AS r(code)
+),
+curve AS (
+    SELECT axis.stage, axis.code AS stage_order,
+           coalesce(r.accounts_reached, 0) AS accounts_reached,
+           100.0 * (sc.promoters - sc.detractors) / nullif(sc.nps_n, 0) AS nps,
+           coalesce(sc.nps_n, 0) AS nps_n,
+           sc.satisfied / nullif(sc.csat_n, 0) AS csat,
+           coalesce(sc.csat_n, 0) AS csat_n
+    FROM axis
+    LEFT JOIN reached AS r USING (code)
+    LEFT JOIN scores AS sc USING (code)
+)
+SELECT stage, stage_order::BIGINT AS stage_order, accounts_reached::BIGINT AS accounts_reached,
+       nps::DOUBLE AS nps, nps_n::BIGINT AS nps_n, csat::DOUBLE AS csat, csat_n::BIGINT AS csat_n,
+       (nps_n < $min_n OR csat_n < $min_n) AS low_n,
+       nps_n < $min_n AS nps_low_n,
+       csat_n < $min_n AS csat_low_n
+FROM curve
+WHERE list_contains($configured, stage) OR accounts_reached > 0 OR nps_n > 0 OR csat_n > 0
+ORDER BY stage_order
+"""
+    return con.execute(sql, _used(sql, params)).df()
