@@ -117,3 +117,26 @@ def download_table(df: pd.DataFrame, name: str, key: str) -> None:
 def html_table(df: pd.DataFrame) -> None:
     """A small table rendered as HTML (readable by screen readers and browser tests)."""
     st.table(df)
+
+
+def styled_table(df: pd.DataFrame, formats: dict[str, str] | None = None, low_n: pd.Series | None = None,
+                 note: str | None = None, band_columns: tuple[str, ...] = ()) -> None:
+    """A small HTML table with number formats; low-n rows greyed (with `note` below), band cells coloured."""
+    from cxlib.theme import BAND_COLORS
+
+    frame = df.reset_index(drop=True)
+    styler = frame.style.hide(axis="index")
+    if formats:
+        styler = styler.format({c: f for c, f in formats.items() if c in frame}, na_rep="–")
+    faint = pd.Series(False, index=frame.index) if low_n is None else \
+        pd.Series(low_n, dtype="boolean").fillna(False).astype(bool).reset_index(drop=True)
+    if faint.any():
+        styler = styler.apply(lambda row: ["color: #9e9e9e; font-style: italic" if faint[row.name] else ""]
+                              * len(row), axis=1)
+    present = [c for c in band_columns if c in frame]
+    if present:
+        styler = styler.map(lambda v: f"background-color: {BAND_COLORS[v]}; color: #111111"
+                            if isinstance(v, str) and v in BAND_COLORS else "", subset=present)
+    st.table(styler)
+    if note and faint.any():
+        st.caption(note)

@@ -1,0 +1,253 @@
+"""Outcomes & voice: the desired outcome (outcome × experience), NPS/CSAT/CES with intervals, and churn."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cxlib import churn as ch
+from cxlib import outcomes as oc
+from cxlib import surveys as sv
+from cxlib.figures import scores as score_figs
+from cxlib.figures import surveys as survey_figs
+from pages import _widgets as w
+
+st.title("Outcomes & voice")
+ws = w.workspace()
+w.settings_caption(ws)
+
+cfg = ws.score_config
+settings = ws.settings
+names = {f.key: f.name for f in cfg.factors}
+LOW_N_NOTE = (f"Grey rows: fewer than {settings.min_n} answers (or accounts) — shown for reference, "
+              "read with care.")
+
+
+def _interval(low: float, high: float, percent: bool = False) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "no interval"
+    return f"{low:.0%}–{high:.0%}" if percent else f"{low:.2f}–{high:.2f}"
+
+
+# ---- Desired outcome ----------------------------------------------------------------------------
+st.subheader("Desired outcome: required outcome × appropriate experience")
+st.caption("An account is successful only when it reached its required outcome **and** had an appropriate "
+           "experience on the way. An account missing either measure is 'not placed', never counted as a "
+           "failure; shares are of the accounts (ARR) that could be placed.")
+MEASURES = ["csat", "nps", "composite", *[f"factor:{k}" for k in cfg.keys]]
+MEASURE_LABELS = {"csat": "CSAT answer (latest)", "nps": "NPS answer (latest)", "composite": "Composite score"} \
+    | {f"factor:{k}": f"Factor: {names[k]}" for k in cfg.keys}
+RANGES = {"csat": (0.0, 10.0, 1.0), "nps": (0.0, 10.0, 1.0), "composite": (0.0, 100.0, 5.0),
+          "factor": (0.0, 100.0, 5.0)}
+c1, c2, c3, c4 = st.columns(4)
+experience = c1.selectbox("Experience measure", MEASURES, format_func=MEASURE_LABELS.get, key="oc_measure",
+                          help="The account's latest CSAT or NPS answer up to the as-of date (raw, on the "
+                               "survey's scale), the composite (only at the minimum coverage) or one "
+                               "factor's 0–100 score.")
+measure = experience.split(":", 1)[0]
+lo, hi, step = RANGES[measure]
+experience_threshold = c2.number_input(
+    "Appropriate experience at or above", lo, hi, oc.DEFAULT_EXPERIENCE_THRESHOLDS[measure], step,
+    key=f"oc_experience_threshold_{measure}")
+outcome_threshold = c3.number_input(
+    "Outcome reached at or above", value=0.5, step=0.5, key="oc_outcome_threshold",
+    help="Compared with the accounts' outcome column: yes/no arrives as 1/0, so 0.5 means 'yes'; "
+         "for a score, type the score that counts as reached.")
+with c4:
+    quadrant_by = w.segment_picker(ws, key="oc_quadrant_by", label="Per segment")
+spec = oc.OutcomeSpec(float(outcome_threshold), experience, float(experience_threshold))
+
+overall = w.run_safely(lambda: w.cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, None,
+                                        settings))
+if overall is not None:
+    placed = overall[overall["quadrant"] != oc.UNKNOWN]
+    if int(placed["accounts"].sum()) == 0:
+        st.info("No account has both an outcome and the chosen experience measure. Map the accounts' "
+                "outcome column (yes/no or a score) on the Data page, or choose another experience measure.",
+                icon=":material/info:")
+    else:
+        rows = overall.set_index("quadrant")
+        cols = st.columns(5)
+        helps = {
+            oc.SUCCESSFUL: "Outcome reached and experience at or above its threshold.",
+            oc.OUTCOME_ONLY: "Outcome reached, experience below its threshold (the cramped flight that "
+                             "still arrived).",
+            oc.EXPERIENCE_ONLY: "Experience at or above its threshold, outcome not reached.",
+            oc.NEITHER: "Neither the outcome nor an appropriate experience.",
+        }
+        for col, quadrant in zip(cols, (oc.SUCCESSFUL, oc.OUTCOME_ONLY, oc.EXPERIENCE_ONLY, oc.NEITHER)):
+            row = rows.loc[quadrant]
+            col.metric(quadrant.capitalize(), f"{row['share']:.0%}",
+                       delta=f"{int(row['accounts']):,} accounts · {row['arr_share']:.0%} of ARR"
+                       if pd.notna(row["arr_share"]) else f"{int(row['accounts']):,} accounts",
+                       delta_color="off", delta_arrow="off",
+                       help=helps[quadrant] + " Share of the accounts that could be placed; ARR share of "
+                                              "their ARR.")
+        unknown = int(rows.loc[oc.UNKNOWN, "accounts"])
+        cols[4].metric("Not placed", f"{unknown:,}", help="Accounts missing the outcome or the experience "
+                                                          "measure: not placed in any quadrant.")
+        quadrants = w.cached("outcomes.outcome_quadrants", oc.outcome_quadrants, spec, cfg, settings)
+        q1, q2 = st.columns([3, 2])
+        q1.plotly_chart(score_figs.quadrant_scatter(quadrants, spec), width="stretch")
+        with q2:
+            if quadrant_by is None:
+                table = overall
+            else:
+                table = w.cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, quadrant_by,
+                                 settings)
+            w.styled_table(table.rename(columns={"arr": "ARR", "arr_share": "ARR share"}),
+                           formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
+                                    "accounts": "{:,}"})
+            w.download_table(table, "desired_outcome", key="dl_desired_outcome")
+
+# ---- What customers say -------------------------------------------------------------------------
+st.subheader("What customers say")
+v1, v2, v3 = st.columns([2, 2, 3])
+level = v1.radio("NPS counted per", ["response", "account"], horizontal=True, key="oc_nps_level",
+                 format_func={"response": "Response", "account": "Account (latest answer)"}.get,
+                 help="Response: every answer counts, as survey tools report it. Account: each account's "
+                      "latest answer, so one 300-seat account weighs as much as a 5-seat one.")
+ces_lower = v2.toggle("Lower CES is better", value=False, key="oc_ces_lower",
+                      help="On for 'how much effort did it take' wordings; off for 'how easy was it'.")
+
+nps_all = w.run_safely(lambda: w.cached("surveys.nps", sv.nps, None, level, settings))
+csat_all = w.run_safely(lambda: w.cached("surveys.csat", sv.csat, None, None, settings))
+ces_all = w.run_safely(lambda: w.cached("surveys.ces", sv.ces, None, ces_lower, None, settings))
+m1, m2, m3 = st.columns(3)
+if nps_all is not None:
+    r = nps_all.iloc[0]
+    m1.metric("NPS", "–" if r["n"] == 0 else f"{r['nps']:.0f}",
+              delta=None if r["n"] == 0 else f"± {r['moe95']:.1f} points · n = {int(r['n']):,}",
+              delta_color="off", delta_arrow="off",
+              help="Net Promoter Score = 100 × (share of promoters 9–10 − share of detractors 0–6), from −100 "
+                   "to 100. ± is the 95% margin of error 1.96 × 100 × √((p⁺ + p⁻ − (p⁺ − p⁻)²) / n). Blank "
+                   "answers are not responses; answers outside 0–10 are rejected and counted.")
+if csat_all is not None:
+    r = csat_all.iloc[0]
+    m2.metric("CSAT", "–" if r["n"] == 0 else f"{r['csat']:.0%}",
+              delta=None if r["n"] == 0 else f"95% CI {_interval(r['ci_low'], r['ci_high'], True)} · "
+                                             f"n = {int(r['n']):,}",
+              delta_color="off", delta_arrow="off",
+              help=f"Share of top-two-box answers on the {r['scale']} scale (4–5 on 1–5; good of good/bad), "
+                   "with a Wilson 95% interval.")
+if ces_all is not None:
+    r = ces_all.iloc[0]
+    direction = "lower is better" if ces_lower else "higher is better"
+    m3.metric("CES", "–" if r["n"] == 0 else f"{r['mean']:.2f}",
+              delta=None if r["n"] == 0 else f"95% CI {_interval(r['ci_low'], r['ci_high'])} · "
+                                             f"n = {int(r['n']):,} · {r['scale']}, {direction}",
+              delta_color="off", delta_arrow="off",
+              help="Customer Effort Score: the mean answer on its scale, with a Student-t 95% interval.")
+rejected = sum(int(f["rejected"].sum()) for f in (nps_all, csat_all, ces_all) if f is not None)
+if rejected:
+    st.warning(f"{rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
+               icon=":material/warning:")
+if all(f is not None and int(f["n"].sum()) == 0 for f in (nps_all, csat_all, ces_all)):
+    st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
+            icon=":material/info:")
+else:
+    breakdowns = ["stage", "touchpoint", "respondent_role", *w.segment_columns(ws)]
+    by = v3.selectbox("Break down by", breakdowns, key="oc_by",
+                      format_func=lambda b: {"stage": "stage at the time of the answer",
+                                             "respondent_role": "respondent role"}.get(b, b))
+    nps_by = w.run_safely(lambda: w.cached("surveys.nps", sv.nps, by, level, settings))
+    csat_by = w.run_safely(lambda: w.cached("surveys.csat", sv.csat, by, None, settings))
+    ces_by = w.run_safely(lambda: w.cached("surveys.ces", sv.ces, by, ces_lower, None, settings))
+    b1, b2, b3 = st.columns(3)
+    if nps_by is not None:
+        b1.plotly_chart(survey_figs.nps_bars(nps_by, title=f"NPS by {by}"), width="stretch")
+    if csat_by is not None:
+        b2.plotly_chart(survey_figs.csat_bars(csat_by, title=f"CSAT by {by}"), width="stretch")
+    if ces_by is not None:
+        b3.plotly_chart(survey_figs.ces_bars(ces_by, title=f"CES by {by}"), width="stretch")
+    tabs = st.tabs(["NPS table", "CSAT table", "CES table"])
+    for tab, frame, formats, name in (
+            (tabs[0], nps_by, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
+            (tabs[1], csat_by, {"csat": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}"}, "csat"),
+            (tabs[2], ces_by, {"mean": "{:.2f}", "sd": "{:.2f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}"},
+             "ces")):
+        with tab:
+            if frame is not None:
+                w.styled_table(frame.drop(columns=["low_n"]), formats=formats, low_n=frame["low_n"],
+                               note=LOW_N_NOTE)
+                w.download_table(frame, f"{name}_by_{by}", key=f"dl_{name}_by")
+
+    st.markdown("**Over time**")
+    o1, o2 = st.columns([1, 2])
+    period = o1.radio("Period", ["quarter", "month"], horizontal=True, key="oc_period",
+                      format_func=str.capitalize)
+    with o2:
+        lines_by = w.segment_picker(ws, key="oc_lines_by", label="One line per")
+
+    def _over_time(fn, *args):  # type: ignore[no-untyped-def]
+        """A survey measure per period (one series), or per period and segment (a line each)."""
+        if lines_by is None:
+            return w.run_safely(lambda: w.cached(f"surveys.{fn.__name__}", fn, period, *args))
+        return w.run_safely(lambda: w.cached(f"surveys.{fn.__name__}.period", fn, lines_by, *args,
+                                             period=period))
+
+    t1, t2, t3 = st.columns(3)
+    nps_t = _over_time(sv.nps, level, settings)
+    if nps_t is not None:
+        t1.plotly_chart(survey_figs.trend_lines(nps_t, "nps", title=f"NPS per {period}"), width="stretch")
+    csat_t = _over_time(sv.csat, None, settings)
+    if csat_t is not None:
+        t2.plotly_chart(survey_figs.trend_lines(csat_t, "csat", title=f"CSAT per {period}"), width="stretch")
+    ces_t = _over_time(sv.ces, ces_lower, None, settings)
+    if ces_t is not None:
+        t3.plotly_chart(survey_figs.trend_lines(ces_t, "ces", title=f"CES per {period}"), width="stretch")
+
+# ---- Churn --------------------------------------------------------------------------------------
+st.subheader("Churn")
+st.caption("Logo churn for a period = accounts entering Churn in it ÷ accounts that were customers at its "
+           "start; gross revenue churn = their ARR ÷ the ARR of those customers. A lost deal is never churn.")
+k1, k2 = st.columns([1, 2])
+churn_period = k1.radio("Period", ["quarter", "month"], horizontal=True, key="oc_churn_period",
+                        format_func=str.capitalize)
+with k2:
+    churn_by = w.segment_picker(ws, key="oc_churn_by", label="One line per")
+rates = w.run_safely(lambda: w.cached("churn.churn_rates", ch.churn_rates, churn_period, None, settings))
+if rates is None or rates.empty:
+    st.info("Churn needs journey events showing customers (Decision or later) and the accounts that entered "
+            "Churn. Map a journey or stage-snapshot table on the Data page.", icon=":material/info:")
+else:
+    complete = rates[~rates["partial"]]
+    last = complete.iloc[-1] if len(complete) else rates.iloc[-1]
+    when = f"{churn_period} from {last['period_start']:%Y-%m-%d}" + (" (not over yet)" if last["partial"] else "")
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"Logo churn, last full {churn_period}", f"{last['logo_churn']:.1%}",
+              delta=f"95% CI {_interval(last['ci_low'], last['ci_high'], True)} · {int(last['churned'])} of "
+                    f"{int(last['active_start']):,}", delta_color="off", delta_arrow="off",
+              help=f"The {when}: accounts entering Churn in it ÷ customers at its start, with a Wilson 95% "
+                   "interval.")
+    c2.metric(f"Gross revenue churn, last full {churn_period}",
+              "–" if pd.isna(last["revenue_churn"]) else f"{last['revenue_churn']:.1%}",
+              delta=None if pd.isna(last["arr_churned"]) else f"{last['arr_churned']:,.0f} ARR churned",
+              delta_color="off", delta_arrow="off",
+              help=f"The {when}: ARR of the accounts that churned ÷ ARR of the customers at its start "
+                   "(current ARR of each account).")
+    c3.metric(f"Customers at the start of that {churn_period}", f"{int(last['active_start']):,}",
+              help="Accounts in a customer spell (Decision or later, not churned) at the period's start.")
+    if churn_by is not None:
+        lines = w.run_safely(lambda: w.cached("churn.churn_rates", ch.churn_rates, churn_period, churn_by,
+                                              settings))
+    else:
+        lines = rates
+    if lines is not None:
+        g1, g2 = st.columns(2)
+        g1.plotly_chart(survey_figs.churn_trend(lines), width="stretch")
+        g2.plotly_chart(survey_figs.churn_trend(lines, revenue=True), width="stretch")
+        with st.expander(f"Churn per {churn_period} (table)"):
+            w.styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=LOW_N_NOTE, formats={
+                "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
+                "arr_active_start": "{:,.0f}", "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
+            w.download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
+    reasons = w.run_safely(lambda: w.cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
+    if reasons is not None and not reasons.empty:
+        r1, r2 = st.columns([3, 2])
+        r1.plotly_chart(survey_figs.churn_reason_bars(reasons), width="stretch")
+        with r2:
+            w.styled_table(reasons, formats={"share": "{:.0%}", "ci_low": "{:.0%}", "ci_high": "{:.0%}",
+                                             "arr_churned": "{:,.0f}", "arr_share": "{:.0%}"})
+            st.caption("Every end of a customer spell up to the as-of date is one churn event, under the "
+                       "account's churn reason; shares with Wilson 95% intervals.")

@@ -1,0 +1,285 @@
+"""Scores: engagement against the desired state — composite, bands, factors, weights and targets, trend."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from cxlib import scores as sc
+from cxlib.errors import CxError
+from cxlib.factors import Factor
+from cxlib.figures import scores as figs
+from pages import _widgets as w
+
+EDITOR_KEY = "scores_editor"
+INPUT_KEYS = ("scores_red_below", "scores_green_above", "scores_min_coverage", "scores_horizon",
+              "scores_dead_band")
+OWNER_KEY = "scores_widgets_owner"
+
+st.title("Scores")
+ws = w.workspace()
+w.settings_caption(ws)
+st.caption("Engagement against the desired state: each account's eight factor ratings on a 0–100 scale, "
+           "weighted into one composite and compared with the target you set for each factor.")
+
+# Edits belong to one mapping: a new upload or a re-applied mapping starts from its own saved values.
+if st.session_state.get(OWNER_KEY) != id(ws.mapping):
+    for key in (EDITOR_KEY, *INPUT_KEYS):
+        st.session_state.pop(key, None)
+    st.session_state[OWNER_KEY] = id(ws.mapping)
+
+saved = ws.score_config
+detected = w.cached("scores.detect_scales", sc.detect_scales)
+if not detected:
+    st.info("No factor ratings are loaded yet. Load a table of engagement factor ratings (one column per "
+            "factor, or factor and score columns) on the **Data** page to see scores here.",
+            icon=":material/info:")
+    st.stop()
+
+# Display order differs from computing order: the editor's values feed every number above it.
+summary_box = st.container()
+risk_box = st.container()
+st.subheader("Desired state: weights, targets and bands")
+st.caption("Edit a weight or target and every number on this page follows. The settings are kept with "
+           "the mapping (Data page → Download mapping), so the next meeting starts from them.")
+
+
+def _scale_label(key: str) -> str:
+    scale = saved.scales.get(key) or detected.get(key)
+    if scale is None:
+        return "no ratings"
+    origin = "set" if key in saved.scales else "detected"
+    if scale.kind == "metric":
+        return f"metric {scale.zero:g}→{scale.hundred:g} ({scale.direction}, {origin})"
+    return f"{scale.kind} ({origin})"
+
+
+editor_base = pd.DataFrame({
+    "key": saved.keys,
+    "factor": [f.name for f in saved.factors],
+    "weight": [saved.weight(k) for k in saved.keys],
+    "target": [saved.target(k) for k in saved.keys],
+    "scale": [_scale_label(k) for k in saved.keys],
+})
+left, right = st.columns([3, 2])
+with left:
+    edited = st.data_editor(
+        editor_base, key=EDITOR_KEY, hide_index=True, width="stretch", disabled=["scale"],
+        column_order=["factor", "weight", "target", "scale"],
+        column_config={
+            "factor": st.column_config.TextColumn("Factor", required=True,
+                                                  help="Display name; rename freely (the key stays)."),
+            "weight": st.column_config.NumberColumn("Weight", min_value=0.0, step=0.5, required=True,
+                                                    help="Relative weight in the composite; 0 leaves the "
+                                                         "factor out. Default: equal weights (1)."),
+            "target": st.column_config.NumberColumn("Target", min_value=0.0, max_value=100.0, step=5.0,
+                                                    required=True,
+                                                    help="Desired state on the 0–100 scale (default 80)."),
+            "scale": st.column_config.TextColumn("Scale", help="Detected from the values unless set in "
+                                                               "the mapping; normalised to 0–100."),
+        })
+with right:
+    th = saved.thresholds
+    c1, c2 = st.columns(2)
+    red_below = c1.number_input("Red below", 0.0, 100.0, float(th.red_below), 1.0, key=INPUT_KEYS[0],
+                                help="A score shown (rounded) below this is red.")
+    green_above = c2.number_input("Green above", 0.0, 100.0, float(th.green_above), 1.0, key=INPUT_KEYS[1],
+                                  help="A score shown (rounded) above this is green; in between, both ends "
+                                       "included, is yellow.")
+    min_coverage = c1.number_input("Minimum coverage", 0.0, 1.0, float(th.min_coverage), 0.05,
+                                   key=INPUT_KEYS[2],
+                                   help="Share of the total weight that must have a rating; below it the "
+                                        "account is grey ('insufficient data'), whatever its composite.")
+    horizon = c2.number_input("ARR at risk: renewal within (days)", 0, 3650, int(saved.risk_horizon_days), 15,
+                              key=INPUT_KEYS[3])
+    dead_band = c1.number_input("Trend: 'same' within ± points", 0.0, 50.0, float(saved.dead_band), 1.0,
+                                key=INPUT_KEYS[4])
+
+
+def _edited_config() -> sc.ScoreConfig:
+    """The saved configuration with the editor's names, weights, targets and the inputs above."""
+    keys = list(edited["key"])
+    names = [str(n).strip() if isinstance(n, str) and n.strip() else k for k, n in zip(keys, edited["factor"])]
+    new = replace(saved,
+                  factors=[Factor(k, n) for k, n in zip(keys, names)],
+                  weights={k: float(v) for k, v in zip(keys, edited["weight"])},
+                  targets={k: float(v) for k, v in zip(keys, edited["target"])},
+                  thresholds=sc.Thresholds(float(red_below), float(green_above), float(min_coverage)),
+                  risk_horizon_days=int(horizon), dead_band=float(dead_band))
+    new.validate()
+    return new
+
+
+def _effective(cfg: sc.ScoreConfig) -> tuple:
+    return ([(f.key, f.name, cfg.weight(f.key), cfg.target(f.key)) for f in cfg.factors],
+            cfg.thresholds, cfg.risk_horizon_days, cfg.dead_band)
+
+
+cfg = saved
+try:
+    candidate = _edited_config()
+except (CxError, ValueError, TypeError) as exc:
+    st.error(f"{exc} — the scores below still use the last valid settings.", icon=":material/error:")
+else:
+    if _effective(candidate) != _effective(saved):
+        if ws.mapping is None:
+            st.warning("Nothing is mapped yet, so the settings cannot be kept; they apply to this view only.")
+        else:
+            ws.set_score_config(candidate)
+        cfg = candidate
+
+
+def _reset() -> None:
+    """Back to equal weights, targets of 80 and the default bands (factor list and scales kept)."""
+    current = ws.score_config
+    ws.set_score_config(replace(current, factors=[Factor(f.key, f.name) for f in current.factors],
+                                weights={}, targets={}, thresholds=sc.Thresholds(), dead_band=5.0,
+                                risk_horizon_days=90))
+    for key in (EDITOR_KEY, *INPUT_KEYS):
+        st.session_state.pop(key, None)
+
+
+right.button("Reset weights, targets and bands", on_click=_reset, icon=":material/restart_alt:")
+
+settings = ws.settings
+names = {f.key: f.name for f in cfg.factors}
+accounts = w.run_safely(lambda: w.cached("scores.account_scores", sc.account_scores, cfg, settings))
+if accounts is None:
+    st.stop()
+bands = w.cached("scores.band_summary", sc.band_summary, cfg, settings).set_index("band")
+
+# ---- Headline -----------------------------------------------------------------------------------
+with summary_box:
+    scored = accounts.loc[accounts["band"] != "grey", "composite"]
+    cols = st.columns(6)
+    cols[0].metric(
+        "Median composite", "–" if scored.empty else f"{scored.median():.1f}",
+        help="Median over accounts of the composite: Σ wᵢ·scoreᵢ / Σ wᵢ over the factors the account has "
+             "a rating for (weights renormalised), each factor normalised to 0–100 as "
+             "(x − min)/(max − min) × 100 of its scale. Accounts below the minimum coverage are left out.")
+    labels = {"green": "Green", "yellow": "Yellow", "red": "Red", "grey": "Insufficient data"}
+    helps = {
+        "green": f"Accounts whose composite, as shown (rounded), is above {cfg.thresholds.green_above:g}.",
+        "yellow": f"Accounts whose composite, as shown (rounded), is from {cfg.thresholds.red_below:g} to "
+                  f"{cfg.thresholds.green_above:g}, both ends included.",
+        "red": f"Accounts whose composite, as shown (rounded), is below {cfg.thresholds.red_below:g}.",
+        "grey": f"Accounts rated on less than {cfg.thresholds.min_coverage:.0%} of the total weight (or not "
+                "at all): too little data to band. One factor rated 100 is not a green account.",
+    }
+    for col, band in zip(cols[1:5], ("green", "yellow", "red", "grey")):
+        row = bands.loc[band]
+        col.metric(labels[band], f"{int(row['accounts']):,}",
+                   delta=f"{row['share']:.0%} of accounts · {row['arr_share']:.0%} of ARR"
+                   if pd.notna(row["share"]) else None,
+                   delta_color="off", delta_arrow="off",
+                   help=helps[band] + " Shares are of all accounts and of all ARR.")
+    risk = w.run_safely(lambda: w.cached("scores.arr_at_risk", sc.arr_at_risk, cfg, None, settings))
+    risk_total, risk_list = risk if risk is not None else (None, pd.DataFrame())
+    cols[5].metric(
+        "ARR at risk", "–" if risk_total is None else f"{risk_total:,.0f}",
+        delta=None if risk is None else f"{len(risk_list)} accounts", delta_color="off", delta_arrow="off",
+        help=f"ARR of accounts that are red or currently in Disappointment and renew within "
+             f"{cfg.risk_horizon_days} days after the as-of date (both ends included). Churned and lost "
+             "accounts are left out: that ARR is already gone.")
+    g1, g2 = st.columns([3, 2])
+    g1.plotly_chart(figs.composite_histogram(accounts, cfg.thresholds), width="stretch")
+    g2.plotly_chart(figs.band_summary_chart(bands.reset_index()), width="stretch")
+
+with risk_box:
+    if risk is not None:
+        with st.expander(f"Accounts behind the ARR at risk ({len(risk_list)})"):
+            if risk_list.empty:
+                st.success(f"No red or Disappointment account renews within {cfg.risk_horizon_days} days.")
+            else:
+                st.dataframe(risk_list, hide_index=True, width="stretch", column_config={
+                    "arr": st.column_config.NumberColumn("ARR", format="%,.0f"),
+                    "composite": st.column_config.NumberColumn("Composite", format="%.1f"),
+                    "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
+                    "days_to_renewal": st.column_config.NumberColumn("Days to renewal")})
+                w.download_table(risk_list, "arr_at_risk", key="dl_arr_at_risk")
+
+# ---- Factors -------------------------------------------------------------------------------------
+st.subheader("Factors against the desired state")
+factors = w.cached("scores.factor_summary", sc.factor_summary, cfg, settings)
+table = pd.DataFrame({
+    "Factor": factors["name"], "Accounts rated": factors["n"], "Mean score": factors["score"],
+    "Target": factors["target"], "Gap to target": factors["gap"], "Weight": factors["weight"],
+    "Band": factors["band"]})
+f1, f2 = st.columns([2, 3])
+with f1:
+    w.styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap to target": "{:+.1f}",
+                                   "Weight": "{:g}", "Accounts rated": "{:,}"}, band_columns=("Band",))
+    st.caption("Mean score: the mean of the accounts' latest rating of the factor (0–100). Gap = target − "
+               "mean score; a positive gap is how far the factor falls short of the desired state.")
+f2.plotly_chart(figs.factor_bar_chart(factors), width="stretch")
+
+# ---- Accounts -----------------------------------------------------------------------------------
+st.subheader("Accounts")
+show = st.multiselect("Bands", ["red", "yellow", "green", "grey"], default=["red", "yellow", "green", "grey"],
+                      format_func=lambda b: labels[b], key="scores_band_filter")
+listing = accounts[accounts["band"].isin(show)].assign(
+    weakest_factor=lambda d: d["weakest_factor"].map(names)).sort_values("composite", na_position="last")
+st.caption(f"{len(listing):,} accounts, weakest first. Click a column header to sort. Coverage is the share "
+           "of the total weight that had a rating; the weakest factor has the largest gap to its target.")
+column_config = {
+    "account_id": st.column_config.TextColumn("Account"),
+    "composite": st.column_config.NumberColumn("Composite", format="%.1f"),
+    "coverage": st.column_config.ProgressColumn("Coverage", min_value=0.0, max_value=1.0, format="percent"),
+    "band": st.column_config.TextColumn("Band"),
+    "weakest_factor": st.column_config.TextColumn("Weakest factor"),
+    "gap": st.column_config.NumberColumn("Gap to target", format="%+.1f"),
+} | {k: st.column_config.NumberColumn(names[k], format="%.0f") for k in cfg.keys}
+st.dataframe(listing, hide_index=True, width="stretch", column_config=column_config,
+             column_order=["account_id", "composite", "band", "coverage", "weakest_factor", "gap", *cfg.keys])
+w.download_table(listing, "account_scores", key="dl_account_scores")
+
+# ---- Trend --------------------------------------------------------------------------------------
+st.subheader("Trend")
+t1, t2 = st.columns([1, 2])
+period = t1.radio("Period", ["quarter", "month"], horizontal=True, key="scores_period",
+                  format_func=str.capitalize)
+trend = w.run_safely(lambda: w.cached("scores.score_trend", sc.score_trend, cfg, period, settings))
+if trend is None or trend.empty:
+    st.info("Trends need dated ratings in at least two periods.")
+    st.stop()
+latest = trend["period"].max()
+previous = trend["previous_period"].max()
+st.caption(f"Composite at the end of {latest:%Y-%m-%d}'s {period} against the {period} before "
+           f"({previous:%Y-%m-%d}); a change within ±{cfg.dead_band:g} points is 'same'. Accounts without "
+           "both composites at the minimum coverage are not compared.")
+m = st.columns(4)
+directions = trend["direction"]
+for col, (label, value, text) in zip(m, [
+        ("Up", "up", f"Composite rose by more than {cfg.dead_band:g} points."),
+        ("Down", "down", f"Composite fell by more than {cfg.dead_band:g} points."),
+        ("Same", "same", f"Composite changed by at most ±{cfg.dead_band:g} points."),
+        ("Not comparable", None, "Accounts missing the latest or previous composite, or below the minimum "
+                                 "coverage in either period.")]):
+    count = int(directions.isna().sum()) if value is None else int((directions == value).sum())
+    col.metric(label, f"{count:,}", help=text)
+
+h1, h2 = st.columns(2)
+with h1:
+    by = w.segment_picker(ws, key="scores_trend_by", label="Composite over time by", allow_none=False)
+    if by is not None:
+        history = w.cached("scores.score_history", sc.score_history, cfg, period, by, "accounts", settings)
+        st.plotly_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
+                        width="stretch")
+        if "low_n" in history and history["low_n"].any():
+            st.caption(f"Faint lines: segments with fewer than {settings.min_n} banded accounts in a period.")
+with h2:
+    movers = trend.dropna(subset=["change"]).sort_values("change")
+    options = list(movers["account_id"]) or list(trend["account_id"])
+    account = st.selectbox("One account's history (largest fall first)", options, key="scores_trend_account")
+    account_history = w.cached("scores.score_history_accounts", sc.score_history, cfg, period, None,
+                               "accounts", settings)
+    st.plotly_chart(figs.history_chart(account_history[account_history["account_id"] == account],
+                                       title=f"{account}: composite over time"), width="stretch")
+with st.expander(f"Trend per account ({len(trend):,})"):
+    st.dataframe(trend.sort_values("change", na_position="last"), hide_index=True, width="stretch",
+                 column_config={"previous_composite": st.column_config.NumberColumn(format="%.1f"),
+                                "composite": st.column_config.NumberColumn(format="%.1f"),
+                                "change": st.column_config.NumberColumn(format="%+.1f")})
+    w.download_table(trend, "score_trend", key="dl_score_trend")

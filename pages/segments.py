@@ -1,0 +1,137 @@
+"""Segments: every value of a segment column side by side, and honest tests of each against the rest."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cxlib import grouping
+from cxlib import scores as sc
+from cxlib import segments as sg
+from cxlib.figures import scores as score_figs
+from cxlib.figures import segments as segment_figs
+from pages import _widgets as w
+
+st.title("Segments")
+ws = w.workspace()
+w.settings_caption(ws)
+
+cfg = ws.score_config
+settings = ws.settings
+names = {f.key: f.name for f in cfg.factors}
+LOW_N_NOTE = (f"Grey rows: fewer than {settings.min_n} accounts (the minimum n) — shown for reference, never "
+              "marked significant.")
+
+s1, s2 = st.columns([1, 2])
+with s1:
+    by = w.segment_picker(ws, key="seg_by", label="Segment column", allow_none=False)
+if by is None:
+    st.info("The accounts table has no segment columns (tier, region, industry, CSM…). Map one on the "
+            "**Data** page to compare segments.", icon=":material/info:")
+    st.stop()
+weight = s2.radio("Segment composite", ["accounts", "arr"], horizontal=True, key="seg_weight",
+                  format_func={"accounts": "Mean of accounts", "arr": "ARR-weighted mean"}.get,
+                  help="A segment's composite is the mean of its accounts' composites (accounts at the "
+                       "minimum coverage), or that mean weighted by each account's ARR.")
+
+overview = w.run_safely(lambda: w.cached("segments.segment_overview", sg.segment_overview, by, settings))
+seg_scores = w.run_safely(lambda: w.cached("scores.segment_scores", sc.segment_scores, cfg, by, weight,
+                                           settings))
+if overview is None:
+    st.stop()
+for note in overview.attrs.get("notes", []):
+    st.caption(note)
+if seg_scores is not None:
+    # Scores label accounts without a value "(none)", the other measures "(blank)": one label here.
+    seg_scores = seg_scores.assign(segment=seg_scores["segment"].replace(sc.NONE_SEGMENT, grouping.BLANK))
+    side = overview.merge(seg_scores.drop(columns=["accounts", "low_n"]), on="segment", how="left")
+else:
+    side = overview
+
+# ---- Side by side -------------------------------------------------------------------------------
+st.subheader(f"Side by side by {by}")
+table = pd.DataFrame({
+    by: side["segment"], "Accounts": side["accounts"], "ARR": side["arr"],
+    "Composite": side.get("composite"), "Scored accounts": side.get("n"), "Band": side.get("band"),
+    "Gap to target": side.get("gap"), "Weakest factor": side.get("weakest_factor", pd.Series()).map(names),
+    "NPS": side["nps"], "NPS answers": side["nps_n"], "CSAT": side["csat"], "CSAT answers": side["csat_n"],
+    "Churn, last 12 months": side["churn_12m"], "Customers 12 months ago": side["churn_active_start"],
+})
+w.styled_table(table.dropna(axis=1, how="all"), low_n=side["low_n"], note=LOW_N_NOTE, band_columns=("Band",),
+               formats={"ARR": "{:,.0f}", "Composite": "{:.1f}", "Gap to target": "{:+.1f}", "NPS": "{:.0f}",
+                        "CSAT": "{:.0%}", "Churn, last 12 months": "{:.1%}", "Accounts": "{:,}",
+                        "Scored accounts": "{:,.0f}", "NPS answers": "{:,}", "CSAT answers": "{:,}",
+                        "Customers 12 months ago": "{:,}"})
+st.caption("Composite: mean of the segment's account composites (accounts at the minimum coverage: 'scored "
+           "accounts'). NPS counts every response; CSAT is the share of top-two-box answers; churn is the "
+           "share of the customers twelve months before the as-of date who have churned since.")
+w.download_table(side, f"segments_by_{by}", key="dl_segments_side")
+h1, h2 = st.columns(2)
+h1.plotly_chart(segment_figs.overview_heatmap(overview, title=f"NPS, CSAT and churn by {by}"), width="stretch")
+if seg_scores is not None:
+    h2.plotly_chart(score_figs.segment_factor_heatmap(seg_scores, cfg, title=f"Factor scores by {by}"),
+                    width="stretch")
+
+# ---- Against the desired state ------------------------------------------------------------------
+if seg_scores is not None and seg_scores["composite"].notna().any():
+    st.subheader("One segment against the desired state")
+    r1, r2 = st.columns([1, 2])
+    segment = r1.selectbox("Segment", list(seg_scores["segment"]), key="seg_radar_segment")
+    row = seg_scores[seg_scores["segment"] == segment].iloc[0]
+    r1.metric("Composite", "–" if pd.isna(row["composite"]) else f"{row['composite']:.1f}",
+              delta=f"{int(row['n'])} scored of {int(row['accounts'])} accounts", delta_color="off",
+              delta_arrow="off",
+              help="Mean of the segment's account composites over the accounts at the minimum coverage.")
+    r1.metric("Gap to the desired state", "–" if pd.isna(row["gap"]) else f"{row['gap']:+.1f}",
+              help="Mean over the segment's scored accounts of their overall gap: the weighted target minus "
+                   "the composite. Positive: short of the desired state.")
+    if bool(row["low_n"]):
+        r1.caption(f"Fewer than {settings.min_n} scored accounts: read with care.")
+    r2.plotly_chart(score_figs.segment_radar(seg_scores, cfg, segment), width="stretch")
+
+# ---- Tests --------------------------------------------------------------------------------------
+st.subheader("Is a segment different from the rest?")
+st.caption("Each value is tested against all other accounts together: a pooled two-proportion z-test for a "
+           "rate, Welch's t-test for a mean; p-values are adjusted across the table (Benjamini–Hochberg, "
+           f"q = 0.05). Segments with fewer than {settings.min_n} accounts are greyed, keep their raw p for "
+           "reference and are never marked significant.")
+columns = [c for c in grouping.accounts_columns(ws.con) if c not in ("account_id", "name", "source", "source_row")]
+t1, t2, t3 = st.columns(3)
+kind = t1.radio("Compare", ["rate", "mean"], horizontal=True, key="seg_test_kind",
+                format_func={"rate": "A rate (share with a value)", "mean": "A mean (numeric column)"}.get)
+rate = mean = None
+if kind == "rate":
+    column = t2.selectbox("Column", columns, key="seg_rate_column",
+                          index=columns.index("outcome") if "outcome" in columns else 0)
+    if column == "stage":
+        stage_names = [s.name for s in settings.stages]
+        value = t3.selectbox("Value", stage_names, key="seg_rate_stage",
+                             index=stage_names.index("Churn") if "Churn" in stage_names else 0)
+    else:
+        value = t3.text_input("Value", value="1" if column == "outcome" else "", key=f"seg_rate_value_{column}",
+                              help="Compared trimmed and case-insensitively (numbers numerically): outcome "
+                                   "1 means reached.")
+    rate = f"{column}={value}"
+else:
+    column = t2.selectbox("Column", columns, key="seg_mean_column",
+                          index=columns.index("arr") if "arr" in columns else 0)
+    mean = column
+if kind == "rate" and not value:
+    st.info("Type the value to count (e.g. 'Churn' for stage, '1' for outcome).")
+else:
+    tested = w.run_safely(lambda: w.cached("segments.compare", sg.compare, by, rate, mean, settings))
+    if tested is not None and not tested.empty:
+        c1, c2 = st.columns([3, 2])
+        c1.plotly_chart(segment_figs.compare_chart(tested), width="stretch")
+        with c2:
+            measure = "rate" if kind == "rate" else "mean"
+            shown = tested.assign(significant=tested["significant"].map(
+                {True: segment_figs.SIGNIFICANT_MARK + " yes", False: ""}))
+            fmt = "{:.1%}" if kind == "rate" else "{:,.2f}"
+            w.styled_table(shown.drop(columns=["low_n"]).rename(columns={"segment": by}), low_n=tested["low_n"],
+                           note=LOW_N_NOTE,
+                           formats={measure: fmt, "ci_low": fmt, "ci_high": fmt, "rest": fmt, "p_value": "{:.3g}",
+                                    "p_adjusted": "{:.3g}"})
+            w.download_table(tested, f"compare_by_{by}", key="dl_compare")
+    elif tested is not None:
+        st.info("No account has a value in that column.")
