@@ -12,6 +12,9 @@ Conventions this module fixes:
 - Every raw row lands in a `_cx_<view>_rows` view with a `reason` (NULL when used): the canonical
   view is its used rows, `excluded_rows` the rest, so rows in = rows used + rows excluded.
 - Segment columns of accounts are VARCHAR, named snake_case from the header.
+- A survey's stage/touchpoint that names no stage leaves `stage` NULL; the answer is kept.
+- Only NPS is range-checked here (0–10, never clipped); CSAT/CES scales vary and the surveys
+  module detects them.
 - Salesforce 18-character ids whose last three characters are the checksum become their 15-char
   form, so both spellings of one account meet.
 - A snapshot dated by a file name with only a month ("export 2026-09.xlsx") is dated at the
@@ -163,7 +166,8 @@ class Mapping:
             raise MappingError(f"Mapping file version {version!r} is not supported (expected {MAPPING_VERSION}).")
         try:
             return cls(tables=[TableMapping.from_dict(t) for t in d.get("tables") or []],
-                       stage_map={str(k): (None if v is None else str(v)) for k, v in (d.get("stage_map") or {}).items()},
+                       stage_map={str(k): (None if v is None else str(v))
+                                  for k, v in (d.get("stage_map") or {}).items()},
                        settings=Settings.from_dict(d.get("settings") or {}),
                        scores=dict(d.get("scores") or {}))
         except (KeyError, TypeError, ValueError) as exc:
@@ -644,19 +648,20 @@ def _profile(con: duckdb.DuckDBPyConnection, table: str, column: str, duck_type:
     tc = _type_class(duck_type)
     text = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
     numeric = tc in ("integer", "number")
-    stats = con.execute(
-        f"SELECT count(*), count({text}), count(DISTINCT {text}), "
-        f"{'min(' + col + ')::DOUBLE, max(' + col + ')::DOUBLE, bool_and(' + col + ' = floor(' + col + '))' if numeric else 'NULL, NULL, NULL'}, "
-        f"coalesce(avg(length({text})), 0), "
-        f"{'count(TRY_CAST(' + text + ' AS TIMESTAMP))' if tc == 'text' else '0'} "
-        f"FROM {tab}").fetchone()
-    top = con.execute(
-        f"SELECT {text} AS v, count(*) AS n FROM {tab} WHERE {text} IS NOT NULL "
-        "GROUP BY v ORDER BY n DESC, v LIMIT 200").fetchall()
-    rows, nonnull, distinct, low, high, integral, avg_len, castable = stats
+    low, high = (f"CAST(min({col}) AS DOUBLE)", f"CAST(max({col}) AS DOUBLE)") if numeric else ("NULL", "NULL")
+    integral = f"bool_and({col} = floor({col}))" if numeric else "NULL"
+    castable = f"count(TRY_CAST({text} AS TIMESTAMP))" if tc == "text" else "0"
+    stats = con.execute(f"""
+        SELECT count(*), count({text}), count(DISTINCT {text}), {low}, {high}, {integral},
+               coalesce(avg(length({text})), 0), {castable}
+        FROM {tab}""").fetchone()
+    top = con.execute(f"""
+        SELECT {text} AS v, count(*) AS n FROM {tab} WHERE {text} IS NOT NULL
+        GROUP BY v ORDER BY n DESC, v LIMIT 200""").fetchall()
+    rows, nonnull, distinct, low_v, high_v, integral_v, avg_len, castable_n = stats
     return _Profile(column, tc, int(rows), int(nonnull), int(distinct), [(str(v), int(n)) for v, n in top],
-                    low, high, bool(integral) if integral is not None else tc == "integer", float(avg_len),
-                    (castable / nonnull) if nonnull else 0.0)
+                    low_v, high_v, bool(integral_v) if integral_v is not None else tc == "integer",
+                    float(avg_len), (castable_n / nonnull) if nonnull else 0.0)
 
 
 def _profiles(con: duckdb.DuckDBPyConnection, table: str) -> list[_Profile]:
@@ -703,7 +708,8 @@ def _fits(role: str, p: _Profile) -> bool:
     if role == "account_id":
         return tc in ("text", "integer") or (tc == "number" and p.integral)
     if role == "outcome":
-        return tc in ("boolean", "integer", "number") or (tc == "text" and p.share(lambda v: _flag(v) is not None) >= 0.8)
+        words = tc == "text" and p.share(lambda v: _flag(v) is not None) >= 0.8
+        return tc in ("boolean", "integer", "number") or words
     return True
 
 
@@ -941,7 +947,8 @@ def _segments(mapping: Mapping) -> list[tuple[TableMapping, str, str]]:
 # ---- stage values -------------------------------------------------------------------------------
 
 def _stage_names(settings: Settings) -> list[str]:
-    return [s.name for s in settings.stages] + ([LOST_DEAL] if LOST_DEAL not in {s.name for s in settings.stages} else [])
+    names = [s.name for s in settings.stages]
+    return names if LOST_DEAL in names else [*names, LOST_DEAL]
 
 
 def _stage_columns(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[tuple[str, str]]:
@@ -1061,6 +1068,9 @@ def check_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Mapp
         if zone is not None and not _valid_zone(zone):
             errors.append(MappingError(f'{where}: time zone "{zone}" is unknown (use an IANA name such as '
                                        "Europe/Paris).", file=tm.source))
+    default_zone = mapping.settings.timezones.get("*")
+    if default_zone is not None and not _valid_zone(default_zone):
+        errors.append(MappingError(f'Time zone "{default_zone}" is unknown (use an IANA name such as Europe/Paris).'))
     for value, target in mapping.stage_map.items():
         if target is not None and target not in allowed:
             errors.append(MappingError(f'Stage map: "{value}" is mapped to "{target}", which is not in the stage '

@@ -741,3 +741,19 @@ def test_fit_mapping_keeps_unmatched_tables_so_check_names_them(con):
     fitted = mp.fit_mapping(con, saved, ["other"])
     assert [(t.table, t.kind) for t in fitted.tables] == [("other", "ignore"), ("surveys_raw", "surveys")]
     assert [p.file for p in mp.check_mapping(con, fitted)] == ["surveys.csv"]
+
+
+def _types(con, view_name: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {quote(view_name)}").fetchall()]
+
+
+@pytest.mark.parametrize("build", ["empty", "small_company", "snapshots"])
+def test_views_have_exactly_the_canonical_columns_and_types(con, build):
+    from cxlib import canonical
+
+    m = {"empty": lambda: mp.Mapping([], {}, Settings()), "small_company": lambda: _small_company(con),
+         "snapshots": lambda: _snapshots(con, THREE_MONTHS)}[build]()
+    mp.apply_mapping(con, m)
+    extra = [("customer_tier", "VARCHAR")] if build == "small_company" else []
+    for name, schema in canonical.SCHEMA.items():
+        assert _types(con, name) == list(schema) + (extra if name == "accounts" else []), name
