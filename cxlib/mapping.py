@@ -1618,11 +1618,15 @@ def excluded_rows(con: duckdb.DuckDBPyConnection, view: str) -> pd.DataFrame:
     """Every raw row a canonical view left out: source, source_row and reason (downloadable)."""
     if view not in canonical.VIEWS:
         raise MappingError(f'Unknown view "{view}" (expected one of {", ".join(canonical.VIEWS)}).')
+    empty = pd.DataFrame({"source": pd.Series([], dtype="str"), "source_row": pd.Series([], dtype="int64"),
+                          "reason": pd.Series([], dtype="str")})
     if not _table_exists(con, _rows_view(view)):
-        return pd.DataFrame({"source": pd.Series([], dtype="str"), "source_row": pd.Series([], dtype="int64"),
-                             "reason": pd.Series([], dtype="str")})
-    return con.execute(f"SELECT source, source_row, reason FROM {quote(_rows_view(view))} "
-                       "WHERE reason IS NOT NULL ORDER BY source, source_row, reason").df()
+        return empty
+    try:
+        return con.execute(f"SELECT source, source_row, reason FROM {quote(_rows_view(view))} "
+                           "WHERE reason IS NOT NULL ORDER BY source, source_row, reason").df()
+    except duckdb.CatalogException:
+        return empty      # the raw tables were dropped since (workspace cleared): nothing is mapped
 
 
 # ---- key match and as-of date -------------------------------------------------------------------

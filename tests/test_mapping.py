@@ -757,3 +757,19 @@ def test_views_have_exactly_the_canonical_columns_and_types(con, build):
     extra = [("customer_tier", "VARCHAR")] if build == "small_company" else []
     for name, schema in canonical.SCHEMA.items():
         assert _types(con, name) == list(schema) + (extra if name == "accounts" else []), name
+
+
+@given(st.dates(min_value=D(1990, 1, 1), max_value=D(2100, 12, 31)))
+def test_as_of_from_file_name_property(day):
+    assert mp.as_of_from_source(f"stage_snapshot_{day.isoformat()}.csv") == day.isoformat()
+    assert mp.as_of_from_source(f"CRM export {day:%Y%m%d}.xlsx › Sheet1") == day.isoformat()
+
+
+def test_excluded_rows_before_and_after_the_raw_tables_go(con):
+    assert mp.excluded_rows(con, "accounts").empty
+    mp.apply_mapping(con, _small_company(con))
+    assert len(mp.excluded_rows(con, "accounts")) == 3
+    con.execute("DROP TABLE accounts_export")
+    assert mp.excluded_rows(con, "accounts").empty
+    with pytest.raises(MappingError, match='Unknown view "people"'):
+        mp.excluded_rows(con, "people")
