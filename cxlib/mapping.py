@@ -898,13 +898,20 @@ def suggest_kind(con: duckdb.DuckDBPyConnection, table: str, source: str | None 
 
 
 def _table_refs(reports_or_tables: Iterable[Any]) -> list[tuple[str, str]]:
-    """(table, source) pairs from table names or load reports (objects with .table and .source)."""
+    """(table, source) pairs from table names or load reports (objects with .table, .source, .sheet).
+
+    A sheet goes into the source label ("book.xlsx › Accounts") so two sheets of a workbook differ.
+    """
     refs = []
     for item in reports_or_tables:
         if isinstance(item, str):
             refs.append((item, item))
-        else:
-            refs.append((str(item.table), str(getattr(item, "source", None) or item.table)))
+            continue
+        source = str(getattr(item, "source", None) or item.table)
+        sheet = getattr(item, "sheet", None)
+        if sheet and str(sheet) not in source:
+            source = f"{source} › {sheet}"
+        refs.append((str(item.table), source))
     return refs
 
 

@@ -773,3 +773,13 @@ def test_excluded_rows_before_and_after_the_raw_tables_go(con):
     assert mp.excluded_rows(con, "accounts").empty
     with pytest.raises(MappingError, match='Unknown view "people"'):
         mp.excluded_rows(con, "people")
+
+
+def test_sheet_names_join_the_source_label(con):
+    raw(con, "book_accounts", [("Account ID", "VARCHAR"), ("Account Name", "VARCHAR")], [("A", "Alpha")])
+    raw(con, "book_snapshot", [("Account ID", "VARCHAR"), ("Stage", "VARCHAR")], [("A", "Live")])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="book_accounts", source="book.xlsx", sheet="Accounts"),
+                                 SimpleNamespace(table="book_snapshot", source="book.xlsx › 2026-08-31",
+                                                 sheet="2026-08-31")])
+    assert [(t.source, t.kind, t.as_of) for t in m.tables] == [
+        ("book.xlsx › Accounts", "accounts", None), ("book.xlsx › 2026-08-31", "stage_snapshots", "2026-08-31")]
