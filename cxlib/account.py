@@ -1,0 +1,540 @@
+"""One account's story for a review meeting: profile, timeline, pace, scores, voice, outcome, flags, summary.
+
+Definitions (the README quotes them; tests pin them on a hand-made fixture):
+
+- As-of date: `Settings.as_of` when set, else the data's latest timestamp (the date the app's
+  settings caption shows). Journey entries and survey answers after it are not known yet.
+- Timeline: the account's stage entries in time order with the journey map's rules (ties in
+  stage order; consecutive entries of one stage are one visit). A visit lasts until the next
+  visit is entered, the current one until the as-of date; days are fractional. `is_exit` marks a
+  visit of an exit stage, `is_return` a visit that goes back up the funnel or from an exit back
+  into it (the journey map's definitions).
+- Pace: the funnel module's own per-step times (its counting sequence, default steps and mode)
+  for this account, beside its segment's median and p90 from the same funnel broken down by the
+  segment column. The segment is the account's value there (blank → "(none)").
+- Flags: *stalled* when the days since entering the current stage (a funnel step) exceed the
+  segment's p90 for the next step (strictly; no p90, no flag); *Disappointment* when the account
+  is in it now, or was earlier (its latest visit is named); *falling* when the engagement trend
+  (latest period vs the one before, `scores.score_trend`) is down by more than the dead band.
+- Numbers in sentences are shown as the app shows them: scores and days rounded half away from
+  zero to whole numbers, bands from the rounded value, ARR with thousands separators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cxlib import canonical, grouping, journey, mapping, surveys
+from cxlib.errors import MetricError
+from cxlib.funnel import NONE_SEGMENT, FunnelSpec, funnel
+from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
+from cxlib.scores import ScoreConfig, account_scores_sql, factor_bands, score_history, score_trend, shown
+from cxlib.settings import Settings
+from cxlib.stages import suggest_stage
+
+TREND_PERIOD = "quarter"
+DISAPPOINTMENT = "Disappointment"
+SEARCH_LIMIT_MAX = 1000
+TIMELINE_COLUMNS = ["stage", "entered", "left", "days_in_stage", "is_exit", "is_return"]
+PACE_COLUMNS = ["step", "stage", "previous_stage", "days_from_previous", "segment_median_days",
+                "segment_p90_days", "segment_n"]
+SURVEY_COLUMNS = ["ts", "survey_type", "score", "category", "respondent", "respondent_role", "touchpoint",
+                  "comment"]
+_MEASURE_LABELS = {"csat": "latest CSAT", "nps": "latest NPS answer", "composite": "engagement"}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something to raise in the meeting: a kind ('stalled', 'disappointment', 'falling'), a title, a detail."""
+
+    kind: str
+    title: str
+    detail: str   # a lower-case phrase; the summary says "Flag: <detail>."
+
+
+@dataclass
+class AccountProfile:
+    """Who the account is: name, segment values, ARR, dates, churn reason, outcome and current stage."""
+
+    account_id: str
+    name: str | None
+    segments: dict[str, Any]
+    arr: float | None
+    start_date: dt.datetime | None
+    renewal_date: dt.datetime | None
+    days_to_renewal: int | None      # calendar days from the as-of date (negative: already passed)
+    churn_reason: str | None
+    outcome: float | None
+    current_stage: str | None
+    stage_entered: dt.datetime | None
+    days_in_stage: float | None
+
+
+@dataclass
+class AccountStory:
+    """Everything the Account page, the meeting summary and the meeting pack show about one account."""
+
+    profile: AccountProfile
+    as_of: dt.datetime | None
+    segment_column: str | None       # None: compared with all accounts
+    segment: str | None              # the account's value in it, as the funnel labels it
+    timeline: pd.DataFrame           # TIMELINE_COLUMNS
+    funnel_steps: list[str]
+    reached_step: int                # furthest funnel step reached (0: none)
+    pace: pd.DataFrame               # PACE_COLUMNS, one row per step reached after the first
+    next_stage: str | None           # the funnel step after the current stage, if any
+    next_p90_days: float | None      # the segment's p90 days to reach it
+    scores: dict[str, Any]           # composite, coverage, band, weakest_factor, gap
+    factors: pd.DataFrame            # factor, name, score, target, gap, band
+    trend: dict[str, Any]            # previous_period, previous_composite, period, composite, change, direction
+    history: pd.DataFrame            # period, composite, coverage, band
+    surveys: pd.DataFrame            # SURVEY_COLUMNS, latest first
+    quadrant: dict[str, Any]         # outcome_value, experience_value, quadrant
+    outcome_spec: OutcomeSpec
+    score_config: ScoreConfig
+    flags: list[Flag] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def has_flag(self, kind: str) -> bool:
+        return any(f.kind == kind for f in self.flags)
+
+
+# ---------------------------------------------------------------- search
+
+
+def _segment_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The accounts view's segment columns (everything after the fixed columns)."""
+    fixed = set(canonical.columns(canonical.ACCOUNTS))
+    return [c for c in grouping.accounts_columns(con) if c not in fixed]
+
+
+def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> pd.DataFrame:
+    """Accounts whose id or name contains `query` (case-insensitive): exact id first, then prefixes, by name.
+
+    An empty query lists the first accounts by name, so a search box can start with suggestions.
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= SEARCH_LIMIT_MAX:
+        raise MetricError(f"The search limit must be a whole number from 1 to {SEARCH_LIMIT_MAX} (got {limit!r}).")
+    q = canonical.quote
+    extra = "".join(f", {q(c)}" for c in _segment_columns(con))
+    return con.execute(f"""
+        WITH {grouping.ACCOUNTS_CTE},
+        needle AS (SELECT lower(trim(CAST($query AS VARCHAR))) AS text),
+        matched AS (
+            SELECT a.*,
+                   CASE WHEN lower(a.account_id) = n.text THEN 0
+                        WHEN starts_with(lower(a.account_id), n.text)
+                          OR starts_with(lower(coalesce(a.name, '')), n.text) THEN 1
+                        ELSE 2 END AS rank
+            FROM acct AS a, needle AS n
+            WHERE n.text = '' OR contains(lower(a.account_id), n.text)
+               OR contains(lower(coalesce(a.name, '')), n.text)
+        )
+        SELECT account_id, name{extra}
+        FROM matched
+        ORDER BY rank, lower(coalesce(name, '')), account_id
+        LIMIT $limit
+    """, {"query": query or "", "limit": limit}).df()
+
+
+# ---------------------------------------------------------------- the story's parts
+
+
+def story_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dt.datetime | None:
+    """The as-of instant (naive UTC like the canonical views), or None when nothing is dated."""
+    configured = grouping.as_of_param(settings)
+    if configured is not None:
+        return configured
+    try:
+        return mapping.as_of_date(con, settings)
+    except MetricError:
+        return None
+
+
+def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column: str | None,
+                 as_of: dt.datetime | None) -> dict[str, Any]:
+    """The account's accounts row (its first source row, as the funnel and surveys take it)."""
+    segment = (f"coalesce(NULLIF(trim(CAST({canonical.quote(segment_column)} AS VARCHAR)), ''), '{NONE_SEGMENT}')"
+               if segment_column else "CAST(NULL AS VARCHAR)")
+    frame = con.execute(f"""
+        WITH {grouping.ACCOUNTS_CTE}
+        SELECT *,
+               {segment} AS "__segment",
+               date_diff('day', CAST($as_of AS TIMESTAMP), renewal_date) AS "__days_to_renewal"
+        FROM acct
+        WHERE account_id = $account_id
+    """, {"account_id": account_id, "as_of": as_of}).df()
+    if frame.empty:
+        raise MetricError(f"No account '{account_id}' in the accounts table")
+    return frame.iloc[0].to_dict()
+
+
+def account_timeline(con: duckdb.DuckDBPyConnection, account_id: str, settings: Settings,
+                     as_of: dt.datetime | None) -> pd.DataFrame:
+    """The account's visits (stage, entered, left, days_in_stage, is_exit, is_return), journey-map rules."""
+    condition = "AND e.account_id = $account_id AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= $as_of)"
+    sql = f"""
+WITH {journey._entries_sql(condition)},
+{journey._VISITS_SQL},
+ordered AS (
+    SELECT ts AS entered, code,
+           lag(code) OVER along_path AS prev_code,
+           lead(ts) OVER along_path AS next_entered
+    FROM visits
+    WINDOW along_path AS (ORDER BY ts, code)
+),
+named AS (
+    SELECT o.*, names[o.code] AS to_stage, names[o.prev_code] AS from_stage
+    FROM ordered AS o, stage_codes
+)
+SELECT to_stage AS stage, entered, next_entered AS "left",
+       (epoch_us(coalesce(next_entered, CAST($as_of AS TIMESTAMP))) - epoch_us(entered)) / 86400000000.0
+           AS days_in_stage,
+       {journey._IS_EXIT} AS is_exit,
+       {journey._IS_RETURN} AS is_return
+FROM named
+ORDER BY entered, code
+"""
+    params = {**journey._stage_params(settings), "account_id": account_id, "as_of": as_of}
+    frame = con.execute(sql, journey._used(sql, params)).df()
+    return frame[TIMELINE_COLUMNS].reset_index(drop=True)
+
+
+@dataclass
+class _Pace:
+    steps: list[str]
+    reached: int
+    table: pd.DataFrame
+    segment_rows: pd.DataFrame | None
+
+
+def _pace(con: duckdb.DuckDBPyConnection, account_id: str, segment_column: str | None, segment: str | None,
+          settings: Settings, notes: list[str]) -> _Pace:
+    """The account's days per funnel step against its segment's median and p90 (both from `funnel`)."""
+    try:
+        overall = funnel(con, FunnelSpec(by=segment_column), settings)
+        own = funnel(con, FunnelSpec(by="account_id"), settings)
+    except MetricError as exc:
+        notes.append(f"No funnel pace: {exc}")
+        return _Pace([], 0, pd.DataFrame(columns=PACE_COLUMNS), None)
+    table = overall.table
+    seg_rows = table[table["segment"] == segment] if segment_column else table
+    mine = own.table[own.table["segment"] == str(account_id).strip()]
+    reached = int(mine.loc[mine["accounts"] > 0, "step"].max()) if (mine["accounts"] > 0).any() else 0
+    steps = list(overall.steps)
+    seg = seg_rows.set_index("step")
+    mine = mine[(mine["step"] >= 2) & (mine["step"] <= reached)].set_index("step")
+    pace = pd.DataFrame({
+        "step": mine.index.astype("int64"),
+        "stage": mine["stage"].to_numpy(),
+        "previous_stage": [steps[s - 2] for s in mine.index],
+        "days_from_previous": mine["median_days_from_previous"].to_numpy(dtype="float64"),
+        "segment_median_days": seg["median_days_from_previous"].reindex(mine.index).to_numpy(dtype="float64"),
+        "segment_p90_days": seg["p90_days_from_previous"].reindex(mine.index).to_numpy(dtype="float64"),
+        "segment_n": seg["converted_n"].reindex(mine.index).fillna(0).to_numpy(dtype="int64"),
+    })
+    return _Pace(steps, reached, pace.reset_index(drop=True), seg_rows)
+
+
+def account_surveys(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.datetime | None) -> pd.DataFrame:
+    """The account's survey answers up to the as-of date, latest first, with each answer's category.
+
+    NPS: promoter 9–10, passive 7–8, detractor 0–6 (whole answers); CSAT: satisfied in the top two
+    boxes of its detected scale; anything off the scale is 'off scale'; CES has no category.
+    """
+    try:
+        scale = surveys.detect_scale(con, "CSAT")
+        csat = {"csat_low": scale.low, "csat_high": scale.high, "csat_top": scale.top_from}
+    except MetricError:
+        csat = {"csat_low": None, "csat_high": None, "csat_top": None}
+    return con.execute(f"""
+        WITH answers AS (
+            SELECT ts, upper(trim(survey_type)) AS survey_type, score, respondent, respondent_role,
+                   stage AS touchpoint, comment, source_row,
+                   score IS NOT NULL AND NOT isnan(score) AND score = floor(score) AS whole
+            FROM {canonical.quote(canonical.SURVEYS)}
+            WHERE account_id = $account_id
+              AND (CAST($as_of AS TIMESTAMP) IS NULL OR ts IS NULL OR ts <= $as_of)
+        )
+        SELECT ts, survey_type, score,
+               CASE WHEN score IS NULL THEN NULL
+                    WHEN survey_type = 'NPS' THEN
+                        CASE WHEN NOT whole OR score NOT BETWEEN 0 AND 10 THEN 'off scale'
+                             WHEN score >= 9 THEN 'promoter' WHEN score >= 7 THEN 'passive' ELSE 'detractor' END
+                    WHEN survey_type = 'CSAT' THEN
+                        CASE WHEN NOT whole OR $csat_low IS NULL OR score NOT BETWEEN $csat_low AND $csat_high
+                                 THEN 'off scale'
+                             WHEN score >= $csat_top THEN 'satisfied' ELSE 'not satisfied' END
+               END AS category,
+               respondent, respondent_role, touchpoint, comment
+        FROM answers
+        ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST
+    """, {"account_id": account_id, "as_of": as_of, **csat}).df()
+
+
+def _first_row(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
+    """The first row of a per-account result as plain values (None for missing), or all None."""
+    if frame.empty:
+        return {c: None for c in columns}
+    row = frame.iloc[0]
+    return {c: (None if _missing(row[c]) else row[c]) for c in columns}
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _scores(con: duckdb.DuckDBPyConnection, account_id: str, config: ScoreConfig,
+            settings: Settings) -> tuple[dict[str, Any], pd.DataFrame, dict[str, Any], pd.DataFrame]:
+    """Composite row, factor bands, trend and history of one account, from the scores module."""
+    sql, params = account_scores_sql(con, config, settings)
+    row = con.execute(f"SELECT * FROM ({sql}) WHERE account_id = $account_id",
+                      {**params, "account_id": account_id}).df()
+    scores = _first_row(row, ["composite", "coverage", "band", "weakest_factor", "gap"])
+    bands = factor_bands(con, config, settings)
+    factors = bands[bands["account_id"] == account_id].drop(columns="account_id").reset_index(drop=True)
+    trend_all = score_trend(con, config, TREND_PERIOD, settings)
+    trend = _first_row(trend_all[trend_all["account_id"] == account_id],
+                       ["previous_period", "previous_composite", "period", "composite", "change", "direction"])
+    history_all = score_history(con, config, TREND_PERIOD, settings=settings)
+    history = history_all[history_all["account_id"] == account_id].reset_index(drop=True)
+    return scores, factors, trend, history
+
+
+def _disappointment_stage(settings: Settings) -> str:
+    """The configured exit stage that means Disappointment (renamed stages are recognised)."""
+    for stage in settings.stages:
+        if stage.kind == "exit" and suggest_stage(stage.name) == DISAPPOINTMENT:
+            return stage.name
+    return DISAPPOINTMENT
+
+
+def _day(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _flags(profile: AccountProfile, timeline: pd.DataFrame, next_stage: str | None, next_p90: float | None,
+           trend: dict[str, Any], config: ScoreConfig, settings: Settings) -> list[Flag]:
+    """Stalled, Disappointment (now or earlier) and falling engagement, in that order."""
+    flags: list[Flag] = []
+    days = profile.days_in_stage
+    if next_stage is not None and next_p90 is not None and days is not None and days > next_p90:
+        flags.append(Flag("stalled", "Stalled",
+                          f"stalled in {profile.current_stage} for {shown(days)} days, longer than the "
+                          f"segment's p90 of {shown(next_p90)} days to reach {next_stage}"))
+    disappointment = _disappointment_stage(settings)
+    visits = timeline[timeline["stage"] == disappointment]
+    if len(visits):
+        last = visits.iloc[-1]
+        if _missing(last["left"]):
+            flags.append(Flag("disappointment", f"In {disappointment}",
+                              f"in {disappointment} since {_day(last['entered'])}"))
+        else:
+            flags.append(Flag("disappointment", f"Was in {disappointment}",
+                              f"was in {disappointment} from {_day(last['entered'])} to {_day(last['left'])}"))
+    if trend.get("direction") == "down":
+        flags.append(Flag("falling", "Engagement falling",
+                          f"engagement fell {shown(-trend['change'])} points on the previous {TREND_PERIOD} "
+                          f"({shown(trend['previous_composite'])} → {shown(trend['composite'])}), more than "
+                          f"the {config.dead_band:g}-point dead band"))
+    return flags
+
+
+def _value(row: dict[str, Any], key: str) -> Any:
+    value = row.get(key)
+    return None if _missing(value) else value
+
+
+def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config: ScoreConfig,
+                  settings: Settings | None = None, segment_column: str | None = "tier",
+                  outcome_spec: OutcomeSpec | None = None) -> AccountStory:
+    """One account's story; MetricError "No account 'X' in the accounts table" for an unknown id.
+
+    `segment_column` picks whose typical pace the account is compared with (None: all accounts;
+    a column the accounts table lacks falls back to all accounts, with a note saying so).
+    """
+    settings = settings or Settings()
+    outcome_spec = outcome_spec or OutcomeSpec()
+    account_id = str(account_id)
+    notes: list[str] = []
+    if segment_column is not None and segment_column not in _segment_columns(con):
+        notes.append(f"The accounts table has no column '{segment_column}': pace is compared with all accounts.")
+        segment_column = None
+    as_of = story_as_of(con, settings)
+    row = _profile_row(con, account_id, segment_column, as_of)
+    timeline = account_timeline(con, account_id, settings, as_of)
+    current = timeline.iloc[-1] if len(timeline) else None
+    days_to_renewal = _value(row, "__days_to_renewal")
+    profile = AccountProfile(
+        account_id=account_id,
+        name=_value(row, "name"),
+        segments={c: _value(row, c) for c in _segment_columns(con)},
+        arr=None if _value(row, "arr") is None else float(row["arr"]),
+        start_date=_value(row, "start_date"),
+        renewal_date=_value(row, "renewal_date"),
+        days_to_renewal=None if days_to_renewal is None else int(days_to_renewal),
+        churn_reason=_value(row, "churn_reason"),
+        outcome=None if _value(row, "outcome") is None else float(row["outcome"]),
+        current_stage=current["stage"] if current is not None else _value(row, "stage"),
+        stage_entered=current["entered"] if current is not None else None,
+        days_in_stage=None if current is None or _missing(current["days_in_stage"])
+        else float(current["days_in_stage"]),
+    )
+    segment = _value(row, "__segment")
+    pace = _pace(con, account_id, segment_column, segment, settings, notes)
+    next_stage, next_p90 = None, None
+    if profile.current_stage in pace.steps:
+        k = pace.steps.index(profile.current_stage) + 1
+        if k < len(pace.steps):
+            next_stage = pace.steps[k]
+            p90 = pace.segment_rows.loc[pace.segment_rows["step"] == k + 1, "p90_days_from_previous"]
+            next_p90 = None if p90.empty or _missing(p90.iloc[0]) else float(p90.iloc[0])
+    scores, factors, trend, history = _scores(con, account_id, score_config, settings)
+    quadrants = outcome_quadrants(con, outcome_spec, score_config, settings)
+    quadrant = _first_row(quadrants[quadrants["account_id"] == account_id],
+                          ["outcome_value", "experience_value", "quadrant"])
+    quadrant["quadrant"] = quadrant["quadrant"] or UNKNOWN
+    story = AccountStory(
+        profile=profile, as_of=as_of, segment_column=segment_column, segment=segment,
+        timeline=timeline, funnel_steps=pace.steps, reached_step=pace.reached, pace=pace.table,
+        next_stage=next_stage, next_p90_days=next_p90, scores=scores, factors=factors, trend=trend,
+        history=history, surveys=account_surveys(con, account_id, as_of), quadrant=quadrant,
+        outcome_spec=outcome_spec, score_config=score_config, notes=notes)
+    story.flags = _flags(profile, timeline, next_stage, next_p90, trend, score_config, settings)
+    return story
+
+
+# ---------------------------------------------------------------- the meeting summary
+
+
+def _num(value: float) -> str:
+    """An answer or outcome as written: whole numbers without decimals, others as given (4.5)."""
+    return f"{value:g}" if not float(value).is_integer() else str(int(value))
+
+
+def _days(n: float) -> str:
+    d = shown(n)
+    return f"{d} day" if abs(d) == 1 else f"{d} days"
+
+
+def _position_sentence(story: AccountStory) -> str:
+    p = story.profile
+    if p.current_stage is None:
+        return "No stage recorded yet."
+    if p.stage_entered is None:
+        return f"Current stage {p.current_stage} (from the accounts table; no dated journey entries)."
+    since = f"In {p.current_stage} since {_day(p.stage_entered)}"
+    if p.days_in_stage is not None:
+        since += f" ({_days(p.days_in_stage)})"
+    if p.current_stage in story.funnel_steps:
+        k = story.funnel_steps.index(p.current_stage) + 1
+        return f"{since}, step {k} of {len(story.funnel_steps)} of the funnel."
+    if p.churn_reason:
+        return f"{since}; churn reason: {p.churn_reason}."
+    return f"{since}."
+
+
+def _pace_sentence(story: AccountStory) -> str:
+    if not story.funnel_steps:
+        return "No journey entries, so no funnel pace."
+    if story.reached_step == 0:
+        return f"Not in the funnel yet (no {story.funnel_steps[0]} entry)."
+    if story.pace.empty:
+        return f"Entered {story.funnel_steps[0]}; no later funnel step reached yet."
+    last = story.pace.iloc[-1]
+    median = last["segment_median_days"]
+    typical = "no segment median yet" if _missing(median) else f"segment median {shown(median)}"
+    return (f"Reached {last['stage']} {_days(last['days_from_previous'])} after {last['previous_stage']} "
+            f"({typical}).")
+
+
+def _engagement_sentence(story: AccountStory) -> str:
+    s, t = story.scores, story.trend
+    if s["composite"] is None:
+        return "No engagement ratings yet."
+    band = "insufficient data" if s["band"] == "grey" else s["band"]
+    moves = {"up": f", up {shown(abs(t['change'] or 0))} on the previous {TREND_PERIOD}",
+             "down": f", down {shown(abs(t['change'] or 0))} on the previous {TREND_PERIOD}",
+             "same": f", steady on the previous {TREND_PERIOD}"}
+    text = f"Engagement {shown(s['composite'])} ({band}{moves.get(t['direction'], '')})"
+    weakest = story.factors[story.factors["factor"] == s["weakest_factor"]]
+    if len(weakest):
+        w = weakest.iloc[0]
+        text += f", weakest factor {w['name']} ({shown(w['score'])} vs target {shown(w['target'])})"
+    return text + "."
+
+
+def _voice_sentence(story: AccountStory) -> str:
+    parts = []
+    for kind in ("NPS", "CSAT"):
+        answers = story.surveys[(story.surveys["survey_type"] == kind)
+                                & story.surveys["category"].notna() & (story.surveys["category"] != "off scale")]
+        if answers.empty:
+            continue
+        latest = answers.iloc[0]
+        when = "undated" if _missing(latest["ts"]) else f"on {_day(latest['ts'])}"
+        parts.append(f"{kind} answers: {len(answers)} (latest {_num(latest['score'])} {when}, {latest['category']})")
+    if not parts:
+        return "No NPS or CSAT answers yet."
+    return "; ".join(parts) + "."
+
+
+def _renewal_sentence(story: AccountStory) -> str:
+    p = story.profile
+    arr = "no ARR recorded" if p.arr is None else f"ARR {p.arr:,.0f}"
+    if p.renewal_date is None:
+        return f"No renewal date recorded; {arr}."
+    date = _day(p.renewal_date)
+    if p.days_to_renewal is None:
+        return f"Renews on {date}; {arr}."
+    if p.days_to_renewal >= 0:
+        return f"Renews on {date} ({_days(p.days_to_renewal)} after the as-of date); {arr}."
+    return f"Renewal date {date} was {_days(-p.days_to_renewal)} before the as-of date; {arr}."
+
+
+def experience_label(spec: OutcomeSpec, config: ScoreConfig) -> str:
+    """How the experience measure is named in sentences and charts ('latest CSAT', a factor's name)."""
+    return _MEASURE_LABELS.get(spec.measure) or next(
+        (f.name for f in config.factors if f.key == spec.factor), spec.factor or spec.experience)
+
+
+def _outcome_sentence(story: AccountStory) -> str:
+    q, spec = story.quadrant, story.outcome_spec
+    label = experience_label(spec, story.score_config)
+    outcome = ("no outcome recorded" if q["outcome_value"] is None else
+               "required outcome reached" if q["outcome_value"] >= spec.outcome_threshold
+               else "required outcome not reached")
+    if q["experience_value"] is None:
+        experience = {"csat": "no CSAT answer", "nps": "no NPS answer"}.get(spec.measure, f"no {label} score")
+    elif spec.measure in ("csat", "nps"):
+        experience = f"{label} {_num(q['experience_value'])}"
+    else:
+        experience = f"{label} {shown(q['experience_value'])}"
+    return f"Desired outcome: {q['quadrant']} ({outcome}, {experience})."
+
+
+def meeting_summary(story: AccountStory) -> list[str]:
+    """Six to eight plain sentences from the story's numbers, for the meeting (no language model).
+
+    Order: where the account stands (left out when a stalled or Disappointment flag says it),
+    pace, engagement, voice, renewal and ARR, desired outcome, then one sentence per flag.
+    """
+    standing_flagged = story.has_flag("stalled") or any(
+        f.kind == "disappointment" and f.detail.startswith("in ") for f in story.flags)
+    sentences = [] if standing_flagged else [_position_sentence(story)]
+    sentences += [_pace_sentence(story), _engagement_sentence(story), _voice_sentence(story),
+                  _renewal_sentence(story), _outcome_sentence(story)]
+    sentences += [f"Flag: {f.detail}." for f in story.flags]
+    return sentences
+
+
+__all__ = ["AccountProfile", "AccountStory", "Flag", "account_story", "account_surveys", "account_timeline",
+           "experience_label", "find_accounts", "meeting_summary", "story_as_of"]
