@@ -78,15 +78,33 @@ class _TableFile:
 # ── saving ───────────────────────────────────────────────────────────────────────────────────
 
 
+def _report_tables(ws: Workspace) -> set[str]:
+    """Tables the load reports name (each raw table and its rejects table)."""
+    names = set()
+    for report in ws.reports:
+        for attr in ("table", "rejects_table"):
+            value = getattr(report, attr, None)
+            if isinstance(value, str) and value:
+                names.add(value)
+    return names
+
+
 def _saved_tables(ws: Workspace) -> list[str]:
-    """The base tables to save: every raw table; canonical names only when no mapping derives them."""
+    """The base tables to save: every loaded table, never what the mapping derives from them.
+
+    With a mapping, the canonical names and its helper tables (names starting with "_") are
+    rebuilt on open by re-applying it; without one, every base table is data and is kept.
+    """
     rows = ws.con.execute(
         "SELECT table_name FROM duckdb_tables() "
         "WHERE database_name = current_database() AND schema_name = current_schema() AND NOT temporary "
         "ORDER BY table_name"
     ).fetchall()
-    derived = set(canonical.VIEWS) if ws.mapping is not None else set()
-    return [r[0] for r in rows if r[0] not in derived]
+    loaded = _report_tables(ws)
+    if ws.mapping is None:
+        return [r[0] for r in rows]
+    return [r[0] for r in rows
+            if r[0] in loaded or (r[0] not in canonical.VIEWS and not r[0].startswith("_"))]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[tuple[str, str], ...]:
@@ -283,14 +301,25 @@ def _restore_table(con: duckdb.DuckDBPyConnection, entry: dict[str, Any], path: 
         raise CxError(f"Table {name!r} in this workspace file has {rows} rows; its manifest says {entry['rows']}.")
 
 
-def _restore_reports(dicts: list[Any]) -> list[Any]:
+def _restore_report(d: Any) -> Any:
+    """A load report from its dict: the loader's own class when it can be rebuilt, else a SavedReport."""
+    if not isinstance(d, dict):
+        return d
     try:
-        from cxlib.loading import LoadReport
-        from_dict = getattr(LoadReport, "from_dict", None)
+        from cxlib import loading
     except ImportError:
-        from_dict = None
-    return [from_dict(d) if from_dict is not None else SavedReport(dict(d)) if isinstance(d, dict) else d
-            for d in dicts]
+        return SavedReport(dict(d))
+    from_dict = getattr(loading.LoadReport, "from_dict", None)
+    try:
+        if from_dict is not None:
+            return from_dict(d)
+        return loading.LoadReport(**{
+            **d,
+            "columns": [loading.ColumnReport(**c) for c in d.get("columns") or []],
+            "questions": [loading.Question(**q) for q in d.get("questions") or []],
+        })
+    except (TypeError, AttributeError, KeyError, ValueError):
+        return SavedReport(dict(d))
 
 
 def _restore_mapping(ws: Workspace, mapping_json: str) -> None:
@@ -335,7 +364,7 @@ def open_workspace(source: str | os.PathLike[str] | bytes | IO[bytes], *, max_by
                     con=con,
                     label=str(meta.get("label", manifest.get("name", "Saved workspace"))),
                     is_sample=bool(meta.get("is_sample", False)),
-                    reports=_restore_reports(list(meta.get("reports") or [])),
+                    reports=[_restore_report(d) for d in meta.get("reports") or []],
                     errors=[LoadError(str(e.get("message", "")), file=e.get("file"), sheet=e.get("sheet"),
                                       column=e.get("column"), row=e.get("row"))
                             for e in meta.get("errors") or [] if isinstance(e, dict)],
