@@ -22,14 +22,20 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.run-deps
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-# Browser tests drive Debian's Chromium; install it when we can, say what to install when we can't.
+# Browser tests and chart images drive Debian's Chromium; PDFs need DejaVu (and a CJK fallback
+# font so Chinese names render). Install them when we can, say what to install when we can't.
+DEBS := chromium fonts-dejavu-core fonts-droid-fallback
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing="$$missing fonts-droid-fallback"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "Installing Debian's chromium for the browser tests…"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	    echo "Installing Debian packages for the browser tests:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null; \
 	  else \
-	    echo "Browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install chromium'."; \
+	    echo "Browser tests need Debian packages:$$missing — run 'sudo apt-get install$$missing'."; \
 	  fi; \
 	fi
 
