@@ -18,9 +18,9 @@ _template = go.layout.Template(
         font=dict(family=FONT, size=15),
         title=dict(font=dict(size=19), x=0, xanchor="left"),
         colorway=SEQUENCE,
-        margin=dict(l=60, r=30, t=60, b=50),
+        margin=dict(l=60, r=30, t=90, b=50),
         hoverlabel=dict(font=dict(family=FONT, size=14)),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
         xaxis=dict(showgrid=False, zeroline=False),
         yaxis=dict(gridcolor="rgba(128,128,128,0.25)", zeroline=False),
     )
