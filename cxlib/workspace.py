@@ -37,6 +37,7 @@ def connect(memory_limit: str | None = None, threads: int | None = None) -> duck
     if threads:
         config["threads"] = threads
     con = duckdb.connect(":memory:", config=config)
+    con.execute("SET enable_progress_bar = false")
     canonical.create_empty_views(con)
     return con
 
