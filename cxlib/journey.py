@@ -20,6 +20,7 @@ Everything is one DuckDB query over the canonical views (`journey_events`, `surv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 import duckdb
@@ -184,8 +185,9 @@ def sankey_data(con: duckdb.DuckDBPyConnection, max_moves: int = 6, settings: Se
     further right, never a loop. Step 1 is the first stage entered; node ids run in step order,
     then stage order. Exit nodes are red.
     """
-    if not isinstance(max_moves, int) or max_moves < 1:
+    if not isinstance(max_moves, Integral) or max_moves < 1:
         raise MetricError(f"The journey map needs at least 1 move to show (got {max_moves!r}).")
+    max_moves = int(max_moves)
     settings, condition, params = _params(settings, con, segment)
     params = {**params, "max_moves": max_moves, "exit_color": EXIT_COLOR, "neutral_color": NEUTRAL_COLOR}
     ctes = f"""
@@ -237,8 +239,9 @@ def top_paths(con: duckdb.DuckDBPyConnection, limit: int = 10, settings: Setting
     Columns: path ("Awareness → Consideration"), stages (list), accounts, share (of all accounts
     with events in the segment, 0–1). Most common first; ties in journey order of the paths.
     """
-    if not isinstance(limit, int) or limit < 1:
+    if not isinstance(limit, Integral) or limit < 1:
         raise MetricError(f"Top paths needs a limit of at least 1 (got {limit!r}).")
+    limit = int(limit)
     settings, condition, params = _params(settings, con, segment)
     params = {**params, "limit": limit, "separator": PATH_SEPARATOR}
     sql = f"""
