@@ -1374,7 +1374,8 @@ SELECT account_id, stage, ts, 'event' AS resolution, source, source_row, table_i
 FROM mapped"""
 
 
-# Stacked snapshots: each account's stage first seen in a snapshot run becomes a monthly event.
+# Stacked snapshots: each account's stage first seen in a snapshot run becomes a monthly event —
+# only for accounts that have no real event log, so an account's journey is never counted twice.
 _EVENTS_VIEW = f"""
 WITH real_events AS (
     SELECT account_id, stage, ts, resolution, source, source_row
@@ -1387,7 +1388,8 @@ walked AS (
 derived AS (
     SELECT account_id, stage, as_of AS ts, 'monthly' AS resolution, source, source_row
     FROM walked
-    WHERE (previous_stage IS NULL OR previous_stage <> stage) AND (SELECT n FROM runs) >= 2)
+    WHERE (previous_stage IS NULL OR previous_stage <> stage) AND (SELECT n FROM runs) >= 2
+      AND account_id NOT IN (SELECT account_id FROM real_events WHERE account_id IS NOT NULL))
 SELECT * FROM real_events
 UNION ALL
 SELECT * FROM derived"""

@@ -596,6 +596,19 @@ def test_three_stacked_snapshots_yield_monthly_journey_events(con):
                    ("A3", "2026-09-30", "Churn", "Usage")]
 
 
+def test_accounts_with_an_event_log_get_no_derived_events(con):
+    mapping = _snapshots(con, THREE_MONTHS)
+    raw(con, "events", [("Account ID", "VARCHAR"), ("Stage", "VARCHAR"), ("Entered At", "DATE")],
+        [("A1", "Onboarding", D(2026, 6, 2)), ("A1", "Live", D(2026, 9, 12))])
+    mapping.tables.append(mp.TableMapping("events", "events.csv", "journey_events",
+                                          {"Account ID": "account_id", "Stage": "stage", "Entered At": "ts"}))
+    reports = {r.view: r for r in mp.apply_mapping(con, mapping)}
+    # A1 has its own log; only A2, A3 and A4 get history from the snapshots (6 monthly events).
+    got = con.execute("SELECT account_id, resolution, count(*) FROM journey_events GROUP BY ALL ORDER BY ALL").fetchall()
+    assert got == [("A1", "event", 2), ("A2", "monthly", 3), ("A3", "monthly", 2), ("A4", "monthly", 1)]
+    assert (reports["journey_events"].rows_in, reports["journey_events"].rows_derived) == (2, 6)
+
+
 def test_one_snapshot_alone_derives_no_events(con):
     mp.apply_mapping(con, _snapshots(con, THREE_MONTHS[:1]))
     assert con.execute("SELECT count(*) FROM journey_events").fetchone() == (0,)
