@@ -148,7 +148,7 @@ if not values.empty:
     unmapped = values[values["mapped_stage"].isna()]
     if len(unmapped):
         st.warning(f"{len(unmapped)} stage value(s) are not mapped ({int(unmapped['rows'].sum())} rows): "
-                   "map them below or their rows are excluded.")
+                   "map them below, or those rows of events and snapshots are excluded (survey rows are kept without a stage).")
     stage_names = [s.name for s in draft.settings.stages] + [LOST_DEAL]
     edited_values = st.data_editor(
         values[["value", "rows", "mapped_stage"]], hide_index=True, disabled=["value", "rows"],
