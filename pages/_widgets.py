@@ -5,6 +5,7 @@ App layer only (Streamlit lives here and in the pages, never in cxlib).
 
 from __future__ import annotations
 
+import io
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -13,19 +14,30 @@ import pandas as pd
 import streamlit as st
 
 from cxlib.errors import CxError
-from cxlib.workspace import Workspace, open_sample
+from cxlib.saved import open_workspace, save_workspace
+from cxlib.workspace import SAMPLE_LABEL, Workspace, open_sample
 
 T = TypeVar("T")
 _CACHE_KEY = "_jl_cache"
 _CACHE_SIZE = 64
 
 
+@st.cache_resource(show_spinner="Preparing the sample company…")
+def _sample_archive() -> bytes:
+    """The sample company loaded and mapped once per server; it is the same public data for everyone."""
+    ws = open_sample()
+    buffer = io.BytesIO()
+    save_workspace(ws, buffer)
+    ws.close()
+    return buffer.getvalue()
+
+
 def workspace() -> Workspace:
-    """This browser session's workspace; a new session starts on the sample company."""
+    """This browser session's workspace; a new session starts on its own copy of the sample company."""
     ws = st.session_state.get("workspace")
     if ws is None:
-        with st.spinner("Loading the sample company…"):
-            ws = open_sample()
+        ws = open_workspace(_sample_archive())
+        ws.label, ws.is_sample = SAMPLE_LABEL, True
         st.session_state["workspace"] = ws
     return ws
 

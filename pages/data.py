@@ -136,9 +136,19 @@ for tm in current.tables:
         edited = st.data_editor(frame, hide_index=True, disabled=["column"], key=f"roles_{tm.table}_{kind}",
                                 column_config={"role": st.column_config.SelectboxColumn("role", options=roles, required=True)},
                                 use_container_width=True)
+        table_as_of, survey_type = tm.as_of, tm.survey_type
+        if kind == "stage_snapshots":
+            picked = st.date_input("Snapshot as-of date (when no column gives it)", key=f"asof_{tm.table}",
+                                   value=dt.date.fromisoformat(tm.as_of[:10]) if tm.as_of else None)
+            table_as_of = picked.isoformat() if picked else None
+        if kind == "surveys":
+            types = [None, *mp.SURVEY_TYPES]
+            survey_type = st.selectbox("Survey type (when no column gives it)", types,
+                                       index=types.index(tm.survey_type) if tm.survey_type in types else 0,
+                                       key=f"stype_{tm.table}", format_func=lambda t: t or "from the data")
         edited_tables.append(mp.TableMapping(table=tm.table, source=tm.source, kind=kind,
                                              roles=dict(zip(edited["column"], edited["role"])),
-                                             as_of=tm.as_of, survey_type=tm.survey_type))
+                                             as_of=table_as_of, survey_type=survey_type))
 draft = mp.Mapping(tables=edited_tables, stage_map=dict(current.stage_map), settings=current.settings,
                    scores=dict(current.scores))
 
