@@ -1,0 +1,350 @@
+"""Account drill-down: search, timeline, pace against the segment, flags at their edges, meeting summary.
+
+The fixture company (as of 2026-06-30, default nine stages):
+
+    A1 Acme Corp      Gold    Aw 01-01, Aw 01-05, Co 01-11, Dl+De 02-10 (same instant), Us 03-12,
+                              Disappointment 05-01, Us 05-21                  (ratings 75 → 69)
+    A2 Beta Ltd       Gold    Aw 01-01, Co 01-21, De 02-20, Dl 03-02, Us 03-12, Lo 04-11
+    A3 Acme Ventures  Gold    Aw 01-01, Co 01-31, De 03-02, Dl 03-22, Us 04-01, Lo 06-10
+    B1 Zeta Labs      Silver  Aw 01-01, Co 01-15, Disappointment 06-01
+    C1 Ab1 Gamma      (none)  no journey entries; accounts stage Decision
+
+Gold's days per step (hand-computed, quantile_cont): Consideration [10, 20, 30] → median 20,
+p90 28; Decision [30, 30, 30] → 30, 30; Delivery [0, 10, 20] → 10, 18; Usage [30, 10, 10] →
+10, 26; Loyalty [30, 70] → 50, 66.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from cxlib import canonical
+from cxlib.account import Flag, account_story, account_timeline, find_accounts, meeting_summary
+from cxlib.errors import MetricError
+from cxlib.factors import Factor
+from cxlib.scores import Scale, ScoreConfig
+from cxlib.settings import Settings
+
+AS_OF = dt.datetime(2026, 6, 30)
+SETTINGS = Settings(as_of=AS_OF)
+CONFIG = ScoreConfig(factors=[Factor("customer_intent", "Customer intent"),
+                              Factor("customer_education", "Customer education")],
+                     scales={"customer_intent": Scale.of("0-100"), "customer_education": Scale.of("0-100")})
+NAT = pd.NaT
+
+
+def d(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+@pytest.fixture
+def company(con):
+    canonical.create_table(con, "accounts", [
+        # account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, source, source_row, tier
+        ("A1", "Acme Corp", "Usage", 120000.0, d("2026-02-10"), d("2026-08-10"), None, 1.0, "acc", 1, "Gold"),
+        ("A2", "Beta Ltd", "Loyalty", 50000.0, None, d("2026-03-01"), None, 0.0, "acc", 2, "Gold"),
+        ("A3", "Acme Ventures", "Loyalty", 80000.0, None, None, None, None, "acc", 3, "Gold"),
+        ("B1", "Zeta Labs", "Consideration", None, None, None, None, None, "acc", 4, "Silver"),
+        ("C1", "Ab1 Gamma", "Decision", 9000.0, None, None, None, None, "acc", 5, None),
+    ], [("tier", "VARCHAR")])
+    events = [
+        ("A1", "Awareness", "2026-01-01"), ("A1", "Awareness", "2026-01-05"), ("A1", "Consideration", "2026-01-11"),
+        ("A1", "Delivery", "2026-02-10"), ("A1", "Decision", "2026-02-10"),   # a tie: stage order decides
+        ("A1", "Usage", "2026-03-12"), ("A1", "Disappointment", "2026-05-01"), ("A1", "Usage", "2026-05-21"),
+        ("A2", "Awareness", "2026-01-01"), ("A2", "Consideration", "2026-01-21"), ("A2", "Decision", "2026-02-20"),
+        ("A2", "Delivery", "2026-03-02"), ("A2", "Usage", "2026-03-12"), ("A2", "Loyalty", "2026-04-11"),
+        ("A3", "Awareness", "2026-01-01"), ("A3", "Consideration", "2026-01-31"), ("A3", "Decision", "2026-03-02"),
+        ("A3", "Delivery", "2026-03-22"), ("A3", "Usage", "2026-04-01"), ("A3", "Loyalty", "2026-06-10"),
+        ("B1", "Awareness", "2026-01-01"), ("B1", "Consideration", "2026-01-15"), ("B1", "Disappointment", "2026-06-01"),
+    ]
+    canonical.create_table(con, "journey_events", [(a, s, d(t), "event", "ev", i + 1)
+                                                   for i, (a, s, t) in enumerate(events)])
+    surveys = [
+        # account_id, respondent, role, ts, type, score, comment, touchpoint
+        ("A1", "Ann", "Decision maker", d("2026-03-01"), "NPS", 6.0, "Slow onboarding", "Relationship survey"),
+        ("A1", "Bo", "User", d("2026-02-01"), "CSAT", 2.0, None, "Support ticket"),
+        ("A1", "Bo", "User", d("2026-04-02"), "CSAT", 4.0, None, "Support ticket"),
+        ("A1", "Cy", "User", d("2026-05-05"), "CES", 3.0, None, "Support ticket"),
+        ("A1", "Ann", "Decision maker", d("2026-06-14"), "NPS", 9.0, "Great support", "Relationship survey"),
+        ("A1", "Ann", "Decision maker", d("2026-07-05"), "NPS", 10.0, "After the as-of date", None),
+        ("A2", "Di", "User", d("2026-05-01"), "CSAT", 5.0, None, None),
+    ]
+    canonical.create_table(con, "surveys", [(*row[:7], row[7], "sv", i + 1) for i, row in enumerate(surveys)])
+    ratings = [
+        ("A1", d("2026-02-15"), "customer_intent", 80.0), ("A1", d("2026-02-15"), "customer_education", 70.0),
+        ("A1", d("2026-05-15"), "customer_intent", 80.0), ("A1", d("2026-05-15"), "customer_education", 58.0),
+        ("A2", d("2026-05-10"), "customer_intent", 80.0), ("A2", d("2026-05-10"), "customer_education", 71.0),
+    ]
+    canonical.create_table(con, "factor_ratings", [(*r, "fr", i + 1) for i, r in enumerate(ratings)])
+    return con
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_find_accounts_exact_id_first_then_prefix_then_contains(company) -> None:
+    result = find_accounts(company, "b1")
+    # B1 is the exact id; "Ab1 Gamma" only contains the text, though its name sorts first.
+    expected = pd.DataFrame({"account_id": ["B1", "C1"], "name": ["Zeta Labs", "Ab1 Gamma"],
+                             "tier": ["Silver", None]})
+    assert_frame_equal(result, expected)
+
+
+def test_find_accounts_by_name_case_insensitive_and_limited(company) -> None:
+    assert list(find_accounts(company, "ACME")["account_id"]) == ["A1", "A3"]
+    assert list(find_accounts(company, " corp ")["account_id"]) == ["A1"]
+    assert list(find_accounts(company, "")["account_id"]) == ["C1", "A1", "A3", "A2", "B1"]
+    assert list(find_accounts(company, "", limit=2)["account_id"]) == ["C1", "A1"]
+    assert find_accounts(company, "nothing like it").empty
+
+
+def test_find_accounts_treats_wildcards_as_text(company) -> None:
+    assert find_accounts(company, "%").empty
+    assert find_accounts(company, "_").empty
+
+
+def test_find_accounts_rejects_a_bad_limit(company) -> None:
+    with pytest.raises(MetricError, match="search limit"):
+        find_accounts(company, "a", limit=0)
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def test_timeline_collapses_repeats_orders_ties_and_marks_exits_and_returns(company) -> None:
+    result = account_timeline(company, "A1", SETTINGS, AS_OF)
+    expected = pd.DataFrame({
+        "stage": ["Awareness", "Consideration", "Decision", "Delivery", "Usage", "Disappointment", "Usage"],
+        "entered": pd.to_datetime(["2026-01-01", "2026-01-11", "2026-02-10", "2026-02-10", "2026-03-12",
+                                   "2026-05-01", "2026-05-21"]).astype("datetime64[us]"),
+        "left": pd.to_datetime(["2026-01-11", "2026-02-10", "2026-02-10", "2026-03-12", "2026-05-01",
+                                "2026-05-21", None]).astype("datetime64[us]"),
+        "days_in_stage": [10.0, 30.0, 0.0, 30.0, 50.0, 20.0, 40.0],
+        "is_exit": [False, False, False, False, False, True, False],
+        "is_return": [False, False, False, False, False, False, True],
+    })
+    assert_frame_equal(result, expected, check_dtype=False)
+    assert str(result["entered"].dtype).startswith("datetime64")
+
+
+def test_timeline_ignores_entries_after_the_as_of_date(company) -> None:
+    result = account_timeline(company, "B1", SETTINGS, dt.datetime(2026, 5, 31))
+    assert list(result["stage"]) == ["Awareness", "Consideration"]
+    assert list(result["days_in_stage"]) == [14.0, 136.0]   # 01-15 → 05-31
+
+
+# ---------------------------------------------------------------- the story
+
+
+def test_profile(company) -> None:
+    p = account_story(company, "A1", CONFIG, SETTINGS).profile
+    assert (p.name, p.segments, p.arr, p.renewal_date, p.days_to_renewal, p.churn_reason, p.outcome) == (
+        "Acme Corp", {"tier": "Gold"}, 120000.0, d("2026-08-10"), 41, None, 1.0)
+    assert (p.current_stage, p.stage_entered, p.days_in_stage) == ("Usage", d("2026-05-21"), 40.0)
+
+
+def test_unknown_account_is_a_clear_error(company) -> None:
+    with pytest.raises(MetricError) as err:
+        account_story(company, "Z9", CONFIG, SETTINGS)
+    assert str(err.value) == "No account 'Z9' in the accounts table"
+
+
+def test_pace_against_the_segment_median_and_p90(company) -> None:
+    story = account_story(company, "A1", CONFIG, SETTINGS)
+    expected = pd.DataFrame({
+        "step": [2, 3, 4, 5],
+        "stage": ["Consideration", "Decision", "Delivery", "Usage"],
+        "previous_stage": ["Awareness", "Consideration", "Decision", "Delivery"],
+        "days_from_previous": [10.0, 30.0, 0.0, 30.0],
+        "segment_median_days": [20.0, 30.0, 10.0, 10.0],
+        "segment_p90_days": [28.0, 30.0, 18.0, 26.0],
+        "segment_n": [3, 3, 3, 3],
+    })
+    assert_frame_equal(story.pace, expected)
+    assert (story.segment, story.reached_step, story.next_stage, story.next_p90_days) == ("Gold", 5, "Loyalty", 66.0)
+    assert story.funnel_steps == ["Awareness", "Consideration", "Decision", "Delivery", "Usage", "Loyalty", "Advocacy"]
+
+
+def test_pace_against_all_accounts_and_a_missing_segment_column(company) -> None:
+    everyone = account_story(company, "A1", CONFIG, SETTINGS, segment_column=None)
+    # Consideration over A1, A2, A3, B1: [10, 14, 20, 30] → median 17, p90 20 + 0.7 × 10 = 27
+    first = everyone.pace.iloc[0]
+    assert (first["segment_median_days"], first["segment_p90_days"], first["segment_n"]) == (17.0, pytest.approx(27.0), 4)
+    missing = account_story(company, "A1", CONFIG, SETTINGS, segment_column="region")
+    assert missing.segment_column is None
+    assert missing.notes == ["The accounts table has no column 'region': pace is compared with all accounts."]
+    assert_frame_equal(missing.pace, everyone.pace)
+
+
+def test_scores_trend_surveys_and_quadrant(company) -> None:
+    story = account_story(company, "A1", CONFIG, SETTINGS)
+    assert story.scores == {"composite": 69.0, "coverage": 1.0, "band": "yellow",
+                            "weakest_factor": "customer_education", "gap": 11.0}
+    assert (story.trend["previous_composite"], story.trend["composite"], story.trend["change"],
+            story.trend["direction"]) == (75.0, 69.0, -6.0, "down")
+    assert story.factors[["factor", "score", "target", "band"]].values.tolist() == [
+        ["customer_intent", 80.0, 80.0, "green"], ["customer_education", 58.0, 80.0, "yellow"]]
+    expected = pd.DataFrame({
+        "ts": pd.to_datetime(["2026-06-14", "2026-05-05", "2026-04-02", "2026-03-01", "2026-02-01"]),
+        "survey_type": ["NPS", "CES", "CSAT", "NPS", "CSAT"],
+        "score": [9.0, 3.0, 4.0, 6.0, 2.0],
+        "category": ["promoter", None, "satisfied", "detractor", "not satisfied"],
+        "respondent": ["Ann", "Cy", "Bo", "Ann", "Bo"],
+        "respondent_role": ["Decision maker", "User", "User", "Decision maker", "User"],
+        "touchpoint": ["Relationship survey", "Support ticket", "Support ticket", "Relationship survey",
+                       "Support ticket"],
+        "comment": ["Great support", None, None, "Slow onboarding", None],
+    })
+    assert_frame_equal(story.surveys, expected, check_dtype=False)
+    assert story.quadrant == {"outcome_value": 1.0, "experience_value": 4.0, "quadrant": "successful"}
+
+
+# ---------------------------------------------------------------- flags at their edges
+
+
+def test_stalled_only_beyond_the_segment_p90(company) -> None:
+    # A1 entered Usage on 05-21; Gold's p90 to reach Loyalty is 66 days (07-26).
+    at_p90 = account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 7, 26)))
+    assert at_p90.profile.days_in_stage == 66.0
+    assert not at_p90.has_flag("stalled")
+    an_hour_later = account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 7, 26, 1)))
+    assert an_hour_later.has_flag("stalled")
+    assert an_hour_later.flags[0].kind == "stalled"
+
+
+def test_no_stall_without_a_next_step_p90(company) -> None:
+    # A3 sits in Loyalty; nobody in Gold reached Advocacy, so there is no p90 to exceed.
+    story = account_story(company, "A3", CONFIG, Settings(as_of=dt.datetime(2030, 1, 1)))
+    assert (story.next_stage, story.next_p90_days) == ("Advocacy", None)
+    assert not story.has_flag("stalled")
+
+
+def test_disappointment_now_from_the_day_it_is_entered(company) -> None:
+    before = account_story(company, "B1", CONFIG, Settings(as_of=dt.datetime(2026, 5, 31, 23, 59)))
+    assert not before.has_flag("disappointment")
+    on_the_day = account_story(company, "B1", CONFIG, Settings(as_of=dt.datetime(2026, 6, 1)))
+    assert on_the_day.flags == [Flag("disappointment", "In Disappointment", "in Disappointment since 2026-06-01")]
+
+
+def test_disappointment_earlier(company) -> None:
+    story = account_story(company, "A1", CONFIG, SETTINGS)
+    assert Flag("disappointment", "Was in Disappointment",
+                "was in Disappointment from 2026-05-01 to 2026-05-21") in story.flags
+
+
+def test_falling_only_beyond_the_dead_band(company) -> None:
+    # A1's engagement went 75 → 69: a 6-point fall.
+    from dataclasses import replace
+    assert account_story(company, "A1", CONFIG, SETTINGS).has_flag("falling")
+    assert not account_story(company, "A1", replace(CONFIG, dead_band=6.0), SETTINGS).has_flag("falling")
+    assert account_story(company, "A1", replace(CONFIG, dead_band=5.9), SETTINGS).has_flag("falling")
+
+
+# ---------------------------------------------------------------- meeting summary
+
+
+def test_meeting_summary_of_a1(company) -> None:
+    assert meeting_summary(account_story(company, "A1", CONFIG, SETTINGS)) == [
+        "In Usage since 2026-05-21 (40 days), step 5 of 7 of the funnel.",
+        "Reached Usage 30 days after Delivery (segment median 10).",
+        "Engagement 69 (yellow, down 6 on the previous quarter), weakest factor Customer education "
+        "(58 vs target 80).",
+        "NPS answers: 2 (latest 9 on 2026-06-14, promoter); CSAT answers: 2 (latest 4 on 2026-04-02, satisfied).",
+        "Renews on 2026-08-10 (41 days after the as-of date); ARR 120,000.",
+        "Desired outcome: successful (required outcome reached, latest CSAT 4).",
+        "Flag: was in Disappointment from 2026-05-01 to 2026-05-21.",
+        "Flag: engagement fell 6 points on the previous quarter (75 → 69), more than the 5-point dead band.",
+    ]
+
+
+def test_meeting_summary_of_an_account_in_disappointment(company) -> None:
+    # The flag says where B1 stands, so the position sentence gives way to it.
+    assert meeting_summary(account_story(company, "B1", CONFIG, SETTINGS)) == [
+        "Reached Consideration 14 days after Awareness (segment median 14).",
+        "No engagement ratings yet.",
+        "No NPS or CSAT answers yet.",
+        "No renewal date recorded; no ARR recorded.",
+        "Desired outcome: unknown (no outcome recorded, no CSAT answer).",
+        "Flag: in Disappointment since 2026-06-01.",
+    ]
+
+
+def test_meeting_summary_without_journey_entries(company) -> None:
+    assert meeting_summary(account_story(company, "C1", CONFIG, SETTINGS)) == [
+        "Current stage Decision (from the accounts table; no dated journey entries).",
+        "Not in the funnel yet (no Awareness entry).",
+        "No engagement ratings yet.",
+        "No NPS or CSAT answers yet.",
+        "No renewal date recorded; ARR 9,000.",
+        "Desired outcome: unknown (no outcome recorded, no CSAT answer).",
+    ]
+
+
+def test_meeting_summary_bands_the_shown_value_and_past_renewals(company) -> None:
+    # A2: (80 + 71) / 2 = 75.5, shown as 76, which is above 75: green. Renewal passed 121 days ago.
+    sentences = meeting_summary(account_story(company, "A2", CONFIG, SETTINGS))
+    assert sentences[2] == "Engagement 76 (green), weakest factor Customer education (71 vs target 80)."
+    assert sentences[4] == "Renewal date 2026-03-01 was 121 days before the as-of date; ARR 50,000."
+    assert sentences[5] == "Desired outcome: good experience without the outcome (required outcome not reached, " \
+                           "latest CSAT 5)."
+
+
+def test_meeting_summary_when_stalled(company) -> None:
+    # 05-21 → 08-09 is 80 days: the stall flag replaces the position sentence. By then the NPS answer
+    # of 07-05 is known, and the quarter just begun compares 69 with 69: steady.
+    assert meeting_summary(account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 8, 9)))) == [
+        "Reached Usage 30 days after Delivery (segment median 10).",
+        "Engagement 69 (yellow, steady on the previous quarter), weakest factor Customer education "
+        "(58 vs target 80).",
+        "NPS answers: 3 (latest 10 on 2026-07-05, promoter); CSAT answers: 2 (latest 4 on 2026-04-02, satisfied).",
+        "Renews on 2026-08-10 (1 day after the as-of date); ARR 120,000.",
+        "Desired outcome: successful (required outcome reached, latest CSAT 4).",
+        "Flag: stalled in Usage for 80 days, longer than the segment's p90 of 66 days to reach Loyalty.",
+        "Flag: was in Disappointment from 2026-05-01 to 2026-05-21.",
+    ]
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_timeline_figure_bars_colours_and_returns(company) -> None:
+    from cxlib.figures.account import timeline_figure
+    from cxlib.stages import EXIT_COLOR, stage_colors
+
+    story = account_story(company, "A1", CONFIG, SETTINGS)
+    fig = timeline_figure(story.timeline, story.as_of)
+    bars = {t.name: t for t in fig.data if t.type == "bar"}
+    assert list(bars) == ["Awareness", "Consideration", "Decision", "Delivery", "Usage", "Disappointment"]
+    assert bars["Usage"].marker.color == stage_colors()["Usage"]
+    assert bars["Disappointment"].marker.color == EXIT_COLOR
+    # Usage: 50 days, then the current visit of 40 days to the as-of date, hatched
+    assert [x / 86_400_000 for x in bars["Usage"].x] == [50.0, 40.0]
+    assert list(bars["Usage"].marker.pattern.shape) == ["", "/"]
+    (returns,) = [t for t in fig.data if t.name == "Return"]
+    assert list(returns.y) == ["Usage"]
+
+
+def test_pace_figure_plots_account_median_and_p90(company) -> None:
+    from cxlib.figures.account import pace_figure
+
+    story = account_story(company, "A1", CONFIG, SETTINGS)
+    account, median, p90 = pace_figure(story.pace, story.segment).data
+    assert list(account.x) == ["Consideration", "Decision", "Delivery", "Usage"]
+    assert list(account.y) == [10.0, 30.0, 0.0, 30.0]
+    assert (median.name, list(median.y)) == ("Gold median", [20.0, 30.0, 10.0, 10.0])
+    assert list(p90.y) == [28.0, 30.0, 18.0, 26.0]
+
+
+def test_empty_figures_say_so(company) -> None:
+    from cxlib.figures.account import pace_figure, quadrant_figure, timeline_figure
+
+    story = account_story(company, "C1", CONFIG, SETTINGS)
+    assert timeline_figure(story.timeline, story.as_of).layout.annotations[0].text \
+        == "No dated journey entries for this account"
+    assert pace_figure(story.pace).layout.annotations[0].text == "No funnel step reached after the first"
+    texts = [a.text for a in quadrant_figure(story.quadrant, story.outcome_spec).layout.annotations]
+    assert "Not placed: a measure is missing" in texts
