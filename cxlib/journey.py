@@ -280,8 +280,9 @@ def emotion_curve(con: duckdb.DuckDBPyConnection, settings: Settings | None = No
     before the survey's time (an ASOF join), so [entry, next entry of any stage); a survey at the
     very instant of an entry belongs to the stage entered. A survey row that names a configured
     stage counts for that stage instead. NPS = 100 × (share 9–10 − share 0–6) over 0–10 answers;
-    CSAT = share of 4–5 over 1–5 answers (0–1). `nps_low_n` / `csat_low_n` flag n below
-    `settings.min_n`, `low_n` either. Rows: every configured stage in journey order (sharing the
+    CSAT = share of 4–5 over 1–5 answers (0–1). `nps_low_n` / `csat_low_n` flag each score's n
+    below `settings.min_n`; `low_n` flags the stage: a score it shows rests on fewer than min_n
+    answers, or it has no answers at all (a stage with solid CSAT and no NPS is not low). Rows: every configured stage in journey order (sharing the
     funnel's stage axis), then other stages only where they have data.
     """
     settings, condition, params = _params(settings, con, segment, alias="e")
@@ -341,7 +342,8 @@ curve AS (
 )
 SELECT stage, stage_order::BIGINT AS stage_order, accounts_reached::BIGINT AS accounts_reached,
        nps::DOUBLE AS nps, nps_n::BIGINT AS nps_n, csat::DOUBLE AS csat, csat_n::BIGINT AS csat_n,
-       (nps_n < $min_n OR csat_n < $min_n) AS low_n,
+       (nps_n BETWEEN 1 AND $min_n - 1 OR csat_n BETWEEN 1 AND $min_n - 1
+        OR (nps_n = 0 AND csat_n = 0)) AS low_n,
        nps_n < $min_n AS nps_low_n,
        csat_n < $min_n AS csat_low_n
 FROM curve

@@ -275,10 +275,9 @@ EMOTION_SURVEYS = [
 
 
 def curve(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["stage", "stage_order", "accounts_reached", "nps", "nps_n",
-                                     "csat", "csat_n", "nps_low_n", "csat_low_n"])
-    df.insert(7, "low_n", df["nps_low_n"] | df["csat_low_n"])
-    return df
+    """Literal rows: stage, order, reached, nps, nps_n, csat, csat_n, low_n, nps_low_n, csat_low_n."""
+    return pd.DataFrame(rows, columns=["stage", "stage_order", "accounts_reached", "nps", "nps_n",
+                                       "csat", "csat_n", "low_n", "nps_low_n", "csat_low_n"])
 
 
 @pytest.fixture
@@ -297,45 +296,46 @@ def test_emotion_curve_by_hand(emotion_con):
     expected = curve([
         # Awareness NPS: 10, 7 → (1 − 0)/2 → 50. Consideration NPS: 9, 6, 10 → (2 − 1)/3 → 33.3;
         # CSAT 5, 4, 3 → 2/3. Delivery CSAT 2 → 0. Churn NPS 8 → 0, CSAT 5 → 1.
-        ("Awareness", 1, 2, 50.0, 2, NAN, 0, True, True),
-        ("Consideration", 2, 2, 100 / 3, 3, 2 / 3, 3, False, False),
-        ("Decision", 3, 1, NAN, 0, NAN, 0, True, True),
-        ("Delivery", 4, 0, NAN, 0, 0.0, 1, True, True),
-        ("Usage", 5, 0, NAN, 0, NAN, 0, True, True),
-        ("Loyalty", 6, 0, NAN, 0, NAN, 0, True, True),
-        ("Advocacy", 7, 0, NAN, 0, NAN, 0, True, True),
-        ("Disappointment", 8, 0, NAN, 0, NAN, 0, True, True),
-        ("Churn", 9, 1, 0.0, 1, 1.0, 1, True, True),
+        ("Awareness", 1, 2, 50.0, 2, NAN, 0, True, True, True),
+        ("Consideration", 2, 2, 100 / 3, 3, 2 / 3, 3, False, False, False),
+        ("Decision", 3, 1, NAN, 0, NAN, 0, True, True, True),
+        ("Delivery", 4, 0, NAN, 0, 0.0, 1, True, True, True),
+        ("Usage", 5, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Loyalty", 6, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Advocacy", 7, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Disappointment", 8, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Churn", 9, 1, 0.0, 1, 1.0, 1, True, True, True),
     ])
     assert_frame_equal(result, expected)
 
 
 def test_emotion_curve_segment_and_low_n_threshold(emotion_con):
     # Gold is e1 alone. Awareness NPS 10, 7 → 50; Consideration NPS 9 → 100, CSAT 5 → 1;
-    # Delivery CSAT 2 → 0. With min_n = 1 only n = 0 is low.
+    # Delivery CSAT 2 → 0. With min_n = 1 only n = 0 is low per score, and a stage is low only
+    # with no answers at all: Delivery's one CSAT answer is enough, its missing NPS is not shown.
     gold = emotion_curve(emotion_con, Settings(min_n=1), segment=("Customer tier", "Gold"))
-    quiet = [(stage, i + 5, 0, NAN, 0, NAN, 0, True, True)
+    quiet = [(stage, i + 5, 0, NAN, 0, NAN, 0, True, True, True)
              for i, stage in enumerate(["Usage", "Loyalty", "Advocacy", "Disappointment", "Churn"])]
     assert_frame_equal(gold, curve([
-        ("Awareness", 1, 1, 50.0, 2, NAN, 0, False, True),
-        ("Consideration", 2, 1, 100.0, 1, 1.0, 1, False, False),
-        ("Decision", 3, 1, NAN, 0, NAN, 0, True, True),
-        ("Delivery", 4, 0, NAN, 0, 0.0, 1, True, False),
+        ("Awareness", 1, 1, 50.0, 2, NAN, 0, False, False, True),
+        ("Consideration", 2, 1, 100.0, 1, 1.0, 1, False, False, False),
+        ("Decision", 3, 1, NAN, 0, NAN, 0, True, True, True),
+        ("Delivery", 4, 0, NAN, 0, 0.0, 1, False, True, False),
         *quiet,
     ]))
     # "(none)" is e2, missing from accounts: Consideration NPS 6, 10 → 0 and CSAT 4, 3 → 0.5;
     # Churn NPS 8 → 0, CSAT 5 → 1. With min_n = 2, Churn's single answers are low.
     none = emotion_curve(emotion_con, Settings(min_n=2), segment=("Customer tier", None))
     assert_frame_equal(none, curve([
-        ("Awareness", 1, 1, NAN, 0, NAN, 0, True, True),
-        ("Consideration", 2, 1, 0.0, 2, 0.5, 2, False, False),
-        ("Decision", 3, 0, NAN, 0, NAN, 0, True, True),
-        ("Delivery", 4, 0, NAN, 0, NAN, 0, True, True),
-        ("Usage", 5, 0, NAN, 0, NAN, 0, True, True),
-        ("Loyalty", 6, 0, NAN, 0, NAN, 0, True, True),
-        ("Advocacy", 7, 0, NAN, 0, NAN, 0, True, True),
-        ("Disappointment", 8, 0, NAN, 0, NAN, 0, True, True),
-        ("Churn", 9, 1, 0.0, 1, 1.0, 1, True, True),
+        ("Awareness", 1, 1, NAN, 0, NAN, 0, True, True, True),
+        ("Consideration", 2, 1, 0.0, 2, 0.5, 2, False, False, False),
+        ("Decision", 3, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Delivery", 4, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Usage", 5, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Loyalty", 6, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Advocacy", 7, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Disappointment", 8, 0, NAN, 0, NAN, 0, True, True, True),
+        ("Churn", 9, 1, 0.0, 1, 1.0, 1, True, True, True),
     ]))
 
 

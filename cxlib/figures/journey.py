@@ -50,7 +50,8 @@ def sankey_figure(data: SankeyData, title: str = "Journey map") -> go.Figure:
     stage_rank = {s: i for i, s in enumerate(nodes.sort_values("stage_order")["stage"].drop_duplicates())}
     lanes = max(len(stage_rank) - 1, 1)
     x = [0.01 + 0.98 * (int(s) - 1) / max(max_step - 1, 1) for s in nodes["step"]]
-    y = [0.01 + 0.98 * stage_rank[s] / lanes for s in nodes["stage"]]
+    # Lanes stop short of the bottom: a big exit node (Lost deal) would hang off the chart.
+    y = [0.03 + 0.8 * stage_rank[s] / lanes for s in nodes["stage"]]
     move_kind = ["return" if r and not e else "exit" if e else "forward"
                  for r, e in zip(links["is_return"], links["is_exit"], strict=True)]
     fig = go.Figure(go.Sankey(
