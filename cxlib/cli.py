@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accounts", type=_files, metavar="FILE")
     _add_format(p, default="json")
 
-    p = sub.add_parser("nps", help="Net Promoter Score with its 95% margin of error")
+    p = sub.add_parser("nps", help="Net Promoter Score with its 95%% margin of error")
     _add_common(p)
     p.add_argument("--score-col", metavar="C", help="the 0–10 answer column")
     p.add_argument("--by", metavar="COLUMN")
@@ -207,6 +207,13 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _column(ws: Workspace, name: str | None) -> str | None:
+    """An accounts column as the user typed it (view name or original header)."""
+    from cxlib.mapping import accounts_column
+
+    return accounts_column(ws.con, ws.mapping, name) if name else None
+
+
 def _cmd_scores(args: argparse.Namespace) -> int:
     from cxlib import scores
 
@@ -218,10 +225,12 @@ def _cmd_scores(args: argparse.Namespace) -> int:
         config.targets.update(scores.parse_factor_json(args.targets, config))
     config.validate()
     if args.by:
-        table = scores.segment_scores(ws.con, config, args.by, settings=ws.settings)
+        by = _column(ws, args.by)
+        table = scores.segment_scores(ws.con, config, by, settings=ws.settings)
+        _emit(scores.cli_scores_table(table, by=by), args.format)
     else:
         table = scores.account_scores(ws.con, config, settings=ws.settings)
-    _emit(scores.cli_scores_table(table, by=args.by), args.format)
+        _emit(scores.cli_scores_table(table), args.format)
     return 0
 
 
@@ -230,7 +239,8 @@ def _cmd_nps(args: argparse.Namespace) -> int:
 
     overrides = ("surveys", {args.score_col: "score:NPS"}) if args.score_col else None
     ws = _open(args.files, args.mapping, overrides=overrides)
-    table = surveys.nps(ws.con, by=args.by, level=args.level, settings=ws.settings)
+    by = args.by if args.by in surveys.SURVEY_BREAKDOWNS else _column(ws, args.by)
+    table = surveys.nps(ws.con, by=by, level=args.level, settings=ws.settings)
     _emit(surveys.cli_nps_table(table), args.format)
     return 0
 
@@ -239,7 +249,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from cxlib import segments
 
     ws = _open(args.files, args.mapping)
-    table = segments.compare(ws.con, args.by, rate=args.rate, mean=args.mean, settings=ws.settings)
+    from cxlib.mapping import yes_no_value
+
+    rate = None
+    if args.rate:
+        column, value = segments.parse_rate(args.rate)
+        rate = (_column(ws, column), yes_no_value(value))
+    table = segments.compare(ws.con, _column(ws, args.by), rate=rate, mean=_column(ws, args.mean),
+                             settings=ws.settings)
     _emit(segments.cli_compare_table(table), args.format)
     return 0
 

@@ -934,6 +934,42 @@ def segment_columns(mapping: Mapping) -> dict[str, str]:
     return out
 
 
+def accounts_column(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, name: str) -> str:
+    """The accounts-view column a user means by `name`: a view column, or the header it came from.
+
+    "Tier", "tier" and "Customer Tier" (mapped as a segment) all resolve; so does a header mapped to
+    a fixed role ("Outcome Achieved" → outcome). Unknown names raise MappingError listing the choices.
+    """
+    present = [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [ACCOUNTS]).fetchall()]
+    if name in present:
+        return name
+    wanted = normalize_label(name)
+    headers: dict[str, str] = {}
+    if mapping is not None:
+        for view_name, header in segment_columns(mapping).items():
+            headers[normalize_label(header)] = view_name
+        for tm in mapping.tables:
+            if tm.kind == ACCOUNTS:
+                for column, role in tm.roles.items():
+                    if role in present:
+                        headers.setdefault(normalize_label(column), role)
+    for column in present:
+        headers.setdefault(normalize_label(column), column)
+    if wanted in headers and headers[wanted] in present:
+        return headers[wanted]
+    hidden = {"source", "source_row"}
+    raise MappingError(f"Column '{name}' is not in the accounts table; choose one of: "
+                       + ", ".join(c for c in present if c not in hidden), column=name)
+
+
+def yes_no_value(value: str) -> str:
+    """A typed rate value as stored: yes/no words in six languages become '1'/'0', others unchanged."""
+    flag = _flag(value)
+    return value if flag is None else str(int(flag))
+
+
 def _segments(mapping: Mapping) -> list[tuple[TableMapping, str, str]]:
     """(table, column, view column name) for every accounts segment column."""
     out = []
