@@ -214,6 +214,34 @@ def _column(ws: Workspace, name: str | None) -> str | None:
     return accounts_column(ws.con, ws.mapping, name) if name else None
 
 
+def _cmd_funnel(args: argparse.Namespace) -> int:
+    from cxlib import funnel as fn
+    from cxlib.stages import suggest_stage
+
+    kind = "stage_snapshots" if args.snapshot else "journey_events"
+    named = {args.account_col: "account_id", args.stage_col: "stage",
+             args.time_col: "as_of" if args.snapshot else "ts"}
+    overrides = (kind, named) if any(named) else None
+    ws = _open(args.files, args.mapping, [args.accounts] if args.accounts else [], overrides=overrides)
+    steps = None
+    if args.stages:
+        configured = {s.name for s in ws.settings.stages}
+        steps = []
+        for typed in (s.strip() for s in args.stages.split(",") if s.strip()):
+            stage = typed if typed in configured else suggest_stage(typed, ws.settings.stages)
+            if stage is None:
+                raise CxError(f"--stages: '{typed}' is not a stage; stages are: {', '.join(sorted(configured))}")
+            steps.append(stage)
+    spec = fn.FunnelSpec(steps=steps, mode=args.mode, window_days=args.window_days, date_from=args.date_from,
+                         date_to=args.date_to, by=_column(ws, args.by), weight=args.weight,
+                         source="snapshot" if args.snapshot else "events")
+    result = fn.funnel(ws.con, spec, ws.settings)
+    for note in result.notes:
+        sys.stderr.write(f"note: {note}\n")
+    _emit(fn.cli_table(result), args.format)
+    return 0
+
+
 def _cmd_scores(args: argparse.Namespace) -> int:
     from cxlib import scores
 
@@ -261,7 +289,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"load": _cmd_load, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
+COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
             "compare": _cmd_compare}
 
 

@@ -136,3 +136,30 @@ def test_sql_query_and_refusal(files: dict[str, Path]) -> None:
 def test_usage_error_is_one_line_exit_2() -> None:
     code, _, err = run("funnel")
     assert code == 2 and err.count("\n") == 1
+
+
+def test_funnel_csv_by_hand(files: dict[str, Path]) -> None:
+    code, out, err = run("funnel", str(files["events"]), "--stages", "Awareness,Consideration,Decision")
+    assert code == 0
+    # A1 reaches all three (10 and 30 days apart), A2 two (15 days), A3 churns after step 1, A4 waits.
+    expected = pd.DataFrame({
+        "step": [1, 2, 3], "stage": ["Awareness", "Consideration", "Decision"], "accounts": [4, 2, 1],
+        "conversion_from_previous": [1.0, 0.5, 0.5], "conversion_from_first": [1.0, 0.5, 0.25],
+        "dropped": [0, 2, 1], "dropped_exited": [0, 1, 0], "dropped_in_progress": [0, 1, 1],
+        "median_days_from_previous": [None, 12.5, 30.0], "p90_days_from_previous": [None, 14.5, 30.0],
+    })
+    got = pd.read_csv(io.StringIO(out))
+    assert_frame_equal(got, expected.astype({"median_days_from_previous": float, "p90_days_from_previous": float}))
+    assert "note: 0 accounts have no step-1 entry (Awareness)." in err
+
+
+def test_funnel_json_by_segment_and_unknown_stage(files: dict[str, Path]) -> None:
+    code, out, _ = run("funnel", str(files["events"]), "--accounts", str(files["accounts"]), "--by", "Tier",
+                       "--stages", "Awareness,Consideration", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert list(rows[0])[:4] == ["segment", "step", "stage", "accounts"]
+    assert [(r["segment"], r["step"], r["accounts"]) for r in rows] == [
+        ("Gold", 1, 2), ("Gold", 2, 2), ("Silver", 1, 2), ("Silver", 2, 0)]
+    code, out, err = run("funnel", str(files["events"]), "--stages", "Awareness,Teleportation")
+    assert (code, out) == (2, "") and "'Teleportation'" in err and err.count("\n") == 1
