@@ -1,7 +1,7 @@
 """Journey map metrics: stage transitions, Sankey data, top paths and the emotion curve.
 
-Everything is one DuckDB query over the canonical views (`journey_events`, `surveys`,
-`accounts`). Definitions, shared by every function here:
+Each metric is plain DuckDB SQL over the canonical views (`journey_events`, `surveys`,
+`accounts`): one query, or two for the Sankey (nodes, links). Definitions shared by all of them:
 
 - An account's *path* is its stage entries in time order. Entries at the same instant are in
   stage order (the configured stages in journey order, then any other stage name alphabetically).
@@ -129,6 +129,7 @@ steps AS (
 
 def _params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: Segment | None,
             alias: str = "e") -> tuple[Settings, str, dict[str, Any]]:
+    """Settings (defaults when None), the segment condition and every parameter of a query."""
     settings = settings or Settings()
     condition, params = _segment_filter(con, segment, alias)
     return settings, condition, {**_stage_params(settings), **params}

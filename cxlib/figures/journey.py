@@ -32,6 +32,7 @@ def no_data_figure(title: str, message: str = "No data") -> go.Figure:
 
 
 def _link_color(is_return: bool, is_exit: bool) -> str:
+    """Exits red, returns purple, forward moves grey: the two exceptions are what a reader looks for."""
     if is_exit:
         return EXIT_LINK
     if is_return:
@@ -94,6 +95,7 @@ def top_paths_figure(df: pd.DataFrame, title: str = "Most common paths") -> go.F
 
 
 def _point_labels(n: pd.Series, values: pd.Series) -> list[str]:
+    """"n=…" beside every drawn point; nothing where there is no score to draw."""
     return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else f"n={int(k)}"
             for k, v in zip(n, values, strict=True)]
 
