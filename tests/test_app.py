@@ -1,0 +1,67 @@
+"""App-level tests with Streamlit's AppTest: the frame and the Data page, on sample data and uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_app_starts_on_sample_data(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert "Sample data" in app.sidebar.info[0].value
+    ws = app.session_state["workspace"]
+    assert ws.is_sample and len(ws.reports) == 7
+
+
+def test_data_page_reports_the_sample(app: AppTest) -> None:
+    app.run()
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    m = metrics(app)
+    # 2,000 accounts + 7,064 events + 7,373 surveys + 3,283 ratings + 1,873 + 1,932 + 2,000 snapshot rows.
+    assert (m["Tables"], m["Rows read"], m["Rows loaded"], m["Rows rejected"]) == ("7", "25,525", "25,525", "0")
+
+
+def test_upload_replaces_the_sample_with_an_honest_report(app: AppTest) -> None:
+    app.run()
+    app.switch_page("pages/data.py").run()
+    good = ("Quarterly accounts report\n\n"
+            "Account ID,Account Name,Tier,ARR\n"
+            "A1,Müller GmbH,Gold,\"1,200\"\n"
+            "A2,São Paulo Telecom,Silver,900\n"
+            "A3,Hôtel Lumière,Gold,1500,EXTRA\n"
+            "Grand Totals (3 records),,,3600\n").encode("utf-8")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(200)
+    app.file_uploader(key="uploads").set_value([("accounts.csv", good, "text/csv"),
+                                               ("picture.csv", png, "text/csv")]).run()
+    assert not app.exception
+    ws = app.session_state["workspace"]
+    assert not ws.is_sample and ws.label == "Your upload: accounts.csv, picture.csv"
+    [report] = ws.reports
+    assert (report.rows_read, report.rows_loaded + report.rows_rejected) == (3, 3)
+    m = metrics(app)
+    assert m["Rows read"] == "3"
+    errors = [e.value for e in app.error]
+    assert any("picture.csv" in e for e in errors)
+    assert not any("Traceback" in e for e in errors)
+    # Every other page still renders on the upload (no journey data: helpful messages, not exceptions).
+    for page in ("pages/funnel.py", "pages/journey.py", "pages/scores.py", "pages/outcomes.py",
+                 "pages/segments.py", "pages/sql.py"):
+        app.switch_page(page).run()
+        assert not app.exception, page
