@@ -23,7 +23,7 @@ Definitions (the README quotes them; tests pin them on a hand-made fixture):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -33,7 +33,7 @@ from cxlib import canonical, grouping, journey, mapping, surveys
 from cxlib.errors import MetricError
 from cxlib.funnel import NONE_SEGMENT, FunnelSpec, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
-from cxlib.scores import ScoreConfig, account_scores_sql, factor_bands, score_history, score_trend, shown
+from cxlib.scores import ScoreConfig, account_scores, factor_bands, score_history, score_trend, shown
 from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
 
@@ -90,9 +90,9 @@ class AccountStory:
     next_stage: str | None           # the funnel step after the current stage, if any
     next_p90_days: float | None      # the segment's p90 days to reach it
     scores: dict[str, Any]           # composite, coverage, band, weakest_factor, gap
-    factors: pd.DataFrame            # factor, name, score, target, gap, band
+    factors: pd.DataFrame            # account_id, factor, name, score, target, gap, band
     trend: dict[str, Any]            # previous_period, previous_composite, period, composite, change, direction
-    history: pd.DataFrame            # period, composite, coverage, band
+    history: pd.DataFrame            # account_id, period, composite, coverage, band
     surveys: pd.DataFrame            # SURVEY_COLUMNS, latest first
     quadrant: dict[str, Any]         # outcome_value, experience_value, quadrant
     outcome_spec: OutcomeSpec
@@ -206,27 +206,90 @@ ORDER BY entered, code
 
 
 @dataclass
+class StoryContext:
+    """Results over all accounts that every account's story reads: computed once per data version.
+
+    The Account page keeps one per session and settings, so opening the next account costs only
+    that account's own queries. `key` names the inputs it was computed from.
+    """
+
+    key: str
+    as_of: dt.datetime | None
+    settings: Settings                    # the settings with the as-of date pinned
+    segment_column: str | None
+    notes: list[str]
+    funnel_steps: list[str]
+    segment_funnel: pd.DataFrame | None   # funnel table by segment (or overall)
+    account_funnel: pd.DataFrame | None   # funnel table by account_id: each account's own times
+    scores: pd.DataFrame                  # scores.account_scores
+    factor_bands: pd.DataFrame
+    trend: pd.DataFrame
+    history: pd.DataFrame
+    quadrants: pd.DataFrame
+    csat_scale: surveys.Scale | None
+
+    def __repr__(self) -> str:
+        return f"StoryContext({self.key})"
+
+
+def _context_key(score_config: ScoreConfig, settings: Settings, segment_column: str | None,
+                 outcome_spec: OutcomeSpec) -> str:
+    return repr((score_config.to_dict(), settings.to_dict(), segment_column, outcome_spec.to_dict()))
+
+
+def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, settings: Settings | None = None,
+                  segment_column: str | None = "tier", outcome_spec: OutcomeSpec | None = None) -> StoryContext:
+    """The all-account results behind every story: funnels, scores, trend, history and quadrants.
+
+    One as-of date is pinned into the settings for all of them, so every part of a story is
+    measured to the same day the settings caption shows.
+    """
+    settings = settings or Settings()
+    outcome_spec = outcome_spec or OutcomeSpec()
+    key = _context_key(score_config, settings, segment_column, outcome_spec)
+    notes: list[str] = []
+    if segment_column is not None and segment_column not in _segment_columns(con):
+        notes.append(f"The accounts table has no column '{segment_column}': pace is compared with all accounts.")
+        segment_column = None
+    as_of = story_as_of(con, settings)
+    pinned = replace(settings, as_of=as_of) if as_of is not None else settings
+    try:
+        by_segment = funnel(con, FunnelSpec(by=segment_column), pinned)
+        by_account = funnel(con, FunnelSpec(by="account_id"), pinned)
+        steps, segment_funnel, account_funnel = list(by_segment.steps), by_segment.table, by_account.table
+    except MetricError as exc:
+        notes.append(f"No funnel pace: {exc}")
+        steps, segment_funnel, account_funnel = [], None, None
+    try:
+        csat_scale: surveys.Scale | None = surveys.detect_scale(con, "CSAT")
+    except MetricError:
+        csat_scale = None
+    return StoryContext(
+        key=key, as_of=as_of, settings=pinned, segment_column=segment_column, notes=notes,
+        funnel_steps=steps, segment_funnel=segment_funnel, account_funnel=account_funnel,
+        scores=account_scores(con, score_config, pinned),
+        factor_bands=factor_bands(con, score_config, pinned),
+        trend=score_trend(con, score_config, TREND_PERIOD, pinned),
+        history=score_history(con, score_config, TREND_PERIOD, settings=pinned),
+        quadrants=outcome_quadrants(con, outcome_spec, score_config, pinned),
+        csat_scale=csat_scale)
+
+
+@dataclass
 class _Pace:
-    steps: list[str]
     reached: int
     table: pd.DataFrame
     segment_rows: pd.DataFrame | None
 
 
-def _pace(con: duckdb.DuckDBPyConnection, account_id: str, segment_column: str | None, segment: str | None,
-          settings: Settings, notes: list[str]) -> _Pace:
+def _pace(ctx: StoryContext, account_id: str, segment: str | None) -> _Pace:
     """The account's days per funnel step against its segment's median and p90 (both from `funnel`)."""
-    try:
-        overall = funnel(con, FunnelSpec(by=segment_column), settings)
-        own = funnel(con, FunnelSpec(by="account_id"), settings)
-    except MetricError as exc:
-        notes.append(f"No funnel pace: {exc}")
-        return _Pace([], 0, pd.DataFrame(columns=PACE_COLUMNS), None)
-    table = overall.table
-    seg_rows = table[table["segment"] == segment] if segment_column else table
-    mine = own.table[own.table["segment"] == str(account_id).strip()]
+    if ctx.segment_funnel is None or ctx.account_funnel is None:
+        return _Pace(0, pd.DataFrame(columns=PACE_COLUMNS), None)
+    table, steps = ctx.segment_funnel, ctx.funnel_steps
+    seg_rows = table[table["segment"] == segment] if ctx.segment_column else table
+    mine = ctx.account_funnel[ctx.account_funnel["segment"] == account_id.strip()]
     reached = int(mine.loc[mine["accounts"] > 0, "step"].max()) if (mine["accounts"] > 0).any() else 0
-    steps = list(overall.steps)
     seg = seg_rows.set_index("step")
     mine = mine[(mine["step"] >= 2) & (mine["step"] <= reached)].set_index("step")
     pace = pd.DataFrame({
@@ -238,20 +301,24 @@ def _pace(con: duckdb.DuckDBPyConnection, account_id: str, segment_column: str |
         "segment_p90_days": seg["p90_days_from_previous"].reindex(mine.index).to_numpy(dtype="float64"),
         "segment_n": seg["converted_n"].reindex(mine.index).fillna(0).to_numpy(dtype="int64"),
     })
-    return _Pace(steps, reached, pace.reset_index(drop=True), seg_rows)
+    return _Pace(reached, pace.reset_index(drop=True), seg_rows)
 
 
-def account_surveys(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.datetime | None) -> pd.DataFrame:
+def account_surveys(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.datetime | None,
+                    csat_scale: surveys.Scale | None = None) -> pd.DataFrame:
     """The account's survey answers up to the as-of date, latest first, with each answer's category.
 
     NPS: promoter 9–10, passive 7–8, detractor 0–6 (whole answers); CSAT: satisfied in the top two
-    boxes of its detected scale; anything off the scale is 'off scale'; CES has no category.
+    boxes of its scale (`csat_scale`, else the detected one); anything off the scale is 'off scale';
+    CES has no category.
     """
-    try:
-        scale = surveys.detect_scale(con, "CSAT")
-        csat = {"csat_low": scale.low, "csat_high": scale.high, "csat_top": scale.top_from}
-    except MetricError:
-        csat = {"csat_low": None, "csat_high": None, "csat_top": None}
+    if csat_scale is None:
+        try:
+            csat_scale = surveys.detect_scale(con, "CSAT")
+        except MetricError:
+            pass
+    csat = ({"csat_low": csat_scale.low, "csat_high": csat_scale.high, "csat_top": csat_scale.top_from}
+            if csat_scale is not None else {"csat_low": None, "csat_high": None, "csat_top": None})
     return con.execute(f"""
         WITH answers AS (
             SELECT ts, upper(trim(survey_type)) AS survey_type, score, respondent, respondent_role,
@@ -292,21 +359,9 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _scores(con: duckdb.DuckDBPyConnection, account_id: str, config: ScoreConfig,
-            settings: Settings) -> tuple[dict[str, Any], pd.DataFrame, dict[str, Any], pd.DataFrame]:
-    """Composite row, factor bands, trend and history of one account, from the scores module."""
-    sql, params = account_scores_sql(con, config, settings)
-    row = con.execute(f"SELECT * FROM ({sql}) WHERE account_id = $account_id",
-                      {**params, "account_id": account_id}).df()
-    scores = _first_row(row, ["composite", "coverage", "band", "weakest_factor", "gap"])
-    bands = factor_bands(con, config, settings)
-    factors = bands[bands["account_id"] == account_id].drop(columns="account_id").reset_index(drop=True)
-    trend_all = score_trend(con, config, TREND_PERIOD, settings)
-    trend = _first_row(trend_all[trend_all["account_id"] == account_id],
-                       ["previous_period", "previous_composite", "period", "composite", "change", "direction"])
-    history_all = score_history(con, config, TREND_PERIOD, settings=settings)
-    history = history_all[history_all["account_id"] == account_id].reset_index(drop=True)
-    return scores, factors, trend, history
+def _of(frame: pd.DataFrame, account_id: str) -> pd.DataFrame:
+    """One account's rows of an all-account result."""
+    return frame[frame["account_id"] == account_id].reset_index(drop=True)
 
 
 def _disappointment_stage(settings: Settings) -> str:
@@ -355,22 +410,23 @@ def _value(row: dict[str, Any], key: str) -> Any:
 
 def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config: ScoreConfig,
                   settings: Settings | None = None, segment_column: str | None = "tier",
-                  outcome_spec: OutcomeSpec | None = None) -> AccountStory:
+                  outcome_spec: OutcomeSpec | None = None, context: StoryContext | None = None) -> AccountStory:
     """One account's story; MetricError "No account 'X' in the accounts table" for an unknown id.
 
     `segment_column` picks whose typical pace the account is compared with (None: all accounts;
     a column the accounts table lacks falls back to all accounts, with a note saying so).
+    `context` (from `story_context` with the same arguments) saves recomputing the all-account parts.
     """
     settings = settings or Settings()
     outcome_spec = outcome_spec or OutcomeSpec()
-    account_id = str(account_id)
-    notes: list[str] = []
-    if segment_column is not None and segment_column not in _segment_columns(con):
-        notes.append(f"The accounts table has no column '{segment_column}': pace is compared with all accounts.")
-        segment_column = None
-    as_of = story_as_of(con, settings)
-    row = _profile_row(con, account_id, segment_column, as_of)
-    timeline = account_timeline(con, account_id, settings, as_of)
+    if context is None:
+        context = story_context(con, score_config, settings, segment_column, outcome_spec)
+    elif context.key != _context_key(score_config, settings, segment_column, outcome_spec):
+        raise MetricError("The story context was computed for other settings; compute it again.")
+    ctx, account_id = context, str(account_id)
+    as_of = ctx.as_of
+    row = _profile_row(con, account_id, ctx.segment_column, as_of)
+    timeline = account_timeline(con, account_id, ctx.settings, as_of)
     current = timeline.iloc[-1] if len(timeline) else None
     days_to_renewal = _value(row, "__days_to_renewal")
     profile = AccountProfile(
@@ -389,26 +445,28 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
         else float(current["days_in_stage"]),
     )
     segment = _value(row, "__segment")
-    pace = _pace(con, account_id, segment_column, segment, settings, notes)
+    pace = _pace(ctx, account_id, segment)
+    steps = ctx.funnel_steps
     next_stage, next_p90 = None, None
-    if profile.current_stage in pace.steps:
-        k = pace.steps.index(profile.current_stage) + 1
-        if k < len(pace.steps):
-            next_stage = pace.steps[k]
+    if profile.current_stage in steps:
+        k = steps.index(profile.current_stage) + 1
+        if k < len(steps) and pace.segment_rows is not None:
+            next_stage = steps[k]
             p90 = pace.segment_rows.loc[pace.segment_rows["step"] == k + 1, "p90_days_from_previous"]
             next_p90 = None if p90.empty or _missing(p90.iloc[0]) else float(p90.iloc[0])
-    scores, factors, trend, history = _scores(con, account_id, score_config, settings)
-    quadrants = outcome_quadrants(con, outcome_spec, score_config, settings)
-    quadrant = _first_row(quadrants[quadrants["account_id"] == account_id],
-                          ["outcome_value", "experience_value", "quadrant"])
+    scores = _first_row(_of(ctx.scores, account_id), ["composite", "coverage", "band", "weakest_factor", "gap"])
+    trend = _first_row(_of(ctx.trend, account_id),
+                       ["previous_period", "previous_composite", "period", "composite", "change", "direction"])
+    quadrant = _first_row(_of(ctx.quadrants, account_id), ["outcome_value", "experience_value", "quadrant"])
     quadrant["quadrant"] = quadrant["quadrant"] or UNKNOWN
     story = AccountStory(
-        profile=profile, as_of=as_of, segment_column=segment_column, segment=segment,
-        timeline=timeline, funnel_steps=pace.steps, reached_step=pace.reached, pace=pace.table,
-        next_stage=next_stage, next_p90_days=next_p90, scores=scores, factors=factors, trend=trend,
-        history=history, surveys=account_surveys(con, account_id, as_of), quadrant=quadrant,
-        outcome_spec=outcome_spec, score_config=score_config, notes=notes)
-    story.flags = _flags(profile, timeline, next_stage, next_p90, trend, score_config, settings)
+        profile=profile, as_of=as_of, segment_column=ctx.segment_column, segment=segment,
+        timeline=timeline, funnel_steps=list(steps), reached_step=pace.reached, pace=pace.table,
+        next_stage=next_stage, next_p90_days=next_p90, scores=scores, factors=_of(ctx.factor_bands, account_id),
+        trend=trend, history=_of(ctx.history, account_id),
+        surveys=account_surveys(con, account_id, as_of, ctx.csat_scale), quadrant=quadrant,
+        outcome_spec=outcome_spec, score_config=score_config, notes=list(ctx.notes))
+    story.flags = _flags(profile, timeline, next_stage, next_p90, trend, score_config, ctx.settings)
     return story
 
 
@@ -536,5 +594,6 @@ def meeting_summary(story: AccountStory) -> list[str]:
     return sentences
 
 
-__all__ = ["AccountProfile", "AccountStory", "Flag", "account_story", "account_surveys", "account_timeline",
-           "experience_label", "find_accounts", "meeting_summary", "story_as_of"]
+__all__ = ["AccountProfile", "AccountStory", "Flag", "StoryContext", "account_story", "account_surveys", "account_timeline",
+           "experience_label", "find_accounts", "meeting_summary", "story_as_of",
+           "story_context"]

@@ -23,7 +23,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from cxlib import canonical
-from cxlib.account import Flag, account_story, account_timeline, find_accounts, meeting_summary
+from cxlib.account import Flag, account_story, account_timeline, find_accounts, meeting_summary, story_context
 from cxlib.errors import MetricError
 from cxlib.factors import Factor
 from cxlib.scores import Scale, ScoreConfig
@@ -201,6 +201,16 @@ def test_scores_trend_surveys_and_quadrant(company) -> None:
     })
     assert_frame_equal(story.surveys, expected, check_dtype=False)
     assert story.quadrant == {"outcome_value": 1.0, "experience_value": 4.0, "quadrant": "successful"}
+
+
+def test_a_context_serves_many_accounts_but_only_its_own_settings(company) -> None:
+    context = story_context(company, CONFIG, SETTINGS)
+    assert context.as_of == AS_OF
+    for account_id in ("A1", "B1"):
+        assert meeting_summary(account_story(company, account_id, CONFIG, SETTINGS, context=context)) \
+            == meeting_summary(account_story(company, account_id, CONFIG, SETTINGS))
+    with pytest.raises(MetricError, match="computed for other settings"):
+        account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 7, 1)), context=context)
 
 
 # ---------------------------------------------------------------- flags at their edges

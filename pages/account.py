@@ -1,0 +1,150 @@
+"""Account: one account's story for a review meeting — stage timeline, pace, scores, voice, outcome, flags.
+
+Opens from a link too: `?account=ID` on this page selects that account, so any table in the app
+can link here (st.column_config.LinkColumn with "account?account=ID", or st.switch_page with
+query_params={"account": ID}).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cxlib import account
+from cxlib.figures import account as figs
+from cxlib.scores import shown
+from pages import _widgets as w
+
+SEARCH_LIMIT = 50
+
+st.title("Account")
+ws = w.workspace()
+w.settings_caption(ws)
+
+with st.sidebar:
+    segment_column = w.segment_picker(ws, key="account_segment", label="Compare pace with segment",
+                                      allow_none=False)
+
+linked = st.query_params.get("account")
+search, pick = st.columns([1, 2])
+query = search.text_input("Search by id or name", key="account_query", placeholder="e.g. ACC-00042 or Acme")
+matches = w.run_safely(lambda: w.cached("account.find_accounts", account.find_accounts, query, SEARCH_LIMIT))
+if matches is None:
+    st.stop()
+ids = list(matches["account_id"])
+names = dict(zip(matches["account_id"], matches["name"], strict=True))
+if linked and linked not in ids and not query:
+    ids.insert(0, linked)  # a link to an unknown id still opens, and says it is unknown
+if not ids:
+    st.info("No account matches that search." if query else "No accounts are loaded yet: load an accounts "
+            "table on the **Data** page.", icon=":material/search_off:")
+    st.stop()
+selected = pick.selectbox(
+    f"Account ({len(matches)} match{'es' if len(matches) != 1 else ''}"
+    f"{', showing the first ' + str(SEARCH_LIMIT) if len(matches) == SEARCH_LIMIT else ''})",
+    ids, index=ids.index(linked) if linked in ids else 0,
+    format_func=lambda a: f"{a} — {names[a]}" if names.get(a) else str(a))
+if selected != linked:
+    st.query_params["account"] = selected  # the address bar now reopens this account
+
+# The all-account parts are computed once per data version and settings; each account then only
+# runs its own queries.
+context = w.run_safely(lambda: w.cached("account.story_context", account.story_context, ws.score_config,
+                                        ws.settings, segment_column))
+if context is None:
+    st.stop()
+story = w.run_safely(lambda: w.cached("account.account_story", account.account_story, selected,
+                                      ws.score_config, ws.settings, segment_column, None, context))
+if story is None:
+    st.stop()
+p = story.profile
+as_of_text = story.as_of.strftime("%Y-%m-%d") if story.as_of is not None else "the as-of date"
+
+st.subheader(f"{p.name or p.account_id}")
+st.caption(" · ".join([p.account_id] + [f"{k}: {v}" for k, v in p.segments.items() if v is not None]))
+
+th = story.score_config.thresholds
+cards = st.columns(6)
+cards[0].metric("ARR", "–" if p.arr is None else f"{p.arr:,.0f}",
+                help="Annual recurring revenue, from the accounts table.")
+if p.days_to_renewal is None:
+    renewal = "–"
+elif p.days_to_renewal >= 0:
+    renewal = f"in {p.days_to_renewal} days"
+else:
+    renewal = f"{-p.days_to_renewal} days ago"
+cards[1].metric("Renewal", renewal,
+                help=(f"Renewal date {p.renewal_date:%Y-%m-%d}, in calendar days from the as-of date ({as_of_text})."
+                      if p.renewal_date is not None else "No renewal date in the accounts table."))
+composite = story.scores["composite"]
+change = story.trend["change"] if story.trend["direction"] is not None else None
+cards[2].metric("Engagement", "–" if composite is None else f"{shown(composite)} ({story.scores['band']})",
+                delta=None if change is None else f"{shown(change):+d} on the previous quarter",
+                delta_color="off" if story.trend["direction"] == "same" else "normal",
+                help=f"Weighted composite of the factor scores (0–100) against the desired state. Band by the "
+                     f"shown (rounded) value: red below {th.red_below:g}, green above {th.green_above:g}, "
+                     f"yellow in between; grey when under {th.min_coverage:.0%} of the weight is rated.")
+nps = story.surveys[(story.surveys["survey_type"] == "NPS")
+                    & story.surveys["category"].isin(["promoter", "passive", "detractor"])]
+cards[3].metric("NPS (latest)", "–" if nps.empty else f"{nps.iloc[0]['score']:g} ({nps.iloc[0]['category']})",
+                help="The account's latest NPS answer up to the as-of date: promoter 9–10, passive 7–8, "
+                     "detractor 0–6.")
+cards[4].metric("Current stage", p.current_stage or "–",
+                help="The stage of the account's latest journey entry up to the as-of date (the accounts "
+                     "table's stage when it has no dated entries).")
+cards[5].metric("Days in stage", "–" if p.days_in_stage is None else str(shown(p.days_in_stage)),
+                help=f"Days from entering the current stage to the as-of date ({as_of_text}).")
+
+for flag in story.flags:
+    st.warning(flag.detail[:1].upper() + flag.detail[1:] + ".", icon=":material/flag:")
+for note in story.notes:
+    st.caption(note)
+
+with st.container(border=True):
+    st.markdown("**Meeting summary**")
+    st.markdown("\n".join(f"- {sentence}" for sentence in account.meeting_summary(story)))
+
+st.plotly_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), key="account_timeline")
+with st.expander("Timeline table"):
+    st.dataframe(story.timeline, hide_index=True, width="stretch", column_config={
+        "entered": st.column_config.DatetimeColumn("Entered", format="YYYY-MM-DD"),
+        "left": st.column_config.DatetimeColumn("Left", format="YYYY-MM-DD"),
+        "days_in_stage": st.column_config.NumberColumn("Days in stage", format="%.0f"),
+        "is_exit": st.column_config.CheckboxColumn("Exit"),
+        "is_return": st.column_config.CheckboxColumn("Return"),
+    })
+
+segment_label = story.segment if story.segment_column else None
+pace_col, outcome_col = st.columns([3, 2])
+with pace_col:
+    st.plotly_chart(figs.pace_figure(story.pace, segment_label), key="account_pace")
+    st.caption("Days from the previous funnel step, counted as on the Funnel page; the segment's median and "
+               "p90 are over the accounts of "
+               + (f"{story.segment_column} = {story.segment}" if story.segment_column else "every segment")
+               + " that reached that step.")
+with outcome_col:
+    st.plotly_chart(figs.quadrant_figure(story.quadrant, story.outcome_spec,
+                                         account.experience_label(story.outcome_spec, story.score_config)),
+                    key="account_quadrant")
+
+factor_col, history_col = st.columns([3, 2])
+with factor_col:
+    st.plotly_chart(figs.factor_figure(story.factors), key="account_factors")
+with history_col:
+    st.plotly_chart(figs.history_figure(story.history), key="account_history")
+
+st.subheader("Survey answers")
+if story.surveys.empty:
+    st.caption("No survey answers up to the as-of date.")
+else:
+    st.dataframe(story.surveys, hide_index=True, width="stretch", column_config={
+        "ts": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
+        "survey_type": "Survey",
+        "score": st.column_config.NumberColumn("Answer", format="%g"),
+        "category": "Reading",
+        "respondent": "Respondent",
+        "respondent_role": "Role",
+        "touchpoint": "Touchpoint",
+        "comment": st.column_config.TextColumn("Comment", width="large"),
+    })
+    w.download_table(pd.DataFrame(story.surveys), f"survey_answers_{p.account_id}", key="account_surveys_csv")

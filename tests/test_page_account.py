@@ -1,0 +1,73 @@
+"""AppTest of the Account page on the sample company: opening from a link, searching, unknown ids.
+
+The session's workspace is preset with the sample, so the expected numbers come from the sample's
+own files (ACC-00002 "Oriarvia", ARR 25800 in data/accounts.csv) and from cxlib on that workspace.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxlib.account import account_story, meeting_summary
+from cxlib.workspace import Workspace, open_sample
+
+PAGE = Path(__file__).resolve().parents[1] / "pages" / "account.py"
+TIMEOUT = 180
+
+
+@pytest.fixture(scope="module")
+def sample() -> Workspace:
+    """The sample company, loaded and mapped once; the page only reads it."""
+    ws = open_sample(threads=2)
+    yield ws
+    ws.close()
+
+
+def page(ws: Workspace, account: str | None = None) -> AppTest:
+    """The Account page with `ws` as the session's workspace, opened with ?account=… when given."""
+    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    at.session_state["workspace"] = ws
+    if account is not None:
+        at.query_params["account"] = account
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_a_link_opens_the_account_with_its_arr_and_summary(sample: Workspace) -> None:
+    at = page(sample, "ACC-00002")
+    (arr,) = sample.con.execute("SELECT arr FROM accounts WHERE account_id = 'ACC-00002'").fetchone()
+    assert arr == 25800.0
+    cards = metrics(at)
+    assert cards["ARR"] == "25,800"
+    assert list(cards) == ["ARR", "Renewal", "Engagement", "NPS (latest)", "Current stage", "Days in stage"]
+    assert at.main.selectbox[0].value == "ACC-00002"
+    assert at.title[0].value == "Account"
+    story = account_story(sample.con, "ACC-00002", sample.score_config, sample.settings, "tier")
+    sentences = meeting_summary(story)
+    shown = [m.value for m in at.markdown]
+    assert "\n".join(f"- {s}" for s in sentences) in shown
+    assert cards["Current stage"] == story.profile.current_stage == "Loyalty"
+    assert [w.value for w in at.warning] == [f.detail[:1].upper() + f.detail[1:] + "." for f in story.flags]
+
+
+def test_search_by_name_selects_and_links_the_account(sample: Workspace) -> None:
+    at = page(sample)
+    at.text_input(key="account_query").input("oriarvia").run()
+    assert not at.exception
+    assert at.main.selectbox[0].value == "ACC-00002"
+    assert metrics(at)["ARR"] == "25,800"
+    assert at.query_params["account"] == "ACC-00002"   # the address bar now reopens it
+
+
+def test_an_unknown_linked_account_says_so(sample: Workspace) -> None:
+    at = page(sample, "NO-SUCH-ID")
+    assert [e.value for e in at.error] == ["No account 'NO-SUCH-ID' in the accounts table"]
+    assert not at.metric
