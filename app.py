@@ -25,7 +25,9 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES)
+w.mark_routed()
 ws = w.workspace()
+w.sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
 
 with st.sidebar:
     st.markdown("### Journey Lens")

@@ -20,6 +20,7 @@ from cxlib.workspace import SAMPLE_LABEL, Workspace, open_sample
 T = TypeVar("T")
 _CACHE_KEY = "_jl_cache"
 _CACHE_SIZE = 64
+_ROUTED_KEY = "_jl_routed"
 
 
 @st.cache_resource(show_spinner="Preparing the sample company…")
@@ -32,13 +33,39 @@ def _sample_archive() -> bytes:
     return buffer.getvalue()
 
 
+def route_through_app() -> None:
+    """Make sure pages run inside app.py's frame, even on a fresh server's first deep link.
+
+    Streamlit runs a fresh server's very first request the legacy way when a `pages/` folder exists
+    (each page alone, folder listing as navigation) until the entrypoint has called st.navigation
+    once. A page reached that way switches the server to app.py's navigation and reruns.
+    """
+    if st.session_state.get(_ROUTED_KEY):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def mark_routed() -> None:
+    """Called by app.py before it runs the chosen page."""
+    st.session_state[_ROUTED_KEY] = True
+
+
 def workspace() -> Workspace:
     """This browser session's workspace; a new session starts on its own copy of the sample company."""
+    route_through_app()
     ws = st.session_state.get("workspace")
+    if ws is not None and _released_here():
+        reset_to_sample()  # the sweep closed this session's database while it was away
+        st.toast("This session was idle too long and its data was released; back on the sample company.")
+        ws = None
     if ws is None:
         ws = open_workspace(_sample_archive())
         ws.label, ws.is_sample = SAMPLE_LABEL, True
         st.session_state["workspace"] = ws
+    _track_workspace(ws)
     return ws
 
 
@@ -48,6 +75,10 @@ def reset_to_sample() -> None:
     if old is not None:
         old.close()
     st.session_state.pop(_CACHE_KEY, None)
+    explorer = st.session_state.pop("sql_explorer", None)
+    if explorer is not None:
+        explorer.close()
+    st.session_state.pop("sql_explorer_version", None)
 
 
 def cached(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -152,3 +183,129 @@ def styled_table(df: pd.DataFrame, formats: dict[str, str] | None = None, low_n:
     st.table(styler)
     if note and faint.any():
         st.caption(note)
+
+
+def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str, Any] | None:
+    """Column and value pickers that keep one segment's accounts; None keeps every account.
+
+    Values come with their account counts; accounts without a value are the "(none)" choice,
+    matching cxlib's segment filters (value None).
+    """
+    from cxlib import canonical
+    from cxlib.grouping import ACCOUNTS_CTE
+
+    columns = segment_columns(ws)
+    left, right = st.columns(2)
+    column = left.selectbox(f"{label} column", [None, *columns], key=f"{key}_column",
+                            format_func=lambda c: "(all accounts)" if c is None else c)
+    if column is None:
+        return None
+    col = canonical.quote(column)
+    rows = ws.con.execute(
+        f"WITH {ACCOUNTS_CTE} SELECT {col} AS value, count(*) AS n FROM acct "
+        "GROUP BY ALL ORDER BY value IS NULL, value").fetchall()
+    counts = {value: n for value, n in rows}
+    if not counts:
+        right.selectbox(f"{column} is", ["(no accounts)"], disabled=True, key=f"{key}_value_empty")
+        return None
+    value = right.selectbox(f"{column} is", list(counts), key=f"{key}_value_{column}",
+                            format_func=lambda v: f"{'(none)' if v is None else v} · {counts[v]:,} accounts")
+    return column, value
+
+
+# ---- Session lifetime: release what a closed tab leaves behind (see cxlib.sessions) -------------
+
+def _session_id() -> str | None:
+    """This script run's Streamlit session id (None outside a script run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
+
+
+def _session_alive(session_id: str) -> bool | None:
+    """Whether the server still holds a session: connected, or kept for a reconnect; None if it cannot tell.
+
+    Without a server (AppTest, bare scripts) nothing can disconnect, so sessions count as alive
+    and their databases close when their objects are collected.
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return True
+    rt = runtime.get_instance()
+    if rt.is_active_session(session_id):
+        return True
+    # Sessions kept for a reconnect are only visible through the private session manager.
+    get_info = getattr(getattr(rt, "_session_mgr", None), "get_session_info", None)
+    if get_info is None:
+        return None
+    return get_info(session_id) is not None
+
+
+def _drop_server_files(session_id: str) -> None:
+    """Free the uploads and media Streamlit keeps for a released session (it skips this when one expires)."""
+    from streamlit import runtime
+
+    if not runtime.exists() or _session_alive(session_id):
+        return
+    rt = runtime.get_instance()
+    rt.uploaded_file_mgr.remove_session_files(session_id)
+    rt.media_file_mgr.clear_session_refs(session_id)
+    rt.media_file_mgr.remove_orphaned_files()
+
+
+def _released_here() -> bool:
+    """Whether this session's resources were released while it was away."""
+    from cxlib import sessions
+
+    session_id = _session_id()
+    return session_id is not None and sessions.was_released(session_id)
+
+
+def _track_workspace(ws: Workspace) -> None:
+    """Tie the workspace to this session; when it is collected its connection closes (once per object)."""
+    from cxlib import sessions
+
+    session_id = _session_id()
+    if session_id is not None and sessions.register(session_id, ws):
+        sessions.watch(ws, session_id, ws.con, is_alive=_session_alive)
+
+
+def _idle_limit_s() -> float:
+    """Seconds without a script run before the sweep may release a session the server no longer holds."""
+    import os
+
+    try:
+        return float(os.environ["JOURNEY_LENS_SESSION_IDLE_S"])
+    except (KeyError, ValueError):
+        return 2.0 * float(st.get_option("server.disconnectedSessionTTL"))
+
+
+def sweep_sessions() -> None:
+    """Once per script run: mark this session seen, track its SQL sandbox, release sessions long gone.
+
+    With JOURNEY_LENS_SESSION_STATS set (tests and `make load` only), the registry's counts are
+    written to that file as JSON after each sweep.
+    """
+    import json
+    import os
+    from pathlib import Path
+
+    from cxlib import sessions
+
+    session_id = _session_id()
+    if session_id is None:
+        return
+    sessions.on_release(_drop_server_files)
+    sessions.touch(session_id)
+    explorer = st.session_state.get("sql_explorer")
+    if explorer is not None:
+        sessions.register(session_id, explorer)
+    sessions.sweep(_idle_limit_s(), is_alive=_session_alive)
+    target = os.environ.get("JOURNEY_LENS_SESSION_STATS")
+    if target:
+        path = Path(target)
+        part = path.with_name(f"{path.name}.{os.getpid()}.{session_id}.part")
+        part.write_text(json.dumps(sessions.stats().to_dict()), encoding="utf-8")
+        part.replace(path)
