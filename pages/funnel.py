@@ -1,0 +1,211 @@
+"""Funnel: how many accounts reach each stage, how fast, where they leak, and how segments differ."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from cxlib import funnel as fn
+from cxlib.stages import funnel_stages, stage_order
+from pages import _widgets as w
+
+st.title("Funnel")
+ws = w.workspace()
+w.settings_caption(ws)
+settings = ws.settings
+
+MODES = {
+    "ordered": "Ordered",
+    "strict": "Strict",
+    "any": "Any order",
+}
+MODE_HELP = (
+    "**Ordered** (default): an account reaches step k when it has entries of steps 1..k at times "
+    "t1 ≤ t2 ≤ … ≤ tk; other stages may lie between. **Strict**: as ordered, but any other entry of the "
+    "account strictly between two steps breaks the sequence. **Any order**: the account has entries of "
+    "steps 1..k in any order."
+)
+
+
+def _has_arr() -> bool:
+    """Whether the mapping gives the accounts an ARR column (else the ARR weight means nothing)."""
+    mapping = ws.mapping
+    return mapping is not None and any(t.kind == "accounts" and t.column("arr") for t in mapping.tables)
+
+
+def _has_snapshot() -> bool:
+    """Whether a stage snapshot (account, current stage) is mapped with rows."""
+    return any(r.view == "stage_snapshots" and r.rows_used > 0 for r in ws.validation)
+
+
+def _has_events() -> bool:
+    """Whether journey events (loaded, or derived from stacked snapshots) are mapped with rows."""
+    return any(r.view == "journey_events" and (r.rows_used or r.rows_derived) for r in ws.validation)
+
+
+def _parse_steps(text: str) -> list[str]:
+    """A typed step list: names separated by commas or arrows, blanks dropped."""
+    return [s.strip() for s in text.replace("→", ",").replace(">", ",").split(",") if s.strip()]
+
+
+# ---- Controls -----------------------------------------------------------------------------------
+sources = [s for s, present in (("events", _has_events()), ("snapshot", _has_snapshot())) if present]
+if not sources:
+    st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage and "
+            "a date column (or monthly stage snapshots) and map it.", icon=":material/info:")
+    st.stop()
+default_steps = funnel_stages(settings.stages)
+all_stages = list(stage_order(settings.stages))
+c1, c2, c3 = st.columns([3, 1, 1])
+picked = c1.multiselect(
+    "Steps", all_stages, default=default_steps, key="funnel_steps", max_selections=fn.MAX_STEPS,
+    help="The funnel's steps in the order picked (remove and re-add a stage to move it). Default: the funnel "
+         "stages in journey order, starting at the first one that has data.")
+mode = c2.selectbox("Mode", list(MODES), format_func=MODES.get, key="funnel_mode", help=MODE_HELP)
+window = c3.number_input(
+    "Conversion window (days)", min_value=0.0, value=None, step=1.0, key="funnel_window",
+    placeholder="no window",
+    help="Every step must lie within this many days of the sequence's first entry (exactly W is in). Empty: no "
+         "window — journeys take months.")
+with st.expander("More options: repeated steps, step-1 dates, weight, source"):
+    o1, o2 = st.columns([3, 2])
+    typed = o1.text_input(
+        "Step list (overrides the picker; a stage may repeat)", key="funnel_steps_text",
+        placeholder="e.g. Usage, Disappointment, Usage",
+        help=f"Stage names separated by commas, up to {fn.MAX_STEPS} steps. A stage listed twice needs two "
+             "entries of that stage.")
+    d1, d2 = o2.columns(2)
+    date_from = d1.date_input("Step 1 entered from", value=None, key="funnel_from",
+                              help="Applies to the step-1 entry only; later steps may fall after the range.")
+    date_to = d2.date_input("to (inclusive)", value=None, key="funnel_to")
+    p1, p2 = st.columns(2)
+    weight = p1.radio(
+        "Count", ["accounts", "arr"], horizontal=True, key="funnel_weight", disabled=not _has_arr(),
+        format_func=lambda v: "Accounts (logos)" if v == "accounts" else "ARR",
+        help="ARR weights every account by its ARR: how much revenue reaches each step or is stuck. "
+             + ("" if _has_arr() else "No ARR column is mapped for the accounts."))
+    source = p2.radio(
+        "Source", sources, horizontal=True, key="funnel_source", disabled=len(sources) < 2,
+        format_func=lambda v: "Journey events" if v == "events" else "Current-stage snapshot",
+        help="Snapshot: an account at funnel stage k counts as having reached stages 1..k (no times); an account "
+             "on an exit stage shows as 'exited (last stage unknown)'. "
+             + ("" if _has_snapshot() else "No stage snapshot is mapped."))
+if not _has_arr():
+    weight = "accounts"
+
+steps: list[str] | None = _parse_steps(typed) if typed.strip() else list(picked)
+if steps == default_steps:
+    steps = None  # the default list starts at the first step that has data, and says so
+if steps is not None and not steps:
+    st.info("Pick at least one step.", icon=":material/info:")
+    st.stop()
+
+spec = fn.FunnelSpec(
+    steps=steps, mode=mode, window_days=None if window is None else float(window),
+    date_from=date_from, date_to=date_to, weight=weight, source=source)
+result = w.run_safely(lambda: w.cached("funnel.funnel", fn.funnel, spec, settings))
+if result is None:
+    st.stop()
+table = result.table
+if table.empty:
+    st.info("No account has an entry of the first step. Check the steps, or see the **Data** page.",
+            icon=":material/info:")
+    st.stop()
+
+# ---- Headline -----------------------------------------------------------------------------------
+is_arr = result.weight == "arr"
+unit = "ARR" if is_arr else "Accounts"
+
+
+def _count(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+first, last = table.iloc[0], table.iloc[-1]
+range_text = ""
+if date_from or date_to:
+    range_text = f", entered {date_from or '…'} to {date_to or '…'}"
+cards = st.columns(4)
+cards[0].metric(
+    f"{unit} at step 1", _count(first["accounts"]),
+    help=f"{unit} with an entry of step 1 ({first['stage']}{range_text})" + (", weighted by ARR." if is_arr else "."))
+cards[1].metric(
+    f"{unit} reaching the last step", _count(last["accounts"]),
+    help=f"{unit} that reach the last step ({last['stage']}) through every step before it, in the "
+         f"{MODES[mode].lower()} mode" + (" within the window." if window is not None else "."))
+overall = last["conversion_from_first"]
+cards[2].metric(
+    "Overall conversion", "–" if pd.isna(overall) else f"{overall:.1%}",
+    help=f"Overall conversion: {unit.lower()} reaching the last step ÷ {unit.lower()} at step 1.")
+cards[3].metric(
+    "Accounts with no step-1 entry", f"{result.no_step1_accounts:,}",
+    help=f"Accounts with journey data but no entry of step 1 ({first['stage']}): they are not in this funnel. "
+         "CS exports often start at Onboarding; pick a later first step to include them.")
+for note in result.notes:
+    st.info(note, icon=":material/info:")
+
+# ---- Funnel chart and table of steps ------------------------------------------------------------
+chart_box = st.container()
+st.subheader("Steps")
+steps_table = pd.DataFrame({
+    "Step": table["step"], "Stage": table["stage"], unit: table["accounts"],
+    "From previous": table["conversion_from_previous"], "From first": table["conversion_from_first"],
+    "Dropped": table["dropped"], "Dropped: exited": table["dropped_exited"],
+    "Dropped: in progress": table["dropped_in_progress"],
+    "Median days": table["median_days_from_previous"], "P90 days": table["p90_days_from_previous"],
+    "KM median days": table["km_median_days_from_previous"],
+    "Converted n": table["converted_n"], "Censored n": table["censored_n"],
+})
+w.styled_table(
+    steps_table,
+    formats={unit: "{:,.0f}", "From previous": "{:.1%}", "From first": "{:.1%}", "Dropped": "{:,.0f}",
+             "Dropped: exited": "{:,.0f}", "Dropped: in progress": "{:,.0f}", "Median days": "{:,.1f}",
+             "P90 days": "{:,.1f}", "KM median days": "{:,.1f}", "Converted n": "{:,}", "Censored n": "{:,}"},
+    low_n=table["low_n"],
+    note=f"Grey rows: fewer than {settings.min_n} accounts reached the step — read with care.")
+st.caption(
+    "**From previous**: accounts at the step ÷ accounts at the step before. **From first**: ÷ accounts at step 1. "
+    "**Dropped** = accounts at the previous step − accounts at this step, split into **exited** (an exit entry "
+    "after their last step) and **in progress** (still active at the as-of date). **Median / P90 days**: time "
+    "from the previous step, over the accounts that converted. **KM median**: the Kaplan–Meier median that "
+    "counts accounts still in progress as censored at the as-of date (those without it make the plain median "
+    "too short); empty when fewer than half ever convert. **Converted n** / **Censored n**: the accounts behind it.")
+w.download_table(fn.cli_table(result), "funnel", key="dl_funnel")
+
+# ---- Breakdown ----------------------------------------------------------------------------------
+st.subheader("By segment")
+by = w.segment_picker(ws, key="funnel_by", label="Break down by")
+if by is None:
+    st.caption("Pick an accounts column to compare the funnel across its segments.")
+else:
+    split = w.run_safely(lambda: w.cached("funnel.funnel", fn.funnel, fn.FunnelSpec(
+        steps=spec.steps, mode=spec.mode, window_days=spec.window_days, date_from=spec.date_from,
+        date_to=spec.date_to, by=by, weight=spec.weight, source=spec.source), settings))
+    if split is not None:
+        grouped_box = st.container()
+        seg = split.table
+        for note in split.notes[len(result.notes):]:
+            st.info(note, icon=":material/info:")
+        # One row per segment: step-1 size, then the share of step 1 reaching each later step, with its n.
+        order = list(dict.fromkeys(seg["segment"]))
+        labels = [f"{k}. {s}" for k, s in zip(table["step"], table["stage"], strict=True)]
+        wide = pd.DataFrame({"Segment": order})
+        low = pd.DataFrame({"Segment": [False] * len(order)})
+        start = seg[seg["step"] == 1].set_index("segment")
+        wide[f"{unit} at step 1"] = [_count(start.loc[s, "accounts"]) for s in order]
+        low[f"{unit} at step 1"] = [bool(start.loc[s, "low_n"]) for s in order]
+        for k, label in enumerate(labels[1:], start=2):
+            at_k = seg[seg["step"] == k].set_index("segment")
+            wide[label] = [
+                "–" if pd.isna(at_k.loc[s, "conversion_from_first"])
+                else f"{at_k.loc[s, 'conversion_from_first']:.0%} (n={int(at_k.loc[s, 'n']):,})" for s in order]
+            low[label] = [bool(at_k.loc[s, "low_n"]) for s in order]
+        styler = wide.style.hide(axis="index").apply(
+            lambda frame: low.map(lambda faint: "color: #9e9e9e; font-style: italic" if faint else ""), axis=None)
+        st.table(styler)
+        st.caption(f"Each cell: share of the segment's step-1 {unit.lower()} reaching the step "
+                   f"(n = accounts reaching it). Grey cells: n below {settings.min_n} — read with care. "
+                   f"Accounts without a value, or missing from the accounts table, are under {fn.NONE_SEGMENT}.")
+        w.download_table(fn.cli_table(split), f"funnel_by_{by}", key="dl_funnel_by")

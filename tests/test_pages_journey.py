@@ -1,0 +1,152 @@
+"""AppTest of the Funnel and Journey map pages on the sample company, through the app's own router.
+
+The session's workspace is preset with the sample, so every expected number comes from cxlib on
+that same workspace: the cards and tables must show exactly what `funnel(...)` / `top_paths(...)`
+compute. An empty workspace must give a plain message, never a traceback or empty axes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxlib import funnel as fn
+from cxlib import journey as jn
+from cxlib.workspace import Workspace, open_sample
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+TIMEOUT = 180
+
+
+@pytest.fixture(scope="module")
+def sample() -> Workspace:
+    """The sample company, loaded and mapped once; the pages only read it."""
+    ws = open_sample(threads=2)
+    yield ws
+    ws.close()
+
+
+def open_page(ws: Workspace, page: str, state: dict | None = None) -> AppTest:
+    """Run the app with `ws` as the session's workspace, then switch to `page` (widget state preset)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["workspace"] = ws
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# ---- Funnel -------------------------------------------------------------------------------------
+
+def test_funnel_cards_equal_cxlib_on_the_default_spec(sample: Workspace) -> None:
+    at = open_page(sample, "pages/funnel.py")
+    assert at.title[0].value == "Funnel"
+    expected = fn.funnel(sample.con, fn.FunnelSpec(), sample.settings)
+    first, last = expected.table.iloc[0], expected.table.iloc[-1]
+    # The sample's seven-step funnel: 2,000 accounts enter Awareness, 79 reach Advocacy.
+    assert (first["stage"], int(first["accounts"])) == ("Awareness", 2000)
+    assert (last["stage"], int(last["accounts"])) == ("Advocacy", 79)
+    cards = metrics(at)
+    assert cards["Accounts at step 1"] == f"{int(first['accounts']):,}" == "2,000"
+    assert cards["Accounts reaching the last step"] == f"{int(last['accounts']):,}" == "79"
+    assert cards["Overall conversion"] == f"{last['conversion_from_first']:.1%}" == "4.0%"
+    assert cards["Accounts with no step-1 entry"] == str(expected.no_step1_accounts) == "0"
+    assert [i.value for i in at.info][:len(expected.notes)] == expected.notes
+    assert "0 accounts have no step-1 entry (Awareness)." in [i.value for i in at.info]
+
+
+def test_funnel_switching_mode_window_and_breakdown_follows_cxlib(sample: Workspace) -> None:
+    at = open_page(sample, "pages/funnel.py")
+    at.selectbox(key="funnel_mode").set_value("strict")
+    at.number_input(key="funnel_window").set_value(30.0)
+    rerun(at)
+    expected = fn.funnel(sample.con, fn.FunnelSpec(mode="strict", window_days=30.0), sample.settings).table
+    cards = metrics(at)
+    assert cards["Accounts at step 1"] == f"{int(expected['accounts'].iloc[0]):,}"
+    assert cards["Accounts reaching the last step"] == f"{int(expected['accounts'].iloc[-1]):,}"
+    assert int(expected["accounts"].iloc[-1]) < 79  # a 30-day window really cuts the funnel
+
+    at.selectbox(key="funnel_by").set_value("tier")
+    rerun(at)
+    at.selectbox(key="funnel_mode").set_value("any")
+    at.number_input(key="funnel_window").set_value(None)
+    rerun(at)
+    any_mode = fn.funnel(sample.con, fn.FunnelSpec(mode="any"), sample.settings).table
+    assert metrics(at)["Accounts reaching the last step"] == f"{int(any_mode['accounts'].iloc[-1]):,}"
+
+
+def test_funnel_custom_steps_with_a_repeated_stage_and_arr_weight(sample: Workspace) -> None:
+    at = open_page(sample, "pages/funnel.py", {
+        "funnel_steps_text": "Usage, Disappointment, Usage", "funnel_weight": "arr"})
+    spec = fn.FunnelSpec(steps=["Usage", "Disappointment", "Usage"], weight="arr")
+    expected = fn.funnel(sample.con, spec, sample.settings).table
+    cards = metrics(at)
+    assert cards["ARR at step 1"] == f"{expected['accounts'].iloc[0]:,.0f}"
+    assert cards["ARR reaching the last step"] == f"{expected['accounts'].iloc[-1]:,.0f}"
+
+
+def test_funnel_unknown_typed_stage_is_a_message_not_a_traceback(sample: Workspace) -> None:
+    at = open_page(sample, "pages/funnel.py", {"funnel_steps_text": "Awareness, Nirvana"})
+    assert any("Nirvana" in e.value for e in at.error)
+
+
+# ---- Journey map ----------------------------------------------------------------------------------
+
+def test_journey_map_shows_cxlib_top_paths_and_counts(sample: Workspace) -> None:
+    at = open_page(sample, "pages/journey.py")
+    assert at.title[0].value == "Journey map"
+    paths = jn.top_paths(sample.con, 10, sample.settings)
+    moves = jn.transitions(sample.con, sample.settings)
+    cards = metrics(at)
+    assert cards["Accounts on the map"] == "2,000"
+    assert cards["Moves"] == f"{int(moves['transitions'].sum()):,}"
+    assert cards["Returns"] == f"{int(moves.loc[moves['is_return'], 'transitions'].sum()):,}"
+    shown = at.table[0].value
+    assert list(shown["Path"]) == list(paths["path"])
+    assert list(shown["Accounts"]) == list(paths["accounts"])
+    assert shown["Path"].iloc[0] == "Awareness → Consideration → Lost deal"
+    assert int(shown["Accounts"].iloc[0]) == 421
+
+
+def test_journey_map_filtered_to_one_segment(sample: Workspace) -> None:
+    at = open_page(sample, "pages/journey.py")
+    at.selectbox(key="journey_segment_column").set_value("tier")
+    rerun(at)
+    at.selectbox(key="journey_segment_value_tier").set_value("Enterprise")
+    at.slider(key="journey_max_moves").set_value(3)
+    rerun(at)
+    segment = ("tier", "Enterprise")
+    paths = jn.top_paths(sample.con, 1, sample.settings, segment)
+    total = round(paths["accounts"].iloc[0] / paths["share"].iloc[0])
+    assert metrics(at)["Accounts on the map"] == f"{total:,}"
+    assert total < 2000
+    assert list(at.table[0].value["Path"]) == list(jn.top_paths(sample.con, 10, sample.settings, segment)["path"])
+
+
+# ---- Empty data -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", ["pages/funnel.py", "pages/journey.py"])
+def test_pages_without_journey_events_say_where_to_load_them(page: str) -> None:
+    empty = Workspace(label="empty")
+    try:
+        at = open_page(empty, page)
+        messages = " ".join([m.value for m in at.info] + [m.value for m in at.error])
+        assert "Data" in messages and "journey events" in messages.lower()
+        assert not at.get("plotly_chart")
+    finally:
+        empty.close()
