@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,22 +47,48 @@ def sample_files(data_dir: Path = DATA_DIR) -> list[Path]:
     return sorted(data_dir.glob("*.csv")) + sorted((data_dir / "snapshots").glob("*.csv"))
 
 
-@dataclass
 class Workspace:
-    """One session's data: the connection, the load reports, the mapping and a label to show.
+    """One session's data: its database, the load reports, the mapping and a label to show.
 
     `version` changes whenever the data or the mapping changes, so caches keyed by it never
     serve numbers computed from other data.
     """
 
-    con: duckdb.DuckDBPyConnection = field(default_factory=connect)
-    label: str = "No data loaded"
-    is_sample: bool = False
-    reports: list[LoadReport] = field(default_factory=list)
-    errors: list[LoadError] = field(default_factory=list)
-    mapping: Mapping | None = None
-    validation: list[ValidationReport] = field(default_factory=list)
-    version: int = 0
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None, label: str = "No data loaded",
+                 is_sample: bool = False, reports: list[LoadReport] | None = None,
+                 errors: list[LoadError] | None = None, mapping: Mapping | None = None,
+                 validation: list[ValidationReport] | None = None, version: int = 0) -> None:
+        self.root = con if con is not None else connect()
+        self.label = label
+        self.is_sample = is_sample
+        self.reports: list[LoadReport] = list(reports or [])
+        self.errors: list[LoadError] = list(errors or [])
+        self.mapping = mapping
+        self.validation: list[ValidationReport] = list(validation or [])
+        self.version = version
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Workspace(label={self.label!r}, tables={len(self.reports)}, version={self.version})"
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection to the session's database.
+
+        A DuckDB connection refuses a second call while one is running, and Streamlit may start a
+        rerun while the previous run is still stopping; each thread therefore gets its own cursor
+        onto the same in-memory database (same tables and views, same limits).
+        """
+        cursor = getattr(self._local, "con", None)
+        if cursor is None:
+            cursor = self.root.cursor()
+            cursor.execute("SET enable_progress_bar = false")
+            with self._lock:
+                self._cursors.append(cursor)
+            self._local.con = cursor
+        return cursor
 
     @property
     def settings(self) -> Settings:
@@ -122,11 +148,14 @@ class Workspace:
         return self.validation
 
     def close(self) -> None:
-        """Release the session's database (called by the app's finaliser and sweep)."""
-        try:
-            self.con.close()
-        except duckdb.Error:
-            pass
+        """Release the session's database: every thread's cursor, then the root connection."""
+        with self._lock:
+            cursors, self._cursors = self._cursors, []
+        for connection in [*cursors, self.root]:
+            try:
+                connection.close()
+            except duckdb.Error:
+                pass
 
 
 def open_sample(memory_limit: str | None = None, threads: int | None = None) -> Workspace:
