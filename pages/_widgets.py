@@ -203,7 +203,7 @@ def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str
     col = canonical.quote(column)
     rows = ws.con.execute(
         f"WITH {ACCOUNTS_CTE} SELECT {col} AS value, count(*) AS n FROM acct "
-        "GROUP BY ALL ORDER BY value IS NULL, value").fetchall()
+        "GROUP BY 1 ORDER BY 1 NULLS LAST").fetchall()
     counts = {value: n for value, n in rows}
     if not counts:
         right.selectbox(f"{column} is", ["(no accounts)"], disabled=True, key=f"{key}_value_empty")
