@@ -264,12 +264,12 @@ def _released_here() -> bool:
 
 
 def _track_workspace(ws: Workspace) -> None:
-    """Tie the workspace to this session; when it is collected its connection closes (once per object)."""
+    """Tie the workspace to this session once; collected after the server dropped the session, release it."""
     from cxlib import sessions
 
     session_id = _session_id()
     if session_id is not None and sessions.register(session_id, ws):
-        sessions.watch(ws, session_id, ws.con, is_alive=_session_alive)
+        sessions.watch(ws, session_id, is_alive=_session_alive)
 
 
 def _idle_limit_s() -> float:
