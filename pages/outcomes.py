@@ -75,9 +75,11 @@ if overall is not None:
             oc.EXPERIENCE_ONLY: "Experience at or above its threshold, outcome not reached.",
             oc.NEITHER: "Neither the outcome nor an appropriate experience.",
         }
+        short = {oc.SUCCESSFUL: "Successful", oc.OUTCOME_ONLY: "Outcome, wrong experience",
+                 oc.EXPERIENCE_ONLY: "Experience, no outcome", oc.NEITHER: "Neither"}
         for col, quadrant in zip(cols, (oc.SUCCESSFUL, oc.OUTCOME_ONLY, oc.EXPERIENCE_ONLY, oc.NEITHER)):
             row = rows.loc[quadrant]
-            col.metric(quadrant.capitalize(), f"{row['share']:.0%}",
+            col.metric(short[quadrant], f"{row['share']:.0%}",
                        delta=f"{int(row['accounts']):,} accounts · {row['arr_share']:.0%} of ARR"
                        if pd.notna(row["arr_share"]) else f"{int(row['accounts']):,} accounts",
                        delta_color="off", delta_arrow="off",
@@ -244,10 +246,14 @@ else:
             w.download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
     reasons = w.run_safely(lambda: w.cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
     if reasons is not None and not reasons.empty:
-        r1, r2 = st.columns([3, 2])
+        r1, r2 = st.columns(2)
         r1.plotly_chart(survey_figs.churn_reason_bars(reasons), width="stretch")
         with r2:
-            w.styled_table(reasons, formats={"share": "{:.0%}", "ci_low": "{:.0%}", "ci_high": "{:.0%}",
-                                             "arr_churned": "{:,.0f}", "arr_share": "{:.0%}"})
+            w.styled_table(reasons.rename(columns={
+                "reason": "Reason", "churned": "Churned", "share": "Share", "ci_low": "95% CI low",
+                "ci_high": "95% CI high", "arr_churned": "ARR churned", "arr_share": "ARR share"}),
+                formats={"Share": "{:.0%}", "95% CI low": "{:.0%}", "95% CI high": "{:.0%}",
+                         "ARR churned": "{:,.0f}", "ARR share": "{:.0%}"})
+            w.download_table(reasons, "churn_by_reason", key="dl_churn_reasons")
             st.caption("Every end of a customer spell up to the as-of date is one churn event, under the "
                        "account's churn reason; shares with Wilson 95% intervals.")

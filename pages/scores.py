@@ -171,8 +171,7 @@ with summary_box:
     for col, band in zip(cols[1:5], ("green", "yellow", "red", "grey")):
         row = bands.loc[band]
         col.metric(labels[band], f"{int(row['accounts']):,}",
-                   delta=f"{row['share']:.0%} of accounts · {row['arr_share']:.0%} of ARR"
-                   if pd.notna(row["share"]) else None,
+                   delta=f"{row['share']:.0%} · ARR {row['arr_share']:.0%}" if pd.notna(row["share"]) else None,
                    delta_color="off", delta_arrow="off",
                    help=helps[band] + " Shares are of all accounts and of all ARR.")
     risk = w.run_safely(lambda: w.cached("scores.arr_at_risk", sc.arr_at_risk, cfg, None, settings))
@@ -207,13 +206,12 @@ table = pd.DataFrame({
     "Factor": factors["name"], "Accounts rated": factors["n"], "Mean score": factors["score"],
     "Target": factors["target"], "Gap to target": factors["gap"], "Weight": factors["weight"],
     "Band": factors["band"]})
-f1, f2 = st.columns([2, 3])
-with f1:
-    w.styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap to target": "{:+.1f}",
-                                   "Weight": "{:g}", "Accounts rated": "{:,}"}, band_columns=("Band",))
-    st.caption("Mean score: the mean of the accounts' latest rating of the factor (0–100). Gap = target − "
-               "mean score; a positive gap is how far the factor falls short of the desired state.")
-f2.plotly_chart(figs.factor_bar_chart(factors), width="stretch")
+w.styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap to target": "{:+.1f}",
+                               "Weight": "{:g}", "Accounts rated": "{:,}"}, band_columns=("Band",))
+st.caption("Mean score: the mean of the accounts' latest rating of the factor (0–100). Gap = target − mean "
+           "score; a positive gap is how far the factor falls short of the desired state. The band of a "
+           "factor uses the same thresholds as the composite.")
+st.plotly_chart(figs.factor_bar_chart(factors), width="stretch")
 
 # ---- Accounts -----------------------------------------------------------------------------------
 st.subheader("Accounts")
@@ -246,9 +244,10 @@ if trend is None or trend.empty:
     st.stop()
 latest = trend["period"].max()
 previous = trend["previous_period"].max()
-st.caption(f"Composite at the end of {latest:%Y-%m-%d}'s {period} against the {period} before "
-           f"({previous:%Y-%m-%d}); a change within ±{cfg.dead_band:g} points is 'same'. Accounts without "
-           "both composites at the minimum coverage are not compared.")
+st.caption(f"Each account's composite at the end of the {period} starting {latest:%Y-%m-%d} (or at the as-of "
+           f"date, if sooner) against the {period} starting {previous:%Y-%m-%d}; a change within "
+           f"±{cfg.dead_band:g} points is 'same'. Accounts without both composites at the minimum coverage are "
+           "not compared.")
 m = st.columns(4)
 directions = trend["direction"]
 for col, (label, value, text) in zip(m, [

@@ -121,17 +121,18 @@ if kind == "rate" and not value:
 else:
     tested = w.run_safely(lambda: w.cached("segments.compare", sg.compare, by, rate, mean, settings))
     if tested is not None and not tested.empty:
-        c1, c2 = st.columns([3, 2])
-        c1.plotly_chart(segment_figs.compare_chart(tested), width="stretch")
-        with c2:
-            measure = "rate" if kind == "rate" else "mean"
-            shown = tested.assign(significant=tested["significant"].map(
-                {True: segment_figs.SIGNIFICANT_MARK + " yes", False: ""}))
-            fmt = "{:.1%}" if kind == "rate" else "{:,.2f}"
-            w.styled_table(shown.drop(columns=["low_n"]).rename(columns={"segment": by}), low_n=tested["low_n"],
-                           note=LOW_N_NOTE,
-                           formats={measure: fmt, "ci_low": fmt, "ci_high": fmt, "rest": fmt, "p_value": "{:.3g}",
-                                    "p_adjusted": "{:.3g}"})
-            w.download_table(tested, f"compare_by_{by}", key="dl_compare")
+        st.plotly_chart(segment_figs.compare_chart(tested), width="stretch")
+        measure = "rate" if kind == "rate" else "mean"
+        shown = tested.assign(significant=tested["significant"].map(
+            {True: segment_figs.SIGNIFICANT_MARK + " yes", False: ""}))
+        fmt = "{:.1%}" if kind == "rate" else "{:,.2f}"
+        w.styled_table(shown.drop(columns=["low_n"]).rename(columns={"segment": by}), low_n=tested["low_n"],
+                       note=LOW_N_NOTE,
+                       formats={measure: fmt, "ci_low": fmt, "ci_high": fmt, "rest": fmt, "p_value": "{:.3g}",
+                                "p_adjusted": "{:.3g}"})
+        st.caption(f"{measure}: the segment's value with its 95% interval (ci_low–ci_high); rest: the value "
+                   "over all other accounts; p_value: the test against the rest; p_adjusted: after "
+                   "Benjamini–Hochberg across the segments tested.")
+        w.download_table(tested, f"compare_by_{by}", key="dl_compare")
     elif tested is not None:
         st.info("No account has a value in that column.")
