@@ -16,7 +16,7 @@ from cxlib import canonical
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 
-BLANK = "(blank)"  # the segment of accounts whose segment column is empty
+BLANK = "(none)"  # the segment of accounts whose segment column is empty (same label as funnel and scores)
 PERIODS = ("month", "quarter", "year")
 
 # Accounts with the same id twice (a re-export, a merged file) must not count twice: the first

@@ -129,7 +129,7 @@ def test_churn_window_trailing(journey: duckdb.DuckDBPyConnection) -> None:
 def test_churn_by_reason(journey: duckdb.DuckDBPyConnection) -> None:
     # churn events: A (Price, 100), E (Product fit, 70), D (no reason, 50); F was never a customer
     expected = pd.DataFrame({
-        "reason": ["Price", "Product fit", "(blank)"],
+        "reason": ["Price", "Product fit", "(none)"],
         "churned": pd.Series([1, 1, 1], dtype="int64"),
         "share": [1 / 3] * 3,
         "ci_low": [0.0615] * 3, "ci_high": [0.7923] * 3,
@@ -139,7 +139,7 @@ def test_churn_by_reason(journey: duckdb.DuckDBPyConnection) -> None:
     assert_frame_equal(churn.churn_by_reason(journey), expected, check_exact=False, atol=1e-4)
     by_quarter = churn.churn_by_reason(journey, period="quarter")
     assert by_quarter[["reason", "churned", "share"]].values.tolist() == [
-        ["Price", 1, 0.5], ["Product fit", 1, 0.5], ["(blank)", 1, 1.0]]
+        ["Price", 1, 0.5], ["Product fit", 1, 0.5], ["(none)", 1, 1.0]]
 
 
 def test_no_journey_means_no_rows(con: duckdb.DuckDBPyConnection) -> None:
@@ -177,9 +177,9 @@ def test_churn_figures(journey: duckdb.DuckDBPyConnection) -> None:
     assert list(revenue.data[0].y) == pytest.approx([0.0, 0.0, 100 / 350, 0.2, 0.0])
     assert revenue.layout.title.text == "Gross revenue churn per period"
     reasons = fig_surveys.churn_reason_bars(churn.churn_by_reason(journey))
-    assert list(reasons.data[0].y) == ["(blank)", "Product fit", "Price"]  # most frequent on top
+    assert list(reasons.data[0].y) == ["(none)", "Product fit", "Price"]  # most frequent on top
     stacked = fig_surveys.churn_reason_bars(churn.churn_by_reason(journey, period="quarter"))
-    assert [t.name for t in stacked.data] == ["Price", "Product fit", "(blank)"]
+    assert [t.name for t in stacked.data] == ["Price", "Product fit", "(none)"]
 
 
 def test_churn_figures_without_data(con: duckdb.DuckDBPyConnection) -> None:

@@ -58,13 +58,13 @@ def chi2_p(x1: int, n1: int, x2: int, n2: int) -> float:
 
 def test_compare_rate_whole_table(tiers: duckdb.DuckDBPyConnection) -> None:
     # churned: Gold 20/40 vs rest 19/62; Silver 10/50 (its stage-less account is unknown) vs 29/52;
-    # Bronze 9/10 vs 30/92; (blank) 0/2 vs 39/100. Only Gold and Silver have 30+ accounts, so the
+    # Bronze 9/10 vs 30/92; (none) 0/2 vs 39/100. Only Gold and Silver have 30+ accounts, so the
     # BH family is those two: Silver 0.000202 × 2/1, Gold 0.04955 × 2/2 → both significant.
     # (Had the low-n cells joined the family, Gold's adjusted p would be 0.04955 × 4/3 = 0.066.)
     result = segments.compare(tiers, "tier", rate="stage=churn")
     p = [chi2_p(20, 40, 19, 62), chi2_p(10, 50, 29, 52), chi2_p(9, 10, 30, 92), chi2_p(0, 2, 39, 100)]
     expected = pd.DataFrame({
-        "segment": ["Bronze", "Gold", "Silver", "(blank)"],
+        "segment": ["Bronze", "Gold", "Silver", "(none)"],
         "n": pd.Series([10, 40, 50, 2], dtype="int64"),
         "rate": [0.9, 0.5, 0.2, 0.0],
         "ci_low": [0.5958, 0.3520, 0.1124, 0.0],
@@ -92,7 +92,7 @@ def test_compare_rate_on_a_numeric_column(tiers: duckdb.DuckDBPyConnection) -> N
 def test_compare_mean_equals_welch_on_raw_values(tiers: duckdb.DuckDBPyConnection) -> None:
     result = segments.compare(tiers, "tier", mean="arr", settings=Settings(min_n=10))
     blank = np.array([100.0, 300.0])
-    raw = {"Bronze": tier_arr("Bronze"), "Gold": tier_arr("Gold"), "Silver": tier_arr("Silver"), "(blank)": blank}
+    raw = {"Bronze": tier_arr("Bronze"), "Gold": tier_arr("Gold"), "Silver": tier_arr("Silver"), "(none)": blank}
     for _, row in result.iterrows():
         mine = raw[row["segment"]]
         rest = np.concatenate([v for k, v in raw.items() if k != row["segment"]])
@@ -104,7 +104,7 @@ def test_compare_mean_equals_welch_on_raw_values(tiers: duckdb.DuckDBPyConnectio
     # Gold mean 3975 vs rest 1318: far apart; min_n 10 puts three segments in the family
     assert result[["segment", "n", "significant", "low_n"]].values.tolist() == [
         ["Bronze", 10, True, False], ["Gold", 40, True, False], ["Silver", 50, True, False],
-        ["(blank)", 2, False, True]]
+        ["(none)", 2, False, True]]
     tested = result["p_value"].to_numpy()[:3]
     assert_allclose(result["p_adjusted"].to_numpy()[:3], sst.false_discovery_control(tested))
     assert math.isnan(result["p_adjusted"].iloc[3])
@@ -167,7 +167,7 @@ def test_segment_overview(tiers: duckdb.DuckDBPyConnection) -> None:
     result = segments.segment_overview(tiers, "tier")
     gold_arr = float(tier_arr("Gold").sum())
     expected = pd.DataFrame({
-        "segment": ["Bronze", "Gold", "Silver", "(blank)"],
+        "segment": ["Bronze", "Gold", "Silver", "(none)"],
         "accounts": pd.Series([10, 40, 51, 2], dtype="int64"),
         "arr": [float(tier_arr("Bronze").sum()), gold_arr, float(tier_arr("Silver").sum()), 400.0],
         "nps": [np.nan, 0.0, 100.0, np.nan],
