@@ -172,7 +172,7 @@ def test_segment_overview(tiers: duckdb.DuckDBPyConnection) -> None:
         "arr": [float(tier_arr("Bronze").sum()), gold_arr, float(tier_arr("Silver").sum()), 400.0],
         "nps": [np.nan, 0.0, 100.0, np.nan],
         "nps_n": pd.Series([0, 2, 1, 0], dtype="int64"),
-        "csat": [np.nan, 1.0, np.nan, 0.0],          # "Ghost" is not an account: (blank)
+        "csat": [np.nan, 1.0, np.nan, 0.0],          # "Ghost" is not an account: (none)
         "csat_n": pd.Series([0, 1, 0, 1], dtype="int64"),
         "churn_12m": [np.nan, 0.5, np.nan, np.nan],
         "churn_active_start": pd.Series([0, 2, 0, 0], dtype="int64"),
@@ -194,7 +194,7 @@ def test_compare_chart_marks_significant_and_greys_small(tiers: duckdb.DuckDBPyC
 
     fig = fig_segments.compare_chart(segments.compare(tiers, "tier", rate="stage=Churn"))
     bar = fig.data[0]
-    assert list(bar.y) == ["Bronze (n=10, small)", "★ Gold (n=40)", "★ Silver (n=50)", "(blank) (n=2, small)"]
+    assert list(bar.y) == ["Bronze (n=10, small)", "★ Gold (n=40)", "★ Silver (n=50)", "(none) (n=2, small)"]
     assert list(bar.marker.opacity) == [LOW_N_OPACITY, 1.0, 1.0, LOW_N_OPACITY]
     assert list(bar.x) == [0.9, 0.5, 0.2, 0.0]
     assert fig.layout.title.text == "Share with stage = Churn, by tier"
@@ -218,7 +218,7 @@ def test_overview_heatmap_scales_each_column(tiers: duckdb.DuckDBPyConnection) -
     fig = fig_segments.overview_heatmap(overview, columns=["accounts", "arr"])
     heat = fig.data[0]
     assert list(heat.x) == ["Accounts", "ARR"]
-    assert list(heat.y) == ["Bronze (small)", "Gold", "Silver", "(blank) (small)"]
+    assert list(heat.y) == ["Bronze (small)", "Gold", "Silver", "(none) (small)"]
     # accounts 10, 40, 51, 2 → (x − 2)/49; the largest is 1, the smallest 0
     assert [row[0] for row in heat.z] == pytest.approx([8 / 49, 38 / 49, 1.0, 0.0])
     assert heat.text[1][0] == "40"

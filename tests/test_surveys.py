@@ -126,7 +126,7 @@ def test_nps_by_respondent_role(con: duckdb.DuckDBPyConnection) -> None:
     expected = frame([
         ["Decision maker", 2, 2, 0, 0, 100.0, 0.0, True, 0],
         ["User", 2, 0, 1, 1, -50.0, 196 * math.sqrt((0.5 - 0.25) / 2), True, 1],
-        ["(blank)", 1, 0, 0, 1, -100.0, 0.0, True, 0],
+        ["(none)", 1, 0, 0, 1, -100.0, 0.0, True, 0],
     ], ["segment", *NPS_COLS])
     check(surveys.nps(con, by="respondent_role"), expected)
 
@@ -152,12 +152,12 @@ def test_nps_by_stage_uses_row_stage_else_stage_at_answer_time(con: duckdb.DuckD
         ["Delivery", 2, 1, 1, 0, 50.0, 196 * math.sqrt((0.5 - 0.25) / 2), True, 0],
         ["Usage", 2, 0, 1, 1, -50.0, 196 * math.sqrt((0.5 - 0.25) / 2), True, 0],
         ["Loyalty", 1, 1, 0, 0, 100.0, 0.0, True, 0],
-        ["(blank)", 2, 1, 0, 1, 0.0, 196 * math.sqrt(1 / 2), True, 0],
+        ["(none)", 2, 1, 0, 1, 0.0, 196 * math.sqrt(1 / 2), True, 0],
     ], ["segment", *NPS_COLS])
     check(surveys.nps(con, by="stage"), expected)
     by_touchpoint = surveys.nps(con, by="touchpoint")
     assert by_touchpoint[["segment", "n"]].values.tolist() == [["Loyalty", 1], ["Support ticket", 1],
-                                                               ["(blank)", 5]]
+                                                               ["(none)", 5]]
 
 
 @pytest.fixture
@@ -177,11 +177,11 @@ def tiered(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 def test_nps_by_account_column(tiered: duckdb.DuckDBPyConnection) -> None:
-    # A's first row (Gold) stands for it; C has no tier and Z is unknown: both (blank)
+    # A's first row (Gold) stands for it; C has no tier and Z is unknown: both (none)
     expected = frame([
         ["Gold", 2, 2, 0, 0, 100.0, 0.0, True, 0],
         ["Silver", 1, 0, 0, 1, -100.0, 0.0, True, 0],
-        ["(blank)", 2, 1, 1, 0, 50.0, 196 * math.sqrt((0.5 - 0.25) / 2), True, 0],
+        ["(none)", 2, 1, 1, 0, 50.0, 196 * math.sqrt((0.5 - 0.25) / 2), True, 0],
     ], ["segment", *NPS_COLS])
     check(surveys.nps(tiered, by="tier"), expected)
 
@@ -213,7 +213,7 @@ def test_nps_period_beside_segment(tiered: duckdb.DuckDBPyConnection) -> None:
     result = surveys.nps(tiered, by="tier", period="month", level="account")
     assert list(result.columns[:2]) == ["period_start", "segment"]
     assert result[["segment", "n", "nps"]].values.tolist() == [["Gold", 1, 100.0], ["Silver", 1, -100.0],
-                                                              ["(blank)", 2, 50.0]]
+                                                              ["(none)", 2, 50.0]]
 
 
 def test_cli_nps_table_columns(tiered: duckdb.DuckDBPyConnection) -> None:
@@ -325,7 +325,7 @@ def test_nps_bars_carry_moe_n_and_faint_low_n(tiered: duckdb.DuckDBPyConnection)
     df = surveys.nps(tiered, by="tier", settings=Settings(min_n=2))
     fig = fig_surveys.nps_bars(df, "NPS by tier")
     bar = fig.data[0]
-    assert list(bar.x) == ["Gold<br>n=2", "Silver<br>n=1", "(blank)<br>n=2"]
+    assert list(bar.x) == ["Gold<br>n=2", "Silver<br>n=1", "(none)<br>n=2"]
     assert list(bar.y) == [100.0, -100.0, 50.0]
     assert bar.error_y.array == pytest.approx([0.0, 0.0, 196 * math.sqrt(0.125)])
     assert list(bar.marker.opacity) == [1.0, LOW_N_OPACITY, 1.0]
@@ -373,7 +373,7 @@ def test_trend_lines_by_period_and_segment(tiered: duckdb.DuckDBPyConnection) ->
     one = fig_surveys.trend_lines(surveys.nps(tiered, by="month"), "nps")
     assert len(one.data) == 1 and list(one.data[0].y) == [40.0]  # 10, 9, 9 vs 2 of five answers
     per_tier = fig_surveys.trend_lines(surveys.nps(tiered, by="tier", period="month"), "nps", "NPS trend")
-    assert [t.name for t in per_tier.data] == ["Gold", "Silver", "(blank)"]
+    assert [t.name for t in per_tier.data] == ["Gold", "Silver", "(none)"]
     assert per_tier.layout.title.text == "NPS trend"
 
 
