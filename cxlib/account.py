@@ -5,7 +5,7 @@ Definitions (the README quotes them; tests pin them on a hand-made fixture):
 - As-of date: `Settings.as_of` when set, else the data's latest timestamp (the date the app's
   settings caption shows). Journey entries and survey answers after it are not known yet.
 - Timeline: the account's stage entries in time order with the journey map's rules (ties in
-  stage order; consecutive entries of one stage are one visit). A visit lasts until the next
+  stage order, then source row; consecutive entries of one stage are one visit). A visit lasts until the next
   visit is entered, the current one until the as-of date; days are fractional. `is_exit` marks a
   visit of an exit stage, `is_return` a visit that goes back up the funnel or from an exit back
   into it (the journey map's definitions).
@@ -29,13 +29,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, grouping, journey, mapping, surveys
+from cxlib import canonical, grouping, mapping, surveys
 from cxlib.errors import MetricError
 from cxlib.funnel import NONE_SEGMENT, FunnelSpec, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
 from cxlib.scores import ScoreConfig, account_scores, factor_bands, score_history, score_trend, shown
 from cxlib.settings import Settings
-from cxlib.stages import suggest_stage
+from cxlib.stages import exit_stages, funnel_stages, stage_order, suggest_stage
 
 TREND_PERIOD = "quarter"
 DISAPPOINTMENT = "Disappointment"
@@ -176,33 +176,49 @@ def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column
 
 def account_timeline(con: duckdb.DuckDBPyConnection, account_id: str, settings: Settings,
                      as_of: dt.datetime | None) -> pd.DataFrame:
-    """The account's visits (stage, entered, left, days_in_stage, is_exit, is_return), journey-map rules."""
-    condition = "AND e.account_id = $account_id AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= $as_of)"
+    """The account's visits (stage, entered, left, days_in_stage, is_exit, is_return), journey-map rules.
+
+    Entries in time order, ties in stage order (configured stages in journey order, then other
+    names alphabetically, then source row); consecutive entries of one stage are one visit.
+    """
+    order = stage_order(settings.stages)
     sql = f"""
-WITH {journey._entries_sql(condition)},
-{journey._VISITS_SQL},
-ordered AS (
-    SELECT ts AS entered, code,
-           lag(code) OVER along_path AS prev_code,
-           lead(ts) OVER along_path AS next_entered
-    FROM visits
-    WINDOW along_path AS (ORDER BY ts, code)
-),
-named AS (
-    SELECT o.*, names[o.code] AS to_stage, names[o.prev_code] AS from_stage
-    FROM ordered AS o, stage_codes
-)
-SELECT to_stage AS stage, entered, next_entered AS "left",
-       (epoch_us(coalesce(next_entered, CAST($as_of AS TIMESTAMP))) - epoch_us(entered)) / 86400000000.0
-           AS days_in_stage,
-       {journey._IS_EXIT} AS is_exit,
-       {journey._IS_RETURN} AS is_return
-FROM named
-ORDER BY entered, code
-"""
-    params = {**journey._stage_params(settings), "account_id": account_id, "as_of": as_of}
-    frame = con.execute(sql, journey._used(sql, params)).df()
-    return frame[TIMELINE_COLUMNS].reset_index(drop=True)
+        WITH entries AS (
+            SELECT stage, ts AS entered, source_row,
+                   coalesce(list_position($stage_names, stage), len($stage_names) + 1) AS stage_rank
+            FROM {canonical.quote(canonical.JOURNEY_EVENTS)}
+            WHERE account_id = $account_id AND stage IS NOT NULL AND ts IS NOT NULL
+              AND (CAST($as_of AS TIMESTAMP) IS NULL OR ts <= $as_of)
+        ),
+        sequenced AS (
+            SELECT *, lag(stage) OVER (ORDER BY entered, stage_rank, stage, source_row) AS before
+            FROM entries
+        ),
+        visits AS (
+            SELECT stage, entered, stage_rank FROM sequenced WHERE before IS DISTINCT FROM stage
+        ),
+        moves AS (
+            SELECT stage, entered, stage_rank,
+                   lag(stage) OVER along AS from_stage,
+                   lead(entered) OVER along AS next_entered
+            FROM visits
+            WINDOW along AS (ORDER BY entered, stage_rank, stage)
+        )
+        SELECT stage, entered, next_entered AS "left",
+               (epoch_us(coalesce(next_entered, CAST($as_of AS TIMESTAMP))) - epoch_us(entered)) / 86400000000.0
+                   AS days_in_stage,
+               coalesce(list_contains($exit_names, stage), false) AS is_exit,
+               -- back up the funnel, or from an exit back into it
+               coalesce((list_contains($funnel_names, from_stage) AND list_contains($funnel_names, stage)
+                         AND list_position($funnel_names, stage) < list_position($funnel_names, from_stage))
+                        OR (list_contains($exit_names, from_stage) AND list_contains($funnel_names, stage)),
+                        false) AS is_return
+        FROM moves
+        ORDER BY entered, stage_rank, stage
+    """
+    params = {"stage_names": sorted(order, key=order.__getitem__), "funnel_names": funnel_stages(settings.stages),
+              "exit_names": exit_stages(settings.stages), "account_id": account_id, "as_of": as_of}
+    return con.execute(sql, params).df()[TIMELINE_COLUMNS].reset_index(drop=True)
 
 
 @dataclass

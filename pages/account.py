@@ -64,7 +64,7 @@ st.subheader(f"{p.name or p.account_id}")
 st.caption(" · ".join([p.account_id] + [f"{k}: {v}" for k, v in p.segments.items() if v is not None]))
 
 th = story.score_config.thresholds
-cards = st.columns(6)
+cards = [*st.columns(3), *st.columns(3)]  # two rows: readable on a meeting-room projector
 cards[0].metric("ARR", "–" if p.arr is None else f"{p.arr:,.0f}",
                 help="Annual recurring revenue, from the accounts table.")
 if p.days_to_renewal is None:

@@ -131,6 +131,21 @@ def test_timeline_collapses_repeats_orders_ties_and_marks_exits_and_returns(comp
     assert str(result["entered"].dtype).startswith("datetime64")
 
 
+def test_timeline_puts_other_stage_names_after_configured_ones_at_the_same_instant(con) -> None:
+    at = d("2026-03-01")
+    canonical.create_table(con, "journey_events", [
+        ("X", "Zulu call", at, "event", "ev", 1), ("X", "Kick-off", at, "event", "ev", 2),
+        ("X", "Usage", at, "event", "ev", 3), ("X", "Delivery", d("2026-02-01"), "event", "ev", 4),
+        ("X", "Delivery", d("2026-03-05"), "event", "ev", 5),
+    ])
+    result = account_timeline(con, "X", SETTINGS, AS_OF)
+    assert list(result["stage"]) == ["Delivery", "Usage", "Kick-off", "Zulu call", "Delivery"]
+    assert list(result["days_in_stage"]) == [28.0, 0.0, 0.0, 4.0, 117.0]
+    # Zulu call → Delivery leaves a stage outside the configured list: not a return
+    assert list(result["is_return"]) == [False, False, False, False, False]
+    assert list(result["is_exit"]) == [False] * 5
+
+
 def test_timeline_ignores_entries_after_the_as_of_date(company) -> None:
     result = account_timeline(company, "B1", SETTINGS, dt.datetime(2026, 5, 31))
     assert list(result["stage"]) == ["Awareness", "Consideration"]
