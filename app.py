@@ -12,6 +12,7 @@ PAGES = {
     "Journey": [
         st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
         st.Page("pages/journey.py", title="Journey map", icon=":material/route:"),
+        st.Page("pages/account.py", title="Account", icon=":material/person_search:"),
     ],
     "Engagement": [
         st.Page("pages/scores.py", title="Scores", icon=":material/speed:"),
