@@ -1,0 +1,107 @@
+"""The shared export and share-link widgets: chart downloads, table downloads, query-string values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxlib import images
+from pages import _widgets as w
+
+TIMEOUT = 60
+
+
+def chart_script() -> None:
+    import plotly.graph_objects as go
+
+    from pages import _widgets as w
+
+    fig = go.Figure(go.Bar(x=["Delivery", "Usage"], y=[120, 84]))
+    w.show_chart(fig, "Funnel: Gold/EMEA", key="funnel_chart")
+
+
+def table_script() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from pages import _widgets as w
+
+    rows = st.session_state.get("rows", 3)
+    df = pd.DataFrame({"account": [f"=A{i}" for i in range(rows)], "nps": [-20 + i for i in range(rows)]})
+    w.show_table(df, "drop-off list", key="dropoffs")
+
+
+def _labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button] + [d.label for d in at.get("download_button")]
+
+
+def test_chart_png_is_drawn_on_click_then_offered(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not images.chromium_available():
+        pytest.skip("PNG export needs Chromium at /usr/bin/chromium: 'apt-get install chromium'")
+    at = AppTest.from_function(chart_script, default_timeout=TIMEOUT)
+    at.run()
+    assert _labels(at) == ["PNG", "HTML"]
+    assert "funnel_chart" not in at.session_state["_jl_png"]
+    at.button(key="funnel_chart_png").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _labels(at) == ["Download PNG", "HTML"]
+    png = at.session_state["_jl_png"]["funnel_chart"][1]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1200, 675)
+    at.run()   # a rerun offers the drawn PNG again without drawing it anew
+    assert _labels(at) == ["Download PNG", "HTML"]
+
+
+def test_chart_png_without_chromium_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "browser_path", lambda: None)
+    at = AppTest.from_function(chart_script, default_timeout=TIMEOUT)
+    at.run()
+    assert at.button(key="funnel_chart_png").help == "PNG export needs Chromium: apt-get install chromium"
+    at.button(key="funnel_chart_png").click().run()
+    assert [i.value for i in at.info] == [
+        "PNG export needs Chromium: apt-get install chromium — then reload this page. "
+        "The HTML download works without it."]
+    assert _labels(at) == ["PNG", "HTML"]
+
+
+def test_small_tables_are_html_long_ones_a_grid_both_with_csv_and_xlsx() -> None:
+    at = AppTest.from_function(table_script, default_timeout=TIMEOUT)
+    at.run()
+    assert len(at.table) == 1 and not at.dataframe
+    assert [d.label for d in at.get("download_button")] == ["CSV", "XLSX"]
+    at.session_state["rows"] = w.SMALL_TABLE_ROWS + 1
+    at.run()
+    assert len(at.dataframe) == 1 and not at.table
+    assert [d.label for d in at.get("download_button")] == ["CSV", "XLSX"]
+
+
+def test_file_stems_keep_names_readable_and_safe() -> None:
+    assert w._file_stem("Funnel: Gold/EMEA") == "Funnel_Gold_EMEA"
+    assert w._file_stem("../../etc/passwd") == "etc_passwd"
+    assert w._file_stem("Zürich NPS") == "Zürich_NPS"
+    assert w._file_stem("///") == "journey_lens"
+
+
+@pytest.mark.parametrize(("value", "default", "kind"), [
+    ("ordered", "ordered", None),
+    (None, None, None),
+    ("tier", None, None),
+    (30.5, None, float),
+    (90, 90, None),
+    (True, False, None),
+    (dt.date(2026, 3, 31), dt.date(2026, 1, 1), None),
+    (["Awareness", "Usage"], ["Awareness"], None),
+    ([], ["Awareness"], None),
+])
+def test_query_values_round_trip(value: object, default: object, kind: type | None) -> None:
+    encoded = w._encode_param(value)
+    texts = encoded if isinstance(encoded, list) else [encoded]
+    assert w._decode_param(texts, kind, default) == value
+
+
+@pytest.mark.parametrize(("texts", "default"), [(["maybe"], False), (["ninety"], 90), (["2026-13-01"], dt.date.today())])
+def test_query_values_that_do_not_fit_are_refused(texts: list[str], default: object) -> None:
+    with pytest.raises(ValueError):
+        w._decode_param(texts, None, default)
