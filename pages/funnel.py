@@ -60,7 +60,7 @@ default_steps = funnel_stages(settings.stages)
 all_stages = list(stage_order(settings.stages))
 c1, c2, c3 = st.columns([3, 1, 1])
 picked = c1.multiselect(
-    "Steps", all_stages, default=default_steps, key="funnel_steps", max_selections=fn.MAX_STEPS,
+    "Steps", all_stages, default=default_steps, key="funnel_steps", max_selections=fn.MAX_STEPS, wrap=True,
     help="The funnel's steps in the order picked (remove and re-add a stage to move it). Default: the funnel "
          "stages in journey order, starting at the first one that has data.")
 mode = c2.selectbox("Mode", list(MODES), format_func=MODES.get, key="funnel_mode", help=MODE_HELP)
