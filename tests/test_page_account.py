@@ -1,4 +1,5 @@
-"""AppTest of the Account page on the sample company: opening from a link, searching, unknown ids.
+"""AppTest of the Account page on the sample company, through the app's own router: opening from a
+link, searching, unknown ids.
 
 The session's workspace is preset with the sample, so the expected numbers come from the sample's
 own files (ACC-00002 "Oriarvia", ARR 25800 in data/accounts.csv) and from cxlib on that workspace.
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from cxlib.account import account_story, meeting_summary
 from cxlib.workspace import Workspace, open_sample
 
-PAGE = Path(__file__).resolve().parents[1] / "pages" / "account.py"
+APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 180
 
 
@@ -27,12 +28,14 @@ def sample() -> Workspace:
 
 
 def page(ws: Workspace, account: str | None = None) -> AppTest:
-    """The Account page with `ws` as the session's workspace, opened with ?account=… when given."""
-    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    """The app on the Account page with `ws` as the session's workspace, opened with ?account=… when given."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["workspace"] = ws
     if account is not None:
         at.query_params["account"] = account
     at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/account.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
