@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter, defaultdict
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from cxlib import canonical
+from cxlib import canonical, workspace
 from cxlib.errors import MetricError
 from cxlib.figures.journey import (
     EXIT_LINK,
@@ -19,7 +24,7 @@ from cxlib.figures.journey import (
 )
 from cxlib.journey import emotion_curve, sankey_data, top_paths, transitions
 from cxlib.settings import Settings
-from cxlib.stages import EXIT_COLOR, Stage
+from cxlib.stages import EXIT_COLOR, Stage, exit_stages, funnel_stages, stage_order
 from cxlib.theme import LOW_N_OPACITY
 
 NAN = np.nan
@@ -421,3 +426,75 @@ def test_emotion_curve_entries_at_one_instant_leave_the_account_in_the_later_sta
         "nps": [pytest.approx(NAN, nan_ok=True), pytest.approx(NAN, nan_ok=True), 0.0],
         "nps_n": [0, 0, 2],
     }
+
+
+def test_transitions_keep_microsecond_order_across_any_time_span(con):
+    # 40 stages and dates from year 1 to 9999: the sort key needs more than 64 bits here.
+    settings = Settings(stages=[Stage(f"S{i:02d}") for i in range(40)])
+    canonical.create_table(con, "journey_events", [
+        ("x", "S39", "0001-01-01 00:00:00"),
+        ("x", "S02", "2024-05-01 09:00:00.000001"),   # a microsecond after S05, despite its order
+        ("x", "S05", "2024-05-01 09:00:00"),
+        ("x", "S01", "9999-12-31 23:59:59"),
+    ])
+    # Path S39 → S05 → S02 → S01: every move goes back up the list.
+    assert_frame_equal(transitions(con, settings), moves([
+        ("S02", "S01", 1, 1, True, False),
+        ("S05", "S02", 1, 1, True, False),
+        ("S39", "S05", 1, 1, True, False),
+    ]))
+
+
+# Property: the SQL agrees with a plain Python walk over each account's sorted entries ----------
+
+def reference_paths(rows: list[tuple[str, str, dt.datetime, int]]) -> dict[str, list[str]]:
+    """Each account's visits: entries sorted by (time, stage order, source row), repeats collapsed."""
+    order = stage_order()
+    rank = {s: (order.get(s, len(order) + 1), s) for _, s, _, _ in rows}   # unknown stages by name
+    by_account: dict[str, list[tuple]] = defaultdict(list)
+    for account, stage, ts, row in rows:
+        by_account[account].append((ts, rank[stage], row, stage))
+    paths = {}
+    for account, entries in by_account.items():
+        stages = [e[3] for e in sorted(entries)]
+        paths[account] = [s for i, s in enumerate(stages) if i == 0 or s != stages[i - 1]]
+    return paths
+
+
+def reference_transitions(rows: list[tuple]) -> pd.DataFrame:
+    """Moves between consecutive visits, counted by hand, flagged and ordered as `transitions`."""
+    order, funnel, exits = stage_order(), funnel_stages(), exit_stages()
+    paths = reference_paths(rows)
+    moves = Counter(pair for p in paths.values() for pair in zip(p, p[1:], strict=False))
+    accounts = Counter(pair for p in paths.values() for pair in set(zip(p, p[1:], strict=False)))
+    code = {s: (order.get(s, len(order) + 1), s) for _, s, _, _ in rows}
+    result = []
+    for a, b in sorted(moves, key=lambda pair: (code[pair[0]], code[pair[1]])):
+        back = a in funnel and b in funnel and funnel.index(b) < funnel.index(a)
+        result.append((a, b, accounts[(a, b)], moves[(a, b)], back or (a in exits and b in funnel), b in exits))
+    return moves(result)
+
+
+STAGE_VALUES = ["Awareness", "Consideration", "Decision", "Usage", "Loyalty", "Disappointment",
+                "Churn", "Lost deal", "Pilot", "Beta"]
+event_rows = st.lists(st.tuples(
+    st.sampled_from(["a", "b", "c"]),
+    st.sampled_from(STAGE_VALUES),
+    st.sampled_from([dt.datetime(2024, 1, d, h) for d in (1, 2, 3) for h in (0, 12)]),  # many ties
+    st.integers(1, 5),
+), min_size=1, max_size=30)
+
+
+@given(event_rows)
+def test_transitions_and_paths_agree_with_a_python_walk(rows):
+    con = workspace.connect(memory_limit="256MB", threads=1)
+    try:
+        canonical.create_table(con, "journey_events", [(a, s, ts, "event", "f.csv", r) for a, s, ts, r in rows])
+        expected_moves = reference_transitions(rows)
+        # (DuckDB gives object, not str, columns when there are no rows at all.)
+        assert_frame_equal(transitions(con), expected_moves, check_dtype=not expected_moves.empty)
+        got = top_paths(con, limit=1000)
+        expected = Counter(tuple(p) for p in reference_paths(rows).values())
+        assert dict(zip(map(tuple, got["stages"]), got["accounts"], strict=True)) == expected
+    finally:
+        con.close()
