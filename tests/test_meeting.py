@@ -36,7 +36,7 @@ from cxlib.errors import CxError, MetricError
 from cxlib.factors import Factor
 from cxlib.funnel import FunnelSpec, funnel
 from cxlib.meeting import account_pack, segment_pack, segment_story, segment_summary, write_pack
-from cxlib.pack import PackContent, PackSlide
+from cxlib.pack import PackContent, PackSlide, write_pdf
 from cxlib.scores import Scale, ScoreConfig
 from cxlib.settings import Settings
 from cxlib.workspace import Workspace, open_sample
@@ -244,7 +244,6 @@ def test_account_pack_as_pptx(chromium: None, account_content: PackContent, tmp_
 
 def test_account_pack_as_pdf(chromium: None, account_content: PackContent) -> None:
     buf = io.BytesIO()
-    from cxlib.pack import write_pdf
     write_pdf(account_content, buf)
     reader = PdfReader(io.BytesIO(buf.getvalue()))
     assert len(reader.pages) == 6
