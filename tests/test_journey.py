@@ -465,13 +465,13 @@ def reference_transitions(rows: list[tuple]) -> pd.DataFrame:
     """Moves between consecutive visits, counted by hand, flagged and ordered as `transitions`."""
     order, funnel, exits = stage_order(), funnel_stages(), exit_stages()
     paths = reference_paths(rows)
-    moves = Counter(pair for p in paths.values() for pair in zip(p, p[1:], strict=False))
+    counts = Counter(pair for p in paths.values() for pair in zip(p, p[1:], strict=False))
     accounts = Counter(pair for p in paths.values() for pair in set(zip(p, p[1:], strict=False)))
     code = {s: (order.get(s, len(order) + 1), s) for _, s, _, _ in rows}
     result = []
-    for a, b in sorted(moves, key=lambda pair: (code[pair[0]], code[pair[1]])):
+    for a, b in sorted(counts, key=lambda pair: (code[pair[0]], code[pair[1]])):
         back = a in funnel and b in funnel and funnel.index(b) < funnel.index(a)
-        result.append((a, b, accounts[(a, b)], moves[(a, b)], back or (a in exits and b in funnel), b in exits))
+        result.append((a, b, accounts[(a, b)], counts[(a, b)], back or (a in exits and b in funnel), b in exits))
     return moves(result)
 
 
