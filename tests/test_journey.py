@@ -485,16 +485,20 @@ event_rows = st.lists(st.tuples(
 ), min_size=1, max_size=30)
 
 
-@given(event_rows)
-def test_transitions_and_paths_agree_with_a_python_walk(rows):
-    con = workspace.connect(memory_limit="256MB", threads=1)
-    try:
-        canonical.create_table(con, "journey_events", [(a, s, ts, "event", "f.csv", r) for a, s, ts, r in rows])
-        expected_moves = reference_transitions(rows)
-        # (DuckDB gives object, not str, columns when there are no rows at all.)
-        assert_frame_equal(transitions(con), expected_moves, check_dtype=not expected_moves.empty)
-        got = top_paths(con, limit=1000)
-        expected = Counter(tuple(p) for p in reference_paths(rows).values())
-        assert dict(zip(map(tuple, got["stages"]), got["accounts"], strict=True)) == expected
-    finally:
-        con.close()
+@pytest.fixture(scope="module")
+def walk_con():
+    """One database for every generated example (each example replaces the events table)."""
+    connection = workspace.connect(memory_limit="256MB", threads=1)
+    yield connection
+    connection.close()
+
+
+@given(rows=event_rows)
+def test_transitions_and_paths_agree_with_a_python_walk(walk_con, rows):
+    canonical.create_table(walk_con, "journey_events", [(a, s, ts, "event", "f.csv", r) for a, s, ts, r in rows])
+    expected_moves = reference_transitions(rows)
+    # (DuckDB gives object, not str, columns when there are no rows at all.)
+    assert_frame_equal(transitions(walk_con), expected_moves, check_dtype=not expected_moves.empty)
+    got = top_paths(walk_con, limit=1000)
+    expected = Counter(tuple(p) for p in reference_paths(rows).values())
+    assert dict(zip(map(tuple, got["stages"]), got["accounts"], strict=True)) == expected
