@@ -105,3 +105,50 @@ def test_query_values_round_trip(value: object, default: object, kind: type | No
 def test_query_values_that_do_not_fit_are_refused(texts: list[str], default: object) -> None:
     with pytest.raises(ValueError):
         w._decode_param(texts, None, default)
+
+
+def pack_script() -> None:
+    import streamlit as st
+
+    from cxlib.pack import PackContent, PackSlide
+    from pages import _widgets as w
+
+    account = st.session_state.get("account", "A1")
+    w.meeting_pack_buttons(
+        lambda: PackContent(f"{account} — meeting pack", "Account", [
+            PackSlide("Meeting summary", bullets=[f"{account} reached Usage 42 days after Delivery."])],
+            "2026-06-30", "As of 2026-06-30"),
+        f"meeting pack {account}", key="account_pack", stamp=(1, account))
+
+
+def test_meeting_pack_is_made_on_click_and_never_offered_for_another_account(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    monkeypatch.setattr(images, "browser_path", lambda: "/usr/bin/chromium")  # no chart: nothing is drawn
+    at = AppTest.from_function(pack_script, default_timeout=TIMEOUT)
+    at.run()
+    assert _labels(at) == ["Meeting pack (PPTX and PDF)"]
+    at.button(key="account_pack_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _labels(at) == ["Download pack (PPTX)", "Download pack (PDF)"]
+    _, pptx, pdf = at.session_state["_jl_pack_account_pack"]
+    assert [s.shapes.title.text for s in Presentation(io.BytesIO(pptx)).slides] == [
+        "A1 — meeting pack", "Meeting summary"]
+    assert "A1 reached Usage 42 days after Delivery." in PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
+    at.session_state["account"] = "B2"
+    at.run()
+    assert _labels(at) == ["Meeting pack (PPTX and PDF)"]
+
+
+def test_meeting_pack_without_chromium_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "browser_path", lambda: None)
+    at = AppTest.from_function(pack_script, default_timeout=TIMEOUT)
+    at.run()
+    at.button(key="account_pack_make").click().run()
+    assert [i.value for i in at.info] == [
+        "PNG export needs Chromium: apt-get install chromium: the pack's charts are images."]
+    assert _labels(at) == ["Meeting pack (PPTX and PDF)"]
