@@ -22,6 +22,7 @@ PAGES = {
     "Data": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
         st.Page("pages/sql.py", title="SQL", icon=":material/terminal:"),
+        st.Page("pages/workspace.py", title="Workspace", icon=":material/save:"),
     ],
 }
 
