@@ -2,7 +2,8 @@
 
 Opens from a link too: `?account=ID` on this page selects that account, so any table in the app
 can link here (st.column_config.LinkColumn with "account?account=ID", or st.switch_page with
-query_params={"account": ID}).
+query_params={"account": ID}). The selected account and the segment column stay in the address
+bar (with the workspace id and content hash), so the link reopens the same view.
 """
 
 from __future__ import annotations
@@ -16,16 +17,26 @@ from cxlib.scores import shown
 from pages import _widgets as w
 
 SEARCH_LIMIT = 50
+ACCOUNT_KEY = "account"            # also the query-string name other pages link with
+SEGMENT_KEY = "account_segment"
+
+
+def _whole(value: float) -> int | None:
+    return None if pd.isna(value) else shown(value)
+
+
+def _day(series: pd.Series) -> pd.Series:
+    return series.dt.strftime("%Y-%m-%d")
+
 
 st.title("Account")
+w.view_params({ACCOUNT_KEY: "", SEGMENT_KEY: "tier"})
 ws = w.workspace()
 w.settings_caption(ws)
 
 with st.sidebar:
-    segment_column = w.segment_picker(ws, key="account_segment", label="Compare pace with segment",
-                                      allow_none=False)
+    segment_column = w.segment_picker(ws, key=SEGMENT_KEY, label="Compare pace with segment", allow_none=False)
 
-linked = st.query_params.get("account")
 search, pick = st.columns([1, 2])
 query = search.text_input("Search by id or name", key="account_query", placeholder="e.g. ACC-00042 or Acme")
 matches = w.run_safely(lambda: w.cached("account.find_accounts", account.find_accounts, query, SEARCH_LIMIT))
@@ -33,19 +44,18 @@ if matches is None:
     st.stop()
 ids = list(matches["account_id"])
 names = dict(zip(matches["account_id"], matches["name"], strict=True))
-if linked and linked not in ids and not query:
-    ids.insert(0, linked)  # a link to an unknown id still opens, and says it is unknown
+wanted = st.session_state.get(ACCOUNT_KEY) or ""
+if wanted and wanted not in ids and not query:
+    ids.insert(0, wanted)  # a link to an id beyond the first matches (or unknown) still opens it
 if not ids:
     st.info("No account matches that search." if query else "No accounts are loaded yet: load an accounts "
             "table on the **Data** page.", icon=":material/search_off:")
     st.stop()
-selected = pick.selectbox(
-    f"Account ({len(matches)} match{'es' if len(matches) != 1 else ''}"
-    f"{', showing the first ' + str(SEARCH_LIMIT) if len(matches) == SEARCH_LIMIT else ''})",
-    ids, index=ids.index(linked) if linked in ids else 0,
-    format_func=lambda a: f"{a} — {names[a]}" if names.get(a) else str(a))
-if selected != linked:
-    st.query_params["account"] = selected  # the address bar now reopens this account
+more = f", showing the first {SEARCH_LIMIT}" if len(matches) == SEARCH_LIMIT else ""
+selected = pick.selectbox(f"Account ({len(matches)} match{'es' if len(matches) != 1 else ''}{more})", ids,
+                          key=ACCOUNT_KEY, format_func=lambda a: f"{a} — {names[a]}" if names.get(a) else str(a))
+if st.query_params.get(ACCOUNT_KEY) != selected:
+    st.query_params[ACCOUNT_KEY] = selected  # a search that changed the account updates the address now
 
 # The all-account parts are computed once per data version and settings; each account then only
 # runs its own queries.
@@ -83,7 +93,9 @@ cards[2].metric("Engagement", "–" if composite is None else f"{shown(composite
                 delta_color="off" if story.trend["direction"] == "same" else "normal",
                 help=f"Weighted composite of the factor scores (0–100) against the desired state. Band by the "
                      f"shown (rounded) value: red below {th.red_below:g}, green above {th.green_above:g}, "
-                     f"yellow in between; grey when under {th.min_coverage:.0%} of the weight is rated.")
+                     f"yellow in between; grey when under {th.min_coverage:.0%} of the weight is rated. The "
+                     f"change is against the previous quarter; within ±{story.score_config.dead_band:g} it "
+                     "counts as steady.")
 nps = story.surveys[(story.surveys["survey_type"] == "NPS")
                     & story.surveys["category"].isin(["promoter", "passive", "detractor"])]
 cards[3].metric("NPS (latest)", "–" if nps.empty else f"{nps.iloc[0]['score']:g} ({nps.iloc[0]['category']})",
@@ -104,47 +116,46 @@ with st.container(border=True):
     st.markdown("**Meeting summary**")
     st.markdown("\n".join(f"- {sentence}" for sentence in account.meeting_summary(story)))
 
-st.plotly_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), key="account_timeline")
+stem = f"account_{p.account_id}"
+w.show_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), f"{stem}_timeline",
+             key="account_timeline")
 with st.expander("Timeline table"):
-    st.dataframe(story.timeline, hide_index=True, width="stretch", column_config={
-        "entered": st.column_config.DatetimeColumn("Entered", format="YYYY-MM-DD"),
-        "left": st.column_config.DatetimeColumn("Left", format="YYYY-MM-DD"),
-        "days_in_stage": st.column_config.NumberColumn("Days in stage", format="%.0f"),
-        "is_exit": st.column_config.CheckboxColumn("Exit"),
-        "is_return": st.column_config.CheckboxColumn("Return"),
-    })
+    tl = story.timeline
+    w.show_table(pd.DataFrame({
+        "Stage": tl["stage"], "Entered": _day(tl["entered"]), "Left": _day(tl["left"]).fillna("now"),
+        "Days in stage": tl["days_in_stage"].map(_whole).astype("Int64"),
+        "Exit": tl["is_exit"].map({True: "exit", False: ""}),
+        "Return": tl["is_return"].map({True: "return", False: ""}),
+    }), f"{stem}_timeline", key="account_timeline_table")
 
-segment_label = story.segment if story.segment_column else None
+segment_text = f"{story.segment_column} = {story.segment}" if story.segment_column else "all accounts"
 pace_col, outcome_col = st.columns([3, 2])
 with pace_col:
-    st.plotly_chart(figs.pace_figure(story.pace, segment_label), key="account_pace")
-    st.caption("Days from the previous funnel step, counted as on the Funnel page; the segment's median and "
-               "p90 are over the accounts of "
-               + (f"{story.segment_column} = {story.segment}" if story.segment_column else "every segment")
-               + " that reached that step.")
+    w.show_chart(figs.pace_figure(story.pace, story.segment if story.segment_column else None),
+                 f"{stem}_pace", key="account_pace")
+    st.caption(f"Days from the previous funnel step, counted as on the Funnel page; median and p90 of the "
+               f"accounts of {segment_text} that reached that step.")
 with outcome_col:
-    st.plotly_chart(figs.quadrant_figure(story.quadrant, story.outcome_spec,
-                                         account.experience_label(story.outcome_spec, story.score_config)),
-                    key="account_quadrant")
+    w.show_chart(figs.quadrant_figure(story.quadrant, story.outcome_spec,
+                                      account.experience_label(story.outcome_spec, story.score_config)),
+                 f"{stem}_outcome", key="account_quadrant")
 
 factor_col, history_col = st.columns([3, 2])
 with factor_col:
-    st.plotly_chart(figs.factor_figure(story.factors), key="account_factors")
+    w.show_chart(figs.factor_figure(story.factors), f"{stem}_factors", key="account_factors")
 with history_col:
-    st.plotly_chart(figs.history_figure(story.history), key="account_history")
+    w.show_chart(figs.history_figure(story.history), f"{stem}_engagement", key="account_history")
 
 st.subheader("Survey answers")
 if story.surveys.empty:
     st.caption("No survey answers up to the as-of date.")
 else:
-    st.dataframe(story.surveys, hide_index=True, width="stretch", column_config={
-        "ts": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
-        "survey_type": "Survey",
-        "score": st.column_config.NumberColumn("Answer", format="%g"),
-        "category": "Reading",
-        "respondent": "Respondent",
-        "respondent_role": "Role",
-        "touchpoint": "Touchpoint",
-        "comment": st.column_config.TextColumn("Comment", width="large"),
-    })
-    w.download_table(pd.DataFrame(story.surveys), f"survey_answers_{p.account_id}", key="account_surveys_csv")
+    sv = story.surveys
+    answers = sv["score"]
+    if answers.dropna().mod(1).eq(0).all():
+        answers = answers.astype("Int64")  # whole answers read as 9, not 9.0000
+    w.show_table(pd.DataFrame({
+        "Date": _day(sv["ts"]).fillna(""), "Survey": sv["survey_type"], "Answer": answers,
+        "Reading": sv["category"].fillna(""), "Respondent": sv["respondent"], "Role": sv["respondent_role"],
+        "Touchpoint": sv["touchpoint"], "Comment": sv["comment"].fillna(""),
+    }), f"{stem}_survey_answers", key="account_surveys")

@@ -16,6 +16,8 @@ from cxlib.theme import SEQUENCE, stage_color, themed
 
 DAY_MS = 86_400_000
 SEGMENT_COLOR = "#9e9e9e"
+TILE_LABELS = {SUCCESSFUL: "Successful", OUTCOME_ONLY: "Outcome without<br>the right experience",
+               EXPERIENCE_ONLY: "Good experience<br>without the outcome", NEITHER: "Neither"}
 P90_COLOR = "#424242"
 
 
@@ -111,7 +113,8 @@ def quadrant_figure(quadrant: dict, spec: OutcomeSpec, experience_label: str = "
         fig.add_shape(type="rect", x0=col + 0.02, x1=col + 0.98, y0=row + 0.02, y1=row + 0.98,
                       fillcolor=QUADRANT_COLORS[name] if lit else "rgba(189,189,189,0.25)",
                       line=dict(color=QUADRANT_COLORS[name], width=3 if lit else 1))
-        fig.add_annotation(x=col + 0.5, y=row + 0.62, text=f"<b>{name.capitalize()}</b>" if lit else name.capitalize(),
+        label = TILE_LABELS[name]
+        fig.add_annotation(x=col + 0.5, y=row + 0.62, text=f"<b>{label}</b>" if lit else label,
                            showarrow=False, font=dict(color="#111111" if lit else "#616161"))
     outcome, experience = quadrant.get("outcome_value"), quadrant.get("experience_value")
     values = (f"outcome {'–' if outcome is None else f'{outcome:g}'} (line {spec.outcome_threshold:g}) · "
@@ -123,12 +126,13 @@ def quadrant_figure(quadrant: dict, spec: OutcomeSpec, experience_label: str = "
     else:
         fig.add_annotation(x=1, y=1, text="Not placed: a measure is missing", showarrow=False,
                            bgcolor="rgba(255,255,255,0.85)")
-    fig.add_annotation(x=0.5, y=-0.14, xref="paper", yref="paper", text=values, showarrow=False)
-    fig.update_xaxes(range=[0, 2], tickvals=[0.5, 1.5], ticktext=["Experience below", "Appropriate experience"],
+    fig.add_annotation(x=0.5, y=-0.2, xref="paper", yref="paper", text=values, showarrow=False,
+                       yanchor="top", font=dict(size=13))
+    fig.update_xaxes(range=[0, 2], tickvals=[0.5, 1.5], ticktext=["Experience<br>below the line", "Appropriate<br>experience"],
                      showgrid=False, fixedrange=True)
-    fig.update_yaxes(range=[0, 2], tickvals=[0.5, 1.5], ticktext=["Outcome not reached", "Outcome reached"],
+    fig.update_yaxes(range=[0, 2], tickvals=[0.5, 1.5], ticktext=["Outcome<br>not reached", "Outcome<br>reached"],
                      showgrid=False, fixedrange=True)
-    fig.update_layout(showlegend=False, margin=dict(l=160))
+    fig.update_layout(showlegend=False, margin=dict(l=100, b=110))
     return themed(fig, title)
 
 
