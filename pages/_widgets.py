@@ -367,12 +367,30 @@ def show_chart(fig: Any, name: str, key: str) -> None:
                         help="The interactive chart as one HTML file (works offline)")
 
 
+def _cell_text(value: Any) -> Any:
+    """A table cell as people read it: 1,234 and 0.77 rather than 1234.0000; dates without midnight."""
+    import math
+    from numbers import Integral
+
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
+    if value is None or value is pd.NaT or value is pd.NA:
+        return ""
+    return value
+
+
 def show_table(df: pd.DataFrame, name: str, key: str, html: bool = False) -> None:
     """A table (HTML when small or asked for, else a grid) with CSV and XLSX downloads, formulas neutralised."""
     from cxlib.exports import to_csv_bytes, to_xlsx_bytes
 
     if html or len(df) <= SMALL_TABLE_ROWS:
-        st.table(df, hide_index=True)
+        st.table(df.reset_index(drop=True).style.hide(axis="index").format(_cell_text))
     else:
         st.dataframe(df, hide_index=True, width="stretch")
     stem = _file_stem(name)

@@ -152,3 +152,14 @@ def test_meeting_pack_without_chromium_says_what_to_install(monkeypatch: pytest.
     assert [i.value for i in at.info] == [
         "PNG export needs Chromium: apt-get install chromium: the pack's charts are images."]
     assert _labels(at) == ["Meeting pack (PPTX and PDF)"]
+
+
+def test_html_table_cells_read_as_people_write_them() -> None:
+    import pandas as pd
+
+    import numpy as np
+
+    assert [w._cell_text(v) for v in (167700.0, -20.0, 0.77061, float("nan"), 1234, np.int64(-5), True, "=A1",
+                                      None)] == ["167,700", "-20", "0.77", "", "1,234", "-5", True, "=A1", ""]
+    assert w._cell_text(pd.Timestamp("2026-03-31")) == "2026-03-31"
+    assert w._cell_text(pd.Timestamp("2026-03-31 14:05:09")) == "2026-03-31 14:05"
