@@ -2,7 +2,7 @@
 
 Each metric is plain DuckDB SQL over the canonical views (`journey_events`, `surveys`,
 `accounts`) with named CTEs: one small look-up of the stage names and time range present, then
-one query (two for the Sankey: nodes, links). Definitions shared by all of them:
+one query. Definitions shared by all of them:
 
 - An account's *path* is its stage entries in time order. Entries at the same instant are in
   stage order (the configured stages in journey order, then any other stage name alphabetically).
@@ -207,48 +207,54 @@ def sankey_data(con: duckdb.DuckDBPyConnection, max_moves: int = 6, settings: Se
     max_moves = int(max_moves)
     settings, condition, params = _params(settings, con, segment)
     params = {**params, "max_moves": max_moves, "exit_color": EXIT_COLOR, "neutral_color": NEUTRAL_COLOR}
-    ctes = f"""
+    sql = f"""
 WITH {_paths_sql(condition, params["key_type"])},
-steps AS (
-    -- the first max_moves + 1 visits of each path, numbered
-    SELECT s.step, v[s.step] AS code, v[s.step + 1] AS next_code
+step_moves AS MATERIALIZED (
+    -- the first max_moves + 1 visits of each path, numbered, with the visit after each
+    SELECT s.step, v[s.step] AS code, v[s.step + 1] AS next_code, count(*) AS accounts
     FROM visits, unnest(generate_series(1, least(len(v), $max_moves + 1))) AS s(step)
+    GROUP BY ALL
 ),
 nodes AS (
-    SELECT step, code, count(*) AS accounts,
+    SELECT step, code, sum(accounts) AS accounts,
            row_number() OVER (ORDER BY step, code) - 1 AS node_id
-    FROM steps
+    FROM step_moves
     GROUP BY step, code
-)"""
-    nodes_sql = f"""{ctes}
-SELECT node_id::BIGINT AS node_id, step::BIGINT AS step, $codes[code] AS stage, $codes[code] AS label,
+),
+links AS (
+    SELECT step, code AS from_code, next_code AS to_code, accounts,
+           $codes[code] AS from_stage, $codes[next_code] AS to_stage
+    FROM step_moves
+    WHERE step <= $max_moves AND next_code IS NOT NULL
+)
+-- nodes and links in one result (one pass over the events), told apart by `part`
+SELECT 'node' AS part, node_id, step, $codes[code] AS stage,
        CASE WHEN list_contains($exit_names, $codes[code]) THEN $exit_color
             ELSE coalesce($stage_colors[code], $neutral_color) END AS color,
-       accounts::BIGINT AS accounts, code::BIGINT AS stage_order
+       accounts, code AS stage_order,
+       NULL AS source, NULL AS target, NULL AS is_return, NULL AS is_exit
 FROM nodes
-ORDER BY node_id
+UNION ALL
+SELECT 'link', NULL, NULL, NULL, NULL, links.accounts, NULL, src.node_id, dst.node_id,
+       {_IS_RETURN}, {_IS_EXIT}
+FROM links
+JOIN nodes AS src ON src.step = links.step AND src.code = links.from_code
+JOIN nodes AS dst ON dst.step = links.step + 1 AND dst.code = links.to_code
+ORDER BY part DESC, node_id, source, target
 """
-    links_sql = f"""{ctes},
-moves AS (
-    SELECT step, code AS from_code, next_code AS to_code, count(*) AS accounts
-    FROM steps
-    WHERE step <= $max_moves AND next_code IS NOT NULL
-    GROUP BY step, code, next_code
-),
-named AS (
-    SELECT *, $codes[from_code] AS from_stage, $codes[to_code] AS to_stage
-    FROM moves
-)
-SELECT src.node_id::BIGINT AS source, dst.node_id::BIGINT AS target, named.accounts::BIGINT AS accounts,
-       {_IS_RETURN} AS is_return,
-       {_IS_EXIT} AS is_exit
-FROM named
-JOIN nodes AS src ON src.step = named.step AND src.code = named.from_code
-JOIN nodes AS dst ON dst.step = named.step + 1 AND dst.code = named.to_code
-ORDER BY source, target
-"""
-    nodes = con.execute(nodes_sql, _used(nodes_sql, params)).df()
-    links = con.execute(links_sql, _used(links_sql, params)).df()
+    both = con.execute(sql, _used(sql, params)).df()
+    node_rows, link_rows = both[both["part"] == "node"], both[both["part"] == "link"]
+    nodes = pd.DataFrame({
+        "node_id": node_rows["node_id"].astype("int64"), "step": node_rows["step"].astype("int64"),
+        "stage": node_rows["stage"].astype("str"), "label": node_rows["stage"].astype("str"),
+        "color": node_rows["color"].astype("str"), "accounts": node_rows["accounts"].astype("int64"),
+        "stage_order": node_rows["stage_order"].astype("int64"),
+    }).reset_index(drop=True)
+    links = pd.DataFrame({
+        "source": link_rows["source"].astype("int64"), "target": link_rows["target"].astype("int64"),
+        "accounts": link_rows["accounts"].astype("int64"), "is_return": link_rows["is_return"].astype(bool),
+        "is_exit": link_rows["is_exit"].astype(bool),
+    }).reset_index(drop=True)
     return SankeyData(nodes=nodes, links=links)
 
 
