@@ -20,9 +20,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from cxlib import canonical
+from cxlib import canonical, workspace
 from cxlib.account import Flag, account_story, account_timeline, find_accounts, meeting_summary, story_context
 from cxlib.errors import MetricError
 from cxlib.factors import Factor
@@ -373,3 +375,34 @@ def test_empty_figures_say_so(company) -> None:
     assert pace_figure(story.pace).layout.annotations[0].text == "No funnel step reached after the first"
     texts = [a.text for a in quadrant_figure(story.quadrant, story.outcome_spec).layout.annotations]
     assert "Not placed: a measure is missing" in texts
+
+
+# ---------------------------------------------------------------- any journey: five to eight sentences
+
+
+STAGE_NAMES = ["Awareness", "Consideration", "Decision", "Delivery", "Usage", "Loyalty", "Advocacy",
+               "Disappointment", "Churn"]
+
+
+@settings(max_examples=25)
+@given(journey=st.lists(st.tuples(st.sampled_from(STAGE_NAMES), st.integers(0, 120)), max_size=8),
+       ratings=st.lists(st.tuples(st.integers(0, 170), st.integers(0, 100)), max_size=4),
+       as_of_day=st.integers(0, 200))
+def test_any_story_gives_five_to_eight_plain_sentences(journey, ratings, as_of_day) -> None:
+    start = dt.datetime(2026, 1, 1)
+    connection = workspace.connect(memory_limit="256MB", threads=1)
+    try:
+        canonical.create_table(connection, "accounts", [("H", "Hypo", None, 1000.0, None, start, None, None, "a", 1,
+                                                          "Gold")], [("tier", "VARCHAR")])
+        canonical.create_table(connection, "journey_events", [
+            ("H", stage, start + dt.timedelta(days=day), "event", "ev", i) for i, (stage, day) in enumerate(journey)])
+        canonical.create_table(connection, "factor_ratings", [
+            ("H", start + dt.timedelta(days=day), "customer_intent", float(score), "fr", i)
+            for i, (day, score) in enumerate(ratings)])
+        story = account_story(connection, "H", CONFIG, Settings(as_of=start + dt.timedelta(days=as_of_day)))
+        sentences = meeting_summary(story)
+        assert 5 <= len(sentences) <= 8, sentences
+        assert all(s.endswith(".") and "nan" not in s and "None" not in s for s in sentences), sentences
+        assert meeting_summary(story) == sentences
+    finally:
+        connection.close()
