@@ -601,22 +601,17 @@ def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
         chunk = chunk[: chunk.rindex(b"\n") + 1]
     head.write_bytes(chunk)
     nlines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
-    results: list[tuple[str, str, str, int]] = []
+    results: list[tuple[str, str, str, int] | None] = []
     chosen: tuple[str, str, str, int] | None = None
     for skip in range(min(_SNIFF_SKIPS, max(nlines, 1))):
-        try:
-            row = ctx.con.execute(
-                "SELECT Delimiter, Quote, Escape, len(Columns) FROM sniff_csv(?, skip=?, ignore_errors=true, "
-                "comment='', header=false)", [str(head), skip]).fetchall()
-            row = row[0] if row else None
-        except duckdb.Error:
-            row = None
-        result = (row[0], row[1], row[2], int(row[3])) if row else None
-        if results and results[-1] is not None and result is not None and results[-1][3] >= 2 \
-                and (result[0], result[3]) == (results[-1][0], results[-1][3]):
-            chosen = results[-1]
+        result = _sniff_at(ctx, head, skip, None)
+        results.append(result)
+        if result is None or result[3] < 2 or skip + 1 >= max(nlines, 1):
+            continue
+        again = _sniff_at(ctx, head, skip + 1, result[0])
+        if again is not None and again[3] == result[3]:
+            chosen = result
             break
-        results.append(result)  # type: ignore[arg-type]
     if chosen is None:
         found = [r for r in results if r is not None]
         if not found:
@@ -630,6 +625,17 @@ def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
     quote_char = quote_char if quote_char not in ("", "(empty)", "\x00") else '"'
     escape = escape if escape not in ("", "(empty)", "\x00") else quote_char
     return _Dialect(delim, quote_char, escape, ncols)
+
+
+def _sniff_at(ctx: _Ctx, head: Path, skip: int, delimiter: str | None) -> tuple[str, str, str, int] | None:
+    """One sniff_csv reading (delimiter, quote, escape, columns) from line skip+1, or None."""
+    extra, params = ("", [str(head), skip]) if delimiter is None else (", delim=?", [str(head), skip, delimiter])
+    try:
+        rows = ctx.con.execute("SELECT Delimiter, Quote, Escape, len(Columns) FROM sniff_csv(?, skip=?, "
+                               f"ignore_errors=true, comment='', header=false{extra})", params).fetchall()
+    except duckdb.Error:
+        return None
+    return (rows[0][0], rows[0][1], rows[0][2], int(rows[0][3])) if rows else None
 
 
 def _line_structure(path: Path, quote_char: str, escape: str) -> dict[str, Any]:
@@ -701,6 +707,10 @@ _REJECT_REASON = {
 }
 
 
+def _plural(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
 def _read_csv_grid(ctx: _Ctx, path: Path, dialect: _Dialect) -> _Grid:
     """Read every record as VARCHAR with DuckDB; rejects with their lines; blank lines kept for the layout."""
     con = ctx.con
@@ -767,7 +777,7 @@ def _read_csv_grid(ctx: _Ctx, path: Path, dialect: _Dialect) -> _Grid:
                 reason = f"{reason}: {found.group(1)} instead of {n}"
             if etype == "UNQUOTED VALUE" and structure["unterminated"] and i == np.flatnonzero(~seq_blank)[-1]:
                 reason = (f"unbalanced quote: a quote opened on line {int(seq_lines[i])} is never closed, "
-                          f"so the rest of the file ({int(spans[i])} lines) could not be read")
+                          f"so the rest of the file ({_plural(int(spans[i]), 'line')}) could not be read")
             sparse = etype == "MISSING COLUMNS" and found is not None and int(found.group(1)) <= n // 2
             items.append(_Item(int(seq_lines[i]), int(spans[i]), raw, reason, blank=not raw.strip(),
                                sparse=sparse))
@@ -1067,7 +1077,7 @@ def _footer(ctx: _Ctx, grid: _Grid, top_end: int) -> tuple[int, str | None]:
         entries.append((line, filled == 0, n > 1 and filled <= n // 2, text, bool(_FOOTER_DENSE.match(text))))
     for it in grid.items:
         if it.line > lowest:
-            text = it.raw.strip()
+            text = it.raw.strip().strip("\"'").strip()
             entries.append((it.line, it.blank, it.sparse or it.blank, text, bool(_FOOTER_DENSE.match(text))))
     entries.sort()
     run: list[tuple[int, bool, bool, str, bool]] = []
@@ -1274,13 +1284,16 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
     # Columns whose first rows are mostly not numbers/dates/booleans stay text without a full scan.
     aggs = []
     for i in range(n):
-        aggs += [f"count(x{i})", f"count(*) FILTER (WHERE x{i} IS NOT NULL AND lower(x{i}) NOT IN "
-                 f"{_lits(TRUE_WORDS + FALSE_WORDS)} AND NOT regexp_full_match(x{i}, {_lit(_BROAD)}))"]
-    row = con.execute(f"WITH d AS ({data_sql} LIMIT {_SAMPLE_ROWS}), q AS (SELECT "
+        misfit = (f"x{i} IS NOT NULL AND lower(x{i}) NOT IN {_lits(TRUE_WORDS + FALSE_WORDS)} "
+                  f"AND NOT regexp_full_match(x{i}, {_lit(_BROAD)})")
+        aggs += [f"count(x{i})", f"count(*) FILTER (WHERE {misfit})", f"arg_min(x{i}, _line) FILTER (WHERE {misfit})",
+                 f"min(_line) FILTER (WHERE {misfit})"]
+    row = con.execute(f"WITH d AS ({data_sql} LIMIT {_SAMPLE_ROWS}), q AS (SELECT _line, "
                       + ", ".join(f"{_x(i)} AS x{i}" for i in range(n))
                       + f" FROM d) SELECT {', '.join(aggs)} FROM q").fetchall()[0]
-    sample_filled = [row[2 * i] for i in range(n)]
-    hopeless = [row[2 * i + 1] for i in range(n)]
+    sample_filled = [row[4 * i] for i in range(n)]
+    hopeless = [row[4 * i + 1] for i in range(n)]
+    misfit_example = [(row[4 * i + 2], row[4 * i + 3]) for i in range(n)]
     keep = [i for i in range(n) if not (layout.header_blank[i] and filled[i] == 0 and tokens[i] == 0)]
     if len(keep) < n and keep:
         dropped = [i + 1 for i in range(n) if i not in keep]
@@ -1302,6 +1315,13 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
             warnings.append(f"hint for column '{name}' ignored: there is no such column")
     candidates = [i for i in keep if filled[i] and hints[i] not in _TEXT_HINTS
                   and (hints[i] is not None or hopeless[i] <= _BAD_SHARE * sample_filled[i])]
+    for i in keep:
+        # Mostly numbers or dates, but too many other values: say why the column stays text.
+        if i not in candidates and hints[i] is None and hopeless[i] and hopeless[i] * 2 <= sample_filled[i]:
+            scope = "" if counts[0] <= _SAMPLE_ROWS else f" in the first {_SAMPLE_ROWS} rows"
+            example, line = misfit_example[i]
+            warnings.append(f"column '{names[i]}' kept as text: {hopeless[i]} of {sample_filled[i]} values{scope} "
+                            f"are not numbers, dates or yes/no values (e.g. '{example}' on line {line})")
     if not candidates:
         return decisions, keep, [], warnings, counts
     stats = _shape_stats(ctx, data_sql, n, candidates)
@@ -1338,7 +1358,8 @@ def _shape_stats(ctx: _Ctx, data_sql: str, n: int, cols: Sequence[int]) -> dict[
         f"long AS (UNPIVOT u ON {', '.join(f'v{i}' for i in cols)} INTO NAME col VALUE x) "
         f"SELECT CAST(substr(col, 2) AS INTEGER) AS col, translate(x, '012345678', '999999999') AS shape, "
         f"regexp_matches(x, '^[^0-9]*0[0-9]') AS lead0, {a} > 12 AS a12, {b} > 12 AS b12, {a} = {b} AS ab, "
-        f"count(*) AS n, min(_line) AS line, arg_min(x, _line) AS ex FROM long WHERE length(x) <= 60 "
+        f"count(*) AS n, min(_line) AS line, [arg_min(x, _line), arg_max(x, _line), min(x), max(x)] AS examples "
+        f"FROM long WHERE length(x) <= 60 "
         f"GROUP BY ALL")
     try:
         return _classify_shapes(con, shapes, cols)
@@ -1390,8 +1411,15 @@ def _classify_shapes(con: duckdb.DuckDBPyConnection, shapes: str, cols: Sequence
     keys.append("cur_ex")
     aggs.append(f"arg_min(regexp_extract(ex, {_lit(_CUR)}), line) FILTER (WHERE {classes['cur']})")
     flag_sql = ", ".join(f"{cond} AS f_{k}" for k, cond in flags.items())
-    rows = con.execute(f"WITH s AS (SELECT col, n, line, ex, {flag_sql} FROM {quote(shapes)}) "
-                       f"SELECT col, {', '.join(aggs)} FROM s GROUP BY col").fetchall()
+    # A shape is judged by its first example that has any reading (first, last, lowest, highest cell), so
+    # one bad cell does not hide the good ones of its shape; the validation pass then counts every cell.
+    any_reading = " OR ".join(f"f_{k}" for k in ("pt", "cm", "dmy", "mdy", "bool"))
+    rows = con.execute(
+        f"WITH g AS (SELECT row_number() OVER () AS gid, col, n, line, examples FROM {quote(shapes)}), "
+        "e AS (SELECT gid, col, n, line, unnest(examples) AS ex, generate_subscripts(examples, 1) AS k FROM g), "
+        f"f AS (SELECT gid, col, n, line, ex, k, {flag_sql} FROM e), "
+        f"s AS (SELECT * FROM f QUALIFY row_number() OVER (PARTITION BY gid ORDER BY NOT ({any_reading}), k) = 1) "
+        f"SELECT col, {', '.join(aggs)} FROM s GROUP BY col").fetchall()
     out: dict[int, dict] = {i: {k: (None if k.endswith('_ex') else 0) for k in keys} for i in cols}
     for r in rows:
         out[r[0]] = dict(zip(keys, r[1:]))
@@ -1422,7 +1450,7 @@ def _decide(name: str, s: dict, values: int, hint: str | None, native: bool) -> 
         number_conv, d.evidence = "comma", s["dcm_ex"]
     elif s["dpt"] or s["dcm"] or s["ambd"] or s["ambc"]:
         number_conv = None
-    number_ok = {"point": s["pt"], "comma": s["cm"], None: max(s["pt"], s["cm"])}[number_conv]
+    number_ok = {"point": s["pt"], "comma": s["cm"], None: s["pt"] + s["dcm"]}[number_conv]
     # Dates: the day/month order the values decide.
     date_order: str | None = "DMY"
     date_evidence = None
@@ -1434,7 +1462,7 @@ def _decide(name: str, s: dict, values: int, hint: str | None, native: bool) -> 
         date_order, date_evidence = "MDY", s["mdy_ex"]
     elif s["dmy"] or s["mdy"] or s["xamb"]:
         date_order = None
-    date_ok = s["dcommon"] + s["xamb"] + {"DMY": s["dmy"], "MDY": s["mdy"], None: max(s["dmy"], s["mdy"])}[date_order]
+    date_ok = s["dcommon"] + s["xamb"] + {"DMY": s["dmy"], "MDY": s["mdy"], None: s["dmy"] + s["mdy"]}[date_order]
 
     if hint in _BOOL_HINTS:
         wants = "bool"
