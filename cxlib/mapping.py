@@ -1541,13 +1541,6 @@ def _replace_table(con: duckdb.DuckDBPyConnection, name: str, columns: str, rows
         con.executemany(f"INSERT INTO {quote(name)} VALUES ({', '.join('?' for _ in rows[0])})", rows)
 
 
-def _drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ? "
-                       "AND table_schema = current_schema()", [name]).fetchone()
-    if kind:
-        con.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} {quote(name)}")
-
-
 def _helper_tables(con: duckdb.DuckDBPyConnection, mapping: Mapping, live: list[TableMapping],
                    types: dict[str, dict[str, str]]) -> None:
     """The small tables that carry every user value into the views as data, never as SQL text."""
@@ -1635,12 +1628,22 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Vali
         FACTOR_RATINGS: f"SELECT {', '.join(quote(c) for c in canonical.columns(FACTOR_RATINGS))} "
                         f"FROM {_rows_view(FACTOR_RATINGS)} WHERE reason IS NULL",
     }
-    # Dependencies run accounts → snapshots → events → surveys → factor ratings.
+    # Dependencies run accounts → snapshots → events → surveys → factor ratings. Each is stored
+    # as a table once per mapping: every page and metric then reads it without re-deriving it.
     for view in (ACCOUNTS, STAGE_SNAPSHOTS, JOURNEY_EVENTS, SURVEYS, FACTOR_RATINGS):
-        _drop_relation(con, view)
-        con.execute(f"CREATE OR REPLACE VIEW {quote(_rows_view(view))} AS {rows_sql[view]}")
-        con.execute(f"CREATE VIEW {quote(view)} AS {view_sql[view]}")
+        canonical.drop_relation(con, view)
+        canonical.drop_relation(con, _rows_view(view))
+        con.execute(f"CREATE TABLE {quote(_rows_view(view))} AS {rows_sql[view]}")
+        con.execute(f"CREATE TABLE {quote(view)} AS {view_sql[view]}")
     return [validation_report(con, view) for view in canonical.VIEWS]
+
+
+def unmap(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the applied mapping: the canonical tables and their row ledgers go, empty views return."""
+    for view in canonical.VIEWS:
+        canonical.drop_relation(con, view)
+        canonical.drop_relation(con, _rows_view(view))
+    canonical.create_empty_views(con)
 
 
 def validation_report(con: duckdb.DuckDBPyConnection, view: str) -> ValidationReport:

@@ -122,14 +122,12 @@ class Workspace:
 
     def clear(self) -> None:
         """Drop every raw table and mapping, keeping the connection (a new upload starts clean)."""
-        from cxlib import loading
+        from cxlib import loading, mapping
 
         for report in self.reports:
             loading.drop_table(self.con, report)
         self.reports, self.errors, self.validation, self.mapping = [], [], [], None
-        for view in canonical.VIEWS:
-            canonical.drop_relation(self.con, view)
-        canonical.create_empty_views(self.con)
+        mapping.unmap(self.con)
         self.version += 1
 
     def suggest_mapping(self) -> Mapping:

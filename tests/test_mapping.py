@@ -778,12 +778,13 @@ def test_as_of_from_file_name_property(day):
     assert mp.as_of_from_source(f"CRM export {day:%Y%m%d}.xlsx › Sheet1") == day.isoformat()
 
 
-def test_excluded_rows_before_and_after_the_raw_tables_go(con):
+def test_excluded_rows_before_apply_after_apply_and_after_unmap(con):
     assert mp.excluded_rows(con, "accounts").empty
     mp.apply_mapping(con, _small_company(con))
     assert len(mp.excluded_rows(con, "accounts")) == 3
-    con.execute("DROP TABLE accounts_export")
+    mp.unmap(con)
     assert mp.excluded_rows(con, "accounts").empty
+    assert con.execute("SELECT count(*) FROM accounts").fetchone() == (0,)
     with pytest.raises(MappingError, match='Unknown view "people"'):
         mp.excluded_rows(con, "people")
 
