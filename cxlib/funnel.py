@@ -142,6 +142,15 @@ def as_of_date(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
     return latest
 
 
+def _accounts(n: int) -> str:
+    """'1 account' / '3 accounts'."""
+    return f"{n:,} account" + ("" if n == 1 else "s")
+
+
+def _have(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
 def _has_rows(con: duckdb.DuckDBPyConnection, view: str) -> bool:
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(view)})").fetchone()[0]
 
@@ -379,21 +388,27 @@ def _ordered_fast_ctes(plan: _Plan) -> list[tuple[str, str]]:
 
     While each stage's earliest entry is at or after the previous step's time, it is the next
     step. An account whose earliest entry of a step comes before the previous step (a return) is
-    `needs_lists`; so is, with a window, an incomplete chain when another step-1 start exists.
-    Those few accounts go through the per-account lists.
+    `needs_lists`. With a window, a later start can only go further than the earliest one when
+    it lies within W of the entry that fell outside the window (`cut`): a later start's sequence
+    is never earlier, step by step. Only then does the account need its lists too.
     """
     n = plan.n
     window = plan.spec.window_days is not None
-    ctes = [("fast_1", "SELECT *, r_min AS t_1, false AS needs_lists FROM account_stats WHERE r_min IS NOT NULL")]
+    ctes = [("fast_1", """
+        SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+        FROM account_stats WHERE r_min IS NOT NULL""")]
     for i in range(2, n + 1):
         j, p = plan.key(i), f"t_{i - 1}"
+        inside = _within_window(plan, f"m_{j}", "t_1")
         ctes.append((f"fast_{i}", f"""
-            SELECT * REPLACE (needs_lists OR coalesce(m_{j} < {p}, false) AS needs_lists),
-                   CASE WHEN m_{j} >= {p} AND {_within_window(plan, f'm_{j}', 't_1')} THEN m_{j} END AS t_{i}
+            SELECT * REPLACE (needs_lists OR coalesce(m_{j} < {p}, false) AS needs_lists,
+                              coalesce(cut, CASE WHEN m_{j} >= {p} AND NOT ({inside}) THEN m_{j} END) AS cut),
+                   CASE WHEN m_{j} >= {p} AND {inside} THEN m_{j} END AS t_{i}
             FROM fast_{i - 1}"""))
-    more_starts = f" OR (t_{n} IS NULL AND r_max > r_min)" if window else ""
+    later_start = (" OR (cut IS NOT NULL AND r_max > r_min AND epoch_us(cut) - epoch_us(r_max) <= $window_us)"
+                   if window else "")
     ctes.append(("fast", f"""
-        SELECT account_id, {_ts_cols(n)}, last_exit, needs_lists{more_starts} AS needs_lists
+        SELECT account_id, {_ts_cols(n)}, last_exit, needs_lists{later_start} AS needs_lists
         FROM fast_{n}"""))
     ctes.append(("slow_events", """
         SELECT * FROM events
@@ -590,24 +605,21 @@ def _segment_ctes(plan: _Plan) -> list[tuple[str, str]]:
 def _table_sql(plan: _Plan, ctes: list[tuple[str, str]]) -> str:
     """One query: per (segment, step) counts, weights, drop-offs, time quantiles and the KM median."""
     n = plan.n
-    ts_list = "[" + _ts_cols(n) + "]"
     return _with(ctes + _segment_ctes(plan) + [
-        ("first_step", """
-            SELECT segment, count(*) AS n, sum(w) AS w,
-                   count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
-                   count(*) FILTER (WHERE null_arr) AS null_arr
-            FROM weighted GROUP BY segment"""),
-        # One row per account and step k >= 2 it was at risk of (it reached k-1): converted, or
-        # censored at its last exit (exited) or at the as-of date (in progress).
-        ("step_rows", f"""
-            SELECT segment, w, exited, k AS step, reached >= k AS converted,
-                   CASE WHEN reached >= k THEN epoch_us(ts[k]) - epoch_us(ts[k - 1])
-                        WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(ts[k - 1]), 0)
-                        ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(ts[k - 1]), 0)
+        # One row per account and step it was at risk of: step 1 for every account in the funnel,
+        # step k >= 2 when it reached k-1. Converted, or censored at its last exit (exited) or at
+        # the as-of date (in progress).
+        ("step_rows", " UNION ALL ".join(
+            ["""
+            SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
+                   CAST(NULL AS BIGINT) AS dur_us
+            FROM weighted"""] + [f"""
+            SELECT segment, w, in_accounts, null_arr, exited, {k} AS step, reached >= {k} AS converted,
+                   CASE WHEN reached >= {k} THEN epoch_us(t_{k}) - epoch_us(t_{k - 1})
+                        WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_{k - 1}), 0)
+                        ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_{k - 1}), 0)
                    END AS dur_us
-            FROM (SELECT segment, w, exited, reached, last_exit, {ts_list} AS ts,
-                         unnest(range(2, least(reached + 1, {n}) + 1)) AS k
-                  FROM weighted)"""),
+            FROM weighted WHERE reached >= {k - 1}""" for k in range(2, n + 1)])),
         # Durations packed as dur_us * 2 + censored: sorting puts events before censorings at
         # the same time, as Kaplan-Meier requires.
         ("per_step", f"""
@@ -618,19 +630,21 @@ def _table_sql(plan: _Plan, ctes: list[tuple[str, str]]) -> str:
                    count(*) FILTER (WHERE NOT converted) AS censored,
                    quantile_cont(dur_us / {DAY_US}.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
                    list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
-                       AS km_sorted
+                       AS km_sorted,
+                   count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+                   count(*) FILTER (WHERE null_arr) AS null_arr
             FROM step_rows GROUP BY segment, step"""),
         # Kaplan-Meier without a running product over every row: in rows sorted by time, the
         # survival after event row i is (N - i) / N times the product, over censored rows p < i,
         # of (N - p + 1) / (N - p). Between two censored rows that product ("lift") is constant,
         # so the first row where survival <= 0.5 is i >= N - 0.5 * N * exp(-lift).
         ("km_marks", """
-            SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step
+            SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step WHERE step > 1
             UNION ALL
             SELECT segment, step, len(km_sorted) AS total,
                    unnest(list_filter(list_transform(km_sorted, lambda x, i: CASE WHEN x & 1 = 1 THEN i END),
                                       lambda i: i IS NOT NULL)) AS p
-            FROM per_step"""),
+            FROM per_step WHERE step > 1"""),
         ("km_segments", """
             SELECT segment, step, total, p,
                    sum(CASE WHEN p > 0 AND p < total THEN ln((total - p + 1.0) / (total - p)) ELSE 0 END)
@@ -646,13 +660,10 @@ def _table_sql(plan: _Plan, ctes: list[tuple[str, str]]) -> str:
             WHERE total > 0 AND i < coalesce(next_p, total + 1)
             GROUP BY segment, step"""),
         ("grid", f"""
-            SELECT segment, unnest(range(1, {n + 1})) AS step, n AS n_first, w AS w_first,
-                   missing_accounts, null_arr
-            FROM first_step"""),
+            SELECT segment, unnest(range(1, {n + 1})) AS step, missing_accounts, null_arr
+            FROM per_step WHERE step = 1"""),
         ("result", f"""
-            SELECT g.segment, g.step,
-                   CASE WHEN g.step = 1 THEN g.n_first ELSE coalesce(s.n, 0) END AS n,
-                   CASE WHEN g.step = 1 THEN g.w_first ELSE coalesce(s.w, 0) END AS w,
+            SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
                    coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
                    CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
                    (s.km_sorted[k.i] >> 1) / {DAY_US}.0 AS km_median,
@@ -722,30 +733,31 @@ def funnel(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None,
     no_step1 = int(cov["no_step1"])
     step1 = plan.steps[0]
     if spec.source == "snapshot":
-        notes.append(f"{no_step1} accounts have no step-1 entry (their current stage is before {step1}).")
+        notes.append(f"{_accounts(no_step1)} {_have(no_step1)} no step-1 entry (their current stage is before {step1}).")
     else:
-        notes.append(f"{no_step1} accounts have no step-1 entry ({step1}).")
+        notes.append(f"{_accounts(no_step1)} {_have(no_step1)} no step-1 entry ({step1}).")
     if int(cov["out_of_range"]):
-        notes.append(f"{int(cov['out_of_range'])} accounts have {step1} entries only outside the date range.")
+        notes.append(f"{_accounts(int(cov['out_of_range']))} {_have(int(cov['out_of_range']))} {step1} entries "
+                     "only outside the date range.")
     exited_unknown = int(cov["exited_unknown"]) if "exited_unknown" in cov else 0
     if spec.source == "snapshot":
         if exited_unknown:
-            notes.append(f"{exited_unknown} accounts are on an exit stage with no last funnel stage: "
+            notes.append(f"{_accounts(exited_unknown)} on an exit stage with no last funnel stage: "
                          "shown as exited (last stage unknown).")
         if int(cov["outside"]):
-            notes.append(f"{int(cov['outside'])} accounts are at a stage outside the funnel.")
+            notes.append(f"{_accounts(int(cov['outside']))} at a stage outside the funnel.")
     if raw.empty and spec.by is None:
         raw = _empty_raw(plan)
     per_segment = raw[raw["step"] == 1]
     missing, null_arr = int(per_segment["missing_accounts"].sum()), int(per_segment["null_arr"].sum())
     if spec.weight == "arr":
         if missing:
-            notes.append(f"{missing} accounts in the funnel are missing from the accounts table and weigh 0 ARR.")
+            notes.append(f"{_accounts(missing)} in the funnel missing from the accounts table weigh 0 ARR.")
         if null_arr:
-            notes.append(f"{null_arr} accounts in the funnel have no ARR and weigh 0.")
+            notes.append(f"{_accounts(null_arr)} in the funnel without ARR weigh 0.")
     if spec.by is not None and missing:
-        notes.append(f"{missing} accounts in the funnel are missing from the accounts table: "
-                     f"shown under {NONE_SEGMENT}.")
+        notes.append(f"{_accounts(missing)} in the funnel missing from the accounts table "
+                     f"are shown under {NONE_SEGMENT}.")
     table = _shape_table(plan, raw)
     return FunnelResult(table=table, notes=notes, steps=list(plan.steps), no_step1_accounts=no_step1,
                         as_of=plan.as_of, exited_unknown=exited_unknown, weight=spec.weight, by=spec.by)
@@ -765,3 +777,136 @@ def cli_table(result: FunnelResult) -> pd.DataFrame:
     """The command line's columns, in the documented order (`segment` only with a breakdown)."""
     cols = [c for c in CLI_COLUMNS if c != "segment" or result.by is not None]
     return result.table[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Cohorts, drop-off list, time to convert
+# --------------------------------------------------------------------------------------------
+
+_PERIOD_LENGTH = {"week": "INTERVAL 7 DAY", "month": "INTERVAL 1 MONTH", "quarter": "INTERVAL 3 MONTH"}
+
+
+def _events_only(plan: _Plan, what: str) -> None:
+    if plan.spec.source == "snapshot":
+        raise MetricError(f"{what} need dated journey events; a stage snapshot has no entry dates.")
+
+
+def cohorts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, period: Period = "month",
+            horizon_days: float = 90, settings: Settings | None = None) -> pd.DataFrame:
+    """Conversion to each step within `horizon_days` of step 1, by period of the step-1 entry.
+
+    Fiscal quarters start in Settings.fiscal_year_start_month and are named by the calendar year
+    the fiscal year ends in ("FY2025 Q1" starts April 2024 when the year starts in April).
+    A cohort is complete when its last possible step-1 entry is at least the horizon before the
+    as-of date; younger cohorts are flagged complete=False (shown greyed, never as worse).
+    """
+    spec = spec or FunnelSpec()
+    if period not in _PERIOD_LENGTH:
+        raise MetricError(f"Unknown cohort period {period!r}: use week, month or quarter.")
+    if not math.isfinite(horizon_days) or horizon_days < 0:
+        raise MetricError(f"The cohort horizon must be a number of days >= 0, got {horizon_days!r}.")
+    plan = _plan(con, spec, settings)
+    _events_only(plan, "Cohorts")
+    n = plan.n
+    fy_shift = (plan.settings.fiscal_year_start_month - 1) % 12
+    if period == "quarter":
+        start = "date_trunc('quarter', t_1 - to_months($fy_shift)) + to_months($fy_shift)"
+        label = ("'FY' || CAST(year(period_start - to_months($fy_shift)) + CASE WHEN $fy_shift > 0 THEN 1 ELSE 0 END "
+                 "AS VARCHAR) || ' Q' || CAST(quarter(period_start - to_months($fy_shift)) AS VARCHAR)")
+    elif period == "week":
+        start, label = "date_trunc('week', t_1)", "strftime(period_start, '%G-W%V')"
+    else:
+        start, label = "date_trunc('month', t_1)", "strftime(period_start, '%Y-%m')"
+    conv = []
+    for k in range(1, n + 1):
+        latest = f"greatest({_ts_cols(k)})" if k > 1 else "t_1"
+        conv.append(f"count(*) FILTER (WHERE reached >= {k} AND epoch_us({latest}) - epoch_us(t_1) <= $horizon_us) AS c_{k}")
+    ctes = _journeys_ctes(plan) + _segment_ctes(plan) + [
+        ("cohort_rows", f"SELECT *, CAST({start} AS TIMESTAMP) AS period_start FROM weighted"),
+        ("cells", f"""
+            SELECT segment, period_start, count(*) AS cohort_accounts, {', '.join(conv)}
+            FROM cohort_rows GROUP BY segment, period_start"""),
+    ]
+    sql = _with(ctes) + f"""
+        SELECT segment, {label} AS period, period_start,
+               unnest(range(1, {n + 1})) AS step, cohort_accounts,
+               unnest([{', '.join(f'c_{k}' for k in range(1, n + 1))}]) AS converted,
+               period_start + {_PERIOD_LENGTH[period]} + to_microseconds($horizon_us) <= CAST($as_of AS TIMESTAMP) AS complete
+        FROM cells
+        ORDER BY segment = '{NONE_SEGMENT}', segment, period_start, step"""
+    params = _all_params(plan) | {"fy_shift": fy_shift, "horizon_us": round(horizon_days * DAY_US)}
+    raw = _run(con, sql, params)
+    out = pd.DataFrame({
+        "segment": raw["segment"].astype("object"),
+        "period": raw["period"].astype("object"),
+        "period_start": raw["period_start"].astype("datetime64[us]"),
+        "step": raw["step"].astype("int64"),
+        "stage": pd.Series([plan.steps[s - 1] for s in raw["step"]], dtype="object"),
+        "cohort_accounts": raw["cohort_accounts"].astype("int64"),
+        "converted": raw["converted"].astype("int64"),
+        "conversion": (raw["converted"] / raw["cohort_accounts"]).astype("float64"),
+        "low_n": (raw["cohort_accounts"] < plan.settings.min_n).astype("bool"),
+        "complete": raw["complete"].astype("bool"),
+    })
+    if spec.by is None:
+        out = out.drop(columns="segment")
+    return out.reset_index(drop=True)
+
+
+def _accounts_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {quote(canonical.ACCOUNTS)}").fetchall()]
+
+
+def dropoff_accounts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, step: int = 1,
+                     settings: Settings | None = None) -> pd.DataFrame:
+    """Accounts that reached `step` but not the next: days since they reached it, exited or in
+    progress, ARR, renewal date and every segment column; longest-stalled first."""
+    spec = spec or FunnelSpec()
+    plan = _plan(con, spec, settings)
+    if not 1 <= int(step) < plan.n:
+        raise MetricError(f"Pick a step from 1 to {plan.n - 1} for the drop-off list "
+                          f"(step {step} has no next step in this {plan.n}-step funnel).")
+    step = int(step)
+    fixed = set(canonical.columns(canonical.ACCOUNTS))
+    extra = [c for c in _accounts_columns(con) if c not in fixed]
+    extra_sql = "".join(f", a.{quote(c)}" for c in extra)
+    ctes = _journeys_ctes(plan) + [
+        ("accounts_first", f"""
+            SELECT * EXCLUDE (rn) FROM (
+                SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) AS rn
+                FROM {quote(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL)
+            WHERE rn = 1"""),
+    ]
+    sql = _with(ctes) + f"""
+        SELECT j.account_id, a.name, j.t_{step} AS reached_at,
+               (epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(j.t_{step})) / {DAY_US}.0 AS days_since,
+               CASE WHEN j.exited THEN 'exited' ELSE 'in progress' END AS status,
+               a.arr, a.renewal_date{extra_sql}
+        FROM journeys j LEFT JOIN accounts_first a ON a.account_id = j.account_id
+        WHERE j.reached = {step}
+        ORDER BY days_since DESC NULLS LAST, j.account_id"""
+    out = _run(con, sql, _all_params(plan))
+    out["reached_at"] = out["reached_at"].astype("datetime64[us]")
+    out["days_since"] = out["days_since"].astype("float64")
+    out["arr"] = out["arr"].astype("float64")
+    return out.reset_index(drop=True)
+
+
+def time_to_convert(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, from_step: int = 1,
+                    to_step: int = 2, settings: Settings | None = None) -> pd.DataFrame:
+    """Days from step `from_step` to step `to_step` for every account that reached `to_step`
+    (its counting sequence), for the time-to-convert histogram."""
+    spec = spec or FunnelSpec()
+    plan = _plan(con, spec, settings)
+    _events_only(plan, "Times to convert")
+    if not 1 <= int(from_step) < int(to_step) <= plan.n:
+        raise MetricError(f"Pick two steps 1 <= from < to <= {plan.n}; got from {from_step} to {to_step}.")
+    a, b = int(from_step), int(to_step)
+    seg = ", segment" if spec.by is not None else ""
+    sql = _with(_journeys_ctes(plan) + _segment_ctes(plan)) + f"""
+        SELECT account_id{seg}, (epoch_us(t_{b}) - epoch_us(t_{a})) / {DAY_US}.0 AS days
+        FROM weighted WHERE reached >= {b}
+        ORDER BY days, account_id"""
+    out = _run(con, sql, _all_params(plan))
+    out["days"] = out["days"].astype("float64")
+    return out.reset_index(drop=True)
