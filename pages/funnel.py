@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import funnel as fn
+from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
 from pages import _widgets as w
 
@@ -127,7 +128,7 @@ first, last = table.iloc[0], table.iloc[-1]
 range_text = ""
 if date_from or date_to:
     range_text = f", entered {date_from or '…'} to {date_to or '…'}"
-cards = st.columns(4)
+cards = st.columns(5 if result.exited_unknown else 4)
 cards[0].metric(
     f"{unit} at step 1", _count(first["accounts"]),
     help=f"{unit} with an entry of step 1 ({first['stage']}{range_text})" + (", weighted by ARR." if is_arr else "."))
@@ -143,11 +144,17 @@ cards[3].metric(
     "Accounts with no step-1 entry", f"{result.no_step1_accounts:,}",
     help=f"Accounts with journey data but no entry of step 1 ({first['stage']}): they are not in this funnel. "
          "CS exports often start at Onboarding; pick a later first step to include them.")
+if result.exited_unknown:
+    cards[4].metric(
+        "Exited (last stage unknown)", f"{result.exited_unknown:,}",
+        help="Accounts whose current stage in the snapshot is an exit (Disappointment, Churn, Lost deal) with no "
+             "column giving their last funnel stage: they left, but from which step is unknown. Not in the steps.")
 for note in result.notes:
     st.info(note, icon=":material/info:")
 
 # ---- Funnel chart and table of steps ------------------------------------------------------------
-chart_box = st.container()
+title = f"{unit} reaching each step ({MODES[mode].lower()}" + (f", {window:g}-day window)" if window else ")")
+st.plotly_chart(figs.funnel_chart(result, settings.stages, title=title), width="stretch", key="funnel_chart")
 st.subheader("Steps")
 steps_table = pd.DataFrame({
     "Step": table["step"], "Stage": table["stage"], unit: table["accounts"],
@@ -176,7 +183,8 @@ w.download_table(fn.cli_table(result), "funnel", key="dl_funnel")
 
 # ---- Breakdown ----------------------------------------------------------------------------------
 st.subheader("By segment")
-by = w.segment_picker(ws, key="funnel_by", label="Break down by")
+with st.columns([1, 2])[0]:
+    by = w.segment_picker(ws, key="funnel_by", label="Break down by")
 if by is None:
     st.caption("Pick an accounts column to compare the funnel across its segments.")
 else:
@@ -184,13 +192,15 @@ else:
         steps=spec.steps, mode=spec.mode, window_days=spec.window_days, date_from=spec.date_from,
         date_to=spec.date_to, by=by, weight=spec.weight, source=spec.source), settings))
     if split is not None:
-        grouped_box = st.container()
+        st.plotly_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
+                        width="stretch", key="funnel_breakdown_chart")
         seg = split.table
         for note in split.notes[len(result.notes):]:
             st.info(note, icon=":material/info:")
         # One row per segment: step-1 size, then the share of step 1 reaching each later step, with its n.
         order = list(dict.fromkeys(seg["segment"]))
-        labels = [f"{k}. {s}" for k, s in zip(table["step"], table["stage"], strict=True)]
+        # "2 Consideration", not "2. …": table cells are Markdown and "2." would start a list.
+        labels = [f"{k} {s}" for k, s in zip(table["step"], table["stage"], strict=True)]
         wide = pd.DataFrame({"Segment": order})
         low = pd.DataFrame({"Segment": [False] * len(order)})
         start = seg[seg["step"] == 1].set_index("segment")
@@ -209,3 +219,92 @@ else:
                    f"(n = accounts reaching it). Grey cells: n below {settings.min_n} — read with care. "
                    f"Accounts without a value, or missing from the accounts table, are under {fn.NONE_SEGMENT}.")
         w.download_table(fn.cli_table(split), f"funnel_by_{by}", key="dl_funnel_by")
+
+# ---- Cohorts, time to convert, drop-offs (dated events only for the first two) -------------------
+step_labels = {int(k): f"{k}. {s}" for k, s in zip(table["step"], table["stage"], strict=True)}
+dated = source == "events"
+
+st.subheader("Cohorts")
+if not dated:
+    st.info("Cohorts need dated journey events; a current-stage snapshot has no entry dates.",
+            icon=":material/info:")
+else:
+    k1, k2, _ = st.columns([1, 1, 2])
+    period = k1.selectbox("Cohorts by step-1 entry per", ["week", "month", "quarter"], index=2,
+                          key="funnel_cohort_period",
+                          format_func=lambda p: "fiscal quarter" if p == "quarter" else p)
+    horizon = k2.number_input("Horizon (days after step 1)", min_value=1.0, value=90.0, step=15.0,
+                              key="funnel_cohort_horizon", format="%g",
+                              help="A cohort's conversion counts only the steps reached within this many days "
+                                   "of step 1, so young cohorts are not shown as worse merely for being young.")
+    cohort_table = w.run_safely(lambda: w.cached("funnel.cohorts", fn.cohorts, spec, period, float(horizon),
+                                                 settings))
+    if cohort_table is not None:
+        n_periods = cohort_table["period"].nunique()
+        fig = figs.cohort_heatmap(cohort_table, title=f"Conversion within {horizon:g} days of step 1, by {period}")
+        fig.update_layout(height=max(420, 160 + 46 * n_periods))
+        st.plotly_chart(fig, width="stretch", key="funnel_cohort_chart")
+        st.caption(f"Each cell: share of the cohort's accounts reaching the step within {horizon:g} days of their "
+                   f"step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the horizon "
+                   f"(incomplete, not worse) or has fewer than {settings.min_n} accounts.")
+        with st.expander(f"Cohort table ({n_periods:,} cohorts)"):
+            st.dataframe(cohort_table, hide_index=True, width="stretch", column_config={
+                "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
+                "conversion": st.column_config.NumberColumn("Conversion", format="percent")})
+            w.download_table(cohort_table, "funnel_cohorts", key="dl_funnel_cohorts")
+
+st.subheader("Time to convert")
+if not dated:
+    st.info("Times between steps need dated journey events; a current-stage snapshot has no entry dates.",
+            icon=":material/info:")
+elif len(table) < 2:
+    st.info("Pick at least two steps to see the time between them.", icon=":material/info:")
+else:
+    t1, t2, _ = st.columns([1, 1, 2])
+    from_step = t1.selectbox("From step", list(step_labels)[:-1], format_func=step_labels.get,
+                             key="funnel_ttc_from")
+    later = [k for k in step_labels if k > from_step]
+    to_step = t2.selectbox("To step", later, format_func=step_labels.get, key="funnel_ttc_to")
+    times = w.run_safely(lambda: w.cached("funnel.time_to_convert", fn.time_to_convert, spec, int(from_step),
+                                          int(to_step), settings))
+    if times is not None:
+        if times.empty:
+            st.info(f"No account reached {step_labels[to_step]} in this funnel, so there is no time to show.",
+                    icon=":material/info:")
+        else:
+            st.plotly_chart(figs.time_to_convert_histogram(
+                times, table["stage"].iloc[from_step - 1], table["stage"].iloc[to_step - 1]),
+                width="stretch", key="funnel_ttc_chart")
+            st.caption("Days between the two steps' entries in each converted account's counting sequence. "
+                       "Accounts still on the way are not in it: see the KM median in the table of steps.")
+
+st.subheader("Drop-off list")
+if len(table) < 2:
+    st.info("Pick at least two steps to list the accounts that stopped between them.", icon=":material/info:")
+else:
+    # Start on the step that loses the most, the first question in a meeting.
+    biggest = int(table["step"].iloc[int(table["dropped"].iloc[1:].to_numpy().argmax()) + 1]) - 1
+    choices = list(step_labels)[:-1]
+    drop_step = st.columns([1, 2])[0].selectbox(
+        "Accounts that reached", choices, index=choices.index(biggest), key="funnel_dropoff_step",
+        format_func=lambda k: f"{step_labels[k]} but not {step_labels[k + 1]}")
+    dropped = w.run_safely(lambda: w.cached("funnel.dropoff_accounts", fn.dropoff_accounts, spec,
+                                            int(drop_step), settings))
+    if dropped is not None:
+        row = table.iloc[drop_step]
+        st.caption(f"{len(dropped):,} accounts, longest-stalled first. Days since: from reaching "
+                   f"{table['stage'].iloc[drop_step - 1]} to the as-of date. Exited: an exit entry after their last "
+                   f"step ({_count(row['dropped_exited'])} {unit.lower()}); in progress: still active "
+                   f"({_count(row['dropped_in_progress'])} {unit.lower()}).")
+        if dropped.empty:
+            st.success("Every account that reached this step also reached the next.", icon=":material/check:")
+        else:
+            st.dataframe(dropped, hide_index=True, width="stretch", column_config={
+                "account_id": st.column_config.TextColumn("Account"),
+                "name": st.column_config.TextColumn("Name"),
+                "reached_at": st.column_config.DatetimeColumn("Reached", format="YYYY-MM-DD"),
+                "days_since": st.column_config.NumberColumn("Days since", format="%.0f"),
+                "status": st.column_config.TextColumn("Status"),
+                "arr": st.column_config.NumberColumn("ARR", format="%,.0f"),
+                "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD")})
+            w.download_table(dropped, f"funnel_dropoff_step_{drop_step}", key="dl_funnel_dropoff")

@@ -150,3 +150,38 @@ def test_pages_without_journey_events_say_where_to_load_them(page: str) -> None:
         assert not at.get("plotly_chart")
     finally:
         empty.close()
+
+
+def test_funnel_cohorts_times_and_dropoffs_follow_their_pickers(sample: Workspace) -> None:
+    at = open_page(sample, "pages/funnel.py")
+    # The drop-off list opens on the step that loses most: Consideration → Decision loses 642.
+    assert at.selectbox(key="funnel_dropoff_step").value == 2
+    frames = [d.value for d in at.dataframe]
+    expected = fn.dropoff_accounts(sample.con, fn.FunnelSpec(), 2, sample.settings)
+    assert len(expected) == 642
+    assert any(len(f) == 642 and list(f["account_id"]) == list(expected["account_id"]) for f in frames)
+
+    at.selectbox(key="funnel_dropoff_step").set_value(5)
+    at.selectbox(key="funnel_cohort_period").set_value("week")
+    at.selectbox(key="funnel_ttc_from").set_value(3)
+    rerun(at)
+    at.selectbox(key="funnel_ttc_to").set_value(6)
+    rerun(at)
+    usage = fn.dropoff_accounts(sample.con, fn.FunnelSpec(), 5, sample.settings)
+    assert any(len(d.value) == len(usage) == 374 for d in at.dataframe)
+    times = fn.time_to_convert(sample.con, fn.FunnelSpec(), 3, 6, sample.settings)
+    assert len(times) == 258
+    assert any(f"(n={len(times):,})" in (c.proto.spec or "") for c in at.get("plotly_chart"))
+
+
+def test_funnel_from_the_stage_snapshot(sample: Workspace) -> None:
+    at = open_page(sample, "pages/funnel.py", {"funnel_source": "snapshot"})
+    expected = fn.funnel(sample.con, fn.FunnelSpec(source="snapshot"), sample.settings)
+    cards = metrics(at)
+    assert cards["Accounts at step 1"] == f"{int(expected.table['accounts'].iloc[0]):,}" == "1,288"
+    assert cards["Accounts reaching the last step"] == f"{int(expected.table['accounts'].iloc[-1]):,}"
+    infos = [i.value for i in at.info]
+    assert set(expected.notes) <= set(infos)
+    assert expected.exited_unknown == 712
+    assert cards["Exited (last stage unknown)"] == "712"
+    assert any("Cohorts need dated journey events" in m for m in infos)
