@@ -414,7 +414,7 @@ def cases() -> list[Case]:
     add("path_traversal.csv", lambda: GOOD, upload_name="../../../../tmp/evil/../escape.csv", rows=rows3,
         table="escape", source="escape.csv")
     add("path_traversal_windows.csv", lambda: GOOD, upload_name="..\\..\\Windows\\evil.csv", rows=rows3,
-        table="evil")
+        table="evil", source="evil.csv")
     # --- mapping level: validation reasons and reconciled counts
     add("stage_values_nobody_mapped.csv", lambda: lines(
         "Account ID,Stage,Entered At", "A-1,Awareness,2024-01-05", "A-1,Zombie Stage,2024-02-01",
