@@ -50,6 +50,7 @@ import codecs
 import dataclasses
 import datetime as _dt
 import io
+import json
 import math
 import re
 import tempfile
@@ -132,6 +133,7 @@ _SNIFF_SKIPS = 12
 _EDGE_ROWS = 60                         # rows looked at for header/title and footer detection
 _BAD_SHARE = 0.05                       # at most 5 % unparseable values still type a column
 
+MAX_COLUMNS = 2000                      # DuckDB needs ~32 KB per column per batch: wider tables are refused
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab", ".dat", ""}
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
 PARQUET_EXTENSIONS = {".parquet", ".pq"}
@@ -179,8 +181,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: str | Path | None = None, *,
     """Load one uploaded file into raw DuckDB tables and report every row; raises LoadError naming the file."""
     if path is None and data is None:
         raise LoadError("No file given to load.")
-    display = Path(name).name if name else (Path(path).name if path is not None else "upload")
-    display = display or "upload"
+    display = re.split(r"[\\/]", str(name if name else (path if path is not None else "")))[-1] or "upload"
     report = _Progress(progress)
     created: list[str] = []
     try:
@@ -328,12 +329,20 @@ def _detect_kind(display: str, head: bytes) -> str:
         if head.startswith(magic) and what and not bom_text:
             raise LoadError(f"'{display}' is {what}, not a table. Upload a CSV, TSV, Excel (XLSX/XLS) "
                             "or Parquet file.", file=display)
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<head", b"<body")):
+        raise LoadError(f"'{display}' is an HTML page, not a spreadsheet: open it in Excel, save it as XLSX or CSV "
+                        "and upload that.", file=display)
+    if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
+        raise LoadError(f"'{display}' is an Excel 2003 XML spreadsheet: open it in Excel, save it as XLSX or CSV "
+                        "and upload that.", file=display)
     if suffix in EXCEL_EXTENSIONS:
         raise LoadError(f"'{display}' is not a valid Excel workbook: the file is damaged or is not "
                         "really an Excel file.", file=display)
     if suffix in PARQUET_EXTENSIONS:
         raise LoadError(f"'{display}' is not a valid Parquet file (no PAR1 header).", file=display)
-    if not bom_text and b"\x00" in head and _utf16_guess(head) is None:
+    control = sum(head.count(bytes([b])) for b in (*range(0, 9), *range(14, 32)))
+    if not bom_text and control > 0.05 * len(head) and _utf16_guess(head) is None:
         raise LoadError(f"'{display}' is a binary file, not text: upload a CSV, TSV, Excel (XLSX/XLS) "
                         "or Parquet file.", file=display)
     return "text"
@@ -468,95 +477,215 @@ def _cells_sql(n: int) -> str:
 def _load_text(ctx: _Ctx, src: Path, head: bytes) -> LoadReport:
     """CSV/TSV/TXT → one table: encoding, sniffing, DuckDB read, layout, types."""
     ctx.progress("Checking the encoding…", 0.05)
-    utf8, encoding_note = _to_utf8(ctx, src, head)
+    utf8, notes = _to_utf8(ctx, src, head)
+    _refuse_json(ctx, utf8)
     ctx.progress("Sniffing…", 0.15)
     dialect = _sniff(ctx, utf8)
     ctx.progress("Reading rows…", 0.25)
     grid = _read_csv_grid(ctx, utf8, dialect)
-    if encoding_note:
-        grid.warnings.insert(0, encoding_note)
+    grid.warnings[:0] = notes
     try:
         return _finish(ctx, grid, sheet=None, base=_table_base(ctx.display, None), progress_from=0.45)
     finally:
         _drop_all(ctx.con, grid.temp_tables)
 
 
-def _to_utf8(ctx: _Ctx, src: Path, head: bytes) -> tuple[Path, str | None]:
-    """The file as UTF-8 DuckDB can read (the original when it already is), and a note on the encoding."""
-    encoding: str | None = None
-    strip = 0
+def _lines(fh: Any) -> Any:
+    """Blocks of whole lines (each ending in a newline, except perhaps the last) from a binary file."""
+    carry = b""
+    while block := fh.read(_CHUNK):
+        data = carry + block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            carry = data
+            continue
+        carry = data[cut + 1:]
+        yield data[: cut + 1]
+    if carry:
+        yield carry
+
+
+@dataclass
+class _ByteScan:
+    """What one pass over the raw bytes found: UTF-8 validity (per line when not), NULs, line endings."""
+
+    utf8: bool = True
+    bad_lines: list[int] = field(default_factory=list)   # lines that are not UTF-8 (first 1000)
+    bad_count: int = 0
+    nonascii_utf8_lines: int = 0
+    nuls: int = 0
+    nul_lines: list[int] = field(default_factory=list)
+    crlf: int = 0
+    lf: int = 0
+    cr: int = 0
+    printable: bool = False
+
+
+def _scan_bytes(src: Path, offset: int) -> _ByteScan:
+    """One streamed pass over an 8-bit text file (UTF-8 or a legacy code page)."""
+    scan = _ByteScan()
+    line_no = 0
+    with open(src, "rb") as fh:
+        fh.seek(offset)
+        for block in _lines(fh):
+            scan.crlf += block.count(b"\r\n")
+            scan.lf += block.count(b"\n")
+            scan.cr += block.count(b"\r")
+            if not scan.printable and block.strip(b" \t\r\n\x00\x0b\x0c"):
+                scan.printable = True
+            nuls = block.count(b"\x00")
+            try:
+                block.decode("utf-8")
+                block_ok = True
+            except UnicodeDecodeError:
+                block_ok = False
+                scan.utf8 = False
+            if block_ok and not nuls and block.isascii():
+                line_no += block.count(b"\n")
+                continue
+            for line in block.split(b"\n")[: block.count(b"\n") + (0 if block.endswith(b"\n") else 1)]:
+                line_no += 1
+                if nuls and b"\x00" in line:
+                    scan.nuls += line.count(b"\x00")
+                    if len(scan.nul_lines) < 1000:
+                        scan.nul_lines.append(line_no)
+                if line.isascii():
+                    continue
+                try:
+                    line.decode("utf-8")
+                    scan.nonascii_utf8_lines += 1
+                except UnicodeDecodeError:
+                    scan.bad_count += 1
+                    if len(scan.bad_lines) < 1000:
+                        scan.bad_lines.append(line_no)
+    return scan
+
+
+def _ranges(lines: Sequence[int], total: int) -> str:
+    """'4-5, 9' for line numbers (at most five ranges, then 'and N more lines')."""
+    spans: list[list[int]] = []
+    for n in lines:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    shown = ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in spans[:5])
+    listed = sum(b - a + 1 for a, b in spans[:5])
+    return shown + (f" and {total - listed} more" if total > listed else "")
+
+
+def _to_utf8(ctx: _Ctx, src: Path, head: bytes) -> tuple[Path, list[str]]:
+    """The file as clean UTF-8 DuckDB reads (the original when it already is), and notes on what changed.
+
+    Clean means: no BOM, one kind of line ending (a lone CR or a mix of CRLF and LF confuses the reader),
+    no NUL bytes. A file that is mostly UTF-8 with a few lines in Windows-1252 is decoded line by line.
+    """
+    notes: list[str] = []
+    strip, encoding = 0, None
     if head.startswith(codecs.BOM_UTF8):
-        encoding, strip = "utf-8", 3
+        strip = 3
     elif head.startswith(codecs.BOM_UTF16_LE):
         encoding, strip = "utf-16-le", 2
     elif head.startswith(codecs.BOM_UTF16_BE):
         encoding, strip = "utf-16-be", 2
     else:
         encoding = _utf16_guess(head)
-    if encoding is None:
-        if _is_utf8(src):
-            encoding = "utf-8"
-        else:
-            encoding = _guess_8bit(src)
-    text_start = _read_start(src, strip, 4096, encoding)
-    if not text_start.strip("\r\n\t \ufeff"):
-        if _only_whitespace(src, strip, encoding):
-            raise LoadError(f"'{ctx.display}' is empty: it has no text, only blank lines.", file=ctx.display)
-    cr_only = "\n" not in text_start and "\r" in text_start
-    if encoding == "utf-8" and strip == 0 and not cr_only:
-        return src, None
     out = ctx.tmpdir / "utf8.csv"
-    errors = "cxlib_latin1" if encoding == "cp1252" else "strict"
-    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    if encoding is not None:
+        notes.append("read as UTF-16 (little-endian)" if encoding == "utf-16-le" else "read as UTF-16 (big-endian)")
+        nuls = _rewrite(ctx, src, strip, out, lambda block: block, whole=encoding)
+    else:
+        scan = _scan_bytes(src, strip)
+        if not scan.printable:
+            raise LoadError(f"'{ctx.display}' is empty: it has no text, only blank lines.", file=ctx.display)
+        mixed_endings = scan.cr > scan.crlf or (scan.crlf and scan.lf > scan.crlf)
+        if scan.utf8 and not scan.nuls and not mixed_endings and strip == 0:
+            return src, notes
+        if scan.utf8:
+            nuls = _rewrite(ctx, src, strip, out, lambda block: block.decode("utf-8"))
+        elif scan.nonascii_utf8_lines:
+            # Mostly UTF-8: only the lines that are not UTF-8 are read as Windows-1252.
+            def decode(block: bytes) -> str:
+                try:
+                    return block.decode("utf-8")
+                except UnicodeDecodeError:
+                    return "".join(_line_text(line) for line in block.splitlines(keepends=True))
+            nuls = _rewrite(ctx, src, strip, out, decode)
+            notes.append(f"lines {_ranges(scan.bad_lines, scan.bad_count)} are not UTF-8, read as Windows-1252")
+        else:
+            legacy = _guess_8bit(src)
+            nuls = _rewrite(ctx, src, strip, out, lambda block: block, whole=legacy)
+            notes.append("read as Windows-1252 (Latin-1), not UTF-8" if legacy == "cp1252"
+                         else f"read as {legacy}, not UTF-8")
+        if scan.nuls:
+            notes.append(f"removed {_plural(scan.nuls, 'NUL byte')} (line {_ranges(scan.nul_lines, len(scan.nul_lines))})")
+            nuls = 0
+    if nuls:
+        notes.append(f"removed {_plural(nuls, 'NUL character')}")
+    return out, notes
+
+
+def _line_text(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="cxlib_latin1")
+
+
+def _rewrite(ctx: _Ctx, src: Path, offset: int, out: Path, decode: Callable[[bytes], str],
+             whole: str | None = None) -> int:
+    """Write the file as UTF-8 with LF line endings and no NULs; returns how many NULs were dropped."""
+    nuls = 0
+    pending_cr = False
+    decoder = None
+    if whole is not None:
+        errors = "cxlib_latin1" if whole == "cp1252" else "strict"
+        decoder = codecs.getincrementaldecoder(whole)(errors=errors)
     try:
         with open(src, "rb") as fin, open(out, "w", encoding="utf-8", newline="") as fout:
-            fin.seek(strip)
-            pending_cr = False
-            while chunk := fin.read(_CHUNK):
-                text = decoder.decode(chunk)
-                if cr_only:
-                    text = text.replace("\r", "\n")
-                fout.write(text)
-            fout.write(decoder.decode(b"", final=True))
+            fin.seek(offset)
+            blocks = iter(lambda: fin.read(_CHUNK), b"") if decoder is not None else _lines(fin)
+            for block in blocks:
+                text = decoder.decode(block) if decoder is not None else decode(block)
+                if pending_cr:
+                    text = "\r" + text
+                pending_cr = text.endswith("\r")
+                if pending_cr:
+                    text = text[:-1]
+                if "\x00" in text:
+                    nuls += text.count("\x00")
+                    text = text.replace("\x00", "")
+                fout.write(text.replace("\r\n", "\n").replace("\r", "\n"))
+            tail = decoder.decode(b"", final=True) if decoder is not None else ""
+            fout.write(("\n" if pending_cr else "") + tail.replace("\r\n", "\n").replace("\r", "\n"))
     except UnicodeDecodeError as exc:
-        raise LoadError(f"'{ctx.display}' is not valid {encoding.upper()} text (byte {exc.start} "
-                        "cannot be decoded); save it as UTF-8 CSV and upload again.",
-                        file=ctx.display) from exc
-    del pending_cr
-    note = {"utf-8": None, "utf-16-le": "read as UTF-16 (little-endian)",
-            "utf-16-be": "read as UTF-16 (big-endian)", "cp1252": "read as Windows-1252 (Latin-1), not UTF-8"}
-    return out, note.get(encoding, f"read as {encoding}, not UTF-8")
+        raise LoadError(f"'{ctx.display}' is not valid {str(whole).upper()} text (byte {exc.start} cannot be "
+                        "decoded); save it as UTF-8 CSV and upload again.", file=ctx.display) from exc
+    if whole is not None:
+        with open(out, "rb") as fh:
+            if not fh.read(_CHUNK).strip(b" \t\r\n"):
+                raise LoadError(f"'{ctx.display}' is empty: it has no text, only blank lines.", file=ctx.display)
+    return nuls
 
 
-def _read_start(src: Path, offset: int, n: int, encoding: str) -> str:
-    with open(src, "rb") as fh:
-        fh.seek(offset)
-        raw = fh.read(n)
-    return raw.decode(encoding, errors="ignore")
-
-
-def _only_whitespace(src: Path, offset: int, encoding: str) -> bool:
-    """True when the whole file decodes to whitespace (checked in chunks)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="ignore")
-    with open(src, "rb") as fh:
-        fh.seek(offset)
-        while chunk := fh.read(_CHUNK):
-            if decoder.decode(chunk).strip("\r\n\t \ufeff\x00"):
-                return False
-    return True
-
-
-def _is_utf8(src: Path) -> bool:
-    """Strict UTF-8 check of the whole file, streamed."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+def _refuse_json(ctx: _Ctx, path: Path) -> None:
+    """A JSON document (or JSON lines) renamed .csv is refused rather than read as a one-column table."""
+    with open(path, "rb") as fh:
+        start = fh.read(65536)
+    text = start.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    if not text.startswith(("{", "[")):
+        return
+    size = path.stat().st_size
     try:
-        with open(src, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+        if size <= 20_000_000:
+            json.loads(path.read_text(encoding="utf-8"))
+        else:
+            for line in text.splitlines()[:5]:
+                json.loads(line)
+    except ValueError:
+        return
+    raise LoadError(f"'{ctx.display}' is JSON, not a table: export it as CSV or Excel and upload again.",
+                    file=ctx.display)
 
 
 def _guess_8bit(src: Path) -> str:
@@ -588,6 +717,12 @@ class _Dialect:
     ncols: int
 
 
+def _too_wide(ctx: _Ctx, count: int, sheet: str | None = None) -> LoadError:
+    where = f"Sheet '{sheet}' of '{ctx.display}'" if sheet else f"'{ctx.display}'"
+    return LoadError(f"{where} has {count:,} columns; at most {MAX_COLUMNS:,} columns can be loaded per table: "
+                     "remove the columns you do not need and upload again.", file=ctx.display, sheet=sheet)
+
+
 def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
     """DuckDB's sniffer over the first MB, from line 1 and then from below each possible title line.
 
@@ -600,6 +735,10 @@ def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
     if len(chunk) == _SNIFF_BYTES and b"\n" in chunk:
         chunk = chunk[: chunk.rindex(b"\n") + 1]
     head.write_bytes(chunk)
+    first = chunk.split(b"\n", 1)[0]
+    widest = max(first.count(d) for d in (b",", b";", b"\t", b"|")) + 1
+    if widest > MAX_COLUMNS:
+        raise _too_wide(ctx, widest)
     nlines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
     results: list[tuple[str, str, str, int] | None] = []
     chosen: tuple[str, str, str, int] | None = None
@@ -616,11 +755,7 @@ def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
         found = [r for r in results if r is not None]
         if not found:
             return _Dialect(",", '"', '"', 1)
-        counts: dict[tuple[str, int], int] = {}
-        for r in found:
-            counts[(r[0], r[3])] = counts.get((r[0], r[3]), 0) + 1
-        delim, ncols = max(counts, key=lambda k: (counts[k], k[1]))
-        chosen = next(r for r in found if (r[0], r[3]) == (delim, ncols))
+        chosen = max(found, key=lambda r: r[3])   # the widest reading, from the earliest line
     delim, quote_char, escape, ncols = chosen
     quote_char = quote_char if quote_char not in ("", "(empty)", "\x00") else '"'
     escape = escape if escape not in ("", "(empty)", "\x00") else quote_char
@@ -726,7 +861,12 @@ def _read_csv_grid(ctx: _Ctx, path: Path, dialect: _Dialect) -> _Grid:
             "rejects_table=?, rejects_scan=?, max_line_size=?)",
             [str(path), dialect.delimiter, dialect.quote, dialect.escape, columns, rej, scan, 8 << 20])
         rejects = con.execute(
-            f"SELECT line, min(error_type), min(error_message) FROM {quote(rej)} GROUP BY line ORDER BY line"
+            f"SELECT line, min(error_type), min(error_message), "
+            # DuckDB reports one error per missing or extra field: the fewest found / the most found count.
+            f"CASE WHEN min(error_type) = 'MISSING COLUMNS' "
+            f"THEN min(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) "
+            f"ELSE max(try_cast(regexp_extract(error_message, 'Found: ([0-9]+)', 1) AS INTEGER)) END "
+            f"FROM {quote(rej)} GROUP BY line ORDER BY line"
         ).fetchall()
         nrows = con.execute(f"SELECT count(*) FROM {quote(grid)}").fetchall()[0][0]
     except duckdb.Error:
@@ -742,6 +882,8 @@ def _read_csv_grid(ctx: _Ctx, path: Path, dialect: _Dialect) -> _Grid:
     spans = np.diff(np.append(seq_lines, total + 1)) if nseq else np.zeros(0, dtype=np.int64)
     warnings: list[str] = []
     reject_seq = np.array([r[0] for r in rejects if 1 <= r[0] <= nseq], dtype=np.int64)
+    if n == 1:
+        seq_blank = np.zeros_like(seq_blank)   # with one column a blank line is a record (an empty cell)
     accepted = ~seq_blank.copy()
     accepted[reject_seq - 1] = False
     acc_idx = np.flatnonzero(accepted)
@@ -764,21 +906,20 @@ def _read_csv_grid(ctx: _Ctx, path: Path, dialect: _Dialect) -> _Grid:
     items: list[_Item] = []
     offsets = structure["seq_offsets"]
     with open(path, "rb") as fh:
-        for seq, etype, message in rejects:
+        for seq, etype, message, found in rejects:
             if not 1 <= seq <= nseq:
                 continue
             i = seq - 1
             fh.seek(int(offsets[i]))
             end = int(offsets[i + 1]) if i + 1 < nseq else structure["size"]
             raw = fh.read(min(end - int(offsets[i]), 4000)).decode("utf-8", errors="replace").rstrip("\r\n")
-            found = re.search(r"Found:\s*(\d+)", message or "")
             reason = _REJECT_REASON.get(etype, (message or etype or "unreadable").splitlines()[0])
-            if etype in ("TOO MANY COLUMNS", "MISSING COLUMNS") and found:
-                reason = f"{reason}: {found.group(1)} instead of {n}"
+            if etype in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
+                reason = f"{reason}: {found} instead of {n}"
             if etype == "UNQUOTED VALUE" and structure["unterminated"] and i == np.flatnonzero(~seq_blank)[-1]:
                 reason = (f"unbalanced quote: a quote opened on line {int(seq_lines[i])} is never closed, "
                           f"so the rest of the file ({_plural(int(spans[i]), 'line')}) could not be read")
-            sparse = etype == "MISSING COLUMNS" and found is not None and int(found.group(1)) <= n // 2
+            sparse = etype == "MISSING COLUMNS" and found is not None and found <= n // 2
             items.append(_Item(int(seq_lines[i]), int(spans[i]), raw, reason, blank=not raw.strip(),
                                sparse=sparse))
     for i in np.flatnonzero(seq_blank):
@@ -893,6 +1034,11 @@ def _load_excel(ctx: _Ctx, src: Path, kind: str) -> list[LoadReport]:
 def _excel_grid(ctx: _Ctx, sheet_name: str, sheet: Any, rows: list[list[Any]]) -> _Grid:
     """One sheet's cells as a VARCHAR grid (row numbers are spreadsheet rows) plus its native number columns."""
     width = max((len(r) for r in rows), default=0)
+    if width > MAX_COLUMNS:
+        width = max((max((i + 1 for i, v in enumerate(r) if _cell_text(v) is not None), default=0) for r in rows),
+                    default=0)
+        if width > MAX_COLUMNS:
+            raise _too_wide(ctx, width, sheet_name)
     # Trailing columns that are empty all the way down are not part of the table.
     while width > 0 and all(len(r) < width or _cell_text(r[width - 1]) is None for r in rows):
         width -= 1
@@ -1025,13 +1171,13 @@ def _layout(ctx: _Ctx, grid: _Grid) -> _Layout:
     """Find the header (first row more than half filled), Qualtrics rows under it and a footer block."""
     con, n = ctx.con, grid.ncols
     head = con.execute(f"SELECT * FROM ({grid.source_sql}) LIMIT {_EDGE_ROWS}").fetchall()
-    where = f"'{ctx.display}'" + (f", sheet '{grid.sheet}'" if grid.sheet else "")
+    where = f"'{ctx.display}'" + (f" (sheet '{grid.sheet}')" if grid.sheet else "")
     if not head:
         problem = next((it for it in grid.items if not it.blank), None)
         detail = f" (line {problem.line}: {problem.reason})" if problem else ""
-        raise LoadError(f"No row of {where} could be read as a table{detail}.", file=ctx.display,
+        raise LoadError(f"{where} could not be read as a table: no row fits{detail}.", file=ctx.display,
                         sheet=grid.sheet, row=problem.line if problem else None)
-    threshold = n // 2 + 1 if n > 1 else 1
+    threshold = (n + 1) // 2 if n > 2 else n   # at least half the cells filled (all of one or two)
     first = next((r for r in head if _nonempty(r[2:]) >= threshold), None) \
         or next((r for r in head if _nonempty(r[2:]) >= 1), head[0])
     cells = list(first[2:])

@@ -602,7 +602,7 @@ def test_missing_file(con, tmp_path):
 def test_no_row_readable(con, tmp_path):
     # A "CSV" whose only line opens a quote it never closes: nothing can be read as a table.
     assert _error(con, tmp_path, "q.csv", b'"abc\n') == (
-        "No row of 'q.csv' could be read as a table (line 1: unbalanced quote: a quote opened on line 1 is "
+        "'q.csv' could not be read as a table: no row fits (line 1: unbalanced quote: a quote opened on line 1 is "
         "never closed, so the rest of the file (1 line) could not be read).")
 
 
