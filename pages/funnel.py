@@ -124,6 +124,13 @@ def _count(v: float) -> str:
     return f"{v:,.0f}"
 
 
+def _amount(v: float) -> str:
+    """A count with its unit: '1 account', '12 accounts', '1,250,000 ARR'."""
+    if is_arr:
+        return f"{v:,.0f} ARR"
+    return f"{v:,.0f} account" + ("" if v == 1 else "s")
+
+
 first, last = table.iloc[0], table.iloc[-1]
 range_text = ""
 if date_from or date_to:
@@ -151,6 +158,15 @@ if result.exited_unknown:
              "column giving their last funnel stage: they left, but from which step is unknown. Not in the steps.")
 for note in result.notes:
     st.info(note, icon=":material/info:")
+
+if 0 < first["n"] < settings.min_n:
+    st.warning(f"Only {first['n']:,} accounts are at step 1, fewer than the minimum n of {settings.min_n}: every "
+               "number below is greyed and worth reading with care.", icon=":material/warning:")
+if not first["n"]:
+    st.info(f"No account has a {first['stage']} entry in this selection"
+            + (" (step-1 date range)" if range_text else "") + ", so there is nothing to chart. Widen the date "
+            "range or pick another first step.", icon=":material/info:")
+    st.stop()
 
 # ---- Funnel chart and table of steps ------------------------------------------------------------
 title = f"{unit} reaching each step ({MODES[mode].lower()}" + (f", {window:g}-day window)" if window else ")")
@@ -186,7 +202,9 @@ st.subheader("By segment")
 with st.columns([1, 2])[0]:
     by = w.segment_picker(ws, key="funnel_by", label="Break down by")
 if by is None:
-    st.caption("Pick an accounts column to compare the funnel across its segments.")
+    st.caption("Pick an accounts column to compare the funnel across its segments." if w.segment_columns(ws) else
+               "No segment columns are loaded: map an accounts table with columns such as tier, region or CSM on "
+               "the **Data** page to compare segments.")
 else:
     split = w.run_safely(lambda: w.cached("funnel.funnel", fn.funnel, fn.FunnelSpec(
         steps=spec.steps, mode=spec.mode, window_days=spec.window_days, date_from=spec.date_from,
@@ -292,10 +310,10 @@ else:
                                             int(drop_step), settings))
     if dropped is not None:
         row = table.iloc[drop_step]
-        st.caption(f"{len(dropped):,} accounts, longest-stalled first. Days since: from reaching "
+        st.caption(f"{len(dropped):,} account{'' if len(dropped) == 1 else 's'}, longest-stalled first. Days since: from reaching "
                    f"{table['stage'].iloc[drop_step - 1]} to the as-of date. Exited: an exit entry after their last "
-                   f"step ({_count(row['dropped_exited'])} {unit.lower()}); in progress: still active "
-                   f"({_count(row['dropped_in_progress'])} {unit.lower()}).")
+                   f"step ({_amount(row['dropped_exited'])}); in progress: still active "
+                   f"({_amount(row['dropped_in_progress'])}).")
         if dropped.empty:
             st.success("Every account that reached this step also reached the next.", icon=":material/check:")
         else:

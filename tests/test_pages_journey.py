@@ -185,3 +185,51 @@ def test_funnel_from_the_stage_snapshot(sample: Workspace) -> None:
     assert expected.exited_unknown == 712
     assert cards["Exited (last stage unknown)"] == "712"
     assert any("Cohorts need dated journey events" in m for m in infos)
+
+
+def test_funnel_with_no_step1_entry_in_the_date_range_says_so_without_charts(sample: Workspace) -> None:
+    import datetime as dt
+
+    at = open_page(sample, "pages/funnel.py", {"funnel_from": dt.date(2030, 1, 1)})
+    cards = metrics(at)
+    assert (cards["Accounts at step 1"], cards["Overall conversion"]) == ("0", "–")
+    infos = [i.value for i in at.info]
+    assert "2,000 accounts have Awareness entries only outside the date range." in infos
+    assert any("nothing to chart" in m for m in infos)
+    assert not at.get("plotly_chart")
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Workspace:
+    """Three accounts from a CS export that starts at Onboarding (Delivery): A1 goes live, A3 churns."""
+    ws = Workspace(label="tiny")
+    ws.load([("events.csv", b"Account ID,Stage,Entered At\n"
+                            b"A1,Onboarding,2026-01-05\nA1,Live,2026-02-01\n"
+                            b"A2,Onboarding,2026-01-10\n"
+                            b"A3,Onboarding,2026-01-12\nA3,Churned,2026-03-01\n")])
+    ws.apply(ws.suggest_mapping())
+    yield ws
+    ws.close()
+
+
+def test_tiny_export_starting_at_onboarding(tiny: Workspace) -> None:
+    at = open_page(tiny, "pages/funnel.py")
+    infos = [i.value for i in at.info]
+    assert infos[:2] == ["No account has an entry of Awareness, Consideration, Decision; the funnel starts at "
+                         "Delivery.", "0 accounts have no step-1 entry (Delivery)."]
+    cards = metrics(at)
+    # Delivery 3 → Usage 1 (A1); Advocacy, the last step, nobody.
+    assert (cards["Accounts at step 1"], cards["Accounts reaching the last step"]) == ("3", "0")
+    assert "Only 3 accounts are at step 1" in at.warning[0].value
+    steps = at.table[0].value
+    assert list(steps["Stage"]) == ["Delivery", "Usage", "Loyalty", "Advocacy"]
+    assert list(steps["Accounts"]) == [3, 1, 0, 0]
+    captions = [c.value for c in at.caption]
+    # The drop-off list opens on Delivery → Usage: A2 in progress, A3 exited (churned).
+    assert "2 accounts, longest-stalled first. Days since: from reaching Delivery to the as-of date. Exited: an exit " \
+           "entry after their last step (1 account); in progress: still active (1 account)." in captions
+    assert any("No segment columns are loaded" in c for c in captions)
+
+    at = open_page(tiny, "pages/journey.py")
+    assert metrics(at) == {"Accounts on the map": "3", "Moves": "2", "Returns": "0", "Exit moves": "1"}
+    assert any("No NPS or CSAT answers" in i.value for i in at.info)
