@@ -189,12 +189,13 @@ w.styled_table(
     low_n=table["low_n"],
     note=f"Grey rows: fewer than {settings.min_n} accounts reached the step — read with care.")
 st.caption(
-    "**From previous**: accounts at the step ÷ accounts at the step before. **From first**: ÷ accounts at step 1. "
-    "**Dropped** = accounts at the previous step − accounts at this step, split into **exited** (an exit entry "
-    "after their last step) and **in progress** (still active at the as-of date). **Median / P90 days**: time "
-    "from the previous step, over the accounts that converted. **KM median**: the Kaplan–Meier median that "
-    "counts accounts still in progress as censored at the as-of date (those without it make the plain median "
-    "too short); empty when fewer than half ever convert. **Converted n** / **Censored n**: the accounts behind it.")
+    "**From previous** = accounts(k) ÷ accounts(k−1) (1.0 for step 1). **From first** = accounts(k) ÷ accounts(1). "
+    "**Dropped** = accounts(k−1) − accounts(k), split into **exited** (an exit entry — Disappointment, Churn, lost "
+    "deal — after their last step) and **in progress** (still active at the as-of date). **Median / P90 days** "
+    "from the previous step, over accounts that converted (fractional days). **KM median**: the Kaplan–Meier median "
+    "that counts accounts still in progress as censored at the as-of date (exited ones at their exit); empty when "
+    "the estimate never falls to one half. **Converted n** / **Censored n**: the accounts behind it."
+    + (" ARR columns are ARR-weighted; n columns count accounts." if is_arr else ""))
 w.download_table(fn.cli_table(result), "funnel", key="dl_funnel")
 
 # ---- Breakdown ----------------------------------------------------------------------------------
