@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, settings
 
 from cxlib import workspace
 
+# Users never see a traceback (client.showErrorDetails = "none"); tests do, so a failure says why.
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
+
 settings.register_profile("ci", deadline=None, derandomize=True, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None, max_examples=60,
