@@ -243,10 +243,7 @@ def cases() -> list[Case]:
     add("header_only_bom.csv", lambda: codecs.BOM_UTF8 + lines("Account ID,Stage"), rows=[0, 0, 0],
         warning="has a header but no data rows", columns=["Account ID", "Stage"])
     add("header_then_blank_lines.csv", lambda: lines("id,name", "", "", ""), rows=[0, 0, 0],
-        warning="has a header but no data rows", columns=["id", "name"], no_warning="approximate",
-        xfail="a header followed by blank lines loses its header (one column 'column_1'), warns 'line numbers "
-              "are approximate' and says 'has no data rows'; it should keep columns id, name and say 'has a "
-              "header but no data rows' like header_only.csv")
+        warning="has a header but no data rows", columns=["id", "name"], no_warning="approximate")
     # --- encodings
     add("bom_utf8.csv", lambda: codecs.BOM_UTF8 + GOOD, rows=rows3,
         columns=["Account ID", "Account Name", "Tier", "ARR"])
@@ -304,11 +301,9 @@ def cases() -> list[Case]:
     add("null_byte_in_field.csv", lambda: lines("id,name", "1,Acme", "2,Glo\x00bex", "3,Initech"),
         rows=rows3, warning="removed 1 NUL byte (line 3)", values={"name": ["Acme", "Globex", "Initech"]})
     add("very_long_field_1mb.csv", long_field, rows=rows3)
-    add("wide_30000_columns.csv", wide, rows=[2, 2, 0], ncols=30_000,
-        xfail="30,000 columns: the sniffer gives up, every line is read as one column and the file fails "
-              "after ~40 s with \"No row of 'wide_30000_columns.csv' could be read as a table (line 1: too "
-              "many fields: more than 1)\", which blames the rows; it should load the 2 rows or refuse at once "
-              "with 'has 30,000 columns, more than the N this app reads'")
+    add("wide_30000_columns.csv", wide, error="has 30,000 columns; at most 2,000 columns can be loaded")
+    add("wide_2001_columns.csv", lambda: lines(",".join(f"c{i}" for i in range(2001)), ",".join("1" * 2001)),
+        error="has 2,001 columns; at most 2,000 columns can be loaded")
     # --- header problems
     add("duplicate_header_names.csv", lambda: lines("id,Name,name,NAME", "1,a,b,c"), rows=[1, 1, 0],
         columns=["id", "Name", "name_2", "NAME_3"])
@@ -389,9 +384,12 @@ def cases() -> list[Case]:
     add("html_table_saved_as.xls", lambda: lines(
         "<html><head><meta charset='utf-8'></head><body><table>",
         "<tr><th>Account ID</th><th>Stage</th></tr>", "<tr><td>A-1</td><td>Lead</td></tr>", "</table></body></html>"),
-        error="is an HTML page",
-        xfail="an HTML table saved as .xls (old CRM exports) gets the generic 'damaged or not really an "
-              "Excel file'; it should say it is an HTML page and to open it in Excel and save as XLSX or CSV")
+        error="is an HTML page, not a spreadsheet")
+    add("xml_spreadsheet_2003.xls", lambda: lines(
+        '<?xml version="1.0"?>', '<?mso-application progid="Excel.Sheet"?>',
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', '<Worksheet ss:Name="Sheet1"><Table>',
+        '<Row><Cell><Data ss:Type="String">id</Data></Cell></Row>', "</Table></Worksheet></Workbook>"),
+        error="is an Excel 2003 XML spreadsheet")
     # --- other kinds in disguise
     add("png_renamed.csv", lambda: PNG, error="is a PNG image, not a table")
     add("jpeg_renamed.csv", lambda: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64), error="is a JPEG image")
