@@ -3,7 +3,8 @@
 Two browser contexts are two Streamlit sessions. Each uploads its own small company at the same
 time; every page of the navigation is then checked in both for the other company's marker (names,
 ids, tier values, table and file names all contain "alpha-only" or "beta-only"), and the numbers
-that must differ (rows read, accounts at funnel step 1, SQL rows) are read back from each.
+that must differ (rows read, accounts at funnel step 1, SQL rows) are read back from each. The
+server has a workspace store configured, so the listing every user sees is checked as well.
 
 Session release is observed through JOURNEY_LENS_SESSION_STATS: when set (tests and `make load`
 only) the app writes cxlib.sessions' counts to that JSON file after each script run's sweep.
@@ -18,25 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.browser.conftest import metric_value
-from tests.load import running_server
+from tests.load import MARK_JS, SETTLED_JS, running_server
 
-# Resolves once the script has finished and nothing has run for 700 ms (a click's rerun starts
-# within a few milliseconds, so a quiet spell that long means the page is done).
-_SETTLED = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
-    || !!document.querySelector('[data-testid="stStatusWidget"]')
-    || !document.querySelector('[data-testid="stSidebarNav"]');
-  if (busy) { window.__jlQuietSince = 0; return false; }
-  window.__jlQuietSince = window.__jlQuietSince || Date.now();
-  return Date.now() - window.__jlQuietSince > 700;
-}"""
-
-
-def settle(page, timeout_ms: int = 120_000) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the app has finished running the script for the last action."""
-    page.evaluate("window.__jlQuietSince = 0")
-    page.wait_for_function(_SETTLED, polling=100, timeout=timeout_ms)
+def settle(page, previous: str | None = None, timeout_ms: int = 120_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the last action's script run has finished (and the title changed from `previous`)."""
+    page.wait_for_function(SETTLED_JS, arg=previous, polling=100, timeout=timeout_ms)
 
 
 def nav_links(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -47,13 +34,17 @@ def nav_links(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 def go(page, href: str) -> None:  # type: ignore[no-untyped-def]
     """Open a page through the navigation (a new address would start a new session)."""
+    previous = page.evaluate(MARK_JS)
+    if page.url.rstrip("/") == href.rstrip("/"):
+        previous = None  # the page it is on: a rerun keeps its title
     page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first.click()
-    settle(page)
+    settle(page, previous)
 
 
 def page_text(page) -> str:  # type: ignore[no-untyped-def]
-    """All text in the page, collapsed expanders and the sidebar included."""
-    return page.locator("body").text_content() or ""
+    """All text in the page (collapsed expanders and the sidebar included) and every input's value."""
+    values = page.eval_on_selector_all("input, textarea", "els => els.map(e => e.value).join('\\n')")
+    return (page.locator("body").text_content() or "") + "\n" + values
 
 
 def assert_no_error(page, where: str) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +113,15 @@ def _sql(page, query: str, tmp_path: Path, name: str) -> tuple[str, str]:  # typ
     return caption, target.read_text(encoding="utf-8")
 
 
-def test_two_sessions_never_see_each_other(browser, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_two_sessions_never_see_each_other(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Server-side workspaces configured, so the Workspace page's shared listing is covered too."""
+    env = {"JOURNEY_LENS_WORKSPACE_DIR": str(tmp_path / "store"), "JOURNEY_LENS_THREADS": "1"}
+    (tmp_path / "store").mkdir()
+    with running_server(env=env, log_path=tmp_path / "server.log") as (app_url, _proc):
+        _two_sessions(browser, app_url, tmp_path)
+
+
+def _two_sessions(browser, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in (ALPHA, BETA)]
     try:
         pages = [c.new_page() for c in contexts]
@@ -156,6 +155,8 @@ def test_two_sessions_never_see_each_other(browser, app_url: str, tmp_path: Path
                 assert f"Your upload: {own.stem}_accounts.csv" in text, f"own data missing on {where}"
                 if href.rstrip("/").endswith("/segments"):
                     assert f"{own.marker}-Gold" in text
+                if href.rstrip("/").endswith("/workspace"):   # the listing every user of the server sees
+                    assert "Nothing is saved on this server yet." in text
                 if page.locator('[data-testid="stMetricLabel"]', has_text="Accounts at step 1").count():
                     funnel_step1[own.marker] = metric_value(page, "Accounts at step 1")
         # Same page, same moment, different data: each session computed (and cached) its own number.
