@@ -693,9 +693,9 @@ def _shape_table(plan: _Plan, raw: pd.DataFrame) -> pd.DataFrame:
     wx = raw["wx"].astype("float64")
     counts = spec.weight != "arr"
     table = pd.DataFrame({
-        "segment": raw["segment"].astype("object"),
+        "segment": raw["segment"].astype("str"),
         "step": raw["step"].astype("int64"),
-        "stage": [plan.steps[s - 1] for s in raw["step"]],
+        "stage": pd.Series([plan.steps[s - 1] for s in raw["step"]], dtype="str"),
         "accounts": weight,
         "conversion_from_previous": conv_prev.astype("float64"),
         "conversion_from_first": conv_first.astype("float64"),
@@ -742,22 +742,22 @@ def funnel(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None,
     exited_unknown = int(cov["exited_unknown"]) if "exited_unknown" in cov else 0
     if spec.source == "snapshot":
         if exited_unknown:
-            notes.append(f"{_accounts(exited_unknown)} on an exit stage with no last funnel stage: "
-                         "shown as exited (last stage unknown).")
+            notes.append(f"Exited (last stage unknown): {_accounts(exited_unknown)} on an exit stage "
+                         "with no last funnel stage.")
         if int(cov["outside"]):
-            notes.append(f"{_accounts(int(cov['outside']))} at a stage outside the funnel.")
+            notes.append(f"Outside the funnel: {_accounts(int(cov['outside']))} at a stage that is neither "
+                         "a funnel stage nor an exit.")
     if raw.empty and spec.by is None:
         raw = _empty_raw(plan)
     per_segment = raw[raw["step"] == 1]
     missing, null_arr = int(per_segment["missing_accounts"].sum()), int(per_segment["null_arr"].sum())
     if spec.weight == "arr":
         if missing:
-            notes.append(f"{_accounts(missing)} in the funnel missing from the accounts table weigh 0 ARR.")
+            notes.append(f"ARR weight 0 for {_accounts(missing)} missing from the accounts table.")
         if null_arr:
-            notes.append(f"{_accounts(null_arr)} in the funnel without ARR weigh 0.")
+            notes.append(f"ARR weight 0 for {_accounts(null_arr)} without ARR.")
     if spec.by is not None and missing:
-        notes.append(f"{_accounts(missing)} in the funnel missing from the accounts table "
-                     f"are shown under {NONE_SEGMENT}.")
+        notes.append(f"Shown under {NONE_SEGMENT}: {_accounts(missing)} missing from the accounts table.")
     table = _shape_table(plan, raw)
     return FunnelResult(table=table, notes=notes, steps=list(plan.steps), no_step1_accounts=no_step1,
                         as_of=plan.as_of, exited_unknown=exited_unknown, weight=spec.weight, by=spec.by)
@@ -837,11 +837,11 @@ def cohorts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, peri
     params = _all_params(plan) | {"fy_shift": fy_shift, "horizon_us": round(horizon_days * DAY_US)}
     raw = _run(con, sql, params)
     out = pd.DataFrame({
-        "segment": raw["segment"].astype("object"),
-        "period": raw["period"].astype("object"),
+        "segment": raw["segment"].astype("str"),
+        "period": raw["period"].astype("str"),
         "period_start": raw["period_start"].astype("datetime64[us]"),
         "step": raw["step"].astype("int64"),
-        "stage": pd.Series([plan.steps[s - 1] for s in raw["step"]], dtype="object"),
+        "stage": pd.Series([plan.steps[s - 1] for s in raw["step"]], dtype="str"),
         "cohort_accounts": raw["cohort_accounts"].astype("int64"),
         "converted": raw["converted"].astype("int64"),
         "conversion": (raw["converted"] / raw["cohort_accounts"]).astype("float64"),

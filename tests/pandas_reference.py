@@ -21,7 +21,9 @@ def ordered_sequences(events: pd.DataFrame, steps: list[str], *, window_days: fl
     ev = events.loc[events["account_id"].notna() & events["stage"].notna() & events["ts"].notna(),
                     ["account_id", "stage", "ts"]].copy()
     ev["ts"] = pd.to_datetime(ev["ts"]).astype("datetime64[us]")
-    ev["account_id"] = ev["account_id"].astype(str)
+    # Integer account codes: merges and sorts on them are much faster than on strings.
+    codes, names = pd.factorize(ev["account_id"].astype(str))
+    ev["account_id"] = codes
     n = len(steps)
     cols = [f"t_{i}" for i in range(1, n + 1)]
     starts = ev.loc[ev["stage"] == steps[0], ["account_id", "ts"]]
@@ -70,8 +72,9 @@ def ordered_sequences(events: pd.DataFrame, steps: list[str], *, window_days: fl
             chain[c] = pd.NaT
     chain["reached"] = chain[cols].notna().sum(axis=1)
     chain = chain.sort_values(["account_id", "reached", "t_1"], ascending=[True, False, True])
-    best = chain.drop_duplicates("account_id")
-    return best[["account_id", "reached", *cols]].sort_values("account_id").reset_index(drop=True)
+    best = chain.drop_duplicates("account_id")[["account_id", "reached", *cols]]
+    best["account_id"] = names[best["account_id"].to_numpy()]
+    return best.sort_values("account_id").reset_index(drop=True)
 
 
 def ordered_funnel(events: pd.DataFrame, steps: list[str], **kwargs) -> pd.DataFrame:
