@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from cxlib import canonical
 from cxlib.errors import MetricError
@@ -46,6 +47,20 @@ def check_accounts_column(con: duckdb.DuckDBPyConnection, column: str) -> str:
             column=column,
         )
     return column
+
+
+def segment_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The user's segment columns of the accounts view (tier, region, …), in load order."""
+    fixed = set(canonical.columns(canonical.ACCOUNTS))
+    return [c for c in accounts_columns(con) if c not in fixed]
+
+
+def segment_values(con: duckdb.DuckDBPyConnection, column: str) -> pd.DataFrame:
+    """Each value of an accounts column with its number of accounts (None: no value), for pickers."""
+    check_accounts_column(con, column)
+    return con.execute(
+        f"WITH {ACCOUNTS_CTE} SELECT {canonical.quote(column)} AS value, count(*) AS accounts "
+        "FROM acct GROUP BY 1 ORDER BY 1 NULLS LAST").df()
 
 
 def segment_sql(expr: str) -> str:

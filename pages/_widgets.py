@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from cxlib import grouping
 from cxlib.errors import CxError
 from cxlib.saved import open_workspace, save_workspace
 from cxlib.workspace import SAMPLE_LABEL, Workspace, open_sample
@@ -127,13 +128,7 @@ def settings_caption(ws: Workspace) -> None:
 
 def segment_columns(ws: Workspace) -> list[str]:
     """Accounts columns usable as a segment (the user's segment columns, in load order)."""
-    from cxlib.canonical import columns
-
-    fixed = set(columns("accounts"))
-    rows = ws.con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts' "
-        "ORDER BY ordinal_position").fetchall()
-    return [r[0] for r in rows if r[0] not in fixed]
+    return cached("segment_columns", grouping.segment_columns)
 
 
 def segment_picker(ws: Workspace, key: str, label: str = "Break down by",
@@ -191,19 +186,14 @@ def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str
     Values come with their account counts; accounts without a value are the "(none)" choice,
     matching cxlib's segment filters (value None).
     """
-    from cxlib import canonical
-    from cxlib.grouping import ACCOUNTS_CTE
-
     columns = segment_columns(ws)
     left, right = st.columns(2)
     column = left.selectbox(f"{label} column", [None, *columns], key=f"{key}_column",
                             format_func=lambda c: "(all accounts)" if c is None else c)
     if column is None:
         return None
-    col = canonical.quote(column)
-    rows = ws.con.execute(
-        f"WITH {ACCOUNTS_CTE} SELECT {col} AS value, count(*) AS n FROM acct "
-        "GROUP BY 1 ORDER BY 1 NULLS LAST").fetchall()
+    values = cached("segment_values", grouping.segment_values, column)
+    rows = zip([None if pd.isna(v) else v for v in values["value"]], values["accounts"].astype(int))
     counts = {value: n for value, n in rows}
     if not counts:
         right.selectbox(f"{column} is", ["(no accounts)"], disabled=True, key=f"{key}_value_empty")
