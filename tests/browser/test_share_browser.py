@@ -13,22 +13,38 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser.conftest import metric_value, wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
+SLOW = 120_000   # ms: a fresh server prepares the sample company first, on a machine shared with others
 CHANGED = "The data changed since this link was made; the numbers would differ, so they are not shown."
 
 
-def _needs(path: str, text: str, reason: str) -> None:
-    if text not in (ROOT / path).read_text(encoding="utf-8"):
-        pytest.skip(reason)
+def _lacks(path: str, text: str) -> bool:
+    return text not in (ROOT / path).read_text(encoding="utf-8")
 
 
 def _select(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick `option` in the select box labelled `label`."""
-    page.get_by_role("combobox", name=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick `option` in the select box labelled `label`, once the page has drawn it and settled.
+
+    A rerun still finishing can redraw the box and close its list under the click: then try again.
+    """
+    box = page.get_by_role("combobox", name=label).first
+    box.wait_for(timeout=SLOW)
+    for attempt in range(3):
+        wait_for_app(page)
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    expect(box).to_have_value(option, timeout=SLOW)
     wait_for_app(page)
 
 
@@ -41,7 +57,7 @@ def _open_in_new_browser(browser, url: str):  # type: ignore[no-untyped-def]
     """The link opened in a fresh browser context: no cookies, no session, nothing shared."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     other = context.new_page()
-    other.set_default_timeout(30_000)
+    other.set_default_timeout(SLOW)
     other.goto(url)
     wait_for_app(other)
     return context, other
@@ -53,9 +69,10 @@ def _with(url: str, **changes: str) -> str:
     return urlunparse(parts._replace(query=urlencode({**query, **changes})))
 
 
+@pytest.mark.skipif(_lacks("app.py", "pages/workspace.py"), reason="The Workspace page is not in app.py's "
+                    "navigation yet (st.Page(\"pages/workspace.py\", …) in app.py).")
 def test_workspace_page_link_reopens_the_view(page, app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
-    _needs("app.py", "pages/workspace.py", "The Workspace page is not in app.py's navigation yet "
-           "(the lead adds st.Page(\"pages/workspace.py\", …)).")
+    page.set_default_timeout(SLOW)
     page.goto(app_url + "/workspace")
     wait_for_app(page)
     page.get_by_role("heading", name="Workspace").first.wait_for()
@@ -82,9 +99,10 @@ def test_workspace_page_link_reopens_the_view(page, app_url: str, browser) -> No
         context.close()
 
 
+@pytest.mark.skipif(_lacks("pages/funnel.py", "view_params"), reason="The Funnel page does not keep its filters "
+                    "in the address yet (w.view_params in pages/funnel.py); the Workspace page test shows the link.")
 def test_funnel_link_reopens_the_same_filters_and_numbers(page, app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
-    _needs("pages/funnel.py", "view_params", "The Funnel page does not keep its filters in the address yet "
-           "(w.view_params in pages/funnel.py); the share link is shown on the Workspace page meanwhile.")
+    page.set_default_timeout(SLOW)
     wait_for_app(page)  # the front page is the Funnel
     page.get_by_role("heading", name="Funnel").first.wait_for()
     _select(page, "Mode", "Strict")
