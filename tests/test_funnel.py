@@ -287,6 +287,18 @@ def test_dropped_split_into_exited_and_in_progress(con) -> None:
     assert_frame_equal(table[COUNTS], counts([(1, A, 5, 1.0, 1.0, 0, 0, 0), (2, C, 1, 0.2, 0.2, 4, 2, 2)]))
 
 
+def test_an_exit_as_a_step_is_not_its_own_drop_reason(con) -> None:
+    events(con, [("q1", A, "2024-01-01"), ("q1", "Churn", "2024-01-05"),
+                 ("q2", A, "2024-01-01"), ("q2", "Disappointment", "2024-01-02"),
+                 ("q3", A, "2024-01-01"), ("q3", "Churn", "2024-01-03"), ("q3", "Churn", "2024-01-03")])
+    table = funnel(con, FunnelSpec(steps=[A, "Churn", "Churn"])).table
+    # q2 left through Disappointment; q1 reached Churn once and nothing came after it (in progress
+    # for the second Churn step); q3 has two Churn entries at the same time, so both steps.
+    assert_frame_equal(table[COUNTS], counts([(1, A, 3, 1.0, 1.0, 0, 0, 0),
+                                              (2, "Churn", 2, 2 / 3, 2 / 3, 1, 1, 0),
+                                              (3, "Churn", 1, 0.5, 1 / 3, 1, 0, 1)]))
+
+
 def test_dropoff_list(con) -> None:
     events(con, DROP_EVENTS)
     canonical.create_table(con, canonical.ACCOUNTS, DROP_ACCOUNTS, SEGMENT_COLUMNS)
