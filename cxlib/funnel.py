@@ -581,14 +581,14 @@ def _segment_ctes(plan: _Plan) -> list[tuple[str, str]]:
             SELECT *, '' AS segment, 1.0 AS w, true AS in_accounts, false AS null_arr FROM journeys""")]
     seg = "''" if spec.by is None else (
         f"coalesce(NULLIF(trim(CAST(a.{quote(spec.by)} AS VARCHAR)), ''), '{NONE_SEGMENT}')")
-    by_col = f", {quote(spec.by)}" if spec.by is not None and spec.by not in ("account_id", "arr") else ""
+    first_key = "coalesce(source_row, 9223372036854775807)"
+    by_col = (f", arg_min_null({quote(spec.by)}, {first_key}) AS {quote(spec.by)}"
+              if spec.by is not None and spec.by not in ("account_id", "arr") else "")
     return [
+        # One row per account: the first in source order when an account is listed twice.
         ("accounts_one", f"""
-            SELECT * EXCLUDE (rn) FROM (
-                SELECT account_id, arr{by_col},
-                       row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) AS rn
-                FROM {quote(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL)
-            WHERE rn = 1"""),
+            SELECT account_id, arg_min_null(arr, {first_key}) AS arr{by_col}
+            FROM {quote(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL GROUP BY account_id"""),
         ("weighted", f"""
             SELECT j.*, {seg} AS segment,
                    {'coalesce(a.arr, 0.0)' if spec.weight == 'arr' else '1.0'} AS w,
