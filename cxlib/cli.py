@@ -94,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column")
     _add_format(p, default="json")
 
+    p = sub.add_parser("pack", help="a meeting pack (PPTX or PDF) for one account or one segment")
+    _add_common(p)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--account", metavar="ID", help="the account's id")
+    g.add_argument("--segment", metavar="COLUMN=VALUE", help='e.g. "Tier=Enterprise"')
+    p.add_argument("--out", required=True, type=_files, metavar="FILE.pptx|FILE.pdf")
+
     p = sub.add_parser("sql", help="a read-only SQL query over the loaded tables and canonical views")
     _add_common(p)
     p.add_argument("--query", required=True, metavar='"SELECT …"')
@@ -289,8 +296,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pack(args: argparse.Namespace) -> int:
+    from cxlib import meeting, segments
+
+    if args.out.suffix.lower() not in (".pptx", ".pdf"):
+        raise CxError(f"--out {args.out}: the pack is written as .pptx or .pdf")
+    ws = _open(args.files, args.mapping)
+    if args.account:
+        content = meeting.account_pack(ws.con, args.account, ws.score_config, ws.settings)
+    else:
+        column, value = segments.parse_rate(args.segment)
+        content = meeting.segment_pack(ws.con, _column(ws, column), value, ws.score_config, ws.settings)
+    meeting.write_pack(content, args.out)
+    sys.stdout.write(f"{args.out}\n")
+    return 0
+
+
 COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
-            "compare": _cmd_compare}
+            "compare": _cmd_compare, "pack": _cmd_pack}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -163,3 +163,26 @@ def test_funnel_json_by_segment_and_unknown_stage(files: dict[str, Path]) -> Non
         ("Gold", 1, 2), ("Gold", 2, 2), ("Silver", 1, 2), ("Silver", 2, 0)]
     code, out, err = run("funnel", str(files["events"]), "--stages", "Awareness,Teleportation")
     assert (code, out) == (2, "") and "'Teleportation'" in err and err.count("\n") == 1
+
+
+def test_pack_unknown_account_or_segment_is_one_line_exit_2(files: dict[str, Path], tmp_path: Path) -> None:
+    base = [str(files["events"]), str(files["accounts"]), str(files["surveys"])]
+    code, out, err = run("pack", *base, "--account", "A9", "--out", str(tmp_path / "a.pptx"))
+    assert (code, out, err) == (2, "", "error: No account 'A9' in the accounts table\n")
+    code, _, err = run("pack", *base, "--segment", "Tier=Platinum", "--out", str(tmp_path / "s.pdf"))
+    assert (code, err) == (2, "error: No accounts with tier = 'Platinum' in the accounts table\n")
+    code, _, err = run("pack", *base, "--account", "A1", "--out", str(tmp_path / "a.docx"))
+    assert code == 2 and ".pptx or .pdf" in err
+    assert not list(tmp_path.glob("a.*")) and not list(tmp_path.glob("s.*"))
+
+
+def test_pack_for_an_account_is_a_pptx_with_its_slides(files: dict[str, Path], tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    out = tmp_path / "Müller.pptx"
+    code, printed, _ = run("pack", str(files["events"]), str(files["accounts"]), str(files["surveys"]),
+                           "--account", "A1", "--out", str(out))
+    assert (code, printed) == (0, f"{out}\n")
+    slides = Presentation(str(out)).slides
+    assert len(slides) == 6
+    assert "Müller GmbH" in " ".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
