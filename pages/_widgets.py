@@ -145,11 +145,16 @@ def segment_picker(ws: Workspace, key: str, label: str = "Break down by",
 
 
 def download_table(df: pd.DataFrame, name: str, key: str) -> None:
-    """CSV download of a table (spreadsheet formulas neutralised)."""
-    from cxlib.exports import to_csv_bytes
+    """CSV and XLSX downloads of a table, made on click (spreadsheet formulas neutralised)."""
+    from cxlib.exports import to_csv_bytes, to_xlsx_bytes
 
-    st.download_button(f"Download {name} (CSV)", to_csv_bytes(df), file_name=f"{name}.csv",
-                       mime="text/csv", key=key, icon=":material/download:")
+    stem = _file_stem(name)
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(f"{name} (CSV)", lambda: to_csv_bytes(df), file_name=f"{stem}.csv", mime="text/csv",
+                        key=key, on_click="ignore", icon=":material/download:")
+    row.download_button(f"{name} (XLSX)", lambda: to_xlsx_bytes(df, sheet=stem[:31]), file_name=f"{stem}.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
 def html_table(df: pd.DataFrame) -> None:

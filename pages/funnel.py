@@ -59,6 +59,10 @@ if not sources:
     st.stop()
 default_steps = funnel_stages(settings.stages)
 all_stages = list(stage_order(settings.stages))
+# The view lives in the address bar, so a link reopens these exact filters on the same data.
+w.view_params({"funnel_steps": default_steps, "funnel_mode": "ordered", "funnel_window": None, "funnel_from": None,
+               "funnel_to": None, "funnel_weight": "accounts", "funnel_by": None},
+              kinds={"funnel_window": float, "funnel_from": dt.date, "funnel_to": dt.date})
 c1, c2, c3 = st.columns([3, 1, 1])
 picked = c1.multiselect(
     "Steps", all_stages, default=default_steps, key="funnel_steps", max_selections=fn.MAX_STEPS, wrap=True,
@@ -170,7 +174,7 @@ if not first["n"]:
 
 # ---- Funnel chart and table of steps ------------------------------------------------------------
 title = f"{unit} reaching each step ({MODES[mode].lower()}" + (f", {window:g}-day window)" if window else ")")
-st.plotly_chart(figs.funnel_chart(result, settings.stages, title=title), width="stretch", key="funnel_chart")
+w.show_chart(figs.funnel_chart(result, settings.stages, title=title), "funnel", key="funnel_chart")
 st.subheader("Steps")
 steps_table = pd.DataFrame({
     "Step": table["step"], "Stage": table["stage"], unit: table["accounts"],
@@ -211,8 +215,8 @@ else:
         steps=spec.steps, mode=spec.mode, window_days=spec.window_days, date_from=spec.date_from,
         date_to=spec.date_to, by=by, weight=spec.weight, source=spec.source), settings))
     if split is not None:
-        st.plotly_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
-                        width="stretch", key="funnel_breakdown_chart")
+        w.show_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
+                     f"funnel_by_{by}", key="funnel_breakdown_chart")
         seg = split.table
         for note in split.notes[len(result.notes):]:
             st.info(note, icon=":material/info:")
@@ -262,7 +266,7 @@ else:
         n_periods = cohort_table["period"].nunique()
         fig = figs.cohort_heatmap(cohort_table, title=f"Conversion within {horizon:g} days of step 1, by {period}")
         fig.update_layout(height=max(420, 160 + 46 * n_periods))
-        st.plotly_chart(fig, width="stretch", key="funnel_cohort_chart")
+        w.show_chart(fig, "funnel_cohorts", key="funnel_cohort_chart")
         st.caption(f"Each cell: share of the cohort's accounts reaching the step within {horizon:g} days of their "
                    f"step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the horizon "
                    f"(incomplete, not worse) or has fewer than {settings.min_n} accounts.")
@@ -291,9 +295,9 @@ else:
             st.info(f"No account reached {step_labels[to_step]} in this funnel, so there is no time to show.",
                     icon=":material/info:")
         else:
-            st.plotly_chart(figs.time_to_convert_histogram(
+            w.show_chart(figs.time_to_convert_histogram(
                 times, table["stage"].iloc[from_step - 1], table["stage"].iloc[to_step - 1]),
-                width="stretch", key="funnel_ttc_chart")
+                "funnel_time_to_convert", key="funnel_ttc_chart")
             st.caption("Days between the two steps' entries in each converted account's counting sequence. "
                        "Accounts still on the way are not in it: see the KM median in the table of steps.")
 

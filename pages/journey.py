@@ -59,7 +59,7 @@ sankey_fig = figs.sankey_figure(sankey, title=f"First {max_moves} moves · {segm
 # Tall enough that the small exit and return nodes keep readable labels on a projector.
 sankey_fig.update_layout(height=640)
 sankey_fig.update_traces(textfont=dict(size=14))
-st.plotly_chart(sankey_fig, width="stretch", key="journey_sankey")
+w.show_chart(sankey_fig, "journey_sankey", key="journey_sankey")
 st.caption("Stage colours are the same on every chart; grey links move forward, purple links are returns, "
            "red links are exits. Hover a node or link for its accounts.")
 
@@ -71,8 +71,8 @@ shown = pd.DataFrame({"Path": paths["path"], "Accounts": paths["accounts"], "Sha
 w.styled_table(shown, formats={"Accounts": "{:,}", "Share": "{:.1%}"})
 st.caption(f"Share: of the {accounts_total:,} accounts on the map. A path is the full sequence of visits "
            "up to the as-of date (repeated entries of a stage collapsed).")
-st.plotly_chart(figs.top_paths_figure(paths, title=f"Top {len(paths)} paths · {segment_text}"),
-                width="stretch", key="journey_paths_chart")
+w.show_chart(figs.top_paths_figure(paths, title=f"Top {len(paths)} paths · {segment_text}"),
+             "journey_top_paths", key="journey_paths_chart")
 
 with st.expander(f"All stage-to-stage moves ({len(moves):,} pairs)"):
     listing = moves.assign(kind=moves["is_return"].map({True: "return", False: ""})
@@ -88,8 +88,8 @@ with st.expander(f"All stage-to-stage moves ({len(moves):,} pairs)"):
 # ---- Emotion curve ------------------------------------------------------------------------------
 st.subheader("Emotion curve")
 curve = w.cached("journey.emotion_curve", jn.emotion_curve, settings, segment)
-st.plotly_chart(figs.emotion_curve_figure(curve, title=f"NPS and CSAT by stage · {segment_text}"),
-                width="stretch", key="journey_emotion_chart")
+w.show_chart(figs.emotion_curve_figure(curve, title=f"NPS and CSAT by stage · {segment_text}"),
+             "journey_emotion_curve", key="journey_emotion_chart")
 if int(curve["nps_n"].sum()) + int(curve["csat_n"].sum()) == 0:
     st.info("No NPS or CSAT answers are loaded for these accounts: load a survey file on the **Data** page to "
             "see how customers feel at each stage.", icon=":material/info:")
