@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cxlib import account
+from cxlib import account, meeting
 from cxlib.figures import account as figs
 from cxlib.scores import shown
 from pages import _widgets as w
@@ -115,6 +115,9 @@ for note in story.notes:
 with st.container(border=True):
     st.markdown("**Meeting summary**")
     st.markdown("\n".join(f"- {sentence}" for sentence in account.meeting_summary(story)))
+    w.meeting_pack_buttons(
+        lambda: meeting.account_pack(ws.con, selected, ws.score_config, ws.settings, segment_column),
+        f"meeting_pack_{selected}", key="account_pack", stamp=(ws.version, selected, segment_column))
 
 stem = f"account_{p.account_id}"
 w.show_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), f"{stem}_timeline",
