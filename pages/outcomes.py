@@ -90,7 +90,8 @@ if overall is not None:
                                                           "measure: not placed in any quadrant.")
         quadrants = w.cached("outcomes.outcome_quadrants", oc.outcome_quadrants, spec, cfg, settings)
         q1, q2 = st.columns([3, 2])
-        q1.plotly_chart(score_figs.quadrant_scatter(quadrants, spec), width="stretch")
+        with q1:
+            w.show_chart(score_figs.quadrant_scatter(quadrants, spec), "desired_outcome", key="oc_quadrants")
         with q2:
             if quadrant_by is None:
                 table = overall
@@ -157,11 +158,14 @@ else:
     ces_by = w.run_safely(lambda: w.cached("surveys.ces", sv.ces, by, ces_lower, None, settings))
     b1, b2, b3 = st.columns(3)
     if nps_by is not None:
-        b1.plotly_chart(survey_figs.nps_bars(nps_by, title=f"NPS by {by}"), width="stretch")
+        with b1:
+            w.show_chart(survey_figs.nps_bars(nps_by, title=f"NPS by {by}"), f"nps_by_{by}", key="oc_nps_by")
     if csat_by is not None:
-        b2.plotly_chart(survey_figs.csat_bars(csat_by, title=f"CSAT by {by}"), width="stretch")
+        with b2:
+            w.show_chart(survey_figs.csat_bars(csat_by, title=f"CSAT by {by}"), f"csat_by_{by}", key="oc_csat_by")
     if ces_by is not None:
-        b3.plotly_chart(survey_figs.ces_bars(ces_by, title=f"CES by {by}"), width="stretch")
+        with b3:
+            w.show_chart(survey_figs.ces_bars(ces_by, title=f"CES by {by}"), f"ces_by_{by}", key="oc_ces_by")
     tabs = st.tabs(["NPS table", "CSAT table", "CES table"])
     for tab, frame, formats, name in (
             (tabs[0], nps_by, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
@@ -191,13 +195,32 @@ else:
     t1, t2, t3 = st.columns(3)
     nps_t = _over_time(sv.nps, level, settings)
     if nps_t is not None:
-        t1.plotly_chart(survey_figs.trend_lines(nps_t, "nps", title=f"NPS per {period}"), width="stretch")
+        with t1:
+            w.show_chart(survey_figs.trend_lines(nps_t, "nps", title=f"NPS per {period}"), f"nps_per_{period}",
+                         key="oc_nps_t")
     csat_t = _over_time(sv.csat, None, settings)
     if csat_t is not None:
-        t2.plotly_chart(survey_figs.trend_lines(csat_t, "csat", title=f"CSAT per {period}"), width="stretch")
+        with t2:
+            w.show_chart(survey_figs.trend_lines(csat_t, "csat", title=f"CSAT per {period}"), f"csat_per_{period}",
+                         key="oc_csat_t")
     ces_t = _over_time(sv.ces, ces_lower, None, settings)
     if ces_t is not None:
-        t3.plotly_chart(survey_figs.trend_lines(ces_t, "ces", title=f"CES per {period}"), width="stretch")
+        with t3:
+            w.show_chart(survey_figs.trend_lines(ces_t, "ces", title=f"CES per {period}"), f"ces_per_{period}",
+                         key="oc_ces_t")
+    with st.expander(f"NPS, CSAT and CES per {period} (tables)"):
+        for frame, formats, name in (
+                (nps_t, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
+                (csat_t, {"csat": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}"}, "csat"),
+                (ces_t, {"mean": "{:.2f}", "sd": "{:.2f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}"}, "ces")):
+            if frame is None:
+                continue
+            st.markdown(f"**{name.upper()}**")
+            dates = {c: "{:%Y-%m-%d}" for c in ("period_start", "segment") if c in frame
+                     and pd.api.types.is_datetime64_any_dtype(frame[c])}
+            w.styled_table(frame.drop(columns=["low_n"]), formats=formats | dates, low_n=frame["low_n"],
+                           note=LOW_N_NOTE)
+            w.download_table(frame, f"{name}_per_{period}", key=f"dl_{name}_per_period")
 
 # ---- Churn --------------------------------------------------------------------------------------
 st.subheader("Churn")
@@ -237,8 +260,11 @@ else:
         lines = rates
     if lines is not None:
         g1, g2 = st.columns(2)
-        g1.plotly_chart(survey_figs.churn_trend(lines), width="stretch")
-        g2.plotly_chart(survey_figs.churn_trend(lines, revenue=True), width="stretch")
+        with g1:
+            w.show_chart(survey_figs.churn_trend(lines), f"logo_churn_per_{churn_period}", key="oc_logo_churn")
+        with g2:
+            w.show_chart(survey_figs.churn_trend(lines, revenue=True), f"revenue_churn_per_{churn_period}",
+                         key="oc_revenue_churn")
         with st.expander(f"Churn per {churn_period} (table)"):
             w.styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=LOW_N_NOTE, formats={
                 "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
@@ -247,7 +273,8 @@ else:
     reasons = w.run_safely(lambda: w.cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
     if reasons is not None and not reasons.empty:
         r1, r2 = st.columns(2)
-        r1.plotly_chart(survey_figs.churn_reason_bars(reasons), width="stretch")
+        with r1:
+            w.show_chart(survey_figs.churn_reason_bars(reasons), "churn_by_reason", key="oc_churn_reasons")
         with r2:
             w.styled_table(reasons.rename(columns={
                 "reason": "Reason", "churned": "Churned", "share": "Share", "ci_low": "95% CI low",

@@ -183,8 +183,11 @@ with summary_box:
              f"{cfg.risk_horizon_days} days after the as-of date (both ends included). Churned and lost "
              "accounts are left out: that ARR is already gone.")
     g1, g2 = st.columns([3, 2])
-    g1.plotly_chart(figs.composite_histogram(accounts, cfg.thresholds), width="stretch")
-    g2.plotly_chart(figs.band_summary_chart(bands.reset_index()), width="stretch")
+    with g1:
+        w.show_chart(figs.composite_histogram(accounts, cfg.thresholds), "composite_distribution",
+                     key="scores_hist")
+    with g2:
+        w.show_chart(figs.band_summary_chart(bands.reset_index()), "accounts_and_arr_by_band", key="scores_bands")
 
 with risk_box:
     if risk is not None:
@@ -211,7 +214,7 @@ w.styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap 
 st.caption("Mean score: the mean of the accounts' latest rating of the factor (0–100). Gap = target − mean "
            "score; a positive gap is how far the factor falls short of the desired state. The band of a "
            "factor uses the same thresholds as the composite.")
-st.plotly_chart(figs.factor_bar_chart(factors), width="stretch")
+w.show_chart(figs.factor_bar_chart(factors), "factors_against_desired_state", key="scores_factors")
 
 # ---- Accounts -----------------------------------------------------------------------------------
 st.subheader("Accounts")
@@ -264,8 +267,8 @@ with h1:
     by = w.segment_picker(ws, key="scores_trend_by", label="Composite over time by", allow_none=False)
     if by is not None:
         history = w.cached("scores.score_history", sc.score_history, cfg, period, by, "accounts", settings)
-        st.plotly_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
-                        width="stretch")
+        w.show_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
+                     f"composite_over_time_by_{by}", key="scores_history_segments")
         if "low_n" in history and history["low_n"].any():
             st.caption(f"Faint lines: segments with fewer than {settings.min_n} banded accounts in a period.")
 with h2:
@@ -274,8 +277,9 @@ with h2:
     account = st.selectbox("One account's history (largest fall first)", options, key="scores_trend_account")
     account_history = w.cached("scores.score_history_accounts", sc.score_history, cfg, period, None,
                                "accounts", settings)
-    st.plotly_chart(figs.history_chart(account_history[account_history["account_id"] == account],
-                                       title=f"{account}: composite over time"), width="stretch")
+    w.show_chart(figs.history_chart(account_history[account_history["account_id"] == account],
+                                    title=f"{account}: composite over time"), f"{account}_composite_over_time",
+                 key="scores_history_account")
 with st.expander(f"Trend per account ({len(trend):,})"):
     st.dataframe(trend.sort_values("change", na_position="last"), hide_index=True, width="stretch",
                  column_config={"previous_composite": st.column_config.NumberColumn(format="%.1f"),

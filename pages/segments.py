@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import funnel as fn
 from cxlib import grouping
 from cxlib import scores as sc
 from cxlib import segments as sg
+from cxlib.errors import CxError
 from cxlib.figures import scores as score_figs
 from cxlib.figures import segments as segment_figs
 from pages import _widgets as w
@@ -66,11 +68,54 @@ st.caption("Composite: mean of the segment's account composites (accounts at the
            "accounts'). NPS counts every response; CSAT is the share of top-two-box answers; churn is the "
            "share of the customers twelve months before the as-of date who have churned since.")
 w.download_table(side, f"segments_by_{by}", key="dl_segments_side")
-h1, h2 = st.columns(2)
-h1.plotly_chart(segment_figs.overview_heatmap(overview, title=f"NPS, CSAT and churn by {by}"), width="stretch")
+# ---- Funnel conversion per segment (when journey data is loaded) ----------------------------------
+try:
+    funnel = w.cached("funnel.funnel", fn.funnel, fn.FunnelSpec(by=by), settings)
+except CxError as exc:
+    funnel = None
+    st.caption(f"Funnel conversion by {by} is not shown: {exc}")
+if funnel is not None and not funnel.table.empty and int(funnel.table["accounts"].sum()) > 0:
+    steps = funnel.table.assign(segment=funnel.table["segment"].replace(fn.NONE_SEGMENT, grouping.BLANK))
+    conversion = steps.pivot(index="segment", columns="step", values="conversion_from_previous")
+    first = steps[steps["step"] == 1].set_index("segment")["accounts"]
+    overall = steps[steps["step"] == len(funnel.steps)].set_index("segment")["conversion_from_first"]
+    labels = {i + 1: f"→ {stage}" for i, stage in enumerate(funnel.steps)}
+    step_table = conversion.drop(columns=[1], errors="ignore").rename(columns=labels)
+    step_table.insert(0, f"Reached {funnel.steps[0]}", first)
+    step_table[f"{funnel.steps[0]} → {funnel.steps[-1]}"] = overall
+    step_table = step_table.reindex([v for v in side["segment"] if v in step_table.index]
+                                    + [v for v in step_table.index if v not in set(side["segment"])])
+    low = step_table.index.map(dict(zip(side["segment"], side["low_n"]))).fillna(False)
+    st.markdown(f"**Funnel step conversion by {by}** — share of the accounts at the previous step that reached "
+                "each step (ordered funnel, every account once per step).")
+    w.styled_table(step_table.reset_index().rename(columns={"segment": by}), low_n=pd.Series(low, dtype=bool),
+                   note=LOW_N_NOTE, formats={c: "{:.0%}" for c in step_table.columns if c.startswith("→")
+                                             or c.endswith(funnel.steps[-1])}
+                   | {f"Reached {funnel.steps[0]}": "{:,.0f}"})
+    w.download_table(steps, f"funnel_by_{by}", key="dl_funnel_by")
+    for note in funnel.notes:
+        st.caption(note)
+
 if seg_scores is not None:
-    h2.plotly_chart(score_figs.segment_factor_heatmap(seg_scores, cfg, title=f"Factor scores by {by}"),
-                    width="stretch")
+    with st.expander(f"Factor scores and gaps by {by} (table)"):
+        factor_table = seg_scores[["segment", "n", *cfg.keys]].rename(columns={"segment": by, "n": "Scored accounts"}
+                                                                       | names)
+        w.styled_table(factor_table, formats={names[k]: "{:.1f}" for k in cfg.keys}, low_n=seg_scores["low_n"],
+                       note=f"Grey rows: fewer than {settings.min_n} scored accounts.")
+        gap_table = seg_scores[["segment", *[f"gap_{k}" for k in cfg.keys]]].rename(
+            columns={"segment": by} | {f"gap_{k}": f"Gap: {names[k]}" for k in cfg.keys})
+        w.styled_table(gap_table, formats={f"Gap: {names[k]}": "{:+.1f}" for k in cfg.keys},
+                       low_n=seg_scores["low_n"])
+        st.caption("Factor score: the mean over the segment's accounts that have the factor (0–100). Gap = target − "
+                   "score; positive is short of the desired state.")
+h1, h2 = st.columns(2)
+with h1:
+    w.show_chart(segment_figs.overview_heatmap(overview, title=f"NPS, CSAT and churn by {by}"),
+                 f"voice_and_churn_by_{by}", key="seg_overview_heatmap")
+if seg_scores is not None:
+    with h2:
+        w.show_chart(score_figs.segment_factor_heatmap(seg_scores, cfg, title=f"Factor scores by {by}"),
+                     f"factor_scores_by_{by}", key="seg_factor_heatmap")
 
 # ---- Against the desired state ------------------------------------------------------------------
 if seg_scores is not None and seg_scores["composite"].notna().any():
@@ -87,7 +132,9 @@ if seg_scores is not None and seg_scores["composite"].notna().any():
                    "the composite. Positive: short of the desired state.")
     if bool(row["low_n"]):
         r1.caption(f"Fewer than {settings.min_n} scored accounts: read with care.")
-    r2.plotly_chart(score_figs.segment_radar(seg_scores, cfg, segment), width="stretch")
+    with r2:
+        w.show_chart(score_figs.segment_radar(seg_scores, cfg, segment), f"{segment}_against_desired_state",
+                     key="seg_radar")
 
 # ---- Tests --------------------------------------------------------------------------------------
 st.subheader("Is a segment different from the rest?")
@@ -121,7 +168,7 @@ if kind == "rate" and not value:
 else:
     tested = w.run_safely(lambda: w.cached("segments.compare", sg.compare, by, rate, mean, settings))
     if tested is not None and not tested.empty:
-        st.plotly_chart(segment_figs.compare_chart(tested), width="stretch")
+        w.show_chart(segment_figs.compare_chart(tested), f"compare_by_{by}", key="seg_compare_chart")
         measure = "rate" if kind == "rate" else "mean"
         shown = tested.assign(significant=tested["significant"].map(
             {True: segment_figs.SIGNIFICANT_MARK + " yes", False: ""}))

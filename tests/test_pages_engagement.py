@@ -10,16 +10,19 @@ import copy
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cxlib import funnel as fn
 from cxlib import outcomes as oc
 from cxlib import scores as sc
 from cxlib import segments as sg
 from cxlib import surveys as sv
 from cxlib.workspace import Workspace, open_sample
 
-PAGES = Path(__file__).resolve().parents[1] / "pages"
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "pages"
 TIMEOUT = 180
 
 
@@ -41,15 +44,26 @@ def scratch(sample: Workspace) -> Workspace:
     sample.version += 1
 
 
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
 def run_page(name: str, ws: Workspace, state: dict | None = None) -> AppTest:
-    """Run one page script with `ws` as the session's workspace (and any widget state preset)."""
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    """Run one page through app.py's frame with `ws` as the session's workspace (and widget state preset)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["workspace"] = ws
     for key, value in (state or {}).items():
         at.session_state[key] = value
+    at.switch_page(f"pages/{name}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first HTML table on the page that has `column`."""
+    return next(t.value for t in at.table if column in t.value.columns)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -83,7 +97,7 @@ def test_scores_cards_equal_cxlib(sample: Workspace) -> None:
     assert shown["Up"] == f"{int((trend['direction'] == 'up').sum()):,}"
     assert shown["Down"] == f"{int((trend['direction'] == 'down').sum()):,}"
     # factor table: one row per configured factor, in order, with its band
-    factors = at.table[0].value
+    factors = table_with(at, "Factor")
     assert list(factors["Factor"]) == [f.name for f in cfg.factors]
 
 
@@ -110,7 +124,7 @@ def test_scores_weight_edit_changes_composite_and_is_saved_with_mapping(scratch:
     assert ws.version == version + 1
     at.run()
     assert ws.version == version + 1 and metrics(at)["Median composite"] == after
-    factors = at.table[0].value.set_index("Factor")
+    factors = table_with(at, "Factor").set_index("Factor")
     assert factors.loc["Customer education", "Target"] == 90.0
 
 
@@ -177,7 +191,7 @@ def test_outcomes_experience_measure_and_segment(sample: Workspace) -> None:
     spec = oc.OutcomeSpec(0.5, "composite", 75.0)
     quadrants = oc.quadrant_summary(sample.con, spec, sample.score_config, settings=sample.settings)
     assert metrics(at)["Successful"] == f"{quadrants.set_index('quadrant').loc[oc.SUCCESSFUL, 'share']:.0%}"
-    per_tier = at.table[0].value
+    per_tier = table_with(at, "quadrant")
     assert sorted(set(per_tier["segment"])) == sorted(
         set(oc.quadrant_summary(sample.con, spec, sample.score_config, by="tier",
                                 settings=sample.settings)["segment"]))
@@ -191,7 +205,7 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
     overview = sg.segment_overview(con, "tier", settings)
     seg_scores = sc.segment_scores(con, cfg, "tier", settings=settings)
 
-    side = at.table[0].value
+    side = table_with(at, "Accounts")
     assert list(side["tier"]) == list(overview["segment"])
     assert list(side["Accounts"]) == list(overview["accounts"])
     # DuckDB sums in parallel: the last bits may differ between two runs, never the shown decimal
@@ -199,8 +213,15 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
     first = seg_scores.iloc[0]
     assert metrics(at)["Composite"] == f"{first['composite']:.1f}"
 
+    # each funnel step's conversion per segment, from cxlib.funnel
+    steps = fn.funnel(con, fn.FunnelSpec(by="tier"), settings).table
+    expected = steps[steps["step"] == 2].set_index("segment")["conversion_from_previous"]
+    funnel = table_with(at, "→ Consideration")
+    assert list(funnel["tier"]) == list(overview["segment"])
+    assert list(funnel["→ Consideration"]) == pytest.approx(list(expected.loc[list(funnel["tier"])]))
+
     tested = sg.compare(con, "tier", rate="outcome=1", settings=settings)
-    table = at.table[1].value
+    table = table_with(at, "significant")
     assert list(table["n"].astype(int)) == list(tested["n"])
     marks = [v == "★ yes" for v in table["significant"]]
     assert marks == list(tested["significant"])
@@ -214,7 +235,7 @@ def test_segments_low_n_greyed_and_never_significant(scratch: Workspace) -> None
     # with the default minimum n (30) a small book of business differs from the rest on ARR …
     small = tested.loc[tested["significant"] & (tested["n"] < 60), "segment"]
     assert len(small) >= 1
-    assert (at.table[1].value.set_index("csm").loc[small, "significant"] == "★ yes").all()
+    assert (table_with(at, "significant").set_index("csm").loc[small, "significant"] == "★ yes").all()
     # … and once the minimum n rises above its size it is greyed and no longer marked
     ws.mapping.settings.min_n = 60
     ws.version += 1
@@ -222,7 +243,7 @@ def test_segments_low_n_greyed_and_never_significant(scratch: Workspace) -> None
     tested = sg.compare(ws.con, "csm", mean="arr", settings=ws.settings).set_index("segment")
     assert tested.loc[small, "low_n"].all() and not tested.loc[small, "significant"].any()
     assert (tested.loc[small, "p_value"] < 0.05).all()
-    table = at.table[1].value.set_index("csm")
+    table = table_with(at, "significant").set_index("csm")
     assert (table.loc[small, "significant"] == "").all()
     assert list(table["significant"] == "") == list(~tested["significant"])
     assert any("Grey rows: fewer than 60 accounts" in c.value for c in at.caption)
