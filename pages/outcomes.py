@@ -75,8 +75,8 @@ if overall is not None:
             oc.EXPERIENCE_ONLY: "Experience at or above its threshold, outcome not reached.",
             oc.NEITHER: "Neither the outcome nor an appropriate experience.",
         }
-        short = {oc.SUCCESSFUL: "Successful", oc.OUTCOME_ONLY: "Outcome, wrong experience",
-                 oc.EXPERIENCE_ONLY: "Experience, no outcome", oc.NEITHER: "Neither"}
+        short = {oc.SUCCESSFUL: "Successful", oc.OUTCOME_ONLY: "Outcome only",
+                 oc.EXPERIENCE_ONLY: "Experience only", oc.NEITHER: "Neither"}
         for col, quadrant in zip(cols, (oc.SUCCESSFUL, oc.OUTCOME_ONLY, oc.EXPERIENCE_ONLY, oc.NEITHER)):
             row = rows.loc[quadrant]
             col.metric(short[quadrant], f"{row['share']:.0%}",
