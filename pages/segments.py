@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import funnel as fn
-from cxlib import grouping
+from cxlib import grouping, meeting
 from cxlib import scores as sc
 from cxlib import segments as sg
 from cxlib.errors import CxError
@@ -24,6 +24,9 @@ names = {f.key: f.name for f in cfg.factors}
 LOW_N_NOTE = (f"Grey rows: fewer than {settings.min_n} accounts (the minimum n) — shown for reference, never "
               "marked significant.")
 
+# The view lives in the address bar, so a link reopens this comparison on the same data.
+w.view_params({"seg_by": "tier", "seg_weight": "accounts", "seg_radar_segment": None},
+              kinds={"seg_radar_segment": str})
 s1, s2 = st.columns([1, 2])
 with s1:
     by = w.segment_picker(ws, key="seg_by", label="Segment column", allow_none=False)
@@ -132,6 +135,10 @@ if seg_scores is not None and seg_scores["composite"].notna().any():
                    "the composite. Positive: short of the desired state.")
     if bool(row["low_n"]):
         r1.caption(f"Fewer than {settings.min_n} scored accounts: read with care.")
+    with r1:
+        w.meeting_pack_buttons(
+            lambda: meeting.segment_pack(ws.con, by, str(segment), cfg, settings),
+            f"meeting_pack_{by}_{segment}", key="segment_pack", stamp=(ws.version, by, segment))
     with r2:
         w.show_chart(score_figs.segment_radar(seg_scores, cfg, segment), f"{segment}_against_desired_state",
                      key="seg_radar")
