@@ -578,9 +578,10 @@ def _segment_ctes(plan: _Plan) -> list[tuple[str, str]]:
     need_accounts = spec.by is not None or spec.weight == "arr"
     if not need_accounts:
         return [("weighted", f"""
-            SELECT *, '' AS segment, 1.0 AS w, true AS in_accounts, false AS null_arr FROM journeys""")]
+            SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys""")]
     seg = "''" if spec.by is None else (
         f"coalesce(NULLIF(trim(CAST(a.{quote(spec.by)} AS VARCHAR)), ''), '{NONE_SEGMENT}')")
+    weight = "coalesce(CAST(a.arr AS DOUBLE), 0.0)" if spec.weight == "arr" else "CAST(1 AS DOUBLE)"
     first_key = "coalesce(source_row, 9223372036854775807)"
     by_col = (f", arg_min_null({quote(spec.by)}, {first_key}) AS {quote(spec.by)}"
               if spec.by is not None and spec.by not in ("account_id", "arr") else "")
@@ -590,8 +591,7 @@ def _segment_ctes(plan: _Plan) -> list[tuple[str, str]]:
             SELECT account_id, arg_min_null(arr, {first_key}) AS arr{by_col}
             FROM {quote(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL GROUP BY account_id"""),
         ("weighted", f"""
-            SELECT j.*, {seg} AS segment,
-                   {'coalesce(a.arr, 0.0)' if spec.weight == 'arr' else '1.0'} AS w,
+            SELECT j.*, {seg} AS segment, {weight} AS w,
                    a.account_id IS NOT NULL AS in_accounts,
                    a.account_id IS NOT NULL AND a.arr IS NULL AS null_arr
             FROM journeys j LEFT JOIN accounts_one a ON a.account_id = j.account_id"""),
