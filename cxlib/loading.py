@@ -453,11 +453,13 @@ class _Item:
 class _Grid:
     """All records of one table source: a temp table c0…cN plus _line/_span, and what DuckDB rejected."""
 
-    source_sql: str                 # SELECT … yielding _line, _span, c0 … c{n-1} in file order
+    table: str                      # temp table of cells c0 … c{n-1} (VARCHAR), in file order
+    lines_table: str | None         # CSV: temp table _line, _span, _filled, _ok row by row (Excel: inline)
     ncols: int
     total_lines: int
     items: list[_Item]              # parse rejects and blank lines, by line
     delimiter: str
+    nrows: int = 0                  # records in the grid
     native_numbers: set[int] = field(default_factory=set)   # Excel columns Excel typed as numbers
     warnings: list[str] = field(default_factory=list)
     temp_tables: list[str] = field(default_factory=list)
@@ -468,6 +470,25 @@ class _Grid:
 
 def _cells_sql(n: int) -> str:
     return ", ".join(f"c{i}" for i in range(n))
+
+
+_BATCH = 64   # columns per statement: DuckDB plans very wide statements slowly
+
+
+def _batches(cols: Sequence[int], size: int = _BATCH) -> list[list[int]]:
+    cols = list(cols)
+    return [cols[k:k + size] for k in range(0, len(cols), size)]
+
+
+def _select(grid: _Grid, cols: Sequence[int], where: str = "") -> str:
+    """SELECT _line, _span and the given cells of a grid in file order, optionally filtered."""
+    tail = f" WHERE {where}" if where else ""
+    if grid.lines_table:
+        cells = "".join(f", g.c{i}" for i in cols)
+        return (f"SELECT l._line, l._span{cells} FROM {quote(grid.table)} g "
+                f"POSITIONAL JOIN {quote(grid.lines_table)} l{tail}")
+    cells = "".join(f", c{i}" for i in cols)
+    return f"SELECT _line, _span{cells} FROM {quote(grid.table)}{tail}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -726,8 +747,10 @@ def _too_wide(ctx: _Ctx, count: int, sheet: str | None = None) -> LoadError:
 def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
     """DuckDB's sniffer over the first MB, from line 1 and then from below each possible title line.
 
-    The first reading whose column count (≥ 2) stays the same when one more line is skipped wins: title
-    lines above a header change the count, data lines do not. Failing that, the most common count.
+    The first reading whose column count (≥ 2) stays the same when one more line is skipped, and whose
+    first row has exactly that many fields, at least half of them filled (a header does; a title row or
+    stray punctuation does not), wins. Failing that, the widest reading whose first row is a complete
+    header; failing that, the reading from line 1; failing that, one column.
     """
     head = ctx.tmpdir / "head.csv"
     with open(path, "rb") as fh:
@@ -740,29 +763,47 @@ def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
     if widest > MAX_COLUMNS:
         raise _too_wide(ctx, widest)
     nlines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
-    results: list[tuple[str, str, str, int] | None] = []
-    chosen: tuple[str, str, str, int] | None = None
+    lines = chunk.split(b"\n")
+    readings: list[tuple[int, _Dialect, int]] = []   # skip, dialect, filled cells of its first row (-1: not full)
     for skip in range(min(_SNIFF_SKIPS, max(nlines, 1))):
         result = _sniff_at(ctx, head, skip, None)
-        results.append(result)
-        if result is None or result[3] < 2 or skip + 1 >= max(nlines, 1):
+        if result is None:
             continue
-        again = _sniff_at(ctx, head, skip + 1, result[0])
-        if again is not None and again[3] == result[3]:
-            chosen = result
-            break
-    if chosen is None:
-        found = [r for r in results if r is not None]
-        if not found:
-            return _Dialect(",", '"', '"', 1)
-        chosen = max(found, key=lambda r: r[3])   # the widest reading, from the earliest line
-    delim, quote_char, escape, ncols = chosen
-    quote_char = quote_char if quote_char not in ("", "(empty)", "\x00") else '"'
-    escape = escape if escape not in ("", "(empty)", "\x00") else quote_char
-    return _Dialect(delim, quote_char, escape, ncols)
+        filled = _first_row(ctx, lines[skip] if skip < len(lines) else b"", result)
+        readings.append((skip, result, filled))
+        if result.ncols < 2 or 2 * filled < result.ncols or skip + 1 >= nlines:
+            continue
+        again = _sniff_at(ctx, head, skip + 1, result.delimiter)
+        if again is not None and again.ncols == result.ncols:
+            return result
+    # Nothing confirmed by a second line: a reading whose first row is a complete header, else line 1's.
+    complete = [(k, r) for k, r, f in readings if r.ncols >= 2 and f == r.ncols]
+    if complete:
+        return max(complete, key=lambda kr: (kr[1].ncols, -kr[0]))[1]
+    first = next((r for k, r, f in readings if k == 0 and f >= 0), None)
+    if first is not None:
+        return first
+    # A single column: pick the candidate delimiter the first lines use least, so cells stay whole.
+    delim = min((",", ";", "\t", "|"), key=lambda d: chunk.count(d.encode()))
+    return _Dialect(delim, '"', '"', 1)
 
 
-def _sniff_at(ctx: _Ctx, head: Path, skip: int, delimiter: str | None) -> tuple[str, str, str, int] | None:
+def _first_row(ctx: _Ctx, line: bytes, dialect: _Dialect) -> int:
+    """Filled cells of one line read with a dialect, or -1 when it does not have exactly that many fields."""
+    probe = ctx.tmpdir / "probe.csv"
+    probe.write_bytes(line.rstrip(b"\r") + b"\n")
+    columns = {f"c{i}": "VARCHAR" for i in range(dialect.ncols)}
+    try:
+        rows = ctx.con.execute(
+            "SELECT * FROM read_csv(?, auto_detect=false, header=false, delim=?, quote=?, escape=?, comment='', "
+            "columns=?, ignore_errors=true)",
+            [str(probe), dialect.delimiter, dialect.quote, dialect.escape, columns]).fetchall()
+    except duckdb.Error:
+        return -1
+    return _nonempty(rows[0]) if rows else -1
+
+
+def _sniff_at(ctx: _Ctx, head: Path, skip: int, delimiter: str | None) -> _Dialect | None:
     """One sniff_csv reading (delimiter, quote, escape, columns) from line skip+1, or None."""
     extra, params = ("", [str(head), skip]) if delimiter is None else (", delim=?", [str(head), skip, delimiter])
     try:
@@ -770,7 +811,12 @@ def _sniff_at(ctx: _Ctx, head: Path, skip: int, delimiter: str | None) -> tuple[
                                f"ignore_errors=true, comment='', header=false{extra})", params).fetchall()
     except duckdb.Error:
         return None
-    return (rows[0][0], rows[0][1], rows[0][2], int(rows[0][3])) if rows else None
+    if not rows:
+        return None
+    delim, quote_char, escape, ncols = rows[0][0], rows[0][1], rows[0][2], int(rows[0][3])
+    quote_char = quote_char if quote_char not in ("", "(empty)", "\x00") else '"'
+    escape = escape if escape not in ("", "(empty)", "\x00") else quote_char
+    return _Dialect(delim, quote_char, escape, ncols)
 
 
 def _line_structure(path: Path, quote_char: str, escape: str) -> dict[str, Any]:
@@ -896,8 +942,11 @@ def _read_csv_grid(ctx: _Ctx, path: Path, dialect: _Dialect) -> _Grid:
             acc_idx = np.concatenate((acc_idx, extra))
     line_of = np.append(seq_lines, np.arange(total + 1, total + 1 + max(0, int(acc_idx.max(initial=-1)) + 1 - nseq)))
     span_of = np.append(spans, np.ones(len(line_of) - nseq, dtype=np.int64))
+    concat = f"concat({', '.join(f'c{i}' for i in range(n))})"
+    filled = con.execute(f"SELECT trim({concat}) <> '' AS f FROM {quote(grid)}").df()["f"].to_numpy(dtype=bool)
     lines_df = pandas.DataFrame({"_line": line_of[acc_idx].astype("int64"),
-                                 "_span": span_of[acc_idx].astype("int64")})
+                                 "_span": span_of[acc_idx].astype("int64"), "_filled": filled,
+                                 "_ok": np.ones(len(acc_idx), dtype=bool)})
     con.register("__cxlib_lines_df", lines_df)
     try:
         con.execute(f"CREATE TEMP TABLE {quote(lines_t)} AS SELECT * FROM __cxlib_lines_df")
@@ -925,10 +974,8 @@ def _read_csv_grid(ctx: _Ctx, path: Path, dialect: _Dialect) -> _Grid:
     for i in np.flatnonzero(seq_blank):
         items.append(_Item(int(seq_lines[i]), int(spans[i]), "", "blank line", blank=True))
     items.sort(key=lambda it: it.line)
-    source = (f"SELECT l._line, l._span, {', '.join(f'g.c{i}' for i in range(n))} "
-              f"FROM {quote(grid)} g POSITIONAL JOIN {quote(lines_t)} l")
-    return _Grid(source_sql=source, ncols=n, total_lines=total, items=items, delimiter=dialect.delimiter,
-                 warnings=warnings, temp_tables=[grid, lines_t])
+    return _Grid(table=grid, lines_table=lines_t, ncols=n, total_lines=total, items=items, delimiter=dialect.delimiter,
+                 nrows=int(nrows), warnings=warnings, temp_tables=[grid, lines_t])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1060,8 +1107,11 @@ def _excel_grid(ctx: _Ctx, sheet_name: str, sheet: Any, rows: list[list[Any]]) -
             else:
                 other[i] += 1
     table = ctx.tmp_name("grid")
+    filled_rows = [any(cols[i][r] is not None for i in range(n)) for r in range(len(rows))]
     arrays = {"_line": pa.array(np.arange(1, len(rows) + 1, dtype=np.int64)),
-              "_span": pa.array(np.ones(len(rows), dtype=np.int64))}
+              "_span": pa.array(np.ones(len(rows), dtype=np.int64)),
+              "_filled": pa.array(filled_rows, type=pa.bool_()),
+              "_ok": pa.array([True] * len(rows), type=pa.bool_())}
     for i in range(n):
         arrays[f"c{i}"] = pa.array(cols[i], type=pa.string())
     arrow = pa.table(arrays)
@@ -1074,8 +1124,7 @@ def _excel_grid(ctx: _Ctx, sheet_name: str, sheet: Any, rows: list[list[Any]]) -
     for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or []):
         if (r0, c0) != (r1, c1):
             merged.append((r0 + 1, c0 + 1, r1 + 1, c1 + 1))
-    source = f"SELECT _line, _span, {_cells_sql(n)} FROM {quote(table)}"
-    return _Grid(source_sql=source, ncols=n, total_lines=len(rows), items=[], delimiter="\t",
+    return _Grid(table=table, lines_table=None, ncols=n, total_lines=len(rows), items=[], delimiter="\t", nrows=len(rows),
                  temp_tables=[table], excel=True, merged=merged, sheet=sheet_name,
                  native_numbers={i for i in range(n) if numeric[i] and not other[i]})
 
@@ -1114,8 +1163,10 @@ def _profile(con: duckdb.DuckDBPyConnection, table: str,
     """Null counts and the first three distinct values (as text) of each column of a loaded table."""
     if not cols:
         return []
-    nulls = con.execute("SELECT " + ", ".join(f"count(*) - count({quote(c)})" for c, _, _ in cols)
-                        + f" FROM {quote(table)}").fetchall()[0]
+    nulls: list[int] = []
+    for batch in _batches(range(len(cols)), 4 * _BATCH):
+        nulls += con.execute("SELECT " + ", ".join(f"count(*) - count({quote(cols[k][0])})" for k in batch)
+                             + f" FROM {quote(table)}").fetchall()[0]
     reports = []
     for (name, typ, note), null_count in zip(cols, nulls):
         values = con.execute(f"SELECT CAST({quote(name)} AS VARCHAR) FROM {quote(table)} "
@@ -1170,7 +1221,7 @@ def _looks_like_header(cells: Sequence[str | None]) -> bool:
 def _layout(ctx: _Ctx, grid: _Grid) -> _Layout:
     """Find the header (first row more than half filled), Qualtrics rows under it and a footer block."""
     con, n = ctx.con, grid.ncols
-    head = con.execute(f"SELECT * FROM ({grid.source_sql}) LIMIT {_EDGE_ROWS}").fetchall()
+    head = con.execute(f"{_select(grid, range(n))} LIMIT {_EDGE_ROWS}").fetchall()
     where = f"'{ctx.display}'" + (f" (sheet '{grid.sheet}')" if grid.sheet else "")
     if not head:
         problem = next((it for it in grid.items if not it.blank), None)
@@ -1213,8 +1264,10 @@ def _layout(ctx: _Ctx, grid: _Grid) -> _Layout:
 def _footer(ctx: _Ctx, grid: _Grid, top_end: int) -> tuple[int, str | None]:
     """First line of a trailing block of blank/sparse rows that holds a footer (Grand Totals, Generated by…)."""
     n = grid.ncols
-    tail = ctx.con.execute(f"SELECT * FROM ({grid.source_sql}) WHERE _line > {int(top_end)} "
-                           f"ORDER BY _line DESC LIMIT {_EDGE_ROWS}").fetchall()
+    # The last rows, read in file order (an OFFSET, not a sort: cheap however wide the table).
+    tail = ctx.con.execute(f"{_select(grid, range(n))} LIMIT {_EDGE_ROWS} "
+                           f"OFFSET {max(0, grid.nrows - _EDGE_ROWS)}").fetchall()
+    tail = [r for r in reversed(tail) if r[0] > top_end]
     lowest = tail[-1][0] if len(tail) == _EDGE_ROWS else top_end
     entries: list[tuple[int, bool, bool, str, bool]] = []   # line, blank, sparse, text, dense-footer
     for line, _span, *cells in tail:
@@ -1397,21 +1450,27 @@ def _hint_for(hints: dict[str, str], name: str) -> str | None:
     return str(value).strip().lower() if value is not None else None
 
 
-def _data_sql(grid: _Grid, layout: _Layout) -> str:
-    """The data rows: between header and footer, rows with at least one filled cell."""
-    filled = " OR ".join(f"trim(c{i}) <> ''" for i in range(grid.ncols))
-    return (f"SELECT * FROM ({grid.source_sql}) WHERE _line > {int(layout.top_end)} "
-            f"AND _line < {int(layout.footer_line)} AND ({filled})")
+@dataclass
+class _Data:
+    """The data rows of a grid: between header and footer, with at least one filled cell."""
 
+    grid: _Grid
+    first: int      # lines above this are header/title
+    stop: int       # footer starts here
 
-def _prepared_sql(data_sql: str, n: int) -> str:
-    """CTEs d (data rows) and q (cells c_i plus x_i: trimmed, placeholders NULL, and tok_i flags)."""
-    xs = ", ".join(f"{_x(i)} AS x{i}, {_tok(i)} AS tok{i}" for i in range(n))
-    return f"d AS ({data_sql}), q AS (SELECT _line, _span, {_cells_sql(n)}, {xs} FROM d)"
+    def sql(self, cols: Sequence[int], limit: int | None = None, ok_only: bool = False) -> str:
+        where = f"_line > {int(self.first)} AND _line < {int(self.stop)} AND _filled" + (" AND _ok" if ok_only else "")
+        return _select(self.grid, cols, where) + (f" LIMIT {int(limit)}" if limit else "")
+
+    def prepared(self, cols: Sequence[int], limit: int | None = None) -> str:
+        """CTEs d (data rows) and q (cells c_i, x_i trimmed with placeholders NULL, tok_i flags) for cols."""
+        xs = "".join(f", {_x(i)} AS x{i}, {_tok(i)} AS tok{i}" for i in cols)
+        cells = "".join(f", c{i}" for i in cols)
+        return f"d AS ({self.sql(cols, limit)}), q AS (SELECT _line, _span{cells}{xs} FROM d)"
 
 
 def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
-           data_sql: str) -> tuple[list[_Decision], list[int], list[Question], list[str], tuple[int, int]]:
+           data: _Data) -> tuple[list[_Decision], list[int], list[Question], list[str], tuple[int, int]]:
     """Decide every column's type from its values.
 
     Returns decisions, kept columns, questions, warnings and (data rows, lines they span).
@@ -1420,26 +1479,28 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
     names = layout.names
     warnings: list[str] = []
     # Pass 1 (every row, no regex): data rows, their lines, filled cells and placeholders per column.
-    aggs = ["count(*)", "coalesce(sum(_span), 0)"]
-    for i in range(n):
-        aggs += [f"count(x{i})", f"count(*) FILTER (WHERE tok{i})"]
-    row = con.execute(f"WITH {_prepared_sql(data_sql, n)} SELECT {', '.join(aggs)} FROM q").fetchall()[0]
+    row = con.execute(f"WITH d AS ({data.sql([])}) SELECT count(*), coalesce(sum(_span), 0) FROM d").fetchall()[0]
     counts = (int(row[0]), int(row[1]))
-    filled = [row[2 + 2 * i] for i in range(n)]
-    tokens = [row[3 + 2 * i] for i in range(n)]
-    # Columns whose first rows are mostly not numbers/dates/booleans stay text without a full scan.
-    aggs = []
-    for i in range(n):
-        misfit = (f"x{i} IS NOT NULL AND lower(x{i}) NOT IN {_lits(TRUE_WORDS + FALSE_WORDS)} "
-                  f"AND NOT regexp_full_match(x{i}, {_lit(_BROAD)})")
-        aggs += [f"count(x{i})", f"count(*) FILTER (WHERE {misfit})", f"arg_min(x{i}, _line) FILTER (WHERE {misfit})",
-                 f"min(_line) FILTER (WHERE {misfit})"]
-    row = con.execute(f"WITH d AS ({data_sql} LIMIT {_SAMPLE_ROWS}), q AS (SELECT _line, "
-                      + ", ".join(f"{_x(i)} AS x{i}" for i in range(n))
-                      + f" FROM d) SELECT {', '.join(aggs)} FROM q").fetchall()[0]
-    sample_filled = [row[4 * i] for i in range(n)]
-    hopeless = [row[4 * i + 1] for i in range(n)]
-    misfit_example = [(row[4 * i + 2], row[4 * i + 3]) for i in range(n)]
+    filled, tokens = [0] * n, [0] * n
+    sample_filled, hopeless, misfit_example = [0] * n, [0] * n, [(None, None)] * n
+    for batch in _batches(range(n)):
+        aggs = []
+        for i in batch:
+            aggs += [f"count(x{i})", f"count(*) FILTER (WHERE tok{i})"]
+        row = con.execute(f"WITH {data.prepared(batch)} SELECT {', '.join(aggs)} FROM q").fetchall()[0]
+        for k, i in enumerate(batch):
+            filled[i], tokens[i] = row[2 * k], row[2 * k + 1]
+        # Columns whose first rows are mostly not numbers/dates/booleans stay text without a full scan.
+        aggs = []
+        for i in batch:
+            misfit = (f"x{i} IS NOT NULL AND lower(x{i}) NOT IN {_lits(TRUE_WORDS + FALSE_WORDS)} "
+                      f"AND NOT regexp_full_match(x{i}, {_lit(_BROAD)})")
+            aggs += [f"count(x{i})", f"count(*) FILTER (WHERE {misfit})",
+                     f"arg_min(x{i}, _line) FILTER (WHERE {misfit})", f"min(_line) FILTER (WHERE {misfit})"]
+        row = con.execute(f"WITH {data.prepared(batch, _SAMPLE_ROWS)} SELECT {', '.join(aggs)} FROM q").fetchall()[0]
+        for k, i in enumerate(batch):
+            sample_filled[i], hopeless[i] = row[4 * k], row[4 * k + 1]
+            misfit_example[i] = (row[4 * k + 2], row[4 * k + 3])
     keep = [i for i in range(n) if not (layout.header_blank[i] and filled[i] == 0 and tokens[i] == 0)]
     if len(keep) < n and keep:
         dropped = [i + 1 for i in range(n) if i not in keep]
@@ -1470,22 +1531,22 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
                             f"are not numbers, dates or yes/no values (e.g. '{example}' on line {line})")
     if not candidates:
         return decisions, keep, [], warnings, counts
-    stats = _shape_stats(ctx, data_sql, n, candidates)
+    stats = _shape_stats(ctx, data, candidates)
     for i in candidates:
         decisions[i] = _decide(names[i], stats[i], filled[i], hints[i], i in grid.native_numbers)
     _apply_consensus(decisions, candidates, names)
     questions = [q for i in candidates if (q := _question(names[i], decisions[i])) is not None]
-    _validate(ctx, data_sql, n, candidates, decisions, names, warnings)
+    _validate(ctx, data, candidates, decisions, names, warnings)
     for i in keep:
         if tokens[i] and decisions[i].kind != "text":
-            shown = con.execute(f"WITH {_prepared_sql(data_sql, n)} SELECT DISTINCT trim(c{i}) FROM q "
+            shown = con.execute(f"WITH {data.prepared([i])} SELECT DISTINCT trim(c{i}) FROM q "
                                 f"WHERE tok{i} ORDER BY 1 LIMIT 3").fetchall()
             decisions[i].notes.append(f"{tokens[i]} placeholder value(s) read as empty "
                                       f"({', '.join(repr(s[0]) for s in shown)})")
     return decisions, keep, questions, warnings, counts
 
 
-def _shape_stats(ctx: _Ctx, data_sql: str, n: int, cols: Sequence[int]) -> dict[int, dict]:
+def _shape_stats(ctx: _Ctx, data: _Data, cols: Sequence[int]) -> dict[int, dict]:
     """Per candidate column: how many values fit each number/date/boolean reading, with first examples.
 
     Cells are grouped by shape first (digits → 9, plus a leading zero and whether the first two numbers
@@ -1497,16 +1558,17 @@ def _shape_stats(ctx: _Ctx, data_sql: str, n: int, cols: Sequence[int]) -> dict[
     split = "translate(x, '.-', '//')"
     a = f"try_cast(split_part({split}, '/', 1) AS INTEGER)"
     b = f"try_cast(split_part({split}, '/', 2) AS INTEGER)"
-    cells = ", ".join(f"x{i} AS v{i}" for i in cols)
-    con.execute(
-        f"CREATE TEMP TABLE {quote(shapes)} AS WITH {_prepared_sql(data_sql, n)}, "
-        f"u AS (SELECT _line, {cells} FROM q), "
-        f"long AS (UNPIVOT u ON {', '.join(f'v{i}' for i in cols)} INTO NAME col VALUE x) "
-        f"SELECT CAST(substr(col, 2) AS INTEGER) AS col, translate(x, '012345678', '999999999') AS shape, "
-        f"regexp_matches(x, '^[^0-9]*0[0-9]') AS lead0, {a} > 12 AS a12, {b} > 12 AS b12, {a} = {b} AS ab, "
-        f"count(*) AS n, min(_line) AS line, [arg_min(x, _line), arg_max(x, _line), min(x), max(x)] AS examples "
-        f"FROM long WHERE length(x) <= 60 "
-        f"GROUP BY ALL")
+    for k, batch in enumerate(_batches(cols)):
+        cells = ", ".join(f"x{i} AS v{i}" for i in batch)
+        con.execute(
+            ("INSERT INTO " if k else "CREATE TEMP TABLE ") + quote(shapes) + (" " if k else " AS ")
+            + f"WITH {data.prepared(batch)}, u AS (SELECT _line, {cells} FROM q), "
+            f"long AS (UNPIVOT u ON {', '.join(f'v{i}' for i in batch)} INTO NAME col VALUE x) "
+            f"SELECT CAST(substr(col, 2) AS INTEGER) AS col, translate(x, '012345678', '999999999') AS shape, "
+            f"regexp_matches(x, '^[^0-9]*0[0-9]') AS lead0, {a} > 12 AS a12, {b} > 12 AS b12, {a} = {b} AS ab, "
+            f"count(*) AS n, min(_line) AS line, "
+            f"[arg_min(x, _line), arg_max(x, _line), min(x), max(x)] AS examples "
+            f"FROM long WHERE length(x) <= 60 GROUP BY ALL")
     try:
         return _classify_shapes(con, shapes, cols)
     finally:
@@ -1749,12 +1811,16 @@ def _value_sql(i: int, d: _Decision) -> str | None:
     return None
 
 
-def _validate(ctx: _Ctx, data_sql: str, n: int, cols: Sequence[int], decisions: list[_Decision],
+def _validate(ctx: _Ctx, data: _Data, cols: Sequence[int], decisions: list[_Decision],
               names: list[str], warnings: list[str]) -> None:
     """Count the values each typed column cannot convert; too many (and no hint) → the column stays text."""
     typed = [i for i in cols if decisions[i].kind != "text"]
-    if not typed:
-        return
+    for batch in _batches(typed, _BATCH // 2):
+        _validate_batch(ctx, data, batch, decisions, names, warnings)
+
+
+def _validate_batch(ctx: _Ctx, data: _Data, typed: Sequence[int], decisions: list[_Decision],
+                    names: list[str], warnings: list[str]) -> None:
     values = ", ".join(f"{_value_sql(i, decisions[i])} AS y{i}" for i in typed)
     aggs = []
     for i in typed:
@@ -1767,7 +1833,7 @@ def _validate(ctx: _Ctx, data_sql: str, n: int, cols: Sequence[int], decisions: 
             aggs += [f"count(*) FILTER (WHERE y{i} <> floor(y{i}) OR contains(x{i}, '{sep}'))", f"max(abs(y{i}))"]
         else:
             aggs += ["0", "0"]
-    row = ctx.con.execute(f"WITH {_prepared_sql(data_sql, n)}, w AS (SELECT _line, "
+    row = ctx.con.execute(f"WITH {data.prepared(typed)}, w AS (SELECT _line, "
                           f"{', '.join(f'x{i}' for i in typed)}, {values} FROM q) "
                           f"SELECT {', '.join(aggs)} FROM w").fetchall()[0]
     what = {"bool": "yes/no values", "number": "numbers", "date": "dates"}
@@ -1795,52 +1861,43 @@ def _finish(ctx: _Ctx, grid: _Grid, *, sheet: str | None, base: str, progress_fr
     con = ctx.con
     span = progress_to - progress_from
     layout = _layout(ctx, grid)
-    data_sql = _data_sql(grid, layout)
+    data = _Data(grid, layout.top_end, layout.footer_line)
     ctx.progress("Inferring column types…" if sheet is None else f"Inferring column types of '{sheet}'…",
                  progress_from + 0.2 * span)
-    decisions, keep, questions, warnings, (data_rows, data_lines) = _infer(ctx, grid, layout, data_sql)
+    decisions, keep, questions, warnings, (data_rows, data_lines) = _infer(ctx, grid, layout, data)
     warnings = grid.warnings + warnings
     names = layout.names
     typed = [i for i in keep if decisions[i].kind != "text"]
     table = _unique_name(con, base)
     ctx.created.append(table)
     ctx.progress("Writing table…", progress_from + 0.6 * span)
-    select, fails, values, params_reason = [], [], [], []
-    for i in keep:
-        value = _value_sql(i, decisions[i])
-        if value is None:
-            select.append(f"CASE WHEN trim(c{i}) = '' THEN NULL ELSE c{i} END AS {quote(names[i])}")
-            continue
-        values.append(f"{value} AS y{i}")
-        select.append(f"CAST(y{i} AS {decisions[i].sql_type}) AS {quote(names[i])}")
-        fails.append(f"(x{i} IS NOT NULL AND y{i} IS NULL)")
-        what = {"bool": "a yes/no value", "number": "a number", "date": "a date"}[decisions[i].kind]
-        params_reason.append((i, f"column '{names[i]}': '", f"' is not {what}"))
-    prepared = f"{_prepared_sql(data_sql, grid.ncols)}, w AS (SELECT *{''.join(', ' + v for v in values)} FROM q)"
-    any_fail = " OR ".join(fails) if fails else "false"
-    con.execute(f"CREATE TABLE {quote(table)} AS WITH {prepared} SELECT {', '.join(select)}, "
-                f"_line AS {quote(SOURCE_ROW)} FROM w WHERE NOT ({any_fail})")
-    # Rejects: parse rejects in the data region, then rows with values their column could not take.
-    data_items = [it for it in grid.items if layout.top_end < it.line < layout.footer_line and not it.blank]
-    rows_loaded = con.execute(f"SELECT count(*) FROM {quote(table)}").fetchall()[0][0]
-    type_rejects = data_rows - rows_loaded
-    rejects_table = None
-    if data_items or type_rejects:
-        rejects_table = _unique_name(con, f"{table}_rejects")
-        ctx.created.append(rejects_table)
-        con.execute(f"CREATE TABLE {quote(rejects_table)} (source_row BIGINT, reason VARCHAR, raw VARCHAR)")
-        if data_items:
-            con.executemany(f"INSERT INTO {quote(rejects_table)} VALUES (?, ?, ?)",
-                            [[it.line, it.reason, it.raw] for it in data_items])
-        if type_rejects:
-            reasons, params = [], []
-            for (i, pre, post), fail in zip(params_reason, fails):
-                reasons.append(f"CASE WHEN {fail} THEN ? || x{i} || ? END")
-                params += [pre, post]
-            raw = ", ".join(f"coalesce(c{i}, '')" for i in range(grid.ncols))
-            con.execute(f"INSERT INTO {quote(rejects_table)} WITH {prepared} SELECT _line, "
-                        f"concat_ws('; ', {', '.join(reasons)}), concat_ws(?, {raw}) FROM w WHERE {any_fail}",
-                        params + [grid.delimiter])
+    fails_table = ctx.tmp_name("fails")
+    parts: list[str] = [fails_table]
+    try:
+        type_rejects = _mark_failures(ctx, grid, data, typed, decisions, names, fails_table)
+        _write_table(ctx, grid, data, keep, decisions, names, table, parts)
+        rows_loaded = con.execute(f"SELECT count(*) FROM {quote(table)}").fetchall()[0][0]
+        # Rejects: parse rejects in the data region, then rows with values their column could not take.
+        data_items = [it for it in grid.items if layout.top_end < it.line < layout.footer_line and not it.blank]
+        rejects_table = None
+        if data_items or type_rejects:
+            rejects_table = _unique_name(con, f"{table}_rejects")
+            ctx.created.append(rejects_table)
+            con.execute(f"CREATE TABLE {quote(rejects_table)} (source_row BIGINT, reason VARCHAR, raw VARCHAR)")
+            if data_items:
+                con.executemany(f"INSERT INTO {quote(rejects_table)} VALUES (?, ?, ?)",
+                                [[it.line, it.reason, it.raw] for it in data_items])
+            if type_rejects:
+                raw = ", ".join(f"coalesce(c{i}, '')" for i in range(grid.ncols))
+                con.execute(f"INSERT INTO {quote(rejects_table)} WITH r AS (SELECT _line, "
+                            f"string_agg(reason, '; ' ORDER BY part) AS reason FROM {quote(fails_table)} GROUP BY _line), "
+                            f"d AS ({data.sql(range(grid.ncols))}) "
+                            f"SELECT d._line, r.reason, concat_ws(?, {raw}) FROM d JOIN r ON d._line = r._line "
+                            f"ORDER BY d._line", [grid.delimiter])
+    finally:
+        _drop_all(con, parts)
+    if rows_loaded + type_rejects != data_rows:  # pragma: no cover - a bug, never a user error
+        raise AssertionError(f"{ctx.display}: {data_rows} data rows, {rows_loaded} loaded, {type_rejects} rejected")
     rows_rejected = type_rejects + len(data_items)
     rows_read = data_rows + len(data_items)
     if rows_read != rows_loaded + rows_rejected:  # pragma: no cover - a bug, never a user error
@@ -1859,6 +1916,67 @@ def _finish(ctx: _Ctx, grid: _Grid, *, sheet: str | None, base: str, progress_fr
                       rows_loaded=rows_loaded, rows_rejected=rows_rejected, skipped_lines=int(skipped),
                       skipped_note=_skipped_note(layout, int(skipped), grid.excel), columns=columns,
                       questions=questions, warnings=warnings, rejects_table=rejects_table)
+
+
+def _mark_failures(ctx: _Ctx, grid: _Grid, data: _Data, typed: Sequence[int], decisions: list[_Decision],
+                   names: list[str], fails_table: str) -> int:
+    """Record (line, reason) of every value a typed column cannot take, and flag those rows not ok."""
+    con = ctx.con
+    con.execute(f"CREATE TEMP TABLE {quote(fails_table)} (_line BIGINT, part INTEGER, reason VARCHAR)")
+    what = {"bool": "a yes/no value", "number": "a number", "date": "a date"}
+    for part, batch in enumerate(_batches(typed, _BATCH // 2)):
+        values = ", ".join(f"{_value_sql(i, decisions[i])} AS y{i}" for i in batch)
+        fails = [f"(x{i} IS NOT NULL AND y{i} IS NULL)" for i in batch]
+        reasons, params = [], []
+        for i, fail in zip(batch, fails):
+            reasons.append(f"CASE WHEN {fail} THEN ? || x{i} || ? END")
+            params += [f"column '{names[i]}': '", f"' is not {what[decisions[i].kind]}"]
+        con.execute(f"INSERT INTO {quote(fails_table)} WITH {data.prepared(batch)}, "
+                    f"w AS (SELECT _line, {', '.join(f'x{i}' for i in batch)}, {values} FROM q) "
+                    f"SELECT _line, {part}, concat_ws('; ', {', '.join(reasons)}) FROM w WHERE {' OR '.join(fails)}",
+                    params)
+    count = con.execute(f"SELECT count(DISTINCT _line) FROM {quote(fails_table)}").fetchall()[0][0]
+    if count:
+        target = grid.lines_table or grid.table
+        con.execute(f"UPDATE {quote(target)} SET _ok = false WHERE _line IN "
+                    f"(SELECT _line FROM {quote(fails_table)})")
+    return int(count)
+
+
+def _write_table(ctx: _Ctx, grid: _Grid, data: _Data, keep: Sequence[int], decisions: list[_Decision],
+                 names: list[str], table: str, parts: list[str]) -> None:
+    """The typed table from the rows that are ok, with _source_row; wide tables are built in column slices."""
+    con = ctx.con
+
+    def select_list(cols: Sequence[int]) -> tuple[str, str]:
+        typed = [i for i in cols if decisions[i].kind != "text"]
+        xs = "".join(f", {_x(i)} AS x{i}" for i in typed)
+        out = []
+        for i in cols:
+            value = _value_sql(i, decisions[i])
+            out.append(f"CASE WHEN trim(c{i}) = '' THEN NULL ELSE c{i} END AS {quote(names[i])}" if value is None
+                       else f"CAST({value} AS {decisions[i].sql_type}) AS {quote(names[i])}")
+        return xs, ", ".join(out)
+
+    slices = _batches(keep, _BATCH)
+    if len(slices) <= 2:
+        xs, out = select_list(keep)
+        con.execute(f"CREATE TABLE {quote(table)} AS WITH d AS ({data.sql(keep, ok_only=True)}), "
+                    f"q AS (SELECT *{xs} FROM d) SELECT {out}, _line AS {quote(SOURCE_ROW)} FROM q")
+        return
+    # Same rows in the same order in every slice (a filter on flags, no join), so they line up by position.
+    for cols in slices:
+        part = ctx.tmp_name("part")
+        parts.append(part)
+        xs, out = select_list(cols)
+        con.execute(f"CREATE TEMP TABLE {quote(part)} AS WITH d AS ({data.sql(cols, ok_only=True)}), "
+                    f"q AS (SELECT *{xs} FROM d) SELECT {out} FROM q")
+    lines = ctx.tmp_name("part")
+    parts.append(lines)
+    con.execute(f"CREATE TEMP TABLE {quote(lines)} AS SELECT _line AS {quote(SOURCE_ROW)} "
+                f"FROM ({data.sql([], ok_only=True)})")
+    con.execute(f"CREATE TABLE {quote(table)} AS SELECT * FROM "
+                + " POSITIONAL JOIN ".join(quote(p) for p in parts[-len(slices) - 1:]))
 
 
 def _skipped_note(layout: _Layout, skipped: int, excel: bool) -> str | None:
