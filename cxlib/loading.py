@@ -49,7 +49,6 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import datetime as _dt
-import io
 import json
 import math
 import re
@@ -134,7 +133,6 @@ _EDGE_ROWS = 60                         # rows looked at for header/title and fo
 _BAD_SHARE = 0.05                       # at most 5 % unparseable values still type a column
 
 MAX_COLUMNS = 2000                      # DuckDB needs ~32 KB per column per batch: wider tables are refused
-TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab", ".dat", ""}
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls"}
 PARQUET_EXTENSIONS = {".parquet", ".pq"}
 
@@ -235,6 +233,7 @@ def load_files(con: duckdb.DuckDBPyConnection, files: Sequence[Path | str | tupl
     total = max(len(files), 1)
     for i, item in enumerate(files):
         def scaled(message: str, fraction: float, _i: int = i) -> None:
+            """Progress of one file scaled into the whole batch."""
             if progress is not None:
                 progress(message if total == 1 else f"File {_i + 1} of {total}: {message}",
                          (_i + min(max(fraction, 0.0), 1.0)) / total)
@@ -272,9 +271,11 @@ class _Progress:
     """Calls the caller's progress function, never letting it break a load."""
 
     def __init__(self, fn: ProgressFn | None) -> None:
+        """Keep the caller's function (or None)."""
         self.fn = fn
 
     def __call__(self, message: str, fraction: float) -> None:
+        """Report a step, with the fraction clamped to 0…1."""
         if self.fn is not None:
             self.fn(message, max(0.0, min(1.0, fraction)))
 
@@ -291,6 +292,7 @@ class _Ctx:
     created: list[str]
 
     def tmp_name(self, kind: str) -> str:
+        """A fresh name for a temporary table of this load."""
         return f"__cxlib_{kind}_{uuid.uuid4().hex[:12]}"
 
 
@@ -311,6 +313,7 @@ def _check_size(display: str, size: int, max_bytes: int | None) -> None:
 
 
 def _fmt_mb(n: int) -> str:
+    """A byte limit in MB as people say it (MiB-sized limits print whole)."""
     mb = n / 1e6 if n % (1 << 20) else n / (1 << 20)
     return f"{mb:g}" if mb >= 1 else f"{mb:.2g}"
 
@@ -468,14 +471,11 @@ class _Grid:
     sheet: str | None = None
 
 
-def _cells_sql(n: int) -> str:
-    return ", ".join(f"c{i}" for i in range(n))
-
-
 _BATCH = 64   # columns per statement: DuckDB plans very wide statements slowly
 
 
 def _batches(cols: Sequence[int], size: int = _BATCH) -> list[list[int]]:
+    """Columns in slices, so no single statement gets too wide to plan quickly."""
     cols = list(cols)
     return [cols[k:k + size] for k in range(0, len(cols), size)]
 
@@ -627,6 +627,7 @@ def _to_utf8(ctx: _Ctx, src: Path, head: bytes) -> tuple[Path, list[str]]:
         elif scan.nonascii_utf8_lines:
             # Mostly UTF-8: only the lines that are not UTF-8 are read as Windows-1252.
             def decode(block: bytes) -> str:
+                """A block as UTF-8, line by line falling back to Windows-1252 where it is not."""
                 try:
                     return block.decode("utf-8")
                 except UnicodeDecodeError:
@@ -647,6 +648,7 @@ def _to_utf8(ctx: _Ctx, src: Path, head: bytes) -> tuple[Path, list[str]]:
 
 
 def _line_text(line: bytes) -> str:
+    """One line as UTF-8, or as Windows-1252 when it is not UTF-8."""
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError:
@@ -732,6 +734,8 @@ def _guess_8bit(src: Path) -> str:
 
 @dataclass
 class _Dialect:
+    """How a text file is split: delimiter, quote, escape and the number of columns."""
+
     delimiter: str
     quote: str
     escape: str
@@ -739,6 +743,7 @@ class _Dialect:
 
 
 def _too_wide(ctx: _Ctx, count: int, sheet: str | None = None) -> LoadError:
+    """The error for a table with more columns than can be loaded."""
     where = f"Sheet '{sheet}' of '{ctx.display}'" if sheet else f"'{ctx.display}'"
     return LoadError(f"{where} has {count:,} columns; at most {MAX_COLUMNS:,} columns can be loaded per table: "
                      "remove the columns you do not need and upload again.", file=ctx.display, sheet=sheet)
@@ -889,6 +894,7 @@ _REJECT_REASON = {
 
 
 def _plural(k: int, word: str) -> str:
+    """'1 line', '3 lines'."""
     return f"{k} {word}{'' if k == 1 else 's'}"
 
 
@@ -1203,10 +1209,12 @@ class _Layout:
 
 
 def _nonempty(cells: Sequence[str | None]) -> int:
+    """How many cells of a row hold something other than blanks."""
     return sum(1 for c in cells if c is not None and str(c).strip())
 
 
 def _first_text(cells: Sequence[str | None]) -> str:
+    """The first filled cell of a row (what a title or footer row says)."""
     return next((str(c).strip() for c in cells if c is not None and str(c).strip()), "")
 
 
@@ -1315,7 +1323,6 @@ def _check_merged_header(ctx: _Ctx, grid: _Grid, header_row: int) -> None:
 # ---------------------------------------------------------------------------------------------------
 # Type inference (all in DuckDB SQL over the VARCHAR cells)
 
-_WS = "' \t\r\n\u00a0\u202f'"
 _CUR = r"(?:R\$|US\$|C\$|A\$|[€$£¥₹₩₽]|Ft|(?i:eur|usd|gbp|brl|huf|chf|cny|jpy|rmb))"
 _TH = r"[ '\x{00A0}\x{202F}]"
 # Digits of a number under each convention: thousands groups (comma/dot, or space/apostrophe) and decimals.
@@ -1372,6 +1379,7 @@ def _lit(text: str) -> str:
 
 
 def _lits(values: Sequence[str]) -> str:
+    """Constants of this module as a SQL list literal."""
     return "(" + ", ".join(_lit(v) for v in values) + ")"
 
 
@@ -1382,6 +1390,7 @@ def _x(i: int) -> str:
 
 
 def _tok(i: int) -> str:
+    """SQL: is the cell of column i a placeholder such as N/A?"""
     t = f"nullif(trim(c{i}), '')"
     return f"(length({t}) <= 7 AND lower({t}) IN {_lits(NULL_TOKENS)})"
 
@@ -1420,6 +1429,7 @@ def _date_sql(x: str, order: str) -> str:
 
 
 def _bool_sql(x: str, allow01: bool) -> str:
+    """SQL: the boolean of text x (yes/no words in six languages; 1/0 only when allowed)."""
     one, zero = (f" OR {x} = '1'", f" OR {x} = '0'") if allow01 else ("", "")
     return (f"(CASE WHEN lower({x}) IN {_lits(TRUE_WORDS)}{one} THEN true "
             f"WHEN lower({x}) IN {_lits(FALSE_WORDS)}{zero} THEN false END)")
@@ -1443,6 +1453,7 @@ class _Decision:
 
 
 def _hint_for(hints: dict[str, str], name: str) -> str | None:
+    """The hint for a column (exact name first, then case-insensitive), lower-cased."""
     if name in hints:
         return str(hints[name]).strip().lower()
     lowered = {str(k).lower(): v for k, v in hints.items()}
@@ -1459,6 +1470,7 @@ class _Data:
     stop: int       # footer starts here
 
     def sql(self, cols: Sequence[int], limit: int | None = None, ok_only: bool = False) -> str:
+        """SELECT _line, _span and the given cells of the data rows (only rows without failures if ok_only)."""
         where = f"_line > {int(self.first)} AND _line < {int(self.stop)} AND _filled" + (" AND _ok" if ok_only else "")
         return _select(self.grid, cols, where) + (f" LIMIT {int(limit)}" if limit else "")
 
@@ -1482,7 +1494,7 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
     row = con.execute(f"WITH d AS ({data.sql([])}) SELECT count(*), coalesce(sum(_span), 0) FROM d").fetchall()[0]
     counts = (int(row[0]), int(row[1]))
     filled, tokens = [0] * n, [0] * n
-    sample_filled, hopeless, misfit_example = [0] * n, [0] * n, [(None, None)] * n
+    sample_filled, hopeless, misfit_example, sample_words = [0] * n, [0] * n, [(None, None)] * n, [0] * n
     for batch in _batches(range(n)):
         aggs = []
         for i in batch:
@@ -1496,11 +1508,13 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
             misfit = (f"x{i} IS NOT NULL AND lower(x{i}) NOT IN {_lits(TRUE_WORDS + FALSE_WORDS)} "
                       f"AND NOT regexp_full_match(x{i}, {_lit(_BROAD)})")
             aggs += [f"count(x{i})", f"count(*) FILTER (WHERE {misfit})",
-                     f"arg_min(x{i}, _line) FILTER (WHERE {misfit})", f"min(_line) FILTER (WHERE {misfit})"]
+                     f"arg_min(x{i}, _line) FILTER (WHERE {misfit})", f"min(_line) FILTER (WHERE {misfit})",
+                     f"count(*) FILTER (WHERE lower(x{i}) IN {_lits(TRUE_WORDS + FALSE_WORDS)})"]
         row = con.execute(f"WITH {data.prepared(batch, _SAMPLE_ROWS)} SELECT {', '.join(aggs)} FROM q").fetchall()[0]
         for k, i in enumerate(batch):
-            sample_filled[i], hopeless[i] = row[4 * k], row[4 * k + 1]
-            misfit_example[i] = (row[4 * k + 2], row[4 * k + 3])
+            sample_filled[i], hopeless[i] = row[5 * k], row[5 * k + 1]
+            misfit_example[i] = (row[5 * k + 2], row[5 * k + 3])
+            sample_words[i] = row[5 * k + 4]
     keep = [i for i in range(n) if not (layout.header_blank[i] and filled[i] == 0 and tokens[i] == 0)]
     if len(keep) < n and keep:
         dropped = [i + 1 for i in range(n) if i not in keep]
@@ -1524,7 +1538,8 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
                   and (hints[i] is not None or hopeless[i] <= _BAD_SHARE * sample_filled[i])]
     for i in keep:
         # Mostly numbers or dates, but too many other values: say why the column stays text.
-        if i not in candidates and hints[i] is None and hopeless[i] and hopeless[i] * 2 <= sample_filled[i]:
+        numberish = sample_filled[i] - hopeless[i] - sample_words[i]
+        if i not in candidates and hints[i] is None and hopeless[i] and numberish * 2 >= sample_filled[i]:
             scope = "" if counts[0] <= _SAMPLE_ROWS else f" in the first {_SAMPLE_ROWS} rows"
             example, line = misfit_example[i]
             warnings.append(f"column '{names[i]}' kept as text: {hopeless[i]} of {sample_filled[i]} values{scope} "
@@ -1731,6 +1746,7 @@ def _decide(name: str, s: dict, values: int, hint: str | None, native: bool) -> 
 
 
 def _order_note(order: str, evidence: str) -> str:
+    """The column note saying which day/month order was used and what decided it."""
     words = "day/month/year" if order == "DMY" else "month/day/year"
     if evidence == "hint":
         return f"dates read as {words} (from hint)"
@@ -1739,6 +1755,7 @@ def _order_note(order: str, evidence: str) -> str:
 
 
 def _number_note(convention: str, evidence: str) -> str:
+    """The column note saying which decimal separator was used and what decided it."""
     words = "decimal comma" if convention == "comma" else "decimal point"
     if evidence == "hint":
         return f"{words} (from hint)"
@@ -1821,6 +1838,7 @@ def _validate(ctx: _Ctx, data: _Data, cols: Sequence[int], decisions: list[_Deci
 
 def _validate_batch(ctx: _Ctx, data: _Data, typed: Sequence[int], decisions: list[_Decision],
                     names: list[str], warnings: list[str]) -> None:
+    """Conversion failures, whole-number check and magnitude of a slice of typed columns."""
     values = ", ".join(f"{_value_sql(i, decisions[i])} AS y{i}" for i in typed)
     aggs = []
     for i in typed:
@@ -1949,6 +1967,7 @@ def _write_table(ctx: _Ctx, grid: _Grid, data: _Data, keep: Sequence[int], decis
     con = ctx.con
 
     def select_list(cols: Sequence[int]) -> tuple[str, str]:
+        """Extra x_i columns and the output select list for a slice of columns."""
         typed = [i for i in cols if decisions[i].kind != "text"]
         xs = "".join(f", {_x(i)} AS x{i}" for i in typed)
         out = []
@@ -1986,6 +2005,7 @@ def _skipped_note(layout: _Layout, skipped: int, excel: bool) -> str | None:
     unit = "row" if excel else "line"
 
     def many(k: int, what: str) -> str:
+        """'1 line', '3 lines' (or rows)."""
         return f"{k} {what}{'' if k == 1 else 's'}"
 
     parts = []
