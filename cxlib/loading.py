@@ -1884,6 +1884,11 @@ def _finish(ctx: _Ctx, grid: _Grid, *, sheet: str | None, base: str, progress_fr
                  progress_from + 0.2 * span)
     decisions, keep, questions, warnings, (data_rows, data_lines) = _infer(ctx, grid, layout, data)
     warnings = grid.warnings + warnings
+    in_data = [m for m in grid.merged if m[0] > layout.top_end]
+    if in_data:
+        refs = ", ".join(f"{_a1(r0 - 1, c0 - 1)}:{_a1(r1 - 1, c1 - 1)}" for r0, c0, r1, c1 in sorted(in_data)[:5])
+        warnings.append(f"merged cells in the data ({refs}{' …' if len(in_data) > 5 else ''}): only the first "
+                        "cell of each keeps the value, the others are empty")
     names = layout.names
     typed = [i for i in keep if decisions[i].kind != "text"]
     table = _unique_name(con, base)

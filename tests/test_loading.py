@@ -585,6 +585,19 @@ def test_group_header_merged_above_the_header_is_refused_but_a_merged_title_is_f
     wb.close()
     with pytest.raises(LoadError, match=r"Sheet 'Q' of 'groups.xlsx' has merged header cells \(B1:C1, D1:E1\)"):
         load_file(con, path)
+    wb = xlsxwriter.Workbook(path)
+    title = wb.add_worksheet("T")
+    title.merge_range("A1:C1", "Pipeline report", wb.add_format())
+    title.write_row(2, 0, ["Account", "Stage", "ARR"])
+    title.merge_range("A4:A5", "A", wb.add_format())
+    title.write_row(3, 1, ["Lead", 1200])
+    title.write_row(4, 1, ["Won", 1500])
+    wb.close()
+    (report,) = load_file(con, path)
+    assert (report.rows_read, report.skipped_lines) == (2, 2)
+    assert con.execute(f"SELECT \"Account\" FROM \"{report.table}\" ORDER BY _source_row").fetchall() == [("A",), (None,)]
+    assert report.warnings == ["merged cells in the data (A4:A5): only the first cell of each keeps the value, "
+                               "the others are empty"]
 
 
 def test_file_over_the_size_limit_says_the_limit(con, tmp_path):
