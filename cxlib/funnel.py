@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -564,7 +565,7 @@ def _all_params(plan: _Plan) -> dict[str, Any]:
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
     """Execute with only the parameters the SQL names (DuckDB rejects unused named parameters)."""
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    used = {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
     return con.execute(sql, used).df()
 
 
