@@ -1097,22 +1097,23 @@ def _load_excel(ctx: _Ctx, src: Path, kind: str) -> list[LoadReport]:
 
 def _excel_grid(ctx: _Ctx, sheet_name: str, sheet: Any, rows: list[list[Any]]) -> _Grid:
     """One sheet's cells as a VARCHAR grid (row numbers are spreadsheet rows) plus its native number columns."""
-    width = max((len(r) for r in rows), default=0)
-    if width > MAX_COLUMNS:
-        width = max((max((i + 1 for i, v in enumerate(r) if _cell_text(v) is not None), default=0) for r in rows),
-                    default=0)
-        if width > MAX_COLUMNS:
-            raise _too_wide(ctx, width, sheet_name)
-    # Trailing columns that are empty all the way down are not part of the table.
-    while width > 0 and all(len(r) < width or _cell_text(r[width - 1]) is None for r in rows):
-        width -= 1
-    n = max(width, 1)
+    # Columns empty all the way down on the left (an indented report) or right are not part of the table.
+    first, last = None, -1
+    for row in rows:
+        filled = [i for i, v in enumerate(row) if _cell_text(v) is not None and str(v).strip()]
+        if filled:
+            first = filled[0] if first is None else min(first, filled[0])
+            last = max(last, filled[-1])
+    first = first or 0
+    n = max(last - first + 1, 1)
+    if n > MAX_COLUMNS:
+        raise _too_wide(ctx, n, sheet_name)
     cols: list[list[str | None]] = [[] for _ in range(n)]
     numeric = [0] * n
     other = [0] * n
     for row in rows:
         for i in range(n):
-            value = row[i] if i < len(row) else None
+            value = row[first + i] if first + i < len(row) else None
             text = _cell_text(value)
             if isinstance(value, str) and text is not None and not text.strip():
                 text = None

@@ -662,6 +662,16 @@ def test_xlsx_every_non_empty_sheet_becomes_a_table(con, tmp_path):
     assert events["when"].tolist() == [pd.Timestamp(2024, 3, 25), pd.Timestamp(2024, 3, 26)]
 
 
+def test_an_indented_sheet_starts_at_its_first_filled_column(con, tmp_path):
+    path = _xlsx(tmp_path / "indented.xlsx", {"S": [[], [None, None, "id", "name"], [None, None, 1, "Acme"],
+                                                    [None, None, 2, "Globex"]]})
+    (report,) = load_file(con, path)
+    assert report.warnings == []
+    pd.testing.assert_frame_equal(table(con, check(report)), frame({
+        "id": [1, 2], "name": ["Acme", "Globex"], "_source_row": [3, 4]}), check_dtype=False)
+    assert report.skipped_lines == 1
+
+
 def test_single_sheet_workbook_is_named_after_the_file(con, tmp_path):
     path = _xlsx(tmp_path / "accounts.xlsx", {"Sheet1": [["id", "name"], [1, "Acme"]]})
     report = check(load_file(con, path)[0])
