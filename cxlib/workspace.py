@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,7 +33,9 @@ def connect(memory_limit: str | None = None, threads: int | None = None) -> duck
     else 1 GB and all cores. In-memory databases are private: one session never sees another's.
     """
     memory_limit = memory_limit or os.environ.get("JOURNEY_LENS_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
-    config: dict[str, Any] = {"memory_limit": memory_limit}
+    # Spill files go to the system temp folder, never the working directory (DuckDB's default).
+    spill = os.environ.get("JOURNEY_LENS_TEMP_DIR") or os.path.join(tempfile.gettempdir(), "journey-lens-duckdb")
+    config: dict[str, Any] = {"memory_limit": memory_limit, "temp_directory": spill}
     threads = threads or int(os.environ.get("JOURNEY_LENS_THREADS", "0") or 0)
     if threads:
         config["threads"] = threads

@@ -12,17 +12,9 @@ import pytest
 from cxlib import images
 from cxlib.errors import CxError
 from cxlib.theme import themed
+from tests.conftest import need_chromium
 
 TITLE = "Müller GmbH — Funnel <Q3>"
-
-
-def _need_chromium() -> None:
-    if images.chromium_available():
-        return
-    message = "PNG export needs Chromium at /usr/bin/chromium: 'apt-get install chromium'"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " (under CI a missing browser is a failure)")
-    pytest.skip(message)
 
 
 def _figure() -> go.Figure:
@@ -37,13 +29,14 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> None:
-    _need_chromium()
+def kaleido_browser() -> None:
+    """The long-lived kaleido browser, closed after this module."""
+    need_chromium()
     yield
     images.close_browser()
 
 
-def test_png_has_the_asked_pixel_size(browser: None) -> None:
+def test_png_has_the_asked_pixel_size(kaleido_browser: None) -> None:
     small = images.figure_png(_figure(), width=400, height=300)
     assert small[:8] == b"\x89PNG\r\n\x1a\n" and len(small) > 2000
     assert _png_size(small) == (400, 300)
@@ -53,7 +46,7 @@ def test_png_has_the_asked_pixel_size(browser: None) -> None:
     assert _png_size(default) == (1200, 675)
 
 
-def test_png_reuses_one_browser(browser: None) -> None:
+def test_png_reuses_one_browser(kaleido_browser: None) -> None:
     images.figure_png(_figure(), width=200, height=100)
     first = images._renderer._kaleido
     images.figure_png(_figure(), width=210, height=100)
@@ -93,10 +86,7 @@ def test_html_is_self_contained() -> None:
     assert "Plotly.newPlot" in page and '"Usage"' in page
 
 
-def test_html_draws_the_chart_without_network(tmp_path: Path) -> None:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_html_draws_the_chart_without_network(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "chart.html"
     path.write_bytes(images.figure_html(_figure()))
     blocked: list[str] = []
@@ -109,15 +99,14 @@ def test_html_draws_the_chart_without_network(tmp_path: Path) -> None:
             blocked.append(url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=images.DEBIAN_CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_local)
-            page.goto(path.as_uri())
-            page.wait_for_selector(".gtitle", timeout=20_000)
-            assert page.locator(".gtitle").text_content() == "Müller GmbH — Funnel <Q3>"
-            assert page.locator(".xtick").count() == 3
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route("**/*", only_local)
+        page.goto(path.as_uri())
+        page.wait_for_selector(".gtitle", timeout=20_000)
+        assert page.locator(".gtitle").text_content() == "Müller GmbH — Funnel <Q3>"
+        assert page.locator(".xtick").count() == 3
+    finally:
+        context.close()
     assert blocked == []

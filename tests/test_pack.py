@@ -19,17 +19,9 @@ from cxlib import images, pack
 from cxlib.errors import CxError
 from cxlib.pack import PackContent, PackSlide
 from cxlib.theme import themed
+from tests.conftest import need_chromium
 
 SETTINGS = "As of 2024-06-30 · fiscal year starts April · minimum n 30 · times in Europe/Berlin"
-
-
-def _need_chromium() -> None:
-    if images.chromium_available():
-        return
-    message = "Charts in packs need Chromium at /usr/bin/chromium: 'apt-get install chromium'"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " (under CI a missing browser is a failure)")
-    pytest.skip(message)
 
 
 def _funnel() -> go.Figure:
@@ -78,7 +70,7 @@ def _texts(slide: object) -> list[str]:
 
 @pytest.fixture(scope="module")
 def chromium() -> None:
-    _need_chromium()
+    need_chromium()
 
 
 def test_pptx_has_title_slide_then_one_slide_each(chromium: None, tmp_path: Path) -> None:
