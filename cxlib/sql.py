@@ -27,6 +27,7 @@ from cxlib import canonical, workspace
 from cxlib.errors import QueryRefused
 
 DEFAULT_LIMIT = 10_000
+EXAMPLE_QUERY = "SELECT stage, count(*) AS events\nFROM journey_events\nGROUP BY stage\nORDER BY events DESC"
 DEFAULT_TIMEOUT_S = 10.0
 _BATCH_ROWS = 65_536
 

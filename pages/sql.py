@@ -42,7 +42,7 @@ with browser:
             st.markdown("\n".join(f"- `{c}` {t}" for c, t in zip(cols["column"], cols["type"])))
 with editor:
     query = st.text_area("Query", key="sql_query", height=160,
-                         value="SELECT stage, count(*) AS events\nFROM journey_events\nGROUP BY stage\nORDER BY events DESC")
+                         value=sql.EXAMPLE_QUERY)
     if st.button("Run", type="primary", icon=":material/play_arrow:") or "sql_result" in st.session_state:
         try:
             result = sql.run_query(ex, query)
