@@ -63,6 +63,31 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+@pytest.fixture(scope="session")
+def sample_archive() -> bytes:
+    """The sample company loaded and mapped once per test session, as a saved workspace."""
+    import io
+
+    from cxlib.saved import save_workspace
+
+    ws = workspace.open_sample(threads=2)
+    buffer = io.BytesIO()
+    save_workspace(ws, buffer)
+    ws.close()
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def sample(sample_archive: bytes) -> Iterator[workspace.Workspace]:
+    """A module's own copy of the sample company (read-only tests share it within the module)."""
+    from cxlib.saved import open_workspace
+
+    ws = open_workspace(sample_archive, threads=2)
+    ws.label, ws.is_sample = workspace.SAMPLE_LABEL, True
+    yield ws
+    ws.close()
+
+
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
     """A fresh session database with every canonical view present (empty)."""

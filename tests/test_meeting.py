@@ -39,7 +39,7 @@ from cxlib.meeting import account_pack, segment_pack, segment_story, segment_sum
 from cxlib.pack import PackContent, PackSlide, write_pdf
 from cxlib.scores import Scale, ScoreConfig
 from cxlib.settings import Settings
-from cxlib.workspace import Workspace, open_sample
+from cxlib.workspace import Workspace
 
 AS_OF = dt.datetime(2026, 6, 30)
 SETTINGS = Settings(as_of=AS_OF)
@@ -188,13 +188,6 @@ def test_write_pack_refuses_other_suffixes(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- whole packs of the sample company
-
-
-@pytest.fixture(scope="module")
-def sample() -> Workspace:
-    ws = open_sample(threads=2)
-    yield ws
-    ws.close()
 
 
 @pytest.fixture(scope="module")

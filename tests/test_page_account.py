@@ -13,18 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxlib.account import account_story, meeting_summary
-from cxlib.workspace import Workspace, open_sample
+from cxlib.workspace import Workspace
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 180
-
-
-@pytest.fixture(scope="module")
-def sample() -> Workspace:
-    """The sample company, loaded and mapped once; the page only reads it."""
-    ws = open_sample(threads=2)
-    yield ws
-    ws.close()
 
 
 def page(ws: Workspace, account: str | None = None) -> AppTest:

@@ -19,19 +19,11 @@ from cxlib import outcomes as oc
 from cxlib import scores as sc
 from cxlib import segments as sg
 from cxlib import surveys as sv
-from cxlib.workspace import Workspace, open_sample
+from cxlib.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "pages"
 TIMEOUT = 180
-
-
-@pytest.fixture(scope="module")
-def sample() -> Workspace:
-    """The sample company, loaded and mapped once for the read-only page tests."""
-    ws = open_sample(threads=2)
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

@@ -14,18 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from cxlib import funnel as fn
 from cxlib import journey as jn
-from cxlib.workspace import Workspace, open_sample
+from cxlib.workspace import Workspace
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 180
-
-
-@pytest.fixture(scope="module")
-def sample() -> Workspace:
-    """The sample company, loaded and mapped once; the pages only read it."""
-    ws = open_sample(threads=2)
-    yield ws
-    ws.close()
 
 
 def open_page(ws: Workspace, page: str, state: dict | None = None) -> AppTest:
