@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-slow bench browser sample clean
+.PHONY: run test test-slow bench load browser sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ test-slow: $(VENV)/.test-deps browser
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python -m tests.bench
+
+load: $(VENV)/.test-deps browser
+	$(BIN)/python -m tests.load
 
 sample: $(VENV)/.run-deps
 	$(BIN)/python -m cxlib.sample data
