@@ -89,9 +89,9 @@ SAMPLE_UPLOAD = [ROOT / "data" / name for name in
                  ("accounts.csv", "journey_events.csv", "surveys.csv", "factor_ratings.csv")]
 
 # Resolves (with the milliseconds from the action's mark to the end of its script run) once the
-# page shows a title other than `previous` (null: any title), no script is running and nothing has
-# changed for 700 ms. Waiting for the new title makes a click whose rerun starts late under load
-# count as unfinished rather than done.
+# page shows a title other than `previous` (null: any title) or an exception, no script is running
+# and nothing has changed for 700 ms. Waiting for the new title makes a click whose rerun starts
+# late under load count as unfinished rather than done.
 SETTLED_JS = """(previous) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const h1 = document.querySelector('[data-testid="stMain"] h1');
@@ -99,7 +99,8 @@ SETTLED_JS = """(previous) => {
   const busy = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
     || !!document.querySelector('[data-testid="stStatusWidget"]')
     || !document.querySelector('[data-testid="stSidebarNav"]')
-    || !title || (previous !== null && title === previous);
+    || (!document.querySelector('[data-testid="stException"]')
+        && (!title || (previous !== null && title === previous)));
   if (busy) { window.__jlQuietSince = 0; return false; }
   window.__jlQuietSince = window.__jlQuietSince || Date.now();
   return Date.now() - window.__jlQuietSince > 700
@@ -177,10 +178,11 @@ async def _settle(page, timeout_ms: float, previous: str | None = None) -> float
 async def _click_page(page, href: str, timeout_ms: float) -> float:  # type: ignore[no-untyped-def]
     """Open a page through the navigation (keeps the session); seconds until it has rendered."""
     previous = await page.evaluate(MARK_JS)
-    if page.url.rstrip("/") == href.rstrip("/"):
-        previous = None  # the page it is on: a rerun keeps its title
-    await page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first.click()
-    return await _settle(page, timeout_ms, previous)
+    link = page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first
+    label = (await link.inner_text()).split("\n")[-1].strip()
+    await link.click()
+    # Each page's title is its navigation label; on the page it is on, a click only reruns it.
+    return await _settle(page, timeout_ms, None if label == previous else previous)
 
 
 async def _check(page, where: str, result: SessionResult) -> None:  # type: ignore[no-untyped-def]
@@ -212,7 +214,7 @@ async def _one_session(browser, url: str, result: SessionResult, timeout_ms: flo
         data_href = next(h for h in hrefs if h.rstrip("/").endswith("/data"))
         await _click_page(page, data_href, timeout_ms)
         await page.evaluate(MARK_JS)
-        await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        await page.locator('input[type=file][multiple]').first.set_input_files(
             [str(p) for p in SAMPLE_UPLOAD])
         await page.get_by_text("Your upload: accounts.csv").first.wait_for(timeout=timeout_ms)
         result.times["upload + load + mapping"] = await _settle(page, timeout_ms)
@@ -269,6 +271,16 @@ async def _visit_once(url: str, timeout_ms: float, every_page: bool = False) -> 
             await browser.close()
 
 
+def _visit(url: str, timeout_ms: float, every_page: bool = False) -> list[str]:
+    """Run one short visit; its failure is reported as an error, never stops the run."""
+    try:
+        asyncio.run(_visit_once(url, timeout_ms, every_page))
+    except Exception as exc:  # noqa: BLE001 - counted and printed with the sessions' errors
+        return [f"{'warm-up' if every_page else 'sweep'} visit: {type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:200]}"]
+    return []
+
+
 def _pct(values: list[float], q: float) -> float:
     """The q-quantile (0..1) by linear interpolation between closest ranks."""
     ordered = sorted(values)
@@ -320,9 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 at_start = _settle_memory(sampler, 1)
                 # Prepares the shared sample and imports every page's modules: one-off server costs.
-                asyncio.run(_visit_once(url, timeout_ms, every_page=True))
+                visit_errors = _visit(url, timeout_ms, every_page=True)
                 time.sleep(args.ttl * 2 + 3)
-                asyncio.run(_visit_once(url, timeout_ms))     # sweeps the warm-up session
+                visit_errors += _visit(url, timeout_ms)     # sweeps the warm-up session
                 baseline = _settle_memory(sampler, 3)
                 sampler.reset_peak()
 
@@ -339,16 +351,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # Every context is closed: wait past the TTL and the idle limit, then one visit
                 # runs the sweep; its own disconnect lets Streamlit drop the expired sessions.
                 time.sleep(args.ttl * 2 + 3)
-                asyncio.run(_visit_once(url, timeout_ms))
+                visit_errors += _visit(url, timeout_ms)
                 time.sleep(3)
                 after = _settle_memory(sampler, 5)
+                # A later visitor: Streamlit drops the expired sessions' own state when another
+                # session disconnects, and Python frees it when its collector next runs.
+                visit_errors += _visit(url, timeout_ms, every_page=True)
+                time.sleep(3)
+                after_next = _settle_memory(sampler, 5)
                 registry = json.loads(stats_path.read_text()) if stats_path.exists() else {}
                 if os.environ.get("JOURNEY_LENS_LOAD_DEBUG"):
                     print(registry, [ln for ln in (Path(tmp) / "server.log").read_text().splitlines() if "use_container_width" not in ln and "width" not in ln and ln.strip()][-30:])
             finally:
                 sampler.stop()
 
-    errors = [e for r in results for e in r.errors]
+    errors = visit_errors + [e for r in results for e in r.errors]
     finished = sum(r.finished for r in results)
     times = [t for r in results for t in r.times.values()]
     by_page: dict[str, list[float]] = {}
@@ -378,6 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"peak {peak:.0f}, peak per session {per_session:.0f}, at the end of the run {at_end_of_run:.0f}")
     print(f"server RSS after every session closed and the TTL passed: {after:.0f} MB "
           f"({after - baseline:+.0f} MB against the baseline, {after - peak:+.0f} MB against the peak)")
+    print(f"server RSS after one more visitor: {after_next:.0f} MB ({after_next - baseline:+.0f} MB against the baseline)")
     if registry:
         print(f"session registry: {registry.get('released_sessions')} released, "
               f"{registry.get('live_sessions')} still tracked (the last visit's own session)")

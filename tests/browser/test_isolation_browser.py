@@ -35,10 +35,11 @@ def nav_links(page) -> list[str]:  # type: ignore[no-untyped-def]
 def go(page, href: str) -> None:  # type: ignore[no-untyped-def]
     """Open a page through the navigation (a new address would start a new session)."""
     previous = page.evaluate(MARK_JS)
-    if page.url.rstrip("/") == href.rstrip("/"):
-        previous = None  # the page it is on: a rerun keeps its title
-    page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first.click()
-    settle(page, previous)
+    link = page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first
+    label = link.inner_text().split("\n")[-1].strip()
+    link.click()
+    # Each page's title is its navigation label; on the page it is on, a click only reruns it.
+    settle(page, None if label == previous else previous)
 
 
 def page_text(page) -> str:  # type: ignore[no-untyped-def]
@@ -94,7 +95,7 @@ BETA = Company("Beta-Only", accounts=5, events_per_account=(3, 2, 1, 1, 1))
 
 
 def _upload(page, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(f) for f in files])
+    page.locator('input[type=file][multiple]').first.set_input_files([str(f) for f in files])
 
 
 def _sql(page, query: str, tmp_path: Path, name: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
