@@ -22,13 +22,14 @@ st.caption("One SELECT or WITH query over your session's tables and the canonica
 def explorer(ws: Workspace) -> sql.Explorer:
     """The session's sandbox, rebuilt when the data or mapping changes."""
     current = st.session_state.get("sql_explorer")
-    if current is not None and st.session_state.get("sql_explorer_version") == ws.version:
+    stamp = (id(ws), ws.version)  # a new upload is a new workspace, whose version may repeat
+    if current is not None and st.session_state.get("sql_explorer_version") == stamp:
         return current
     if current is not None:
         current.close()
     fresh = sql.Explorer(ws.con)
     st.session_state["sql_explorer"] = fresh
-    st.session_state["sql_explorer_version"] = ws.version
+    st.session_state["sql_explorer_version"] = stamp
     return fresh
 
 

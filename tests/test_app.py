@@ -65,3 +65,17 @@ def test_upload_replaces_the_sample_with_an_honest_report(app: AppTest) -> None:
                  "pages/segments.py", "pages/sql.py"):
         app.switch_page(page).run()
         assert not app.exception, page
+
+
+def test_sql_page_follows_each_new_upload(app: AppTest) -> None:
+    from cxlib import sql
+
+    app.run()
+    for name in ("alpha_accounts.csv", "beta_accounts.csv"):
+        app.switch_page("pages/data.py").run()
+        app.file_uploader(key="uploads").set_value((name, b"Account ID,Tier\nA1,Gold\n", "text/csv")).run()
+        app.switch_page("pages/sql.py").run()
+        assert not app.exception
+        tables = set(sql.tables(app.session_state["sql_explorer"])["table"])
+        assert name.removesuffix(".csv") in tables
+        assert {"alpha_accounts", "beta_accounts"} - {name.removesuffix(".csv")} & tables == set()
