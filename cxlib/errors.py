@@ -33,3 +33,7 @@ class MetricError(CxError):
 
 class QueryRefused(CxError):
     """A SQL explorer query that is not a single read-only statement, or hits a locked setting."""
+
+
+class WorkspaceChanged(CxError):
+    """A saved workspace no longer holds the data a link was made on (its content hash differs)."""

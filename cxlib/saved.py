@@ -28,7 +28,7 @@ import pandas as pd
 
 from cxlib import canonical
 from cxlib import workspace as workspace_mod
-from cxlib.errors import CxError, LoadError
+from cxlib.errors import CxError, LoadError, WorkspaceChanged
 from cxlib.workspace import Workspace
 
 FORMAT_ID = "journey-lens-workspace"
@@ -511,7 +511,8 @@ class WorkspaceStore:
         """Open a saved workspace; with `expected_hash`, only data identical to the link's.
 
         Without a version, the newest version whose hash matches is opened, so a link keeps
-        working after someone saves a newer version beside it.
+        working after someone saves a newer version beside it. WorkspaceChanged when no version
+        (or not the one asked for) holds that data any more.
         """
         path = self.path(workspace_id, version)
         if expected_hash is not None:
@@ -519,7 +520,7 @@ class WorkspaceStore:
                 p for _, p in sorted(self._versions(workspace_id).items(), reverse=True)]
             path = next((p for p in candidates if read_manifest(p)["content_hash"] == expected_hash), None)
             if path is None:
-                raise CxError(f"the data of workspace {workspace_id} changed since this link was made")
+                raise WorkspaceChanged(f"the data of workspace {workspace_id} changed since this link was made")
         return open_workspace(path, **kwargs)
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import grouping
-from cxlib.errors import CxError
+from cxlib.errors import CxError, WorkspaceChanged
 from cxlib.saved import open_workspace, save_workspace
 from cxlib.workspace import SAMPLE_LABEL, Workspace, open_sample
 
@@ -505,9 +505,9 @@ def _link_problem(ws: Workspace, link_id: str, link_hash: str) -> str | None:
     if store is not None and link_id not in ("", UNSAVED_ID):
         try:
             opened = store.open(link_id, expected_hash=link_hash)
-        except CxError as exc:
-            if "changed since" in str(exc):
-                return changed
+        except WorkspaceChanged:
+            return changed
+        except CxError:
             return f"This link was made on workspace {link_id}, which is not available here."
         use_workspace(opened, link_id)
         st.rerun()

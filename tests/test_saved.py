@@ -17,7 +17,7 @@ from pandas.testing import assert_frame_equal
 
 import cxlib
 from cxlib import canonical, saved, workspace
-from cxlib.errors import CxError, LoadError
+from cxlib.errors import CxError, LoadError, WorkspaceChanged
 from cxlib.settings import Settings
 from cxlib.stages import Stage
 
@@ -364,9 +364,9 @@ def test_store_open_checks_ids_and_hashes(ws: workspace.Workspace, tmp_path: Pat
     back = store.open("qbr")
     assert back.con.execute("SELECT count(*) FROM odd").fetchone() == (0,)
     back.close()
-    with pytest.raises(CxError, match="the data of workspace qbr changed since this link was made"):
+    with pytest.raises(WorkspaceChanged, match="the data of workspace qbr changed since this link was made"):
         store.open("qbr", version=2, expected_hash=v1.content_hash)
-    with pytest.raises(CxError, match="the data of workspace qbr changed since this link was made"):
+    with pytest.raises(WorkspaceChanged, match="the data of workspace qbr changed since this link was made"):
         store.open("qbr", expected_hash="0" * 64)
     assert v2.version == 2
 
