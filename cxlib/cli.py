@@ -123,9 +123,9 @@ def _override(chosen: Any, kind: str, roles: dict[str, str | None]) -> None:
             t.roles[column] = role
 
 
-def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path] = (),
-          overrides: tuple[str, dict[str, str | None]] | None = None) -> Workspace:
-    """Load files into a fresh workspace and apply the given (or suggested) mapping."""
+def _load_and_choose(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path] = (),
+                     overrides: tuple[str, dict[str, str | None]] | None = None) -> tuple[Workspace, Any]:
+    """Load files into a fresh workspace and choose its mapping (the given one fitted, else the suggestion)."""
     from cxlib import mapping as mp
 
     ws = Workspace()
@@ -146,6 +146,13 @@ def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path
         chosen = ws.suggest_mapping()
     if overrides is not None:
         _override(chosen, *overrides)
+    return ws, chosen
+
+
+def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path] = (),
+          overrides: tuple[str, dict[str, str | None]] | None = None) -> Workspace:
+    """Load files into a fresh workspace and apply the given (or suggested) mapping."""
+    ws, chosen = _load_and_choose(files, mapping_path, extra, overrides)
     ws.apply(chosen)
     return ws
 
@@ -159,17 +166,8 @@ def _emit(df: pd.DataFrame, fmt: str) -> None:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from cxlib import loading, mapping as mp
-
-    ws = Workspace()
-    missing = [f for f in args.files if not f.exists()]
-    if missing:
-        raise CxError(f"{missing[0]}: no such file", file=str(missing[0]))
-    ws.load(args.files)
-    if ws.errors:
-        raise ws.errors[0]
-    chosen = mp.fit_mapping(ws.con, mp.Mapping.from_json(args.mapping.read_text(encoding="utf-8")), ws.reports) \
-        if args.mapping else ws.suggest_mapping()
+    """Print the load report with the mapping cxlib would use, unapplied: finding what does not fit yet is its job."""
+    ws, chosen = _load_and_choose(args.files, args.mapping)
     rows = load_report_rows(ws, chosen)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
@@ -183,7 +181,6 @@ def _cmd_load(args: argparse.Namespace) -> int:
             print(f"    {c['name']:<{width}}  {c['type']:<9} nulls {c['nulls']:<6} role {c['suggested_role']}")
         for q in r.get("questions", []):
             print(f"  ? {q}")
-    _ = loading
     return 0
 
 

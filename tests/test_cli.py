@@ -75,6 +75,12 @@ def test_load_text_report(files: dict[str, Path]) -> None:
     assert "kind: journey_events" in out and "rows read 8, loaded 8, rejected 0" in out
 
 
+def test_load_with_a_missing_mapping_file_is_one_line_exit_2(files: dict[str, Path], tmp_path: Path) -> None:
+    code, out, err = run("load", str(files["accounts"]), "--mapping", str(tmp_path / "nope.json"))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "nope.json: cannot read mapping" in err
+
+
 def test_unreadable_file_is_one_line_exit_2(tmp_path: Path) -> None:
     png = tmp_path / "export.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
