@@ -110,6 +110,19 @@ class Workspace:
             self.mapping.scores = config.to_dict()
             self.version += 1
 
+    def has_arr(self) -> bool:
+        """Whether the mapping gives the accounts an ARR column (else weighting by ARR means nothing)."""
+        return self.mapping is not None and any(
+            t.kind == canonical.ACCOUNTS and t.column("arr") for t in self.mapping.tables)
+
+    def has_snapshot(self) -> bool:
+        """Whether a stage snapshot (account, current stage) is mapped with rows."""
+        return any(r.view == canonical.STAGE_SNAPSHOTS and r.rows_used > 0 for r in self.validation)
+
+    def has_events(self) -> bool:
+        """Whether journey events (loaded, or derived from stacked snapshots) are mapped with rows."""
+        return any(r.view == canonical.JOURNEY_EVENTS and (r.rows_used or r.rows_derived) for r in self.validation)
+
     def load(self, files: Sequence[Path | tuple[str, bytes]], *, hints: dict[str, str] | None = None,
              progress: Callable[[str, float], None] | None = None, max_bytes: int | None = None,
              ) -> list[LoadReport]:

@@ -30,29 +30,13 @@ MODE_HELP = (
 )
 
 
-def _has_arr() -> bool:
-    """Whether the mapping gives the accounts an ARR column (else the ARR weight means nothing)."""
-    mapping = ws.mapping
-    return mapping is not None and any(t.kind == "accounts" and t.column("arr") for t in mapping.tables)
-
-
-def _has_snapshot() -> bool:
-    """Whether a stage snapshot (account, current stage) is mapped with rows."""
-    return any(r.view == "stage_snapshots" and r.rows_used > 0 for r in ws.validation)
-
-
-def _has_events() -> bool:
-    """Whether journey events (loaded, or derived from stacked snapshots) are mapped with rows."""
-    return any(r.view == "journey_events" and (r.rows_used or r.rows_derived) for r in ws.validation)
-
-
 def _parse_steps(text: str) -> list[str]:
     """A typed step list: names separated by commas or arrows, blanks dropped."""
     return [s.strip() for s in text.replace("→", ",").replace(">", ",").split(",") if s.strip()]
 
 
 # ---- Controls -----------------------------------------------------------------------------------
-sources = [s for s, present in (("events", _has_events()), ("snapshot", _has_snapshot())) if present]
+sources = [s for s, present in (("events", ws.has_events()), ("snapshot", ws.has_snapshot())) if present]
 if not sources:
     st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage and "
             "a date column (or monthly stage snapshots) and map it.", icon=":material/info:")
@@ -87,17 +71,17 @@ with st.expander("More options: repeated steps, step-1 dates, weight, source"):
     date_to = d2.date_input("to (inclusive)", value=None, key="funnel_to")
     p1, p2 = st.columns(2)
     weight = p1.radio(
-        "Count", ["accounts", "arr"], horizontal=True, key="funnel_weight", disabled=not _has_arr(),
+        "Count", ["accounts", "arr"], horizontal=True, key="funnel_weight", disabled=not ws.has_arr(),
         format_func=lambda v: "Accounts (logos)" if v == "accounts" else "ARR",
         help="ARR weights every account by its ARR: how much revenue reaches each step or is stuck. "
-             + ("" if _has_arr() else "No ARR column is mapped for the accounts."))
+             + ("" if ws.has_arr() else "No ARR column is mapped for the accounts."))
     source = p2.radio(
         "Source", sources, horizontal=True, key="funnel_source", disabled=len(sources) < 2,
         format_func=lambda v: "Journey events" if v == "events" else "Current-stage snapshot",
         help="Snapshot: an account at funnel stage k counts as having reached stages 1..k (no times); an account "
              "on an exit stage shows as 'exited (last stage unknown)'. "
-             + ("" if _has_snapshot() else "No stage snapshot is mapped."))
-if not _has_arr():
+             + ("" if ws.has_snapshot() else "No stage snapshot is mapped."))
+if not ws.has_arr():
     weight = "accounts"
 
 steps: list[str] | None = _parse_steps(typed) if typed.strip() else list(picked)

@@ -1,0 +1,49 @@
+"""What a workspace says it has mapped: the checks pages use to offer a source or a weight."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cxlib import workspace
+
+ACCOUNTS_NO_ARR = b"Account ID,Account Name,Tier\nA-1,Alpha,Gold\nA-2,Beta,Silver\n"
+ACCOUNTS_ARR = b"Account ID,Account Name,Tier,ARR\nA-1,Alpha,Gold,1000\nA-2,Beta,Silver,500\n"
+EVENTS = b"Account ID,Stage,Date\nA-1,Onboarding,2024-01-05\nA-1,Live,2024-02-10\nA-2,Onboarding,2024-03-01\n"
+SNAPSHOT = b"Account ID,Lifecycle Stage,Snapshot Date\nA-1,Live,2024-06-30\nA-2,Onboarding,2024-06-30\n"
+
+
+def _mapped(*files: tuple[str, bytes]) -> workspace.Workspace:
+    ws = workspace.Workspace(con=workspace.connect(memory_limit="512MB", threads=2), label="test")
+    ws.load(list(files))
+    ws.apply(ws.suggest_mapping())
+    return ws
+
+
+@pytest.fixture
+def empty() -> Iterator[workspace.Workspace]:
+    ws = workspace.Workspace(con=workspace.connect(memory_limit="512MB", threads=2))
+    yield ws
+    ws.close()
+
+
+def test_nothing_loaded_has_nothing(empty: workspace.Workspace) -> None:
+    assert (empty.has_arr(), empty.has_events(), empty.has_snapshot()) == (False, False, False)
+
+
+def test_events_without_arr_or_snapshot() -> None:
+    ws = _mapped(("accounts.csv", ACCOUNTS_NO_ARR), ("events.csv", EVENTS))
+    try:
+        assert (ws.has_arr(), ws.has_events(), ws.has_snapshot()) == (False, True, False)
+    finally:
+        ws.close()
+
+
+def test_arr_and_snapshot_without_events() -> None:
+    ws = _mapped(("accounts.csv", ACCOUNTS_ARR), ("stage_snapshot.csv", SNAPSHOT))
+    try:
+        assert ws.has_arr() and ws.has_snapshot()
+        assert not ws.has_events()  # one snapshot date: nothing to derive events from
+    finally:
+        ws.close()
