@@ -22,193 +22,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from cxlib.stages import LOST_DEAL, exit_stages, funnel_stages
-
-AS_OF = date(2026, 9, 30)
-HISTORY_DAYS = 1095  # three years of journeys end at the as-of date
-SNAPSHOT_DATES: tuple[date, ...] = (date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 30))
-
-# ---------------------------------------------------------------------------------------------
-# Segments
-TIERS = ("Enterprise", "Mid-Market", "SMB")
-TIER_SHARE = (0.15, 0.35, 0.50)
-REGIONS = ("North America", "EMEA", "APAC", "LATAM")
-REGION_SHARE = (0.38, 0.34, 0.16, 0.12)
-INDUSTRIES = ("Healthcare", "Financial Services", "Manufacturing", "Retail", "Logistics",
-              "Professional Services", "Hospitality", "Telecommunications")
-INDUSTRY_SHARE = (0.15, 0.14, 0.16, 0.13, 0.11, 0.14, 0.08, 0.09)
-# Each CSM covers one region's book, as most CS teams are organised.
-CSMS_BY_REGION: tuple[tuple[str, ...], ...] = (
-    ("Jordan Lee", "Emily Carter", "Marcus Johnson"),
-    ("Sophie Martin", "Lukas Weber", "Aoife Byrne"),
-    ("Wei Chen", "Priya Nair", "Kenji Sato"),
-    ("Camila Rocha", "Diego Fernández"),
+from cxlib.sample_story import (  # noqa: F401 - also importable from here, as before
+    AS_OF, HISTORY_DAYS, SNAPSHOT_DATES, TIERS, TIER_SHARE, REGIONS, REGION_SHARE, INDUSTRIES,
+    INDUSTRY_SHARE, CSMS_BY_REGION, CHURN_REASONS, CHURN_REASON_P, ARR_MEDIAN, ARR_SIGMA, FACTOR_COLUMNS,
+    FACTOR_OFFSET, FACTOR_BLANK, STAGE_NAMES, AW, CO, DE, DL, US, LO, AD, DI, CH, LOST, STOP, CRM_LABELS,
+    TRANSITIONS, HEALTH_RHO, MAX_STEPS, SYL_START, SYL_MID, SYL_END, INDUSTRY_WORDS, LEGAL_BY_REGION,
+    UNICODE_NAMES, CONTACT_FIRST_NAMES, CONTACT_LAST_NAMES, SURVEY_STAGES, NPS_MEAN, CSAT_MEAN, CES_MEAN,
+    TICKETS_PER_MONTH, NPS_PER_WAVE, RATING_STAGE_EFFECT, COMMENTS,
 )
-CHURN_REASONS = ("Price", "Product fit", "Support experience", "Acquired", "Budget cuts", "Competitor")
-# [ever disappointed][tier] → reason shares: disappointment pushes reasons toward fit and support.
-_CHURN_REASON_P = np.array([
-    [[.10, .15, .10, .30, .10, .25], [.18, .15, .10, .15, .20, .22], [.30, .10, .07, .08, .30, .15]],
-    [[.05, .30, .35, .05, .05, .20], [.10, .30, .30, .03, .10, .17], [.20, .25, .25, .02, .15, .13]],
-])
-ARR_MEDIAN = (180_000.0, 48_000.0, 9_500.0)
-ARR_SIGMA = (0.55, 0.50, 0.60)
-
-# The eight engagement factors as a CS tool exports them; offsets make some factors weaker than others.
-FACTOR_COLUMNS = ("Customer Intent", "Anticipation of Needs", "Successful Product Adoption",
-                  "Outcomes at Scale", "Relationships", "Communication and Engagement",
-                  "Customer Education", "Optimal Customer Journey")
-_FACTOR_OFFSET = np.array([0.45, -0.35, 0.0, -0.2, 0.35, 0.1, -0.5, -0.3])
-_FACTOR_BLANK = np.array([0.03, 0.04, 0.03, 0.05, 0.03, 0.03, 0.10, 0.06])
-
-# ---------------------------------------------------------------------------------------------
-# Journey: stage indices, CRM labels for snapshots, transition probabilities and durations
-STAGE_NAMES: tuple[str, ...] = (*funnel_stages(), *exit_stages())  # 7 funnel, 2 exits, lost deal
-AW, CO, DE, DL, US, LO, AD, DI, CH, LOST = range(10)
-STOP = 10  # no further event: a cold lead, a settled customer, a closed journey
-assert STAGE_NAMES[DI] == "Disappointment" and STAGE_NAMES[CH] == "Churn" and STAGE_NAMES[LOST] == LOST_DEAL
-
-CRM_LABELS: dict[str, str] = {
-    "Awareness": "Lead", "Consideration": "Opportunity", "Decision": "Closed Won",
-    "Delivery": "Onboarding", "Usage": "Live", "Loyalty": "Renewal", "Advocacy": "Referral",
-    "Disappointment": "At Risk", "Churn": "Churned", LOST_DEAL: "Closed Lost",
-}
-
-
-@dataclass(frozen=True)
-class _Move:
-    """One possible next stage: share per tier (E, MM, SMB), median days per tier, log-sd of days."""
-
-    to: int
-    p: tuple[float, float, float]
-    days: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    sigma: float = 0.0
-
-
-# From each stage, moves listed best first: a healthy account draws low uniforms and so the
-# earlier moves. Shares differ by tier so segment comparisons show something real.
-TRANSITIONS: dict[int, tuple[_Move, ...]] = {
-    AW: (_Move(CO, (.86, .78, .70), (35, 24, 14), .7), _Move(STOP, (.10, .16, .22)),
-         _Move(LOST, (.04, .06, .08), (60, 40, 25), .6)),
-    CO: (_Move(DE, (.68, .60, .52), (95, 55, 30), .55), _Move(STOP, (.07, .08, .10)),
-         _Move(LOST, (.25, .32, .38), (80, 50, 30), .6)),
-    DE: (_Move(DL, (.96, .84, .70), (24, 14, 7), .5), _Move(DI, (.03, .12, .22), (45, 30, 20), .6),
-         _Move(CH, (.01, .04, .08), (75, 50, 30), .5)),
-    DL: (_Move(US, (.93, .88, .83), (80, 45, 20), .5), _Move(DI, (.06, .09, .13), (50, 35, 25), .6),
-         _Move(CH, (.01, .03, .04), (90, 60, 40), .5)),
-    US: (_Move(LO, (.62, .55, .45), (330, 310, 290), .25), _Move(STOP, (.08, .07, .06)),
-         _Move(DI, (.20, .24, .29), (160, 130, 100), .7), _Move(CH, (.10, .14, .20), (350, 330, 300), .3)),
-    LO: (_Move(AD, (.40, .30, .20), (160, 130, 110), .6), _Move(STOP, (.36, .36, .35)),
-         _Move(DI, (.16, .20, .25), (220, 200, 180), .7), _Move(CH, (.08, .14, .20), (365, 365, 365), .3)),
-    AD: (_Move(STOP, (.80, .76, .72)), _Move(DI, (.12, .14, .16), (240, 220, 200), .7),
-         _Move(CH, (.08, .10, .12), (365, 365, 365), .3)),
-    DI: (_Move(LO, (.28, .22, .15), (70, 60, 50), .6), _Move(US, (.16, .18, .18), (50, 45, 40), .6),
-         _Move(STOP, (.12, .12, .12)), _Move(CH, (.44, .48, .55), (90, 75, 60), .6)),
-    CH: (_Move(DE, (.12, .10, .08), (300, 260, 220), .5), _Move(STOP, (.88, .90, .92))),
-    LOST: (_Move(STOP, (1.0, 1.0, 1.0)),),
-}
-HEALTH_RHO = 0.5  # how strongly the latent health steers each step
-MAX_STEPS = 40
-
-# ---------------------------------------------------------------------------------------------
-# Names
-_SYL_START = np.array(["Nor", "Vel", "Kal", "Tri", "Zen", "Ori", "Lum", "Bra", "Cor", "Del", "Fen",
-                       "Gal", "Hal", "Iso", "Jun", "Kor", "Lex", "Mar", "Nex", "Pal", "Quin", "Ros",
-                       "Sol", "Tav", "Ul", "Ver", "Wyn", "Xan", "Yor", "Zar", "Ast", "Bel"])
-_SYL_MID = np.array(["a", "e", "i", "o", "u", "ar", "en", "is", "on", ""])
-_SYL_END = np.array(["tek", "via", "ro", "nix", "lo", "ra", "dex", "mont", "ford", "gate", "line",
-                     "path", "core", "well", "by", "sys"])
-_INDUSTRY_WORDS = np.array([
-    ["Health", "Care", "Medical"], ["Capital", "Finance", "Bank"],
-    ["Industries", "Manufacturing", "Works"], ["Retail", "Stores", "Market"],
-    ["Logistics", "Freight", "Transport"], ["Partners", "Consulting", "Advisory"],
-    ["Hotels", "Hospitality", "Resorts"], ["Telecom", "Networks", "Communications"],
-])
-_LEGAL_BY_REGION = np.array([
-    ["Inc.", "LLC", "Corp."], ["Ltd", "GmbH", "B.V."], ["Pty Ltd", "Pte. Ltd.", "K.K."],
-    ["S.A.", "Ltda.", "S.A. de C.V."],
-])
-# Real exports carry accents, CJK and curly quotes; these names make sure loading keeps them.
-UNICODE_NAMES: tuple[tuple[str, str, str], ...] = (
-    ("Müller GmbH", "EMEA", "Manufacturing"),
-    ("São Paulo Telecom", "LATAM", "Telecommunications"),
-    ("Hôtel Lumière", "EMEA", "Hospitality"),
-    ("客户科技", "APAC", "Professional Services"),
-    ("Café Olé Distribución S.A.", "LATAM", "Retail"),
-    ("Nørby Shipping ApS", "EMEA", "Logistics"),
-    ("Ångström Diagnostics AB", "EMEA", "Healthcare"),
-    ("Zürcher Präzisionswerke AG", "EMEA", "Manufacturing"),
-    ("北京云桥物流有限公司", "APAC", "Logistics"),
-    ("Banco Açores Digital", "EMEA", "Financial Services"),
-    ("Łódź Medical Group", "EMEA", "Healthcare"),
-    ("Clínica São Lucas", "LATAM", "Healthcare"),
-    ("O’Brien & Sons Ltd", "EMEA", "Retail"),
-)
-# Contact names by region (North America, EMEA, APAC, LATAM), twelve first and twelve last names each.
-_FIRST = np.array([row.split() for row in (
-    "James Emily Michael Sarah David Jessica Daniel Ashley Kevin Megan Brian Rachel",
-    "Anna Lukas Claire Thomas Sofia Pierre Emma Jan Chiara Lars Fatima Oliver",
-    "Wei Yuki Arjun Mei Hiroshi Priya Jun Aiko Rahul Li Sakura Minh",
-    "João María Carlos Ana Luis Fernanda Diego Camila Pedro Juliana Andrés Beatriz",
-)])
-_LAST = np.array([row.split() for row in (
-    "Smith Johnson Brown Miller Davis Garcia Wilson Anderson Taylor Thomas Moore Clark",
-    "Müller Dubois Rossi Jansen Nowak Schmidt Lefèvre Bianchi Andersson Kovács Fischer Byrne",
-    "Wang Tanaka Sharma Chen Suzuki Patel Kim Nguyen Li Sato Gupta Zhang",
-    "Silva González Santos Rodríguez Oliveira Pérez Souza López Costa Martínez Almeida Ramírez",
-)])
-
-# ---------------------------------------------------------------------------------------------
-# Surveys: score means by stage (Delivery, Usage, Loyalty, Advocacy, Disappointment)
-_SURVEY_STAGES = np.array([DL, US, LO, AD, DI])
-_NPS_MEAN = {DL: 7.6, US: 7.9, LO: 8.6, AD: 9.3, DI: 4.2}
-_CSAT_MEAN = {DL: 4.0, US: 4.2, LO: 4.3, AD: 4.5, DI: 2.4}
-_CES_MEAN = {DL: 5.2, US: 5.5, LO: 5.7, AD: 6.0, DI: 3.0}  # 1–7, 7 = "very easy" (higher is better)
-_TICKETS_PER_MONTH = (0.8, 0.45, 0.25)  # answered ticket surveys per account-month, by tier
-_NPS_PER_WAVE = (3.0, 2.0, 1.3)          # answered relationship-survey responses per half-year
-_RATING_STAGE_EFFECT = {DL: -0.1, US: 0.0, LO: 0.3, AD: 0.6, DI: -1.2}
-
-# Comments by language (English, French, Portuguese) and sentiment (positive, neutral, negative).
-_COMMENTS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("en", "pos"): (
-        "Great support, the engineer fixed it the same day.",
-        "Onboarding was smooth and well organised.",
-        "Our CSM really understands our goals.",
-        "The QBR was useful, clear next steps.",
-        "Reliable service, we barely notice it, which is the point.",
-        "Training sessions helped the whole team get started.",
-        "Fast response and friendly staff.",
-        "We hit our uptime target every month this year.",
-        "Happy to recommend you to our partners.",
-        "Migration went better than we expected.",
-    ),
-    ("en", "neu"): (
-        "Works fine, nothing special.",
-        "Support is okay but response times vary.",
-        "Good product, documentation could be better.",
-        "It took a while but the issue is resolved.",
-        "The ‘quick start’ guide was out of date.",
-        "Reporting is fine, we would like more detail.",
-        "Decent value for the price.",
-    ),
-    ("en", "neg"): (
-        "Ticket was open for two weeks with no update.",
-        "Migration caused downtime we were not warned about.",
-        "Too expensive for what we actually use.",
-        "We keep explaining the same problem to new people.",
-        "Billed in € twice this quarter, still waiting for a credit note.",
-        "The contract terms were not what sales promised.",
-        "Nobody followed up after the QBR.",
-        "Considering other providers at renewal.",
-    ),
-    ("fr", "pos"): ("Très bon accompagnement, merci à l'équipe.", "Service fiable et réactif.",
-                    "Déploiement rapide et sans souci."),
-    ("fr", "neu"): ("Correct, mais le support est parfois lent.", "Service convenable, sans plus."),
-    ("fr", "neg"): ("Délai de réponse beaucoup trop long.", "Facturation incompréhensible, déçus."),
-    ("pt", "pos"): ("Atendimento excelente, equipe muito atenciosa.", "Implantação rápida e sem problemas.",
-                    "Serviço estável, estamos satisfeitos."),
-    ("pt", "neu"): ("Funciona bem, mas o suporte poderia ser mais rápido.", "Razoável pelo preço."),
-    ("pt", "neg"): ("Demoraram demais para resolver o chamado.", "Não era o que foi prometido na venda."),
-}
 
 
 @dataclass
@@ -313,10 +134,10 @@ def _company_names(rng: np.random.Generator, region: np.ndarray, industry: np.nd
     todo = np.arange(n)
     for _ in range(50):  # redraw only the duplicates; a few rounds suffice
         k = todo.size
-        base = (_SYL_START[rng.integers(0, _SYL_START.size, k)] + _SYL_MID[rng.integers(0, _SYL_MID.size, k)]
-                + _SYL_END[rng.integers(0, _SYL_END.size, k)])
-        word = _INDUSTRY_WORDS[industry[todo], rng.integers(0, 3, k)]
-        legal = _LEGAL_BY_REGION[region[todo], rng.integers(0, 3, k)]
+        base = (SYL_START[rng.integers(0, SYL_START.size, k)] + SYL_MID[rng.integers(0, SYL_MID.size, k)]
+                + SYL_END[rng.integers(0, SYL_END.size, k)])
+        word = INDUSTRY_WORDS[industry[todo], rng.integers(0, 3, k)]
+        legal = LEGAL_BY_REGION[region[todo], rng.integers(0, 3, k)]
         with_word = rng.random(k) < 0.7
         with_legal = rng.random(k) < 0.6
         full = np.where(with_word, base + " " + word, base)
@@ -369,7 +190,7 @@ def _accounts_frame(rng: np.random.Generator, ids: np.ndarray, names: np.ndarray
     renewal = _next_anniversary(start, term_years, pd.to_datetime(origin) + pd.to_timedelta(until, unit="D"))
 
     ever_di = reached[:, DI]
-    cum = np.cumsum(_CHURN_REASON_P[ever_di.astype(int), tier], axis=1)
+    cum = np.cumsum(CHURN_REASON_P[ever_di.astype(int), tier], axis=1)
     reason = np.array(CHURN_REASONS, dtype=object)[(rng.random(n)[:, None] > cum[:, :-1]).sum(axis=1)]
 
     logit = (0.2 + 1.4 * health + 0.7 * reached[:, LO] + 0.5 * reached[:, AD] - 1.3 * churned
@@ -436,12 +257,12 @@ def _surveys_frame(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, 
                    health: np.ndarray, ev_acc: np.ndarray, ev_stage: np.ndarray, ev_day: np.ndarray,
                    origin: date) -> pd.DataFrame:
     """NPS waves while in Usage onwards, CSAT/CES after tickets from Delivery on, low in Disappointment."""
-    s_acc, s_stage, s_start, s_end = _segments(ev_acc, ev_stage, ev_day, _SURVEY_STAGES)
+    s_acc, s_stage, s_start, s_end = _segments(ev_acc, ev_stage, ev_day, SURVEY_STAGES)
     months = (s_end - s_start) / 30.44
     t = tier[s_acc]
     ticket_boost = np.select([s_stage == DL, s_stage == DI], [2.0, 1.8], 1.0)
-    n_tickets = rng.poisson(months * np.array(_TICKETS_PER_MONTH)[t] * ticket_boost)
-    n_nps = rng.poisson(np.where(s_stage == DL, 0.0, months / 6 * np.array(_NPS_PER_WAVE)[t]))
+    n_tickets = rng.poisson(months * np.array(TICKETS_PER_MONTH)[t] * ticket_boost)
+    n_nps = rng.poisson(np.where(s_stage == DL, 0.0, months / 6 * np.array(NPS_PER_WAVE)[t]))
 
     # One row per answer: ticket surveys first, then NPS, both drawn inside the stage's time span.
     seg = np.r_[np.repeat(np.arange(s_acc.size), n_tickets), np.repeat(np.arange(s_acc.size), n_nps)]
@@ -452,8 +273,8 @@ def _surveys_frame(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, 
     kind = np.where(is_nps, "NPS", np.where(rng.random(k) < 0.8, "CSAT", "CES"))
 
     h = health[acc]
-    means = {kd: np.select([stage == s for s in _SURVEY_STAGES], [tbl[s] for s in _SURVEY_STAGES])
-             for kd, tbl in (("NPS", _NPS_MEAN), ("CSAT", _CSAT_MEAN), ("CES", _CES_MEAN))}
+    means = {kd: np.select([stage == s for s in SURVEY_STAGES], [tbl[s] for s in SURVEY_STAGES])
+             for kd, tbl in (("NPS", NPS_MEAN), ("CSAT", CSAT_MEAN), ("CES", CES_MEAN))}
     z = rng.standard_normal(k)
     score = np.select(
         [kind == "NPS", kind == "CSAT"],
@@ -492,8 +313,8 @@ def _respondents(rng: np.random.Generator, tier: np.ndarray, region: np.ndarray,
     n = tier.size
     n_contacts = np.array([7, 4, 3])[tier]
     n_dm = np.array([2, 1, 1])[tier]
-    first = _FIRST[region[:, None], rng.integers(0, _FIRST.shape[1], (n, 7))]
-    last = _LAST[region[:, None], rng.integers(0, _LAST.shape[1], (n, 7))]
+    first = CONTACT_FIRST_NAMES[region[:, None], rng.integers(0, CONTACT_FIRST_NAMES.shape[1], (n, 7))]
+    last = CONTACT_LAST_NAMES[region[:, None], rng.integers(0, CONTACT_LAST_NAMES.shape[1], (n, 7))]
     contact_names = np.char.add(np.char.add(first, " "), last)
     want_dm = rng.random(acc.size) < np.where(is_nps, 0.45, 0.12)
     u = rng.random(acc.size)
@@ -515,7 +336,7 @@ def _comments(rng: np.random.Generator, kind: np.ndarray, score: np.ndarray,
     lang_u = rng.random(k)
     lang = np.select([(region == REGIONS.index("EMEA")) & (lang_u < 0.08),
                       (region == REGIONS.index("LATAM")) & (lang_u < 0.25)], [1, 2], 0)
-    pools = [[_COMMENTS[(lg, s)] for s in ("pos", "neu", "neg")] for lg in ("en", "fr", "pt")]
+    pools = [[COMMENTS[(lg, s)] for s in ("pos", "neu", "neg")] for lg in ("en", "fr", "pt")]
     flat = np.array([c for by_lang in pools for pool in by_lang for c in pool], dtype=object)
     sizes = np.array([[len(pool) for pool in by_lang] for by_lang in pools])
     offsets = np.r_[0, np.cumsum(sizes.ravel())[:-1]].reshape(sizes.shape)
@@ -528,7 +349,7 @@ def _ratings_frame(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, 
                    final: np.ndarray, ev_acc: np.ndarray, ev_stage: np.ndarray, ev_day: np.ndarray,
                    origin: date, as_of: date) -> pd.DataFrame:
     """CSM ratings of the eight factors at each quarter end while a customer; some left blank."""
-    s_acc, s_stage, s_start, s_end = _segments(ev_acc, ev_stage, ev_day, _SURVEY_STAGES)
+    s_acc, s_stage, s_start, s_end = _segments(ev_acc, ev_stage, ev_day, SURVEY_STAGES)
     quarter_ends = pd.date_range(origin, as_of, freq="QE")
     q_day = (quarter_ends - pd.to_datetime(origin)).days.to_numpy()
     i0 = np.searchsorted(q_day, s_start, side="left")
@@ -542,12 +363,12 @@ def _ratings_frame(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, 
 
     level = (3.3 + 0.75 * health[acc] + np.array([0.15, 0.0, -0.15])[tier[acc]]
              - 0.3 * (final[acc] == CH)
-             + np.select([stage == s for s in _SURVEY_STAGES],
-                         [_RATING_STAGE_EFFECT[s] for s in _SURVEY_STAGES]))
+             + np.select([stage == s for s in SURVEY_STAGES],
+                         [RATING_STAGE_EFFECT[s] for s in SURVEY_STAGES]))
     noise = 0.7 * rng.standard_normal((acc.size, len(FACTOR_COLUMNS)))
-    raw = level[:, None] + _FACTOR_OFFSET[None, :] + noise
+    raw = level[:, None] + FACTOR_OFFSET[None, :] + noise
     scores = np.clip(np.round(raw), 1, 5)
-    scores[rng.random(scores.shape) < _FACTOR_BLANK[None, :]] = np.nan
+    scores[rng.random(scores.shape) < FACTOR_BLANK[None, :]] = np.nan
     frame = pd.DataFrame({"Account ID": ids[acc].astype(object), "Rating Date": quarter_ends[q]})
     for j, col in enumerate(FACTOR_COLUMNS):
         frame[col] = pd.array(scores[:, j], dtype="Int64")
