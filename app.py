@@ -38,7 +38,7 @@ with st.sidebar:
     else:
         st.success(f"**{ws.label}**", icon=":material/dataset:")
     if not ws.is_sample and st.button("Reset to sample data", icon=":material/restart_alt:",
-                                      use_container_width=True):
+                                      width="stretch"):
         w.reset_to_sample()
         st.rerun()
 

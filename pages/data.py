@@ -101,7 +101,7 @@ for rep in ws.reports:
             st.warning(warning)
         cols = pd.DataFrame([{"column": c.name, "type": c.type, "nulls": c.nulls,
                               "examples": ", ".join(c.examples), "note": c.note or ""} for c in rep.columns])
-        st.dataframe(cols, hide_index=True, use_container_width=True)
+        st.dataframe(cols, hide_index=True, width="stretch")
         for q in rep.questions:
             choice = st.radio(q.message, q.options, index=None, key=f"q_{rep.table}_{q.column}", horizontal=True)
             if choice:
@@ -109,7 +109,7 @@ for rep in ws.reports:
         if rep.rows_rejected:
             rejects = rejected_rows(ws.con, rep)
             st.markdown(f"**{rep.rows_rejected} rejected row(s)**")
-            st.dataframe(rejects, hide_index=True, use_container_width=True)
+            st.dataframe(rejects, hide_index=True, width="stretch")
             st.download_button("Download rejected rows (CSV)", to_csv_bytes(rejects),
                                file_name=f"{rep.table}_rejected.csv", key=f"rej_{rep.table}",
                                icon=":material/download:")
@@ -135,7 +135,7 @@ for tm in current.tables:
         frame = pd.DataFrame({"column": list(tm.roles), "role": [r if r in roles else "ignore" for r in tm.roles.values()]})
         edited = st.data_editor(frame, hide_index=True, disabled=["column"], key=f"roles_{tm.table}_{kind}",
                                 column_config={"role": st.column_config.SelectboxColumn("role", options=roles, required=True)},
-                                use_container_width=True)
+                                width="stretch")
         table_as_of, survey_type = tm.as_of, tm.survey_type
         if kind == "stage_snapshots":
             picked = st.date_input("Snapshot as-of date (when no column gives it)", key=f"asof_{tm.table}",
@@ -162,7 +162,7 @@ if not values.empty:
     stage_names = [s.name for s in draft.settings.stages] + [LOST_DEAL]
     edited_values = st.data_editor(
         values[["value", "rows", "mapped_stage"]], hide_index=True, disabled=["value", "rows"],
-        key="stage_values", use_container_width=True,
+        key="stage_values", width="stretch",
         column_config={"mapped_stage": st.column_config.SelectboxColumn("stage", options=stage_names)})
     draft.stage_map.update({v: (s if isinstance(s, str) and s else None)
                             for v, s in zip(edited_values["value"], edited_values["mapped_stage"])})

@@ -59,8 +59,8 @@ with editor:
                 note += f" — showing the first {len(result.df):,}; download for all"
             st.caption(note)
             table_tab, chart_tab = st.tabs(["Table", "Chart"])
-            table_tab.dataframe(result.df, hide_index=True, use_container_width=True)
-            chart_tab.plotly_chart(result_chart(result.df), use_container_width=True)
+            table_tab.dataframe(result.df, hide_index=True, width="stretch")
+            chart_tab.plotly_chart(result_chart(result.df), width="stretch")
             data = sql.full_result_csv(ex, query) if result.truncated else to_csv_bytes(result.df)
             st.download_button("Download full result (CSV)", data,
                                file_name="query_result.csv", mime="text/csv", icon=":material/download:")
