@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import _widgets as w
+from pages._lifetime import sweep_sessions
+from pages._session import mark_routed, reset_to_sample, workspace
 
 st.set_page_config(page_title="Journey Lens", page_icon=":material/route:", layout="wide")
 
@@ -27,9 +28,9 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES)
-w.mark_routed()
-ws = w.workspace()
-w.sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
+mark_routed()
+ws = workspace()
+sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
 
 with st.sidebar:
     st.markdown("### Journey Lens")
@@ -39,7 +40,7 @@ with st.sidebar:
         st.success(f"**{ws.label}**", icon=":material/dataset:")
     if not ws.is_sample and st.button("Reset to sample data", icon=":material/restart_alt:",
                                       width="stretch"):
-        w.reset_to_sample()
+        reset_to_sample()
         st.rerun()
 
 navigation.run()

@@ -14,7 +14,12 @@ import streamlit as st
 from cxlib import account, meeting
 from cxlib.figures import account as figs
 from cxlib.scores import shown
-from pages import _widgets as w
+from pages._charts import show_chart
+from pages._controls import segment_picker, settings_caption
+from pages._pack import meeting_pack_buttons
+from pages._session import cached, run_safely, workspace
+from pages._share import view_params
+from pages._tables import show_table
 
 SEARCH_LIMIT = 50
 ACCOUNT_KEY = "account"            # also the query-string name other pages link with
@@ -30,16 +35,16 @@ def _day(series: pd.Series) -> pd.Series:
 
 
 st.title("Account")
-w.view_params({ACCOUNT_KEY: "", SEGMENT_KEY: "tier"})
-ws = w.workspace()
-w.settings_caption(ws)
+view_params({ACCOUNT_KEY: "", SEGMENT_KEY: "tier"})
+ws = workspace()
+settings_caption(ws)
 
 with st.sidebar:
-    segment_column = w.segment_picker(ws, key=SEGMENT_KEY, label="Compare pace with segment", allow_none=False)
+    segment_column = segment_picker(ws, key=SEGMENT_KEY, label="Compare pace with segment", allow_none=False)
 
 search, pick = st.columns([1, 2])
 query = search.text_input("Search by id or name", key="account_query", placeholder="e.g. ACC-00042 or Acme")
-matches = w.run_safely(lambda: w.cached("account.find_accounts", account.find_accounts, query, SEARCH_LIMIT))
+matches = run_safely(lambda: cached("account.find_accounts", account.find_accounts, query, SEARCH_LIMIT))
 if matches is None:
     st.stop()
 ids = list(matches["account_id"])
@@ -59,11 +64,11 @@ if st.query_params.get(ACCOUNT_KEY) != selected:
 
 # The all-account parts are computed once per data version and settings; each account then only
 # runs its own queries.
-context = w.run_safely(lambda: w.cached("account.story_context", account.story_context, ws.score_config,
+context = run_safely(lambda: cached("account.story_context", account.story_context, ws.score_config,
                                         ws.settings, segment_column))
 if context is None:
     st.stop()
-story = w.run_safely(lambda: w.cached("account.account_story", account.account_story, selected,
+story = run_safely(lambda: cached("account.account_story", account.account_story, selected,
                                       ws.score_config, ws.settings, segment_column, None, context))
 if story is None:
     st.stop()
@@ -115,16 +120,16 @@ for note in story.notes:
 with st.container(border=True):
     st.markdown("**Meeting summary**")
     st.markdown("\n".join(f"- {sentence}" for sentence in account.meeting_summary(story)))
-    w.meeting_pack_buttons(
+    meeting_pack_buttons(
         lambda: meeting.account_pack(ws.con, selected, ws.score_config, ws.settings, segment_column),
         f"meeting_pack_{selected}", key="account_pack", stamp=(ws.version, selected, segment_column))
 
 stem = f"account_{p.account_id}"
-w.show_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), f"{stem}_timeline",
+show_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), f"{stem}_timeline",
              key="account_timeline")
 with st.expander("Timeline table"):
     tl = story.timeline
-    w.show_table(pd.DataFrame({
+    show_table(pd.DataFrame({
         "Stage": tl["stage"], "Entered": _day(tl["entered"]), "Left": _day(tl["left"]).fillna("now"),
         "Days in stage": tl["days_in_stage"].map(_whole).astype("Int64"),
         "Exit": tl["is_exit"].map({True: "exit", False: ""}),
@@ -134,20 +139,20 @@ with st.expander("Timeline table"):
 segment_text = f"{story.segment_column} = {story.segment}" if story.segment_column else "all accounts"
 pace_col, outcome_col = st.columns([3, 2])
 with pace_col:
-    w.show_chart(figs.pace_figure(story.pace, story.segment if story.segment_column else None),
+    show_chart(figs.pace_figure(story.pace, story.segment if story.segment_column else None),
                  f"{stem}_pace", key="account_pace")
     st.caption(f"Days from the previous funnel step, counted as on the Funnel page; median and p90 of the "
                f"accounts of {segment_text} that reached that step.")
 with outcome_col:
-    w.show_chart(figs.quadrant_figure(story.quadrant, story.outcome_spec,
+    show_chart(figs.quadrant_figure(story.quadrant, story.outcome_spec,
                                       account.experience_label(story.outcome_spec, story.score_config)),
                  f"{stem}_outcome", key="account_quadrant")
 
 factor_col, history_col = st.columns([3, 2])
 with factor_col:
-    w.show_chart(figs.factor_figure(story.factors), f"{stem}_factors", key="account_factors")
+    show_chart(figs.factor_figure(story.factors), f"{stem}_factors", key="account_factors")
 with history_col:
-    w.show_chart(figs.history_figure(story.history), f"{stem}_engagement", key="account_history")
+    show_chart(figs.history_figure(story.history), f"{stem}_engagement", key="account_history")
 
 st.subheader("Survey answers")
 if story.surveys.empty:
@@ -157,7 +162,7 @@ else:
     answers = sv["score"]
     if answers.dropna().mod(1).eq(0).all():
         answers = answers.astype("Int64")  # whole answers read as 9, not 9.0000
-    w.show_table(pd.DataFrame({
+    show_table(pd.DataFrame({
         "Date": _day(sv["ts"]).fillna(""), "Survey": sv["survey_type"], "Answer": answers,
         "Reading": sv["category"].fillna(""), "Respondent": sv["respondent"], "Role": sv["respondent_role"],
         "Touchpoint": sv["touchpoint"], "Comment": sv["comment"].fillna(""),

@@ -12,14 +12,16 @@ from cxlib.exports import to_csv_bytes
 from cxlib.loading import rejected_rows
 from cxlib.stages import LOST_DEAL
 from cxlib.workspace import Workspace, connect
-from pages import _widgets as w
+from pages._controls import settings_caption
+from pages._session import drop_cached, run_safely, use_workspace, workspace
+from pages._tables import html_table
 
 ACCEPTED = ["csv", "tsv", "txt", "xlsx", "xls", "parquet"]
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 
 st.title("Data")
-ws = w.workspace()
-w.settings_caption(ws)
+ws = workspace()
+settings_caption(ws)
 
 
 def _load_upload(files: list) -> None:
@@ -39,11 +41,7 @@ def _load_upload(files: list) -> None:
         failed = f", {len(new.errors)} could not be read" if new.errors else ""
         status.update(label=f"Loaded {len(new.reports)} table(s){failed}.",
                       state="error" if new.errors and not new.reports else "complete", expanded=False)
-    old = st.session_state.get("workspace")
-    if old is not None:
-        old.close()
-    st.session_state["workspace"] = new
-    st.session_state.pop(w._CACHE_KEY, None)
+    use_workspace(new)
     st.session_state["mapping_confirmed"] = False
 
 
@@ -67,7 +65,7 @@ with st.container(border=True):
         st.info("You are looking at the sample company. Upload your own files to replace it for this "
                 "browser session only; nobody else sees what you upload.", icon=":material/lock:")
 
-ws = w.workspace()
+ws = workspace()
 for err in ws.errors:
     st.error(str(err), icon=":material/error:")
 
@@ -89,7 +87,7 @@ c3.metric("Rows loaded", f"{int(totals['rows loaded'].sum()):,}", help="Rows sto
 c4.metric("Rows rejected", f"{int(totals['rows rejected'].sum()):,}",
           help="Rows that could not be read as they are (wrong number of fields, a value that does not "
                "fit its column); each is listed below with its line number and reason.")
-w.html_table(totals)
+html_table(totals)
 
 hints: dict[str, str] = dict(st.session_state.get("load_hints") or {})
 for rep in ws.reports:
@@ -186,7 +184,7 @@ if left.button("Apply mapping", type="primary", icon=":material/check:"):
     else:
         ws.apply(draft)
         st.session_state["mapping_confirmed"] = True
-        st.session_state.pop(w._CACHE_KEY, None)
+        drop_cached()
         st.rerun()
 right.download_button("Download mapping (JSON)", draft.to_json(), file_name="journey_lens_mapping.json",
                       mime="application/json", icon=":material/download:")
@@ -204,7 +202,7 @@ if uploaded_mapping is not None and st.session_state.get("mapping_upload_id") !=
             st.session_state["mapping_confirmed"] = True
             st.rerun()
 
-    w.run_safely(_reuse)
+    run_safely(_reuse)
 
 # ---- Validation ---------------------------------------------------------------------------------
 if ws.validation:
@@ -212,16 +210,16 @@ if ws.validation:
     st.caption("For each canonical view: rows in = rows used + rows excluded, with the reason for each exclusion.")
     summary = pd.DataFrame([{"view": v.view, "rows in": v.rows_in, "rows used": v.rows_used,
                              "rows excluded": v.rows_excluded} for v in ws.validation])
-    w.html_table(summary)
+    html_table(summary)
     for v in ws.validation:
         if v.rows_excluded:
             with st.expander(f"{v.view}: {v.rows_excluded} excluded"):
-                w.html_table(v.reasons)
+                html_table(v.reasons)
                 excluded = mp.excluded_rows(ws.con, v.view)
                 st.download_button(f"Download excluded {v.view} rows (CSV)", to_csv_bytes(excluded),
                                    file_name=f"{v.view}_excluded.csv", key=f"exc_{v.view}")
     matches = mp.key_match(ws.con)
     if matches:
         st.markdown("**Account id match** — share of rows whose account id is found in the accounts table.")
-        w.html_table(pd.DataFrame([{"view": k.view, "rows": k.rows, "matched": k.matched,
+        html_table(pd.DataFrame([{"view": k.view, "rows": k.rows, "matched": k.matched,
                                     "share": f"{k.share:.1%}"} for k in matches]))

@@ -10,11 +10,15 @@ import streamlit as st
 from cxlib import funnel as fn
 from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
-from pages import _widgets as w
+from pages._charts import show_chart
+from pages._controls import segment_columns, segment_picker, settings_caption
+from pages._session import cached, run_safely, workspace
+from pages._share import view_params
+from pages._tables import download_table, styled_table
 
 st.title("Funnel")
-ws = w.workspace()
-w.settings_caption(ws)
+ws = workspace()
+settings_caption(ws)
 settings = ws.settings
 
 MODES = {
@@ -44,7 +48,7 @@ if not sources:
 default_steps = funnel_stages(settings.stages)
 all_stages = list(stage_order(settings.stages))
 # The view lives in the address bar, so a link reopens these exact filters on the same data.
-w.view_params({"funnel_steps": default_steps, "funnel_mode": "ordered", "funnel_window": None, "funnel_from": None,
+view_params({"funnel_steps": default_steps, "funnel_mode": "ordered", "funnel_window": None, "funnel_from": None,
                "funnel_to": None, "funnel_weight": "accounts", "funnel_by": None},
               kinds={"funnel_window": float, "funnel_from": dt.date, "funnel_to": dt.date})
 c1, c2, c3 = st.columns([3, 1, 1])
@@ -94,7 +98,7 @@ if steps is not None and not steps:
 spec = fn.FunnelSpec(
     steps=steps, mode=mode, window_days=None if window is None else float(window),
     date_from=date_from, date_to=date_to, weight=weight, source=source)
-result = w.run_safely(lambda: w.cached("funnel.funnel", fn.funnel, spec, settings))
+result = run_safely(lambda: cached("funnel.funnel", fn.funnel, spec, settings))
 if result is None:
     st.stop()
 table = result.table
@@ -158,7 +162,7 @@ if not first["n"]:
 
 # ---- Funnel chart and table of steps ------------------------------------------------------------
 title = f"{unit} reaching each step ({MODES[mode].lower()}" + (f", {window:g}-day window)" if window else ")")
-w.show_chart(figs.funnel_chart(result, settings.stages, title=title), "funnel", key="funnel_chart")
+show_chart(figs.funnel_chart(result, settings.stages, title=title), "funnel", key="funnel_chart")
 st.subheader("Steps")
 steps_table = pd.DataFrame({
     "Step": table["step"], "Stage": table["stage"], unit: table["accounts"],
@@ -169,7 +173,7 @@ steps_table = pd.DataFrame({
     "KM median days": table["km_median_days_from_previous"],
     "Converted n": table["converted_n"], "Censored n": table["censored_n"],
 })
-w.styled_table(
+styled_table(
     steps_table,
     formats={unit: "{:,.0f}", "From previous": "{:.1%}", "From first": "{:.1%}", "Dropped": "{:,.0f}",
              "Dropped: exited": "{:,.0f}", "Dropped: in progress": "{:,.0f}", "Median days": "{:,.1f}",
@@ -184,22 +188,22 @@ st.caption(
     "that counts accounts still in progress as censored at the as-of date (exited ones at their exit); empty when "
     "the estimate never falls to one half. **Converted n** / **Censored n**: the accounts behind it."
     + (" ARR columns are ARR-weighted; n columns count accounts." if is_arr else ""))
-w.download_table(fn.cli_table(result), "funnel", key="dl_funnel")
+download_table(fn.cli_table(result), "funnel", key="dl_funnel")
 
 # ---- Breakdown ----------------------------------------------------------------------------------
 st.subheader("By segment")
 with st.columns([1, 2])[0]:
-    by = w.segment_picker(ws, key="funnel_by", label="Break down by")
+    by = segment_picker(ws, key="funnel_by", label="Break down by")
 if by is None:
-    st.caption("Pick an accounts column to compare the funnel across its segments." if w.segment_columns(ws) else
+    st.caption("Pick an accounts column to compare the funnel across its segments." if segment_columns(ws) else
                "No segment columns are loaded: map an accounts table with columns such as tier, region or CSM on "
                "the **Data** page to compare segments.")
 else:
-    split = w.run_safely(lambda: w.cached("funnel.funnel", fn.funnel, fn.FunnelSpec(
+    split = run_safely(lambda: cached("funnel.funnel", fn.funnel, fn.FunnelSpec(
         steps=spec.steps, mode=spec.mode, window_days=spec.window_days, date_from=spec.date_from,
         date_to=spec.date_to, by=by, weight=spec.weight, source=spec.source), settings))
     if split is not None:
-        w.show_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
+        show_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
                      f"funnel_by_{by}", key="funnel_breakdown_chart")
         seg = split.table
         for note in split.notes[len(result.notes):]:
@@ -225,7 +229,7 @@ else:
         st.caption(f"Each cell: share of the segment's step-1 {unit.lower()} reaching the step "
                    f"(n = accounts reaching it). Grey cells: n below {settings.min_n} — read with care. "
                    f"Accounts without a value, or missing from the accounts table, are under {fn.NONE_SEGMENT}.")
-        w.download_table(fn.cli_table(split), f"funnel_by_{by}", key="dl_funnel_by")
+        download_table(fn.cli_table(split), f"funnel_by_{by}", key="dl_funnel_by")
 
 # ---- Cohorts, time to convert, drop-offs (dated events only for the first two) -------------------
 step_labels = {int(k): f"{k}. {s}" for k, s in zip(table["step"], table["stage"], strict=True)}
@@ -244,13 +248,13 @@ else:
                               key="funnel_cohort_horizon", format="%g",
                               help="A cohort's conversion counts only the steps reached within this many days "
                                    "of step 1, so young cohorts are not shown as worse merely for being young.")
-    cohort_table = w.run_safely(lambda: w.cached("funnel.cohorts", fn.cohorts, spec, period, float(horizon),
+    cohort_table = run_safely(lambda: cached("funnel.cohorts", fn.cohorts, spec, period, float(horizon),
                                                  settings))
     if cohort_table is not None:
         n_periods = cohort_table["period"].nunique()
         fig = figs.cohort_heatmap(cohort_table, title=f"Conversion within {horizon:g} days of step 1, by {period}")
         fig.update_layout(height=max(420, 160 + 46 * n_periods))
-        w.show_chart(fig, "funnel_cohorts", key="funnel_cohort_chart")
+        show_chart(fig, "funnel_cohorts", key="funnel_cohort_chart")
         st.caption(f"Each cell: share of the cohort's accounts reaching the step within {horizon:g} days of their "
                    f"step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the horizon "
                    f"(incomplete, not worse) or has fewer than {settings.min_n} accounts.")
@@ -258,7 +262,7 @@ else:
             st.dataframe(cohort_table, hide_index=True, width="stretch", column_config={
                 "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
                 "conversion": st.column_config.NumberColumn("Conversion", format="percent")})
-            w.download_table(cohort_table, "funnel_cohorts", key="dl_funnel_cohorts")
+            download_table(cohort_table, "funnel_cohorts", key="dl_funnel_cohorts")
 
 st.subheader("Time to convert")
 if not dated:
@@ -272,14 +276,14 @@ else:
                              key="funnel_ttc_from")
     later = [k for k in step_labels if k > from_step]
     to_step = t2.selectbox("To step", later, format_func=step_labels.get, key="funnel_ttc_to")
-    times = w.run_safely(lambda: w.cached("funnel.time_to_convert", fn.time_to_convert, spec, int(from_step),
+    times = run_safely(lambda: cached("funnel.time_to_convert", fn.time_to_convert, spec, int(from_step),
                                           int(to_step), settings))
     if times is not None:
         if times.empty:
             st.info(f"No account reached {step_labels[to_step]} in this funnel, so there is no time to show.",
                     icon=":material/info:")
         else:
-            w.show_chart(figs.time_to_convert_histogram(
+            show_chart(figs.time_to_convert_histogram(
                 times, table["stage"].iloc[from_step - 1], table["stage"].iloc[to_step - 1]),
                 "funnel_time_to_convert", key="funnel_ttc_chart")
             st.caption("Days between the two steps' entries in each converted account's counting sequence. "
@@ -295,7 +299,7 @@ else:
     drop_step = st.columns([1, 2])[0].selectbox(
         "Accounts that reached", choices, index=choices.index(biggest), key="funnel_dropoff_step",
         format_func=lambda k: f"{step_labels[k]} but not {step_labels[k + 1]}")
-    dropped = w.run_safely(lambda: w.cached("funnel.dropoff_accounts", fn.dropoff_accounts, spec,
+    dropped = run_safely(lambda: cached("funnel.dropoff_accounts", fn.dropoff_accounts, spec,
                                             int(drop_step), settings))
     if dropped is not None:
         row = table.iloc[drop_step]
@@ -314,4 +318,4 @@ else:
                 "status": st.column_config.TextColumn("Status"),
                 "arr": st.column_config.NumberColumn("ARR", format="%,.0f"),
                 "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD")})
-            w.download_table(dropped, f"funnel_dropoff_step_{drop_step}", key="dl_funnel_dropoff")
+            download_table(dropped, f"funnel_dropoff_step_{drop_step}", key="dl_funnel_dropoff")

@@ -7,24 +7,27 @@ import streamlit as st
 
 from cxlib import journey as jn
 from cxlib.figures import journey as figs
-from pages import _widgets as w
+from pages._charts import show_chart
+from pages._controls import segment_filter, settings_caption
+from pages._session import cached, run_safely, workspace
+from pages._tables import download_table, styled_table
 
 st.title("Journey map")
-ws = w.workspace()
-w.settings_caption(ws)
+ws = workspace()
+settings_caption(ws)
 settings = ws.settings
 st.caption("Each account's stage entries in time order (entries at the same time in stage order; repeated "
            "entries of one stage are one visit). A **return** goes back up the funnel or from an exit back "
            "into it; an **exit** enters Disappointment, Churn or Lost deal.")
 
-segment = w.segment_filter(ws, key="journey_segment", label="Filter by segment")
+segment = segment_filter(ws, key="journey_segment", label="Filter by segment")
 segment_text = "all accounts" if segment is None else \
     f"{segment[0]} = {jn.NONE_SEGMENT if segment[1] is None else segment[1]}"
 
-moves = w.run_safely(lambda: w.cached("journey.transitions", jn.transitions, settings, segment))
+moves = run_safely(lambda: cached("journey.transitions", jn.transitions, settings, segment))
 if moves is None:
     st.stop()
-paths_all = w.cached("journey.top_paths", jn.top_paths, 1, settings, segment)
+paths_all = cached("journey.top_paths", jn.top_paths, 1, settings, segment)
 if paths_all.empty:
     if segment is None:
         st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage "
@@ -54,24 +57,24 @@ max_moves = st.columns([1, 2])[0].slider(
     "Moves shown", 1, 12, 6, key="journey_max_moves",
     help="Each account's first N moves. Nodes are numbered along the path, so a return is a new node further "
          "right rather than a loop.")
-sankey = w.cached("journey.sankey_data", jn.sankey_data, int(max_moves), settings, segment)
+sankey = cached("journey.sankey_data", jn.sankey_data, int(max_moves), settings, segment)
 sankey_fig = figs.sankey_figure(sankey, title=f"First {max_moves} moves · {segment_text}")
 # Tall enough that the small exit and return nodes keep readable labels on a projector.
 sankey_fig.update_layout(height=640)
 sankey_fig.update_traces(textfont=dict(size=14))
-w.show_chart(sankey_fig, "journey_sankey", key="journey_sankey")
+show_chart(sankey_fig, "journey_sankey", key="journey_sankey")
 st.caption("Stage colours are the same on every chart; grey links move forward, purple links are returns, "
            "red links are exits. Hover a node or link for its accounts.")
 
 # ---- Top paths ----------------------------------------------------------------------------------
 st.subheader("Most common paths")
 limit = st.columns([1, 2])[0].slider("Paths shown", 3, 25, 10, key="journey_paths_limit")
-paths = w.cached("journey.top_paths", jn.top_paths, int(limit), settings, segment)
+paths = cached("journey.top_paths", jn.top_paths, int(limit), settings, segment)
 shown = pd.DataFrame({"Path": paths["path"], "Accounts": paths["accounts"], "Share": paths["share"]})
-w.styled_table(shown, formats={"Accounts": "{:,}", "Share": "{:.1%}"})
+styled_table(shown, formats={"Accounts": "{:,}", "Share": "{:.1%}"})
 st.caption(f"Share: of the {accounts_total:,} accounts on the map. A path is the full sequence of visits "
            "up to the as-of date (repeated entries of a stage collapsed).")
-w.show_chart(figs.top_paths_figure(paths, title=f"Top {len(paths)} paths · {segment_text}"),
+show_chart(figs.top_paths_figure(paths, title=f"Top {len(paths)} paths · {segment_text}"),
              "journey_top_paths", key="journey_paths_chart")
 
 with st.expander(f"All stage-to-stage moves ({len(moves):,} pairs)"):
@@ -83,12 +86,12 @@ with st.expander(f"All stage-to-stage moves ({len(moves):,} pairs)"):
                      "accounts": st.column_config.NumberColumn("Accounts", help="Distinct accounts making the move."),
                      "transitions": st.column_config.NumberColumn("Moves", help="Every time it was made."),
                      "kind": "Kind"})
-    w.download_table(moves, "journey_transitions", key="dl_journey_transitions")
+    download_table(moves, "journey_transitions", key="dl_journey_transitions")
 
 # ---- Emotion curve ------------------------------------------------------------------------------
 st.subheader("Emotion curve")
-curve = w.cached("journey.emotion_curve", jn.emotion_curve, settings, segment)
-w.show_chart(figs.emotion_curve_figure(curve, title=f"NPS and CSAT by stage · {segment_text}"),
+curve = cached("journey.emotion_curve", jn.emotion_curve, settings, segment)
+show_chart(figs.emotion_curve_figure(curve, title=f"NPS and CSAT by stage · {segment_text}"),
              "journey_emotion_curve", key="journey_emotion_chart")
 if int(curve["nps_n"].sum()) + int(curve["csat_n"].sum()) == 0:
     st.info("No NPS or CSAT answers are loaded for these accounts: load a survey file on the **Data** page to "
@@ -97,7 +100,7 @@ table = pd.DataFrame({
     "Stage": curve["stage"], "Accounts reached": curve["accounts_reached"],
     "NPS": curve["nps"], "NPS answers": curve["nps_n"],
     "CSAT": curve["csat"], "CSAT answers": curve["csat_n"]})
-w.styled_table(table, formats={"Accounts reached": "{:,}", "NPS": "{:+.0f}", "NPS answers": "{:,}",
+styled_table(table, formats={"Accounts reached": "{:,}", "NPS": "{:+.0f}", "NPS answers": "{:,}",
                                "CSAT": "{:.0%}", "CSAT answers": "{:,}"},
                low_n=curve["low_n"],
                note=f"Grey rows: a score rests on fewer than {settings.min_n} answers, or the stage has no "

@@ -10,11 +10,14 @@ from cxlib import outcomes as oc
 from cxlib import surveys as sv
 from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
-from pages import _widgets as w
+from pages._charts import show_chart
+from pages._controls import segment_columns, segment_picker, settings_caption
+from pages._session import cached, run_safely, workspace
+from pages._tables import download_table, styled_table
 
 st.title("Outcomes & voice")
-ws = w.workspace()
-w.settings_caption(ws)
+ws = workspace()
+settings_caption(ws)
 
 cfg = ws.score_config
 settings = ws.settings
@@ -54,10 +57,10 @@ outcome_threshold = c3.number_input(
     help="Compared with the accounts' outcome column: yes/no arrives as 1/0, so 0.5 means 'yes'; "
          "for a score, type the score that counts as reached.")
 with c4:
-    quadrant_by = w.segment_picker(ws, key="oc_quadrant_by", label="Per segment")
+    quadrant_by = segment_picker(ws, key="oc_quadrant_by", label="Per segment")
 spec = oc.OutcomeSpec(float(outcome_threshold), experience, float(experience_threshold))
 
-overall = w.run_safely(lambda: w.cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, None,
+overall = run_safely(lambda: cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, None,
                                         settings))
 if overall is not None:
     placed = overall[overall["quadrant"] != oc.UNKNOWN]
@@ -88,20 +91,20 @@ if overall is not None:
         unknown = int(rows.loc[oc.UNKNOWN, "accounts"])
         cols[4].metric("Not placed", f"{unknown:,}", help="Accounts missing the outcome or the experience "
                                                           "measure: not placed in any quadrant.")
-        quadrants = w.cached("outcomes.outcome_quadrants", oc.outcome_quadrants, spec, cfg, settings)
+        quadrants = cached("outcomes.outcome_quadrants", oc.outcome_quadrants, spec, cfg, settings)
         q1, q2 = st.columns([3, 2])
         with q1:
-            w.show_chart(score_figs.quadrant_scatter(quadrants, spec), "desired_outcome", key="oc_quadrants")
+            show_chart(score_figs.quadrant_scatter(quadrants, spec), "desired_outcome", key="oc_quadrants")
         with q2:
             if quadrant_by is None:
                 table = overall
             else:
-                table = w.cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, quadrant_by,
+                table = cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, quadrant_by,
                                  settings)
-            w.styled_table(table.rename(columns={"arr": "ARR", "arr_share": "ARR share"}),
+            styled_table(table.rename(columns={"arr": "ARR", "arr_share": "ARR share"}),
                            formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
                                     "accounts": "{:,}"})
-            w.download_table(table, "desired_outcome", key="dl_desired_outcome")
+            download_table(table, "desired_outcome", key="dl_desired_outcome")
 
 # ---- What customers say -------------------------------------------------------------------------
 st.subheader("What customers say")
@@ -113,9 +116,9 @@ level = v1.radio("NPS counted per", ["response", "account"], horizontal=True, ke
 ces_lower = v2.toggle("Lower CES is better", value=False, key="oc_ces_lower",
                       help="On for 'how much effort did it take' wordings; off for 'how easy was it'.")
 
-nps_all = w.run_safely(lambda: w.cached("surveys.nps", sv.nps, None, level, settings))
-csat_all = w.run_safely(lambda: w.cached("surveys.csat", sv.csat, None, None, settings))
-ces_all = w.run_safely(lambda: w.cached("surveys.ces", sv.ces, None, ces_lower, None, settings))
+nps_all = run_safely(lambda: cached("surveys.nps", sv.nps, None, level, settings))
+csat_all = run_safely(lambda: cached("surveys.csat", sv.csat, None, None, settings))
+ces_all = run_safely(lambda: cached("surveys.ces", sv.ces, None, ces_lower, None, settings))
 m1, m2, m3 = st.columns(3)
 if nps_all is not None:
     r = nps_all.iloc[0]
@@ -149,23 +152,23 @@ if all(f is not None and int(f["n"].sum()) == 0 for f in (nps_all, csat_all, ces
     st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
             icon=":material/info:")
 else:
-    breakdowns = ["stage", "touchpoint", "respondent_role", *w.segment_columns(ws)]
+    breakdowns = ["stage", "touchpoint", "respondent_role", *segment_columns(ws)]
     by = v3.selectbox("Break down by", breakdowns, key="oc_by",
                       format_func=lambda b: {"stage": "stage at the time of the answer",
                                              "respondent_role": "respondent role"}.get(b, b))
-    nps_by = w.run_safely(lambda: w.cached("surveys.nps", sv.nps, by, level, settings))
-    csat_by = w.run_safely(lambda: w.cached("surveys.csat", sv.csat, by, None, settings))
-    ces_by = w.run_safely(lambda: w.cached("surveys.ces", sv.ces, by, ces_lower, None, settings))
+    nps_by = run_safely(lambda: cached("surveys.nps", sv.nps, by, level, settings))
+    csat_by = run_safely(lambda: cached("surveys.csat", sv.csat, by, None, settings))
+    ces_by = run_safely(lambda: cached("surveys.ces", sv.ces, by, ces_lower, None, settings))
     b1, b2, b3 = st.columns(3)
     if nps_by is not None:
         with b1:
-            w.show_chart(survey_figs.nps_bars(nps_by, title=f"NPS by {by}"), f"nps_by_{by}", key="oc_nps_by")
+            show_chart(survey_figs.nps_bars(nps_by, title=f"NPS by {by}"), f"nps_by_{by}", key="oc_nps_by")
     if csat_by is not None:
         with b2:
-            w.show_chart(survey_figs.csat_bars(csat_by, title=f"CSAT by {by}"), f"csat_by_{by}", key="oc_csat_by")
+            show_chart(survey_figs.csat_bars(csat_by, title=f"CSAT by {by}"), f"csat_by_{by}", key="oc_csat_by")
     if ces_by is not None:
         with b3:
-            w.show_chart(survey_figs.ces_bars(ces_by, title=f"CES by {by}"), f"ces_by_{by}", key="oc_ces_by")
+            show_chart(survey_figs.ces_bars(ces_by, title=f"CES by {by}"), f"ces_by_{by}", key="oc_ces_by")
     tabs = st.tabs(["NPS table", "CSAT table", "CES table"])
     for tab, frame, formats, name in (
             (tabs[0], nps_by, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
@@ -174,39 +177,39 @@ else:
              "ces")):
         with tab:
             if frame is not None:
-                w.styled_table(frame.drop(columns=["low_n"]), formats=formats, low_n=frame["low_n"],
+                styled_table(frame.drop(columns=["low_n"]), formats=formats, low_n=frame["low_n"],
                                note=LOW_N_NOTE)
-                w.download_table(frame, f"{name}_by_{by}", key=f"dl_{name}_by")
+                download_table(frame, f"{name}_by_{by}", key=f"dl_{name}_by")
 
     st.markdown("**Over time**")
     o1, o2 = st.columns([1, 2])
     period = o1.radio("Period", ["quarter", "month"], horizontal=True, key="oc_period",
                       format_func=str.capitalize)
     with o2:
-        lines_by = w.segment_picker(ws, key="oc_lines_by", label="One line per")
+        lines_by = segment_picker(ws, key="oc_lines_by", label="One line per")
 
     def _over_time(fn, *args):  # type: ignore[no-untyped-def]
         """A survey measure per period (one series), or per period and segment (a line each)."""
         if lines_by is None:
-            return w.run_safely(lambda: w.cached(f"surveys.{fn.__name__}", fn, period, *args))
-        return w.run_safely(lambda: w.cached(f"surveys.{fn.__name__}.period", fn, lines_by, *args,
+            return run_safely(lambda: cached(f"surveys.{fn.__name__}", fn, period, *args))
+        return run_safely(lambda: cached(f"surveys.{fn.__name__}.period", fn, lines_by, *args,
                                              period=period))
 
     t1, t2, t3 = st.columns(3)
     nps_t = _over_time(sv.nps, level, settings)
     if nps_t is not None:
         with t1:
-            w.show_chart(survey_figs.trend_lines(nps_t, "nps", title=f"NPS per {period}"), f"nps_per_{period}",
+            show_chart(survey_figs.trend_lines(nps_t, "nps", title=f"NPS per {period}"), f"nps_per_{period}",
                          key="oc_nps_t")
     csat_t = _over_time(sv.csat, None, settings)
     if csat_t is not None:
         with t2:
-            w.show_chart(survey_figs.trend_lines(csat_t, "csat", title=f"CSAT per {period}"), f"csat_per_{period}",
+            show_chart(survey_figs.trend_lines(csat_t, "csat", title=f"CSAT per {period}"), f"csat_per_{period}",
                          key="oc_csat_t")
     ces_t = _over_time(sv.ces, ces_lower, None, settings)
     if ces_t is not None:
         with t3:
-            w.show_chart(survey_figs.trend_lines(ces_t, "ces", title=f"CES per {period}"), f"ces_per_{period}",
+            show_chart(survey_figs.trend_lines(ces_t, "ces", title=f"CES per {period}"), f"ces_per_{period}",
                          key="oc_ces_t")
     with st.expander(f"NPS, CSAT and CES per {period} (tables)"):
         for frame, formats, name in (
@@ -218,9 +221,9 @@ else:
             st.markdown(f"**{name.upper()}**")
             dates = {c: "{:%Y-%m-%d}" for c in ("period_start", "segment") if c in frame
                      and pd.api.types.is_datetime64_any_dtype(frame[c])}
-            w.styled_table(frame.drop(columns=["low_n"]), formats=formats | dates, low_n=frame["low_n"],
+            styled_table(frame.drop(columns=["low_n"]), formats=formats | dates, low_n=frame["low_n"],
                            note=LOW_N_NOTE)
-            w.download_table(frame, f"{name}_per_{period}", key=f"dl_{name}_per_period")
+            download_table(frame, f"{name}_per_{period}", key=f"dl_{name}_per_period")
 
 # ---- Churn --------------------------------------------------------------------------------------
 st.subheader("Churn")
@@ -230,8 +233,8 @@ k1, k2 = st.columns([1, 2])
 churn_period = k1.radio("Period", ["quarter", "month"], horizontal=True, key="oc_churn_period",
                         format_func=str.capitalize)
 with k2:
-    churn_by = w.segment_picker(ws, key="oc_churn_by", label="One line per")
-rates = w.run_safely(lambda: w.cached("churn.churn_rates", ch.churn_rates, churn_period, None, settings))
+    churn_by = segment_picker(ws, key="oc_churn_by", label="One line per")
+rates = run_safely(lambda: cached("churn.churn_rates", ch.churn_rates, churn_period, None, settings))
 if rates is None or rates.empty:
     st.info("Churn needs journey events showing customers (Decision or later) and the accounts that entered "
             "Churn. Map a journey or stage-snapshot table on the Data page.", icon=":material/info:")
@@ -254,33 +257,33 @@ else:
     c3.metric(f"Customers at the start of that {churn_period}", f"{int(last['active_start']):,}",
               help="Accounts in a customer spell (Decision or later, not churned) at the period's start.")
     if churn_by is not None:
-        lines = w.run_safely(lambda: w.cached("churn.churn_rates", ch.churn_rates, churn_period, churn_by,
+        lines = run_safely(lambda: cached("churn.churn_rates", ch.churn_rates, churn_period, churn_by,
                                               settings))
     else:
         lines = rates
     if lines is not None:
         g1, g2 = st.columns(2)
         with g1:
-            w.show_chart(survey_figs.churn_trend(lines), f"logo_churn_per_{churn_period}", key="oc_logo_churn")
+            show_chart(survey_figs.churn_trend(lines), f"logo_churn_per_{churn_period}", key="oc_logo_churn")
         with g2:
-            w.show_chart(survey_figs.churn_trend(lines, revenue=True), f"revenue_churn_per_{churn_period}",
+            show_chart(survey_figs.churn_trend(lines, revenue=True), f"revenue_churn_per_{churn_period}",
                          key="oc_revenue_churn")
         with st.expander(f"Churn per {churn_period} (table)"):
-            w.styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=LOW_N_NOTE, formats={
+            styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=LOW_N_NOTE, formats={
                 "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
                 "arr_active_start": "{:,.0f}", "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
-            w.download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
-    reasons = w.run_safely(lambda: w.cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
+            download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
+    reasons = run_safely(lambda: cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
     if reasons is not None and not reasons.empty:
         r1, r2 = st.columns(2)
         with r1:
-            w.show_chart(survey_figs.churn_reason_bars(reasons), "churn_by_reason", key="oc_churn_reasons")
+            show_chart(survey_figs.churn_reason_bars(reasons), "churn_by_reason", key="oc_churn_reasons")
         with r2:
-            w.styled_table(reasons.rename(columns={
+            styled_table(reasons.rename(columns={
                 "reason": "Reason", "churned": "Churned", "share": "Share", "ci_low": "95% CI low",
                 "ci_high": "95% CI high", "arr_churned": "ARR churned", "arr_share": "ARR share"}),
                 formats={"Share": "{:.0%}", "95% CI low": "{:.0%}", "95% CI high": "{:.0%}",
                          "ARR churned": "{:,.0f}", "ARR share": "{:.0%}"})
-            w.download_table(reasons, "churn_by_reason", key="dl_churn_reasons")
+            download_table(reasons, "churn_by_reason", key="dl_churn_reasons")
             st.caption("Every end of a customer spell up to the as-of date is one churn event, under the "
                        "account's churn reason; shares with Wilson 95% intervals.")

@@ -11,7 +11,10 @@ from cxlib import scores as sc
 from cxlib.errors import CxError
 from cxlib.factors import Factor
 from cxlib.figures import scores as figs
-from pages import _widgets as w
+from pages._charts import show_chart
+from pages._controls import segment_picker, settings_caption
+from pages._session import cached, run_safely, workspace
+from pages._tables import download_table, styled_table
 
 EDITOR_KEY = "scores_editor"
 INPUT_KEYS = ("scores_red_below", "scores_green_above", "scores_min_coverage", "scores_horizon",
@@ -19,8 +22,8 @@ INPUT_KEYS = ("scores_red_below", "scores_green_above", "scores_min_coverage", "
 OWNER_KEY = "scores_widgets_owner"
 
 st.title("Scores")
-ws = w.workspace()
-w.settings_caption(ws)
+ws = workspace()
+settings_caption(ws)
 st.caption("Engagement against the desired state: each account's eight factor ratings on a 0–100 scale, "
            "weighted into one composite and compared with the target you set for each factor.")
 
@@ -31,7 +34,7 @@ if st.session_state.get(OWNER_KEY) != id(ws.mapping):
     st.session_state[OWNER_KEY] = id(ws.mapping)
 
 saved = ws.score_config
-detected = w.cached("scores.detect_scales", sc.detect_scales)
+detected = cached("scores.detect_scales", sc.detect_scales)
 if not detected:
     st.info("No factor ratings are loaded yet. Load a table of engagement factor ratings (one column per "
             "factor, or factor and score columns) on the **Data** page to see scores here.",
@@ -145,10 +148,10 @@ right.button("Reset weights, targets and bands", on_click=_reset, icon=":materia
 
 settings = ws.settings
 names = {f.key: f.name for f in cfg.factors}
-accounts = w.run_safely(lambda: w.cached("scores.account_scores", sc.account_scores, cfg, settings))
+accounts = run_safely(lambda: cached("scores.account_scores", sc.account_scores, cfg, settings))
 if accounts is None:
     st.stop()
-bands = w.cached("scores.band_summary", sc.band_summary, cfg, settings).set_index("band")
+bands = cached("scores.band_summary", sc.band_summary, cfg, settings).set_index("band")
 
 # ---- Headline -----------------------------------------------------------------------------------
 with summary_box:
@@ -174,7 +177,7 @@ with summary_box:
                    delta=f"{row['share']:.0%} · ARR {row['arr_share']:.0%}" if pd.notna(row["share"]) else None,
                    delta_color="off", delta_arrow="off",
                    help=helps[band] + " Shares are of all accounts and of all ARR.")
-    risk = w.run_safely(lambda: w.cached("scores.arr_at_risk", sc.arr_at_risk, cfg, None, settings))
+    risk = run_safely(lambda: cached("scores.arr_at_risk", sc.arr_at_risk, cfg, None, settings))
     risk_total, risk_list = risk if risk is not None else (None, pd.DataFrame())
     cols[5].metric(
         "ARR at risk", "–" if risk_total is None else f"{risk_total:,.0f}",
@@ -184,10 +187,10 @@ with summary_box:
              "accounts are left out: that ARR is already gone.")
     g1, g2 = st.columns([3, 2])
     with g1:
-        w.show_chart(figs.composite_histogram(accounts, cfg.thresholds), "composite_distribution",
+        show_chart(figs.composite_histogram(accounts, cfg.thresholds), "composite_distribution",
                      key="scores_hist")
     with g2:
-        w.show_chart(figs.band_summary_chart(bands.reset_index()), "accounts_and_arr_by_band", key="scores_bands")
+        show_chart(figs.band_summary_chart(bands.reset_index()), "accounts_and_arr_by_band", key="scores_bands")
 
 with risk_box:
     if risk is not None:
@@ -200,21 +203,21 @@ with risk_box:
                     "composite": st.column_config.NumberColumn("Composite", format="%.1f"),
                     "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD"),
                     "days_to_renewal": st.column_config.NumberColumn("Days to renewal")})
-                w.download_table(risk_list, "arr_at_risk", key="dl_arr_at_risk")
+                download_table(risk_list, "arr_at_risk", key="dl_arr_at_risk")
 
 # ---- Factors -------------------------------------------------------------------------------------
 st.subheader("Factors against the desired state")
-factors = w.cached("scores.factor_summary", sc.factor_summary, cfg, settings)
+factors = cached("scores.factor_summary", sc.factor_summary, cfg, settings)
 table = pd.DataFrame({
     "Factor": factors["name"], "Accounts rated": factors["n"], "Mean score": factors["score"],
     "Target": factors["target"], "Gap to target": factors["gap"], "Weight": factors["weight"],
     "Band": factors["band"]})
-w.styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap to target": "{:+.1f}",
+styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap to target": "{:+.1f}",
                                "Weight": "{:g}", "Accounts rated": "{:,}"}, band_columns=("Band",))
 st.caption("Mean score: the mean of the accounts' latest rating of the factor (0–100). Gap = target − mean "
            "score; a positive gap is how far the factor falls short of the desired state. The band of a "
            "factor uses the same thresholds as the composite.")
-w.show_chart(figs.factor_bar_chart(factors), "factors_against_desired_state", key="scores_factors")
+show_chart(figs.factor_bar_chart(factors), "factors_against_desired_state", key="scores_factors")
 
 # ---- Accounts -----------------------------------------------------------------------------------
 st.subheader("Accounts")
@@ -234,14 +237,14 @@ column_config = {
 } | {k: st.column_config.NumberColumn(names[k], format="%.0f") for k in cfg.keys}
 st.dataframe(listing, hide_index=True, width="stretch", column_config=column_config,
              column_order=["account_id", "composite", "band", "coverage", "weakest_factor", "gap", *cfg.keys])
-w.download_table(listing, "account_scores", key="dl_account_scores")
+download_table(listing, "account_scores", key="dl_account_scores")
 
 # ---- Trend --------------------------------------------------------------------------------------
 st.subheader("Trend")
 t1, t2 = st.columns([1, 2])
 period = t1.radio("Period", ["quarter", "month"], horizontal=True, key="scores_period",
                   format_func=str.capitalize)
-trend = w.run_safely(lambda: w.cached("scores.score_trend", sc.score_trend, cfg, period, settings))
+trend = run_safely(lambda: cached("scores.score_trend", sc.score_trend, cfg, period, settings))
 if trend is None or trend.empty:
     st.info("Trends need dated ratings in at least two periods.")
     st.stop()
@@ -264,10 +267,10 @@ for col, (label, value, text) in zip(m, [
 
 h1, h2 = st.columns(2)
 with h1:
-    by = w.segment_picker(ws, key="scores_trend_by", label="Composite over time by", allow_none=False)
+    by = segment_picker(ws, key="scores_trend_by", label="Composite over time by", allow_none=False)
     if by is not None:
-        history = w.cached("scores.score_history", sc.score_history, cfg, period, by, "accounts", settings)
-        w.show_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
+        history = cached("scores.score_history", sc.score_history, cfg, period, by, "accounts", settings)
+        show_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
                      f"composite_over_time_by_{by}", key="scores_history_segments")
         if "low_n" in history and history["low_n"].any():
             st.caption(f"Faint lines: segments with fewer than {settings.min_n} banded accounts in a period.")
@@ -275,9 +278,9 @@ with h2:
     movers = trend.dropna(subset=["change"]).sort_values("change")
     options = list(movers["account_id"]) or list(trend["account_id"])
     account = st.selectbox("One account's history (largest fall first)", options, key="scores_trend_account")
-    account_history = w.cached("scores.score_history_accounts", sc.score_history, cfg, period, None,
+    account_history = cached("scores.score_history_accounts", sc.score_history, cfg, period, None,
                                "accounts", settings)
-    w.show_chart(figs.history_chart(account_history[account_history["account_id"] == account],
+    show_chart(figs.history_chart(account_history[account_history["account_id"] == account],
                                     title=f"{account}: composite over time"), f"{account}_composite_over_time",
                  key="scores_history_account")
 with st.expander(f"Trend per account ({len(trend):,})"):
@@ -285,4 +288,4 @@ with st.expander(f"Trend per account ({len(trend):,})"):
                  column_config={"previous_composite": st.column_config.NumberColumn(format="%.1f"),
                                 "composite": st.column_config.NumberColumn(format="%.1f"),
                                 "change": st.column_config.NumberColumn(format="%+.1f")})
-    w.download_table(trend, "score_trend", key="dl_score_trend")
+    download_table(trend, "score_trend", key="dl_score_trend")

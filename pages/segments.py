@@ -12,11 +12,16 @@ from cxlib import segments as sg
 from cxlib.errors import CxError
 from cxlib.figures import scores as score_figs
 from cxlib.figures import segments as segment_figs
-from pages import _widgets as w
+from pages._charts import show_chart
+from pages._controls import segment_picker, settings_caption
+from pages._pack import meeting_pack_buttons
+from pages._session import cached, run_safely, workspace
+from pages._share import view_params
+from pages._tables import download_table, styled_table
 
 st.title("Segments")
-ws = w.workspace()
-w.settings_caption(ws)
+ws = workspace()
+settings_caption(ws)
 
 cfg = ws.score_config
 settings = ws.settings
@@ -25,11 +30,11 @@ LOW_N_NOTE = (f"Grey rows: fewer than {settings.min_n} accounts (the minimum n) 
               "marked significant.")
 
 # The view lives in the address bar, so a link reopens this comparison on the same data.
-w.view_params({"seg_by": "tier", "seg_weight": "accounts", "seg_radar_segment": None},
+view_params({"seg_by": "tier", "seg_weight": "accounts", "seg_radar_segment": None},
               kinds={"seg_radar_segment": str})
 s1, s2 = st.columns([1, 2])
 with s1:
-    by = w.segment_picker(ws, key="seg_by", label="Segment column", allow_none=False)
+    by = segment_picker(ws, key="seg_by", label="Segment column", allow_none=False)
 if by is None:
     st.info("The accounts table has no segment columns (tier, region, industry, CSM…). Map one on the "
             "**Data** page to compare segments.", icon=":material/info:")
@@ -39,8 +44,8 @@ weight = s2.radio("Segment composite", ["accounts", "arr"], horizontal=True, key
                   help="A segment's composite is the mean of its accounts' composites (accounts at the "
                        "minimum coverage), or that mean weighted by each account's ARR.")
 
-overview = w.run_safely(lambda: w.cached("segments.segment_overview", sg.segment_overview, by, settings))
-seg_scores = w.run_safely(lambda: w.cached("scores.segment_scores", sc.segment_scores, cfg, by, weight,
+overview = run_safely(lambda: cached("segments.segment_overview", sg.segment_overview, by, settings))
+seg_scores = run_safely(lambda: cached("scores.segment_scores", sc.segment_scores, cfg, by, weight,
                                            settings))
 if overview is None:
     st.stop()
@@ -62,7 +67,7 @@ table = pd.DataFrame({
     "NPS": side["nps"], "NPS answers": side["nps_n"], "CSAT": side["csat"], "CSAT answers": side["csat_n"],
     "Churn, last 12 months": side["churn_12m"], "Customers 12 months ago": side["churn_active_start"],
 })
-w.styled_table(table.dropna(axis=1, how="all"), low_n=side["low_n"], note=LOW_N_NOTE, band_columns=("Band",),
+styled_table(table.dropna(axis=1, how="all"), low_n=side["low_n"], note=LOW_N_NOTE, band_columns=("Band",),
                formats={"ARR": "{:,.0f}", "Composite": "{:.1f}", "Gap to target": "{:+.1f}", "NPS": "{:.0f}",
                         "CSAT": "{:.0%}", "Churn, last 12 months": "{:.1%}", "Accounts": "{:,}",
                         "Scored accounts": "{:,.0f}", "NPS answers": "{:,}", "CSAT answers": "{:,}",
@@ -70,10 +75,10 @@ w.styled_table(table.dropna(axis=1, how="all"), low_n=side["low_n"], note=LOW_N_
 st.caption("Composite: mean of the segment's account composites (accounts at the minimum coverage: 'scored "
            "accounts'). NPS counts every response; CSAT is the share of top-two-box answers; churn is the "
            "share of the customers twelve months before the as-of date who have churned since.")
-w.download_table(side, f"segments_by_{by}", key="dl_segments_side")
+download_table(side, f"segments_by_{by}", key="dl_segments_side")
 # ---- Funnel conversion per segment (when journey data is loaded) ----------------------------------
 try:
-    funnel = w.cached("funnel.funnel", fn.funnel, fn.FunnelSpec(by=by), settings)
+    funnel = cached("funnel.funnel", fn.funnel, fn.FunnelSpec(by=by), settings)
 except CxError as exc:
     funnel = None
     st.caption(f"Funnel conversion by {by} is not shown: {exc}")
@@ -91,11 +96,11 @@ if funnel is not None and not funnel.table.empty and int(funnel.table["accounts"
     low = step_table.index.map(dict(zip(side["segment"], side["low_n"]))).fillna(False)
     st.markdown(f"**Funnel step conversion by {by}** — share of the accounts at the previous step that reached "
                 "each step (ordered funnel, every account once per step).")
-    w.styled_table(step_table.reset_index().rename(columns={"segment": by}), low_n=pd.Series(low, dtype=bool),
+    styled_table(step_table.reset_index().rename(columns={"segment": by}), low_n=pd.Series(low, dtype=bool),
                    note=LOW_N_NOTE, formats={c: "{:.0%}" for c in step_table.columns if c.startswith("→")
                                              or c.endswith(funnel.steps[-1])}
                    | {f"Reached {funnel.steps[0]}": "{:,.0f}"})
-    w.download_table(steps, f"funnel_by_{by}", key="dl_funnel_by")
+    download_table(steps, f"funnel_by_{by}", key="dl_funnel_by")
     for note in funnel.notes:
         st.caption(note)
 
@@ -103,21 +108,21 @@ if seg_scores is not None:
     with st.expander(f"Factor scores and gaps by {by} (table)"):
         factor_table = seg_scores[["segment", "n", *cfg.keys]].rename(columns={"segment": by, "n": "Scored accounts"}
                                                                        | names)
-        w.styled_table(factor_table, formats={names[k]: "{:.1f}" for k in cfg.keys}, low_n=seg_scores["low_n"],
+        styled_table(factor_table, formats={names[k]: "{:.1f}" for k in cfg.keys}, low_n=seg_scores["low_n"],
                        note=f"Grey rows: fewer than {settings.min_n} scored accounts.")
         gap_table = seg_scores[["segment", *[f"gap_{k}" for k in cfg.keys]]].rename(
             columns={"segment": by} | {f"gap_{k}": f"Gap: {names[k]}" for k in cfg.keys})
-        w.styled_table(gap_table, formats={f"Gap: {names[k]}": "{:+.1f}" for k in cfg.keys},
+        styled_table(gap_table, formats={f"Gap: {names[k]}": "{:+.1f}" for k in cfg.keys},
                        low_n=seg_scores["low_n"])
         st.caption("Factor score: the mean over the segment's accounts that have the factor (0–100). Gap = target − "
                    "score; positive is short of the desired state.")
 h1, h2 = st.columns(2)
 with h1:
-    w.show_chart(segment_figs.overview_heatmap(overview, title=f"NPS, CSAT and churn by {by}"),
+    show_chart(segment_figs.overview_heatmap(overview, title=f"NPS, CSAT and churn by {by}"),
                  f"voice_and_churn_by_{by}", key="seg_overview_heatmap")
 if seg_scores is not None:
     with h2:
-        w.show_chart(score_figs.segment_factor_heatmap(seg_scores, cfg, title=f"Factor scores by {by}"),
+        show_chart(score_figs.segment_factor_heatmap(seg_scores, cfg, title=f"Factor scores by {by}"),
                      f"factor_scores_by_{by}", key="seg_factor_heatmap")
 
 # ---- Against the desired state ------------------------------------------------------------------
@@ -136,11 +141,11 @@ if seg_scores is not None and seg_scores["composite"].notna().any():
     if bool(row["low_n"]):
         r1.caption(f"Fewer than {settings.min_n} scored accounts: read with care.")
     with r1:
-        w.meeting_pack_buttons(
+        meeting_pack_buttons(
             lambda: meeting.segment_pack(ws.con, by, str(segment), cfg, settings),
             f"meeting_pack_{by}_{segment}", key="segment_pack", stamp=(ws.version, by, segment))
     with r2:
-        w.show_chart(score_figs.segment_radar(seg_scores, cfg, segment), f"{segment}_against_desired_state",
+        show_chart(score_figs.segment_radar(seg_scores, cfg, segment), f"{segment}_against_desired_state",
                      key="seg_radar")
 
 # ---- Tests --------------------------------------------------------------------------------------
@@ -173,20 +178,20 @@ else:
 if kind == "rate" and not value:
     st.info("Type the value to count (e.g. 'Churn' for stage, '1' for outcome).")
 else:
-    tested = w.run_safely(lambda: w.cached("segments.compare", sg.compare, by, rate, mean, settings))
+    tested = run_safely(lambda: cached("segments.compare", sg.compare, by, rate, mean, settings))
     if tested is not None and not tested.empty:
-        w.show_chart(segment_figs.compare_chart(tested), f"compare_by_{by}", key="seg_compare_chart")
+        show_chart(segment_figs.compare_chart(tested), f"compare_by_{by}", key="seg_compare_chart")
         measure = "rate" if kind == "rate" else "mean"
         shown = tested.assign(significant=tested["significant"].map(
             {True: segment_figs.SIGNIFICANT_MARK + " yes", False: ""}))
         fmt = "{:.1%}" if kind == "rate" else "{:,.2f}"
-        w.styled_table(shown.drop(columns=["low_n"]).rename(columns={"segment": by}), low_n=tested["low_n"],
+        styled_table(shown.drop(columns=["low_n"]).rename(columns={"segment": by}), low_n=tested["low_n"],
                        note=LOW_N_NOTE,
                        formats={measure: fmt, "ci_low": fmt, "ci_high": fmt, "rest": fmt, "p_value": "{:.3g}",
                                 "p_adjusted": "{:.3g}"})
         st.caption(f"{measure}: the segment's value with its 95% interval (ci_low–ci_high); rest: the value "
                    "over all other accounts; p_value: the test against the rest; p_adjusted: after "
                    "Benjamini–Hochberg across the segments tested.")
-        w.download_table(tested, f"compare_by_{by}", key="dl_compare")
+        download_table(tested, f"compare_by_{by}", key="dl_compare")
     elif tested is not None:
         st.info("No account has a value in that column.")

@@ -9,11 +9,12 @@ from cxlib.errors import QueryRefused
 from cxlib.exports import to_csv_bytes
 from cxlib.figures.data import result_chart
 from cxlib.workspace import Workspace
-from pages import _widgets as w
+from pages._controls import settings_caption
+from pages._session import workspace
 
 st.title("SQL")
-ws = w.workspace()
-w.settings_caption(ws)
+ws = workspace()
+settings_caption(ws)
 st.caption("One SELECT or WITH query over your session's tables and the canonical views. Files, "
            "network, extensions and settings are out of reach; queries stop after "
            f"{sql.DEFAULT_TIMEOUT_S:.0f} s and show at most {sql.DEFAULT_LIMIT:,} rows (download for all).")

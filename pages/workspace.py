@@ -15,7 +15,10 @@ import streamlit as st
 
 from cxlib import canonical
 from cxlib.saved import open_workspace, save_workspace, workspace_id_for
-from pages import _widgets as w
+from pages._controls import settings_caption
+from pages._session import cached, run_safely, workspace, workspace_ref
+from pages._share import remember_workspace_id, use_saved_workspace, view_params, workspace_store
+from pages._tables import file_stem, show_table
 
 PREVIEW_ROWS = 20
 FLASH_KEY = "_jl_workspace_flash"
@@ -24,9 +27,9 @@ COUNTED = {"Accounts": canonical.ACCOUNTS, "Journey events": canonical.JOURNEY_E
            "Survey answers": canonical.SURVEYS, "Factor ratings": canonical.FACTOR_RATINGS}
 
 st.title("Workspace")
-w.view_params({"workspace_table": canonical.ACCOUNTS})
-ws = w.workspace()
-w.settings_caption(ws)
+view_params({"workspace_table": canonical.ACCOUNTS})
+ws = workspace()
+settings_caption(ws)
 
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
@@ -43,7 +46,7 @@ def _row_counts(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 def _switch_to(new, message: str, saved_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """Make `new` this session's workspace and say so after the rerun."""
-    w.use_workspace(new, saved_id)
+    use_saved_workspace(new, saved_id)
     st.session_state["mapping_confirmed"] = new.mapping is not None  # the Data page: nothing left to confirm
     st.session_state[FLASH_KEY] = message
     st.rerun()
@@ -52,7 +55,7 @@ def _switch_to(new, message: str, saved_id: str | None = None) -> None:  # type:
 # ---- what is loaded ---------------------------------------------------------------------------
 
 st.markdown("#### What this workspace holds")
-counts = w.run_safely(lambda: w.cached("workspace.row_counts", _row_counts))
+counts = run_safely(lambda: cached("workspace.row_counts", _row_counts))
 if counts is not None:
     cards = st.columns(len(COUNTED))
     for card, (label, view) in zip(cards, COUNTED.items(), strict=True):
@@ -60,11 +63,11 @@ if counts is not None:
 tables = list(canonical.VIEWS) + [r.table for r in ws.reports if getattr(r, "table", None)]
 table = st.selectbox("Preview a table", tables, key="workspace_table",
                      help="The canonical views every page reads, then each loaded table as it was read.")
-preview = w.run_safely(lambda: w.cached("workspace.preview", lambda con, t: con.execute(
+preview = run_safely(lambda: cached("workspace.preview", lambda con, t: con.execute(
     f"SELECT * FROM {canonical.quote(t)} LIMIT {PREVIEW_ROWS}").df(), table))
 if preview is not None:
     st.caption(f"The first {PREVIEW_ROWS} rows of {table}.")
-    w.show_table(preview, f"{table}_first_{PREVIEW_ROWS}_rows", key="workspace_preview")
+    show_table(preview, f"{table}_first_{PREVIEW_ROWS}_rows", key="workspace_preview")
 
 # ---- save to / open from a file ---------------------------------------------------------------
 
@@ -76,14 +79,14 @@ with save_col, st.container(border=True):
     file_name = st.text_input("Name", value=ws.label, key="workspace_file_name")
     if st.button("Prepare the workspace file", key="workspace_prepare", icon=":material/save:"):
         buffer = io.BytesIO()
-        digest = w.run_safely(lambda: save_workspace(ws, buffer, name=file_name))
+        digest = run_safely(lambda: save_workspace(ws, buffer, name=file_name))
         if digest is not None:
-            st.session_state[FILE_KEY] = (w._ws_ref(ws), file_name, buffer.getvalue())
+            st.session_state[FILE_KEY] = (workspace_ref(ws), file_name, buffer.getvalue())
     prepared = st.session_state.get(FILE_KEY)
-    if prepared is not None and prepared[0] == w._ws_ref(ws):
+    if prepared is not None and prepared[0] == workspace_ref(ws):
         _, prepared_name, data = prepared
         st.download_button(f"Download “{prepared_name}” ({len(data) / 1024:,.0f} KB)", data,
-                           file_name=f"{w._file_stem(workspace_id_for(prepared_name))}.zip",
+                           file_name=f"{file_stem(workspace_id_for(prepared_name))}.zip",
                            mime="application/zip", key="workspace_download", on_click="ignore",
                            icon=":material/download:", type="primary")
 
@@ -94,13 +97,13 @@ with open_col, st.container(border=True):
     upload = st.file_uploader("Workspace file", type=["zip"], key="workspace_upload")
     if upload is not None and st.button("Open this workspace", key="workspace_open_file",
                                         icon=":material/folder_open:", type="primary"):
-        opened = w.run_safely(lambda: open_workspace(upload.getvalue()))
+        opened = run_safely(lambda: open_workspace(upload.getvalue()))
         if opened is not None:
             _switch_to(opened, f"Opened “{opened.label}” from {upload.name}.")
 
 # ---- the server's saved workspaces (only when configured) --------------------------------------
 
-store = w.workspace_store()
+store = workspace_store()
 if store is not None:
     with st.container(border=True):
         st.markdown("#### Saved on this server")
@@ -118,9 +121,9 @@ if store is not None:
                                     key="workspace_overwrite")
         if st.button("Save on the server", key="workspace_save_server", icon=":material/cloud_upload:",
                      disabled=not server_name.strip()):
-            ref = w.run_safely(lambda: store.save(ws, server_name.strip(), overwrite=overwrite))
+            ref = run_safely(lambda: store.save(ws, server_name.strip(), overwrite=overwrite))
             if ref is not None:
-                w.remember_workspace_id(ws, ref.workspace_id)
+                remember_workspace_id(ws, ref.workspace_id)
                 verb = "Overwrote" if overwrite else "Saved"
                 st.session_state[FLASH_KEY] = f"{verb} “{server_name.strip()}” as {ref.workspace_id} version {ref.version}."
                 st.rerun()
@@ -132,12 +135,12 @@ if store is not None:
                 "saved (UTC)": saved["saved_at"].dt.strftime("%Y-%m-%d %H:%M"),
                 "size (KB)": (saved["size"] / 1024).round().astype("int64"),
             })
-            w.show_table(shown, "saved_workspaces", key="workspace_saved_table")
+            show_table(shown, "saved_workspaces", key="workspace_saved_table")
             choices = list(zip(saved["workspace_id"], saved["version"], saved["name"], strict=True))
             pick = st.selectbox("Saved workspace", choices, key="workspace_saved_pick",
                                 format_func=lambda c: f"{c[2]} · version {c[1]} ({c[0]})")
             if st.button("Open", key="workspace_open_saved", icon=":material/folder_open:"):
-                opened = w.run_safely(lambda: store.open(pick[0], int(pick[1])))
+                opened = run_safely(lambda: store.open(pick[0], int(pick[1])))
                 if opened is not None:
                     opened.label = f"{pick[2]} (saved version {pick[1]})"
                     _switch_to(opened, f"Opened “{pick[2]}” version {pick[1]} from this server.", pick[0])

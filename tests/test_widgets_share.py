@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxlib import images
-from pages import _widgets as w
+from pages import _share, _tables
 
 TIMEOUT = 60
 
@@ -17,21 +17,24 @@ TIMEOUT = 60
 def chart_script() -> None:
     import plotly.graph_objects as go
 
-    from pages import _widgets as w
+    from pages._charts import show_chart
 
     fig = go.Figure(go.Bar(x=["Delivery", "Usage"], y=[120, 84]))
-    w.show_chart(fig, "Funnel: Gold/EMEA", key="funnel_chart")
+    show_chart(fig, "Funnel: Gold/EMEA", key="funnel_chart")
 
 
 def table_script() -> None:
     import pandas as pd
     import streamlit as st
 
-    from pages import _widgets as w
+    from pages._tables import download_table, show_table
 
     rows = st.session_state.get("rows", 3)
     df = pd.DataFrame({"account": [f"=A{i}" for i in range(rows)], "nps": [-20 + i for i in range(rows)]})
-    w.show_table(df, "drop-off list", key="dropoffs")
+    if st.session_state.get("named"):
+        download_table(df, "drop-off list", key="dropoffs")
+    else:
+        show_table(df, "drop-off list", key="dropoffs")
 
 
 def _labels(at: AppTest) -> list[str]:
@@ -71,17 +74,27 @@ def test_small_tables_are_html_long_ones_a_grid_both_with_csv_and_xlsx() -> None
     at.run()
     assert len(at.table) == 1 and not at.dataframe
     assert [d.label for d in at.get("download_button")] == ["CSV", "XLSX"]
-    at.session_state["rows"] = w.SMALL_TABLE_ROWS + 1
+    at.session_state["rows"] = _tables.SMALL_TABLE_ROWS + 1
     at.run()
     assert len(at.dataframe) == 1 and not at.table
     assert [d.label for d in at.get("download_button")] == ["CSV", "XLSX"]
 
 
+def test_a_table_download_row_away_from_its_table_names_it() -> None:
+    at = AppTest.from_function(table_script, default_timeout=TIMEOUT)
+    at.session_state["named"] = True
+    at.run()
+    assert not at.table and not at.dataframe
+    buttons = at.get("download_button")
+    assert [(d.label, d.key) for d in buttons] == [("drop-off list (CSV)", "dropoffs_csv"),
+                                                   ("drop-off list (XLSX)", "dropoffs_xlsx")]
+
+
 def test_file_stems_keep_names_readable_and_safe() -> None:
-    assert w._file_stem("Funnel: Gold/EMEA") == "Funnel_Gold_EMEA"
-    assert w._file_stem("../../etc/passwd") == "etc_passwd"
-    assert w._file_stem("Zürich NPS") == "Zürich_NPS"
-    assert w._file_stem("///") == "journey_lens"
+    assert _tables.file_stem("Funnel: Gold/EMEA") == "Funnel_Gold_EMEA"
+    assert _tables.file_stem("../../etc/passwd") == "etc_passwd"
+    assert _tables.file_stem("Zürich NPS") == "Zürich_NPS"
+    assert _tables.file_stem("///") == "journey_lens"
 
 
 @pytest.mark.parametrize(("value", "default", "kind"), [
@@ -96,25 +109,25 @@ def test_file_stems_keep_names_readable_and_safe() -> None:
     ([], ["Awareness"], None),
 ])
 def test_query_values_round_trip(value: object, default: object, kind: type | None) -> None:
-    encoded = w._encode_param(value)
+    encoded = _share._encode_param(value)
     texts = encoded if isinstance(encoded, list) else [encoded]
-    assert w._decode_param(texts, kind, default) == value
+    assert _share._decode_param(texts, kind, default) == value
 
 
 @pytest.mark.parametrize(("texts", "default"), [(["maybe"], False), (["ninety"], 90), (["2026-13-01"], dt.date.today())])
 def test_query_values_that_do_not_fit_are_refused(texts: list[str], default: object) -> None:
     with pytest.raises(ValueError):
-        w._decode_param(texts, None, default)
+        _share._decode_param(texts, None, default)
 
 
 def pack_script() -> None:
     import streamlit as st
 
     from cxlib.pack import PackContent, PackSlide
-    from pages import _widgets as w
+    from pages._pack import meeting_pack_buttons
 
     account = st.session_state.get("account", "A1")
-    w.meeting_pack_buttons(
+    meeting_pack_buttons(
         lambda: PackContent(f"{account} — meeting pack", "Account", [
             PackSlide("Meeting summary", bullets=[f"{account} reached Usage 42 days after Delivery."])],
             "2026-06-30", "As of 2026-06-30"),
@@ -159,7 +172,7 @@ def test_html_table_cells_read_as_people_write_them() -> None:
 
     import numpy as np
 
-    assert [w._cell_text(v) for v in (167700.0, -20.0, 0.77061, float("nan"), 1234, np.int64(-5), True, "=A1",
+    assert [_tables.cell_text(v) for v in (167700.0, -20.0, 0.77061, float("nan"), 1234, np.int64(-5), True, "=A1",
                                       None)] == ["167,700", "-20", "0.77", "", "1,234", "-5", True, "=A1", ""]
-    assert w._cell_text(pd.Timestamp("2026-03-31")) == "2026-03-31"
-    assert w._cell_text(pd.Timestamp("2026-03-31 14:05:09")) == "2026-03-31 14:05"
+    assert _tables.cell_text(pd.Timestamp("2026-03-31")) == "2026-03-31"
+    assert _tables.cell_text(pd.Timestamp("2026-03-31 14:05:09")) == "2026-03-31 14:05"

@@ -2,7 +2,7 @@
 browser (its own Streamlit session, starting on its own copy of the sample company); a link whose
 data differs says so instead of showing other numbers.
 
-The Funnel page test runs once that page keeps its filters in the address (`_widgets.view_params`);
+The Funnel page test runs once that page keeps its filters in the address (`_share.view_params`);
 the Workspace page test once app.py lists that page. Until then each skips and says why.
 """
 
@@ -100,7 +100,7 @@ def test_workspace_page_link_reopens_the_view(page, app_url: str, browser) -> No
 
 
 @pytest.mark.skipif(_lacks("pages/funnel.py", "view_params"), reason="The Funnel page does not keep its filters "
-                    "in the address yet (w.view_params in pages/funnel.py); the Workspace page test shows the link.")
+                    "in the address yet (view_params in pages/funnel.py); the Workspace page test shows the link.")
 def test_funnel_link_reopens_the_same_filters_and_numbers(page, app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
     page.set_default_timeout(SLOW)
     wait_for_app(page)  # the front page is the Funnel

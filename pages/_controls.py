@@ -1,0 +1,70 @@
+"""Controls shared by the pages: the settings caption and the segment pickers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from cxlib import grouping
+from cxlib.errors import CxError
+from cxlib.workspace import Workspace
+from pages._session import cached
+
+
+def settings_caption(ws: Workspace) -> None:
+    """The settings every number depends on, shown on every page."""
+    from cxlib.mapping import as_of_date
+
+    s = ws.settings
+    try:
+        as_of = as_of_date(ws.con, s)
+        as_of_text = as_of.strftime("%Y-%m-%d") if as_of else "no dated rows"
+    except CxError:
+        as_of_text = "no dated rows"
+    origin = "set by you" if s.as_of else "latest date in the data"
+    zones = ", ".join(sorted(set(s.timezones.values()))) or "UTC"
+    st.caption(f"As of **{as_of_text}** ({origin}) · time zone {zones} · fiscal year starts in month "
+               f"{s.fiscal_year_start_month} · minimum n {s.min_n} · data: {ws.label}")
+
+
+def segment_columns(ws: Workspace) -> list[str]:
+    """Accounts columns usable as a segment (the user's segment columns, in load order)."""
+    return cached("segment_columns", grouping.segment_columns)
+
+
+def segment_picker(ws: Workspace, key: str, label: str = "Break down by",
+                   allow_none: bool = True) -> str | None:
+    """A select box of segment columns; the choice is remembered per page through `key`."""
+    options = segment_columns(ws)
+    choices = ([None] if allow_none else []) + options
+    if not choices:
+        return None
+    default = "tier" if "tier" in options and not allow_none else None
+    index = choices.index(default) if default in choices else 0
+    return st.selectbox(label, choices, index=index, key=key,
+                        format_func=lambda c: "(no breakdown)" if c is None else c)
+
+
+def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str, Any] | None:
+    """Column and value pickers that keep one segment's accounts; None keeps every account.
+
+    Values come with their account counts; accounts without a value are the "(none)" choice,
+    matching cxlib's segment filters (value None).
+    """
+    columns = segment_columns(ws)
+    left, right = st.columns(2)
+    column = left.selectbox(f"{label} column", [None, *columns], key=f"{key}_column",
+                            format_func=lambda c: "(all accounts)" if c is None else c)
+    if column is None:
+        return None
+    values = cached("segment_values", grouping.segment_values, column)
+    rows = zip([None if pd.isna(v) else v for v in values["value"]], values["accounts"].astype(int))
+    counts = {value: n for value, n in rows}
+    if not counts:
+        right.selectbox(f"{column} is", ["(no accounts)"], disabled=True, key=f"{key}_value_empty")
+        return None
+    value = right.selectbox(f"{column} is", list(counts), key=f"{key}_value_{column}",
+                            format_func=lambda v: f"{'(none)' if v is None else v} · {counts[v]:,} accounts")
+    return column, value

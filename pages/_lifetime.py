@@ -1,0 +1,107 @@
+"""Session lifetime: release what a closed browser tab leaves behind (see cxlib.sessions).
+
+Streamlit has no session-end hook, so every script run marks its session as seen and sweeps
+sessions the server no longer holds. App layer only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cxlib.workspace import Workspace
+
+
+def _session_id() -> str | None:
+    """This script run's Streamlit session id (None outside a script run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
+
+
+def _session_alive(session_id: str) -> bool | None:
+    """Whether the server still holds a session: connected, or kept for a reconnect; None if it cannot tell.
+
+    Without a server (AppTest, bare scripts) nothing can disconnect, so sessions count as alive
+    and their databases close when their objects are collected.
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return True
+    rt = runtime.get_instance()
+    if rt.is_active_session(session_id):
+        return True
+    # Sessions kept for a reconnect are only visible through the private session manager.
+    get_info = getattr(getattr(rt, "_session_mgr", None), "get_session_info", None)
+    if get_info is None:
+        return None
+    return get_info(session_id) is not None
+
+
+def _drop_server_files(session_id: str) -> None:
+    """Free the uploads and media Streamlit keeps for a released session (it skips this when one expires)."""
+    from streamlit import runtime
+
+    if not runtime.exists() or _session_alive(session_id):
+        return
+    rt = runtime.get_instance()
+    rt.uploaded_file_mgr.remove_session_files(session_id)
+    rt.media_file_mgr.clear_session_refs(session_id)
+    rt.media_file_mgr.remove_orphaned_files()
+
+
+def released_here() -> bool:
+    """Whether this session's resources were released while it was away."""
+    from cxlib import sessions
+
+    session_id = _session_id()
+    return session_id is not None and sessions.was_released(session_id)
+
+
+def track_workspace(ws: Workspace) -> None:
+    """Tie the workspace to this session once; collected after the server dropped the session, release it."""
+    from cxlib import sessions
+
+    session_id = _session_id()
+    if session_id is not None and sessions.register(session_id, ws):
+        sessions.watch(ws, session_id, is_alive=_session_alive)
+
+
+def _idle_limit_s() -> float:
+    """Seconds without a script run before the sweep may release a session the server no longer holds."""
+    import os
+
+    try:
+        return float(os.environ["JOURNEY_LENS_SESSION_IDLE_S"])
+    except (KeyError, ValueError):
+        return 2.0 * float(st.get_option("server.disconnectedSessionTTL"))
+
+
+def sweep_sessions() -> None:
+    """Once per script run: mark this session seen, track its SQL sandbox, release sessions long gone.
+
+    With JOURNEY_LENS_SESSION_STATS set (tests and `make load` only), the registry's counts are
+    written to that file as JSON after each sweep.
+    """
+    import json
+    import os
+    from pathlib import Path
+
+    from cxlib import sessions
+
+    session_id = _session_id()
+    if session_id is None:
+        return
+    sessions.on_release(_drop_server_files)
+    sessions.touch(session_id)
+    explorer = st.session_state.get("sql_explorer")
+    if explorer is not None:
+        sessions.register(session_id, explorer)
+    sessions.sweep(_idle_limit_s(), is_alive=_session_alive)
+    target = os.environ.get("JOURNEY_LENS_SESSION_STATS")
+    if target:
+        path = Path(target)
+        part = path.with_name(f"{path.name}.{os.getpid()}.{session_id}.part")
+        part.write_text(json.dumps(sessions.stats().to_dict()), encoding="utf-8")
+        part.replace(path)
