@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._lifetime import sweep_sessions
-from pages._session import mark_routed, reset_to_sample, workspace
+from app_pages._lifetime import sweep_sessions
+from app_pages._session import reset_to_sample, workspace
 
 st.set_page_config(page_title="Journey Lens", page_icon=":material/route:", layout="wide")
 
 PAGES = {
     "Journey": [
-        st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
-        st.Page("pages/journey.py", title="Journey map", icon=":material/route:"),
-        st.Page("pages/account.py", title="Account", icon=":material/person_search:"),
+        st.Page("app_pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
+        st.Page("app_pages/journey.py", title="Journey map", icon=":material/route:"),
+        st.Page("app_pages/account.py", title="Account", icon=":material/person_search:"),
     ],
     "Engagement": [
-        st.Page("pages/scores.py", title="Scores", icon=":material/speed:"),
-        st.Page("pages/outcomes.py", title="Outcomes & voice", icon=":material/sentiment_satisfied:"),
-        st.Page("pages/segments.py", title="Segments", icon=":material/compare_arrows:"),
+        st.Page("app_pages/scores.py", title="Scores", icon=":material/speed:"),
+        st.Page("app_pages/outcomes.py", title="Outcomes & voice", icon=":material/sentiment_satisfied:"),
+        st.Page("app_pages/segments.py", title="Segments", icon=":material/compare_arrows:"),
     ],
     "Data": [
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
-        st.Page("pages/sql.py", title="SQL", icon=":material/terminal:"),
-        st.Page("pages/workspace.py", title="Workspace", icon=":material/save:"),
+        st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+        st.Page("app_pages/sql.py", title="SQL", icon=":material/terminal:"),
+        st.Page("app_pages/workspace.py", title="Workspace", icon=":material/save:"),
     ],
 }
 
 navigation = st.navigation(PAGES)
-mark_routed()
 ws = workspace()
 sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
 

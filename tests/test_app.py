@@ -31,7 +31,7 @@ def test_app_starts_on_sample_data(app: AppTest) -> None:
 
 def test_data_page_reports_the_sample(app: AppTest) -> None:
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     assert not app.exception
     m = metrics(app)
     # 2,000 accounts + 7,064 events + 7,373 surveys + 3,283 ratings + 1,873 + 1,932 + 2,000 snapshot rows.
@@ -40,7 +40,7 @@ def test_data_page_reports_the_sample(app: AppTest) -> None:
 
 def test_upload_replaces_the_sample_with_an_honest_report(app: AppTest) -> None:
     app.run()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     good = ("Quarterly accounts report\n\n"
             "Account ID,Account Name,Tier,ARR\n"
             "A1,Müller GmbH,Gold,\"1,200\"\n"
@@ -61,8 +61,8 @@ def test_upload_replaces_the_sample_with_an_honest_report(app: AppTest) -> None:
     assert any("picture.csv" in e for e in errors)
     assert not any("Traceback" in e for e in errors)
     # Every other page still renders on the upload (no journey data: helpful messages, not exceptions).
-    for page in ("pages/funnel.py", "pages/journey.py", "pages/scores.py", "pages/outcomes.py",
-                 "pages/segments.py", "pages/sql.py"):
+    for page in ("app_pages/funnel.py", "app_pages/journey.py", "app_pages/scores.py", "app_pages/outcomes.py",
+                 "app_pages/segments.py", "app_pages/sql.py"):
         app.switch_page(page).run()
         assert not app.exception, page
 
@@ -72,9 +72,9 @@ def test_sql_page_follows_each_new_upload(app: AppTest) -> None:
 
     app.run()
     for name in ("alpha_accounts.csv", "beta_accounts.csv"):
-        app.switch_page("pages/data.py").run()
+        app.switch_page("app_pages/data.py").run()
         app.file_uploader(key="uploads").set_value((name, b"Account ID,Tier\nA1,Gold\n", "text/csv")).run()
-        app.switch_page("pages/sql.py").run()
+        app.switch_page("app_pages/sql.py").run()
         assert not app.exception
         tables = set(sql.tables(app.session_state["sql_explorer"])["table"])
         assert name.removesuffix(".csv") in tables

@@ -214,7 +214,7 @@ def test_data_page_shows_each_nasty_upload_its_own_message(monkeypatch):
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     files = [(name, (CORPUS / name).read_bytes(), "application/octet-stream") for name in NASTY]
     at.file_uploader(key="uploads").set_value(files).run()
     assert not at.exception

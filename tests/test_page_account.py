@@ -27,7 +27,7 @@ def page(ws: Workspace, account: str | None = None) -> AppTest:
         at.query_params["account"] = account
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("pages/account.py").run()
+    at.switch_page("app_pages/account.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

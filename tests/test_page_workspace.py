@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from cxlib.saved import WorkspaceStore, open_workspace, save_workspace, workspace_hash
 from cxlib.workspace import SAMPLE_LABEL, Workspace, connect, open_sample
 
-PAGE = Path(__file__).resolve().parents[1] / "pages" / "workspace.py"
+PAGE = Path(__file__).resolve().parents[1] / "app_pages" / "workspace.py"
 TIMEOUT = 120
 STORE_ENV = "JOURNEY_LENS_WORKSPACE_DIR"
 SERVER_HEADING = "#### Saved on this server"
@@ -49,7 +49,6 @@ def page(workspace: Workspace, **query: str) -> AppTest:
     """The Workspace page on `workspace`, opened with the query string `query` (a share link)."""
     at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
     at.session_state["workspace"] = workspace
-    at.session_state["_jl_routed"] = True
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

@@ -22,7 +22,7 @@ from cxlib import surveys as sv
 from cxlib.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ROOT / "pages"
+PAGES = ROOT / "app_pages"
 TIMEOUT = 180
 
 
@@ -47,7 +47,7 @@ def run_page(name: str, ws: Workspace, state: dict | None = None) -> AppTest:
     at.session_state["workspace"] = ws
     for key, value in (state or {}).items():
         at.session_state[key] = value
-    at.switch_page(f"pages/{name}.py")
+    at.switch_page(f"app_pages/{name}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -46,7 +46,7 @@ def rerun(at: AppTest) -> AppTest:
 # ---- Funnel -------------------------------------------------------------------------------------
 
 def test_funnel_cards_equal_cxlib_on_the_default_spec(sample: Workspace) -> None:
-    at = open_page(sample, "pages/funnel.py")
+    at = open_page(sample, "app_pages/funnel.py")
     assert at.title[0].value == "Funnel"
     expected = fn.funnel(sample.con, fn.FunnelSpec(), sample.settings)
     first, last = expected.table.iloc[0], expected.table.iloc[-1]
@@ -63,7 +63,7 @@ def test_funnel_cards_equal_cxlib_on_the_default_spec(sample: Workspace) -> None
 
 
 def test_funnel_switching_mode_window_and_breakdown_follows_cxlib(sample: Workspace) -> None:
-    at = open_page(sample, "pages/funnel.py")
+    at = open_page(sample, "app_pages/funnel.py")
     at.selectbox(key="funnel_mode").set_value("strict")
     at.number_input(key="funnel_window").set_value(30.0)
     rerun(at)
@@ -83,7 +83,7 @@ def test_funnel_switching_mode_window_and_breakdown_follows_cxlib(sample: Worksp
 
 
 def test_funnel_custom_steps_with_a_repeated_stage_and_arr_weight(sample: Workspace) -> None:
-    at = open_page(sample, "pages/funnel.py", {
+    at = open_page(sample, "app_pages/funnel.py", {
         "funnel_steps_text": "Usage, Disappointment, Usage", "funnel_weight": "arr"})
     spec = fn.FunnelSpec(steps=["Usage", "Disappointment", "Usage"], weight="arr")
     expected = fn.funnel(sample.con, spec, sample.settings).table
@@ -93,14 +93,14 @@ def test_funnel_custom_steps_with_a_repeated_stage_and_arr_weight(sample: Worksp
 
 
 def test_funnel_unknown_typed_stage_is_a_message_not_a_traceback(sample: Workspace) -> None:
-    at = open_page(sample, "pages/funnel.py", {"funnel_steps_text": "Awareness, Nirvana"})
+    at = open_page(sample, "app_pages/funnel.py", {"funnel_steps_text": "Awareness, Nirvana"})
     assert any("Nirvana" in e.value for e in at.error)
 
 
 # ---- Journey map ----------------------------------------------------------------------------------
 
 def test_journey_map_shows_cxlib_top_paths_and_counts(sample: Workspace) -> None:
-    at = open_page(sample, "pages/journey.py")
+    at = open_page(sample, "app_pages/journey.py")
     assert at.title[0].value == "Journey map"
     paths = jn.top_paths(sample.con, 10, sample.settings)
     moves = jn.transitions(sample.con, sample.settings)
@@ -116,7 +116,7 @@ def test_journey_map_shows_cxlib_top_paths_and_counts(sample: Workspace) -> None
 
 
 def test_journey_map_filtered_to_one_segment(sample: Workspace) -> None:
-    at = open_page(sample, "pages/journey.py")
+    at = open_page(sample, "app_pages/journey.py")
     at.selectbox(key="journey_segment_column").set_value("tier")
     rerun(at)
     at.selectbox(key="journey_segment_value_tier").set_value("Enterprise")
@@ -132,7 +132,7 @@ def test_journey_map_filtered_to_one_segment(sample: Workspace) -> None:
 
 # ---- Empty data -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("page", ["pages/funnel.py", "pages/journey.py"])
+@pytest.mark.parametrize("page", ["app_pages/funnel.py", "app_pages/journey.py"])
 def test_pages_without_journey_events_say_where_to_load_them(page: str) -> None:
     empty = Workspace(label="empty")
     try:
@@ -145,7 +145,7 @@ def test_pages_without_journey_events_say_where_to_load_them(page: str) -> None:
 
 
 def test_funnel_cohorts_times_and_dropoffs_follow_their_pickers(sample: Workspace) -> None:
-    at = open_page(sample, "pages/funnel.py")
+    at = open_page(sample, "app_pages/funnel.py")
     # The drop-off list opens on the step that loses most: Consideration → Decision loses 642.
     assert at.selectbox(key="funnel_dropoff_step").value == 2
     frames = [d.value for d in at.dataframe]
@@ -167,7 +167,7 @@ def test_funnel_cohorts_times_and_dropoffs_follow_their_pickers(sample: Workspac
 
 
 def test_funnel_from_the_stage_snapshot(sample: Workspace) -> None:
-    at = open_page(sample, "pages/funnel.py", {"funnel_source": "snapshot"})
+    at = open_page(sample, "app_pages/funnel.py", {"funnel_source": "snapshot"})
     expected = fn.funnel(sample.con, fn.FunnelSpec(source="snapshot"), sample.settings)
     cards = metrics(at)
     assert cards["Accounts at step 1"] == f"{int(expected.table['accounts'].iloc[0]):,}" == "1,288"
@@ -182,7 +182,7 @@ def test_funnel_from_the_stage_snapshot(sample: Workspace) -> None:
 def test_funnel_with_no_step1_entry_in_the_date_range_says_so_without_charts(sample: Workspace) -> None:
     import datetime as dt
 
-    at = open_page(sample, "pages/funnel.py", {"funnel_from": dt.date(2030, 1, 1)})
+    at = open_page(sample, "app_pages/funnel.py", {"funnel_from": dt.date(2030, 1, 1)})
     cards = metrics(at)
     assert (cards["Accounts at step 1"], cards["Overall conversion"]) == ("0", "–")
     infos = [i.value for i in at.info]
@@ -205,7 +205,7 @@ def tiny() -> Workspace:
 
 
 def test_tiny_export_starting_at_onboarding(tiny: Workspace) -> None:
-    at = open_page(tiny, "pages/funnel.py")
+    at = open_page(tiny, "app_pages/funnel.py")
     infos = [i.value for i in at.info]
     assert infos[:2] == ["No account has an entry of Awareness, Consideration, Decision; the funnel starts at "
                          "Delivery.", "0 accounts have no step-1 entry (Delivery)."]
@@ -222,6 +222,6 @@ def test_tiny_export_starting_at_onboarding(tiny: Workspace) -> None:
            "entry after their last step (1 account); in progress: still active (1 account)." in captions
     assert any("No segment columns are loaded" in c for c in captions)
 
-    at = open_page(tiny, "pages/journey.py")
+    at = open_page(tiny, "app_pages/journey.py")
     assert metrics(at) == {"Accounts on the map": "3", "Moves": "2", "Returns": "0", "Exit moves": "1"}
     assert any("No NPS or CSAT answers" in i.value for i in at.info)

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxlib import images
-from pages import _share, _tables
+from app_pages import _share, _tables
 
 TIMEOUT = 60
 
@@ -17,7 +17,7 @@ TIMEOUT = 60
 def chart_script() -> None:
     import plotly.graph_objects as go
 
-    from pages._charts import show_chart
+    from app_pages._charts import show_chart
 
     fig = go.Figure(go.Bar(x=["Delivery", "Usage"], y=[120, 84]))
     show_chart(fig, "Funnel: Gold/EMEA", key="funnel_chart")
@@ -27,7 +27,7 @@ def table_script() -> None:
     import pandas as pd
     import streamlit as st
 
-    from pages._tables import download_table, show_table
+    from app_pages._tables import download_table, show_table
 
     rows = st.session_state.get("rows", 3)
     df = pd.DataFrame({"account": [f"=A{i}" for i in range(rows)], "nps": [-20 + i for i in range(rows)]})
@@ -124,7 +124,7 @@ def pack_script() -> None:
     import streamlit as st
 
     from cxlib.pack import PackContent, PackSlide
-    from pages._pack import meeting_pack_buttons
+    from app_pages._pack import meeting_pack_buttons
 
     account = st.session_state.get("account", "A1")
     meeting_pack_buttons(

@@ -69,8 +69,8 @@ def _with(url: str, **changes: str) -> str:
     return urlunparse(parts._replace(query=urlencode({**query, **changes})))
 
 
-@pytest.mark.skipif(_lacks("app.py", "pages/workspace.py"), reason="The Workspace page is not in app.py's "
-                    "navigation yet (st.Page(\"pages/workspace.py\", …) in app.py).")
+@pytest.mark.skipif(_lacks("app.py", "app_pages/workspace.py"), reason="The Workspace page is not in app.py's "
+                    "navigation yet (st.Page(\"app_pages/workspace.py\", …) in app.py).")
 def test_workspace_page_link_reopens_the_view(page, app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
     page.set_default_timeout(SLOW)
     page.goto(app_url + "/workspace")
@@ -99,8 +99,8 @@ def test_workspace_page_link_reopens_the_view(page, app_url: str, browser) -> No
         context.close()
 
 
-@pytest.mark.skipif(_lacks("pages/funnel.py", "view_params"), reason="The Funnel page does not keep its filters "
-                    "in the address yet (view_params in pages/funnel.py); the Workspace page test shows the link.")
+@pytest.mark.skipif(_lacks("app_pages/funnel.py", "view_params"), reason="The Funnel page does not keep its filters "
+                    "in the address yet (view_params in app_pages/funnel.py); the Workspace page test shows the link.")
 def test_funnel_link_reopens_the_same_filters_and_numbers(page, app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
     page.set_default_timeout(SLOW)
     wait_for_app(page)  # the front page is the Funnel

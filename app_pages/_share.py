@@ -13,7 +13,7 @@ import streamlit as st
 
 from cxlib.errors import CxError, WorkspaceChanged
 from cxlib.workspace import Workspace
-from pages._session import open_sample_copy, use_workspace, workspace, workspace_ref
+from app_pages._session import open_sample_copy, use_workspace, workspace, workspace_ref
 
 LINK_WORKSPACE, LINK_HASH = "ws", "h"
 SAMPLE_ID, UNSAVED_ID = "sample", "unsaved"

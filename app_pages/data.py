@@ -12,9 +12,9 @@ from cxlib.exports import to_csv_bytes
 from cxlib.loading import rejected_rows
 from cxlib.stages import LOST_DEAL
 from cxlib.workspace import Workspace, connect
-from pages._controls import settings_caption
-from pages._session import drop_cached, run_safely, use_workspace, workspace
-from pages._tables import html_table
+from app_pages._controls import settings_caption
+from app_pages._session import drop_cached, run_safely, use_workspace, workspace
+from app_pages._tables import html_table
 
 ACCEPTED = ["csv", "tsv", "txt", "xlsx", "xls", "parquet"]
 MAX_MB = int(st.get_option("server.maxUploadSize"))

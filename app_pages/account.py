@@ -14,12 +14,12 @@ import streamlit as st
 from cxlib import account, meeting
 from cxlib.figures import account as figs
 from cxlib.scores import shown
-from pages._charts import show_chart
-from pages._controls import segment_picker, settings_caption
-from pages._pack import meeting_pack_buttons
-from pages._session import cached, run_safely, workspace
-from pages._share import view_params
-from pages._tables import show_table
+from app_pages._charts import show_chart
+from app_pages._controls import segment_picker, settings_caption
+from app_pages._pack import meeting_pack_buttons
+from app_pages._session import cached, run_safely, workspace
+from app_pages._share import view_params
+from app_pages._tables import show_table
 
 SEARCH_LIMIT = 50
 ACCOUNT_KEY = "account"            # also the query-string name other pages link with

@@ -12,12 +12,12 @@ from cxlib import segments as sg
 from cxlib.errors import CxError
 from cxlib.figures import scores as score_figs
 from cxlib.figures import segments as segment_figs
-from pages._charts import show_chart
-from pages._controls import segment_picker, settings_caption
-from pages._pack import meeting_pack_buttons
-from pages._session import cached, run_safely, workspace
-from pages._share import view_params
-from pages._tables import download_table, styled_table
+from app_pages._charts import show_chart
+from app_pages._controls import segment_picker, settings_caption
+from app_pages._pack import meeting_pack_buttons
+from app_pages._session import cached, run_safely, workspace
+from app_pages._share import view_params
+from app_pages._tables import download_table, styled_table
 
 st.title("Segments")
 ws = workspace()

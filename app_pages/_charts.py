@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from pages._session import run_safely
-from pages._tables import file_stem
+from app_pages._session import run_safely
+from app_pages._tables import file_stem
 
 PNG_HINT = "PNG export needs Chromium: apt-get install chromium"
 _PNG_KEY = "_jl_png"  # chart key → (figure fingerprint, PNG bytes)

@@ -15,13 +15,12 @@ import streamlit as st
 from cxlib.errors import CxError
 from cxlib.saved import open_workspace, save_workspace
 from cxlib.workspace import SAMPLE_LABEL, Workspace, open_sample
-from pages import _lifetime
+from app_pages import _lifetime
 
 T = TypeVar("T")
 _WORKSPACE_KEY = "workspace"
 _CACHE_KEY = "_jl_cache"
 _CACHE_SIZE = 64
-_ROUTED_KEY = "_jl_routed"
 
 
 @st.cache_resource(show_spinner="Preparing the sample company…")
@@ -41,29 +40,8 @@ def open_sample_copy() -> Workspace:
     return ws
 
 
-def route_through_app() -> None:
-    """Make sure pages run inside app.py's frame, even on a fresh server's first deep link.
-
-    Streamlit runs a fresh server's very first request the legacy way when a `pages/` folder exists
-    (each page alone, folder listing as navigation) until the entrypoint has called st.navigation
-    once. A page reached that way switches the server to app.py's navigation and reruns.
-    """
-    if st.session_state.get(_ROUTED_KEY):
-        return
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
-
-
-def mark_routed() -> None:
-    """Called by app.py before it runs the chosen page."""
-    st.session_state[_ROUTED_KEY] = True
-
-
 def workspace() -> Workspace:
     """This browser session's workspace; a new session starts on its own copy of the sample company."""
-    route_through_app()
     ws = st.session_state.get(_WORKSPACE_KEY)
     if ws is not None and _lifetime.released_here():
         reset_to_sample()  # the sweep closed this session's database while it was away

@@ -11,10 +11,10 @@ from cxlib import scores as sc
 from cxlib.errors import CxError
 from cxlib.factors import Factor
 from cxlib.figures import scores as figs
-from pages._charts import show_chart
-from pages._controls import segment_picker, settings_caption
-from pages._session import cached, run_safely, workspace
-from pages._tables import download_table, styled_table
+from app_pages._charts import show_chart
+from app_pages._controls import segment_picker, settings_caption
+from app_pages._session import cached, run_safely, workspace
+from app_pages._tables import download_table, styled_table
 
 EDITOR_KEY = "scores_editor"
 INPUT_KEYS = ("scores_red_below", "scores_green_above", "scores_min_coverage", "scores_horizon",

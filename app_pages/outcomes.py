@@ -10,10 +10,10 @@ from cxlib import outcomes as oc
 from cxlib import surveys as sv
 from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
-from pages._charts import show_chart
-from pages._controls import segment_columns, segment_picker, settings_caption
-from pages._session import cached, run_safely, workspace
-from pages._tables import download_table, styled_table
+from app_pages._charts import show_chart
+from app_pages._controls import segment_columns, segment_picker, settings_caption
+from app_pages._session import cached, run_safely, workspace
+from app_pages._tables import download_table, styled_table
 
 st.title("Outcomes & voice")
 ws = workspace()

@@ -10,7 +10,7 @@ import streamlit as st
 from cxlib import grouping
 from cxlib.errors import CxError
 from cxlib.workspace import Workspace
-from pages._session import cached
+from app_pages._session import cached
 
 
 def settings_caption(ws: Workspace) -> None:

@@ -7,10 +7,10 @@ import streamlit as st
 
 from cxlib import journey as jn
 from cxlib.figures import journey as figs
-from pages._charts import show_chart
-from pages._controls import segment_filter, settings_caption
-from pages._session import cached, run_safely, workspace
-from pages._tables import download_table, styled_table
+from app_pages._charts import show_chart
+from app_pages._controls import segment_filter, settings_caption
+from app_pages._session import cached, run_safely, workspace
+from app_pages._tables import download_table, styled_table
 
 st.title("Journey map")
 ws = workspace()

@@ -10,11 +10,11 @@ import streamlit as st
 from cxlib import funnel as fn
 from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
-from pages._charts import show_chart
-from pages._controls import segment_columns, segment_picker, settings_caption
-from pages._session import cached, run_safely, workspace
-from pages._share import view_params
-from pages._tables import download_table, styled_table
+from app_pages._charts import show_chart
+from app_pages._controls import segment_columns, segment_picker, settings_caption
+from app_pages._session import cached, run_safely, workspace
+from app_pages._share import view_params
+from app_pages._tables import download_table, styled_table
 
 st.title("Funnel")
 ws = workspace()

@@ -15,10 +15,10 @@ import streamlit as st
 
 from cxlib import canonical
 from cxlib.saved import open_workspace, save_workspace, workspace_id_for
-from pages._controls import settings_caption
-from pages._session import cached, run_safely, workspace, workspace_ref
-from pages._share import remember_workspace_id, use_saved_workspace, view_params, workspace_store
-from pages._tables import file_stem, show_table
+from app_pages._controls import settings_caption
+from app_pages._session import cached, run_safely, workspace, workspace_ref
+from app_pages._share import remember_workspace_id, use_saved_workspace, view_params, workspace_store
+from app_pages._tables import file_stem, show_table
 
 PREVIEW_ROWS = 20
 FLASH_KEY = "_jl_workspace_flash"

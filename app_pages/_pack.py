@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from pages._charts import PNG_HINT
-from pages._session import run_safely
-from pages._tables import file_stem
+from app_pages._charts import PNG_HINT
+from app_pages._session import run_safely
+from app_pages._tables import file_stem
 
 
 def meeting_pack_buttons(build: Callable[[], Any], name: str, key: str, stamp: Any) -> None:

@@ -9,8 +9,8 @@ from cxlib.errors import QueryRefused
 from cxlib.exports import to_csv_bytes
 from cxlib.figures.data import result_chart
 from cxlib.workspace import Workspace
-from pages._controls import settings_caption
-from pages._session import workspace
+from app_pages._controls import settings_caption
+from app_pages._session import workspace
 
 st.title("SQL")
 ws = workspace()
