@@ -21,6 +21,13 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def test_no_pages_folder_beside_the_entrypoint() -> None:
+    # Streamlit runs a fresh server's first request as a legacy multipage app when a `pages/`
+    # folder sits beside app.py (even one holding only __pycache__): its file names would be the
+    # first visitor's navigation. The pages live in app_pages/.
+    assert not (ROOT / "pages").exists(), "remove the pages/ folder beside app.py (pages live in app_pages/)"
+
+
 def test_app_starts_on_sample_data(app: AppTest) -> None:
     app.run()
     assert not app.exception
