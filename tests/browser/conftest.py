@@ -47,3 +47,13 @@ def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
     card = page.locator('[data-testid="stMetric"]', has=page.locator(
         '[data-testid="stMetricLabel"]', has_text=label)).first
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def wait_for_metric(page, label: str, value: str, timeout_s: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the metric card `label` shows `value` (a rerun may still show the previous data)."""
+    import time
+    deadline = time.monotonic() + timeout_s
+    while metric_value(page, label) != value:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"metric {label!r} shows {metric_value(page, label)!r}, expected {value!r}")
+        page.wait_for_timeout(250)

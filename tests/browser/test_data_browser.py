@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.conftest import metric_value, wait_for_app
+from tests.browser.conftest import metric_value, wait_for_app, wait_for_metric
 
 
 def test_upload_shows_the_right_row_counts(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -22,6 +22,8 @@ def test_upload_shows_the_right_row_counts(page, tmp_path: Path) -> None:  # typ
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(export))
     page.get_by_text("Your upload: crm_accounts.csv").first.wait_for(timeout=60_000)
     wait_for_app(page)
+    # The sidebar names the upload before the Data page has redrawn its cards: wait for the new count.
+    wait_for_metric(page, "Rows read", "5")
     read, loaded, rejected = (metric_value(page, label) for label in ("Rows read", "Rows loaded", "Rows rejected"))
     assert int(read) == 5
     assert int(loaded) + int(rejected) == 5
