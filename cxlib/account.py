@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, grouping, mapping, surveys
+from cxlib import canonical, dimensions, mapping, surveys
 from cxlib.errors import MetricError
 from cxlib.funnel import NONE_SEGMENT, FunnelSpec, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
@@ -110,7 +110,7 @@ class AccountStory:
 def _segment_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The accounts view's segment columns (everything after the fixed columns)."""
     fixed = set(canonical.columns(canonical.ACCOUNTS))
-    return [c for c in grouping.accounts_columns(con) if c not in fixed]
+    return [c for c in dimensions.accounts_columns(con) if c not in fixed]
 
 
 def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> pd.DataFrame:
@@ -123,7 +123,7 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -
     q = canonical.quote
     extra = "".join(f", {q(c)}" for c in _segment_columns(con))
     return con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE},
+        WITH {dimensions.ACCOUNTS_CTE},
         needle AS (SELECT lower(trim(CAST($query AS VARCHAR))) AS text),
         matched AS (
             SELECT a.*,
@@ -147,7 +147,7 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -
 
 def story_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dt.datetime | None:
     """The as-of instant (naive UTC like the canonical views), or None when nothing is dated."""
-    configured = grouping.as_of_param(settings)
+    configured = dimensions.as_of_param(settings)
     if configured is not None:
         return configured
     try:
@@ -162,7 +162,7 @@ def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column
     segment = (f"coalesce(NULLIF(trim(CAST({canonical.quote(segment_column)} AS VARCHAR)), ''), '{NONE_SEGMENT}')"
                if segment_column else "CAST(NULL AS VARCHAR)")
     frame = con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE}
+        WITH {dimensions.ACCOUNTS_CTE}
         SELECT *,
                {segment} AS "__segment",
                date_diff('day', CAST($as_of AS TIMESTAMP), renewal_date) AS "__days_to_renewal"

@@ -26,7 +26,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cxlib import canonical, grouping, stats
+from cxlib import canonical, dimensions, stats
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.stages import STAGE_SYNONYMS, Stage, normalize_label
@@ -61,7 +61,7 @@ def data_as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None = None)
     settings = settings or Settings()
     return con.execute(
         f"SELECT coalesce(CAST($as_of AS TIMESTAMP), (SELECT max(ts) FROM {canonical.quote(canonical.JOURNEY_EVENTS)}))",
-        {"as_of": grouping.as_of_param(settings)},
+        {"as_of": dimensions.as_of_param(settings)},
     ).fetchone()[0]
 
 
@@ -100,7 +100,7 @@ spells AS (
 
 
 def _base_params(settings: Settings) -> dict[str, Any]:
-    return {"as_of": grouping.as_of_param(settings), "customer_stages": customer_stages(settings.stages),
+    return {"as_of": dimensions.as_of_param(settings), "customer_stages": customer_stages(settings.stages),
             "churn_stage": churn_stage(settings.stages)}
 
 
@@ -108,8 +108,8 @@ def _segment(con: duckdb.DuckDBPyConnection, by: str | None) -> tuple[str, list[
     """The select expression for the segment (or nothing) and the key list."""
     if by is None:
         return "", []
-    grouping.check_accounts_column(con, by)
-    return grouping.segment_sql(f"a.{canonical.quote(by)}") + " AS segment, ", ["segment"]
+    dimensions.check_accounts_column(con, by)
+    return dimensions.segment_sql(f"a.{canonical.quote(by)}") + " AS segment, ", ["segment"]
 
 
 def _rates(con: duckdb.DuckDBPyConnection, periods_cte: str, by: str | None, params: dict[str, Any],
@@ -117,8 +117,8 @@ def _rates(con: duckdb.DuckDBPyConnection, periods_cte: str, by: str | None, par
     """Active-at-start and churned counts (and ARR) per period and segment, with rates and intervals."""
     seg_select, seg_keys = _segment(con, by)
     keys = ", ".join(["period_start", *seg_keys])
-    order = ["period_start"] + ([f"segment = '{grouping.BLANK}'", "segment"] if seg_keys else [])
-    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+    order = ["period_start"] + ([f"segment = '{dimensions.BLANK}'", "segment"] if seg_keys else [])
+    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
 {_spells_sql()},
 {periods_cte},
 panel AS (
@@ -161,11 +161,11 @@ def churn_rates(con: duckdb.DuckDBPyConnection, period: str = "quarter", by: str
     no row.
     """
     settings = settings or Settings()
-    params = _base_params(settings) | grouping.period_params(period, settings)
-    params["step"] = grouping.period_months(period)
+    params = _base_params(settings) | dimensions.period_params(period, settings)
+    params["step"] = dimensions.period_months(period)
     periods_cte = f"""periods AS (
   SELECT period_start, period_start + to_months($step) AS period_end
-  FROM (SELECT unnest(generate_series({grouping.period_sql('lo')}, {grouping.period_sql('hi')}, to_months($step)))
+  FROM (SELECT unnest(generate_series({dimensions.period_sql('lo')}, {dimensions.period_sql('hi')}, to_months($step)))
                AS period_start
         FROM (SELECT min(spell_start) AS lo, (SELECT as_of FROM cutoff) AS hi FROM spells))
 )"""
@@ -201,14 +201,14 @@ def churn_by_reason(con: duckdb.DuckDBPyConnection, period: str | None = None,
     params = _base_params(settings)
     period_select, keys = "", []
     if period is not None:
-        params |= grouping.period_params(period, settings)
-        period_select, keys = f"{grouping.period_sql('s.spell_end')} AS period_start, ", ["period_start"]
+        params |= dimensions.period_params(period, settings)
+        period_select, keys = f"{dimensions.period_sql('s.spell_end')} AS period_start, ", ["period_start"]
     partition = f"PARTITION BY {', '.join(keys)}" if keys else ""
     group = ", ".join([*keys, "reason"])
-    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
 {_spells_sql()},
 churned AS (
-  SELECT {period_select}{grouping.segment_sql('a.churn_reason')} AS reason, a.arr
+  SELECT {period_select}{dimensions.segment_sql('a.churn_reason')} AS reason, a.arr
   FROM spells s LEFT JOIN acct a ON a.account_id = s.account_id
   WHERE s.spell_end IS NOT NULL
 ),
@@ -218,7 +218,7 @@ tally AS (
 SELECT {group}, churned, sum(churned) OVER ({partition}) AS total,
        arr_churned, sum(arr_churned) OVER ({partition}) AS arr_total
 FROM tally
-ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{grouping.BLANK}'", "reason"])}"""
+ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{dimensions.BLANK}'", "reason"])}"""
     df = con.execute(sql, params).df()
     df["churned"] = df["churned"].astype("int64")
     total = df["total"].to_numpy(dtype=float)

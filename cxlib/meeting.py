@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib import canonical, grouping, journey, surveys
+from cxlib import canonical, dimensions, journey, surveys
 from cxlib.account import AccountStory, account_story, meeting_summary, story_as_of
 from cxlib.errors import CxError, MetricError
 from cxlib.figures import account as account_figures
@@ -276,9 +276,9 @@ class SegmentStory:
 
 def _segment_size(con: duckdb.DuckDBPyConnection, column: str, value: str) -> tuple[int, float | None, int]:
     """Accounts of the segment, their ARR and how many have ARR; MetricError naming an empty segment."""
-    grouping.check_accounts_column(con, column)
+    dimensions.check_accounts_column(con, column)
     accounts, arr, arr_accounts = con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE},
+        WITH {dimensions.ACCOUNTS_CTE},
         members AS (
             SELECT * FROM acct WHERE trim(CAST({canonical.quote(column)} AS VARCHAR)) = trim($value)
         )
@@ -293,7 +293,7 @@ def _segment_comments(con: duckdb.DuckDBPyConnection, column: str, value: str,
                       as_of: dt.datetime | None) -> pd.DataFrame:
     """The segment's latest survey comments up to the as-of date, with the account that gave them."""
     return con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE},
+        WITH {dimensions.ACCOUNTS_CTE},
         members AS (
             SELECT account_id, coalesce(name, account_id) AS who
             FROM acct WHERE trim(CAST({canonical.quote(column)} AS VARCHAR)) = trim($value)

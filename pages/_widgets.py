@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from cxlib import grouping
+from cxlib import dimensions
 from cxlib.errors import CxError
 from cxlib.saved import open_workspace, save_workspace
 from cxlib.workspace import SAMPLE_LABEL, Workspace, open_sample
@@ -128,7 +128,7 @@ def settings_caption(ws: Workspace) -> None:
 
 def segment_columns(ws: Workspace) -> list[str]:
     """Accounts columns usable as a segment (the user's segment columns, in load order)."""
-    return cached("segment_columns", grouping.segment_columns)
+    return cached("segment_columns", dimensions.segment_columns)
 
 
 def segment_picker(ws: Workspace, key: str, label: str = "Break down by",
@@ -197,7 +197,7 @@ def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str
                             format_func=lambda c: "(all accounts)" if c is None else c)
     if column is None:
         return None
-    values = cached("segment_values", grouping.segment_values, column)
+    values = cached("segment_values", dimensions.segment_values, column)
     rows = zip([None if pd.isna(v) else v for v in values["value"]], values["accounts"].astype(int))
     counts = {value: n for value, n in rows}
     if not counts:
