@@ -2,8 +2,8 @@
 
 Definitions (the README quotes them; tests pin them on a hand-made fixture):
 
-- As-of date: `Settings.as_of` when set, else the data's latest timestamp (the date the app's
-  settings caption shows). Journey entries and survey answers after it are not known yet.
+- As-of date: `dimensions.as_of_date` (the setting, else the data's latest timestamp: the date the
+  app's settings caption shows). Journey entries and survey answers after it are not known yet.
 - Timeline: the account's stage entries in time order with the journey map's rules (ties in
   stage order, then source row; consecutive entries of one stage are one visit). A visit lasts until the next
   visit is entered, the current one until the as-of date; days are fractional. `is_exit` marks a
@@ -29,9 +29,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, dimensions, mapping, surveys
+from cxlib import canonical, dimensions, surveys
 from cxlib.errors import MetricError
-from cxlib.funnel import NONE_SEGMENT, FunnelSpec, funnel
+from cxlib.funnel import FunnelSpec, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
 from cxlib.scores import ScoreConfig, account_scores, factor_bands, score_history, score_trend, shown
 from cxlib.settings import Settings
@@ -107,12 +107,6 @@ class AccountStory:
 # ---------------------------------------------------------------- search
 
 
-def _segment_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The accounts view's segment columns (everything after the fixed columns)."""
-    fixed = set(canonical.columns(canonical.ACCOUNTS))
-    return [c for c in dimensions.accounts_columns(con) if c not in fixed]
-
-
 def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> pd.DataFrame:
     """Accounts whose id or name contains `query` (case-insensitive): exact id first, then prefixes, by name.
 
@@ -121,7 +115,7 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= SEARCH_LIMIT_MAX:
         raise MetricError(f"The search limit must be a whole number from 1 to {SEARCH_LIMIT_MAX} (got {limit!r}).")
     q = canonical.quote
-    extra = "".join(f", {q(c)}" for c in _segment_columns(con))
+    extra = "".join(f", {q(c)}" for c in dimensions.segment_columns(con))
     return con.execute(f"""
         WITH {dimensions.ACCOUNTS_CTE},
         needle AS (SELECT lower(trim(CAST($query AS VARCHAR))) AS text),
@@ -145,22 +139,14 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -
 # ---------------------------------------------------------------- the story's parts
 
 
-def story_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dt.datetime | None:
-    """The as-of instant (naive UTC like the canonical views), or None when nothing is dated."""
-    configured = dimensions.as_of_param(settings)
-    if configured is not None:
-        return configured
-    try:
-        return mapping.as_of_date(con, settings)
-    except MetricError:
-        return None
+# The as-of instant of a story (naive UTC), or None when nothing is dated: the one rule, by its old name.
+story_as_of = dimensions.as_of_param
 
 
 def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column: str | None,
                  as_of: dt.datetime | None) -> dict[str, Any]:
     """The account's accounts row (its first source row, as the funnel and surveys take it)."""
-    segment = (f"coalesce(NULLIF(trim(CAST({canonical.quote(segment_column)} AS VARCHAR)), ''), '{NONE_SEGMENT}')"
-               if segment_column else "CAST(NULL AS VARCHAR)")
+    segment = dimensions.segment_sql(canonical.quote(segment_column)) if segment_column else "CAST(NULL AS VARCHAR)"
     frame = con.execute(f"""
         WITH {dimensions.ACCOUNTS_CTE}
         SELECT *,
@@ -264,10 +250,15 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
     outcome_spec = outcome_spec or OutcomeSpec()
     key = _context_key(score_config, settings, segment_column, outcome_spec)
     notes: list[str] = []
-    if segment_column is not None and segment_column not in _segment_columns(con):
-        notes.append(f"The accounts table has no column '{segment_column}': pace is compared with all accounts.")
-        segment_column = None
-    as_of = story_as_of(con, settings)
+    if segment_column is not None:
+        try:
+            segment_column = dimensions.check_accounts_column(con, segment_column)
+        except MetricError:
+            pass
+        if segment_column not in dimensions.segment_columns(con):
+            notes.append(f"The accounts table has no column '{segment_column}': pace is compared with all accounts.")
+            segment_column = None
+    as_of = dimensions.as_of_param(con, settings)
     pinned = replace(settings, as_of=as_of) if as_of is not None else settings
     try:
         by_segment = funnel(con, FunnelSpec(by=segment_column), pinned)
@@ -448,7 +439,7 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
     profile = AccountProfile(
         account_id=account_id,
         name=_value(row, "name"),
-        segments={c: _value(row, c) for c in _segment_columns(con)},
+        segments={c: _value(row, c) for c in dimensions.segment_columns(con)},
         arr=None if _value(row, "arr") is None else float(row["arr"]),
         start_date=_value(row, "start_date"),
         renewal_date=_value(row, "renewal_date"),

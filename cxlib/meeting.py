@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import canonical, dimensions, journey, surveys
-from cxlib.account import AccountStory, account_story, meeting_summary, story_as_of
+from cxlib.account import AccountStory, account_story, meeting_summary
 from cxlib.errors import CxError, MetricError
 from cxlib.figures import account as account_figures
 from cxlib.figures.journey import no_data_figure, sankey_figure
@@ -276,7 +276,6 @@ class SegmentStory:
 
 def _segment_size(con: duckdb.DuckDBPyConnection, column: str, value: str) -> tuple[int, float | None, int]:
     """Accounts of the segment, their ARR and how many have ARR; MetricError naming an empty segment."""
-    dimensions.check_accounts_column(con, column)
     accounts, arr, arr_accounts = con.execute(f"""
         WITH {dimensions.ACCOUNTS_CTE},
         members AS (
@@ -333,8 +332,9 @@ def segment_story(con: duckdb.DuckDBPyConnection, column: str, value: str, score
     """The segment's numbers for its meeting pack; MetricError naming an unknown column or an empty segment."""
     settings = settings or Settings()
     value = str(value).strip()
+    column = dimensions.check_accounts_column(con, column)
     accounts, arr, arr_accounts = _segment_size(con, column, value)
-    as_of = story_as_of(con, settings)
+    as_of = dimensions.as_of_param(con, settings)
     notes: list[str] = []
     try:
         result = funnel(con, FunnelSpec(by=column), settings)

@@ -109,10 +109,10 @@ def _survey_groups(con: duckdb.DuckDBPyConnection, by: str | None, period: str |
         column = "respondent_role" if by == "respondent_role" else "stage"
         selects.append(dimensions.segment_sql(f"s.{column}") + " AS segment")
     else:
-        dimensions.check_accounts_column(con, by)
+        column = dimensions.check_accounts_column(con, by)
         ctes.append(dimensions.ACCOUNTS_CTE)
         joins = "LEFT JOIN acct a ON a.account_id = s.account_id"
-        selects.append(dimensions.segment_sql(f"a.{canonical.quote(by)}") + " AS segment")
+        selects.append(dimensions.segment_sql(f"a.{canonical.quote(column)}") + " AS segment")
     keys.append("segment")
     return ctes, ", ".join(selects), joins, params, keys
 
@@ -126,7 +126,7 @@ def _order_sql(by: str | None, keys: list[str]) -> str:
         if by == "stage":
             parts.append("list_position($stage_names, segment) NULLS LAST")
         elif by not in dimensions.PERIODS:
-            parts.append(f"segment = '{dimensions.BLANK}'")
+            parts.append(f"segment = '{dimensions.NONE_SEGMENT}'")
         parts.append("segment")
     return ("ORDER BY " + ", ".join(parts)) if parts else ""
 
@@ -139,7 +139,7 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | N
         raise MetricError(f"Unknown level '{level}': use 'response' or 'account'.")
     ctes, selects, joins, params, keys = _survey_groups(con, by, period, settings)
     params.update({"survey_type": survey_type, "account_level": level == "account",
-                   "as_of": dimensions.as_of_param(settings)})
+                   "as_of": dimensions.as_of_param(con, settings)})
     key_list = ", ".join(keys)
     partition = ", ".join(["s_valid", "account_id", *keys])
     need_ts = "AND s.ts IS NOT NULL" if (period is not None or by in dimensions.PERIODS) else ""

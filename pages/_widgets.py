@@ -112,14 +112,8 @@ def run_safely(fn: Callable[[], T]) -> T | None:
 
 def settings_caption(ws: Workspace) -> None:
     """The settings every number depends on, shown on every page."""
-    from cxlib.mapping import as_of_date
-
     s = ws.settings
-    try:
-        as_of = as_of_date(ws.con, s)
-        as_of_text = as_of.strftime("%Y-%m-%d") if as_of else "no dated rows"
-    except CxError:
-        as_of_text = "no dated rows"
+    as_of_text = dimensions.as_of_label(ws.con, s)
     origin = "set by you" if s.as_of else "latest date in the data"
     zones = ", ".join(sorted(set(s.timezones.values()))) or "UTC"
     st.caption(f"As of **{as_of_text}** ({origin}) · time zone {zones} · fiscal year starts in month "
@@ -204,7 +198,7 @@ def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str
         right.selectbox(f"{column} is", ["(no accounts)"], disabled=True, key=f"{key}_value_empty")
         return None
     value = right.selectbox(f"{column} is", list(counts), key=f"{key}_value_{column}",
-                            format_func=lambda v: f"{'(none)' if v is None else v} · {counts[v]:,} accounts")
+                            format_func=lambda v: f"{dimensions.NONE_SEGMENT if v is None else v} · {counts[v]:,} accounts")
     return column, value
 
 

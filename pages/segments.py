@@ -47,8 +47,6 @@ if overview is None:
 for note in overview.attrs.get("notes", []):
     st.caption(note)
 if seg_scores is not None:
-    # Scores label accounts without a value "(none)", the other measures "(blank)": one label here.
-    seg_scores = seg_scores.assign(segment=seg_scores["segment"].replace(sc.NONE_SEGMENT, dimensions.BLANK))
     side = overview.merge(seg_scores.drop(columns=["accounts", "low_n"]), on="segment", how="left")
 else:
     side = overview
@@ -78,7 +76,7 @@ except CxError as exc:
     funnel = None
     st.caption(f"Funnel conversion by {by} is not shown: {exc}")
 if funnel is not None and not funnel.table.empty and int(funnel.table["accounts"].sum()) > 0:
-    steps = funnel.table.assign(segment=funnel.table["segment"].replace(fn.NONE_SEGMENT, dimensions.BLANK))
+    steps = funnel.table
     conversion = steps.pivot(index="segment", columns="step", values="conversion_from_previous")
     first = steps[steps["step"] == 1].set_index("segment")["accounts"]
     overall = steps[steps["step"] == len(funnel.steps)].set_index("segment")["conversion_from_first"]
