@@ -69,7 +69,8 @@ def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str]
     """Each value of an accounts column vs the rest on a rate or a mean, with BH-adjusted significance.
 
     Columns: segment, n, rate|mean, ci_low, ci_high, rest (the rest's rate or mean), p_value,
-    p_adjusted, significant, low_n. `attrs` holds kind, column, value, by, q and min_n for titles.
+    p_adjusted, significant, low_n. `attrs` holds kind, column, value, by, q and min_n for titles,
+    and `population`: the rate or mean over every account with a value (NaN when none has one).
     """
     settings = settings or Settings()
     by = dimensions.check_accounts_column(con, by)
@@ -118,7 +119,8 @@ ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment"""
     out["p_adjusted"] = stats.benjamini_hochberg(np.where(tested, p, np.nan))
     out["significant"] = tested & (out["p_adjusted"].to_numpy() <= q)
     out["low_n"] = low_n
-    out.attrs.update(attrs | {"kind": kind, "by": by, "q": q, "min_n": settings.min_n})
+    population = float(agg["total"].sum() / n.sum()) if n.sum() > 0 else float("nan")
+    out.attrs.update(attrs | {"kind": kind, "by": by, "q": q, "min_n": settings.min_n, "population": population})
     return out
 
 
