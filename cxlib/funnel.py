@@ -700,6 +700,7 @@ def funnel(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None,
     """The funnel: accounts, conversions, drop-offs (exited / in progress) and times per step."""
     spec = spec or FunnelSpec()
     plan = _plan(con, spec, settings)
+    spec = plan.spec  # the breakdown column as the accounts view spells it
     ctes = _journeys_ctes(plan, force_lists=_force_lists)
     raw = _run(con, _table_sql(plan, ctes), _all_params(plan))
     cov = raw.iloc[0]
