@@ -36,7 +36,7 @@ import duckdb
 import pandas as pd
 
 from cxlib import canonical, dimensions
-from cxlib.dimensions import NONE_SEGMENT
+from cxlib.dimensions import NONE_SEGMENT  # noqa: F401  (re-exported: the label the pages show)
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
