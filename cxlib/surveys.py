@@ -7,7 +7,7 @@ Conventions (DOMAIN.md §5):
   0–10 → 9–10; Zendesk good/bad arrives as 1/0 → the 0–1 scale, where only 1 is satisfied),
   with a Wilson 95% interval.
 - CES: mean on its scale with a Student-t 95% interval, and the scale's direction.
-- With an as-of date set (settings.as_of), answers dated after it are not counted yet.
+- Answers dated after the as-of date (`dimensions.as_of_date`) are not counted yet.
 - A blank answer (NULL score: "offered", skipped) is not a response. An answer off the scale
   (11, −1, 4.5 on a box scale) is rejected and counted in `rejected`, never clipped.
 - Levels: 'response' counts every answer (as survey tools do); 'account' counts each account's
