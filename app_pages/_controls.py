@@ -7,22 +7,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cxlib import grouping
-from cxlib.errors import CxError
+from cxlib import dimensions
 from cxlib.workspace import Workspace
 from app_pages._session import cached
 
 
 def settings_caption(ws: Workspace) -> None:
     """The settings every number depends on, shown on every page."""
-    from cxlib.mapping import as_of_date
-
     s = ws.settings
-    try:
-        as_of = as_of_date(ws.con, s)
-        as_of_text = as_of.strftime("%Y-%m-%d") if as_of else "no dated rows"
-    except CxError:
-        as_of_text = "no dated rows"
+    as_of_text = dimensions.as_of_label(ws.con, s)
     origin = "set by you" if s.as_of else "latest date in the data"
     zones = ", ".join(sorted(set(s.timezones.values()))) or "UTC"
     st.caption(f"As of **{as_of_text}** ({origin}) · time zone {zones} · fiscal year starts in month "
@@ -31,7 +24,7 @@ def settings_caption(ws: Workspace) -> None:
 
 def segment_columns(ws: Workspace) -> list[str]:
     """Accounts columns usable as a segment (the user's segment columns, in load order)."""
-    return cached("segment_columns", grouping.segment_columns)
+    return cached("segment_columns", dimensions.segment_columns)
 
 
 def segment_picker(ws: Workspace, key: str, label: str = "Break down by",
@@ -59,12 +52,12 @@ def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str
                             format_func=lambda c: "(all accounts)" if c is None else c)
     if column is None:
         return None
-    values = cached("segment_values", grouping.segment_values, column)
+    values = cached("segment_values", dimensions.segment_values, column)
     rows = zip([None if pd.isna(v) else v for v in values["value"]], values["accounts"].astype(int))
     counts = {value: n for value, n in rows}
     if not counts:
         right.selectbox(f"{column} is", ["(no accounts)"], disabled=True, key=f"{key}_value_empty")
         return None
     value = right.selectbox(f"{column} is", list(counts), key=f"{key}_value_{column}",
-                            format_func=lambda v: f"{'(none)' if v is None else v} · {counts[v]:,} accounts")
+                            format_func=lambda v: f"{dimensions.NONE_SEGMENT if v is None else v} · {counts[v]:,} accounts")
     return column, value

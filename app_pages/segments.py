@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import funnel as fn
-from cxlib import grouping, meeting
+from cxlib import dimensions, meeting
 from cxlib import scores as sc
 from cxlib import segments as sg
 from cxlib.errors import CxError
@@ -52,8 +52,6 @@ if overview is None:
 for note in overview.attrs.get("notes", []):
     st.caption(note)
 if seg_scores is not None:
-    # Scores label accounts without a value "(none)", the other measures "(blank)": one label here.
-    seg_scores = seg_scores.assign(segment=seg_scores["segment"].replace(sc.NONE_SEGMENT, grouping.BLANK))
     side = overview.merge(seg_scores.drop(columns=["accounts", "low_n"]), on="segment", how="left")
 else:
     side = overview
@@ -83,7 +81,7 @@ except CxError as exc:
     funnel = None
     st.caption(f"Funnel conversion by {by} is not shown: {exc}")
 if funnel is not None and not funnel.table.empty and int(funnel.table["accounts"].sum()) > 0:
-    steps = funnel.table.assign(segment=funnel.table["segment"].replace(fn.NONE_SEGMENT, grouping.BLANK))
+    steps = funnel.table
     conversion = steps.pivot(index="segment", columns="step", values="conversion_from_previous")
     first = steps[steps["step"] == 1].set_index("segment")["accounts"]
     overall = steps[steps["step"] == len(funnel.steps)].set_index("segment")["conversion_from_first"]
@@ -154,7 +152,7 @@ st.caption("Each value is tested against all other accounts together: a pooled t
            "rate, Welch's t-test for a mean; p-values are adjusted across the table (Benjamini–Hochberg, "
            f"q = 0.05). Segments with fewer than {settings.min_n} accounts are greyed, keep their raw p for "
            "reference and are never marked significant.")
-columns = [c for c in grouping.accounts_columns(ws.con) if c not in ("account_id", "name", "source", "source_row")]
+columns = [c for c in dimensions.accounts_columns(ws.con) if c not in ("account_id", "name", "source", "source_row")]
 t1, t2, t3 = st.columns(3)
 kind = t1.radio("Compare", ["rate", "mean"], horizontal=True, key="seg_test_kind",
                 format_func={"rate": "A rate (share with a value)", "mean": "A mean (numeric column)"}.get)

@@ -2,13 +2,9 @@
 
 Definitions (the README quotes them; tests pin them on a hand-made fixture):
 
-- As-of date: `Settings.as_of` when set, else the data's latest timestamp (the date the app's
-  settings caption shows). Journey entries and survey answers after it are not known yet.
-- Timeline: the account's stage entries in time order with the journey map's rules (ties in
-  stage order, then source row; consecutive entries of one stage are one visit). A visit lasts until the next
-  visit is entered, the current one until the as-of date; days are fractional. `is_exit` marks a
-  visit of an exit stage, `is_return` a visit that goes back up the funnel or from an exit back
-  into it (the journey map's definitions).
+- As-of date: `dimensions.as_of_date` (the setting, else the data's latest timestamp: the date the
+  app's settings caption shows). Journey entries and survey answers after it are not known yet.
+- Timeline and survey answers: the account's own rows up to the as-of date (`account_rows`).
 - Pace: the funnel module's own per-step times (its counting sequence, default steps and mode)
   for this account, beside its segment's median and p90 from the same funnel broken down by the
   segment column. The segment is the account's value there (blank → "(none)").
@@ -29,22 +25,20 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, grouping, mapping, surveys
+from cxlib import canonical, dimensions, surveys
+from cxlib.account_rows import SURVEY_COLUMNS, TIMELINE_COLUMNS, account_surveys, account_timeline
 from cxlib.errors import MetricError
-from cxlib.funnel import NONE_SEGMENT, FunnelSpec, funnel
+from cxlib.funnel import FunnelSpec, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
 from cxlib.scores import ScoreConfig, account_scores, factor_bands, score_history, score_trend, shown
 from cxlib.settings import Settings
-from cxlib.stages import exit_stages, funnel_stages, stage_order, suggest_stage
+from cxlib.stages import suggest_stage
 
 TREND_PERIOD = "quarter"
 DISAPPOINTMENT = "Disappointment"
 SEARCH_LIMIT_MAX = 1000
-TIMELINE_COLUMNS = ["stage", "entered", "left", "days_in_stage", "is_exit", "is_return"]
 PACE_COLUMNS = ["step", "stage", "previous_stage", "days_from_previous", "segment_median_days",
                 "segment_p90_days", "segment_n"]
-SURVEY_COLUMNS = ["ts", "survey_type", "score", "category", "respondent", "respondent_role", "touchpoint",
-                  "comment"]
 _MEASURE_LABELS = {"csat": "latest CSAT", "nps": "latest NPS answer", "composite": "engagement"}
 
 
@@ -107,12 +101,6 @@ class AccountStory:
 # ---------------------------------------------------------------- search
 
 
-def _segment_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The accounts view's segment columns (everything after the fixed columns)."""
-    fixed = set(canonical.columns(canonical.ACCOUNTS))
-    return [c for c in grouping.accounts_columns(con) if c not in fixed]
-
-
 def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> pd.DataFrame:
     """Accounts whose id or name contains `query` (case-insensitive): exact id first, then prefixes, by name.
 
@@ -121,9 +109,9 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= SEARCH_LIMIT_MAX:
         raise MetricError(f"The search limit must be a whole number from 1 to {SEARCH_LIMIT_MAX} (got {limit!r}).")
     q = canonical.quote
-    extra = "".join(f", {q(c)}" for c in _segment_columns(con))
+    extra = "".join(f", {q(c)}" for c in dimensions.segment_columns(con))
     return con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE},
+        WITH {dimensions.ACCOUNTS_CTE},
         needle AS (SELECT lower(trim(CAST($query AS VARCHAR))) AS text),
         matched AS (
             SELECT a.*,
@@ -145,24 +133,16 @@ def find_accounts(con: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -
 # ---------------------------------------------------------------- the story's parts
 
 
-def story_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dt.datetime | None:
-    """The as-of instant (naive UTC like the canonical views), or None when nothing is dated."""
-    configured = grouping.as_of_param(settings)
-    if configured is not None:
-        return configured
-    try:
-        return mapping.as_of_date(con, settings)
-    except MetricError:
-        return None
+# The as-of instant of a story (naive UTC), or None when nothing is dated: the one rule, by its old name.
+story_as_of = dimensions.as_of_param
 
 
 def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column: str | None,
                  as_of: dt.datetime | None) -> dict[str, Any]:
     """The account's accounts row (its first source row, as the funnel and surveys take it)."""
-    segment = (f"coalesce(NULLIF(trim(CAST({canonical.quote(segment_column)} AS VARCHAR)), ''), '{NONE_SEGMENT}')"
-               if segment_column else "CAST(NULL AS VARCHAR)")
+    segment = dimensions.segment_sql(canonical.quote(segment_column)) if segment_column else "CAST(NULL AS VARCHAR)"
     frame = con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE}
+        WITH {dimensions.ACCOUNTS_CTE}
         SELECT *,
                {segment} AS "__segment",
                date_diff('day', CAST($as_of AS TIMESTAMP), renewal_date) AS "__days_to_renewal"
@@ -172,53 +152,6 @@ def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column
     if frame.empty:
         raise MetricError(f"No account '{account_id}' in the accounts table")
     return frame.iloc[0].to_dict()
-
-
-def account_timeline(con: duckdb.DuckDBPyConnection, account_id: str, settings: Settings,
-                     as_of: dt.datetime | None) -> pd.DataFrame:
-    """The account's visits (stage, entered, left, days_in_stage, is_exit, is_return), journey-map rules.
-
-    Entries in time order, ties in stage order (configured stages in journey order, then other
-    names alphabetically, then source row); consecutive entries of one stage are one visit.
-    """
-    order = stage_order(settings.stages)
-    sql = f"""
-        WITH entries AS (
-            SELECT stage, ts AS entered, source_row,
-                   coalesce(list_position($stage_names, stage), len($stage_names) + 1) AS stage_rank
-            FROM {canonical.quote(canonical.JOURNEY_EVENTS)}
-            WHERE account_id = $account_id AND stage IS NOT NULL AND ts IS NOT NULL
-              AND (CAST($as_of AS TIMESTAMP) IS NULL OR ts <= $as_of)
-        ),
-        sequenced AS (
-            SELECT *, lag(stage) OVER (ORDER BY entered, stage_rank, stage, source_row) AS before
-            FROM entries
-        ),
-        visits AS (
-            SELECT stage, entered, stage_rank FROM sequenced WHERE before IS DISTINCT FROM stage
-        ),
-        moves AS (
-            SELECT stage, entered, stage_rank,
-                   lag(stage) OVER along AS from_stage,
-                   lead(entered) OVER along AS next_entered
-            FROM visits
-            WINDOW along AS (ORDER BY entered, stage_rank, stage)
-        )
-        SELECT stage, entered, next_entered AS "left",
-               (epoch_us(coalesce(next_entered, CAST($as_of AS TIMESTAMP))) - epoch_us(entered)) / 86400000000.0
-                   AS days_in_stage,
-               coalesce(list_contains($exit_names, stage), false) AS is_exit,
-               -- back up the funnel, or from an exit back into it
-               coalesce((list_contains($funnel_names, from_stage) AND list_contains($funnel_names, stage)
-                         AND list_position($funnel_names, stage) < list_position($funnel_names, from_stage))
-                        OR (list_contains($exit_names, from_stage) AND list_contains($funnel_names, stage)),
-                        false) AS is_return
-        FROM moves
-        ORDER BY entered, stage_rank, stage
-    """
-    params = {"stage_names": sorted(order, key=order.__getitem__), "funnel_names": funnel_stages(settings.stages),
-              "exit_names": exit_stages(settings.stages), "account_id": account_id, "as_of": as_of}
-    return con.execute(sql, params).df()[TIMELINE_COLUMNS].reset_index(drop=True)
 
 
 @dataclass
@@ -264,10 +197,15 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
     outcome_spec = outcome_spec or OutcomeSpec()
     key = _context_key(score_config, settings, segment_column, outcome_spec)
     notes: list[str] = []
-    if segment_column is not None and segment_column not in _segment_columns(con):
-        notes.append(f"The accounts table has no column '{segment_column}': pace is compared with all accounts.")
-        segment_column = None
-    as_of = story_as_of(con, settings)
+    if segment_column is not None:
+        try:
+            segment_column = dimensions.check_accounts_column(con, segment_column)
+        except MetricError:
+            pass
+        if segment_column not in dimensions.segment_columns(con):
+            notes.append(f"The accounts table has no column '{segment_column}': pace is compared with all accounts.")
+            segment_column = None
+    as_of = dimensions.as_of_param(con, settings)
     pinned = replace(settings, as_of=as_of) if as_of is not None else settings
     try:
         by_segment = funnel(con, FunnelSpec(by=segment_column), pinned)
@@ -318,46 +256,6 @@ def _pace(ctx: StoryContext, account_id: str, segment: str | None) -> _Pace:
         "segment_n": seg["converted_n"].reindex(mine.index).fillna(0).to_numpy(dtype="int64"),
     })
     return _Pace(reached, pace.reset_index(drop=True), seg_rows)
-
-
-def account_surveys(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.datetime | None,
-                    csat_scale: surveys.Scale | None = None) -> pd.DataFrame:
-    """The account's survey answers up to the as-of date, latest first, with each answer's category.
-
-    NPS: promoter 9–10, passive 7–8, detractor 0–6 (whole answers); CSAT: satisfied in the top two
-    boxes of its scale (`csat_scale`, else the detected one); anything off the scale is 'off scale';
-    CES has no category.
-    """
-    if csat_scale is None:
-        try:
-            csat_scale = surveys.detect_scale(con, "CSAT")
-        except MetricError:
-            pass
-    csat = ({"csat_low": csat_scale.low, "csat_high": csat_scale.high, "csat_top": csat_scale.top_from}
-            if csat_scale is not None else {"csat_low": None, "csat_high": None, "csat_top": None})
-    return con.execute(f"""
-        WITH answers AS (
-            SELECT ts, upper(trim(survey_type)) AS survey_type, score, respondent, respondent_role,
-                   stage AS touchpoint, comment, source_row,
-                   score IS NOT NULL AND NOT isnan(score) AND score = floor(score) AS whole
-            FROM {canonical.quote(canonical.SURVEYS)}
-            WHERE account_id = $account_id
-              AND (CAST($as_of AS TIMESTAMP) IS NULL OR ts IS NULL OR ts <= $as_of)
-        )
-        SELECT ts, survey_type, score,
-               CASE WHEN score IS NULL THEN NULL
-                    WHEN survey_type = 'NPS' THEN
-                        CASE WHEN NOT whole OR score NOT BETWEEN 0 AND 10 THEN 'off scale'
-                             WHEN score >= 9 THEN 'promoter' WHEN score >= 7 THEN 'passive' ELSE 'detractor' END
-                    WHEN survey_type = 'CSAT' THEN
-                        CASE WHEN NOT whole OR $csat_low IS NULL OR score NOT BETWEEN $csat_low AND $csat_high
-                                 THEN 'off scale'
-                             WHEN score >= $csat_top THEN 'satisfied' ELSE 'not satisfied' END
-               END AS category,
-               respondent, respondent_role, touchpoint, comment
-        FROM answers
-        ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST
-    """, {"account_id": account_id, "as_of": as_of, **csat}).df()
 
 
 def _first_row(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
@@ -448,7 +346,7 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
     profile = AccountProfile(
         account_id=account_id,
         name=_value(row, "name"),
-        segments={c: _value(row, c) for c in _segment_columns(con)},
+        segments={c: _value(row, c) for c in dimensions.segment_columns(con)},
         arr=None if _value(row, "arr") is None else float(row["arr"]),
         start_date=_value(row, "start_date"),
         renewal_date=_value(row, "renewal_date"),
@@ -610,6 +508,6 @@ def meeting_summary(story: AccountStory) -> list[str]:
     return sentences
 
 
-__all__ = ["AccountProfile", "AccountStory", "Flag", "StoryContext", "account_story", "account_surveys", "account_timeline",
-           "experience_label", "find_accounts", "meeting_summary", "story_as_of",
-           "story_context"]
+__all__ = ["SURVEY_COLUMNS", "TIMELINE_COLUMNS", "AccountProfile", "AccountStory", "Flag", "StoryContext",
+           "account_story", "account_surveys", "account_timeline", "experience_label", "find_accounts",
+           "meeting_summary", "story_as_of", "story_context"]

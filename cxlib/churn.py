@@ -13,8 +13,9 @@ For a period P = [start, end):
 - logo churn = churned ÷ active at start, with a Wilson 95% interval; gross revenue churn = their
   ARR ÷ the ARR of the accounts active at start (the accounts view's current ARR; accounts
   without ARR count as logos only).
-Events after the as-of date (settings.as_of, else the latest journey timestamp) are ignored; a
-period that ends after the as-of date is flagged `partial`. Segments are accounts columns.
+Events after the as-of date (`dimensions.as_of_date`: the setting, else the latest timestamp in
+the data) are ignored; a period that ends after the as-of date is flagged `partial`. Segments are
+accounts columns.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cxlib import canonical, grouping, stats
+from cxlib import canonical, dimensions, stats
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.stages import STAGE_SYNONYMS, Stage, normalize_label
@@ -56,31 +57,19 @@ def churn_stage(stages: list[Stage]) -> str:
     raise MetricError("The stage list has no Churn exit stage: name one exit stage 'Churn'.")
 
 
-def data_as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> dt.datetime | None:
-    """The as-of instant churn is measured to: the setting, else the latest journey timestamp."""
-    settings = settings or Settings()
-    return con.execute(
-        f"SELECT coalesce(CAST($as_of AS TIMESTAMP), (SELECT max(ts) FROM {canonical.quote(canonical.JOURNEY_EVENTS)}))",
-        {"as_of": grouping.as_of_param(settings)},
-    ).fetchone()[0]
-
-
 def _spells_sql() -> str:
-    """CTEs `cutoff`, `spells`: each account's customer spells [spell_start, spell_end) up to the as-of date.
+    """CTE `spells`: each account's customer spells [spell_start, spell_end) up to the as-of date ($as_of).
 
     Events reduce to customer (0) and churn (1) entries; a spell starts at a customer entry not
     preceded by another customer entry, and ends at the next churn entry. At one instant a
     customer entry sorts before a churn entry, so "signed and churned the same day" is a spell.
     """
-    return f"""cutoff AS (
-  SELECT coalesce(CAST($as_of AS TIMESTAMP), max(ts)) AS as_of FROM {canonical.quote(canonical.JOURNEY_EVENTS)}
-),
-ev AS (
+    return f"""ev AS (
   SELECT e.account_id, e.ts,
          CASE WHEN list_contains($customer_stages, e.stage) THEN 0
               WHEN e.stage = $churn_stage THEN 1 END AS kind
-  FROM {canonical.quote(canonical.JOURNEY_EVENTS)} e, cutoff
-  WHERE e.account_id IS NOT NULL AND e.ts IS NOT NULL AND e.ts <= cutoff.as_of
+  FROM {canonical.quote(canonical.JOURNEY_EVENTS)} e
+  WHERE e.account_id IS NOT NULL AND e.ts IS NOT NULL AND e.ts <= CAST($as_of AS TIMESTAMP)
 ),
 marked AS (
   SELECT account_id, ts, kind,
@@ -99,8 +88,9 @@ spells AS (
 )"""
 
 
-def _base_params(settings: Settings) -> dict[str, Any]:
-    return {"as_of": grouping.as_of_param(settings), "customer_stages": customer_stages(settings.stages),
+def _base_params(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
+    """The as-of date (NULL when nothing is dated: then no event counts) and the stage roles."""
+    return {"as_of": dimensions.as_of_param(con, settings), "customer_stages": customer_stages(settings.stages),
             "churn_stage": churn_stage(settings.stages)}
 
 
@@ -108,8 +98,8 @@ def _segment(con: duckdb.DuckDBPyConnection, by: str | None) -> tuple[str, list[
     """The select expression for the segment (or nothing) and the key list."""
     if by is None:
         return "", []
-    grouping.check_accounts_column(con, by)
-    return grouping.segment_sql(f"a.{canonical.quote(by)}") + " AS segment, ", ["segment"]
+    column = dimensions.check_accounts_column(con, by)
+    return dimensions.segment_sql(f"a.{canonical.quote(column)}") + " AS segment, ", ["segment"]
 
 
 def _rates(con: duckdb.DuckDBPyConnection, periods_cte: str, by: str | None, params: dict[str, Any],
@@ -117,8 +107,8 @@ def _rates(con: duckdb.DuckDBPyConnection, periods_cte: str, by: str | None, par
     """Active-at-start and churned counts (and ARR) per period and segment, with rates and intervals."""
     seg_select, seg_keys = _segment(con, by)
     keys = ", ".join(["period_start", *seg_keys])
-    order = ["period_start"] + ([f"segment = '{grouping.BLANK}'", "segment"] if seg_keys else [])
-    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+    order = ["period_start"] + ([f"segment = '{dimensions.NONE_SEGMENT}'", "segment"] if seg_keys else [])
+    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
 {_spells_sql()},
 {periods_cte},
 panel AS (
@@ -129,7 +119,7 @@ panel AS (
 )
 SELECT {keys}, count(*) AS active_start, count(*) FILTER (WHERE churned) AS churned,
        sum(a.arr) AS arr_active_start, sum(a.arr) FILTER (WHERE churned) AS arr_churned,
-       bool_or(period_end > (SELECT as_of FROM cutoff)) AS partial
+       bool_or(period_end > CAST($as_of AS TIMESTAMP)) AS partial
 FROM (SELECT panel.*, {seg_select}a.arr FROM panel LEFT JOIN acct a ON a.account_id = panel.account_id) a
 GROUP BY {keys}
 ORDER BY {", ".join(order)}"""
@@ -161,13 +151,13 @@ def churn_rates(con: duckdb.DuckDBPyConnection, period: str = "quarter", by: str
     no row.
     """
     settings = settings or Settings()
-    params = _base_params(settings) | grouping.period_params(period, settings)
-    params["step"] = grouping.period_months(period)
+    params = _base_params(con, settings) | dimensions.period_params(period, settings)
+    params["step"] = dimensions.period_months(period)
     periods_cte = f"""periods AS (
   SELECT period_start, period_start + to_months($step) AS period_end
-  FROM (SELECT unnest(generate_series({grouping.period_sql('lo')}, {grouping.period_sql('hi')}, to_months($step)))
+  FROM (SELECT unnest(generate_series({dimensions.period_sql('lo')}, {dimensions.period_sql('hi')}, to_months($step)))
                AS period_start
-        FROM (SELECT min(spell_start) AS lo, (SELECT as_of FROM cutoff) AS hi FROM spells))
+        FROM (SELECT min(spell_start) AS lo, CAST($as_of AS TIMESTAMP) AS hi FROM spells))
 )"""
     return _rates(con, periods_cte, by, params, settings.min_n)
 
@@ -180,9 +170,9 @@ def churn_window(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.dat
     churn for the segment overview.
     """
     settings = settings or Settings()
-    params = _base_params(settings) | {"start": start, "end": end}
+    params = _base_params(con, settings) | {"start": start, "end": end}
     periods_cte = ("periods AS (SELECT CAST($start AS TIMESTAMP) AS period_start, "
-                   "coalesce(CAST($end AS TIMESTAMP), (SELECT as_of FROM cutoff) + INTERVAL 1 DAY) AS period_end)")
+                   "coalesce(CAST($end AS TIMESTAMP), CAST($as_of AS TIMESTAMP) + INTERVAL 1 DAY) AS period_end)")
     df = _rates(con, periods_cte, by, params, settings.min_n)
     if end is None:
         df["partial"] = False  # "through the as-of date" is the whole window, not a cut-off one
@@ -198,17 +188,17 @@ def churn_by_reason(con: duckdb.DuckDBPyConnection, period: str | None = None,
     share, ci_low, ci_high, arr_churned, arr_share. Most frequent reasons first, blank last.
     """
     settings = settings or Settings()
-    params = _base_params(settings)
+    params = _base_params(con, settings)
     period_select, keys = "", []
     if period is not None:
-        params |= grouping.period_params(period, settings)
-        period_select, keys = f"{grouping.period_sql('s.spell_end')} AS period_start, ", ["period_start"]
+        params |= dimensions.period_params(period, settings)
+        period_select, keys = f"{dimensions.period_sql('s.spell_end')} AS period_start, ", ["period_start"]
     partition = f"PARTITION BY {', '.join(keys)}" if keys else ""
     group = ", ".join([*keys, "reason"])
-    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
 {_spells_sql()},
 churned AS (
-  SELECT {period_select}{grouping.segment_sql('a.churn_reason')} AS reason, a.arr
+  SELECT {period_select}{dimensions.segment_sql('a.churn_reason')} AS reason, a.arr
   FROM spells s LEFT JOIN acct a ON a.account_id = s.account_id
   WHERE s.spell_end IS NOT NULL
 ),
@@ -218,7 +208,7 @@ tally AS (
 SELECT {group}, churned, sum(churned) OVER ({partition}) AS total,
        arr_churned, sum(arr_churned) OVER ({partition}) AS arr_total
 FROM tally
-ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{grouping.BLANK}'", "reason"])}"""
+ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{dimensions.NONE_SEGMENT}'", "reason"])}"""
     df = con.execute(sql, params).df()
     df["churned"] = df["churned"].astype("int64")
     total = df["total"].to_numpy(dtype=float)
@@ -231,4 +221,4 @@ ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{grouping.BLANK}'", "rea
     return df[[*keys, "reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
 
 
-__all__ = ["churn_by_reason", "churn_rates", "churn_stage", "churn_window", "customer_stages", "data_as_of"]
+__all__ = ["churn_by_reason", "churn_rates", "churn_stage", "churn_window", "customer_stages"]

@@ -28,7 +28,8 @@ Definitions (the README quotes them; tests pin them on hand-computed fixtures):
   and p90 by ``quantile_cont``. The Kaplan-Meier median treats accounts that reached k-1 but not
   k as censored: at their last exit entry when exited, at the as-of date when in progress; it
   is the first time the survival estimate falls to 0.5 or below (NULL when it never does).
-- As-of date: ``Settings.as_of`` when set, else the latest timestamp in the data.
+- As-of date: ``dimensions.as_of_date`` (the setting, else the latest timestamp in the data);
+  entries after it are not known yet, so "in progress" and censoring are as they stood then.
 """
 
 from __future__ import annotations
@@ -36,14 +37,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
-from cxlib import canonical
+from cxlib import canonical, dimensions
 from cxlib.canonical import quote
+from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.stages import exit_stages, funnel_stages, stage_order
@@ -54,7 +56,6 @@ Source = Literal["events", "snapshot"]
 Period = Literal["week", "month", "quarter"]
 
 MAX_STEPS = 20
-NONE_SEGMENT = "(none)"
 DAY_US = 86_400_000_000
 # reached * RANK_SCALE - epoch_us(t1) orders starts by furthest step, then earliest start.
 RANK_SCALE = 10**17
@@ -123,25 +124,8 @@ class _Plan:
 
 
 # --------------------------------------------------------------------------------------------
-# As-of date and step resolution
+# Step resolution
 # --------------------------------------------------------------------------------------------
-
-def as_of_date(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
-               source: Source = "events") -> dt.datetime:
-    """The date every "days since" is measured to: Settings.as_of, else the data's latest time."""
-    settings = settings or Settings()
-    if settings.as_of is not None:
-        return settings.as_of
-    if source == "snapshot":
-        sql = f"SELECT max(as_of) FROM {quote(canonical.STAGE_SNAPSHOTS)}"
-    else:
-        sql = f"SELECT max(ts) FROM {quote(canonical.JOURNEY_EVENTS)}"
-    latest = con.execute(sql).fetchone()[0]
-    if latest is None:
-        raise MetricError("No dated rows are loaded, so there is no as-of date: load journey events "
-                          "(account, stage, timestamp) or set the as-of date in the settings.")
-    return latest
-
 
 def _accounts(n: int) -> str:
     """'1 account' / '3 accounts'."""
@@ -182,7 +166,7 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settings |
         raise MetricError(f"No {what} are loaded, so there is no funnel yet: load a file with an "
                           "account, a stage and a date column and map it.")
     if spec.by is not None:
-        _check_accounts_column(con, spec.by)
+        spec = replace(spec, by=dimensions.check_accounts_column(con, spec.by))
     notes: list[str] = []
     exits = exit_stages(settings.stages)
     if spec.steps is not None:
@@ -216,15 +200,8 @@ def _plan(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settings |
         if any(s not in funnel for s in steps) or ranks != sorted(set(ranks)):
             raise MetricError("A snapshot funnel needs distinct funnel stages in journey order "
                               f"({', '.join(funnel_stages(settings.stages))}); got {', '.join(steps)}.")
-    as_of = as_of_date(con, settings, spec.source)
+    as_of = dimensions.as_of_date(con, settings)
     return _Plan(spec=spec, settings=settings, steps=steps, exits=exits, as_of=as_of, notes=notes)
-
-
-def _check_accounts_column(con: duckdb.DuckDBPyConnection, column: str) -> None:
-    cols = [r[0] for r in con.execute(f"DESCRIBE {quote(canonical.ACCOUNTS)}").fetchall()]
-    if column not in cols:
-        raise MetricError(f"Cannot break the funnel down by {column!r}: the accounts table has no such "
-                          f"column (it has {', '.join(cols)}).", column=column)
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,7 +274,8 @@ def _journeys_ctes(plan: _Plan, force_lists: bool = False) -> list[tuple[str, st
         return _snapshot_ctes(plan)
     ctes: list[tuple[str, str]] = [("events", f"""
         SELECT account_id, stage, ts FROM {quote(canonical.JOURNEY_EVENTS)}
-        WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL""")]
+        WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+          AND ts <= CAST($as_of AS TIMESTAMP)""")]
     if mode == "any" and not plan.repeats and not force_lists:
         ctes += _stats_ctes(plan)
         ctes += _any_direct_ctes(plan)
@@ -514,7 +492,9 @@ def _snapshot_ctes(plan: _Plan) -> list[tuple[str, str]]:
     return [
         ("latest", f"""
             SELECT account_id, arg_max(stage, as_of) AS stage, arg_max(last_funnel_stage, as_of) AS last_funnel
-            FROM {quote(canonical.STAGE_SNAPSHOTS)} WHERE account_id IS NOT NULL GROUP BY account_id"""),
+            FROM {quote(canonical.STAGE_SNAPSHOTS)}
+            WHERE account_id IS NOT NULL AND (as_of IS NULL OR as_of <= CAST($as_of AS TIMESTAMP))
+            GROUP BY account_id"""),
         ("placed", f"""
             SELECT account_id, stage, list_contains($exits, stage) AS on_exit,
                    CASE WHEN list_contains($exits, stage) THEN last_funnel ELSE stage END AS at_stage
@@ -574,28 +554,22 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd
 # --------------------------------------------------------------------------------------------
 
 def _segment_ctes(plan: _Plan) -> list[tuple[str, str]]:
-    """`weighted`: journeys with their segment value and weight (one accounts row per account)."""
+    """`weighted`: journeys with their segment value and weight (`dimensions`' one row per account)."""
     spec = plan.spec
     need_accounts = spec.by is not None or spec.weight == "arr"
     if not need_accounts:
         return [("weighted", f"""
             SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys""")]
-    seg = "''" if spec.by is None else (
-        f"coalesce(NULLIF(trim(CAST(a.{quote(spec.by)} AS VARCHAR)), ''), '{NONE_SEGMENT}')")
+    # Accounts missing from the accounts table get NULL here, which segment_sql labels "(none)".
+    seg = "''" if spec.by is None else dimensions.segment_sql(f"a.{quote(spec.by)}")
     weight = "coalesce(CAST(a.arr AS DOUBLE), 0.0)" if spec.weight == "arr" else "CAST(1 AS DOUBLE)"
-    first_key = "coalesce(source_row, 9223372036854775807)"
-    by_col = (f", arg_min_null({quote(spec.by)}, {first_key}) AS {quote(spec.by)}"
-              if spec.by is not None and spec.by not in ("account_id", "arr") else "")
     return [
-        # One row per account: the first in source order when an account is listed twice.
-        ("accounts_one", f"""
-            SELECT account_id, arg_min_null(arr, {first_key}) AS arr{by_col}
-            FROM {quote(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL GROUP BY account_id"""),
+        ("acct", dimensions.ONE_ROW_PER_ACCOUNT),
         ("weighted", f"""
             SELECT j.*, {seg} AS segment, {weight} AS w,
                    a.account_id IS NOT NULL AS in_accounts,
                    a.account_id IS NOT NULL AND a.arr IS NULL AS null_arr
-            FROM journeys j LEFT JOIN accounts_one a ON a.account_id = j.account_id"""),
+            FROM journeys j LEFT JOIN acct a ON a.account_id = j.account_id"""),
     ]
 
 
@@ -726,6 +700,7 @@ def funnel(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None,
     """The funnel: accounts, conversions, drop-offs (exited / in progress) and times per step."""
     spec = spec or FunnelSpec()
     plan = _plan(con, spec, settings)
+    spec = plan.spec  # the breakdown column as the accounts view spells it
     ctes = _journeys_ctes(plan, force_lists=_force_lists)
     raw = _run(con, _table_sql(plan, ctes), _all_params(plan))
     cov = raw.iloc[0]
@@ -809,15 +784,7 @@ def cohorts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, peri
     plan = _plan(con, spec, settings)
     _events_only(plan, "Cohorts")
     n = plan.n
-    fy_shift = (plan.settings.fiscal_year_start_month - 1) % 12
-    if period == "quarter":
-        start = "date_trunc('quarter', t_1 - to_months($fy_shift)) + to_months($fy_shift)"
-        label = ("'FY' || CAST(year(period_start - to_months($fy_shift)) + CASE WHEN $fy_shift > 0 THEN 1 ELSE 0 END "
-                 "AS VARCHAR) || ' Q' || CAST(quarter(period_start - to_months($fy_shift)) AS VARCHAR)")
-    elif period == "week":
-        start, label = "date_trunc('week', t_1)", "strftime(period_start, '%G-W%V')"
-    else:
-        start, label = "date_trunc('month', t_1)", "strftime(period_start, '%Y-%m')"
+    start, label = dimensions.period_sql("t_1"), dimensions.period_label_sql(period, "period_start")
     conv = []
     for k in range(1, n + 1):
         latest = f"greatest({_ts_cols(k)})" if k > 1 else "t_1"
@@ -835,7 +802,8 @@ def cohorts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, peri
                period_start + {_PERIOD_LENGTH[period]} + to_microseconds($horizon_us) <= CAST($as_of AS TIMESTAMP) AS complete
         FROM cells
         ORDER BY segment = '{NONE_SEGMENT}', segment, period_start, step"""
-    params = _all_params(plan) | {"fy_shift": fy_shift, "horizon_us": round(horizon_days * DAY_US)}
+    params = (_all_params(plan) | dimensions.period_params(period, plan.settings, dimensions.COHORT_PERIODS)
+              | {"horizon_us": round(horizon_days * DAY_US)})
     raw = _run(con, sql, params)
     out = pd.DataFrame({
         "segment": raw["segment"].astype("str"),
@@ -854,10 +822,6 @@ def cohorts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, peri
     return out.reset_index(drop=True)
 
 
-def _accounts_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {quote(canonical.ACCOUNTS)}").fetchall()]
-
-
 def dropoff_accounts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, step: int = 1,
                      settings: Settings | None = None) -> pd.DataFrame:
     """Accounts that reached `step` but not the next: days since they reached it, exited or in
@@ -868,22 +832,14 @@ def dropoff_accounts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = N
         raise MetricError(f"Pick a step from 1 to {plan.n - 1} for the drop-off list "
                           f"(step {step} has no next step in this {plan.n}-step funnel).")
     step = int(step)
-    fixed = set(canonical.columns(canonical.ACCOUNTS))
-    extra = [c for c in _accounts_columns(con) if c not in fixed]
-    extra_sql = "".join(f", a.{quote(c)}" for c in extra)
-    ctes = _journeys_ctes(plan) + [
-        ("accounts_first", f"""
-            SELECT * EXCLUDE (rn) FROM (
-                SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) AS rn
-                FROM {quote(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL)
-            WHERE rn = 1"""),
-    ]
+    extra_sql = "".join(f", a.{quote(c)}" for c in dimensions.segment_columns(con))
+    ctes = _journeys_ctes(plan) + [("acct", dimensions.ONE_ROW_PER_ACCOUNT)]
     sql = _with(ctes) + f"""
         SELECT j.account_id, a.name, j.t_{step} AS reached_at,
                (epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(j.t_{step})) / {DAY_US}.0 AS days_since,
                CASE WHEN j.exited THEN 'exited' ELSE 'in progress' END AS status,
                a.arr, a.renewal_date{extra_sql}
-        FROM journeys j LEFT JOIN accounts_first a ON a.account_id = j.account_id
+        FROM journeys j LEFT JOIN acct a ON a.account_id = j.account_id
         WHERE j.reached = {step}
         ORDER BY days_since DESC NULLS LAST, j.account_id"""
     out = _run(con, sql, _all_params(plan))

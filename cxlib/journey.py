@@ -14,8 +14,10 @@ one query. Definitions shared by all of them:
   (to a funnel stage earlier than the one it leaves) or from an exit stage back into the
   funnel (Disappointment → Loyalty, a churned account coming back); it is an *exit* when it
   enters an exit stage (Disappointment, Churn, Lost deal).
-- A segment `(column, value)` keeps the accounts whose accounts-table `column` equals `value`;
+- A segment `(column, value)` keeps the accounts whose accounts-table `column` equals `value`
+  (`dimensions`: column names case-insensitive, values as trimmed text, an account's first row);
   value None (shown as "(none)") keeps accounts with no value there, or missing from accounts.
+- Entries and answers after the as-of date (`dimensions.as_of_date`) are not known yet.
 
 Speed: paths are built in one pass, a hash aggregate of each account's entries as a list of
 integer keys packing (time, stage code), sorted per account in memory. On 10 M events that is
@@ -33,12 +35,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical
+from cxlib import canonical, dimensions
+from cxlib.dimensions import NONE_SEGMENT  # noqa: F401  (re-exported: the label the pages show)
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
 
-NONE_SEGMENT = "(none)"
 PATH_SEPARATOR = " → "
 
 Segment = tuple[str, Any]
@@ -71,21 +73,7 @@ def _segment_filter(con: duckdb.DuckDBPyConnection, segment: Segment | None,
     if segment is None:
         return "", {}
     column, value = segment
-    available = [d[0] for d in con.execute(
-        f"SELECT * FROM {canonical.quote(canonical.ACCOUNTS)} LIMIT 0").description]
-    matches = [c for c in available if c == column] or [c for c in available if c.lower() == str(column).lower()]
-    if not matches:
-        raise MetricError(
-            f"Unknown segment column '{column}': the accounts table has no such column "
-            f"(it has: {', '.join(available)}).", column=str(column))
-    col = canonical.quote(matches[0])
-    accounts = canonical.quote(canonical.ACCOUNTS)
-    if value is None or value == NONE_SEGMENT:
-        # "(none)": no value in accounts, or not in accounts at all.
-        return (f"AND NOT EXISTS (SELECT 1 FROM {accounts} AS seg WHERE seg.account_id = {alias}.account_id "
-                f"AND seg.{col} IS NOT NULL)"), {}
-    return (f"AND EXISTS (SELECT 1 FROM {accounts} AS seg WHERE seg.account_id = {alias}.account_id "
-            f"AND seg.{col} = $segment_value)"), {"segment_value": value}
+    return dimensions.segment_filter_sql(dimensions.check_accounts_column(con, str(column)), value, alias)
 
 
 def _stage_codes(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
@@ -117,6 +105,7 @@ entries AS (
     SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
     FROM {events} AS e
     WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
+      AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
       {segment_condition}
 ),
 paths AS (
@@ -148,7 +137,8 @@ def _params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: 
     """Settings (defaults when None), the segment condition and every parameter of a query."""
     settings = settings or Settings()
     condition, params = _segment_filter(con, segment, alias)
-    return settings, condition, {**_stage_params(settings), **_stage_codes(con, settings), **params}
+    return settings, condition, {**_stage_params(settings), **_stage_codes(con, settings), **params,
+                                 "as_of": dimensions.as_of_param(con, settings)}
 
 
 def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -316,6 +306,7 @@ WITH entries AS (
     SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
     FROM {events} AS e
     WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
+      AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
       {condition}
 ),
 standing AS (
@@ -329,6 +320,7 @@ answers AS (
            list_position($stage_names, s.stage) AS named_code
     FROM {surveys} AS s
     WHERE s.score IS NOT NULL AND s.account_id IS NOT NULL
+      AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))
       {survey_condition}
 ),
 placed AS (

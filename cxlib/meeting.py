@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from cxlib import canonical, grouping, journey, surveys
-from cxlib.account import AccountStory, account_story, meeting_summary, story_as_of
+from cxlib import canonical, dimensions, journey, surveys
+from cxlib.account import AccountStory, account_story, meeting_summary
 from cxlib.errors import CxError, MetricError
 from cxlib.figures import account as account_figures
 from cxlib.figures.journey import no_data_figure, sankey_figure
@@ -276,9 +276,8 @@ class SegmentStory:
 
 def _segment_size(con: duckdb.DuckDBPyConnection, column: str, value: str) -> tuple[int, float | None, int]:
     """Accounts of the segment, their ARR and how many have ARR; MetricError naming an empty segment."""
-    grouping.check_accounts_column(con, column)
     accounts, arr, arr_accounts = con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE},
+        WITH {dimensions.ACCOUNTS_CTE},
         members AS (
             SELECT * FROM acct WHERE trim(CAST({canonical.quote(column)} AS VARCHAR)) = trim($value)
         )
@@ -293,7 +292,7 @@ def _segment_comments(con: duckdb.DuckDBPyConnection, column: str, value: str,
                       as_of: dt.datetime | None) -> pd.DataFrame:
     """The segment's latest survey comments up to the as-of date, with the account that gave them."""
     return con.execute(f"""
-        WITH {grouping.ACCOUNTS_CTE},
+        WITH {dimensions.ACCOUNTS_CTE},
         members AS (
             SELECT account_id, coalesce(name, account_id) AS who
             FROM acct WHERE trim(CAST({canonical.quote(column)} AS VARCHAR)) = trim($value)
@@ -333,8 +332,9 @@ def segment_story(con: duckdb.DuckDBPyConnection, column: str, value: str, score
     """The segment's numbers for its meeting pack; MetricError naming an unknown column or an empty segment."""
     settings = settings or Settings()
     value = str(value).strip()
+    column = dimensions.check_accounts_column(con, column)
     accounts, arr, arr_accounts = _segment_size(con, column, value)
-    as_of = story_as_of(con, settings)
+    as_of = dimensions.as_of_param(con, settings)
     notes: list[str] = []
     try:
         result = funnel(con, FunnelSpec(by=column), settings)

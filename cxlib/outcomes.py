@@ -5,7 +5,8 @@ or a score) compared with `outcome_threshold` (reached when ≥). Its experience
 measure compared with `experience_threshold` (appropriate when ≥): the account's latest CSAT or
 NPS answer up to the as-of date (raw, on the survey's scale), one factor's 0–100 score, or the
 composite (only when the account's coverage reaches the minimum). Missing either → 'unknown',
-never placed in a quadrant.
+never placed in a quadrant. The as-of date is `dimensions.as_of_date`; an account listed twice
+counts by its first row (`dimensions`).
 """
 
 from __future__ import annotations
@@ -16,16 +17,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical
+from cxlib import canonical, dimensions
+from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
-from cxlib.scores import (
-    NONE_SEGMENT,
-    ScoreConfig,
-    account_scores_sql,
-    as_of_date,
-    require_accounts_column,
-    segment_accounts_cte,
-)
+from cxlib.scores import ScoreConfig, account_scores_sql, segment_accounts_cte
 from cxlib.settings import Settings
 
 SUCCESSFUL = "successful"
@@ -93,7 +88,7 @@ def _quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: Sc
     params: dict[str, Any] = {"o_outcome_threshold": float(spec.outcome_threshold),
                               "o_experience_threshold": spec.threshold}
     if spec.measure in ("csat", "nps"):
-        params.update({"o_as_of": as_of_date(con, settings), "o_survey_type": spec.measure.upper()})
+        params.update({"o_as_of": dimensions.as_of_param(con, settings), "o_survey_type": spec.measure.upper()})
         # NPS answers outside 0–10 are not answers; CSAT scales vary, so any number counts.
         in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
         experience = f"""
@@ -121,9 +116,7 @@ def _quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: Sc
         {experience},
         outcome AS (
             SELECT account_id, outcome AS outcome_value
-            FROM {q(canonical.ACCOUNTS)}
-            WHERE account_id IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row DESC NULLS LAST) = 1
+            FROM ({dimensions.ONE_ROW_PER_ACCOUNT})
         ),
         measured AS (
             SELECT coalesce(o.account_id, e.account_id) AS account_id,
@@ -165,7 +158,7 @@ def quadrant_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: 
     failure; the 'unknown' row shows how many could not be placed and has no share.
     """
     if by is not None:
-        require_accounts_column(con, by)
+        by = dimensions.check_accounts_column(con, by)
     ctes, params = _quadrant_ctes(con, spec, config, settings)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""

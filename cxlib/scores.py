@@ -21,14 +21,15 @@ Formulas (also in the README):
   accounts whose coverage reaches the minimum; a segment factor score = mean over the accounts
   that have that factor; segment gap = mean of those accounts' overall gaps.
 - Trend: the composite as it stood at the end of each period (latest ratings up to then), latest
-  period vs the one before; |change| ≤ dead band (5) is "same".
+  period vs the one before; |change| ≤ dead band (5) is "same". Periods are `dimensions`' months
+  and fiscal quarters, up to the as-of date (`dimensions.as_of_date`).
+- Segments: one row per account (`dimensions`: the first row kept), blanks under "(none)".
 - ARR at risk: ARR of accounts that are red or currently in Disappointment and renew within N days
   (default 90) after the as-of date, both ends included; churned and lost accounts are excluded.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field, replace
@@ -38,7 +39,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical
+from cxlib import canonical, dimensions
+from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.factors import Factor, default_factors, factor_key
 from cxlib.settings import Settings
@@ -51,7 +53,6 @@ _SCALE_RANGES: dict[str, tuple[float, float]] = {
     "percent": (0.0, 1.0), "yes/no": (0.0, 1.0),
 }
 BANDS: tuple[str, ...] = ("red", "yellow", "green", "grey")
-NONE_SEGMENT = "(none)"
 DEFAULT_TARGET = 80.0
 DEFAULT_RISK_STAGES: tuple[str, ...] = ("Disappointment",)
 # Output columns a factor key must not shadow.
@@ -333,25 +334,6 @@ def effective_scales(con: duckdb.DuckDBPyConnection, config: ScoreConfig) -> dic
     return {k: s for k in config.keys if (s := config.scales.get(k) or detected.get(k)) is not None}
 
 
-# ---------------------------------------------------------------- as-of
-
-
-def as_of_date(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> dt.datetime | None:
-    """The as-of date: the settings' one, else the latest timestamp in the data (never the wall clock)."""
-    if settings is not None and settings.as_of is not None:
-        return settings.as_of
-    q = canonical.quote
-    (latest,) = con.execute(f"""
-        WITH stamps AS (
-            SELECT max(ts) AS ts FROM {q(canonical.FACTOR_RATINGS)}
-            UNION ALL SELECT max(ts) FROM {q(canonical.SURVEYS)}
-            UNION ALL SELECT max(ts) FROM {q(canonical.JOURNEY_EVENTS)}
-        )
-        SELECT max(ts) FROM stamps
-    """).fetchone()
-    return latest
-
-
 # ---------------------------------------------------------------- the shared query
 
 
@@ -385,15 +367,13 @@ def _snapshots_periods() -> str:
     """One snapshot per period (month or fiscal quarter) from the first dated rating to the as-of date.
 
     A period's snapshot is taken at its last instant, or at the as-of date for the current one.
-    Expects $as_of, $step_months and $fy_shift_months (fiscal-year start month − 1, quarters only).
+    Expects $as_of, $step_months and `dimensions.period_params` ($period_unit, $fy_shift).
     """
     ratings = canonical.quote(canonical.FACTOR_RATINGS)
-    start = ("date_trunc(CASE WHEN $step_months = 1 THEN 'month' ELSE 'quarter' END, "
-             "{ts} - to_months($fy_shift_months)) + to_months($fy_shift_months)")
     return f"""
         WITH bounds AS (
-            SELECT {start.format(ts="min(ts)")} AS first_period,
-                   {start.format(ts="CAST($as_of AS TIMESTAMP)")} AS last_period
+            SELECT {dimensions.period_sql("min(ts)")} AS first_period,
+                   {dimensions.period_sql("CAST($as_of AS TIMESTAMP)")} AS last_period
             FROM {ratings}
             WHERE ts IS NOT NULL AND ts <= $as_of
         ),
@@ -480,7 +460,7 @@ def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: s
 def _prepare(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
              settings: Settings | None) -> tuple[dict[str, Scale], dict[str, Any]]:
     config.validate()
-    return effective_scales(con, config), {"as_of": as_of_date(con, settings)}
+    return effective_scales(con, config), {"as_of": dimensions.as_of_param(con, settings)}
 
 
 def account_scores_sql(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
@@ -544,19 +524,6 @@ def factor_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
 # ---------------------------------------------------------------- segments
 
 
-def _accounts_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The accounts view's columns: the fixed ones, then the user's segment columns."""
-    return [d[0] for d in con.execute(f"SELECT * FROM {canonical.quote(canonical.ACCOUNTS)} LIMIT 0").description]
-
-
-def require_accounts_column(con: duckdb.DuckDBPyConnection, by: str) -> None:
-    """Raise MetricError naming `by` (and the columns there are) when accounts has no such column."""
-    cols = _accounts_columns(con)
-    if by not in cols:
-        raise MetricError(f"No segment column '{by}' in the accounts data; available: {', '.join(cols)}.",
-                          column=by)
-
-
 def _weight_flag(weight: str) -> bool:
     if weight not in ("accounts", "arr"):
         raise MetricError(f"Weight must be 'accounts' or 'arr' (got '{weight}').")
@@ -564,16 +531,15 @@ def _weight_flag(weight: str) -> bool:
 
 
 def segment_accounts_cte(by: str | None) -> str:
-    """One row per account (the last source row wins) with its ARR, stage, renewal and segment."""
-    q = canonical.quote
-    segment = (f"coalesce(nullif(trim(CAST({q(by)} AS VARCHAR)), ''), '{NONE_SEGMENT}')"
-               if by else f"'{NONE_SEGMENT}'")
+    """CTE `acct`: one row per account (`dimensions`: the first row kept) with ARR, stage, renewal, segment.
+
+    `by` must be a checked accounts column (`dimensions.check_accounts_column`).
+    """
+    segment = dimensions.segment_sql(canonical.quote(by)) if by else f"'{NONE_SEGMENT}'"
     return f"""
         acct AS (
             SELECT account_id, name, stage, arr, renewal_date, {segment} AS segment
-            FROM {q(canonical.ACCOUNTS)}
-            WHERE account_id IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row DESC NULLS LAST) = 1
+            FROM ({dimensions.ONE_ROW_PER_ACCOUNT})
         )"""
 
 
@@ -584,7 +550,7 @@ def segment_scores(con: duckdb.DuckDBPyConnection, config: ScoreConfig, by: str,
     `n` counts the accounts whose coverage reaches the minimum (the ones the composite averages);
     `accounts` counts every account in the segment. Accounts without a value are "(none)".
     """
-    require_accounts_column(con, by)
+    by = dimensions.check_accounts_column(con, by)
     arr_weighted = _weight_flag(weight)
     settings = settings or Settings()
     scales, params = _prepare(con, config, settings)
@@ -651,11 +617,10 @@ def segment_scores(con: duckdb.DuckDBPyConnection, config: ScoreConfig, by: str,
 
 
 def _period_params(period: str, settings: Settings) -> dict[str, Any]:
+    """`dimensions`' period parameters for a trend by month or fiscal quarter, and its length."""
     if period not in ("quarter", "month"):
         raise MetricError(f"Period must be 'quarter' or 'month' (got '{period}').")
-    step = 3 if period == "quarter" else 1
-    shift = (settings.fiscal_year_start_month - 1) % 3 if period == "quarter" else 0
-    return {"step_months": step, "fy_shift_months": shift}
+    return dimensions.period_params(period, settings) | {"step_months": dimensions.period_months(period)}
 
 
 def _history_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str,
@@ -714,7 +679,7 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
     """Composite per period per account (by=None) or per segment (mean of counted accounts), for charts."""
     settings = settings or Settings()
     if by is not None:
-        require_accounts_column(con, by)
+        by = dimensions.check_accounts_column(con, by)
     arr_weighted = _weight_flag(weight)
     ctes, params = _history_ctes(con, config, period, settings)
     if by is None:
@@ -810,9 +775,7 @@ def current_stage_sql(settings: Settings) -> tuple[str, dict[str, Any]]:
         current_stage AS (
             SELECT coalesce(le.account_id, a.account_id) AS account_id, coalesce(le.stage, a.stage) AS stage
             FROM latest_event AS le
-            FULL JOIN (SELECT DISTINCT ON (account_id) account_id, stage
-                       FROM {q(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL
-                       ORDER BY account_id, source_row DESC NULLS LAST) AS a
+            FULL JOIN (SELECT account_id, stage FROM ({dimensions.ONE_ROW_PER_ACCOUNT})) AS a
               ON a.account_id = le.account_id
         )"""
     return sql, params

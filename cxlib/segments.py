@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cxlib import canonical, churn, grouping, stats, surveys
+from cxlib import canonical, churn, dimensions, stats, surveys
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 
@@ -47,14 +47,14 @@ def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | Non
         raise MetricError("Compare either a rate (COLUMN=VALUE) or a mean (COLUMN), exactly one of them.")
     if rate is not None:
         column, value = parse_rate(rate)
-        grouping.check_accounts_column(con, column)
+        column = dimensions.check_accounts_column(con, column)
         col = f"a.{canonical.quote(column)}"
         expr = (f"CASE WHEN {col} IS NULL THEN NULL "
                 f"WHEN lower(trim(CAST({col} AS VARCHAR))) = lower(trim($value)) "
                 f"OR TRY_CAST({col} AS DOUBLE) = TRY_CAST($value AS DOUBLE) THEN 1.0 ELSE 0.0 END")
         return expr, "rate", {"value": value}, {"column": column, "value": value}
     assert mean is not None
-    grouping.check_accounts_column(con, mean)
+    mean = dimensions.check_accounts_column(con, mean)
     present, numeric = con.execute(
         f"SELECT count({canonical.quote(mean)}), count(TRY_CAST({canonical.quote(mean)} AS DOUBLE)) "
         f"FROM {canonical.quote(canonical.ACCOUNTS)}").fetchone()
@@ -69,14 +69,15 @@ def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str]
     """Each value of an accounts column vs the rest on a rate or a mean, with BH-adjusted significance.
 
     Columns: segment, n, rate|mean, ci_low, ci_high, rest (the rest's rate or mean), p_value,
-    p_adjusted, significant, low_n. `attrs` holds kind, column, value, by, q and min_n for titles.
+    p_adjusted, significant, low_n. `attrs` holds kind, column, value, by, q and min_n for titles,
+    and `population`: the rate or mean over every account with a value (NaN when none has one).
     """
     settings = settings or Settings()
-    grouping.check_accounts_column(con, by)
+    by = dimensions.check_accounts_column(con, by)
     value_expr, kind, params, attrs = _value_sql(con, rate, mean)
-    sql = f"""WITH {grouping.ACCOUNTS_CTE},
+    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
 valued AS (
-  SELECT {grouping.segment_sql(f"a.{canonical.quote(by)}")} AS segment, {value_expr} AS v
+  SELECT {dimensions.segment_sql(f"a.{canonical.quote(by)}")} AS segment, {value_expr} AS v
   FROM acct a
 ),
 known AS (SELECT * FROM valued WHERE v IS NOT NULL),
@@ -91,7 +92,7 @@ rest AS (
   GROUP BY g.segment
 )
 SELECT * FROM groups JOIN rest USING (segment)
-ORDER BY segment = '{grouping.BLANK}', segment"""
+ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment"""
     agg = con.execute(sql, params).df()
     n = agg["n"].to_numpy(dtype=float)
     rest_n = agg["rest_n"].to_numpy(dtype=float)
@@ -118,7 +119,8 @@ ORDER BY segment = '{grouping.BLANK}', segment"""
     out["p_adjusted"] = stats.benjamini_hochberg(np.where(tested, p, np.nan))
     out["significant"] = tested & (out["p_adjusted"].to_numpy() <= q)
     out["low_n"] = low_n
-    out.attrs.update(attrs | {"kind": kind, "by": by, "q": q, "min_n": settings.min_n})
+    population = float(agg["total"].sum() / n.sum()) if n.sum() > 0 else float("nan")
+    out.attrs.update(attrs | {"kind": kind, "by": by, "q": q, "min_n": settings.min_n, "population": population})
     return out
 
 
@@ -140,11 +142,11 @@ def segment_overview(con: duckdb.DuckDBPyConnection, by: str, settings: Settings
     empty and its reason is listed in `attrs["notes"]`.
     """
     settings = settings or Settings()
-    grouping.check_accounts_column(con, by)
+    by = dimensions.check_accounts_column(con, by)
     base = con.execute(
-        f"""WITH {grouping.ACCOUNTS_CTE}
-SELECT {grouping.segment_sql(f"a.{canonical.quote(by)}")} AS segment, count(*) AS accounts, sum(a.arr) AS arr
-FROM acct a GROUP BY segment ORDER BY segment = '{grouping.BLANK}', segment""").df()
+        f"""WITH {dimensions.ACCOUNTS_CTE}
+SELECT {dimensions.segment_sql(f"a.{canonical.quote(by)}")} AS segment, count(*) AS accounts, sum(a.arr) AS arr
+FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment""").df()
     base["accounts"] = base["accounts"].astype("int64")
     base["arr"] = base["arr"].astype(float)
     notes: list[str] = []
@@ -160,10 +162,10 @@ FROM acct a GROUP BY segment ORDER BY segment = '{grouping.BLANK}', segment""").
     churned = pd.DataFrame({"segment": pd.Series(dtype=str), "churn_12m": pd.Series(dtype=float),
                             "churn_active_start": pd.Series(dtype="int64")})
     try:
-        as_of = churn.data_as_of(con, settings)
-        if as_of is None:
+        if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {canonical.quote(canonical.JOURNEY_EVENTS)})").fetchone()[0]:
             notes.append("Churn: no journey events loaded.")
         else:
+            as_of = dimensions.as_of_date(con, settings)
             start = (pd.Timestamp(as_of) - pd.DateOffset(months=12)).to_pydatetime()
             window = churn.churn_window(con, start, by=by, settings=settings)
             churned = window[["segment", "logo_churn", "active_start"]].rename(
@@ -179,7 +181,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{grouping.BLANK}', segment""").
     for c in ("nps_n", "csat_n", "churn_active_start"):
         out[c] = out[c].fillna(0).astype("int64")
     out["low_n"] = out["accounts"] < settings.min_n
-    out = (out.assign(_blank=out["segment"] == grouping.BLANK)
+    out = (out.assign(_blank=out["segment"] == dimensions.NONE_SEGMENT)
            .sort_values(["_blank", "segment"], kind="stable"))
     out = out[["segment", "accounts", "arr", "nps", "nps_n", "csat", "csat_n", "churn_12m",
                "churn_active_start", "low_n"]].reset_index(drop=True)

@@ -7,7 +7,7 @@ Conventions (DOMAIN.md §5):
   0–10 → 9–10; Zendesk good/bad arrives as 1/0 → the 0–1 scale, where only 1 is satisfied),
   with a Wilson 95% interval.
 - CES: mean on its scale with a Student-t 95% interval, and the scale's direction.
-- With an as-of date set (settings.as_of), answers dated after it are not counted yet.
+- Answers dated after the as-of date (`dimensions.as_of_date`) are not counted yet.
 - A blank answer (NULL score: "offered", skipped) is not a response. An answer off the scale
   (11, −1, 4.5 on a box scale) is rejected and counted in `rejected`, never clipped.
 - Levels: 'response' counts every answer (as survey tools do); 'account' counts each account's
@@ -31,14 +31,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cxlib import canonical, grouping, stats
+from cxlib import canonical, dimensions, stats
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.stages import stage_order
 
 Level = Literal["response", "account"]
 NPS_Z = 1.96  # the margin-of-error convention of DOMAIN.md §5, kept literal so 54.0 reads as 54.0
-SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *grouping.PERIODS)
+SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *dimensions.PERIODS)
 
 
 @dataclass(frozen=True)
@@ -80,16 +80,16 @@ def _survey_groups(con: duckdb.DuckDBPyConnection, by: str | None, period: str |
     params: dict[str, Any] = {}
     keys: list[str] = []
     if period is not None:
-        selects.append(f"{grouping.period_sql('s.ts')} AS period_start")
-        params.update(grouping.period_params(period, settings))
+        selects.append(f"{dimensions.period_sql('s.ts')} AS period_start")
+        params.update(dimensions.period_params(period, settings))
         keys.append("period_start")
     if by is None:
         return ctes, ", ".join(selects), joins, params, keys
-    if by in grouping.PERIODS:
+    if by in dimensions.PERIODS:
         if period is not None and by != period:
             raise MetricError(f"Break down by '{by}' or by period '{period}', not both.")
-        params.update(grouping.period_params(by, settings))
-        selects.append(f"{grouping.period_sql('s.ts')} AS segment")
+        params.update(dimensions.period_params(by, settings))
+        selects.append(f"{dimensions.period_sql('s.ts')} AS segment")
     elif by == "stage":
         # Ties at one instant resolve to the later stage of the journey, then the later row.
         ctes.append(
@@ -101,18 +101,18 @@ def _survey_groups(con: duckdb.DuckDBPyConnection, by: str | None, period: str |
         joins = "ASOF LEFT JOIN journey j ON s.account_id = j.account_id AND s.ts >= j.ts"
         # The row's own stage counts when it is a stage of the journey; a touchpoint ("Support
         # ticket", "QBR") is not, and gives way to the stage the account was in.
-        selects.append(grouping.segment_sql(
+        selects.append(dimensions.segment_sql(
             "CASE WHEN list_contains($stage_names, trim(s.stage)) THEN trim(s.stage) ELSE j.stage END"
         ) + " AS segment")
         params["stage_names"] = list(stage_order(settings.stages))
     elif by in ("respondent_role", "touchpoint"):
         column = "respondent_role" if by == "respondent_role" else "stage"
-        selects.append(grouping.segment_sql(f"s.{column}") + " AS segment")
+        selects.append(dimensions.segment_sql(f"s.{column}") + " AS segment")
     else:
-        grouping.check_accounts_column(con, by)
-        ctes.append(grouping.ACCOUNTS_CTE)
+        column = dimensions.check_accounts_column(con, by)
+        ctes.append(dimensions.ACCOUNTS_CTE)
         joins = "LEFT JOIN acct a ON a.account_id = s.account_id"
-        selects.append(grouping.segment_sql(f"a.{canonical.quote(by)}") + " AS segment")
+        selects.append(dimensions.segment_sql(f"a.{canonical.quote(column)}") + " AS segment")
     keys.append("segment")
     return ctes, ", ".join(selects), joins, params, keys
 
@@ -125,8 +125,8 @@ def _order_sql(by: str | None, keys: list[str]) -> str:
     if "segment" in keys:
         if by == "stage":
             parts.append("list_position($stage_names, segment) NULLS LAST")
-        elif by not in grouping.PERIODS:
-            parts.append(f"segment = '{grouping.BLANK}'")
+        elif by not in dimensions.PERIODS:
+            parts.append(f"segment = '{dimensions.NONE_SEGMENT}'")
         parts.append("segment")
     return ("ORDER BY " + ", ".join(parts)) if parts else ""
 
@@ -139,10 +139,10 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | N
         raise MetricError(f"Unknown level '{level}': use 'response' or 'account'.")
     ctes, selects, joins, params, keys = _survey_groups(con, by, period, settings)
     params.update({"survey_type": survey_type, "account_level": level == "account",
-                   "as_of": grouping.as_of_param(settings)})
+                   "as_of": dimensions.as_of_param(con, settings)})
     key_list = ", ".join(keys)
     partition = ", ".join(["s_valid", "account_id", *keys])
-    need_ts = "AND s.ts IS NOT NULL" if (period is not None or by in grouping.PERIODS) else ""
+    need_ts = "AND s.ts IS NOT NULL" if (period is not None or by in dimensions.PERIODS) else ""
     ctes += [
         "typed AS (SELECT s.account_id, s.ts, s.source_row, s.score"
         + (", " + selects if selects else "")

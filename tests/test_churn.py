@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cxlib import canonical, churn
+from cxlib import canonical, churn, dimensions
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.stages import Stage
@@ -115,8 +115,8 @@ def test_as_of_setting_cuts_events_and_fiscal_quarters(journey: duckdb.DuckDBPyC
 
 def test_timezone_aware_as_of_is_read_as_utc(journey: duckdb.DuckDBPyConnection) -> None:
     aware = D(2024, 5, 10, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))  # 00:00 UTC
-    assert churn.data_as_of(journey, Settings(as_of=aware)) == D(2024, 5, 10)
-    assert churn.data_as_of(journey) == D(2024, 8, 1)
+    assert dimensions.as_of_date(journey, Settings(as_of=aware)) == D(2024, 5, 10)
+    assert dimensions.as_of_date(journey) == D(2024, 8, 1)
 
 
 def test_churn_window_trailing(journey: duckdb.DuckDBPyConnection) -> None:

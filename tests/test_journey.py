@@ -144,7 +144,7 @@ def test_transitions_segment_filter_and_none_segment(journey_con):
 def test_unknown_segment_column_is_named_in_the_error(journey_con):
     with pytest.raises(MetricError) as err:
         transitions(journey_con, segment=("regoin", "EMEA"))
-    assert "Unknown segment column 'regoin'" in str(err.value)
+    assert "Column 'regoin' is not in the accounts table" in str(err.value)
     assert "Customer tier" in str(err.value)      # says which columns exist
     with pytest.raises(MetricError, match="regoin"):
         top_paths(journey_con, segment=("regoin", None))

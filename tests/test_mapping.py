@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+from cxlib import dimensions
 from cxlib import mapping as mp
 from cxlib.canonical import quote
 from cxlib.errors import MappingError, MetricError
@@ -675,13 +676,13 @@ def test_key_match_is_empty_without_accounts(con):
 
 def test_as_of_is_the_latest_timestamp_or_the_setting(con):
     mp.apply_mapping(con, _snapshots(con, THREE_MONTHS))
-    assert mp.as_of_date(con, Settings()) == dt.datetime(2026, 9, 30)
-    assert mp.as_of_date(con, Settings(as_of=dt.datetime(2026, 9, 15))) == dt.datetime(2026, 9, 15)
+    assert dimensions.as_of_date(con, Settings()) == dt.datetime(2026, 9, 30)
+    assert dimensions.as_of_date(con, Settings(as_of=dt.datetime(2026, 9, 15))) == dt.datetime(2026, 9, 15)
 
 
 def test_as_of_without_dated_rows_asks_for_a_setting(con):
     with pytest.raises(MetricError, match="set one in the settings"):
-        mp.as_of_date(con, Settings())
+        dimensions.as_of_date(con, Settings())
 
 
 # ---- a saved mapping on next month's data --------------------------------------------------------

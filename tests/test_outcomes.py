@@ -127,7 +127,7 @@ def test_quadrant_summary_by_segment(csat) -> None:
         "arr_share": [0.0, 300 / 700, 0.0, 400 / 700, NAN, 1 / 3, 0.0, 2 / 3, 0.0, NAN] + [NAN] * 5,
     })
     assert_frame_equal(result, expected)
-    with pytest.raises(MetricError, match="No segment column 'size'"):
+    with pytest.raises(MetricError, match="Column 'size' is not in the accounts table"):
         quadrant_summary(csat, OutcomeSpec(), CONFIG, by="size")
 
 

@@ -366,7 +366,7 @@ def test_segment_means_arr_weighted(con) -> None:
 
 
 def test_segment_errors_name_the_column(con) -> None:
-    with pytest.raises(MetricError, match="No segment column 'regio'"):
+    with pytest.raises(MetricError, match="Column 'regio' is not in the accounts table"):
         segment_scores(con, cfg("f1"), "regio")
     with pytest.raises(MetricError, match="'accounts' or 'arr'"):
         segment_scores(con, cfg("f1"), "stage", weight="logos")

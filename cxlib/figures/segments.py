@@ -26,11 +26,12 @@ def _title(df: pd.DataFrame) -> str:
     return f"Comparison by {by}"
 
 
-def compare_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+def compare_chart(df: pd.DataFrame, title: str | None = None, population: float | None = None) -> go.Figure:
     """Horizontal bars per segment with intervals, the population value as a line, significant cells starred.
 
-    Takes `segments.compare`. A significant segment (BH-adjusted, q from attrs) gets a star and a
-    dark outline, coloured by the side it differs on; low-n segments are faint and say so.
+    Takes `segments.compare`; the population value is `population`, else the one `compare` left in
+    attrs (no line without either). A significant segment (BH-adjusted, q from attrs) gets a star
+    and a dark outline, coloured by the side it differs on; low-n segments are faint and say so.
     """
     title = title or _title(df)
     measure = "rate" if "rate" in df else "mean"
@@ -39,14 +40,14 @@ def compare_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     labels = segment_labels(df["segment"])
     percent = measure == "rate"
     values = df[measure].to_numpy(dtype=float)
-    weights = df["n"].to_numpy(dtype=float)
-    population = float(np.nansum(values * weights) / weights[np.isfinite(values)].sum())
+    population = df.attrs.get("population") if population is None else population
+    has_line = population is not None and np.isfinite(population)
     colors = []
-    for value, sig in zip(values, df["significant"], strict=True):
+    for value, sig, rest in zip(values, df["significant"], df["rest"], strict=True):
         if not sig:
             colors.append(BAND_COLORS["grey"])
         else:
-            colors.append(SEQUENCE[0] if value > population else SEQUENCE[1])
+            colors.append(SEQUENCE[0] if value > rest else SEQUENCE[1])
     fmt = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:,.1f}")
     ticks = [f"{SIGNIFICANT_MARK + ' ' if sig else ''}{label} (n={n}{', small' if low else ''})"
              for label, n, sig, low in zip(labels, df["n"], df["significant"], df["low_n"], strict=True)]
@@ -62,8 +63,9 @@ def compare_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                      color="rgba(60,60,60,0.8)"),
         hovertext=hover, hovertemplate="%{y}: %{hovertext}<extra></extra>",
     ))
-    fig.add_vline(x=population, line_dash="dash", line_color="rgba(90,90,90,0.9)",
-                  annotation_text=f"all accounts {fmt(population)}", annotation_position="top")
+    if has_line:
+        fig.add_vline(x=population, line_dash="dash", line_color="rgba(90,90,90,0.9)",
+                      annotation_text=f"all accounts {fmt(population)}", annotation_position="top")
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     fig.update_xaxes(title_text="Share of accounts" if percent else str(df.attrs.get("column", "mean")),
                      tickformat=".0%" if percent else None, range=[0, 1.1] if percent else None)
