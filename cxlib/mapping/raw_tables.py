@@ -1,0 +1,45 @@
+"""Raw tables as mapping sees them: their columns and DuckDB types, whether they exist, type classes.
+
+Raw tables are the typed DuckDB tables `cxlib.loading` writes, one per file or sheet, each with a
+`_source_row` column pointing back at the file's row (README, "Architecture").
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                  "UBIGINT", "UHUGEINT", "FLOAT", "REAL", "DOUBLE", "DECIMAL")
+_INTEGER_TYPES = _NUMERIC_TYPES[:10]
+
+
+def type_class(duck_type: str) -> str:
+    """Coarse class of a DuckDB type: number, integer, date, timestamp, timestamptz, boolean, text."""
+    t = duck_type.upper()
+    if t.startswith("TIMESTAMP WITH TIME ZONE") or t == "TIMESTAMPTZ":
+        return "timestamptz"
+    if t.startswith("TIMESTAMP"):
+        return "timestamp"
+    if t == "DATE":
+        return "date"
+    if t == "BOOLEAN":
+        return "boolean"
+    if t.split("(")[0] in _INTEGER_TYPES:
+        return "integer"
+    if t.split("(")[0] in _NUMERIC_TYPES:
+        return "number"
+    return "text"
+
+
+def raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Column → DuckDB type of a raw table, in table order (without `_source_row`)."""
+    rows = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position", [table]).fetchall()
+    return {c: t for c, t in rows if c != "_source_row"}
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether a table or view of this name is in the session's schema."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+                            "AND table_schema = current_schema()", [table]).fetchone()[0])

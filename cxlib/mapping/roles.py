@@ -1,0 +1,55 @@
+"""Table kinds and column roles: everything a mapping may say about a raw table and its columns.
+
+The five kinds and their roles are the README's table under "Data you can bring"; `ignore` is the
+sixth kind (a table or column left out). A kind's required roles are the least it needs to be used.
+"""
+
+from __future__ import annotations
+
+from cxlib import canonical
+from cxlib.factors import default_factors
+
+ACCOUNTS = canonical.ACCOUNTS
+STAGE_SNAPSHOTS = canonical.STAGE_SNAPSHOTS
+JOURNEY_EVENTS = canonical.JOURNEY_EVENTS
+SURVEYS = canonical.SURVEYS
+FACTOR_RATINGS = canonical.FACTOR_RATINGS
+IGNORE = "ignore"
+SEGMENT = "segment"
+KINDS: tuple[str, ...] = (ACCOUNTS, STAGE_SNAPSHOTS, JOURNEY_EVENTS, SURVEYS, FACTOR_RATINGS, IGNORE)
+
+SURVEY_TYPES: tuple[str, ...] = ("NPS", "CSAT", "CES")
+# Only NPS has one scale everywhere; CSAT/CES scales vary and the surveys module detects them.
+SCORE_RANGES: dict[str, tuple[float, float]] = {"NPS": (0.0, 10.0)}
+FACTOR_ROLES: tuple[str, ...] = tuple(f"factor:{f.key}" for f in default_factors())
+SCORE_ROLES: tuple[str, ...] = tuple(f"score:{t}" for t in SURVEY_TYPES)
+
+_BASE_ROLES: dict[str, tuple[str, ...]] = {
+    ACCOUNTS: ("account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason",
+               "outcome", SEGMENT),
+    STAGE_SNAPSHOTS: ("account_id", "stage", "as_of", "last_funnel_stage", SEGMENT),
+    JOURNEY_EVENTS: ("account_id", "stage", "ts"),
+    SURVEYS: ("account_id", "respondent", "respondent_role", "ts", "survey_type", "score", *SCORE_ROLES,
+              "comment", "stage"),
+    FACTOR_RATINGS: ("account_id", "ts", "factor", "score"),
+    IGNORE: (),
+}
+# Every role a column of each kind may take (the page's dropdown), `ignore` last.
+ROLES: dict[str, tuple[str, ...]] = {
+    kind: (*roles, *(FACTOR_ROLES if kind != IGNORE else ()), IGNORE) for kind, roles in _BASE_ROLES.items()
+}
+# Roles several columns of one table may share; every other role names at most one column.
+MULTI_ROLES = frozenset({SEGMENT, IGNORE})
+REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
+    ACCOUNTS: ("account_id",),
+    STAGE_SNAPSHOTS: ("account_id", "stage"),
+    JOURNEY_EVENTS: ("account_id", "stage", "ts"),
+    SURVEYS: ("account_id",),
+    FACTOR_RATINGS: ("account_id",),
+    IGNORE: (),
+}
+
+
+def is_role_of(kind: str, role: str) -> bool:
+    """Whether a column of a table of this kind may take this role."""
+    return role in ROLES.get(kind, ())
