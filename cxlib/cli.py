@@ -174,6 +174,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         print(f"{r['table']}  ({r['source']})  kind: {r['kind']}")
+        print(f"  shape: {r['shape'] or '(none recognised)'}")
         print(f"  rows read {r['rows_read']}, loaded {r['rows_loaded']}, rejected {r['rows_rejected']}"
               + (f", skipped lines {r['skipped_lines']}" if r.get("skipped_lines") else ""))
         width = max((len(c["name"]) for c in r["columns"]), default=4)
@@ -185,7 +186,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def load_report_rows(ws: Workspace, chosen: Any) -> list[dict[str, Any]]:
-    """The load report as the CLI prints it: per table, counts and each column with its role."""
+    """The load report as the CLI prints it: per table, kind, recognised shape, counts and each column's role."""
     by_table = {t.table: t for t in chosen.tables}
     rows = []
     for rep in ws.reports:
@@ -193,6 +194,7 @@ def load_report_rows(ws: Workspace, chosen: Any) -> list[dict[str, Any]]:
         source = rep.source + (f" [{rep.sheet}]" if rep.sheet else "")
         rows.append({
             "table": rep.table, "source": source, "kind": tm.kind if tm else "ignore",
+            "shape": tm.shape.label if tm is not None and tm.shape is not None else None,
             "rows_read": rep.rows_read, "rows_loaded": rep.rows_loaded, "rows_rejected": rep.rows_rejected,
             "skipped_lines": rep.skipped_lines,
             "columns": [{"name": c.name, "type": c.type, "nulls": c.nulls,

@@ -165,10 +165,13 @@ def test_hubspot_companies_export(con):
     ])
     m = mp.suggest_mapping(con, [SimpleNamespace(table="hubspot_companies",
                                                  source="hubspot-crm-exports-all-companies.csv")])
+    # Recognised as HubSpot companies (issue 10): the company is the account by name, as in every
+    # other HubSpot and help-desk file; Record ID never is; Annual Revenue is read as ARR.
     assert m.tables[0].kind == "accounts"
-    assert m.tables[0].roles == {"Record ID": "account_id", "Company name": "name", "Lifecycle Stage": "stage",
+    assert m.tables[0].shape is not None and m.tables[0].shape.id == "hubspot.companies"
+    assert m.tables[0].roles == {"Record ID": "ignore", "Company name": "account_id", "Lifecycle Stage": "stage",
                                  "Create Date": "start_date", "Company owner": "segment", "Industry": "segment",
-                                 "Annual Revenue": "ignore"}
+                                 "Annual Revenue": "arr"}
     assert "not the ARR" in mp.column_notes(con, "hubspot_companies")["Annual Revenue"]
     # HubSpot's lifecycle values land on the journey; "Other" is listed unmapped with its count.
     assert_frame_equal(mp.stage_values(con, m), pd.DataFrame({

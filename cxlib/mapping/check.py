@@ -64,8 +64,16 @@ def check_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Mapp
                 errors.append(MappingError(f'{where}: columns {", ".join(repr(c) for c in cols)} are all mapped '
                                            f"as {role}; keep one.", file=tm.source, column=cols[1]))
         roles = set(tm.roles.values())
+        if tm.shape is not None:
+            for column in tm.shape.columns():
+                if column not in present:
+                    errors.append(MappingError(
+                        f'{where}: column "{column}" (read by the {tm.shape.label} shape) is missing. '
+                        f"Columns found: {', '.join(present)}.", file=tm.source, column=column))
+        # A shape's stage-date columns give an event table its stages and times.
+        shaped = {"stage", "ts"} if tm.shape is not None and tm.shape.stage_dates else set()
         for role in REQUIRED_ROLES[tm.kind]:
-            if role not in roles:
+            if role not in roles and role not in shaped:
                 errors.append(MappingError(f"{where}: no column is mapped as {role}, which {tm.kind} needs.",
                                            file=tm.source))
         if tm.kind == SURVEYS and not roles & {"score", *SCORE_ROLES}:
@@ -128,7 +136,7 @@ def fit_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping, tables: Iterab
         as_of = tm.as_of
         if as_of is not None and as_of_from_source(tm.source) == as_of and ref[1] != tm.source:
             as_of = as_of_from_source(ref[1]) or as_of        # the date came from the old file's name
-        fitted.append(TableMapping(ref[0], ref[1], tm.kind, dict(tm.roles), as_of, tm.survey_type))
+        fitted.append(TableMapping(ref[0], ref[1], tm.kind, dict(tm.roles), as_of, tm.survey_type, tm.shape))
         if tm.table in zones:
             new_zones[ref[0]] = zones[tm.table]
         used_templates.add(i)

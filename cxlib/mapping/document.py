@@ -1,8 +1,9 @@
 """The mapping document: per table its kind and column roles, the stage map, settings; JSON round trip.
 
 One JSON document (version 1) that downloads and uploads again for next month's export (README,
-"Data you can bring"): per table its kind and each column's role, the stage map (raw value →
-configured stage, or null for "not mapped"), the settings, and the scores module's opaque dict.
+"Data you can bring"): per table its kind, each column's role and the export shape recognised (if
+any), the stage map (raw value → configured stage, or null for "not mapped"), the settings, and the
+scores module's opaque dict. A mapping file saved before shapes existed has no "shape" and loads.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxlib.errors import MappingError
+from cxlib.mapping.shapes.model import TableShape
 from cxlib.settings import Settings
 
 MAPPING_VERSION = 1
@@ -21,7 +23,8 @@ MAPPING_VERSION = 1
 
 @dataclass
 class TableMapping:
-    """One raw table's kind and its columns' roles; as_of/survey_type when no column gives them."""
+    """One raw table's kind and its columns' roles; as_of/survey_type when no column gives them;
+    the export shape it was recognised as (None: read by its roles alone)."""
 
     table: str
     source: str
@@ -29,6 +32,7 @@ class TableMapping:
     roles: dict[str, str]
     as_of: str | None = None
     survey_type: str | None = None
+    shape: TableShape | None = None
 
     def columns_with(self, role: str) -> list[str]:
         """The columns mapped to a role, in table order."""
@@ -42,14 +46,16 @@ class TableMapping:
     def to_dict(self) -> dict[str, Any]:
         """The table's entry of the JSON document."""
         return {"table": self.table, "source": self.source, "kind": self.kind, "roles": dict(self.roles),
-                "as_of": self.as_of, "survey_type": self.survey_type}
+                "as_of": self.as_of, "survey_type": self.survey_type,
+                "shape": self.shape.to_dict() if self.shape is not None else None}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TableMapping:
-        """A table entry read back; a missing source falls back to the table name."""
+        """A table entry read back; a missing source falls back to the table name, a missing shape to none."""
         return cls(table=str(d["table"]), source=str(d.get("source") or d["table"]), kind=str(d["kind"]),
                    roles={str(k): str(v) for k, v in (d.get("roles") or {}).items()},
-                   as_of=d.get("as_of"), survey_type=d.get("survey_type"))
+                   as_of=d.get("as_of"), survey_type=d.get("survey_type"),
+                   shape=TableShape.from_dict(d["shape"]) if d.get("shape") else None)
 
 
 @dataclass

@@ -3,7 +3,9 @@
 Stage values are mapped onto the stage list with the synonyms of `cxlib.stages` (README, "Data you
 can bring"); the user's stage map overrides a suggestion, and a value mapped to nothing (or to a
 stage no longer in the list) is "not mapped" and its rows are excluded. "Closed Lost" always has a
-place: the lost-deal stage is in the list even when the settings leave it out.
+place: the lost-deal stage is in the list even when the settings leave it out. A stage named by a
+stage-date column's header (a shape's "Became a Lead Date" → "Lead") is a stage value like any
+cell, counted by its non-empty cells.
 """
 
 from __future__ import annotations
@@ -38,6 +40,22 @@ def _stage_columns(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[tup
     return out
 
 
+def _header_stages(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[tuple[str, int]]:
+    """(stage a stage-date column's header names, its non-empty cells) for every shaped table."""
+    out = []
+    for tm in mapping.tables:
+        if tm.kind == IGNORE or tm.shape is None or not tm.shape.stage_dates or not table_exists(con, tm.table):
+            continue
+        present = raw_columns(con, tm.table)
+        cols = [(c, stage) for c, stage in tm.shape.stage_dates if c in present]
+        if not cols:
+            continue
+        counts = con.execute("SELECT " + ", ".join(f"count(NULLIF(trim(CAST({quote(c)} AS VARCHAR)), ''))"
+                                                   for c, _ in cols) + f" FROM {quote(tm.table)}").fetchone()
+        out += [(stage, int(n)) for (_, stage), n in zip(cols, counts)]
+    return out
+
+
 def effective_stage(value: str, mapping: Mapping, allowed: set[str]) -> str | None:
     """The stage a raw value maps to: the stage map's entry (if a configured stage), else the suggestion."""
     if value in mapping.stage_map:
@@ -49,15 +67,20 @@ def effective_stage(value: str, mapping: Mapping, allowed: set[str]) -> str | No
 def stage_values(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> pd.DataFrame:
     """Every raw stage value of every stage column: value, rows, suggested_stage, mapped_stage."""
     cols = _stage_columns(con, mapping)
-    if not cols:
+    headers = _header_stages(con, mapping)
+    if not cols and not headers:
         return pd.DataFrame({"value": pd.Series([], dtype="str"), "rows": pd.Series([], dtype="int64"),
                              "suggested_stage": pd.Series([], dtype="object"),
                              "mapped_stage": pd.Series([], dtype="object")})
-    parts = " UNION ALL ".join(f"SELECT NULLIF(trim(CAST({quote(c)} AS VARCHAR)), '') AS value FROM {quote(t)}"
-                               for t, c in cols)
-    counted = con.execute(f"WITH raw_stage_values AS ({parts}) SELECT value, count(*) AS rows "
-                          "FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value "
-                          "ORDER BY rows DESC, value").fetchall()
+    counts: dict[str, int] = {}
+    if cols:
+        parts = " UNION ALL ".join(f"SELECT NULLIF(trim(CAST({quote(c)} AS VARCHAR)), '') AS value "
+                                   f"FROM {quote(t)}" for t, c in cols)
+        counts = dict(con.execute(f"WITH raw_stage_values AS ({parts}) SELECT value, count(*) AS rows "
+                                  "FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value").fetchall())
+    for value, n in headers:
+        counts[value] = counts.get(value, 0) + n
+    counted = sorted(((v, int(n)) for v, n in counts.items() if n), key=lambda item: (-item[1], item[0]))
     allowed = set(stage_names(mapping.settings))
     values = [v for v, _ in counted]
     return pd.DataFrame({

@@ -5,6 +5,10 @@ user confirms or changes them on the Data page. A column's candidates come from 
 vocabulary (strength 3 exact, 2 pattern) and from its values (stage names, survey types, factor
 names, ids, long comments), weighted per kind; roles are then assigned greedily, best first. A table
 takes the kind whose assignment fits best, ties to the more specific kind.
+
+Recognition runs first: a tool's export shape (`cxlib.mapping.shapes`) fixes the kind and the roles it
+knows, and the other columns are assigned as usual. An id column (response, respondent, collector,
+record id, IP address, network id) is never suggested as the account.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from cxlib.mapping.document import Mapping, TableMapping, table_refs
 from cxlib.mapping.file_names import as_of_from_source
 from cxlib.mapping.profiles import ColumnProfile, profile_table
 from cxlib.mapping.raw_tables import raw_columns
+from cxlib.mapping import shapes
 from cxlib.mapping.roles import (ACCOUNTS, FACTOR_RATINGS, FACTOR_ROLES, IGNORE, JOURNEY_EVENTS, KINDS, MULTI_ROLES,
                                  SCORE_ROLES, SEGMENT, STAGE_SNAPSHOTS, SURVEY_TYPES, SURVEYS)
 from cxlib.mapping.stage_map import suggested_stage_map
@@ -99,6 +104,9 @@ def _role_candidates(p: ColumnProfile, kind: str, stages: list[Stage] | None) ->
         concepts.setdefault("date", 1.0)
     nps_values = p.type_class in ("integer", "number") and p.integral and p.low is not None \
         and 0 <= p.low and p.high is not None and p.high <= 10
+    if shapes.never_account(p.name):
+        concepts.pop("id", None)
+        concepts.pop("name", None)
     out: list[tuple[float, str]] = []
     table = _KIND_CONCEPTS.get(kind, {})
     for concept, strength in concepts.items():
@@ -119,12 +127,18 @@ def _role_candidates(p: ColumnProfile, kind: str, stages: list[Stage] | None) ->
     return out
 
 
-def _assign_roles(profiles: list[ColumnProfile], kind: str, stages: list[Stage] | None) -> dict[str, str]:
-    """Greedy best-first assignment: each single role to its best column, each column one role."""
-    cands = [(score, i, role) for i, p in enumerate(profiles) for score, role in _role_candidates(p, kind, stages)]
+def _assign_roles(profiles: list[ColumnProfile], kind: str, stages: list[Stage] | None,
+                  pinned: dict[str, str] | None = None, open_roles: frozenset[str] | None = None) -> dict[str, str]:
+    """Greedy best-first assignment: each single role to its best column, each column one role.
+
+    `pinned` columns keep the role a recognised shape gave them; the others may take only
+    `open_roles` when given."""
+    pinned = pinned or {}
+    cands = [(score, i, role) for i, p in enumerate(profiles) if p.name not in pinned
+             for score, role in _role_candidates(p, kind, stages) if open_roles is None or role in open_roles]
     cands.sort(key=lambda c: (-c[0], c[1]))
-    roles: dict[int, str] = {}
-    taken: set[str] = set()
+    roles: dict[int, str] = {i: pinned[p.name] for i, p in enumerate(profiles) if p.name in pinned}
+    taken: set[str] = {r for r in pinned.values() if r not in MULTI_ROLES}
     for _, i, role in cands:
         if i in roles or (role not in MULTI_ROLES and role in taken):
             continue
@@ -133,7 +147,8 @@ def _assign_roles(profiles: list[ColumnProfile], kind: str, stages: list[Stage] 
     out: dict[str, str] = {}
     for i, p in enumerate(profiles):
         role = roles.get(i)
-        if role is None and kind == ACCOUNTS and p.type_class in ("text", "boolean") \
+        if role is None and kind == ACCOUNTS and (open_roles is None or SEGMENT in open_roles) \
+                and p.type_class in ("text", "boolean") \
                 and 2 <= p.distinct <= 50 and p.distinct * 2 <= p.nonnull:
             role = SEGMENT            # a low-cardinality label nobody named: likely a segment
         out[p.name] = role or IGNORE
@@ -222,11 +237,21 @@ def _kind_fit(kind: str, roles: dict[str, str], profiles: dict[str, ColumnProfil
 _KIND_PRIORITY = (STAGE_SNAPSHOTS, JOURNEY_EVENTS, SURVEYS, FACTOR_RATINGS, ACCOUNTS)
 
 
-def suggest_table(con: duckdb.DuckDBPyConnection, table: str, source: str | None,
-                  stages: list[Stage] | None) -> TableMapping:
-    """Kind, roles and file-name hints for one raw table (the one entry point per table, for fit too)."""
+def suggest_table(con: duckdb.DuckDBPyConnection, table: str, source: str | None, stages: list[Stage] | None,
+                  labels: dict[str, str] | None = None, shape_id: str | None = None) -> TableMapping:
+    """Kind, roles and file-name hints for one raw table (the one entry point per table, for fit too).
+
+    A recognised export shape comes first (`shape_id` picks one that fits, `shapes.NO_SHAPE` none);
+    `labels` are the texts of header rows under the header (a survey tool's question texts)."""
     source = source or table
     profiles = profile_table(con, table)
+    found = shapes.recognise(con, table, source, labels, shape_id, profiles)
+    if found is not None:
+        roles = _assign_roles(profiles, found.kind, stages, found.roles, found.open_roles)
+        tm = TableMapping(table, source, found.kind, roles, survey_type=found.survey_type, shape=found.shape)
+        if found.kind in (SURVEYS, FACTOR_RATINGS) and "ts" not in roles.values():
+            tm.as_of = as_of_from_source(source)
+        return tm
     by_name = {p.name: p for p in profiles}
     best: tuple[float, int, str, dict[str, str]] | None = None
     for rank, kind in enumerate(_KIND_PRIORITY):
@@ -256,11 +281,26 @@ def suggest_kind(con: duckdb.DuckDBPyConnection, table: str, source: str | None 
     return suggest_table(con, table, source, stages).kind
 
 
+def column_labels(report: Any) -> dict[str, str]:
+    """Column → its text in a header row under the header, when the load report carries one."""
+    return {str(c.name): str(c.label) for c in getattr(report, "columns", None) or ()
+            if getattr(c, "label", None)}
+
+
 def suggest_mapping(con: duckdb.DuckDBPyConnection, reports_or_tables: Iterable[Any],
                     settings: Settings | None = None) -> Mapping:
-    """cxlib's suggestion for every table: kind, roles, file-name dates and a stage map."""
+    """cxlib's suggestion for every table: kind, roles, file-name dates, shapes and a stage map.
+
+    A time zone a shape reads from a header becomes that table's time-zone setting."""
     settings = settings or Settings()
-    tables = [suggest_table(con, t, s, settings.stages) for t, s in table_refs(reports_or_tables)]
+    items = list(reports_or_tables)
+    tables = [suggest_table(con, t, s, settings.stages, column_labels(item))
+              for (t, s), item in zip(table_refs(items), items)]
+    zones = {tm.table: tm.shape.timezone for tm in tables if tm.shape is not None and tm.shape.timezone}
+    if zones:
+        settings = Settings.from_dict(settings.to_dict())
+        for table, zone in zones.items():
+            settings.timezones.setdefault(table, zone)
     mapping = Mapping(tables=tables, stage_map={}, settings=settings)
     mapping.stage_map = suggested_stage_map(con, mapping)
     return mapping

@@ -15,6 +15,8 @@ a view (a tool's export shape) adds a row builder yielding the same columns; the
 
 Conventions: a survey's stage/touchpoint that names no stage leaves `stage` NULL and keeps the
 answer; only NPS is range-checked (0–10, never clipped); duplicate accounts keep their first row.
+A shaped table (`cxlib.mapping.shapes.rows`) may leave rows out with its own reason (`shape_reason`)
+and keep a tool's answers that have no account (`shape_keeps_unkeyed`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ R_DUP_SNAPSHOT = "duplicate account id in snapshot"
 # Working columns of the accounts ledger SQL besides the view's own: no segment column may take them.
 # (`stage_raw` is the stage value as the file gives it, before the stage map.)
 INTERNAL_COLUMNS = frozenset({"table_idx", "reason", "stage_raw", "check_reason", "duplicate_number"})
+
+
+# SQL literals of two patterns: a time followed by a UTC offset or Z, and the blanks before that
+# offset (a TIMESTAMPTZ cast reads none).
+_OFFSET_SQL = r"'[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'"
+_OFFSET_SPACE_SQL = r"'\s+(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'"
 
 
 def constant_literal(text: str) -> str:
@@ -128,8 +136,12 @@ class TableSql:
             return f"CAST({ref} AS TIMESTAMP)"
         if tc == "timestamptz":
             return f"timezone(table_info.timezone, {ref})"
-        if tc == "text":
-            return f"TRY_CAST({self.text_of(column)} AS TIMESTAMP)"
+        if tc == "text":   # text with a UTC offset ('… 13:44:10 -0700') is an instant: into the source's zone
+            text = self.text_of(column)
+            return (f"CASE WHEN regexp_matches({text}, {_OFFSET_SQL}) "
+                    f"THEN timezone(table_info.timezone, TRY_CAST(regexp_replace({text}, {_OFFSET_SPACE_SQL}, "
+                    r"'\1') AS TIMESTAMPTZ)) "
+                    f"ELSE TRY_CAST({text} AS TIMESTAMP) END")
         return "CAST(NULL AS TIMESTAMP)"
 
     def ts(self, role: str) -> tuple[str, str]:
@@ -171,6 +183,11 @@ def _reason_case(checks: Sequence[tuple[str, str]]) -> str:
 def _union(parts: list[str]) -> str:
     """Raw-row SELECTs stacked by column name (builders may yield their columns in any order)."""
     return "\nUNION ALL BY NAME\n".join(f"({p})" for p in parts)
+
+
+# The columns a shaped table's rows add (`shapes.rows`), present even when no table has a shape:
+# the reason its shape leaves a row out, and whether a tool's answer without an account still counts.
+_SHAPE_COLUMNS = "SELECT CAST(NULL AS VARCHAR) AS shape_reason, false AS shape_keeps_unkeyed WHERE false"
 
 
 def _empty_ledger(view: str) -> str:
@@ -332,11 +349,12 @@ def events_ledger_sql(parts: list[str], has_accounts: bool) -> str:
                            ("stage_raw IS NULL", R_STAGE_MISSING), ("stage IS NULL", R_STAGE_UNMAPPED),
                            ("NOT ts_given", R_TS_MISSING), ("ts IS NULL", R_TS_BAD)])
     return f"""
-WITH raw_rows AS ({_union(parts)}),
+WITH raw_rows AS ({_union([*parts, _SHAPE_COLUMNS])}),
 with_stage AS (
     SELECT raw_rows.*, stage_entry.stage
     FROM raw_rows LEFT JOIN _stage_map AS stage_entry ON stage_entry.value = raw_rows.stage_raw)
-SELECT account_id, stage, ts, 'event' AS resolution, source, source_row, table_idx, {checks} AS reason
+SELECT account_id, stage, ts, 'event' AS resolution, source, source_row, table_idx,
+       COALESCE(shape_reason, {checks}) AS reason
 FROM with_stage"""
 
 
@@ -344,20 +362,21 @@ def surveys_ledger_sql(parts: list[str], has_accounts: bool) -> str:
     """Every survey answer with its reason; a touchpoint that names no stage leaves stage NULL."""
     if not parts:
         return _empty_ledger(SURVEYS)
-    checks = _reason_case([("account_id IS NULL", R_ACCOUNT_MISSING), _unknown_account(has_accounts),
+    checks = _reason_case([("account_id IS NULL AND NOT coalesce(shape_keeps_unkeyed, false)",
+                            R_ACCOUNT_MISSING), _unknown_account(has_accounts),
                            ("NOT ts_given", R_TS_MISSING), ("ts IS NULL", R_TS_BAD),
                            ("survey_type IS NULL", R_TYPE_UNKNOWN), ("NOT score_given", R_SCORE_MISSING),
                            ("score IS NULL", R_SCORE_NAN),
                            ("score < low OR score > high", R_SCORE_RANGE)])
     # Metrics then use the journey's stage for an answer whose stage is NULL.
     return f"""
-WITH raw_rows AS ({_union(parts)}),
+WITH raw_rows AS ({_union([*parts, _SHAPE_COLUMNS])}),
 with_stage_and_range AS (
     SELECT raw_rows.*, stage_entry.stage, score_range.low, score_range.high
     FROM raw_rows LEFT JOIN _stage_map AS stage_entry ON stage_entry.value = raw_rows.stage_raw
                   LEFT JOIN _cx_score_ranges AS score_range ON score_range.survey_type = raw_rows.survey_type)
 SELECT account_id, respondent, respondent_role, ts, survey_type, score, comment, stage, source, source_row,
-       table_idx, {checks} AS reason
+       table_idx, COALESCE(shape_reason, {checks}) AS reason
 FROM with_stage_and_range"""
 
 

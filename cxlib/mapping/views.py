@@ -26,6 +26,7 @@ from cxlib.mapping.keys import create_account_id_macros
 from cxlib.mapping.raw_tables import raw_columns, table_exists, type_class
 from cxlib.mapping.roles import (ACCOUNTS, FACTOR_RATINGS, IGNORE, JOURNEY_EVENTS, SCORE_RANGES, STAGE_SNAPSHOTS,
                                  SURVEYS)
+from cxlib.mapping.shapes import rows as shape_rows
 from cxlib.mapping.stage_map import effective_stage, stage_names, stage_values
 from cxlib.mapping.view_sql import TableSql
 from cxlib.mapping.vocabulary import survey_type_of, yes_no_number
@@ -99,16 +100,21 @@ def _helper_tables(con: duckdb.DuckDBPyConnection, mapping: Mapping, live: list[
                    [(c, v, m) for (c, v), m in value_rows.items()])
     _replace_table(con, "_cx_score_ranges", "survey_type VARCHAR, low DOUBLE, high DOUBLE",
                    [(t, lo, hi) for t, (lo, hi) in SCORE_RANGES.items()])
+    _replace_table(con, shape_rows.SHAPE_VALUES, shape_rows.SHAPE_VALUES_COLUMNS,
+                   shape_rows.shape_values(con, live, types))
 
 
 def _ledger_sqls(items: list[TableSql], segments: list[tuple[TableMapping, str, str]]) -> dict[str, str]:
-    """Each view's ledger SQL from the row builders of every mapped table, in mapping order."""
+    """Each view's ledger SQL from the row builders of every mapped table, in mapping order.
+
+    Journey events come from event tables and from any shaped table's stage-date columns (a HubSpot
+    companies export feeds accounts and events)."""
     of_kind = {kind: [s for s in items if s.tm.kind == kind] for kind in _BUILD_ORDER}
     has_accounts = bool(of_kind[ACCOUNTS])
     segment_names = list(dict.fromkeys(name for _, _, name in segments))
     accounts = [p for s in of_kind[ACCOUNTS] for p in view_sql.account_rows(s, segments)]
     snapshots = [p for s in of_kind[STAGE_SNAPSHOTS] for p in view_sql.snapshot_rows(s)]
-    events = [p for s in of_kind[JOURNEY_EVENTS] for p in view_sql.event_rows(s)]
+    events = [p for s in items for p in shape_rows.event_rows(s)]
     surveys = [p for s in of_kind[SURVEYS] for p in view_sql.survey_rows(s)]
     dated: list[str] = []
     undated: list[str] = []
@@ -140,7 +146,7 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Vali
     types = {tm.table: raw_columns(con, tm.table) for tm in live}
     _helper_tables(con, mapping, live, types)
     create_account_id_macros(con)
-    items = [TableSql(tm, i, types[tm.table]) for i, tm in enumerate(live)]
+    items = [shape_rows.table_sql(tm, i, types[tm.table]) for i, tm in enumerate(live)]
     segments = segment_sources(Mapping(live, mapping.stage_map, mapping.settings))
     segment_names = list(dict.fromkeys(name for _, _, name in segments))
     ledger_sqls = _ledger_sqls(items, segments)
