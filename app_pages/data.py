@@ -9,6 +9,7 @@ import streamlit as st
 
 from cxlib import mapping as mp
 from cxlib.exports import to_csv_bytes
+from cxlib.mapping import shapes
 from cxlib.loading import rejected_rows
 from cxlib.stages import LOST_DEAL
 from cxlib.workspace import Workspace, connect
@@ -90,9 +91,19 @@ c4.metric("Rows rejected", f"{int(totals['rows rejected'].sum()):,}",
 html_table(totals)
 
 hints: dict[str, str] = dict(st.session_state.get("load_hints") or {})
+shape_of = {t.table: t.shape for t in (ws.mapping.tables if ws.mapping else [])}
+
+
+def _answer(key: str, option: str) -> None:
+    """Take a recognised tool's suggested answer to a loader question (the user clicked it)."""
+    st.session_state[key] = option
+
+
 for rep in ws.reports:
     label = f"{rep.table} — {rep.source}" + (f" [{rep.sheet}]" if rep.sheet else "")
     with st.expander(label, expanded=bool(rep.questions or rep.rows_rejected)):
+        if shape_of.get(rep.table) is not None:
+            st.caption(f"Recognised as: **{shape_of[rep.table].label}**")
         if rep.skipped_lines:
             st.caption(f"Skipped {rep.skipped_lines} line(s) that are not data: {rep.skipped_note or 'titles or footers'}.")
         for warning in rep.warnings:
@@ -100,8 +111,15 @@ for rep in ws.reports:
         cols = pd.DataFrame([{"column": c.name, "type": c.type, "nulls": c.nulls,
                               "examples": ", ".join(c.examples), "note": c.note or ""} for c in rep.columns])
         st.dataframe(cols, hide_index=True, width="stretch")
+        suggested = shapes.suggested_answers(shape_of.get(rep.table), rep.questions)
         for q in rep.questions:
-            choice = st.radio(q.message, q.options, index=None, key=f"q_{rep.table}_{q.column}", horizontal=True)
+            key = f"q_{rep.table}_{q.column}"
+            choice = st.radio(q.message, q.options, index=None, key=key, horizontal=True)
+            if q.column in suggested and not choice:
+                option, why = suggested[q.column]
+                st.button(f"Use {option}: {why}", key=f"use_{key}", on_click=_answer, args=(key, option),
+                          icon=":material/lightbulb:", help="A suggestion from the recognised export shape; "
+                          "nothing is assumed until you choose and reload.")
             if choice:
                 hints[q.column] = choice
         if rep.rows_rejected:
@@ -125,15 +143,42 @@ st.caption(("Confirmed. " if confirmed else "Suggested by Journey Lens from colu
             "review each table and press **Apply mapping**. ")
            + "Every number in the app is computed from the canonical views this mapping builds.")
 
+def _shape_choices(tm: mp.TableMapping) -> dict[str, str]:
+    """Shape id → label of every export shape that fits this table, its current one first, and "no shape"."""
+    key = ("shape_choices", ws.version, tm.table)
+    if key not in st.session_state:
+        labels = {str(c.name): str(c.label) for r in ws.reports if r.table == tm.table for c in r.columns
+                  if getattr(c, "label", None)}
+        st.session_state[key] = {r.shape.id: r.shape.label
+                                 for r in shapes.candidates(ws.con, tm.table, tm.source, labels)}
+    choices = dict(st.session_state[key])
+    if tm.shape is not None:
+        choices = {tm.shape.id: tm.shape.label} | choices
+    return choices | {shapes.NO_SHAPE: "no shape: read by column names and values only"}
+
+
 edited_tables = []
 for tm in current.tables:
-    with st.expander(f"{tm.table}: {tm.kind}", expanded=not confirmed):
-        kind = st.selectbox("Kind of table", mp.KINDS, index=mp.KINDS.index(tm.kind), key=f"kind_{tm.table}")
+    title = f"{tm.table}: {tm.kind}" + (f" — recognised as {tm.shape.label}" if tm.shape else "")
+    with st.expander(title, expanded=not confirmed):
+        choices = _shape_choices(tm)
+        current_id = tm.shape.id if tm.shape else shapes.NO_SHAPE
+        picked_shape = st.selectbox("Recognised as", list(choices), index=list(choices).index(current_id),
+                                    key=f"shape_{tm.table}", format_func=lambda i, c=choices: c[i],
+                                    help="The tool and export shape Journey Lens recognised from the headers, "
+                                         "values and file name. Choose another shape that fits, or none.")
+        if picked_shape != current_id:
+            tm = mp.suggest_table(ws.con, tm.table, tm.source, current.settings.stages, shape_id=picked_shape)
+        for note in tm.shape.notes if tm.shape else []:
+            st.caption(note)
+        shape_key = tm.shape.id if tm.shape else "none"
+        kind = st.selectbox("Kind of table", mp.KINDS, index=mp.KINDS.index(tm.kind),
+                            key=f"kind_{tm.table}_{shape_key}")
         roles = mp.ROLES[kind]
         frame = pd.DataFrame({"column": list(tm.roles), "role": [r if r in roles else "ignore" for r in tm.roles.values()]})
-        edited = st.data_editor(frame, hide_index=True, disabled=["column"], key=f"roles_{tm.table}_{kind}",
-                                column_config={"role": st.column_config.SelectboxColumn("role", options=roles, required=True)},
-                                width="stretch")
+        edited = st.data_editor(
+            frame, hide_index=True, disabled=["column"], key=f"roles_{tm.table}_{kind}_{shape_key}", width="stretch",
+            column_config={"role": st.column_config.SelectboxColumn("role", options=roles, required=True)})
         table_as_of, survey_type = tm.as_of, tm.survey_type
         if kind == "stage_snapshots":
             picked = st.date_input("Snapshot as-of date (when no column gives it)", key=f"asof_{tm.table}",
@@ -146,7 +191,7 @@ for tm in current.tables:
                                        key=f"stype_{tm.table}", format_func=lambda t: t or "from the data")
         edited_tables.append(mp.TableMapping(table=tm.table, source=tm.source, kind=kind,
                                              roles=dict(zip(edited["column"], edited["role"])),
-                                             as_of=table_as_of, survey_type=survey_type))
+                                             as_of=table_as_of, survey_type=survey_type, shape=tm.shape))
 draft = mp.Mapping(tables=edited_tables, stage_map=dict(current.stage_map), settings=current.settings,
                    scores=dict(current.scores))
 
@@ -173,7 +218,11 @@ with st.expander("Settings every number depends on"):
     s.fiscal_year_start_month = st.number_input("Fiscal year starts in month", 1, 12, s.fiscal_year_start_month)
     s.min_n = st.number_input("Minimum n (smaller groups are greyed, never marked significant)", 1, 10_000, s.min_n)
     zone = st.text_input("Time zone of the sources (IANA name)", value=s.timezone("*"), key="tz")
-    s.timezones = {tm.table: zone for tm in draft.tables} | {"*": zone}
+    # A zone a recognised export writes in its header ("Updated at (America/New_York)") stays that table's.
+    own = {tm.table: tm.shape.timezone for tm in draft.tables if tm.shape is not None and tm.shape.timezone}
+    for table, table_zone in own.items():
+        st.caption(f"{table}: {table_zone}, as its export's header says.")
+    s.timezones = {tm.table: zone for tm in draft.tables} | own | {"*": zone}
 
 left, right = st.columns(2)
 if left.button("Apply mapping", type="primary", icon=":material/check:"):

@@ -128,25 +128,56 @@ def _load_and_choose(files: Sequence[Path], mapping_path: Path | None, extra: Se
     """Load files into a fresh workspace and choose its mapping (the given one fitted, else the suggestion)."""
     from cxlib import mapping as mp
 
-    ws = Workspace()
     all_files = [*files, *extra]
     for f in all_files:
         if not f.exists():
             raise CxError(f"{f}: no such file", file=str(f))
-    ws.load(list(all_files))
-    if ws.errors:
-        raise ws.errors[0]
+    loaded = None
     if mapping_path is not None:
         try:
             loaded = mp.Mapping.from_json(mapping_path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise CxError(f"{mapping_path}: cannot read mapping ({exc.strerror})", file=str(mapping_path)) from exc
-        chosen = mp.fit_mapping(ws.con, loaded, ws.reports)
-    else:
-        chosen = ws.suggest_mapping()
+
+    def choose(ws: Workspace) -> Any:
+        return mp.fit_mapping(ws.con, loaded, ws.reports) if loaded is not None else ws.suggest_mapping()
+
+    ws = Workspace()
+    ws.load(list(all_files))
+    if ws.errors:
+        raise ws.errors[0]
+    chosen = choose(ws)
+    hints = _tool_answers(ws, chosen)
+    if hints:      # a recognised tool's convention answers what no value decided: reload, and say so
+        ws.close()
+        ws = Workspace()
+        for f in all_files:
+            ws.load([f], hints={column: option for column, (option, _) in hints.get(f.name, {}).items()})
+        if ws.errors:
+            raise ws.errors[0]
+        chosen = choose(ws)
+        for name, answers in hints.items():
+            for column, (option, why) in answers.items():
+                sys.stderr.write(f"note: {name}: '{column}' read as {option} ({why}; no value in the file "
+                                 "decides it).\n")
     if overrides is not None:
         _override(chosen, *overrides)
     return ws, chosen
+
+
+def _tool_answers(ws: Workspace, chosen: Any) -> dict[str, dict[str, tuple[str, str]]]:
+    """File name → the loader's open questions (date order, number format) that the recognised tool's
+    convention answers: column → (option, why)."""
+    from cxlib.mapping import shapes
+
+    by_table = {t.table: t for t in chosen.tables}
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for rep in ws.reports:
+        tm = by_table.get(rep.table)
+        answers = shapes.suggested_answers(tm.shape if tm is not None else None, rep.questions)
+        if answers:
+            out.setdefault(rep.source, {}).update(answers)
+    return out
 
 
 def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path] = (),

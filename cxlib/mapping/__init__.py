@@ -11,7 +11,9 @@ One concept per module:
 - `vocabulary`: header words and patterns in six languages and CRM exports; survey-type, yes/no words.
 - `raw_tables`, `profiles`, `file_names`: what suggestion reads — column types, column profiles,
   dates and patterns in file names.
-- `suggest`: suggested kinds, roles, file-name dates and stage map.
+- `shapes` (a package): tools' export shapes recognised from headers, values and file names, and
+  the row builders that read them (stage-date columns, labelled answers, rows that are no entries).
+- `suggest`: suggested kinds, roles, file-name dates and stage map (recognition first).
 - `stage_map`: raw stage values and the stage each maps to.
 - `check`: what keeps a mapping from fitting the data; re-fitting a saved mapping to new files.
 - `account_columns`: segment columns of the accounts view; a user's name for an accounts column.
@@ -31,7 +33,7 @@ from cxlib.mapping.keys import KeyMatch, key_match
 from cxlib.mapping.roles import (ACCOUNTS, FACTOR_RATINGS, FACTOR_ROLES, IGNORE, JOURNEY_EVENTS, KINDS, ROLES,
                                  SCORE_RANGES, SCORE_ROLES, SEGMENT, STAGE_SNAPSHOTS, SURVEY_TYPES, SURVEYS)
 from cxlib.mapping.stage_map import stage_values, unmapped_stage_values
-from cxlib.mapping.suggest import column_notes, suggest_kind, suggest_mapping, suggest_roles
+from cxlib.mapping.suggest import column_notes, suggest_kind, suggest_mapping, suggest_roles, suggest_table
 from cxlib.mapping.view_sql import (R_ACCOUNT_MISSING, R_ACCOUNT_ROW, R_ACCOUNT_UNKNOWN, R_DUP_ACCOUNT,
                                     R_DUP_SNAPSHOT, R_FACTOR_UNKNOWN, R_SCORE_MISSING, R_SCORE_NAN, R_SCORE_RANGE,
                                     R_STAGE_MISSING, R_STAGE_UNMAPPED, R_TS_BAD, R_TS_MISSING, R_TYPE_UNKNOWN)
@@ -47,7 +49,7 @@ __all__ = [
     # vocabulary and file names
     "survey_type_of", "yes_no_value", "as_of_from_source",
     # suggestion and stage values
-    "suggest_roles", "suggest_kind", "suggest_mapping", "column_notes", "stage_values", "unmapped_stage_values",
+    "suggest_roles", "suggest_kind", "suggest_mapping", "suggest_table", "column_notes", "stage_values", "unmapped_stage_values",
     # checking and re-fitting
     "check_mapping", "fit_mapping",
     # accounts columns
