@@ -92,7 +92,10 @@ def normalize_label(value: object) -> str:
 
 
 # Raw stage values seen in CRM/CS exports, in English, French, Italian, Portuguese, Hungarian and
-# Chinese, mapped onto the default stages. Keys are compared after `normalize_label`.
+# Chinese, mapped onto the default stages. Keys are compared after `normalize_label`. HubSpot's
+# lifecycle stages (README table): Subscriber, Lead and Marketing Qualified Lead are Awareness; Sales
+# Qualified Lead and Opportunity are Consideration; Customer is Decision (the contract is signed;
+# delivery has not started); Evangelist is Advocacy; "Other" names no stage and stays unmapped.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Awareness": (
         "awareness", "subscriber", "lead", "new lead", "mql", "marketing qualified lead",
@@ -108,6 +111,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "qualification", "needs analysis", "value proposition", "id decision makers",
         "perception analysis", "proposal", "proposal price quote", "negotiation",
         "negotiation review", "evaluation", "trial", "demo",
+        # HubSpot's default deal pipeline before the close
+        "appointment scheduled", "qualified to buy", "presentation scheduled", "decision maker bought in",
+        "contract sent",
         "consideration", "evaluation", "proposition", "negociation",
         "considerazione", "valutazione", "trattativa", "proposta",
         "consideracao", "avaliacao", "negociacao", "oportunidade",

@@ -361,3 +361,16 @@ def test_data_page_offers_the_tools_date_order_and_assumes_nothing(tmp_path):
     assert [r.value for r in at.radio if r.key == question.key] == ["MDY"]
     assert at.session_state["load_hints"] == {"Edit Date": "MDY"}
     ws.close()
+
+
+@pytest.mark.parametrize(("value", "stage"), [
+    ("Subscriber", "Awareness"), ("Lead", "Awareness"), ("Marketing Qualified Lead", "Awareness"),
+    ("Sales Qualified Lead", "Consideration"), ("Opportunity", "Consideration"), ("Customer", "Decision"),
+    ("Evangelist", "Advocacy"), ("Other Lifecycle", None), ("salesqualifiedlead", "Consideration"),
+    ("Appointment scheduled", "Consideration"), ("Decision maker bought-in", "Consideration"),
+    ("Contract sent", "Consideration"), ("Closed won", "Decision"), ("Closed lost", "Lost deal"),
+    ("Prospecting", "Awareness"), ("Proposal/Price Quote", "Consideration")])
+def test_hubspot_and_salesforce_stages_land_on_the_journey(value, stage):
+    from cxlib.stages import suggest_stage
+
+    assert suggest_stage(value) == stage
