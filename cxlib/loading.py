@@ -761,53 +761,77 @@ def _too_wide(ctx: _Ctx, count: int, sheet: str | None = None) -> LoadError:
 
 
 def _sniff(ctx: _Ctx, path: Path) -> _Dialect:
-    """DuckDB's sniffer over the first MB, from line 1 and then from below each possible title line.
+    """DuckDB's sniffer over the first MB, from record 1 and then from below each possible title record.
 
-    The first reading whose column count (≥ 2) stays the same when one more line is skipped, and whose
-    first row has exactly that many fields, at least half of them filled (a header does; a title row or
-    stray punctuation does not), wins. Failing that, the widest reading whose first row is a complete
-    header; failing that, the reading from line 1; failing that, one column.
+    The first reading whose column count (≥ 2) stays the same when one more record is skipped, and whose
+    first record has exactly that many fields, at least half of them filled (a header does; a title row
+    or stray punctuation does not), wins. Failing that, the widest reading whose first record is a
+    complete header; failing that, the reading from record 1; failing that, one column. Records, not
+    lines: a header cell with a quoted line break is one header, not a title line and a broken row.
     """
-    head = ctx.tmpdir / "head.csv"
     with open(path, "rb") as fh:
         chunk = fh.read(_SNIFF_BYTES)
     if len(chunk) == _SNIFF_BYTES and b"\n" in chunk:
         chunk = chunk[: chunk.rindex(b"\n") + 1]
-    head.write_bytes(chunk)
     first = chunk.split(b"\n", 1)[0]
     widest = max(first.count(d) for d in (b",", b";", b"\t", b"|")) + 1
     if widest > MAX_COLUMNS:
         raise _too_wide(ctx, widest)
-    nlines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
-    lines = chunk.split(b"\n")
-    readings: list[tuple[int, _Dialect, int]] = []   # skip, dialect, filled cells of its first row (-1: not full)
-    for skip in range(min(_SNIFF_SKIPS, max(nlines, 1))):
-        result = _sniff_at(ctx, head, skip, None)
+    starts = _record_starts(chunk)
+    nrecords = len(starts)
+    bounds = [*starts, len(chunk)]
+
+    def reading_from(k: int, delimiter: str | None = None) -> _Dialect | None:
+        """sniff_csv over the chunk from record k on (a file of its own, so no skip option is relied on)."""
+        part = ctx.tmpdir / f"sniff_{k}.csv"
+        if not part.exists():
+            part.write_bytes(chunk[bounds[k]:])
+        return _sniff_at(ctx, part, delimiter)
+
+    readings: list[tuple[int, _Dialect, int]] = []   # record, dialect, filled cells of that record (-1: not full)
+    for k in range(min(_SNIFF_SKIPS, nrecords)):
+        result = reading_from(k)
         if result is None:
             continue
-        filled = _first_row(ctx, lines[skip] if skip < len(lines) else b"", result)
-        readings.append((skip, result, filled))
-        if result.ncols < 2 or 2 * filled < result.ncols or skip + 1 >= nlines:
+        filled = _first_row(ctx, chunk[bounds[k]:bounds[k + 1]], result)
+        readings.append((k, result, filled))
+        if result.ncols < 2 or 2 * filled < result.ncols or k + 1 >= nrecords:
             continue
-        again = _sniff_at(ctx, head, skip + 1, result.delimiter)
+        again = reading_from(k + 1, result.delimiter)
         if again is not None and again.ncols == result.ncols:
             return result
-    # Nothing confirmed by a second line: a reading whose first row is a complete header, else line 1's.
+    # Nothing confirmed by a second record: a reading whose first record is a complete header, else record 1's.
     complete = [(k, r) for k, r, f in readings if r.ncols >= 2 and f == r.ncols]
     if complete:
         return max(complete, key=lambda kr: (kr[1].ncols, -kr[0]))[1]
-    first = next((r for k, r, f in readings if k == 0 and f >= 0), None)
-    if first is not None:
-        return first
+    first_reading = next((r for k, r, f in readings if k == 0 and f >= 0), None)
+    if first_reading is not None:
+        return first_reading
     # A single column: pick the candidate delimiter the first lines use least, so cells stay whole.
     delim = min((",", ";", "\t", "|"), key=lambda d: chunk.count(d.encode()))
     return _Dialect(delim, '"', '"', 1)
 
 
-def _first_row(ctx: _Ctx, line: bytes, dialect: _Dialect) -> int:
-    """Filled cells of one line read with a dialect, or -1 when it does not have exactly that many fields."""
+def _record_starts(chunk: bytes) -> list[int]:
+    """Byte offsets where the records of the start of a file begin (a blank line is a record too).
+
+    A line break inside double quotes does not end a record; a quote never closed takes the rest.
+    """
+    starts: list[int] = []
+    offset, open_quote = 0, False
+    for line in chunk.split(b"\n"):
+        if not open_quote and offset < len(chunk):
+            starts.append(offset)
+        open_quote ^= bool(line.count(b'"') & 1)
+        offset += len(line) + 1
+    return starts or [0]
+
+
+def _first_row(ctx: _Ctx, record: bytes, dialect: _Dialect) -> int:
+    """Filled cells of one record read with a dialect, or -1 when it does not have exactly that many fields."""
     probe = ctx.tmpdir / "probe.csv"
-    probe.write_bytes(line.rstrip(b"\r") + b"\n")
+    # The record's own line ending: a CRLF file keeps CRLF, so a quoted CRLF does not look like a mix.
+    probe.write_bytes(record.rstrip(b"\r\n") + (b"\r\n" if b"\r\n" in record else b"\n"))
     columns = {f"c{i}": "VARCHAR" for i in range(dialect.ncols)}
     try:
         rows = ctx.con.execute(
@@ -819,11 +843,11 @@ def _first_row(ctx: _Ctx, line: bytes, dialect: _Dialect) -> int:
     return _nonempty(rows[0]) if rows else -1
 
 
-def _sniff_at(ctx: _Ctx, head: Path, skip: int, delimiter: str | None) -> _Dialect | None:
-    """One sniff_csv reading (delimiter, quote, escape, columns) from line skip+1, or None."""
-    extra, params = ("", [str(head), skip]) if delimiter is None else (", delim=?", [str(head), skip, delimiter])
+def _sniff_at(ctx: _Ctx, head: Path, delimiter: str | None) -> _Dialect | None:
+    """One sniff_csv reading (delimiter, quote, escape, columns) of a file, or None."""
+    extra, params = ("", [str(head)]) if delimiter is None else (", delim=?", [str(head), delimiter])
     try:
-        rows = ctx.con.execute("SELECT Delimiter, Quote, Escape, len(Columns) FROM sniff_csv(?, skip=?, "
+        rows = ctx.con.execute("SELECT Delimiter, Quote, Escape, len(Columns) FROM sniff_csv(?, "
                                f"ignore_errors=true, comment='', header=false{extra})", params).fetchall()
     except duckdb.Error:
         return None
