@@ -18,7 +18,7 @@ from cxlib.errors import LoadError
 
 ProgressFn = Callable[[str, float], None]
 MAX_COLUMNS = 2000                      # DuckDB needs ~32 KB per column per batch: wider tables are refused
-_CHUNK = 16 << 20
+_CHUNK = 16 << 20                       # bytes read from a file at a time
 
 
 class _Progress:

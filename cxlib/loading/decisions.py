@@ -17,7 +17,9 @@ from cxlib.loading.report import Question
 from cxlib.loading.values import _bool_sql, _date_sql, _number_sql
 
 _BAD_SHARE = 0.05                       # at most 5 % unparseable values still type a column
+# A column name saying it is a flag (is_…, has_…, "…?", flag): then 1 and 0 read as yes and no.
 _FLAG_NAME = re.compile(r"^(is|has|was|did|can|should)([_\s-]|[A-Z])|\?\s*$|(^|[_\s])flag($|[_\s])|^flag", re.I)
+# Hints a user may give for a column (lower-cased), by what they ask for.
 _POINT_HINTS = {"decimal_point", "thousands_comma", "point"}
 _COMMA_HINTS = {"decimal_comma", "thousands_dot", "comma"}
 _NUMBER_HINTS = _POINT_HINTS | _COMMA_HINTS | {"double", "bigint", "number", "numeric", "integer", "float"}
@@ -58,37 +60,40 @@ def _accept(ok: int, total: int) -> bool:
     return ok > 0 and bad <= _BAD_SHARE * total and bad * 19 <= ok
 
 
-def _decide(name: str, s: dict, values: int, hint: str | None, native: bool) -> _Decision:
-    """Pick bool / number / date / text for one column from its reading counts (and a hint)."""
+def _decide(name: str, fits: dict, values: int, hint: str | None, native: bool) -> _Decision:
+    """Pick bool / number / date / text for one column from how many values fit each reading (and a hint)."""
     d = _Decision()
     flag = bool(_FLAG_NAME.search(name)) or hint in _BOOL_HINTS
-    allow01 = flag or s["bool"] > 0
-    bool_ok = s["bool"] + (s["b01"] if allow01 else 0)
+    allow01 = flag or fits["yes_no_words"] > 0
+    bool_ok = fits["yes_no_words"] + (fits["zeros_and_ones"] if allow01 else 0)
     # Numbers: the separator convention the values decide.
     number_conv: str | None = "point"
     if native:
         pass
     elif hint in _POINT_HINTS or hint in _COMMA_HINTS:
         number_conv, d.evidence = ("point" if hint in _POINT_HINTS else "comma"), "hint"
-    elif s["dpt"] and not s["dcm"]:
-        number_conv, d.evidence = "point", s["dpt_ex"]
-    elif s["dcm"] and not s["dpt"]:
-        number_conv, d.evidence = "comma", s["dcm_ex"]
-    elif s["dpt"] or s["dcm"] or s["ambd"] or s["ambc"]:
+    elif fits["only_decimal_point"] and not fits["only_decimal_comma"]:
+        number_conv, d.evidence = "point", fits["only_decimal_point_example"]
+    elif fits["only_decimal_comma"] and not fits["only_decimal_point"]:
+        number_conv, d.evidence = "comma", fits["only_decimal_comma_example"]
+    elif fits["only_decimal_point"] or fits["only_decimal_comma"] or fits["dot_either_way"] or fits["comma_either_way"]:
         number_conv = None
-    number_ok = {"point": s["pt"], "comma": s["cm"], None: s["pt"] + s["dcm"]}[number_conv]
+    number_ok = {"point": fits["point_numbers"], "comma": fits["comma_numbers"],
+                 None: fits["point_numbers"] + fits["only_decimal_comma"]}[number_conv]
     # Dates: the day/month order the values decide.
     date_order: str | None = "DMY"
     date_evidence = None
     if hint in ("dmy", "mdy"):
         date_order, date_evidence = hint.upper(), "hint"
-    elif s["dmy"] and not s["mdy"]:
-        date_order, date_evidence = "DMY", s["dmy_ex"]
-    elif s["mdy"] and not s["dmy"]:
-        date_order, date_evidence = "MDY", s["mdy_ex"]
-    elif s["dmy"] or s["mdy"] or s["xamb"]:
+    elif fits["only_day_first"] and not fits["only_month_first"]:
+        date_order, date_evidence = "DMY", fits["only_day_first_example"]
+    elif fits["only_month_first"] and not fits["only_day_first"]:
+        date_order, date_evidence = "MDY", fits["only_month_first_example"]
+    elif fits["only_day_first"] or fits["only_month_first"] or fits["ambiguous_dates"]:
         date_order = None
-    date_ok = s["dcommon"] + s["xamb"] + {"DMY": s["dmy"], "MDY": s["mdy"], None: s["dmy"] + s["mdy"]}[date_order]
+    date_ok = fits["same_date_either_way"] + fits["ambiguous_dates"] + {
+        "DMY": fits["only_day_first"], "MDY": fits["only_month_first"],
+        None: fits["only_day_first"] + fits["only_month_first"]}[date_order]
 
     if hint in _BOOL_HINTS:
         wants = "bool"
@@ -96,55 +101,59 @@ def _decide(name: str, s: dict, values: int, hint: str | None, native: bool) -> 
         wants = "date"
     elif hint in _NUMBER_HINTS:
         wants = "number"
-    elif s["bool"] and _accept(bool_ok, values):
+    elif fits["yes_no_words"] and _accept(bool_ok, values):
         wants = "bool"
     elif _accept(date_ok, values) and date_ok >= number_ok:
         wants = "date"
     elif _accept(number_ok, values):
-        wants = "bool" if flag and s["b01"] == values else "number"
+        wants = "bool" if flag and fits["zeros_and_ones"] == values else "number"
     else:
         return d
     d.forced = hint is not None
     if wants == "number" and not d.forced and not native:
-        if s["lead0"]:
-            d.notes.append(f"kept as text: values like '{s['lead0_ex']}' have leading zeros")
+        if fits["leading_zero_numbers"]:
+            d.notes.append(f"kept as text: values like '{fits['leading_zero_numbers_example']}' have leading zeros")
             return d
-        if s["long"]:
-            d.notes.append(f"kept as text: values like '{s['long_ex']}' have more than 15 digits")
+        if fits["long_numbers"]:
+            d.notes.append(f"kept as text: values like '{fits['long_numbers_example']}' have more than 15 digits")
             return d
     if wants == "bool":
         d.kind, d.sql_type, d.allow01 = "bool", "BOOLEAN", allow01
         return d
     if wants == "date":
         d.kind = "date"
-        d.sql_type = "TIMESTAMP" if s["time"] or hint in ("timestamp", "datetime") else "DATE"
+        d.sql_type = "TIMESTAMP" if fits["dates_with_time"] or hint in ("timestamp", "datetime") else "DATE"
         d.convention, d.evidence = date_order, date_evidence
         if date_order is None:
-            d.undecided = "date-conflict" if (s["dmy"] and s["mdy"]) else "date"
-            d.ambiguous_example = s["xamb_ex"] if d.undecided == "date" else s["dmy_ex"]
-            d.other_example = s["mdy_ex"]
+            d.undecided = "date-conflict" if (fits["only_day_first"] and fits["only_month_first"]) else "date"
+            d.ambiguous_example = (fits["ambiguous_dates_example"] if d.undecided == "date"
+                                   else fits["only_day_first_example"])
+            d.other_example = fits["only_month_first_example"]
         elif date_evidence:
             d.notes.append(_order_note(date_order, date_evidence))
-        if s["tz"]:
+        if fits["dates_with_offset"]:
             d.notes.append("time zone offsets converted to UTC")
         return d
     d.kind, d.sql_type, d.convention = "number", "DOUBLE", number_conv
-    d.percent = s["pct"] > 0 and s["pct"] * 2 >= number_ok
+    d.percent = fits["percentages"] > 0 and fits["percentages"] * 2 >= number_ok
     if number_conv is None:
-        if s["dpt"] and s["dcm"]:
-            d.undecided, d.ambiguous_example, d.other_example = "number-conflict", s["dpt_ex"], s["dcm_ex"]
-        elif s["ambd"] and s["ambc"]:
-            d.undecided, d.ambiguous_example, d.other_example = "both", s["ambd_ex"], s["ambc_ex"]
-        elif s["ambd"]:
-            d.undecided, d.ambiguous_example = "dot", s["ambd_ex"]
+        if fits["only_decimal_point"] and fits["only_decimal_comma"]:
+            d.undecided = "number-conflict"
+            d.ambiguous_example = fits["only_decimal_point_example"]
+            d.other_example = fits["only_decimal_comma_example"]
+        elif fits["dot_either_way"] and fits["comma_either_way"]:
+            d.undecided = "both"
+            d.ambiguous_example, d.other_example = fits["dot_either_way_example"], fits["comma_either_way_example"]
+        elif fits["dot_either_way"]:
+            d.undecided, d.ambiguous_example = "dot", fits["dot_either_way_example"]
         else:
-            d.undecided, d.ambiguous_example = "comma", s["ambc_ex"]
+            d.undecided, d.ambiguous_example = "comma", fits["comma_either_way_example"]
     elif d.evidence and not native:
         d.notes.append(_number_note(number_conv, d.evidence))
     if d.percent:
-        d.notes.append(f"percentages: '{s['pct_ex']}' read as a fraction (45% → 0.45)")
-    if s["cur"]:
-        d.notes.append(f"currency sign '{s['cur_ex']}' dropped")
+        d.notes.append(f"percentages: '{fits['percentages_example']}' read as a fraction (45% → 0.45)")
+    if fits["currency_numbers"]:
+        d.notes.append(f"currency sign '{fits['currency_example']}' dropped")
     return d
 
 

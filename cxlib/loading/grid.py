@@ -57,9 +57,9 @@ def _select(grid: _Grid, cols: Sequence[int], where: str = "") -> str:
     """SELECT _line, _span and the given cells of a grid in file order, optionally filtered."""
     tail = f" WHERE {where}" if where else ""
     if grid.lines_table:
-        cells = "".join(f", g.c{i}" for i in cols)
-        return (f"SELECT l._line, l._span{cells} FROM {quote(grid.table)} g "
-                f"POSITIONAL JOIN {quote(grid.lines_table)} l{tail}")
+        cells = "".join(f", cells.c{i}" for i in cols)
+        return (f"SELECT lines._line, lines._span{cells} FROM {quote(grid.table)} cells "
+                f"POSITIONAL JOIN {quote(grid.lines_table)} lines{tail}")
     cells = "".join(f", c{i}" for i in cols)
     return f"SELECT _line, _span{cells} FROM {quote(grid.table)}{tail}"
 

@@ -19,8 +19,8 @@ from cxlib.loading.decisions import (_BAD_SHARE, _BOOL_HINTS, _DATE_HINTS, _NUMB
 from cxlib.loading.grid import _BATCH, _batches, _Grid, _select
 from cxlib.loading.layout import _Layout
 from cxlib.loading.report import Question
-from cxlib.loading.values import (_BROAD, _CUR, _TZ_SUFFIX, FALSE_WORDS, TRUE_WORDS, _date_sql, _lit, _lits,
-                                  _number_sql, _tok, _x)
+from cxlib.loading.values import (_BROAD, _CUR, _TZ_SUFFIX, FALSE_WORDS, TRUE_WORDS, _date_sql, _number_sql,
+                                  _sql_list, _sql_literal, _tok, _x)
 
 _SAMPLE_ROWS = 20000
 
@@ -39,10 +39,11 @@ class _Data:
         return _select(self.grid, cols, where) + (f" LIMIT {int(limit)}" if limit else "")
 
     def prepared(self, cols: Sequence[int], limit: int | None = None) -> str:
-        """CTEs d (data rows) and q (cells c_i, x_i trimmed with placeholders NULL, tok_i flags) for cols."""
+        """CTEs data_rows and cleaned_rows (cells c_i; x_i trimmed, placeholders NULL; tok_i: was a placeholder)."""
         xs = "".join(f", {_x(i)} AS x{i}, {_tok(i)} AS tok{i}" for i in cols)
         cells = "".join(f", c{i}" for i in cols)
-        return f"d AS ({self.sql(cols, limit)}), q AS (SELECT _line, _span{cells}{xs} FROM d)"
+        return (f"data_rows AS ({self.sql(cols, limit)}), "
+                f"cleaned_rows AS (SELECT _line, _span{cells}{xs} FROM data_rows)")
 
 
 def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
@@ -55,7 +56,8 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
     names = layout.names
     warnings: list[str] = []
     # Pass 1 (every row, no regex): data rows, their lines, filled cells and placeholders per column.
-    row = con.execute(f"WITH d AS ({data.sql([])}) SELECT count(*), coalesce(sum(_span), 0) FROM d").fetchall()[0]
+    row = con.execute(f"WITH data_rows AS ({data.sql([])}) SELECT count(*), coalesce(sum(_span), 0) "
+                      "FROM data_rows").fetchall()[0]
     counts = (int(row[0]), int(row[1]))
     filled, tokens = [0] * n, [0] * n
     sample_filled, hopeless, misfit_example, sample_words = [0] * n, [0] * n, [(None, None)] * n, [0] * n
@@ -63,18 +65,19 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
         aggs = []
         for i in batch:
             aggs += [f"count(x{i})", f"count(*) FILTER (WHERE tok{i})"]
-        row = con.execute(f"WITH {data.prepared(batch)} SELECT {', '.join(aggs)} FROM q").fetchall()[0]
+        row = con.execute(f"WITH {data.prepared(batch)} SELECT {', '.join(aggs)} FROM cleaned_rows").fetchall()[0]
         for k, i in enumerate(batch):
             filled[i], tokens[i] = row[2 * k], row[2 * k + 1]
         # Columns whose first rows are mostly not numbers/dates/booleans stay text without a full scan.
         aggs = []
         for i in batch:
-            misfit = (f"x{i} IS NOT NULL AND lower(x{i}) NOT IN {_lits(TRUE_WORDS + FALSE_WORDS)} "
-                      f"AND NOT regexp_full_match(x{i}, {_lit(_BROAD)})")
+            misfit = (f"x{i} IS NOT NULL AND lower(x{i}) NOT IN {_sql_list(TRUE_WORDS + FALSE_WORDS)} "
+                      f"AND NOT regexp_full_match(x{i}, {_sql_literal(_BROAD)})")
             aggs += [f"count(x{i})", f"count(*) FILTER (WHERE {misfit})",
                      f"arg_min(x{i}, _line) FILTER (WHERE {misfit})", f"min(_line) FILTER (WHERE {misfit})",
-                     f"count(*) FILTER (WHERE lower(x{i}) IN {_lits(TRUE_WORDS + FALSE_WORDS)})"]
-        row = con.execute(f"WITH {data.prepared(batch, _SAMPLE_ROWS)} SELECT {', '.join(aggs)} FROM q").fetchall()[0]
+                     f"count(*) FILTER (WHERE lower(x{i}) IN {_sql_list(TRUE_WORDS + FALSE_WORDS)})"]
+        row = con.execute(f"WITH {data.prepared(batch, _SAMPLE_ROWS)} SELECT {', '.join(aggs)} "
+                          "FROM cleaned_rows").fetchall()[0]
         for k, i in enumerate(batch):
             sample_filled[i], hopeless[i] = row[5 * k], row[5 * k + 1]
             misfit_example[i] = (row[5 * k + 2], row[5 * k + 3])
@@ -118,7 +121,7 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
     _validate(ctx, data, candidates, decisions, names, warnings)
     for i in keep:
         if tokens[i] and decisions[i].kind != "text":
-            shown = con.execute(f"WITH {data.prepared([i])} SELECT DISTINCT trim(c{i}) FROM q "
+            shown = con.execute(f"WITH {data.prepared([i])} SELECT DISTINCT trim(c{i}) FROM cleaned_rows "
                                 f"WHERE tok{i} ORDER BY 1 LIMIT 3").fetchall()
             decisions[i].notes.append(f"{tokens[i]} placeholder value(s) read as empty "
                                       f"({', '.join(repr(s[0]) for s in shown)})")
@@ -134,80 +137,101 @@ def _shape_stats(ctx: _Ctx, data: _Data, cols: Sequence[int]) -> dict[int, dict]
     """
     con = ctx.con
     shapes = ctx.tmp_name("shapes")
-    split = "translate(x, '.-', '//')"
-    a = f"try_cast(split_part({split}, '/', 1) AS INTEGER)"
-    b = f"try_cast(split_part({split}, '/', 2) AS INTEGER)"
+    split = "translate(cell, '.-', '//')"
+    first_number = f"try_cast(split_part({split}, '/', 1) AS INTEGER)"
+    second_number = f"try_cast(split_part({split}, '/', 2) AS INTEGER)"
     for k, batch in enumerate(_batches(cols)):
-        cells = ", ".join(f"x{i} AS v{i}" for i in batch)
+        wide = ", ".join(f"x{i} AS v{i}" for i in batch)
         con.execute(
             ("INSERT INTO " if k else "CREATE TEMP TABLE ") + quote(shapes) + (" " if k else " AS ")
-            + f"WITH {data.prepared(batch)}, u AS (SELECT _line, {cells} FROM q), "
-            f"long AS (UNPIVOT u ON {', '.join(f'v{i}' for i in batch)} INTO NAME col VALUE x) "
-            f"SELECT CAST(substr(col, 2) AS INTEGER) AS col, translate(x, '012345678', '999999999') AS shape, "
-            f"regexp_matches(x, '^[^0-9]*0[0-9]') AS lead0, {a} > 12 AS a12, {b} > 12 AS b12, {a} = {b} AS ab, "
-            f"count(*) AS n, min(_line) AS line, "
-            f"[arg_min(x, _line), arg_max(x, _line), min(x), max(x)] AS examples "
-            f"FROM long WHERE length(x) <= 60 GROUP BY ALL")
+            + f"WITH {data.prepared(batch)}, row_values AS (SELECT _line, {wide} FROM cleaned_rows), "
+            f"one_per_cell AS (UNPIVOT row_values ON {', '.join(f'v{i}' for i in batch)} INTO NAME col VALUE cell) "
+            f"SELECT CAST(substr(col, 2) AS INTEGER) AS col, translate(cell, '012345678', '999999999') AS shape, "
+            f"regexp_matches(cell, '^[^0-9]*0[0-9]') AS leading_zero, {first_number} > 12 AS first_over_12, "
+            f"{second_number} > 12 AS second_over_12, {first_number} = {second_number} AS first_equals_second, "
+            f"count(*) AS cells, min(_line) AS first_line, "
+            f"[arg_min(cell, _line), arg_max(cell, _line), min(cell), max(cell)] AS examples "
+            f"FROM one_per_cell WHERE length(cell) <= 60 GROUP BY ALL")
     try:
         return _classify_shapes(con, shapes, cols)
     finally:
         _drop_all(con, [shapes])
 
 
+# What one example allows, as a SQL condition on it (each becomes a column of example_readings).
+_EXAMPLE_READINGS = {
+    "is_point_number": f"{_number_sql('example', 'point', None)} IS NOT NULL",
+    "is_comma_number": f"{_number_sql('example', 'comma', None)} IS NOT NULL",
+    "is_day_first_date": f"{_date_sql('example', 'DMY')} IS NOT NULL",
+    "is_month_first_date": f"{_date_sql('example', 'MDY')} IS NOT NULL",
+    "same_date_both_orders": f"{_date_sql('example', 'DMY')} IS NOT DISTINCT FROM {_date_sql('example', 'MDY')}",
+    "is_yes_no_word": f"lower(example) IN {_sql_list(TRUE_WORDS + FALSE_WORDS)}",
+    "is_zero_or_one": "example IN ('0', '1')",
+    "has_leading_zero": r"regexp_matches(example, '^\D*0\d')",
+    "has_over_15_digits": r"length(regexp_replace(example, '\D', '', 'g')) > 15",
+    "has_percent_sign": "contains(example, '%')",
+    "has_currency_sign": f"regexp_matches(example, {_sql_literal(_CUR)})",
+    "has_time": r"regexp_matches(example, '\d:\d\d')",
+    "has_offset": f"regexp_full_match(example, {_sql_literal(_TZ_SUFFIX)})",
+}
+_NUMBER = "(is_point_number OR is_comma_number)"
+_DATE = "(is_day_first_date OR is_month_first_date)"
+# The counts decisions._decide reads: how many cells fit each reading (examples kept for the notes).
+_SHAPE_CLASSES = {
+    "point_numbers": "is_point_number",
+    "comma_numbers": "is_comma_number",
+    "only_decimal_point": "is_point_number AND NOT is_comma_number",     # '12.5', '1,234.5'
+    "only_decimal_comma": "is_comma_number AND NOT is_point_number",     # '12,5', '1.234,5'
+    "dot_either_way": "is_point_number AND is_comma_number AND contains(example, '.')",     # '1.234'
+    "comma_either_way": "is_point_number AND is_comma_number AND contains(example, ',')",   # '1,234'
+    "leading_zero_numbers": f"{_NUMBER} AND has_leading_zero",
+    "long_numbers": f"{_NUMBER} AND has_over_15_digits",
+    "percentages": f"{_NUMBER} AND has_percent_sign",
+    "currency_numbers": f"{_NUMBER} AND has_currency_sign",
+    "yes_no_words": "is_yes_no_word",
+    "zeros_and_ones": "is_zero_or_one",
+    "only_day_first": "is_day_first_date AND NOT is_month_first_date",   # '25/03/2024'
+    "only_month_first": "is_month_first_date AND NOT is_day_first_date",   # '03/25/2024'
+    "ambiguous_dates": "is_day_first_date AND is_month_first_date AND NOT same_date_both_orders",   # '03/04/2024'
+    "same_date_either_way": "is_day_first_date AND is_month_first_date AND same_date_both_orders",  # ISO, '05/05/2024'
+    "dates_with_time": f"{_DATE} AND has_time",
+    "dates_with_offset": f"{_DATE} AND has_offset",
+}
+_WITH_EXAMPLES = {"only_decimal_point", "only_decimal_comma", "dot_either_way", "comma_either_way",
+                  "leading_zero_numbers", "long_numbers", "percentages", "only_day_first", "only_month_first",
+                  "ambiguous_dates"}
+
+
 def _classify_shapes(con: duckdb.DuckDBPyConnection, shapes: str, cols: Sequence[int]) -> dict[int, dict]:
-    """Sum the shape counts of every reading a column's values allow (conversions tried on the examples)."""
-    flags = {
-        "pt": f"{_number_sql('ex', 'point', None)} IS NOT NULL",
-        "cm": f"{_number_sql('ex', 'comma', None)} IS NOT NULL",
-        "dmy": f"{_date_sql('ex', 'DMY')} IS NOT NULL",
-        "mdy": f"{_date_sql('ex', 'MDY')} IS NOT NULL",
-        "same": f"{_date_sql('ex', 'DMY')} IS NOT DISTINCT FROM {_date_sql('ex', 'MDY')}",
-        "bool": f"lower(ex) IN {_lits(TRUE_WORDS + FALSE_WORDS)}",
-        "b01": "ex IN ('0', '1')",
-        "lead0": r"regexp_matches(ex, '^\D*0\d')",
-        "long": r"length(regexp_replace(ex, '\D', '', 'g')) > 15",
-        "pctsign": "contains(ex, '%')",
-        "cursign": f"regexp_matches(ex, {_lit(_CUR)})",
-        "time": r"regexp_matches(ex, '\d:\d\d')",
-        "tz": f"regexp_full_match(ex, {_lit(_TZ_SUFFIX)})",
-    }
-    f = {k: f"f_{k}" for k in flags}
-    num = f"({f['pt']} OR {f['cm']})"
-    date = f"({f['dmy']} OR {f['mdy']})"
-    classes = {
-        "pt": f["pt"], "cm": f["cm"],
-        "dpt": f"{f['pt']} AND NOT {f['cm']}", "dcm": f"{f['cm']} AND NOT {f['pt']}",
-        "ambd": f"{f['pt']} AND {f['cm']} AND contains(ex, '.')",
-        "ambc": f"{f['pt']} AND {f['cm']} AND contains(ex, ',')",
-        "lead0": f"{num} AND {f['lead0']}", "long": f"{num} AND {f['long']}",
-        "pct": f"{num} AND {f['pctsign']}", "cur": f"{num} AND {f['cursign']}",
-        "bool": f["bool"], "b01": f["b01"],
-        "dmy": f"{f['dmy']} AND NOT {f['mdy']}", "mdy": f"{f['mdy']} AND NOT {f['dmy']}",
-        "xamb": f"{f['dmy']} AND {f['mdy']} AND NOT {f['same']}",
-        "dcommon": f"{f['dmy']} AND {f['mdy']} AND {f['same']}",
-        "time": f"{date} AND {f['time']}", "tz": f"{date} AND {f['tz']}",
-    }
-    with_examples = {"dpt", "dcm", "ambd", "ambc", "lead0", "long", "pct", "dmy", "mdy", "xamb"}
+    """Sum the shape counts of every reading a column's values allow (conversions tried on the examples).
+
+    Keys are the names of ``_SHAPE_CLASSES`` (cell counts) and, for some, ``<name>_example`` (the first
+    such value in the file), plus ``currency_example`` (the first currency sign).
+    """
     aggs, keys = [], []
-    for key, cond in classes.items():
+    for key, cond in _SHAPE_CLASSES.items():
         keys.append(key)
-        aggs.append(f"coalesce(sum(n) FILTER (WHERE {cond}), 0)")
-        if key in with_examples:
-            keys.append(key + "_ex")
-            aggs.append(f"arg_min(ex, line) FILTER (WHERE {cond})")
-    keys.append("cur_ex")
-    aggs.append(f"arg_min(regexp_extract(ex, {_lit(_CUR)}), line) FILTER (WHERE {classes['cur']})")
-    flag_sql = ", ".join(f"{cond} AS f_{k}" for k, cond in flags.items())
+        aggs.append(f"coalesce(sum(cells) FILTER (WHERE {cond}), 0)")
+        if key in _WITH_EXAMPLES:
+            keys.append(f"{key}_example")
+            aggs.append(f"arg_min(example, first_line) FILTER (WHERE {cond})")
+    keys.append("currency_example")
+    aggs.append(f"arg_min(regexp_extract(example, {_sql_literal(_CUR)}), first_line) "
+                f"FILTER (WHERE {_SHAPE_CLASSES['currency_numbers']})")
+    readings = ", ".join(f"{cond} AS {name}" for name, cond in _EXAMPLE_READINGS.items())
     # A shape is judged by its first example that has any reading (first, last, lowest, highest cell), so
     # one bad cell does not hide the good ones of its shape; the validation pass then counts every cell.
-    any_reading = " OR ".join(f"f_{k}" for k in ("pt", "cm", "dmy", "mdy", "bool"))
+    any_reading = "is_point_number OR is_comma_number OR is_day_first_date OR is_month_first_date OR is_yes_no_word"
     rows = con.execute(
-        f"WITH g AS (SELECT row_number() OVER () AS gid, col, n, line, examples FROM {quote(shapes)}), "
-        "e AS (SELECT gid, col, n, line, unnest(examples) AS ex, generate_subscripts(examples, 1) AS k FROM g), "
-        f"f AS (SELECT gid, col, n, line, ex, k, {flag_sql} FROM e), "
-        f"s AS (SELECT * FROM f QUALIFY row_number() OVER (PARTITION BY gid ORDER BY NOT ({any_reading}), k) = 1) "
-        f"SELECT col, {', '.join(aggs)} FROM s GROUP BY col").fetchall()
-    out: dict[int, dict] = {i: {k: (None if k.endswith('_ex') else 0) for k in keys} for i in cols}
+        "WITH numbered_shapes AS (SELECT row_number() OVER () AS shape_id, col, cells, first_line, examples "
+        f"FROM {quote(shapes)}), "
+        "shape_examples AS (SELECT shape_id, col, cells, first_line, unnest(examples) AS example, "
+        "generate_subscripts(examples, 1) AS example_no FROM numbered_shapes), "
+        f"example_readings AS (SELECT *, {readings} FROM shape_examples), "
+        "judged_examples AS (SELECT * FROM example_readings QUALIFY row_number() OVER "
+        f"(PARTITION BY shape_id ORDER BY NOT ({any_reading}), example_no) = 1) "
+        f"SELECT col, {', '.join(aggs)} FROM judged_examples GROUP BY col").fetchall()
+    out: dict[int, dict] = {i: {k: (None if k.endswith("_example") else 0) for k in keys} for i in cols}
     for r in rows:
         out[r[0]] = dict(zip(keys, r[1:]))
     return out
@@ -236,9 +260,9 @@ def _validate_batch(ctx: _Ctx, data: _Data, typed: Sequence[int], decisions: lis
             aggs += [f"count(*) FILTER (WHERE y{i} <> floor(y{i}) OR contains(x{i}, '{sep}'))", f"max(abs(y{i}))"]
         else:
             aggs += ["0", "0"]
-    row = ctx.con.execute(f"WITH {data.prepared(typed)}, w AS (SELECT _line, "
-                          f"{', '.join(f'x{i}' for i in typed)}, {values} FROM q) "
-                          f"SELECT {', '.join(aggs)} FROM w").fetchall()[0]
+    row = ctx.con.execute(f"WITH {data.prepared(typed)}, converted AS (SELECT _line, "
+                          f"{', '.join(f'x{i}' for i in typed)}, {values} FROM cleaned_rows) "
+                          f"SELECT {', '.join(aggs)} FROM converted").fetchall()[0]
     what = {"bool": "yes/no values", "number": "numbers", "date": "dates"}
     for k, i in enumerate(typed):
         total, bad, example, line, fractional, biggest = row[6 * k: 6 * k + 6]

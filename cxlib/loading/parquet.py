@@ -12,7 +12,7 @@ from cxlib.canonical import quote
 from cxlib.errors import LoadError
 from cxlib.loading.context import _Ctx
 from cxlib.loading.names import SOURCE_ROW, _header_names, _table_base, _unique_name
-from cxlib.loading.report import LoadReport, _profile
+from cxlib.loading.report import LoadReport, _column_reports
 
 
 def _load_parquet(ctx: _Ctx, src: Path) -> LoadReport:
@@ -32,7 +32,7 @@ def _load_parquet(ctx: _Ctx, src: Path) -> LoadReport:
                 "FROM read_parquet(?, file_row_number=true)", [str(src)])
     ctx.progress("Profiling columns…", 0.7)
     rows = con.execute(f"SELECT count(*) FROM {quote(table)}").fetchall()[0][0]
-    columns = _profile(con, table, [(new, r[1], None) for r, new in zip(schema, names)])
+    columns = _column_reports(con, table, [(new, r[1], None) for r, new in zip(schema, names)])
     warnings = [] if rows else [f"'{ctx.display}' has a schema but no rows."]
     ctx.progress("Done", 1.0)
     return LoadReport(table=table, source=ctx.display, sheet=None, rows_read=rows, rows_loaded=rows,

@@ -57,8 +57,8 @@ class LoadReport:
         return dataclasses.asdict(self)
 
 
-def _profile(con: duckdb.DuckDBPyConnection, table: str,
-             cols: list[tuple[str, str, str | None]]) -> list[ColumnReport]:
+def _column_reports(con: duckdb.DuckDBPyConnection, table: str,
+                    cols: list[tuple[str, str, str | None]]) -> list[ColumnReport]:
     """Null counts and the first three distinct values (as text) of each column of a loaded table."""
     if not cols:
         return []

@@ -15,7 +15,7 @@ from cxlib.loading.grid import _BATCH, _a1, _batches, _Grid
 from cxlib.loading.inference import _Data, _infer
 from cxlib.loading.layout import _Layout, _layout
 from cxlib.loading.names import SOURCE_ROW, _unique_name
-from cxlib.loading.report import LoadReport, _profile
+from cxlib.loading.report import LoadReport, _column_reports
 from cxlib.loading.values import _x
 
 
@@ -58,12 +58,13 @@ def _finish(ctx: _Ctx, grid: _Grid, *, sheet: str | None, base: str, progress_fr
                                 [[it.line, it.reason, it.raw] for it in data_items])
             if type_rejects:
                 raw = ", ".join(f"coalesce(c{i}, '')" for i in range(grid.ncols))
-                con.execute(f"INSERT INTO {quote(rejects_table)} WITH r AS (SELECT _line, "
+                con.execute(f"INSERT INTO {quote(rejects_table)} WITH row_reasons AS (SELECT _line, "
                             f"string_agg(reason, '; ' ORDER BY part) AS reason FROM {quote(fails_table)} "
                             "GROUP BY _line), "
-                            f"d AS ({data.sql(range(grid.ncols))}) "
-                            f"SELECT d._line, r.reason, concat_ws(?, {raw}) FROM d JOIN r ON d._line = r._line "
-                            f"ORDER BY d._line", [grid.delimiter])
+                            f"data_rows AS ({data.sql(range(grid.ncols))}) "
+                            f"SELECT data_rows._line, row_reasons.reason, concat_ws(?, {raw}) FROM data_rows "
+                            "JOIN row_reasons ON data_rows._line = row_reasons._line ORDER BY data_rows._line",
+                            [grid.delimiter])
     finally:
         _drop_all(con, parts)
     if rows_loaded + type_rejects != data_rows:  # pragma: no cover - a bug, never a user error
@@ -80,7 +81,7 @@ def _finish(ctx: _Ctx, grid: _Grid, *, sheet: str | None, base: str, progress_fr
         warnings.append(f"{where} has a header but no data rows" if layout.header_line
                         else f"{where} has no data rows")
     ctx.progress("Profiling columns…", progress_from + 0.85 * span)
-    columns = _profile(con, table, [(names[i], decisions[i].sql_type,
+    columns = _column_reports(con, table, [(names[i], decisions[i].sql_type,
                                      "; ".join(decisions[i].notes) or None) for i in keep])
     return LoadReport(table=table, source=ctx.display, sheet=sheet, rows_read=rows_read,
                       rows_loaded=rows_loaded, rows_rejected=rows_rejected, skipped_lines=int(skipped),
@@ -102,9 +103,9 @@ def _mark_failures(ctx: _Ctx, grid: _Grid, data: _Data, typed: Sequence[int], de
             reasons.append(f"CASE WHEN {fail} THEN ? || x{i} || ? END")
             params += [f"column '{names[i]}': '", f"' is not {what[decisions[i].kind]}"]
         con.execute(f"INSERT INTO {quote(fails_table)} WITH {data.prepared(batch)}, "
-                    f"w AS (SELECT _line, {', '.join(f'x{i}' for i in batch)}, {values} FROM q) "
-                    f"SELECT _line, {part}, concat_ws('; ', {', '.join(reasons)}) FROM w WHERE {' OR '.join(fails)}",
-                    params)
+                    f"converted AS (SELECT _line, {', '.join(f'x{i}' for i in batch)}, {values} FROM cleaned_rows) "
+                    f"SELECT _line, {part}, concat_ws('; ', {', '.join(reasons)}) FROM converted "
+                    f"WHERE {' OR '.join(fails)}", params)
     count = con.execute(f"SELECT count(DISTINCT _line) FROM {quote(fails_table)}").fetchall()[0][0]
     if count:
         target = grid.lines_table or grid.table
@@ -132,16 +133,17 @@ def _write_table(ctx: _Ctx, grid: _Grid, data: _Data, keep: Sequence[int], decis
     slices = _batches(keep, _BATCH)
     if len(slices) <= 2:
         xs, out = select_list(keep)
-        con.execute(f"CREATE TABLE {quote(table)} AS WITH d AS ({data.sql(keep, ok_only=True)}), "
-                    f"q AS (SELECT *{xs} FROM d) SELECT {out}, _line AS {quote(SOURCE_ROW)} FROM q")
+        con.execute(f"CREATE TABLE {quote(table)} AS WITH data_rows AS ({data.sql(keep, ok_only=True)}), "
+                    f"cleaned_rows AS (SELECT *{xs} FROM data_rows) "
+                    f"SELECT {out}, _line AS {quote(SOURCE_ROW)} FROM cleaned_rows")
         return
     # Same rows in the same order in every slice (a filter on flags, no join), so they line up by position.
     for cols in slices:
         part = ctx.tmp_name("part")
         parts.append(part)
         xs, out = select_list(cols)
-        con.execute(f"CREATE TEMP TABLE {quote(part)} AS WITH d AS ({data.sql(cols, ok_only=True)}), "
-                    f"q AS (SELECT *{xs} FROM d) SELECT {out} FROM q")
+        con.execute(f"CREATE TEMP TABLE {quote(part)} AS WITH data_rows AS ({data.sql(cols, ok_only=True)}), "
+                    f"cleaned_rows AS (SELECT *{xs} FROM data_rows) SELECT {out} FROM cleaned_rows")
     lines = ctx.tmp_name("part")
     parts.append(lines)
     con.execute(f"CREATE TEMP TABLE {quote(lines)} AS SELECT _line AS {quote(SOURCE_ROW)} "

@@ -26,8 +26,8 @@ from cxlib.loading.names import _table_base
 from cxlib.loading.report import LoadReport
 from cxlib.loading.table import _finish
 
-_SNIFF_BYTES = 1 << 20
-_SNIFF_SKIPS = 12
+_SNIFF_BYTES = 1 << 20                  # the start of a file the sniffer reads
+_SNIFF_SKIPS = 12                       # records tried as the first row (title rows above a header)
 
 
 def _load_text(ctx: _Ctx, src: Path, head: bytes) -> LoadReport:

@@ -55,26 +55,26 @@ def _date_formats(order: str, short_year: bool) -> list[str]:
     return out
 
 
-def _lit(text: str) -> str:
-    """A constant of this module (never user input) as a SQL string literal."""
+def _sql_literal(text: str) -> str:
+    """A constant of this package (never a value from a file) as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _lits(values: Sequence[str]) -> str:
-    """Constants of this module as a SQL list literal."""
-    return "(" + ", ".join(_lit(v) for v in values) + ")"
+def _sql_list(values: Sequence[str]) -> str:
+    """Constants of this package as a SQL list literal."""
+    return "(" + ", ".join(_sql_literal(v) for v in values) + ")"
 
 
 def _x(i: int) -> str:
     """The trimmed cell of column i, NULL when empty or a placeholder such as N/A."""
     t = f"nullif(trim(c{i}), '')"
-    return f"CASE WHEN length({t}) <= 7 AND lower({t}) IN {_lits(NULL_TOKENS)} THEN NULL ELSE {t} END"
+    return f"CASE WHEN length({t}) <= 7 AND lower({t}) IN {_sql_list(NULL_TOKENS)} THEN NULL ELSE {t} END"
 
 
 def _tok(i: int) -> str:
     """SQL: is the cell of column i a placeholder such as N/A?"""
     t = f"nullif(trim(c{i}), '')"
-    return f"(length({t}) <= 7 AND lower({t}) IN {_lits(NULL_TOKENS)})"
+    return f"(length({t}) <= 7 AND lower({t}) IN {_sql_list(NULL_TOKENS)})"
 
 
 def _number_sql(x: str, convention: str, percent: bool | None) -> str:
@@ -89,7 +89,7 @@ def _number_sql(x: str, convention: str, percent: bool | None) -> str:
     exponent = f"try_cast(regexp_replace({x}, '[^0-9.eE+-]', '', 'g') AS DOUBLE)"
     value = (f"(CASE WHEN regexp_matches({x}, '[0-9][eE][+-]?[0-9]') THEN {exponent} "
              f"ELSE try_cast({plain} AS DOUBLE) END) * (CASE WHEN starts_with({x}, '(') THEN -1 ELSE 1 END)")
-    ok = f"regexp_full_match({x}, {_lit(pattern)}) AND starts_with({x}, '(') = ends_with({x}, ')')"
+    ok = f"regexp_full_match({x}, {_sql_literal(pattern)}) AND starts_with({x}, '(') = ends_with({x}, ')')"
     if percent is True:
         ok += f" AND contains({x}, '%')"
         value = f"({value}) / 100.0"
@@ -100,18 +100,18 @@ def _number_sql(x: str, convention: str, percent: bool | None) -> str:
 
 def _date_sql(x: str, order: str) -> str:
     """SQL: the TIMESTAMP in text x (ISO; offsets → UTC; day-first or month-first text; '3 Mar 2024')."""
-    long_formats = "[" + ", ".join(_lit(f) for f in _date_formats(order, False)) + "]"
-    short_formats = "[" + ", ".join(_lit(f) for f in _date_formats(order, True)) + "]"
-    return (f"(CASE WHEN contains({x}, ':') AND regexp_full_match({x}, {_lit(_TZ_SUFFIX)}) "
+    long_formats = "[" + ", ".join(_sql_literal(f) for f in _date_formats(order, False)) + "]"
+    short_formats = "[" + ", ".join(_sql_literal(f) for f in _date_formats(order, True)) + "]"
+    return (f"(CASE WHEN contains({x}, ':') AND regexp_full_match({x}, {_sql_literal(_TZ_SUFFIX)}) "
             f"THEN timezone('UTC', try_cast({x} AS TIMESTAMPTZ)) "
             f"WHEN substr({x}, 5, 1) = '-' THEN coalesce(try_cast({x} AS TIMESTAMP), "
             f"try_strptime({x}, {long_formats})) "
-            f"WHEN regexp_matches({x}, {_lit(_SHORT_YEAR)}) THEN try_strptime({x}, {short_formats}) "
+            f"WHEN regexp_matches({x}, {_sql_literal(_SHORT_YEAR)}) THEN try_strptime({x}, {short_formats}) "
             f"ELSE try_strptime({x}, {long_formats}) END)")
 
 
 def _bool_sql(x: str, allow01: bool) -> str:
     """SQL: the boolean of text x (yes/no words in six languages; 1/0 only when allowed)."""
     one, zero = (f" OR {x} = '1'", f" OR {x} = '0'") if allow01 else ("", "")
-    return (f"(CASE WHEN lower({x}) IN {_lits(TRUE_WORDS)}{one} THEN true "
-            f"WHEN lower({x}) IN {_lits(FALSE_WORDS)}{zero} THEN false END)")
+    return (f"(CASE WHEN lower({x}) IN {_sql_list(TRUE_WORDS)}{one} THEN true "
+            f"WHEN lower({x}) IN {_sql_list(FALSE_WORDS)}{zero} THEN false END)")
