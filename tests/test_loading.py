@@ -134,6 +134,24 @@ def test_quoted_fields_with_delimiters_quotes_and_newlines(con, tmp_path):
     assert_table(con, report, expected)
 
 
+@pytest.mark.parametrize(("text", "names", "rows", "skipped"), [
+    # Excel's Alt+Enter in a header cell: LF inside the quotes, CRLF between rows.
+    ('"Account\nID",Stage\r\nA1,Usage\r\nA2,Decision\r\n', ["Account ID", "Stage"], [3, 4], 0),
+    # Read from its second line on, this header used to look like a comma file: 1 row of 2 was kept.
+    ('Account ID;"Amount\n(EUR, net)"\r\nA1;9,5\r\nA2;4,25\r\n', ["Account ID", "Amount (EUR, net)"], [3, 4], 0),
+    ('Account ID;Note;Amount\r\nA1;"first call,\nthen demo";9,5\r\nA2;none;4,25\r\n', ["Account ID", "Note", "Amount"],
+     [2, 4], 0),
+    ('"Pipeline report\nas of 31/03/2024"\r\nAccount ID,Stage\r\nA1,Usage\r\nA2,Decision\r\n', ["Account ID", "Stage"],
+     [4, 5], 2),
+], ids=["header", "header-semicolon", "data-cell", "title-row"])
+def test_a_quoted_line_break_keeps_every_row(con, tmp_path, text, names, rows, skipped):
+    report = load_one(con, tmp_path, "linebreak.csv", text)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.skipped_lines) == (2, 2, 0, skipped)
+    assert [c.name for c in report.columns] == names
+    assert table(con, report)["_source_row"].tolist() == rows
+    assert report.warnings == []
+
+
 # ---------------------------------------------------------------------------------------------------
 # title rows, Qualtrics rows, footers
 

@@ -293,6 +293,22 @@ def cases() -> list[Case]:
     add("quoted_newlines.csv", lambda: lines("id,comment,score", '1,"line one\nline two",9',
                                              '2,"a ""quoted"" word, and a comma",7', "3,plain,8"),
         rows=rows3, values={"comment": ["line one\nline two", 'a "quoted" word, and a comma', "plain"]})
+    # A line break typed in a cell (Alt+Enter in Excel: LF inside the quotes, CRLF between rows).
+    add("header_quoted_line_break.csv", lambda: b'"Account\nID",Stage\r\nA1,Usage\r\nA2,Decision\r\n',
+        rows=[2, 2, 0], skipped=0, columns=["Account ID", "Stage"],
+        values={"Stage": ["Usage", "Decision"], "_source_row": [3, 4]})
+    add("header_quoted_line_break_semicolon.csv", lambda: lines(
+        'Account ID;"Amount\n(EUR, net)"', "A1;9,5", "A2;4,25", end="\r\n"),
+        rows=[2, 2, 0], skipped=0, columns=["Account ID", "Amount (EUR, net)"],
+        types={"Amount (EUR, net)": "DOUBLE"}, values={"Amount (EUR, net)": [9.5, 4.25], "_source_row": [3, 4]})
+    add("data_quoted_line_break_crlf.csv", lambda: lines(
+        "Account ID;Note;Amount", 'A1;"first call,\nthen demo";9,5', "A2;none;4,25", end="\r\n"),
+        rows=[2, 2, 0], skipped=0, values={"Note": ["first call,\nthen demo", "none"], "Amount": [9.5, 4.25],
+                                           "_source_row": [2, 4]})
+    add("title_quoted_line_break.csv", lambda: lines(
+        '"Pipeline report\nas of 31/03/2024"', "Account ID,Stage", "A1,Usage", "A2,Decision", end="\r\n"),
+        rows=[2, 2, 0], skipped=2, skipped_note="2 lines above the header (title rows)",
+        columns=["Account ID", "Stage"], values={"Stage": ["Usage", "Decision"], "_source_row": [4, 5]})
     add("unbalanced_quote.csv", lambda: lines("id,name,arr", "1,Acme,10", '2,"Globex,20', "3,Initech,30",
                                               "4,Umbrella,40"),
         rows=[2, 1, 1], reject="unbalanced quote: a quote opened on line 3 is never closed",
