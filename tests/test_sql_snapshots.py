@@ -98,8 +98,10 @@ def _value(v: Any) -> str:
 
 def _params_lines(st: Statement) -> list[str]:
     if st.many:
-        rows = st.params
-        shown = [f"--   {_value(list(row))}" for row in rows[:MAX_ROWS_SHOWN]]
+        # Rows go into a table, which has no order; cxlib collects some with SELECT DISTINCT, whose
+        # order varies between runs on several threads. Sorted, they only change when the data does.
+        rows = sorted(_value(list(row)) for row in st.params)
+        shown = [f"--   {row}" for row in rows[:MAX_ROWS_SHOWN]]
         more = [f"--   … {len(rows) - MAX_ROWS_SHOWN} more rows"] if len(rows) > MAX_ROWS_SHOWN else []
         return [f"-- rows ({len(rows)}):", *shown, *more]
     if not st.params:

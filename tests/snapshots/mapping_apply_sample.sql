@@ -212,26 +212,26 @@ CREATE OR REPLACE TABLE "_stage_map" (value VARCHAR PRIMARY KEY, stage VARCHAR)
 INSERT INTO "_stage_map" VALUES (?, ?)
 ;
 -- rows (20):
---   ['Awareness', 'Awareness']
---   ['Closed Lost', 'Lost deal']
---   ['Consideration', 'Consideration']
---   ['Lead', 'Awareness']
---   ['Decision', 'Decision']
---   ['Live', 'Usage']
---   ['Delivery', 'Delivery']
---   ['Usage', 'Usage']
---   ['Opportunity', 'Consideration']
---   ['Onboarding', 'Delivery']
---   ['Lost deal', 'Lost deal']
---   ['Renewal', 'Loyalty']
---   ['Churned', 'Churn']
---   ['Loyalty', 'Loyalty']
---   ['Disappointment', 'Disappointment']
---   ['Referral', 'Advocacy']
---   ['At Risk', 'Disappointment']
---   ['Churn', 'Churn']
 --   ['Advocacy', 'Advocacy']
+--   ['At Risk', 'Disappointment']
+--   ['Awareness', 'Awareness']
+--   ['Churn', 'Churn']
+--   ['Churned', 'Churn']
+--   ['Closed Lost', 'Lost deal']
 --   ['Closed Won', 'Decision']
+--   ['Consideration', 'Consideration']
+--   ['Decision', 'Decision']
+--   ['Delivery', 'Delivery']
+--   ['Disappointment', 'Disappointment']
+--   ['Lead', 'Awareness']
+--   ['Live', 'Usage']
+--   ['Lost deal', 'Lost deal']
+--   ['Loyalty', 'Loyalty']
+--   ['Onboarding', 'Delivery']
+--   ['Opportunity', 'Consideration']
+--   ['Referral', 'Advocacy']
+--   ['Renewal', 'Loyalty']
+--   ['Usage', 'Usage']
 
 -- [37/83]
 CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position INTEGER)
@@ -241,16 +241,16 @@ CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position I
 INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 ;
 -- rows (10):
+--   ['Advocacy', 'funnel', 7]
 --   ['Awareness', 'funnel', 1]
+--   ['Churn', 'exit', 9]
 --   ['Consideration', 'funnel', 2]
 --   ['Decision', 'funnel', 3]
 --   ['Delivery', 'funnel', 4]
---   ['Usage', 'funnel', 5]
---   ['Loyalty', 'funnel', 6]
---   ['Advocacy', 'funnel', 7]
 --   ['Disappointment', 'exit', 8]
---   ['Churn', 'exit', 9]
 --   ['Lost deal', 'lost', 10]
+--   ['Loyalty', 'funnel', 6]
+--   ['Usage', 'funnel', 5]
 
 -- [39/83]
 CREATE OR REPLACE TABLE "_cx_tables" (idx INTEGER, table_name VARCHAR, source VARCHAR, kind VARCHAR, as_of TIMESTAMP, survey_type VARCHAR, timezone VARCHAR)
@@ -280,9 +280,9 @@ CREATE OR REPLACE TABLE "_cx_value_map" (category VARCHAR, value VARCHAR, mapped
 INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 ;
 -- rows (3):
---   ['survey_type', 'NPS', 'NPS']
---   ['survey_type', 'CSAT', 'CSAT']
 --   ['survey_type', 'CES', 'CES']
+--   ['survey_type', 'CSAT', 'CSAT']
+--   ['survey_type', 'NPS', 'NPS']
 
 -- [44/83]
 CREATE OR REPLACE TABLE "_cx_score_ranges" (survey_type VARCHAR, low DOUBLE, high DOUBLE)
