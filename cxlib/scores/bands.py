@@ -14,23 +14,27 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 BANDS: tuple[str, ...] = ("red", "yellow", "green", "grey")
+DEFAULT_RED_BELOW = 50.0
+DEFAULT_GREEN_ABOVE = 75.0
+DEFAULT_MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """The band rule: red below `red_below`, green above `green_above` (as shown), grey below coverage."""
 
-    red_below: float = 50.0
-    green_above: float = 75.0
-    min_coverage: float = 0.5
+    red_below: float = DEFAULT_RED_BELOW
+    green_above: float = DEFAULT_GREEN_ABOVE
+    min_coverage: float = DEFAULT_MIN_COVERAGE
 
     def to_dict(self) -> dict[str, Any]:
         return {"red_below": self.red_below, "green_above": self.green_above, "min_coverage": self.min_coverage}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Thresholds:
-        return cls(float(d.get("red_below", 50.0)), float(d.get("green_above", 75.0)),
-                   float(d.get("min_coverage", 0.5)))
+        return cls(float(d.get("red_below", DEFAULT_RED_BELOW)),
+                   float(d.get("green_above", DEFAULT_GREEN_ABOVE)),
+                   float(d.get("min_coverage", DEFAULT_MIN_COVERAGE)))
 
 
 def shown(value: float) -> int:

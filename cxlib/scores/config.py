@@ -7,6 +7,7 @@ equal (1), targets to 80, the trend's dead band to ±5 points and the ARR-at-ris
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,7 +16,10 @@ from cxlib.factors import Factor, default_factors
 from cxlib.scores.bands import Thresholds
 from cxlib.scores.scales import Scale
 
+DEFAULT_WEIGHT = 1.0
 DEFAULT_TARGET = 80.0
+DEFAULT_DEAD_BAND = 5.0
+DEFAULT_RISK_HORIZON_DAYS = 90
 # Output columns a factor key must not shadow.
 _RESERVED = {"account_id", "segment", "accounts", "n", "composite", "coverage", "band",
              "weakest_factor", "gap", "low_n", "period", "arr", "name"}
@@ -31,8 +35,8 @@ class ScoreConfig:
     targets: dict[str, float] = field(default_factory=dict)     # missing: 80
     thresholds: Thresholds = field(default_factory=Thresholds)
     max_age_days: dict[str, int] = field(default_factory=dict)  # missing: no age limit
-    dead_band: float = 5.0
-    risk_horizon_days: int = 90
+    dead_band: float = DEFAULT_DEAD_BAND
+    risk_horizon_days: int = DEFAULT_RISK_HORIZON_DAYS
 
     @property
     def min_coverage(self) -> float:
@@ -43,7 +47,7 @@ class ScoreConfig:
         return [f.key for f in self.factors]
 
     def weight(self, key: str) -> float:
-        return float(self.weights.get(key, 1.0))
+        return float(self.weights.get(key, DEFAULT_WEIGHT))
 
     def target(self, key: str) -> float:
         return float(self.targets.get(key, DEFAULT_TARGET))
@@ -77,6 +81,49 @@ class ScoreConfig:
             new.targets[factor.key] = float(target)
         new.validate()
         return new
+
+    def with_edits(self, rows: Iterable[tuple[str, Any, Any, Any]], *, thresholds: Thresholds,
+                   risk_horizon_days: Any, dead_band: Any) -> ScoreConfig:
+        """A validated copy with the factors, names, weights and targets of `rows` (key, name, weight,
+        target: a settings table as edited) and new band, risk and trend settings.
+
+        A blank name shows the key; scales and age limits are kept. Raises MetricError on a value
+        that is not a number or breaks a rule of `validate`.
+        """
+        rows = list(rows)
+        keys = [str(key) for key, *_ in rows]
+        names = [name.strip() if isinstance(name, str) and name.strip() else key
+                 for key, (_, name, *_) in zip(keys, rows)]
+        new = replace(
+            self,
+            factors=[Factor(k, n) for k, n in zip(keys, names)],
+            weights={k: _number(w, f"Weight of '{k}'") for k, (_, _, w, _) in zip(keys, rows)},
+            targets={k: _number(t, f"Target of '{k}'") for k, (_, _, _, t) in zip(keys, rows)},
+            thresholds=Thresholds(_number(thresholds.red_below, "Red below"),
+                                  _number(thresholds.green_above, "Green above"),
+                                  _number(thresholds.min_coverage, "Minimum coverage")),
+            risk_horizon_days=int(_number(risk_horizon_days, "The ARR-at-risk horizon")),
+            dead_band=_number(dead_band, "The trend's dead band"))
+        new.validate()
+        return new
+
+    def reset(self) -> ScoreConfig:
+        """A copy back at equal weights, targets of 80 and the default bands, dead band and horizon.
+
+        The factor list, names, scales and age limits are kept: they describe the data, not the
+        desired state.
+        """
+        return replace(self, factors=list(self.factors), scales=dict(self.scales), weights={}, targets={},
+                       thresholds=Thresholds(), max_age_days=dict(self.max_age_days),
+                       dead_band=DEFAULT_DEAD_BAND, risk_horizon_days=DEFAULT_RISK_HORIZON_DAYS)
+
+    def in_force(self) -> tuple[Any, ...]:
+        """Everything the scores depend on, defaults filled in, so two configurations that score
+        alike compare equal (no weights set and every weight 1 are the same settings).
+        """
+        return (tuple((f.key, f.name, self.weight(f.key), self.target(f.key), self.scales.get(f.key),
+                       self.max_age_days.get(f.key)) for f in self.factors),
+                self.thresholds, float(self.dead_band), int(self.risk_horizon_days))
 
     def _require(self, key: str) -> None:
         if key not in self.keys:
@@ -139,8 +186,21 @@ class ScoreConfig:
             targets={k: float(v) for k, v in (d.get("targets") or {}).items()},
             thresholds=thresholds,
             max_age_days={k: int(v) for k, v in (d.get("max_age_days") or {}).items() if v is not None},
-            dead_band=float(d.get("dead_band", 5.0)),
-            risk_horizon_days=int(d.get("risk_horizon_days", 90)),
+            dead_band=float(d.get("dead_band", DEFAULT_DEAD_BAND)),
+            risk_horizon_days=int(d.get("risk_horizon_days", DEFAULT_RISK_HORIZON_DAYS)),
         )
         config.validate()
         return config
+
+
+def _number(value: Any, what: str) -> float:
+    """`value` as a float, or a MetricError saying that `what` needs a number (blank cells arrive as None)."""
+    if isinstance(value, bool):
+        raise MetricError(f"{what} must be a number (got {value}).")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise MetricError(f"{what} must be a number (got {value!r}).") from None
+    if math.isnan(number):
+        raise MetricError(f"{what} must be a number (it is empty).")
+    return number

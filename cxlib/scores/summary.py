@@ -1,9 +1,13 @@
-"""Accounts and ARR per band: the portfolio's headline on the desired state.
+"""The portfolio's headline on the desired state: the median composite, and accounts and ARR per band.
 
-README, "How each number is defined" → "Engagement against the desired state" (bands).
+README, "How each number is defined" → "Engagement against the desired state" (composite, bands).
+The median is over the banded accounts: those whose coverage reaches the minimum, so a thinly
+rated account neither lifts nor sinks it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -44,3 +48,33 @@ def band_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
         FROM filled
         ORDER BY ord
     """, params).df()
+
+
+@dataclass(frozen=True)
+class CompositeSummary:
+    """The composite over the portfolio: how many accounts, how many banded, their median composite."""
+
+    accounts: int         # every account, rated or only listed in the accounts table
+    banded: int           # accounts with a band other than grey (composite at the minimum coverage)
+    median: float | None  # median composite of the banded accounts (None when there are none)
+
+
+def composite_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
+                      settings: Settings | None = None) -> CompositeSummary:
+    """The median composite over the banded (non-grey) accounts, with the counts behind it."""
+    scales, params = _prepare(con, config, settings)
+    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    params.update(p)
+    row = con.execute(f"""
+        WITH {ctes},
+        banded AS (
+            SELECT composite FROM per_account WHERE band <> 'grey'
+        )
+        SELECT (SELECT count(*) FROM per_account) AS accounts,
+               count(*) AS banded,
+               quantile_cont(composite, 0.5) AS median
+        FROM banded
+    """, params).fetchone()
+    assert row is not None  # an aggregate without GROUP BY: always one row
+    accounts, banded, median = row
+    return CompositeSummary(int(accounts), int(banded), None if median is None else float(median))

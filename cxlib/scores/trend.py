@@ -3,11 +3,14 @@
 README, "How each number is defined" → "Engagement against the desired state": each period's
 composite is computed from the latest ratings up to the period's end (or the as-of date, if
 sooner); the latest period is compared with the one before, and a change within the dead band
-(±5 points) is "same". Periods are `dimensions`' months and fiscal quarters, up to the as-of date.
+(±5 points) is "same"; an account is only compared when both composites reach the minimum
+coverage. Periods are `dimensions`' months and fiscal quarters, up to the as-of date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -64,17 +67,13 @@ def _history_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
     return ctes, params
 
 
-def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
-                settings: Settings | None = None) -> pd.DataFrame:
-    """Per account: composite at the end of the latest period vs the previous one, change and direction.
-
-    Direction is up / down / same (|change| ≤ the dead band); it is left empty unless both
-    composites exist with enough coverage, so a thinly rated quarter never reads as a trend.
-    """
+def _trend_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str,
+                settings: Settings | None) -> tuple[str, dict[str, Any]]:
+    """CTEs ending in `account_trend`: one row per account with its latest change and direction."""
     ctes, params = _history_ctes(con, config, period, settings)
     params["dead_band"] = float(config.dead_band)
-    return con.execute(f"""
-        WITH {ctes},
+    sql = f"""
+        {ctes},
         last_two AS (
             SELECT max(period) AS period, max(period) - to_months($step_months) AS previous_period
             FROM snapshots
@@ -94,14 +93,70 @@ def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str
                    composite IS NOT NULL AND previous_composite IS NOT NULL
                        AND coverage >= $min_coverage AND previous_coverage >= $min_coverage AS comparable
             FROM paired
-        )
-        SELECT account_id, previous_period, previous_composite, period, composite, change,
-               CASE WHEN NOT comparable THEN NULL
-                    WHEN abs(change) <= $dead_band + 1e-9 THEN 'same'  -- float noise never makes a move
-                    WHEN change > 0 THEN 'up' ELSE 'down' END AS direction
-        FROM changes
+        ),
+        account_trend AS (
+            SELECT account_id, previous_period, previous_composite, period, composite, change,
+                   CASE WHEN NOT comparable THEN NULL
+                        WHEN abs(change) <= $dead_band + 1e-9 THEN 'same'  -- float noise never makes a move
+                        WHEN change > 0 THEN 'up' ELSE 'down' END AS direction
+            FROM changes
+        )"""
+    return sql, params
+
+
+def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
+                settings: Settings | None = None) -> pd.DataFrame:
+    """Per account: composite at the end of the latest period vs the previous one, change and direction.
+
+    Direction is up / down / same (|change| ≤ the dead band); it is left empty unless both
+    composites exist with enough coverage, so a thinly rated quarter never reads as a trend.
+    """
+    ctes, params = _trend_ctes(con, config, period, settings)
+    return con.execute(f"""
+        WITH {ctes}
+        SELECT account_id, previous_period, previous_composite, period, composite, change, direction
+        FROM account_trend
         ORDER BY account_id
     """, params).df()
+
+
+@dataclass(frozen=True)
+class TrendCounts:
+    """How many accounts went up, down or stayed the same between the two latest periods."""
+
+    period: dt.datetime | None           # start of the latest period (None: no dated ratings)
+    previous_period: dt.datetime | None  # start of the period before it
+    accounts: int                        # accounts with a composite in either period
+    up: int
+    down: int
+    same: int
+    not_comparable: int                  # a composite missing, or below the minimum coverage, in either
+
+
+def trend_counts(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
+                 settings: Settings | None = None) -> TrendCounts:
+    """The directions of `score_trend` counted: up, down, same and not comparable, with the two periods."""
+    ctes, params = _trend_ctes(con, config, period, settings)
+    row = con.execute(f"""
+        WITH {ctes},
+        periods AS (
+            SELECT max(period) AS period, max(previous_period) AS previous_period
+            FROM last_two
+        ),
+        directions AS (
+            SELECT count(*) AS accounts,
+                   count(*) FILTER (WHERE direction = 'up') AS up,
+                   count(*) FILTER (WHERE direction = 'down') AS down,
+                   count(*) FILTER (WHERE direction = 'same') AS same,
+                   count(*) FILTER (WHERE direction IS NULL) AS not_comparable
+            FROM account_trend
+        )
+        SELECT p.period, p.previous_period, d.accounts, d.up, d.down, d.same, d.not_comparable
+        FROM periods AS p
+        CROSS JOIN directions AS d
+    """, params).fetchone()
+    assert row is not None  # two one-row CTEs cross-joined: always one row
+    return TrendCounts(*row)
 
 
 def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
