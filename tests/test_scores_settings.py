@@ -1,4 +1,4 @@
-"""Score settings as the Scores page edits them: ScoreConfig.with_edits, in_force and reset."""
+"""Score settings as the Scores page edits them: ScoreConfig.with_edits, in_force, reset; scale sources."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from cxlib.errors import MetricError
 from cxlib.factors import Factor
-from cxlib.scores import Scale, ScoreConfig, Thresholds
+from cxlib.scores import Scale, ScoreConfig, Thresholds, scale_sources
 
 DEFAULTS = {"thresholds": Thresholds(), "dead_band": 5.0, "risk_horizon_days": 90}
 
@@ -74,3 +74,10 @@ def test_reset_keeps_factors_scales_and_age_limits() -> None:
     assert (reset.weight("x"), reset.target("y"), reset.thresholds, reset.dead_band, reset.risk_horizon_days) == (
         1.0, 80.0, Thresholds(50, 75, 0.5), 5.0, 90)
     assert base.weights == {"x": 2.0}   # a copy
+
+
+def test_scale_sources_prefer_the_set_scale() -> None:
+    config = ScoreConfig(factors=[Factor("x", "X"), Factor("y", "Y"), Factor("z", "Z")],
+                         scales={"x": Scale.of("0-10")})
+    detected = {"x": Scale.of("1-5"), "y": Scale.of("0-100"), "other": Scale.of("1-5")}
+    assert scale_sources(config, detected) == {"x": (Scale.of("0-10"), "set"), "y": (Scale.of("0-100"), "detected")}

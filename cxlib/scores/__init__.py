@@ -15,7 +15,7 @@ from cxlib.scores.composite import account_scores, account_scores_sql, factor_ba
 from cxlib.scores.config import DEFAULT_TARGET, ScoreConfig
 from cxlib.scores.contract import CLI_COLUMNS, CLI_FACTOR_KEYS, cli_scores_table, parse_factor_json
 from cxlib.scores.risk import DEFAULT_RISK_STAGES, arr_at_risk, current_stage_sql
-from cxlib.scores.scales import SCALE_KINDS, Scale, detect_scales, effective_scales
+from cxlib.scores.scales import SCALE_KINDS, Scale, detect_scales, effective_scales, scale_sources
 from cxlib.scores.segments import segment_accounts_cte, segment_scores
 from cxlib.scores.summary import CompositeSummary, band_summary, composite_summary
 from cxlib.scores.trend import TrendCounts, score_history, score_trend, trend_counts
@@ -25,6 +25,6 @@ __all__ = [
     "CompositeSummary", "Scale", "ScoreConfig", "Thresholds", "TrendCounts",
     "account_scores", "account_scores_sql", "arr_at_risk", "band", "band_sql", "band_summary",
     "cli_scores_table", "composite_summary", "current_stage_sql", "detect_scales", "effective_scales",
-    "factor_bands", "factor_summary", "parse_factor_json", "score_history", "score_trend",
-    "segment_accounts_cte", "segment_scores", "shown", "trend_counts",
+    "factor_bands", "factor_summary", "parse_factor_json", "scale_sources", "score_history",
+    "score_trend", "segment_accounts_cte", "segment_scores", "shown", "trend_counts",
 ]

@@ -109,7 +109,20 @@ def detect_scales(con: duckdb.DuckDBPyConnection) -> dict[str, Scale]:
     return scales
 
 
+def scale_sources(config: ScoreConfig, detected: dict[str, Scale]) -> dict[str, tuple[Scale, str]]:
+    """Each configured factor's scale in force and its origin: 'set' (in the mapping) or 'detected'.
+
+    Factors with neither (no ratings, no set scale) are left out.
+    """
+    sources: dict[str, tuple[Scale, str]] = {}
+    for key in config.keys:
+        if key in config.scales:
+            sources[key] = (config.scales[key], "set")
+        elif key in detected:
+            sources[key] = (detected[key], "detected")
+    return sources
+
+
 def effective_scales(con: duckdb.DuckDBPyConnection, config: ScoreConfig) -> dict[str, Scale]:
     """The scale used for each configured factor: the configured one, else the detected one."""
-    detected = detect_scales(con)
-    return {k: s for k in config.keys if (s := config.scales.get(k) or detected.get(k)) is not None}
+    return {k: scale for k, (scale, _) in scale_sources(config, detect_scales(con)).items()}
