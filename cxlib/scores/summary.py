@@ -66,14 +66,11 @@ def composite_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
     ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
     params.update(p)
     row = con.execute(f"""
-        WITH {ctes},
-        banded AS (
-            SELECT composite FROM per_account WHERE band <> 'grey'
-        )
-        SELECT (SELECT count(*) FROM per_account) AS accounts,
-               count(*) AS banded,
-               quantile_cont(composite, 0.5) AS median
-        FROM banded
+        WITH {ctes}
+        SELECT count(*) AS accounts,
+               count(*) FILTER (WHERE band <> 'grey') AS banded,
+               quantile_cont(composite, 0.5) FILTER (WHERE band <> 'grey') AS median
+        FROM per_account
     """, params).fetchone()
     assert row is not None  # an aggregate without GROUP BY: always one row
     accounts, banded, median = row
