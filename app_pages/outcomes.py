@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import churn as ch
+from cxlib import headlines as hl
 from cxlib import outcomes as oc
 from cxlib import surveys as sv
 from cxlib.figures import scores as score_figs
@@ -63,8 +64,7 @@ spec = oc.OutcomeSpec(float(outcome_threshold), experience, float(experience_thr
 overall = run_safely(lambda: cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, None,
                                         settings))
 if overall is not None:
-    placed = overall[overall["quadrant"] != oc.UNKNOWN]
-    if int(placed["accounts"].sum()) == 0:
+    if hl.placed_accounts(overall) == 0:
         st.info("No account has both an outcome and the chosen experience measure. Map the accounts' "
                 "outcome column (yes/no or a score) on the Data page, or choose another experience measure.",
                 icon=":material/info:")
@@ -144,11 +144,11 @@ if ces_all is not None:
                                              f"n = {int(r['n']):,} · {r['scale']}, {direction}",
               delta_color="off", delta_arrow="off",
               help="Customer Effort Score: the mean answer on its scale, with a Student-t 95% interval.")
-rejected = sum(int(f["rejected"].sum()) for f in (nps_all, csat_all, ces_all) if f is not None)
-if rejected:
-    st.warning(f"{rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
+totals = hl.survey_totals(nps_all, csat_all, ces_all)
+if totals.rejected:
+    st.warning(f"{totals.rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
                icon=":material/warning:")
-if all(f is not None and int(f["n"].sum()) == 0 for f in (nps_all, csat_all, ces_all)):
+if all(f is not None for f in (nps_all, csat_all, ces_all)) and totals.answers == 0:
     st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
             icon=":material/info:")
 else:
@@ -239,8 +239,7 @@ if rates is None or rates.empty:
     st.info("Churn needs journey events showing customers (Decision or later) and the accounts that entered "
             "Churn. Map a journey or stage-snapshot table on the Data page.", icon=":material/info:")
 else:
-    complete = rates[~rates["partial"]]
-    last = complete.iloc[-1] if len(complete) else rates.iloc[-1]
+    last = hl.headline_churn_period(rates)
     when = f"{churn_period} from {last['period_start']:%Y-%m-%d}" + (" (not over yet)" if last["partial"] else "")
     c1, c2, c3 = st.columns(3)
     c1.metric(f"Logo churn, last full {churn_period}", f"{last['logo_churn']:.1%}",

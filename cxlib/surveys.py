@@ -1,6 +1,6 @@
 """What customers say: NPS, CSAT and CES from the surveys view, with intervals and honest counts.
 
-Conventions (DOMAIN.md §5):
+Conventions (README, "How each number is defined" → "What customers say"):
 - NPS: answers are whole numbers 0–10; promoters 9–10, passives 7–8, detractors 0–6;
   NPS = 100 × (p⁺ − p⁻) in points; moe95 = 1.96 × 100 × √((p⁺ + p⁻ − (p⁺ − p⁻)²) / n).
 - CSAT: share of top-two-box answers on the scale (1–5 → 4–5 satisfied; 1–7 → 6–7; 1–10 and
@@ -37,7 +37,7 @@ from cxlib.settings import Settings
 from cxlib.stages import stage_order
 
 Level = Literal["response", "account"]
-NPS_Z = 1.96  # the margin-of-error convention of DOMAIN.md §5, kept literal so 54.0 reads as 54.0
+NPS_Z = 1.96  # the README's margin-of-error convention ("What customers say"), literal so 54.0 reads as 54.0
 SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *dimensions.PERIODS)
 
 
