@@ -124,12 +124,16 @@ composite - previous_composite AS change,
 composite IS NOT NULL AND previous_composite IS NOT NULL
 AND coverage >= $min_coverage AND previous_coverage >= $min_coverage AS comparable
 FROM paired
-)
+),
+account_trend AS (
 SELECT account_id, previous_period, previous_composite, period, composite, change,
 CASE WHEN NOT comparable THEN NULL
 WHEN abs(change) <= $dead_band + 1e-9 THEN 'same'  -- float noise never makes a move
 WHEN change > 0 THEN 'up' ELSE 'down' END AS direction
 FROM changes
+)
+SELECT account_id, previous_period, previous_composite, period, composite, change, direction
+FROM account_trend
 ORDER BY account_id
 ;
 -- params:
