@@ -195,6 +195,8 @@ CASES: list[Case] = [
     Case("journey_transitions_tier_enterprise",
          "cxlib.journey.transitions(con, settings, segment=('tier', 'Enterprise'))",
          lambda con, ws: journey.transitions(con, ws.settings, segment=("tier", "Enterprise"))),
+    Case("journey_map_summary", "cxlib.journey.map_summary(con, settings)",
+         lambda con, ws: journey.map_summary(con, ws.settings)),
     Case("journey_sankey_6_moves", "cxlib.journey.sankey_data(con, max_moves=6, settings)",
          lambda con, ws: journey.sankey_data(con, max_moves=6, settings=ws.settings)),
     Case("journey_top_paths_10", "cxlib.journey.top_paths(con, limit=10, settings)",

@@ -52,8 +52,9 @@ GROUP BY pair
 named AS (
 SELECT $codes[pair // $m] AS from_stage, $codes[pair % $m] AS to_stage, pair, accounts, transitions
 FROM pairs
-)
-SELECT from_stage, to_stage, accounts::BIGINT AS accounts, transitions::BIGINT AS transitions,
+),
+moves_named AS (
+SELECT from_stage, to_stage, pair, accounts::BIGINT AS accounts, transitions::BIGINT AS transitions,
 coalesce(
 (list_contains($funnel_names, from_stage) AND list_contains($funnel_names, to_stage)
 AND list_position($funnel_names, to_stage) < list_position($funnel_names, from_stage))
@@ -61,6 +62,9 @@ OR (list_contains($exit_names, from_stage) AND list_contains($funnel_names, to_s
 false) AS is_return,
 coalesce(list_contains($exit_names, to_stage), false) AS is_exit
 FROM named
+)
+SELECT from_stage, to_stage, accounts, transitions, is_return, is_exit
+FROM moves_named
 ORDER BY pair
 ;
 -- params:
