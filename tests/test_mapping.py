@@ -60,12 +60,13 @@ def test_english_cs_export_accounts(con):
     assert mp.suggest_kind(con, "accounts_export", "accounts_export.csv") == "accounts"
     assert mp.suggest_roles(con, "accounts_export", "accounts") == {
         "Account ID": "account_id", "Account Name": "name", "Customer Tier": "segment", "Region": "segment",
-        "CSM": "segment", "ARR": "arr", "MRR": "ignore", "Lifecycle Stage": "stage",
+        "CSM": "segment", "ARR": "arr", "MRR": "mrr", "Lifecycle Stage": "stage",
         "Renewal Date": "renewal_date", "Churn Reason": "churn_reason", "Outcome Achieved": "outcome",
         "% licences active": "factor:successful_product_adoption",
     }
     notes = mp.column_notes(con, "accounts_export")
-    assert list(notes) == ["MRR"] and "not used as ARR" in notes["MRR"] and "× 12" in notes["MRR"]
+    # MRR × 12 stands in for an empty ARR cell (issue 10: "MRR×12" feeds ARR).
+    assert list(notes) == ["MRR"] and "MRR × 12 is used as ARR" in notes["MRR"]
 
 
 def test_french_accounts_headers_and_values(con):
@@ -168,8 +169,9 @@ def test_hubspot_companies_export(con):
     assert m.tables[0].kind == "accounts"
     assert m.tables[0].roles == {"Record ID": "account_id", "Company name": "name", "Lifecycle Stage": "stage",
                                  "Create Date": "start_date", "Company owner": "segment", "Industry": "segment",
-                                 "Annual Revenue": "ignore"}
-    assert "not the ARR" in mp.column_notes(con, "hubspot_companies")["Annual Revenue"]
+                                 "Annual Revenue": "arr"}
+    # Issue 10: HubSpot's "Annual Revenue" feeds ARR; the note says how to undo it.
+    assert "read as the account's ARR" in mp.column_notes(con, "hubspot_companies")["Annual Revenue"]
     # HubSpot's lifecycle values land on the journey; "Other" is listed unmapped with its count.
     assert_frame_equal(mp.stage_values(con, m), pd.DataFrame({
         "value": pd.Series(["Customer", "Evangelist", "Lead", "Marketing Qualified Lead", "Other"], dtype="str"),
@@ -386,6 +388,7 @@ def test_apply_builds_exact_accounts_view(con):
         "renewal_date": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]"),
         "churn_reason": pd.Series([None, None], dtype="object"),
         "outcome": [1.0, 0.0],
+        "churned": pd.Series([pd.NA, pd.NA], dtype="boolean"),
         "source": ["accounts.csv", "accounts.csv"],
         "source_row": [2, 3],
         "customer_tier": ["Gold", "Silver"],
@@ -499,6 +502,90 @@ def test_outcome_words_and_numbers(con):
     got = con.execute("SELECT account_id, outcome FROM accounts ORDER BY account_id").fetchall()
     assert got == [("A", 1.0), ("B", 1.0), ("C", 0.0), ("D", 1.0), ("E", 0.75), ("F", None), ("G", None),
                    ("H", 1.0), ("I", 0.0)]
+
+
+# ---- accounts exports with churn flags and measures (issue 10) ----------------------------------
+
+def test_telco_like_export_suggests_a_churn_flag_and_measures(con):
+    raw(con, "telco", [("customerID", "VARCHAR"), ("SeniorCitizen", "BIGINT"), ("tenure", "BIGINT"),
+                       ("Contract", "VARCHAR"), ("MonthlyCharges", "DOUBLE"), ("TotalCharges", "DOUBLE"),
+                       ("Churn", "BOOLEAN")], [
+        ("0001-A", 0, 1, "Month-to-month", 70.35, 70.35, True), ("0002-B", 1, 0, "Month-to-month", 20.25, None, False),
+        ("0003-C", 0, 24, "One year", 55.2, 1324.8, False), ("0004-D", 0, 40, "One year", 104.8, 4192.0, True),
+        ("0005-E", 1, 72, "Two year", 110.05, 7923.6, False), ("0006-F", 0, 45, "Two year", 80.0, 3600.0, False),
+    ])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="telco", source="telco_customers.csv")])
+    assert m.tables[0].kind == "accounts"
+    assert m.tables[0].roles == {"customerID": "account_id", "SeniorCitizen": "measure", "tenure": "measure",
+                                 "Contract": "segment", "MonthlyCharges": "measure", "TotalCharges": "measure",
+                                 "Churn": "churned"}
+    mp.apply_mapping(con, m)
+    got = con.execute("SELECT account_id, churned, churn, tenure, totalcharges FROM accounts "
+                      "ORDER BY account_id").fetchall()
+    # The flag is the BOOLEAN `churned`; its own values stay as the segment column `churn`.
+    assert got == [("0001-A", True, "true", 1.0, 70.35), ("0002-B", False, "false", 0.0, None),
+                   ("0003-C", False, "false", 24.0, 1324.8), ("0004-D", True, "true", 40.0, 4192.0),
+                   ("0005-E", False, "false", 72.0, 7923.6), ("0006-F", False, "false", 45.0, 3600.0)]
+    assert dict(_types(con, "accounts"))["tenure"] == "DOUBLE"
+    assert mp.accounts_column(con, m, "TotalCharges") == "totalcharges"
+    assert mp.accounts_column(con, m, "Churn") == "churn"
+
+
+@pytest.mark.parametrize(("header", "values", "flags"), [
+    ("Churned", ["yes", "No", "oui", "Não", "是", "n/a"], [True, False, True, False, True, None]),
+    ("Is churned", ["1", "0", "true", "FALSE", "sim", "nem"], [True, False, True, False, True, False]),
+    ("Status", ["Active", "Cancelled", "Churned", "Active", "Canceled", "Active"],
+     [False, True, True, False, True, False]),
+    ("Churn status", ["Active", "Onboarding", "Churn", "Closed Lost", "", "Live"],
+     [False, False, True, None, None, False]),
+])
+def test_churn_flag_words_in_six_languages_and_status_words(con, header, values, flags):
+    raw(con, "acc", [("Customer", "VARCHAR"), (header, "VARCHAR")],
+        [(f"C{i}", v or None) for i, v in enumerate(values)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="acc", source="customers.csv")])
+    # No id column: the unique name column is the account id.
+    assert (m.tables[0].kind, m.tables[0].roles) == ("accounts", {"Customer": "account_id", header: "churned"})
+    mp.apply_mapping(con, m)
+    assert [r[0] for r in con.execute("SELECT churned FROM accounts ORDER BY account_id").fetchall()] == flags
+
+
+def test_churn_flag_numbers_and_booleans(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Exited", "BIGINT")], [("A", 1), ("B", 0), ("C", None)])
+    raw(con, "acc2", [("Account ID", "VARCHAR"), ("Churned", "BOOLEAN")], [("D", True), ("E", False)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="acc", source="a.csv"),
+                                 SimpleNamespace(table="acc2", source="b.csv")])
+    assert [t.roles for t in m.tables] == [{"Account ID": "account_id", "Exited": "churned"},
+                                           {"Account ID": "account_id", "Churned": "churned"}]
+    mp.apply_mapping(con, m)
+    assert con.execute("SELECT account_id, churned FROM accounts ORDER BY account_id").fetchall() == [
+        ("A", True), ("B", False), ("C", None), ("D", True), ("E", False)]
+    # "Churned" names the fixed column itself, so no second copy is carried; "Exited" is.
+    assert "churned_segment" not in dimensions.accounts_columns(con)
+    assert con.execute("SELECT exited FROM accounts WHERE account_id = 'A'").fetchone() == ("1",)
+
+
+def test_a_stage_column_is_not_taken_for_a_churn_flag(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Status", "VARCHAR")],
+        [("A", "Onboarding"), ("B", "Live"), ("C", "Churned"), ("D", "Renewal")])
+    assert mp.suggest_roles(con, "acc", "accounts") == {"Account ID": "account_id", "Status": "stage"}
+
+
+def test_mrr_times_twelve_fills_arr_and_measures_are_numbers(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("ARR", "DOUBLE"), ("MRR", "DOUBLE"), ("Seats", "VARCHAR")],
+        [("A", 1200.0, 90.0, "10"), ("B", None, 50.0, "n/a"), ("C", None, None, " 7 ")])
+    mp.apply_mapping(con, mp.Mapping([mp.TableMapping("acc", "acc.csv", "accounts", {
+        "Account ID": "account_id", "ARR": "arr", "MRR": "mrr", "Seats": "measure"})], {}, Settings()))
+    # A: its own ARR wins over 90 × 12; B: 50 × 12 = 600; C: neither. Seats read leniently as numbers.
+    assert con.execute("SELECT account_id, arr, seats FROM accounts ORDER BY account_id").fetchall() == [
+        ("A", 1200.0, 10.0), ("B", 600.0, None), ("C", None, 7.0)]
+
+
+def test_old_mapping_json_without_the_new_roles_still_loads_and_applies(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Tier", "VARCHAR"), ("Seats", "BIGINT")], [("A", "Gold", 3)])
+    old = ('{"version": 1, "tables": [{"table": "acc", "source": "acc.csv", "kind": "accounts", '
+           '"roles": {"Account ID": "account_id", "Tier": "segment", "Seats": "ignore"}}], "stage_map": {}}')
+    mp.apply_mapping(con, mp.Mapping.from_json(old))
+    assert con.execute("SELECT account_id, churned, tier FROM accounts").fetchall() == [("A", None, "Gold")]
 
 
 def test_survey_type_from_column_then_table_then_header(con):

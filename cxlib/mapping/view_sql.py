@@ -26,8 +26,8 @@ from cxlib import canonical
 from cxlib.canonical import quote
 from cxlib.mapping.document import TableMapping
 from cxlib.mapping.raw_tables import type_class
-from cxlib.mapping.roles import (ACCOUNTS, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, SCORE_ROLES,
-                                 STAGE_SNAPSHOTS, SURVEYS)
+from cxlib.mapping.roles import (ACCOUNTS, CHURNED, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, MEASURE,
+                                 SCORE_ROLES, STAGE_SNAPSHOTS, SURVEYS)
 from cxlib.mapping.vocabulary import survey_type_of
 
 # Reasons a row is excluded from a canonical view (shown to users, downloadable).
@@ -157,6 +157,19 @@ class TableSql:
                 f"WHERE value_entry.category = 'yes_no' AND value_entry.value = {text}), "
                 f"TRY_CAST({text} AS DOUBLE))")
 
+    def churn_flag(self, role: str) -> str:
+        """A churn flag as BOOLEAN: booleans as they are, numbers ≠ 0, words through `_cx_value_map`
+        (category 'churned': yes/no and status words of six languages, stage values)."""
+        col = self.tm.column(role)
+        if col is None:
+            return "CAST(NULL AS BOOLEAN)"
+        ref, tc = self.ref(col), type_class(self.types[col])
+        if tc == "boolean":
+            return f"CAST({ref} AS BOOLEAN)"
+        if tc in ("integer", "number"):
+            return f"(CAST({ref} AS DOUBLE) <> 0)"
+        return f"CAST({self.mapped_value('churned', self.text_of(col))} AS BOOLEAN)"
+
     def mapped_value(self, category: str, text: str) -> str:
         """The `_cx_value_map` entry of a category ('survey_type', 'factor') for a text, or NULL."""
         return (f"(SELECT value_entry.mapped FROM _cx_value_map AS value_entry "
@@ -190,13 +203,21 @@ def _unknown_account(has_accounts: bool) -> tuple[str, str]:
 
 def account_rows(s: TableSql, segments: list[tuple[TableMapping, str, str]]) -> list[str]:
     """Accounts raw rows: head, account_id, name, stage_raw, arr, start_date, renewal_date,
-    churn_reason, outcome and this table's segment columns."""
-    segs = [f"{s.text_of(col)} AS {quote(name)}" for tm, col, name in segments if tm is s.tm]
+    churn_reason, outcome, churned and this table's segment and measure columns.
+
+    ARR is the arr column, else MRR × 12 (per row: an empty ARR cell takes MRR × 12). Segment
+    columns (and a churn flag's own values) are text, measure columns numbers."""
+    extra = [f"{s.number_of(col) if tm.roles.get(col) == MEASURE else s.text_of(col)} AS {quote(name)}"
+             for tm, col, name in segments if tm is s.tm]
+    arr = s.number("arr")
+    if s.tm.column("mrr"):
+        arr = f"COALESCE({arr}, {s.number('mrr')} * 12)"
     return [f"SELECT {s.head()}, {s.account_id()} AS account_id, {s.text('name')} AS name, "
-            f"{s.text('stage')} AS stage_raw, {s.number('arr')} AS arr, "
+            f"{s.text('stage')} AS stage_raw, {arr} AS arr, "
             f"{s.ts_or_null('start_date')} AS start_date, {s.ts_or_null('renewal_date')} AS renewal_date, "
-            f"{s.text('churn_reason')} AS churn_reason, {s.yes_no_number('outcome')} AS outcome"
-            + "".join(f", {x}" for x in segs) + f" {s.from_}"]
+            f"{s.text('churn_reason')} AS churn_reason, {s.yes_no_number('outcome')} AS outcome, "
+            f"{s.churn_flag(CHURNED)} AS churned"
+            + "".join(f", {x}" for x in extra) + f" {s.from_}"]
 
 
 def snapshot_rows(s: TableSql) -> list[str]:
@@ -284,7 +305,8 @@ def accounts_ledger_sql(parts: list[str], segment_names: list[str]) -> str:
         return _empty_ledger(ACCOUNTS)
     checks = _reason_case([("account_id IS NULL", R_ACCOUNT_MISSING),
                            ("stage_raw IS NOT NULL AND stage IS NULL", R_STAGE_UNMAPPED)])
-    seg_select = "".join(f", CAST({quote(n)} AS VARCHAR) AS {quote(n)}" for n in segment_names)
+    # Segment columns arrive as text and measures as numbers from the row builders.
+    seg_select = "".join(f", {quote(n)}" for n in segment_names)
     return f"""
 WITH raw_rows AS ({_union(parts)}),
 with_stage AS (
@@ -295,7 +317,8 @@ numbered AS (
     SELECT *, row_number() OVER (PARTITION BY account_id, check_reason IS NULL
                                  ORDER BY table_idx, source_row) AS duplicate_number
     FROM with_check)
-SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, source, source_row{seg_select},
+SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, churned, source,
+       source_row{seg_select},
        table_idx,
        COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN {constant_literal(R_DUP_ACCOUNT)} END) AS reason
 FROM numbered"""
