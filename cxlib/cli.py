@@ -281,12 +281,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from cxlib import segments
 
     ws = _open(args.files, args.mapping)
-    from cxlib.mapping import yes_no_value
-
     rate = None
     if args.rate:
         column, value = segments.parse_rate(args.rate)
-        rate = (_column(ws, column), yes_no_value(value))
+        rate = (_column(ws, column), value)     # yes/no words are matched by meaning in `compare`
     table = segments.compare(ws.con, _column(ws, args.by), rate=rate, mean=_column(ws, args.mean),
                              settings=ws.settings)
     _emit(segments.cli_compare_table(table), args.format)

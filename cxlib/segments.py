@@ -1,8 +1,9 @@
 """Honest segment comparisons: each segment against the rest of the population, corrected for many looks.
 
 - A rate ("COLUMN=VALUE") is the share of a segment's accounts whose column equals the value
-  (text compared trimmed and case-insensitively, numbers numerically); accounts with the column
-  empty are unknown and left out of n. Tested with the pooled two-proportion z-test (the same p
+  (text compared trimmed and case-insensitively, numbers numerically, yes/no words of six languages
+  by their meaning: "Churn=Yes" and "Churn=true" both count true, "Yes", "oui" and 1); accounts
+  with the column empty are unknown and left out of n. Tested with the pooled two-proportion z-test (the same p
   as a chi-square test without continuity correction on the 2×2 table), interval by Wilson.
 - A mean (COLUMN) is the mean of a numeric accounts column over the accounts that have it.
   Tested with Welch's t-test (unequal variances), interval by Student t.
@@ -23,6 +24,7 @@ import pandas as pd
 
 from cxlib import canonical, churn, dimensions, stats, surveys
 from cxlib.errors import MetricError
+from cxlib.mapping.vocabulary import yes_no_number
 from cxlib.settings import Settings
 
 
@@ -40,6 +42,27 @@ def parse_rate(rate: str | tuple[str, str]) -> tuple[str, str]:
     return column, value
 
 
+def _value_number(value: str) -> float | None:
+    """The number a rate's value means: itself when numeric, else 1/0 for a yes/no word, else None."""
+    try:
+        return float(value)
+    except ValueError:
+        return yes_no_number(value)
+
+
+def _same_meaning(con: duckdb.DuckDBPyConnection, column: str, value: str) -> list[str]:
+    """The column's values (trimmed text) that say the same yes or no as `value`, in six languages.
+
+    "Churn=Yes" then counts "true", "Yes", "oui", "1"; an empty list when the value is no yes/no word.
+    """
+    meaning = yes_no_number(value)
+    if meaning is None:
+        return []
+    rows = con.execute(f"WITH {dimensions.ACCOUNTS_CTE} SELECT DISTINCT trim(CAST({canonical.quote(column)} AS VARCHAR)) "
+                       "FROM acct WHERE " + canonical.quote(column) + " IS NOT NULL").fetchall()
+    return sorted(v for (v,) in rows if v is not None and yes_no_number(v) == meaning)
+
+
 def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | None, mean: str | None,
                ) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
     """The per-account value expression (1/0 for a rate, the number for a mean), its kind, params, attrs."""
@@ -51,8 +74,11 @@ def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | Non
         col = f"a.{canonical.quote(column)}"
         expr = (f"CASE WHEN {col} IS NULL THEN NULL "
                 f"WHEN lower(trim(CAST({col} AS VARCHAR))) = lower(trim($value)) "
-                f"OR TRY_CAST({col} AS DOUBLE) = TRY_CAST($value AS DOUBLE) THEN 1.0 ELSE 0.0 END")
-        return expr, "rate", {"value": value}, {"column": column, "value": value}
+                f"OR TRY_CAST({col} AS DOUBLE) = CAST($value_number AS DOUBLE) "
+                f"OR list_contains($same_meaning, trim(CAST({col} AS VARCHAR))) THEN 1.0 ELSE 0.0 END")
+        params = {"value": value, "value_number": _value_number(value),
+                  "same_meaning": _same_meaning(con, column, value)}
+        return expr, "rate", params, {"column": column, "value": value}
     assert mean is not None
     mean = dimensions.check_accounts_column(con, mean)
     present, numeric = con.execute(

@@ -89,6 +89,32 @@ def test_compare_rate_on_a_numeric_column(tiers: duckdb.DuckDBPyConnection) -> N
     assert not result["significant"].any()
 
 
+@pytest.mark.parametrize("value", ["Yes", "true", "oui", "1", "是"])
+def test_compare_rate_yes_words_mean_true_on_boolean_and_text_columns(con: duckdb.DuckDBPyConnection,
+                                                                       value: str) -> None:
+    # churned (BOOLEAN) and churn (its Yes/No text): Gold 1 of 3 churned, Silver 2 of 2, one unknown.
+    rows = [{"account_id": "a", "churned": True, "tier": "Gold", "churn": "Yes"},
+            {"account_id": "b", "churned": False, "tier": "Gold", "churn": "No"},
+            {"account_id": "c", "churned": False, "tier": "Gold", "churn": "no"},
+            {"account_id": "d", "churned": True, "tier": "Silver", "churn": "YES"},
+            {"account_id": "e", "churned": True, "tier": "Silver", "churn": "sim"},
+            {"account_id": "f", "churned": None, "tier": "Silver", "churn": None}]
+    canonical.create_table(con, canonical.ACCOUNTS, rows, [("tier", "VARCHAR"), ("churn", "VARCHAR")])
+    for column in ("churned", "churn"):
+        result = segments.compare(con, "tier", rate=(column, value))
+        assert result[["segment", "n", "rate"]].values.tolist() == [["Gold", 3, 1 / 3], ["Silver", 2, 1.0]]
+    no = segments.compare(con, "tier", rate=("churned", "Non"))
+    assert no[["segment", "n", "rate"]].values.tolist() == [["Gold", 3, 2 / 3], ["Silver", 2, 0.0]]
+
+
+def test_compare_rate_on_a_status_word_counts_only_that_word(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [("a", "EMEA", "Active"), ("b", "EMEA", "Cancelled"), ("c", "AMER", "Churned"), ("d", "AMER", "cancelled ")]
+    canonical.create_table(con, canonical.ACCOUNTS, [{"account_id": a, "region": r, "status": st} for a, r, st in rows],
+                           [("region", "VARCHAR"), ("status", "VARCHAR")])
+    result = segments.compare(con, "region", rate="status=Cancelled")
+    assert result[["segment", "n", "rate"]].values.tolist() == [["AMER", 2, 0.5], ["EMEA", 2, 0.5]]
+
+
 def test_compare_mean_equals_welch_on_raw_values(tiers: duckdb.DuckDBPyConnection) -> None:
     result = segments.compare(tiers, "tier", mean="arr", settings=Settings(min_n=10))
     blank = np.array([100.0, 300.0])
