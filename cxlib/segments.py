@@ -163,8 +163,9 @@ def segment_overview(con: duckdb.DuckDBPyConnection, by: str, settings: Settings
 
     Keyed by `segment` so the lead can merge composite/factor scores and funnel conversion.
     Columns: segment, accounts, arr, nps, nps_n, csat, csat_n, churn_12m, churn_active_start,
-    low_n (fewer accounts than min_n). Churn counts accounts active twelve months before the
-    as-of date that churned since. A measure that cannot be computed from what is loaded is left
+    churned_share, churn_flagged, low_n (fewer accounts than min_n). Churn counts accounts active
+    twelve months before the as-of date that churned since; churned_share is the churn flag's
+    churned share (no period) over the churn_flagged accounts (`churn.churned_share`). A measure that cannot be computed from what is loaded is left
     empty and its reason is listed in `attrs["notes"]`.
     """
     settings = settings or Settings()
@@ -198,21 +199,60 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
                 columns={"logo_churn": "churn_12m", "active_start": "churn_active_start"})
     except MetricError as exc:
         notes.append(f"Churn: {exc}")
+    flagged = pd.DataFrame({"segment": pd.Series(dtype=str), "churned_share": pd.Series(dtype=float),
+                            "churn_flagged": pd.Series(dtype="int64")})
+    if churn.has_churn_flags(con):
+        flagged = churn.churned_share(con, by=by, settings=settings)[["segment", "churned_share", "accounts"]] \
+            .rename(columns={"accounts": "churn_flagged"})
+        notes.append(f"Churn flag: {churn.CHURNED_SHARE_LABEL} = accounts flagged churned ÷ accounts with a "
+                     "churn flag, as the accounts file says.")
 
     out = base
-    for part in (nps, csat, churned):
+    for part in (nps, csat, churned, flagged):
         out = out.merge(part, on="segment", how="outer", sort=False)
     # segments that only exist in the surveys (answers from accounts not in the accounts table)
     out["accounts"] = out["accounts"].fillna(0).astype("int64")
-    for c in ("nps_n", "csat_n", "churn_active_start"):
+    for c in ("nps_n", "csat_n", "churn_active_start", "churn_flagged"):
         out[c] = out[c].fillna(0).astype("int64")
     out["low_n"] = out["accounts"] < settings.min_n
     out = (out.assign(_blank=out["segment"] == dimensions.NONE_SEGMENT)
            .sort_values(["_blank", "segment"], kind="stable"))
     out = out[["segment", "accounts", "arr", "nps", "nps_n", "csat", "csat_n", "churn_12m",
-               "churn_active_start", "low_n"]].reset_index(drop=True)
+               "churn_active_start", "churned_share", "churn_flagged", "low_n"]].reset_index(drop=True)
     out.attrs["notes"] = notes
     return out
 
 
-__all__ = ["cli_compare_table", "compare", "parse_rate", "segment_overview"]
+def measure_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The accounts view's measure columns (numbers beyond the fixed columns: tenure, seats, …)."""
+    fixed = set(canonical.columns(canonical.ACCOUNTS))
+    rows = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
+                       "AND table_schema = current_schema() ORDER BY ordinal_position",
+                       {"t": canonical.ACCOUNTS}).fetchall()
+    return [c for c, t in rows if c not in fixed and t in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "DECIMAL")]
+
+
+def measure_means(con: duckdb.DuckDBPyConnection, by: str, settings: Settings | None = None) -> pd.DataFrame:
+    """Each measure column's mean per segment: segment, accounts, then per measure its mean and n.
+
+    Columns: segment, accounts, and for every measure m: m (mean over the accounts that have it)
+    and m_n; low_n (fewer accounts than min_n). Test one measure against the rest with `compare`.
+    """
+    settings = settings or Settings()
+    by = dimensions.check_accounts_column(con, by)
+    measures = [m for m in measure_columns(con) if m != by]
+    q = canonical.quote
+    aggregates = "".join(f", avg(a.{q(m)}) AS {q(m)}, count(a.{q(m)}) AS {q(m + '_n')}" for m in measures)
+    df = con.execute(f"""WITH {dimensions.ACCOUNTS_CTE}
+SELECT {dimensions.segment_sql(f"a.{q(by)}")} AS segment, count(*) AS accounts{aggregates}
+FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment""").df()
+    df["accounts"] = df["accounts"].astype("int64")
+    for m in measures:
+        df[m] = df[m].astype(float)
+        df[f"{m}_n"] = df[f"{m}_n"].astype("int64")
+    df["low_n"] = df["accounts"] < settings.min_n
+    df.attrs["measures"] = measures
+    return df
+
+
+__all__ = ["cli_compare_table", "compare", "measure_columns", "measure_means", "parse_rate", "segment_overview"]

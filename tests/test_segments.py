@@ -202,6 +202,8 @@ def test_segment_overview(tiers: duckdb.DuckDBPyConnection) -> None:
         "csat_n": pd.Series([0, 1, 0, 1], dtype="int64"),
         "churn_12m": [np.nan, 0.5, np.nan, np.nan],
         "churn_active_start": pd.Series([0, 2, 0, 0], dtype="int64"),
+        "churned_share": [np.nan] * 4,               # no account has a churn flag
+        "churn_flagged": pd.Series([0, 0, 0, 0], dtype="int64"),
         "low_n": [True, False, False, True],
     })
     assert_frame_equal(result, expected, check_exact=False, atol=1e-9)
@@ -248,3 +250,35 @@ def test_overview_heatmap_scales_each_column(tiers: duckdb.DuckDBPyConnection) -
     # accounts 10, 40, 51, 2 → (x − 2)/49; the largest is 1, the smallest 0
     assert [row[0] for row in heat.z] == pytest.approx([8 / 49, 38 / 49, 1.0, 0.0])
     assert heat.text[1][0] == "40"
+
+
+def flag_file(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A Telco-like accounts file: contract, tenure and charges (measures), a churn flag, no dates."""
+    rows = [("a", "Monthly", 1.0, 70.0, True), ("b", "Monthly", 5.0, 90.0, True), ("c", "Monthly", 12.0, 50.0, False),
+            ("d", "Yearly", 24.0, 55.0, False), ("e", "Yearly", 40.0, None, True), ("f", "Yearly", 60.0, 25.0, False)]
+    canonical.create_table(con, canonical.ACCOUNTS, [
+        {"account_id": a, "contract": c, "tenure": t, "charges": m, "churned": f, "source_row": i}
+        for i, (a, c, t, m, f) in enumerate(rows)],
+        [("contract", "VARCHAR"), ("tenure", "DOUBLE"), ("charges", "DOUBLE")])
+    return con
+
+
+def test_segment_overview_with_a_churn_flag(con: duckdb.DuckDBPyConnection) -> None:
+    # Monthly 2 of 3 churned, Yearly 1 of 3: the churned share (no period); no events, so no churn_12m.
+    result = segments.segment_overview(flag_file(con), "contract")
+    assert result[["segment", "accounts", "churned_share", "churn_flagged"]].values.tolist() == [
+        ["Monthly", 3, 2 / 3, 3], ["Yearly", 3, 1 / 3, 3]]
+    assert result["churn_12m"].isna().all()
+    assert result.attrs["notes"][0] == "Churn: no journey events loaded."
+    assert "churned share (no period)" in result.attrs["notes"][1]
+
+
+def test_measure_means_per_segment(con: duckdb.DuckDBPyConnection) -> None:
+    # Monthly tenure (1 + 5 + 12) / 3 = 6, charges 70; Yearly tenure 124 / 3, charges (55 + 25) / 2 = 40.
+    result = segments.measure_means(flag_file(con), "contract")
+    assert segments.measure_columns(con) == ["tenure", "charges"]
+    assert result.attrs["measures"] == ["tenure", "charges"]
+    assert result.drop(columns="low_n").values.tolist() == [["Monthly", 3, 6.0, 3, 70.0, 3],
+                                                            ["Yearly", 3, 124 / 3, 3, 40.0, 2]]
+    # and the same means through compare, each tested against the rest
+    assert segments.compare(con, "contract", mean="charges")["mean"].tolist() == [70.0, 40.0]
