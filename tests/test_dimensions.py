@@ -44,6 +44,16 @@ def test_as_of_is_the_latest_of_every_dated_view_never_an_account_date(con: duck
     assert dimensions.as_of_date(con) == D(2024, 4, 30)
 
 
+def test_an_undated_accounts_export_is_as_of_the_date_in_its_file_name(con: duckdb.DuckDBPyConnection) -> None:
+    canonical.create_table(con, canonical.ACCOUNTS, [
+        {"account_id": "a", "source": "customers_2026-08-31.csv", "source_row": 2, "start_date": "2030-01-01"},
+        {"account_id": "b", "source": "customers.csv", "source_row": 2}])
+    assert dimensions.as_of_date(con) == D(2026, 8, 31)           # never the upload time, never a start date
+    assert dimensions.as_of_date(con, Settings(as_of=D(2026, 9, 15))) == D(2026, 9, 15)  # the Data page wins
+    canonical.create_table(con, canonical.JOURNEY_EVENTS, [("a", A, "2026-09-02")])
+    assert dimensions.as_of_date(con) == D(2026, 9, 2)            # the latest date the data carries
+
+
 def test_a_zoned_setting_is_read_as_naive_utc(con: duckdb.DuckDBPyConnection) -> None:
     paris = Settings(as_of=D(2024, 7, 1, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))))
     assert dimensions.as_of_date(con, paris) == D(2024, 6, 30, 23, 30)
