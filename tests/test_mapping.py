@@ -588,6 +588,67 @@ def test_old_mapping_json_without_the_new_roles_still_loads_and_applies(con):
     assert con.execute("SELECT account_id, churned, tier FROM accounts").fetchall() == [("A", None, "Gold")]
 
 
+# ---- undated tables (issue 10) --------------------------------------------------------------------
+
+def test_undated_account_less_survey_sheet_is_used_with_ts_null(con):
+    raw(con, "sheet", [("Respondent", "VARCHAR"), ("Plan", "VARCHAR"), ("NPS score", "BIGINT"), ("Comment", "VARCHAR")],
+        [("Ana", "Pro", 9, "Love it"), ("Ben", "Basic", 3, None), ("Cleo", "Pro", None, None)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="sheet", source="nps_workshop.csv")])
+    assert (m.tables[0].kind, m.tables[0].as_of) == ("surveys", None)
+    assert m.tables[0].roles == {"Respondent": "respondent", "Plan": "ignore", "NPS score": "score:NPS",
+                                 "Comment": "comment"}
+    assert mp.check_mapping(con, m) == []
+    reports = {r.view: r for r in mp.apply_mapping(con, m)}
+    assert con.execute("SELECT account_id, respondent, ts, survey_type, score FROM surveys ORDER BY source_row"
+                       ).fetchall() == [(None, "Ana", None, "NPS", 9.0), (None, "Ben", None, "NPS", 3.0)]
+    # rows in = used + excluded: only the blank answer is left out
+    assert (reports["surveys"].rows_in, reports["surveys"].rows_used) == (3, 2)
+    assert mp.excluded_rows(con, "surveys")["reason"].tolist() == ["score missing"]
+
+
+def test_a_survey_table_with_a_date_column_still_excludes_blank_dates_and_accounts(con):
+    raw(con, "dated", [("Account ID", "VARCHAR"), ("NPS", "BIGINT"), ("Date", "DATE")],
+        [("A", 9, D(2025, 1, 1)), ("A", 7, None), (None, 8, D(2025, 1, 2))])
+    raw(con, "named", [("Account ID", "VARCHAR"), ("NPS", "BIGINT")], [("A", 10)])
+    mp.apply_mapping(con, mp.Mapping([
+        mp.TableMapping("dated", "d.csv", "surveys", {"Account ID": "account_id", "NPS": "score:NPS", "Date": "ts"}),
+        mp.TableMapping("named", "nps 2025-03-31.csv", "surveys", {"Account ID": "account_id", "NPS": "score:NPS"},
+                        as_of="2025-03-31"),
+    ], {}, Settings()))
+    assert mp.excluded_rows(con, "surveys")[["source_row", "reason"]].values.tolist() == [
+        [3, "timestamp missing"], [4, "account id missing"]]
+    # an undated table with a file-name date is dated by it
+    assert con.execute("SELECT ts FROM surveys WHERE source = 'nps 2025-03-31.csv'").fetchone() == (
+        dt.datetime(2025, 3, 31),)
+
+
+def test_undated_factor_ratings_are_used_with_ts_null(con):
+    raw(con, "ratings", [("Account ID", "VARCHAR"), ("Relationships (1-5)", "BIGINT"), ("Customer education", "BIGINT")],
+        [("A", 4, 2), ("B", 5, None)])
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("% licences active", "DOUBLE")], [("A", 80.0), ("B", 60.0)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="ratings", source="ratings.csv")])
+    assert (m.tables[0].kind, m.tables[0].as_of) == ("factor_ratings", None)
+    m.tables.append(mp.TableMapping("acc", "acc.csv", "accounts", {"Account ID": "account_id",
+                                                                 "% licences active": "factor:successful_product_adoption"}))
+    mp.apply_mapping(con, m)
+    # nothing in the data is dated, so even the accounts table's metric column stays undated
+    assert con.execute("SELECT account_id, ts, factor, score FROM factor_ratings ORDER BY source, account_id, factor"
+                       ).fetchall() == [("A", None, "successful_product_adoption", 80.0),
+                                        ("B", None, "successful_product_adoption", 60.0),
+                                        ("A", None, "customer_education", 2.0), ("A", None, "relationships", 4.0),
+                                        ("B", None, "relationships", 5.0)]
+    assert mp.excluded_rows(con, "factor_ratings")["reason"].tolist() == ["score missing"]
+
+
+def test_undated_current_stage_export_takes_the_data_pages_as_of_date(con):
+    raw(con, "current", [("Account ID", "VARCHAR"), ("Lifecycle Stage", "VARCHAR")], [("A", "Live"), ("B", "Churned")])
+    tm = mp.TableMapping("current", "current.csv", "stage_snapshots",
+                         {"Account ID": "account_id", "Lifecycle Stage": "stage"})
+    mp.apply_mapping(con, mp.Mapping([tm], {}, Settings(as_of=dt.datetime(2026, 9, 30))))
+    assert con.execute("SELECT account_id, stage, as_of FROM stage_snapshots ORDER BY account_id").fetchall() == [
+        ("A", "Usage", dt.datetime(2026, 9, 30)), ("B", "Churn", dt.datetime(2026, 9, 30))]
+
+
 def test_survey_type_from_column_then_table_then_header(con):
     raw(con, "typed", [("Account ID", "VARCHAR"), ("Type", "VARCHAR"), ("Score", "BIGINT"), ("Day", "DATE")],
         [("A", "Satisfação", 4, D(2025, 1, 1)), ("A", "Net Promoter Score", 8, D(2025, 1, 2)),
@@ -790,21 +851,26 @@ def test_mapping_that_does_not_fit_names_the_missing_column(con):
 
 def test_check_mapping_reports_missing_tables_roles_and_dates(con):
     raw(con, "s", [("Account ID", "VARCHAR"), ("Score", "BIGINT")], [("A", 9)])
+    raw(con, "snap", [("Account ID", "VARCHAR"), ("Stage", "VARCHAR")], [("A", "Live")])
     m = mp.Mapping([
         mp.TableMapping("gone", "old.csv", "accounts", {"Account ID": "account_id"}),
         mp.TableMapping("s", "s.csv", "surveys", {"Account ID": "account_id", "Score": "stage_name"},
                         survey_type="XYZ"),
+        mp.TableMapping("snap", "current.csv", "stage_snapshots", {"Account ID": "account_id", "Stage": "stage"}),
     ], {}, Settings(timezones={"s": "Mars/Olympus"}))
+    # An undated survey table is used as it is (issue 10); an undated current-stage export needs a date.
     assert [str(p) for p in mp.check_mapping(con, m)] == [
         'old.csv (table "gone") is not loaded: the mapping expects this accounts table. Load it, or set its kind '
         "to ignore.",
         's.csv (table "s"): "stage_name" is not a role of surveys tables (column "Score").',
         's.csv (table "s"): no column is mapped as a score (score, score:NPS, …).',
-        's.csv (table "s"): no column is mapped as ts and the table has no as-of date; map a date column or set '
-        "the date of the export.",
         's.csv (table "s"): survey type "XYZ" is not one of NPS, CSAT, CES.',
         's.csv (table "s"): time zone "Mars/Olympus" is unknown (use an IANA name such as Europe/Paris).',
+        'current.csv (table "snap"): no column is mapped as as_of and neither the file name nor the Data page '
+        "gives an as-of date; map a date column, set the date of the export, or set the as-of date.",
     ]
+    m.settings.as_of = dt.datetime(2026, 9, 30)
+    assert not [p for p in mp.check_mapping(con, m) if "current.csv" in str(p)]
 
 
 def test_fit_mapping_retargets_next_months_files(con):

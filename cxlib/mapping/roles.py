@@ -46,7 +46,7 @@ REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
     ACCOUNTS: ("account_id",),
     STAGE_SNAPSHOTS: ("account_id", "stage"),
     JOURNEY_EVENTS: ("account_id", "stage", "ts"),
-    SURVEYS: ("account_id",),
+    SURVEYS: (),            # answers without an account still count at response level
     FACTOR_RATINGS: ("account_id",),
     IGNORE: (),
 }

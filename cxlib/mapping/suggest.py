@@ -201,11 +201,11 @@ def _kind_fit(kind: str, roles: dict[str, str], profiles: dict[str, ColumnProfil
     src = normalize_label(source)
     hint = 3.0 if kind in _SOURCE_HINTS and _SOURCE_HINTS[kind].search(src) else 0.0
     id_col = have.get("account_id", [None])[0]
-    if id_col is None:
-        return None
-    pid = profiles[id_col]
-    unique = pid.distinct == pid.nonnull == pid.rows
-    score = 2.0 + hint
+    if id_col is None and kind != SURVEYS:
+        return None                       # only survey answers count without an account
+    pid = profiles[id_col] if id_col is not None else None
+    unique = pid is not None and pid.distinct == pid.nonnull == pid.rows
+    score = (2.0 if id_col is not None else 0.0) + hint
     if kind == ACCOUNTS:
         score += (2 if unique else 0) + 2 * ("name" in have) + 2 * ("arr" in have) + min(len(have.get(SEGMENT, [])), 3)
         score += sum(r in have for r in ("stage", "start_date", "renewal_date", "churn_reason", "outcome", CHURNED))

@@ -14,7 +14,8 @@ name, maps stages and names each row's first failed check. Anything that reads a
 a view (a tool's export shape) adds a row builder yielding the same columns; the checks stay one.
 
 Conventions: a survey's stage/touchpoint that names no stage leaves `stage` NULL and keeps the
-answer; only NPS is range-checked (0–10, never clipped); duplicate accounts keep their first row.
+answer; only NPS is range-checked (0–10, never clipped); duplicate accounts keep their first row;
+an undated survey or rating table (no date column, no as-of date) keeps its rows with ts NULL.
 """
 
 from __future__ import annotations
@@ -139,6 +140,10 @@ class TableSql:
             return "table_info.as_of", "(table_info.as_of IS NOT NULL)"
         return self.ts_of(col), self.given(col)
 
+    def undated(self, role: str) -> str:
+        """Whether a row is undated by design: no column has the timestamp role and the table has no as-of date."""
+        return "false" if self.tm.column(role) else "(table_info.as_of IS NULL)"
+
     def ts_or_null(self, role: str) -> str:
         """The role's column as TIMESTAMP, NULL when no column has the role (no as-of fallback)."""
         col = self.tm.column(role)
@@ -237,8 +242,13 @@ def event_rows(s: TableSql) -> list[str]:
 
 def survey_rows(s: TableSql) -> list[str]:
     """Survey raw rows, one SELECT per score column: head, account_id, respondent, respondent_role,
-    ts, ts_given, survey_type, score, score_given, comment, stage_raw."""
+    ts, ts_given, undated, no_account, survey_type, score, score_given, comment, stage_raw.
+
+    `undated`: the table has no date column and no as-of date, so its answers keep ts NULL and are
+    used (totals count them, trends say they are left out). `no_account`: the table maps no account
+    column, so its answers are used without an account (response-level metrics only)."""
     ts, ts_given = s.ts("ts")
+    undated, no_account = s.undated("ts"), ("true" if s.tm.column("account_id") is None else "false")
     type_col = s.tm.column("survey_type")
     type_from_column = s.mapped_value("survey_type", s.text_of(type_col)) if type_col else "CAST(NULL AS VARCHAR)"
     parts = []
@@ -254,23 +264,26 @@ def survey_rows(s: TableSql) -> list[str]:
         parts.append(
             f"SELECT {s.head()}, {s.account_id()} AS account_id, {s.text('respondent')} AS respondent, "
             f"{s.text('respondent_role')} AS respondent_role, {ts} AS ts, {ts_given} AS ts_given, "
+            f"{undated} AS undated, {no_account} AS no_account, "
             f"{survey_type} AS survey_type, {s.number_of(column)} AS score, {s.given(column)} AS score_given, "
             f"{s.text('comment')} AS comment, {s.text('stage')} AS stage_raw {s.from_}")
     return parts
 
 
 def factor_rows(s: TableSql) -> tuple[list[str], list[str]]:
-    """Factor-rating raw rows as (dated, undated): head, account_id, ts, ts_given, factor, score,
-    score_given, account_row_excluded. Undated rows are an accounts table's metric columns; they
-    count at the data's latest timestamp (`data_latest` in the ledger SQL)."""
+    """Factor-rating raw rows as (dated, undated): head, account_id, ts, ts_given, undated, factor,
+    score, score_given, account_row_excluded. Undated rows are an accounts table's metric columns;
+    they count at the data's latest timestamp (`data_latest` in the ledger SQL). `undated` marks
+    ratings with no date at all (no date column, no as-of date, no dated data): kept with ts NULL."""
     if s.tm.kind == ACCOUNTS:
         ts = "COALESCE(table_info.as_of, (SELECT latest_ts FROM data_latest))"
-        ts_given = f"({ts} IS NOT NULL)"
+        ts_given, undated = f"({ts} IS NOT NULL)", f"({ts} IS NULL)"
     elif s.tm.kind == STAGE_SNAPSHOTS:
-        ts, ts_given = s.ts("as_of")
+        (ts, ts_given), undated = s.ts("as_of"), "false"
     else:
-        ts, ts_given = s.ts("ts")
-    common = f"{s.head()}, {s.account_id()} AS account_id, {ts} AS ts, {ts_given} AS ts_given"
+        (ts, ts_given), undated = s.ts("ts"), s.undated("ts")
+    common = (f"{s.head()}, {s.account_id()} AS account_id, {ts} AS ts, {ts_given} AS ts_given, "
+              f"{undated} AS undated")
     dated: list[str] = []
     undated: list[str] = []
     if s.tm.kind == FACTOR_RATINGS and s.tm.column("factor") and s.tm.column("score"):
@@ -364,11 +377,16 @@ FROM with_stage"""
 
 
 def surveys_ledger_sql(parts: list[str], has_accounts: bool) -> str:
-    """Every survey answer with its reason; a touchpoint that names no stage leaves stage NULL."""
+    """Every survey answer with its reason; a touchpoint that names no stage leaves stage NULL.
+
+    Undated answers (`undated`) keep ts NULL and are used; so are answers of a table without an
+    account column (`no_account`). Builders that yield neither column check as before."""
     if not parts:
         return _empty_ledger(SURVEYS)
-    checks = _reason_case([("account_id IS NULL", R_ACCOUNT_MISSING), _unknown_account(has_accounts),
-                           ("NOT ts_given", R_TS_MISSING), ("ts IS NULL", R_TS_BAD),
+    checks = _reason_case([("account_id IS NULL AND NOT coalesce(no_account, false)", R_ACCOUNT_MISSING),
+                           _unknown_account(has_accounts),
+                           ("NOT ts_given AND NOT coalesce(undated, false)", R_TS_MISSING),
+                           ("ts IS NULL AND NOT coalesce(undated, false)", R_TS_BAD),
                            ("survey_type IS NULL", R_TYPE_UNKNOWN), ("NOT score_given", R_SCORE_MISSING),
                            ("score IS NULL", R_SCORE_NAN),
                            ("score < low OR score > high", R_SCORE_RANGE)])
@@ -385,13 +403,16 @@ FROM with_stage_and_range"""
 
 
 def factors_ledger_sql(dated: list[str], undated: list[str], has_accounts: bool) -> str:
-    """Every factor rating with its reason; undated ratings take the data's latest timestamp."""
+    """Every factor rating with its reason; an accounts table's ratings take the data's latest timestamp,
+    and ratings with no date at all (`undated`) keep ts NULL and are used."""
     if not dated and not undated:
         return _empty_ledger(FACTOR_RATINGS)
     dated_sql = _union(dated) if dated else _NO_DATED_RATINGS
     checks = _reason_case([("account_row_excluded", R_ACCOUNT_ROW), ("account_id IS NULL", R_ACCOUNT_MISSING),
-                           _unknown_account(has_accounts), ("NOT ts_given", R_TS_MISSING),
-                           ("ts IS NULL", R_TS_BAD), ("factor IS NULL", R_FACTOR_UNKNOWN),
+                           _unknown_account(has_accounts),
+                           ("NOT ts_given AND NOT coalesce(undated, false)", R_TS_MISSING),
+                           ("ts IS NULL AND NOT coalesce(undated, false)", R_TS_BAD),
+                           ("factor IS NULL", R_FACTOR_UNKNOWN),
                            ("NOT score_given", R_SCORE_MISSING), ("score IS NULL", R_SCORE_NAN)])
     undated_part = f"UNION ALL BY NAME ({_union(undated)})" if undated else ""
     return f"""
@@ -408,7 +429,7 @@ FROM all_ratings"""
 _NO_DATED_RATINGS = (
     "SELECT CAST(NULL AS INTEGER) AS table_idx, CAST(NULL AS VARCHAR) AS source, "
     "CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS account_id, "
-    "CAST(NULL AS TIMESTAMP) AS ts, false AS ts_given, CAST(NULL AS VARCHAR) AS factor, "
+    "CAST(NULL AS TIMESTAMP) AS ts, false AS ts_given, false AS undated, CAST(NULL AS VARCHAR) AS factor, "
     "CAST(NULL AS DOUBLE) AS score, false AS score_given, false AS account_row_excluded WHERE false")
 
 

@@ -73,8 +73,8 @@ def _helper_tables(con: duckdb.DuckDBPyConnection, mapping: Mapping, live: list[
     table_info = []
     for i, tm in enumerate(live):
         as_of = parse_as_of(tm.as_of)
-        if as_of is None and tm.kind == ACCOUNTS:
-            as_of = settings.as_of
+        if as_of is None and tm.kind in (ACCOUNTS, STAGE_SNAPSHOTS):
+            as_of = settings.as_of        # an undated export is as of the Data page's date
         if as_of is not None and as_of.tzinfo is not None:
             as_of = as_of.replace(tzinfo=None)
         table_info.append((i, tm.table, tm.source, tm.kind, as_of, tm.survey_type,
