@@ -211,6 +211,9 @@ else:
         with t3:
             show_chart(survey_figs.trend_lines(ces_t, "ces", title=f"CES per {period}"), f"ces_per_{period}",
                          key="oc_ces_t")
+    for name, frame in (("NPS", nps_t), ("CSAT", csat_t), ("CES", ces_t)):
+        for note in (frame.attrs.get("notes", []) if frame is not None else []):
+            st.caption(f"{name}: {note} (they count in the totals above).")
     with st.expander(f"NPS, CSAT and CES per {period} (tables)"):
         for frame, formats, name in (
                 (nps_t, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),

@@ -414,6 +414,7 @@ def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: s
             WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
               AND p.zero IS NOT NULL
               AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+              AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
               AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
                    OR r.ts >= s.at - to_days(p.max_age_days))
         ),
@@ -642,7 +643,7 @@ def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str
     """
     ctes, params = _history_ctes(con, config, period, settings)
     params["dead_band"] = float(config.dead_band)
-    return con.execute(f"""
+    return _with_undated_note(con, con.execute(f"""
         WITH {ctes},
         last_two AS (
             SELECT max(period) AS period, max(period) - to_months($step_months) AS previous_period
@@ -670,7 +671,7 @@ def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str
                     WHEN change > 0 THEN 'up' ELSE 'down' END AS direction
         FROM changes
         ORDER BY account_id
-    """, params).df()
+    """, params).df())
 
 
 def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
@@ -683,15 +684,15 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
     arr_weighted = _weight_flag(weight)
     ctes, params = _history_ctes(con, config, period, settings)
     if by is None:
-        return con.execute(f"""
+        return _with_undated_note(con, con.execute(f"""
             WITH {ctes}
             SELECT account_id, period, composite, coverage, band
             FROM per_account
             WHERE composite IS NOT NULL
             ORDER BY account_id, period
-        """, params).df()
+        """, params).df())
     params.update({"arr_weighted": arr_weighted, "min_n": settings.min_n})
-    return con.execute(f"""
+    return _with_undated_note(con, con.execute(f"""
         WITH {ctes},
         {segment_accounts_cte(by)},
         members AS (
@@ -709,7 +710,15 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
         SELECT segment, period, n, composite, {band_sql("composite")} AS band, n < $min_n AS low_n
         FROM segment_periods
         ORDER BY segment = '{NONE_SEGMENT}', segment, period
-    """, params).df()
+    """, params).df())
+
+
+def _with_undated_note(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
+    """Trends say how many ratings have no date (they count in today's scores, in no period)."""
+    (undated,) = con.execute(f"SELECT count(*) FROM {canonical.quote(canonical.FACTOR_RATINGS)} "
+                             "WHERE ts IS NULL AND score IS NOT NULL").fetchone()
+    df.attrs["notes"] = [f"{undated} undated rows, not in trends"] if undated else []
+    return df
 
 
 # ---------------------------------------------------------------- revenue view
