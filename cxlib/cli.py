@@ -90,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--by", required=True, metavar="COLUMN")
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--rate", metavar="COLUMN=VALUE", help="share of accounts whose COLUMN equals VALUE")
-    g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column")
+    g.add_argument("--rate", metavar="COLUMN=VALUE", help="share of accounts whose COLUMN equals VALUE "
+                   '(yes/no words by meaning: "Churn=Yes" and "Churn=true" both count true)')
+    g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column (a measure such as tenure)")
     _add_format(p, default="json")
 
     p = sub.add_parser("pack", help="a meeting pack (PPTX or PDF) for one account or one segment")
