@@ -89,6 +89,16 @@ def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | Non
     return f"TRY_CAST(a.{canonical.quote(mean)} AS DOUBLE)", "mean", {}, {"column": mean}
 
 
+def _say_why_nothing_counts(con: duckdb.DuckDBPyConnection, column: str, kind: str) -> None:
+    """No silent empty table: accounts are loaded but none has a value in the column (MetricError)."""
+    (accounts,) = con.execute(f"WITH {dimensions.ACCOUNTS_CTE} SELECT count(*) FROM acct").fetchone()
+    if accounts:
+        what = "value" if kind == "rate" else "number"
+        raise MetricError(f"{accounts} accounts loaded; 0 have a {what} in column '{column}', so there is no "
+                          f"{kind} to compare: choose another column or check that one in the export.",
+                          column=column)
+
+
 def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str] | None = None,
             mean: str | None = None, settings: Settings | None = None, q: float = stats.FDR_Q,
             ) -> pd.DataFrame:
@@ -120,6 +130,8 @@ rest AS (
 SELECT * FROM groups JOIN rest USING (segment)
 ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment"""
     agg = con.execute(sql, params).df()
+    if agg.empty:
+        _say_why_nothing_counts(con, attrs["column"], kind)
     n = agg["n"].to_numpy(dtype=float)
     rest_n = agg["rest_n"].to_numpy(dtype=float)
     out = pd.DataFrame({"segment": agg["segment"].astype(str), "n": agg["n"].astype("int64")})

@@ -156,6 +156,16 @@ def test_compare_refuses_bad_specs(tiers: duckdb.DuckDBPyConnection, kwargs: dic
         segments.compare(tiers, "tier", **kwargs)
 
 
+def test_compare_says_why_when_no_account_has_a_value(con: duckdb.DuckDBPyConnection) -> None:
+    # Three accounts, an all-blank churn flag: no silent empty table, the count and the column named.
+    canonical.create_table(con, canonical.ACCOUNTS, [{"account_id": a, "plan": "Pro", "churn": None} for a in "abc"],
+                           [("plan", "VARCHAR"), ("churn", "VARCHAR")])
+    with pytest.raises(MetricError, match=r"3 accounts loaded; 0 have a value in column 'churn'"):
+        segments.compare(con, "plan", rate="churn=Yes")
+    with pytest.raises(MetricError, match=r"3 accounts loaded; 0 have a number in column 'arr'"):
+        segments.compare(con, "plan", mean="arr")
+
+
 def test_compare_by_unknown_column(tiers: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(MetricError, match="Column 'region' is not in the accounts table"):
         segments.compare(tiers, "region", rate="stage=Churn")

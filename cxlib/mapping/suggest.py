@@ -71,7 +71,9 @@ def _type_fits(role: str, p: ColumnProfile) -> bool:
     if role == "outcome":
         words = tc == "text" and p.share(lambda v: yes_no_number(v) is not None) >= 0.8
         return tc in ("boolean", "integer", "number") or words
-    if role == CHURNED:     # true/false, 1/0, yes/no or status words
+    if role == CHURNED:     # true/false, 1/0, yes/no or status words (an empty "Churn" column says nothing)
+        if p.nonnull == 0:
+            return True
         zero_one = tc in ("integer", "number") and p.low is not None and p.low >= 0 and (p.high or 0) <= 1
         words = tc == "text" and p.share(lambda v: churn_flag_value(v) is not None) >= 0.8
         return tc == "boolean" or zero_one or words
