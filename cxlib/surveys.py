@@ -182,6 +182,16 @@ def _with_undated_note(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, survey_
     return df
 
 
+def _refuse_account_level_without_accounts(con: duckdb.DuckDBPyConnection, survey_type: str) -> None:
+    """Answers loaded but none keyed to an account (a sheet without an account column): say why, never n = 0."""
+    answered, with_account = con.execute(
+        f"SELECT count(*), count(account_id) FROM {canonical.quote(canonical.SURVEYS)} "
+        "WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL", {"t": survey_type}).fetchone()
+    if answered and not with_account:
+        raise MetricError(f"{answered} {survey_type} answers loaded; none has an account, so there is no "
+                          "account-level score: map an account column, or count per response.", column="account_id")
+
+
 def _ints(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """Counts as int64 (DuckDB hands back int64 or NaN-able floats depending on emptiness)."""
     for c in cols:
@@ -197,6 +207,8 @@ def nps(con: duckdb.DuckDBPyConnection, by: str | None = None, level: Level = "r
     rejected. Without `by`/`period` a single row (n = 0 and NaN scores when nothing was answered).
     """
     settings = settings or Settings()
+    if level == "account":
+        _refuse_account_level_without_accounts(con, "NPS")
     aggregates = (
         "count(*) FILTER (WHERE counts AND score >= 9) AS promoters, "
         "count(*) FILTER (WHERE counts AND score BETWEEN 7 AND 8) AS passives, "

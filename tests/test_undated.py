@@ -89,3 +89,13 @@ def test_outcomes_page_on_an_undated_survey_sheet(tmp_path, monkeypatch: pytest.
     assert {m.label: m.value for m in at.metric}["NPS"] == "25"
     assert any("NPS: 4 undated rows, not in trends" in c.value for c in at.caption)
     ws.close()
+
+
+def test_account_level_nps_without_any_account_says_why(con: duckdb.DuckDBPyConnection) -> None:
+    from cxlib.errors import MetricError
+
+    canonical.create_table(con, canonical.SURVEYS, [(None, "Ana", None, None, "NPS", 10.0),
+                                                    (None, "Ben", None, None, "NPS", 3.0)])
+    assert surveys.nps(con)["n"].tolist() == [2]
+    with pytest.raises(MetricError, match="2 NPS answers loaded; none has an account"):
+        surveys.nps(con, level="account")
