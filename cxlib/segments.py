@@ -58,8 +58,9 @@ def _same_meaning(con: duckdb.DuckDBPyConnection, column: str, value: str) -> li
     meaning = yes_no_number(value)
     if meaning is None:
         return []
-    rows = con.execute(f"WITH {dimensions.ACCOUNTS_CTE} SELECT DISTINCT trim(CAST({canonical.quote(column)} AS VARCHAR)) "
-                       "FROM acct WHERE " + canonical.quote(column) + " IS NOT NULL").fetchall()
+    col = canonical.quote(column)
+    rows = con.execute(f"WITH {dimensions.ACCOUNTS_CTE} SELECT DISTINCT trim(CAST({col} AS VARCHAR)) "
+                       f"FROM acct WHERE {col} IS NOT NULL").fetchall()
     return sorted(v for (v,) in rows if v is not None and yes_no_number(v) == meaning)
 
 
@@ -177,8 +178,9 @@ def segment_overview(con: duckdb.DuckDBPyConnection, by: str, settings: Settings
     Columns: segment, accounts, arr, nps, nps_n, csat, csat_n, churn_12m, churn_active_start,
     churned_share, churn_flagged, low_n (fewer accounts than min_n). Churn counts accounts active
     twelve months before the as-of date that churned since; churned_share is the churn flag's
-    churned share (no period) over the churn_flagged accounts (`churn.churned_share`). A measure that cannot be computed from what is loaded is left
-    empty and its reason is listed in `attrs["notes"]`.
+    churned share (no period) over the churn_flagged accounts (`churn.churned_share`). A measure
+    that cannot be computed from what is loaded is left empty and its reason is listed in
+    `attrs["notes"]`.
     """
     settings = settings or Settings()
     by = dimensions.check_accounts_column(con, by)

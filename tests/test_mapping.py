@@ -623,13 +623,13 @@ def test_a_survey_table_with_a_date_column_still_excludes_blank_dates_and_accoun
 
 
 def test_undated_factor_ratings_are_used_with_ts_null(con):
-    raw(con, "ratings", [("Account ID", "VARCHAR"), ("Relationships (1-5)", "BIGINT"), ("Customer education", "BIGINT")],
-        [("A", 4, 2), ("B", 5, None)])
+    raw(con, "ratings", [("Account ID", "VARCHAR"), ("Relationships (1-5)", "BIGINT"),
+                         ("Customer education", "BIGINT")], [("A", 4, 2), ("B", 5, None)])
     raw(con, "acc", [("Account ID", "VARCHAR"), ("% licences active", "DOUBLE")], [("A", 80.0), ("B", 60.0)])
     m = mp.suggest_mapping(con, [SimpleNamespace(table="ratings", source="ratings.csv")])
     assert (m.tables[0].kind, m.tables[0].as_of) == ("factor_ratings", None)
-    m.tables.append(mp.TableMapping("acc", "acc.csv", "accounts", {"Account ID": "account_id",
-                                                                 "% licences active": "factor:successful_product_adoption"}))
+    m.tables.append(mp.TableMapping("acc", "acc.csv", "accounts", {
+        "Account ID": "account_id", "% licences active": "factor:successful_product_adoption"}))
     mp.apply_mapping(con, m)
     # nothing in the data is dated, so even the accounts table's metric column stays undated
     assert con.execute("SELECT account_id, ts, factor, score FROM factor_ratings ORDER BY source, account_id, factor"
