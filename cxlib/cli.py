@@ -90,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--by", required=True, metavar="COLUMN")
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--rate", metavar="COLUMN=VALUE", help="share of accounts whose COLUMN equals VALUE")
-    g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column")
+    g.add_argument("--rate", metavar="COLUMN=VALUE", help="share of accounts whose COLUMN equals VALUE "
+                   '(yes/no words by meaning: "Churn=Yes" and "Churn=true" both count true)')
+    g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column (a measure such as tenure)")
     _add_format(p, default="json")
 
     p = sub.add_parser("pack", help="a meeting pack (PPTX or PDF) for one account or one segment")
@@ -281,12 +282,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from cxlib import segments
 
     ws = _open(args.files, args.mapping)
-    from cxlib.mapping import yes_no_value
-
     rate = None
     if args.rate:
         column, value = segments.parse_rate(args.rate)
-        rate = (_column(ws, column), yes_no_value(value))
+        rate = (_column(ws, column), value)     # yes/no words are matched by meaning in `compare`
     table = segments.compare(ws.con, _column(ws, args.by), rate=rate, mean=_column(ws, args.mean),
                              settings=ws.settings)
     _emit(segments.cli_compare_table(table), args.format)

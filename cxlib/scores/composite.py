@@ -82,6 +82,7 @@ def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: s
             WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
               AND p.zero IS NOT NULL
               AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+              AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
               AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
                    OR r.ts >= s.at - to_days(p.max_age_days))
         ),

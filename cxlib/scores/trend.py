@@ -112,12 +112,12 @@ def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str
     composites exist with enough coverage, so a thinly rated quarter never reads as a trend.
     """
     ctes, params = _trend_ctes(con, config, period, settings)
-    return con.execute(f"""
+    return _with_undated_note(con, con.execute(f"""
         WITH {ctes}
         SELECT account_id, previous_period, previous_composite, period, composite, change, direction
         FROM account_trend
         ORDER BY account_id
-    """, params).df()
+    """, params).df())
 
 
 @dataclass(frozen=True)
@@ -169,15 +169,15 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
     arr_weighted = _weight_flag(weight)
     ctes, params = _history_ctes(con, config, period, settings)
     if by is None:
-        return con.execute(f"""
+        return _with_undated_note(con, con.execute(f"""
             WITH {ctes}
             SELECT account_id, period, composite, coverage, band
             FROM per_account
             WHERE composite IS NOT NULL
             ORDER BY account_id, period
-        """, params).df()
+        """, params).df())
     params.update({"arr_weighted": arr_weighted, "min_n": settings.min_n})
-    return con.execute(f"""
+    return _with_undated_note(con, con.execute(f"""
         WITH {ctes},
         {segment_accounts_cte(by)},
         members AS (
@@ -195,4 +195,12 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
         SELECT segment, period, n, composite, {band_sql("composite")} AS band, n < $min_n AS low_n
         FROM segment_periods
         ORDER BY segment = '{NONE_SEGMENT}', segment, period
-    """, params).df()
+    """, params).df())
+
+
+def _with_undated_note(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
+    """Trends say how many ratings have no date (they count in today's scores, in no period)."""
+    (undated,) = con.execute(f"SELECT count(*) FROM {canonical.quote(canonical.FACTOR_RATINGS)} "
+                             "WHERE ts IS NULL AND score IS NOT NULL").fetchone()
+    df.attrs["notes"] = [f"{undated} undated rows, not in trends"] if undated else []
+    return df
