@@ -1,22 +1,30 @@
 -- cxlib.churn.churn_rates(con, period='month', by='tier', settings=settings)
--- snapshot churn_rates_month_by_tier: 4 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot churn_rates_month_by_tier: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/4]
+-- [1/6]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [2/4]
+-- [2/6]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [3/4]
+-- [3/6]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [4/6]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [5/6]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [4/4]
+-- [6/6]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,

@@ -1,20 +1,28 @@
 -- cxlib.funnel.cohorts(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery']), period='month', horizon_days=90, settings)
--- snapshot funnel_cohorts_month_90d: 4 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_cohorts_month_90d: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/4]
+-- [1/6]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/4]
+-- [2/6]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/4]
+-- [3/6]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/4]
+-- [4/6]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/6]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [6/6]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

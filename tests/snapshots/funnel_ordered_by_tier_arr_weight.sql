@@ -1,26 +1,34 @@
 -- cxlib.funnel.funnel(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery'], by='tier', weight='arr'), settings)
--- snapshot funnel_ordered_by_tier_arr_weight: 5 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_ordered_by_tier_arr_weight: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/5]
+-- [1/7]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/5]
+-- [2/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [3/5]
+-- [3/7]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/5]
+-- [4/7]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/5]
+-- [5/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [6/7]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [7/7]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

@@ -1,20 +1,28 @@
 -- cxlib.funnel.time_to_convert(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery']), from_step=1, to_step=3, settings)
--- snapshot funnel_time_to_convert_1_to_3: 4 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_time_to_convert_1_to_3: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/4]
+-- [1/6]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/4]
+-- [2/6]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/4]
+-- [3/6]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/4]
+-- [4/6]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/6]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [6/6]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

@@ -1,32 +1,40 @@
 -- cxlib.journey.emotion_curve(con, settings, segment=('tier', 'SMB'))
--- snapshot journey_emotion_curve_tier_smb: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_emotion_curve_tier_smb: 8 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/8]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/6]
+-- [2/8]
 SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) FROM "journey_events"
 ;
 
--- [3/6]
+-- [3/8]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/6]
+-- [4/8]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/6]
+-- [5/8]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [6/8]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [7/8]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [6/6]
+-- [8/8]
 WITH entries AS (
 SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
 FROM "journey_events" AS e

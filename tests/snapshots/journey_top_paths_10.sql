@@ -1,20 +1,28 @@
 -- cxlib.journey.top_paths(con, limit=10, settings)
--- snapshot journey_top_paths_10: 4 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_top_paths_10: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/4]
+-- [1/6]
 SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) FROM "journey_events"
 ;
 
--- [2/4]
+-- [2/6]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/4]
+-- [3/6]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/4]
+-- [4/6]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/6]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [6/6]
 WITH
 entries AS (
 SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code

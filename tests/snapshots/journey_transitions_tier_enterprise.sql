@@ -1,26 +1,34 @@
 -- cxlib.journey.transitions(con, settings, segment=('tier', 'Enterprise'))
--- snapshot journey_transitions_tier_enterprise: 5 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_transitions_tier_enterprise: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/5]
+-- [1/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/5]
+-- [2/7]
 SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) FROM "journey_events"
 ;
 
--- [3/5]
+-- [3/7]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/5]
+-- [4/7]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/5]
+-- [5/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [6/7]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [7/7]
 WITH
 entries AS (
 SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code

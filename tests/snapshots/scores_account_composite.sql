@@ -1,8 +1,8 @@
 -- cxlib.scores.account_scores(con, ws.score_config, settings)
--- snapshot scores_account_composite: 4 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot scores_account_composite: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/4]
+-- [1/6]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -18,15 +18,23 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [2/4]
+-- [2/6]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/4]
+-- [3/6]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/4]
+-- [4/6]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/6]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [6/6]
 WITH
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -44,6 +52,7 @@ CROSS JOIN snapshots AS s
 WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
 AND p.zero IS NOT NULL
 AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
 AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
 OR r.ts >= s.at - to_days(p.max_age_days))
 ),

@@ -1,14 +1,14 @@
 -- cxlib.scores.segment_scores(con, ws.score_config, 'tier', weight='arr', settings=settings)
--- snapshot scores_segment_tier_arr_weight: 5 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot scores_segment_tier_arr_weight: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/5]
+-- [1/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/5]
+-- [2/7]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -24,15 +24,23 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [3/5]
+-- [3/7]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/5]
+-- [4/7]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/5]
+-- [5/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [6/7]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [7/7]
 WITH
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -50,6 +58,7 @@ CROSS JOIN snapshots AS s
 WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
 AND p.zero IS NOT NULL
 AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
 AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
 OR r.ts >= s.at - to_days(p.max_age_days))
 ),

@@ -1,8 +1,8 @@
 -- cxlib.scores.score_trend(con, ws.score_config, period='quarter', settings)
--- snapshot scores_trend_quarter: 4 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot scores_trend_quarter: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/4]
+-- [1/7]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -18,15 +18,23 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [2/4]
+-- [2/7]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/4]
+-- [3/7]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/4]
+-- [4/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/7]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [6/7]
 WITH
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -58,6 +66,7 @@ CROSS JOIN snapshots AS s
 WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
 AND p.zero IS NOT NULL
 AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
 AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
 OR r.ts >= s.at - to_days(p.max_age_days))
 ),
@@ -209,3 +218,7 @@ ORDER BY account_id
 --   $period_unit = 'quarter'
 --   $red_below = 50.0
 --   $step_months = 3
+
+-- [7/7]
+SELECT count(*) FROM "factor_ratings" WHERE ts IS NULL AND score IS NOT NULL
+;

@@ -1,34 +1,42 @@
 -- cxlib.segments.segment_overview(con, 'tier', settings)
--- snapshot segments_overview_tier: 18 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot segments_overview_tier: 28 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/18]
+-- [1/28]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/18]
+-- [2/28]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1)
 SELECT COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment, count(*) AS accounts, sum(a.arr) AS arr
 FROM acct a GROUP BY segment ORDER BY segment = '(none)', segment
 ;
 
--- [3/18]
+-- [3/28]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [4/18]
+-- [4/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [5/18]
+-- [5/28]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [6/18]
+-- [6/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [7/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [8/28]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN acct a ON a.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 0 AND 10 AND score = floor(score), false) AS s_valid FROM typed),
@@ -40,27 +48,35 @@ SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE coun
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
 --   $survey_type = 'NPS'
 
--- [7/18]
+-- [9/28]
 SELECT min(score), max(score), bool_and(score IN (0, 1)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CSAT'
 
--- [8/18]
+-- [10/28]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [9/18]
+-- [11/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [10/18]
+-- [12/28]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [11/18]
+-- [13/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [14/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [15/28]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN acct a ON a.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 1 AND 5 AND score = floor(score), false) AS s_valid FROM typed),
@@ -72,33 +88,49 @@ SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE coun
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
 --   $survey_type = 'CSAT'
 
--- [12/18]
+-- [16/28]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [13/18]
+-- [17/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [14/18]
+-- [18/28]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [15/18]
+-- [19/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [16/18]
+-- [20/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [21/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [22/28]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [17/18]
+-- [23/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [24/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [25/28]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [18/18]
+-- [26/28]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,
@@ -142,3 +174,13 @@ ORDER BY period_start, segment = '(none)', segment
 --   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
 --   $end = NULL
 --   $start = TIMESTAMP '2025-09-30 00:00:00'
+
+-- [27/28]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [28/28]
+SELECT EXISTS (SELECT 1 FROM "accounts" WHERE churned IS NOT NULL)
+;
