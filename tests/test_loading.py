@@ -303,6 +303,43 @@ def test_time_zone_offsets_are_converted_to_utc(con, tmp_path):
                                                  pd.Timestamp(2024, 3, 25, 9, 15)]
 
 
+def test_utc_offsets_on_every_value_load_as_instants_whatever_the_session_zone(con, tmp_path):
+    """Delighted's `2026-09-01 23:30:00 -0700`, ISO `-07:00`, `Z` and `UTC`: TIMESTAMPTZ, the offset honoured."""
+    con.execute("SET TimeZone = 'Asia/Tokyo'")   # the machine's zone must not matter
+    text = ("Response ID,Score,Created At\n"
+            "1,9,2026-09-01 23:30:00 -0700\n2,10,2026-09-02 08:15:00 +0200\n3,5,2026-09-03T12:00:00-07:00\n"
+            "4,8,2026-09-04T17:45:30Z\n5,0,2026-09-05 09:00:00 UTC\n6,9,2026-09-05 22:10:00 +05:30\n")
+    report = load_one(con, tmp_path, "delighted.csv", text)
+    col = column(report, "Created At")
+    assert col.type == "TIMESTAMP WITH TIME ZONE"
+    assert col.note == ("UTC offsets kept (e.g. '2026-09-01 23:30:00 -0700'): instants, shown in UTC and, once "
+                        "mapped, in the table's time zone")
+    assert col.examples == ["2026-09-02 06:30:00+00", "2026-09-02 06:15:00+00", "2026-09-03 19:00:00+00"]
+    utc = con.execute(f'SELECT timezone(\'UTC\', "Created At") FROM "{report.table}" ORDER BY _source_row').fetchall()
+    assert [v for (v,) in utc] == [TS(2026, 9, 2, 6, 30), TS(2026, 9, 2, 6, 15), TS(2026, 9, 3, 19),
+                                   TS(2026, 9, 4, 17, 45, 30), TS(2026, 9, 5, 9), TS(2026, 9, 5, 16, 40)]
+
+
+def test_an_instant_column_is_shown_in_the_tables_time_zone_once_mapped(con, tmp_path):
+    """The mapping's rule: instants are converted to the table's zone; naive times are that zone's already."""
+    from cxlib import mapping as mp
+    from cxlib.settings import Settings
+
+    text = ("Company,Score,Created At,Local\n"
+            "Acme,9,2026-09-01 23:30:00 -0700,2026-09-01 23:30:00\nGlobex,3,2026-09-02T04:00:00Z,2026-09-02 04:00:00\n")
+    report = load_one(con, tmp_path, "zoned.csv", text)
+    assert [c.type for c in report.columns[2:]] == ["TIMESTAMP WITH TIME ZONE", "TIMESTAMP"]
+    for ts_column, zone, want in [
+            ("Created At", None, [TS(2026, 9, 2, 6, 30), TS(2026, 9, 2, 4)]),                 # default zone: UTC
+            ("Created At", "America/New_York", [TS(2026, 9, 2, 2, 30), TS(2026, 9, 2, 0)]),
+            ("Local", "America/New_York", [TS(2026, 9, 1, 23, 30), TS(2026, 9, 2, 4)])]:    # as written
+        mapping = mp.Mapping(tables=[mp.TableMapping(report.table, report.source, "surveys", {
+            "Company": "account_id", "Score": "score", ts_column: "ts"}, survey_type="NPS")], stage_map={},
+            settings=Settings(timezones={report.table: zone} if zone else {}))
+        mp.apply_mapping(con, mapping)
+        assert [v for (v,) in con.execute("SELECT ts FROM surveys ORDER BY source_row").fetchall()] == want
+
+
 @pytest.mark.parametrize("values, expected, sql_type, note", [
     (["1,234.5", "12", "1,000,000"], [1234.5, 12.0, 1000000.0], "DOUBLE", "decimal point (decided by '1,234.5')"),
     (["1.234,5", "12", "3,25"], [1234.5, 12.0, 3.25], "DOUBLE", "decimal comma (decided by '1.234,5')"),
@@ -330,10 +367,49 @@ def test_percentages_are_fractions_and_noted(con, tmp_path):
 def test_currency_signs_are_dropped_and_noted(con, tmp_path):
     report = load_one(con, tmp_path, "c.csv", 'id;Price\n1;€1.200,50\n2;"3,99 €"\n3;EUR 10\n')
     col = column(report, "Price")
-    assert col.note == "decimal comma (decided by '€1.200,50'); currency sign '€' dropped"
+    assert col.note == "decimal comma (decided by '€1.200,50'); amounts in EUR ('EUR', '€' dropped)"
     assert table(con, report)["Price"].tolist() == [1200.5, 3.99, 10.0]
     report = load_one(con, tmp_path, "d.csv", 'id,Price\n1,"$1,200"\n2,$5.25\n3,-$3\n')
     assert table(con, report)["Price"].tolist() == [1200.0, 5.25, -3.0]
+
+
+@pytest.mark.parametrize("sep, values, expected, sql_type, note", [
+    # Salesforce multi-currency orgs: an ISO code, a space and a grouped number. An amount in a currency
+    # never has three decimals, so '47,000' with a code is forty-seven thousand, not 47.
+    (",", ["USD 47,000", "USD 12,500", "USD 8,000"], [47000, 12500, 8000], "BIGINT",
+     "thousands comma (decided by 'USD 47,000': an amount in a currency has at most two decimals); "
+     "amounts in USD ('USD' dropped)"),
+    (",", ["47,000.00 USD", "$47,000", "USD 120"], [47000.0, 47000.0, 120.0], "DOUBLE",
+     "decimal point (decided by '47,000.00 USD'); amounts in USD ('$', 'USD' dropped)"),
+    (";", ["€1.234,50", "EUR 1.234,50", "€1.234"], [1234.5, 1234.5, 1234.0], "DOUBLE",
+     "decimal comma (decided by '€1.234,50'); amounts in EUR ('EUR', '€' dropped)"),
+    (";", ["€1.234", "EUR 2.500"], [1234, 2500], "BIGINT",
+     "thousands dot (decided by '€1.234': an amount in a currency has at most two decimals); "
+     "amounts in EUR ('EUR', '€' dropped)"),
+])
+def test_amounts_with_a_currency_code_or_sign_are_numbers_and_name_the_currency(con, tmp_path, sep, values,
+                                                                                expected, sql_type, note):
+    text = f"id{sep}Amount\n" + "".join(f'{i}{sep}"{v}"\n' for i, v in enumerate(values, 1))
+    report = load_one(con, tmp_path, "amounts.csv", text)
+    col = column(report, "Amount")
+    assert (col.type, col.note, report.questions, report.warnings) == (sql_type, note, [], [])
+    assert table(con, report)["Amount"].tolist() == expected
+
+
+def test_amounts_in_several_currencies_load_as_written_with_a_warning(con, tmp_path):
+    report = load_one(con, tmp_path, "mixed.csv", 'id,Amount\n1,"USD 47,000"\n2,"EUR 1,500"\n3,"$900"\n')
+    assert table(con, report)["Amount"].tolist() == [47000, 1500, 900]
+    assert column(report, "Amount").note == (
+        "thousands comma (decided by 'USD 47,000': an amount in a currency has at most two decimals); "
+        "amounts in several currencies (EUR, USD): not converted, '$', 'EUR', 'USD' dropped")
+    assert report.warnings == ["column 'Amount' mixes currencies (EUR, USD): amounts are loaded as written, "
+                               "not converted, so sums and averages mix them"]
+
+
+def test_a_lone_thousands_group_without_a_currency_still_asks(con, tmp_path):
+    report = load_one(con, tmp_path, "plain.csv", 'id,Amount\n1,"47,000"\n2,"12,500"\n')
+    assert [q.options for q in report.questions] == [["thousands_comma", "decimal_comma"]]
+    assert column(report, "Amount").type == "VARCHAR"
 
 
 def test_booleans_in_six_languages_and_1_0_only_where_the_column_says_so(con, tmp_path):

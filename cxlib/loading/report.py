@@ -68,7 +68,11 @@ def _column_reports(con: duckdb.DuckDBPyConnection, table: str,
                              + f" FROM {quote(table)}").fetchall()[0]
     reports = []
     for (name, typ, note), null_count in zip(cols, nulls):
-        values = con.execute(f"SELECT CAST({quote(name)} AS VARCHAR) FROM {quote(table)} "
+        text = f"CAST({quote(name)} AS VARCHAR)"
+        if str(typ).upper() in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+            # Instants are shown in UTC, whatever the session's time zone.
+            text = f"CAST(timezone('UTC', {quote(name)}) AS VARCHAR) || '+00'"
+        values = con.execute(f"SELECT {text} FROM {quote(table)} "
                              f"WHERE {quote(name)} IS NOT NULL LIMIT 1000").fetchall()
         examples: list[str] = []
         for (v,) in values:
