@@ -473,6 +473,38 @@ def test_ambiguous_dates_ask_and_a_hint_answers(con, tmp_path):
                                                 pd.Timestamp(2024, 1, 2)]
 
 
+@pytest.mark.parametrize("values, sql_type, note, expected", [
+    # Salesforce en_US dates and datetimes ("3/14/2025, 10:22 AM": a comma before the time).
+    (["3/14/2025", "4/2/2025", "12/1/2025"], "DATE", "dates read as month/day/year (decided by '3/14/2025')",
+     [TS(2025, 3, 14), TS(2025, 4, 2), TS(2025, 12, 1)]),
+    (["3/14/2025, 10:22 AM", "4/2/2025, 4:15 PM", "4/3/2025, 12:05 AM"], "TIMESTAMP",
+     "dates read as month/day/year (decided by '3/14/2025, 10:22 AM')",
+     [TS(2025, 3, 14, 10, 22), TS(2025, 4, 2, 16, 15), TS(2025, 4, 3, 0, 5)]),
+    # SurveyMonkey: zero-padded, 12-hour clock with seconds.
+    (["09/13/2026 01:44:10 PM", "09/01/2026 12:00:00 PM", "09/02/2026 12:30:45 AM"], "TIMESTAMP",
+     "dates read as month/day/year (decided by '09/13/2026 01:44:10 PM')",
+     [TS(2026, 9, 13, 13, 44, 10), TS(2026, 9, 1, 12), TS(2026, 9, 2, 0, 30, 45)]),
+])
+def test_us_dates_and_12_hour_times_load_as_timestamps(con, tmp_path, values, sql_type, note, expected):
+    text = "id,When\n" + "".join(f'{i},"{v}"\n' for i, v in enumerate(values, 1))
+    report = load_one(con, tmp_path, "us.csv", text)
+    assert (column(report, "When").type, column(report, "When").note, report.questions) == (sql_type, note, [])
+    assert table(con, report)["When"].tolist() == expected
+
+
+def test_us_datetimes_whose_days_are_all_12_or_less_ask_for_the_order(con, tmp_path):
+    """No value decides the order: the loader asks (never assumes the tool's US order); MDY answers."""
+    text = 'id,Edit Date\n1,"2/3/2025, 9:00 AM"\n2,"3/4/2025, 4:15 PM"\n3,09/01/2026 01:44:10 PM\n'
+    report = load_one(con, tmp_path, "sf.csv", text)
+    assert column(report, "Edit Date").type == "VARCHAR"
+    assert [(q.column, q.options) for q in report.questions] == [("Edit Date", ["DMY", "MDY"])]
+    drop_table(con, report)
+    mdy = load_one(con, tmp_path, "sf.csv", text, hints={"Edit Date": "MDY"})
+    assert column(mdy, "Edit Date").type == "TIMESTAMP"
+    assert table(con, mdy)["Edit Date"].tolist() == [TS(2025, 2, 3, 9), TS(2025, 3, 4, 16, 15),
+                                                     TS(2026, 9, 1, 13, 44, 10)]
+
+
 @pytest.mark.parametrize("values, options, hint, expected, sql_type", [
     (["1.234", "5.678"], ["decimal_point", "thousands_dot"], "thousands_dot", [1234, 5678], "BIGINT"),
     (["1.234", "5.678"], ["decimal_point", "thousands_dot"], "decimal_point", [1.234, 5.678], "DOUBLE"),

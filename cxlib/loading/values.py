@@ -46,7 +46,9 @@ _TOKEN = (rf"(?:[\d\s.,:/'+\-%()€$£¥₹₩₽₺₪\x{{00A0}}\x{{202F}}]|"
           r"st|nd|rd|th)")
 # A cell that could be a number or a date: digits, separators and a few known words only.
 _BROAD = rf"(?i)^{_TOKEN}*\d{_TOKEN}*$"
-_TIMES = ["", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p"]
+# Times after a date; Salesforce's en_US datetimes put a comma before it ("3/14/2025, 10:22 AM").
+_TIMES = ["", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p",
+          ", %I:%M %p", ", %I:%M:%S %p", ", %H:%M", ", %H:%M:%S"]
 
 
 def _date_formats(order: str, short_year: bool) -> list[str]:
