@@ -202,7 +202,60 @@ def test_qualtrics_question_text_and_import_id_rows_are_skipped(con, tmp_path):
                       "Q1": [9, 6], "Q2": ["Great", "Slow"], "_source_row": [5, 6]})
     assert_table(con, report, expected)
     assert (report.rows_read, report.skipped_lines) == (2, 3)   # question text spans 2 lines, ImportId 1
-    assert report.skipped_note == ("3 lines under the header (Qualtrics question text and ImportId rows)")
+    assert report.skipped_note == "3 lines under the header, lines 2–4 (Qualtrics question text and ImportId rows)"
+    # The question texts stay readable as labels; the ImportId row's time zone is noted on its column.
+    assert [c.label for c in report.columns] == ["Start Date", "Response ID", "How likely are you to recommend us?",
+                                                 "Why? Tell us more"]
+    assert column(report, "StartDate").note == "time zone America/Denver (Qualtrics ImportId row)"
+
+
+def test_qualtrics_import_id_row_right_under_the_header_is_skipped_without_labels(con, tmp_path):
+    text = ('ResponseId,Q1\n"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\nR_1,9\nR_2,6\n')
+    report = load_one(con, tmp_path, "survey.csv", text)
+    assert table(con, report)["Q1"].tolist() == [9, 6]
+    assert report.skipped_note == "1 line under the header, line 2 (Qualtrics ImportId row)"
+    assert [c.label for c in report.columns] == [None, None]
+
+
+SURVEYMONKEY = (
+    "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,"
+    "How likely is it that you would recommend us to a friend or colleague?,What is your company name?,"
+    "Which products do you use?,,Which plan are you on?,\n"
+    ",,,,,,,,,Response,Open-Ended Response,Widgets,Gadgets,Response,Other (please specify)\n"
+    "114412345678,432109876,09/13/2026 01:40:02 PM,09/13/2026 01:44:10 PM,203.0.113.7,,,,,10,Acme Corp,Widgets,,"
+    "Pro,\n"
+    "114412345679,432109876,09/01/2026 02:59:00 PM,09/01/2026 03:02:00 PM,203.0.113.8,,,,,6,Globex Ltd,Widgets,"
+    "Gadgets,,Enterprise trial\n")
+
+
+def test_surveymonkey_second_header_row_is_skipped_and_names_the_choice_columns(con, tmp_path):
+    report = load_one(con, tmp_path, "Customer Feedback Survey.csv", SURVEYMONKEY)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.skipped_lines) == (2, 2, 0, 1)
+    assert report.skipped_note == "1 line under the header, line 2 (SurveyMonkey's second header row)"
+    names = [c.name for c in report.columns]
+    assert names[9:] == ["How likely is it that you would recommend us to a friend or colleague?",
+                         "What is your company name?", "Which products do you use? - Widgets",
+                         "Which products do you use? - Gadgets", "Which plan are you on?",
+                         "Which plan are you on? - Other (please specify)"]
+    assert [c.label for c in report.columns][8:] == [None, "Response", "Open-Ended Response", "Widgets", "Gadgets",
+                                                     "Response", "Other (please specify)"]
+    got = table(con, report)
+    assert got[names[9]].tolist() == [10, 6]
+    assert got["Which products do you use? - Gadgets"].fillna("").tolist() == ["", "Gadgets"]
+    assert got["Which plan are you on? - Other (please specify)"].fillna("").tolist() == ["", "Enterprise trial"]
+    assert got["End Date"].tolist() == [TS(2026, 9, 13, 13, 44, 10), TS(2026, 9, 1, 15, 2)]
+    assert got["_source_row"].tolist() == [3, 4]
+
+
+@pytest.mark.parametrize("text", [
+    "id,Type,Amount\n,Response,\n1,Response,5\n",             # 'Response' under a named column, not a question
+    "Company,Score\nResponse,9\nAcme,7\n",                     # a data row whose first value is the word
+    "id,,name\n1,x,Acme\n2,y,Globex\n",                         # a blank header over data
+])
+def test_a_first_data_row_is_never_taken_for_a_second_header_row(con, tmp_path, text):
+    report = load_one(con, tmp_path, "plain.csv", text)
+    assert (report.rows_read, report.skipped_lines, report.skipped_note) == (2, 0, None)
+    assert [c.label for c in report.columns] == [None] * len(report.columns)
 
 
 # ---------------------------------------------------------------------------------------------------
