@@ -393,6 +393,18 @@ def test_an_instant_column_is_shown_in_the_tables_time_zone_once_mapped(con, tmp
         assert [v for (v,) in con.execute("SELECT ts FROM surveys ORDER BY source_row").fetchall()] == want
 
 
+def test_a_time_zone_written_in_a_header_keeps_the_header_and_the_times_as_written(con, tmp_path):
+    """Intercom: the zone is in the header; the name stays whole for whoever reads the zone from it."""
+    text = ("Conversation ID,Updated at (America/New_York),Conversation rating\n"
+            "215467890123456,2026-09-01 13:44:10,5\n215467890123457,2026-09-01 22:30:00,4\n")
+    report = load_one(con, tmp_path, "csat.csv", text)
+    assert [(c.name, c.type) for c in report.columns] == [("Conversation ID", "BIGINT"),
+                                                          ("Updated at (America/New_York)", "TIMESTAMP"),
+                                                          ("Conversation rating", "BIGINT")]
+    assert table(con, report)["Updated at (America/New_York)"].tolist() == [TS(2026, 9, 1, 13, 44, 10),
+                                                                              TS(2026, 9, 1, 22, 30)]
+
+
 @pytest.mark.parametrize("values, expected, sql_type, note", [
     (["1,234.5", "12", "1,000,000"], [1234.5, 12.0, 1000000.0], "DOUBLE", "decimal point (decided by '1,234.5')"),
     (["1.234,5", "12", "3,25"], [1234.5, 12.0, 3.25], "DOUBLE", "decimal comma (decided by '1.234,5')"),
