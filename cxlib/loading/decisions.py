@@ -1,10 +1,12 @@
 """What each column becomes, from how many of its values fit each reading (counted by ``inference``):
 yes/no, number or date when nearly all values fit (at most 5 % misfits, outnumbered 19 to 1), else
 text. Day/month order and decimal comma vs. thousands separator are decided by values that are
-unambiguous (``25/03/2024`` decides day-first), else by another column of the same file that was
+unambiguous (``25/03/2024`` decides day-first; an amount in a currency never has three decimals, so
+``USD 47,000`` decides a thousands comma), else by another column of the same file that was
 decided; when nothing decides, the column stays text and the report carries a ``Question``, which
 ``hints={'Column': 'DMY'}`` answers on reload (a hint also forces a type). Values with leading zeros
-or more than 15 digits stay text: they are identifiers.
+or more than 15 digits stay text: they are identifiers. A date column whose every value carries a
+UTC offset holds instants (TIMESTAMPTZ); a number column's note names the currency of its amounts.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cxlib.loading.report import Question
-from cxlib.loading.values import _bool_sql, _date_sql, _number_sql
+from cxlib.loading.values import _CUR, CURRENCY_CODES, _bool_sql, _date_sql, _number_sql
 
 _BAD_SHARE = 0.05                       # at most 5 % unparseable values still type a column
+ZONED = "TIMESTAMP WITH TIME ZONE"      # a date column whose every value carries a UTC offset
 # A column name saying it is a flag (is_…, has_…, "…?", flag): then 1 and 0 read as yes and no.
 _FLAG_NAME = re.compile(r"^(is|has|was|did|can|should)([_\s-]|[A-Z])|\?\s*$|(^|[_\s])flag($|[_\s])|^flag", re.I)
 # Hints a user may give for a column (lower-cased), by what they ask for.
@@ -43,6 +46,7 @@ class _Decision:
     undecided: str | None = None    # 'date' | 'date-conflict' | 'dot' | 'comma' | 'both' | 'number-conflict'
     ambiguous_example: str | None = None
     other_example: str | None = None
+    currencies: list[str] = field(default_factory=list)    # of a number column's amounts ('USD', '$')
 
 
 def _hint_for(hints: dict[str, str], name: str) -> str | None:
@@ -123,6 +127,12 @@ def _decide(name: str, fits: dict, values: int, hint: str | None, native: bool) 
     if wants == "date":
         d.kind = "date"
         d.sql_type = "TIMESTAMP" if fits["dates_with_time"] or hint in ("timestamp", "datetime") else "DATE"
+        # Every date carries a UTC offset: the column holds instants (the mapping shows them in the
+        # table's time zone). Offsets on only some values: all become UTC wall-clock, as before.
+        zoned = fits["dates_with_offset"] > 0 and fits["dates_with_offset"] == date_ok \
+            and hint in (None, "date", "dmy", "mdy")
+        if zoned:
+            d.sql_type = ZONED
         d.convention, d.evidence = date_order, date_evidence
         if date_order is None:
             d.undecided = "date-conflict" if (fits["only_day_first"] and fits["only_month_first"]) else "date"
@@ -131,7 +141,10 @@ def _decide(name: str, fits: dict, values: int, hint: str | None, native: bool) 
             d.other_example = fits["only_month_first_example"]
         elif date_evidence:
             d.notes.append(_order_note(date_order, date_evidence))
-        if fits["dates_with_offset"]:
+        if d.sql_type == ZONED:
+            d.notes.append(f"UTC offsets kept (e.g. '{fits['dates_with_offset_example']}'): instants, shown in "
+                           "UTC and, once mapped, in the table's time zone")
+        elif fits["dates_with_offset"]:
             d.notes.append("time zone offsets converted to UTC")
         return d
     d.kind, d.sql_type, d.convention = "number", "DOUBLE", number_conv
@@ -153,8 +166,25 @@ def _decide(name: str, fits: dict, values: int, hint: str | None, native: bool) 
     if d.percent:
         d.notes.append(f"percentages: '{fits['percentages_example']}' read as a fraction (45% → 0.45)")
     if fits["currency_numbers"]:
-        d.notes.append(f"currency sign '{fits['currency_example']}' dropped")
+        d.currencies = _currencies(fits["currencies"])
+        shown = ", ".join(f"'{m}'" for m in fits["currencies"])
+        d.notes.append(f"amounts in {d.currencies[0]} ({shown} dropped)" if len(d.currencies) == 1 else
+                       f"amounts in several currencies ({', '.join(d.currencies)}): not converted, {shown} dropped")
     return d
+
+
+_SIGN_OF = {"$": {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "ARS", "CLP", "COP", "TWD"}, "¥": {"JPY", "CNY"}}
+
+
+def _currencies(markers: Sequence[str]) -> list[str]:
+    """The currencies markers name: '€' and 'EUR' are one; a bare '$' beside 'USD' (or '¥' beside 'JPY') too."""
+    codes = {CURRENCY_CODES.get(m.upper(), m.upper()) for m in markers}
+    return sorted(c for c in codes if not (c in _SIGN_OF and codes & _SIGN_OF[c]))
+
+
+def _currency_decided(evidence: str) -> bool:
+    """Whether a number's separator was decided by its currency: one separator, then exactly three digits."""
+    return bool(re.search(_CUR, evidence)) and bool(re.fullmatch(r"[^.,]*\d[.,]\d{3}[^.,\d]*", evidence))
 
 
 def _order_note(order: str, evidence: str) -> str:
@@ -171,6 +201,9 @@ def _number_note(convention: str, evidence: str) -> str:
     words = "decimal comma" if convention == "comma" else "decimal point"
     if evidence == "hint":
         return f"{words} (from hint)"
+    if _currency_decided(evidence):
+        words = "thousands dot" if convention == "comma" else "thousands comma"
+        return f"{words} (decided by '{evidence}': an amount in a currency has at most two decimals)"
     return (f"{words} (decided by {evidence})" if evidence.startswith("column ")
             else f"{words} (decided by '{evidence}')")
 
@@ -234,7 +267,7 @@ def _value_sql(i: int, d: _Decision) -> str | None:
     if d.kind == "bool":
         return _bool_sql(f"x{i}", d.allow01)
     if d.kind == "date":
-        return _date_sql(f"x{i}", d.convention or "DMY")
+        return _date_sql(f"x{i}", d.convention or "DMY", zoned=d.sql_type == ZONED)
     if d.kind == "number":
         return _number_sql(f"x{i}", d.convention or "point", d.percent)
     return None

@@ -117,6 +117,10 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
     for i in candidates:
         decisions[i] = _decide(names[i], stats[i], filled[i], hints[i], i in grid.native_numbers)
     _apply_consensus(decisions, candidates, names)
+    for i in candidates:
+        if decisions[i].kind == "number" and len(decisions[i].currencies) > 1:
+            warnings.append(f"column '{names[i]}' mixes currencies ({', '.join(decisions[i].currencies)}): "
+                            "amounts are loaded as written, not converted, so sums and averages mix them")
     questions = [q for i in candidates if (q := _question(names[i], decisions[i])) is not None]
     _validate(ctx, data, candidates, decisions, names, warnings)
     for i in keep:
@@ -180,10 +184,15 @@ _DATE = "(is_day_first_date OR is_month_first_date)"
 _SHAPE_CLASSES = {
     "point_numbers": "is_point_number",
     "comma_numbers": "is_comma_number",
-    "only_decimal_point": "is_point_number AND NOT is_comma_number",     # '12.5', '1,234.5'
-    "only_decimal_comma": "is_comma_number AND NOT is_point_number",     # '12,5', '1.234,5'
-    "dot_either_way": "is_point_number AND is_comma_number AND contains(example, '.')",     # '1.234'
-    "comma_either_way": "is_point_number AND is_comma_number AND contains(example, ',')",   # '1,234'
+    # An amount with a currency never has three decimals: 'USD 47,000' decides a thousands comma, '€1.234' a dot.
+    "only_decimal_point": "is_point_number AND (NOT is_comma_number "
+                          "OR (has_currency_sign AND contains(example, ',')))",          # '12.5', 'USD 47,000'
+    "only_decimal_comma": "is_comma_number AND (NOT is_point_number "
+                          "OR (has_currency_sign AND contains(example, '.')))",          # '12,5', '€1.234'
+    "dot_either_way": "is_point_number AND is_comma_number AND contains(example, '.') "
+                      "AND NOT has_currency_sign",                                          # '1.234'
+    "comma_either_way": "is_point_number AND is_comma_number AND contains(example, ',') "
+                        "AND NOT has_currency_sign",                                        # '1,234'
     "leading_zero_numbers": f"{_NUMBER} AND has_leading_zero",
     "long_numbers": f"{_NUMBER} AND has_over_15_digits",
     "percentages": f"{_NUMBER} AND has_percent_sign",
@@ -199,14 +208,14 @@ _SHAPE_CLASSES = {
 }
 _WITH_EXAMPLES = {"only_decimal_point", "only_decimal_comma", "dot_either_way", "comma_either_way",
                   "leading_zero_numbers", "long_numbers", "percentages", "only_day_first", "only_month_first",
-                  "ambiguous_dates"}
+                  "ambiguous_dates", "dates_with_offset"}
 
 
 def _classify_shapes(con: duckdb.DuckDBPyConnection, shapes: str, cols: Sequence[int]) -> dict[int, dict]:
     """Sum the shape counts of every reading a column's values allow (conversions tried on the examples).
 
     Keys are the names of ``_SHAPE_CLASSES`` (cell counts) and, for some, ``<name>_example`` (the first
-    such value in the file), plus ``currency_example`` (the first currency sign).
+    such value in the file), plus ``currencies`` (every currency marker as written, one per spelling).
     """
     aggs, keys = [], []
     for key, cond in _SHAPE_CLASSES.items():
@@ -215,8 +224,8 @@ def _classify_shapes(con: duckdb.DuckDBPyConnection, shapes: str, cols: Sequence
         if key in _WITH_EXAMPLES:
             keys.append(f"{key}_example")
             aggs.append(f"arg_min(example, first_line) FILTER (WHERE {cond})")
-    keys.append("currency_example")
-    aggs.append(f"arg_min(regexp_extract(example, {_sql_literal(_CUR)}), first_line) "
+    keys.append("currencies")   # every currency marker as written
+    aggs.append(f"list(DISTINCT regexp_extract(example, {_sql_literal(_CUR)})) "
                 f"FILTER (WHERE {_SHAPE_CLASSES['currency_numbers']})")
     readings = ", ".join(f"{cond} AS {name}" for name, cond in _EXAMPLE_READINGS.items())
     # A shape is judged by its first example that has any reading (first, last, lowest, highest cell), so
@@ -232,8 +241,14 @@ def _classify_shapes(con: duckdb.DuckDBPyConnection, shapes: str, cols: Sequence
         f"(PARTITION BY shape_id ORDER BY NOT ({any_reading}), example_no) = 1) "
         f"SELECT col, {', '.join(aggs)} FROM judged_examples GROUP BY col").fetchall()
     out: dict[int, dict] = {i: {k: (None if k.endswith("_example") else 0) for k in keys} for i in cols}
+    for i in cols:
+        out[i]["currencies"] = []
     for r in rows:
         out[r[0]] = dict(zip(keys, r[1:]))
+        markers: dict[str, str] = {}   # 'usd' and 'USD' are one marker
+        for marker in sorted(out[r[0]]["currencies"] or []):
+            markers.setdefault(marker.upper(), marker)
+        out[r[0]]["currencies"] = sorted(markers.values())
     return out
 
 

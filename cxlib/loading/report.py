@@ -1,6 +1,7 @@
 """What a load reports: a ``LoadReport`` per table (rows read, loaded and rejected, which always
 reconcile; skipped lines and why; columns; questions; warnings; the rejects table), a
-``ColumnReport`` per column (type, nulls, first distinct values, how it was read) and a ``Question``
+``ColumnReport`` per column (type, nulls, first distinct values, how it was read, its text in a header
+row under the header such as a Qualtrics question) and a ``Question``
 for an ambiguity the loader will not guess; and the column profile every report carries.
 """
 
@@ -24,6 +25,7 @@ class ColumnReport:
     nulls: int
     examples: list[str]
     note: str | None = None
+    label: str | None = None        # the column's text in a header row under the header (Qualtrics question)
 
 
 @dataclass
@@ -57,18 +59,23 @@ class LoadReport:
         return dataclasses.asdict(self)
 
 
-def _column_reports(con: duckdb.DuckDBPyConnection, table: str,
-                    cols: list[tuple[str, str, str | None]]) -> list[ColumnReport]:
+def _column_reports(con: duckdb.DuckDBPyConnection, table: str, cols: list[tuple[str, str, str | None]],
+                    labels: list[str | None] | None = None) -> list[ColumnReport]:
     """Null counts and the first three distinct values (as text) of each column of a loaded table."""
     if not cols:
         return []
+    labels = labels or [None] * len(cols)
     nulls: list[int] = []
     for batch in _batches(range(len(cols)), 4 * _BATCH):
         nulls += con.execute("SELECT " + ", ".join(f"count(*) - count({quote(cols[k][0])})" for k in batch)
                              + f" FROM {quote(table)}").fetchall()[0]
     reports = []
-    for (name, typ, note), null_count in zip(cols, nulls):
-        values = con.execute(f"SELECT CAST({quote(name)} AS VARCHAR) FROM {quote(table)} "
+    for (name, typ, note), null_count, label in zip(cols, nulls, labels):
+        text = f"CAST({quote(name)} AS VARCHAR)"
+        if str(typ).upper() in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+            # Instants are shown in UTC, whatever the session's time zone.
+            text = f"CAST(timezone('UTC', {quote(name)}) AS VARCHAR) || '+00'"
+        values = con.execute(f"SELECT {text} FROM {quote(table)} "
                              f"WHERE {quote(name)} IS NOT NULL LIMIT 1000").fetchall()
         examples: list[str] = []
         for (v,) in values:
@@ -77,5 +84,5 @@ def _column_reports(con: duckdb.DuckDBPyConnection, table: str,
             if len(examples) == 3:
                 break
         reports.append(ColumnReport(name=name, type=str(typ), nulls=int(null_count), examples=examples,
-                                    note=note))
+                                    note=note, label=label))
     return reports

@@ -81,8 +81,10 @@ def _finish(ctx: _Ctx, grid: _Grid, *, sheet: str | None, base: str, progress_fr
         warnings.append(f"{where} has a header but no data rows" if layout.header_line
                         else f"{where} has no data rows")
     ctx.progress("Profiling columns…", progress_from + 0.85 * span)
-    columns = _column_reports(con, table, [(names[i], decisions[i].sql_type,
-                                     "; ".join(decisions[i].notes) or None) for i in keep])
+    notes = [[*decisions[i].notes, *([f"time zone {layout.zones[i]} (Qualtrics ImportId row)"]
+                                     if layout.zones[i] else [])] for i in range(grid.ncols)]
+    columns = _column_reports(con, table, [(names[i], decisions[i].sql_type, "; ".join(notes[i]) or None)
+                                           for i in keep], [layout.labels[i] for i in keep])
     return LoadReport(table=table, source=ctx.display, sheet=sheet, rows_read=rows_read,
                       rows_loaded=rows_loaded, rows_rejected=rows_rejected, skipped_lines=int(skipped),
                       skipped_note=_skipped_note(layout, int(skipped), grid.excel), columns=columns,
@@ -153,7 +155,7 @@ def _write_table(ctx: _Ctx, grid: _Grid, data: _Data, keep: Sequence[int], decis
 
 
 def _skipped_note(layout: _Layout, skipped: int, excel: bool) -> str | None:
-    """Say which lines were not data: title rows, Qualtrics rows, footer, blank lines."""
+    """Say which lines were not data: title rows, header rows under the header, footer, blank lines."""
     if skipped <= 0:
         return None
     unit = "row" if excel else "line"
@@ -165,15 +167,17 @@ def _skipped_note(layout: _Layout, skipped: int, excel: bool) -> str | None:
     parts = []
     if layout.title_lines:
         parts.append(f"{many(layout.title_lines, unit)} above the header (title rows)")
-    if layout.qualtrics_lines:
-        parts.append(f"{many(layout.qualtrics_lines, unit)} under the header (Qualtrics question text "
-                     "and ImportId rows)")
+    if layout.under_lines:
+        first = (layout.header_line or 0) + layout.header_span
+        last = first + layout.under_lines - 1
+        where = f"{unit} {first}" if first == last else f"{unit}s {first}–{last}"
+        parts.append(f"{many(layout.under_lines, unit)} under the header, {where} ({layout.under_what})")
     if layout.footer_lines > 0 and layout.footer_text:
         parts.append(f"{many(layout.footer_lines, unit)} of footer from {unit} {layout.footer_line} "
                      f"('{layout.footer_text[:60]}')")
     elif layout.footer_lines > 0:
         parts.append(f"{many(layout.footer_lines, 'empty ' + unit)} at the end")
-    rest = skipped - layout.title_lines - layout.qualtrics_lines - max(layout.footer_lines, 0)
+    rest = skipped - layout.title_lines - layout.under_lines - max(layout.footer_lines, 0)
     if rest > 0:
         parts.append(f"{many(rest, 'blank or empty ' + unit)} between the rows")
     return "; ".join(parts) if parts else None
