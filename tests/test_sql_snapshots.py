@@ -252,9 +252,10 @@ CASES: list[Case] = [
     Case("churn_by_reason_quarter", "cxlib.churn.churn_by_reason(con, period='quarter', settings=settings)",
          lambda con, ws: churn.churn_by_reason(con, period="quarter", settings=ws.settings)),
     # cxlib/segments.py
-    Case("segments_compare_churn_rate_by_tier",
-         "cxlib.segments.compare(con, 'tier', rate='stage=Churn', settings=settings)",
-         lambda con, ws: segments.compare(con, "tier", rate="stage=Churn", settings=ws.settings)),
+    # The sample's accounts carry no current stage (it comes from events), so the rate is the outcome.
+    Case("segments_compare_outcome_rate_by_tier",
+         "cxlib.segments.compare(con, 'tier', rate='outcome=1', settings=settings)",
+         lambda con, ws: segments.compare(con, "tier", rate="outcome=1", settings=ws.settings)),
     Case("segments_compare_mean_arr_by_region", "cxlib.segments.compare(con, 'region', mean='arr', settings=settings)",
          lambda con, ws: segments.compare(con, "region", mean="arr", settings=ws.settings)),
     Case("segments_overview_tier", "cxlib.segments.segment_overview(con, 'tier', settings)",
