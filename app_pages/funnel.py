@@ -205,24 +205,18 @@ else:
     if split is not None:
         show_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
                      f"funnel_by_{by}", key="funnel_breakdown_chart")
-        seg = split.table
         for note in split.notes[len(result.notes):]:
             st.info(note, icon=":material/info:")
         # One row per segment: step-1 size, then the share of step 1 reaching each later step, with its n.
-        order = list(dict.fromkeys(seg["segment"]))
+        pivot = fn.conversion_by_segment(split)
         # "2 Consideration", not "2. …": table cells are Markdown and "2." would start a list.
         labels = [f"{k} {s}" for k, s in zip(table["step"], table["stage"], strict=True)]
-        wide = pd.DataFrame({"Segment": order})
-        low = pd.DataFrame({"Segment": [False] * len(order)})
-        start = seg[seg["step"] == 1].set_index("segment")
-        wide[f"{unit} at step 1"] = [_count(start.loc[s, "accounts"]) for s in order]
-        low[f"{unit} at step 1"] = [bool(start.loc[s, "low_n"]) for s in order]
+        wide = pd.DataFrame({"Segment": pivot["segment"], f"{unit} at step 1": pivot["accounts"].map(_count)})
+        low = pd.DataFrame({"Segment": False, f"{unit} at step 1": pivot["low_n"]})
         for k, label in enumerate(labels[1:], start=2):
-            at_k = seg[seg["step"] == k].set_index("segment")
-            wide[label] = [
-                "–" if pd.isna(at_k.loc[s, "conversion_from_first"])
-                else f"{at_k.loc[s, 'conversion_from_first']:.0%} (n={int(at_k.loc[s, 'n']):,})" for s in order]
-            low[label] = [bool(at_k.loc[s, "low_n"]) for s in order]
+            wide[label] = ["–" if pd.isna(share) else f"{share:.0%} (n={n:,})"
+                           for share, n in zip(pivot[f"conversion_{k}"], pivot[f"n_{k}"], strict=True)]
+            low[label] = pivot[f"low_n_{k}"]
         styler = wide.style.hide(axis="index").apply(
             lambda frame: low.map(lambda faint: "color: #9e9e9e; font-style: italic" if faint else ""), axis=None)
         st.table(styler)
