@@ -32,6 +32,7 @@ Definitions (the README quotes them; tests pin them on hand-computed fixtures):
   entries after it are not known yet, so "in progress" and censoring are as they stood then.
 
 One module per concept, modelled on PostHog's per-mode funnel classes:
+- `steps`: a typed step list resolved to stages (`parse_steps`, for the CLI and the page alike).
 - `spec`: FunnelSpec, FunnelResult and the checked plan (steps, exits, as-of) every query shares.
 - `params`: named parameters and shared SQL fragments (step-1 date range, window, WITH, run).
 - `sequences`: the event scan, per-account stats and lists, the ordered chain from lists.
@@ -55,10 +56,12 @@ from cxlib.funnel.results import cli_table, funnel
 from cxlib.funnel.spec import (CLI_COLUMNS, MAX_STEPS, TABLE_COLUMNS, FunnelResult, FunnelSpec, Mode, Period,
                                Source, Weight)
 from cxlib.funnel.conversion_times import time_to_convert
+from cxlib.funnel.steps import StepChoice, parse_steps, split_steps
 
 __all__ = [
     "FunnelSpec", "FunnelResult", "Mode", "Weight", "Source", "Period",
     "MAX_STEPS", "CLI_COLUMNS", "TABLE_COLUMNS", "NONE_SEGMENT",
     "funnel", "cli_table", "cohorts", "dropoff_accounts", "time_to_convert",
     "ByColumn", "breakdown_column", "conversion_by_segment",
+    "StepChoice", "parse_steps", "split_steps",
 ]
