@@ -30,7 +30,7 @@ class ByColumn:
     column), and a note when the name is a column of both the event file and the accounts table."""
 
     by: str
-    event_tables: tuple[tuple[str, str, str], ...] = ()
+    event_tables: tuple[tuple[str, str, str, str], ...] = ()
     note: str | None = None
 
 
@@ -40,10 +40,15 @@ def _feeds_events(con: duckdb.DuckDBPyConnection, source: str) -> bool:
                             [source]).fetchone()[0])
 
 
-def event_columns(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, name: str) -> tuple[tuple[str, str, str], ...]:
-    """(source, raw table, column) of every event file with a column named `name` (case-insensitive)."""
+def event_columns(con: duckdb.DuckDBPyConnection, mapping: Mapping | None,
+                  name: str) -> tuple[tuple[str, str, str, str], ...]:
+    """(source, schema, raw table, column) of every event file with a column named `name` (case-insensitive).
+
+    The schema qualifies the raw table in SQL, so a file named like a query's CTE ("events") is still read.
+    """
     if mapping is None:
         return ()
+    schema = str(con.execute("SELECT current_schema()").fetchone()[0])
     wanted = normalize_label(name)
     found = []
     for tm in mapping.tables:
@@ -54,7 +59,7 @@ def event_columns(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, name:
         columns = list(raw_columns(con, tm.table))
         match = name if name in columns else next((c for c in columns if normalize_label(c) == wanted), None)
         if match is not None:
-            found.append((tm.source, tm.table, match))
+            found.append((tm.source, schema, tm.table, match))
     return tuple(found)
 
 
@@ -68,30 +73,37 @@ def breakdown_column(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, na
         in_accounts: str | None = accounts_column(con, mapping, name)
     except MappingError as exc:
         if not tables:
-            listed = sorted({c for tm in (mapping.tables if mapping else []) if tm.kind == JOURNEY_EVENTS
-                             and table_exists(con, tm.table) for c in raw_columns(con, tm.table)})
-            raise MetricError(f"{exc} Nor is it a column of the event file"
-                              + (f" (columns: {', '.join(listed)})." if listed else "."), column=name) from exc
+            raise MetricError(_neither(con, mapping, name), column=name) from exc
         in_accounts = None
     if not tables:
         return ByColumn(by=str(in_accounts))
+    column = tables[0][3]
     note = None
     if in_accounts is not None:
-        note = (f"'{name}' is a column of both the event file and the accounts table: the event file's own "
+        note = (f"'{column}' is a column of both the event file and the accounts table: the event file's own "
                 "value (on each account's step-1 entry) is used.")
-    return ByColumn(by=tables[0][2], event_tables=tables, note=note)
+    return ByColumn(by=column, event_tables=tables, note=note)
+
+
+def _neither(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, name: str) -> str:
+    """The refusal of a breakdown name, listing the columns of the event files and of the accounts table."""
+    events = sorted({c for tm in (mapping.tables if mapping else []) if tm.kind == JOURNEY_EVENTS
+                     and table_exists(con, tm.table) for c in raw_columns(con, tm.table)})
+    accounts = [c for c in dimensions.accounts_columns(con) if c not in ("source", "source_row")]
+    return (f"Column '{name}' is neither in the event file (columns: {', '.join(events) or 'none'}) nor in the "
+            f"accounts table (columns: {', '.join(accounts) or 'none'}).")
 
 
 def _step1_values_ctes(plan: Plan) -> Ctes:
     """`step1_values`: per account and step-1 entry time, the breakdown column's value on that raw row
     (the first row in file order when several step-1 entries share the time)."""
     parts = []
-    for i, (_, table, column) in enumerate(plan.spec.by_event_tables, start=1):
+    for i, (_, schema, table, column) in enumerate(plan.spec.by_event_tables, start=1):
         parts.append(f"""
             SELECT entry.account_id, entry.ts, entry.source, entry.source_row,
                    CAST(raw_row.{quote(column)} AS VARCHAR) AS value
             FROM {quote(canonical.JOURNEY_EVENTS)} AS entry
-            JOIN {quote(table)} AS raw_row ON raw_row._source_row = entry.source_row
+            JOIN {quote(schema)}.{quote(table)} AS raw_row ON raw_row._source_row = entry.source_row
             WHERE entry.source = $by_source_{i} AND entry.stage = $stage_1""")
     return [
         ("step1_entries", " UNION ALL ".join(parts)),

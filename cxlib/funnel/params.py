@@ -33,7 +33,7 @@ def params(plan: Plan) -> dict[str, Any]:
         out["date_to_excl"] = dt.datetime.combine(spec.date_to + dt.timedelta(days=1), dt.time())
     if spec.window_days is not None:
         out["window_us"] = round(spec.window_days * DAY_US)
-    out.update({f"by_source_{i}": source for i, (source, _, _) in enumerate(spec.by_event_tables, start=1)})
+    out.update({f"by_source_{i}": source for i, (source, *_) in enumerate(spec.by_event_tables, start=1)})
     return out
 
 

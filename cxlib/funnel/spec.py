@@ -39,7 +39,7 @@ class FunnelSpec:
     """What funnel to compute: steps, mode, window, step-1 date range, breakdown, weight, source.
 
     `by` is an accounts column, unless `by_event_tables` names the event files that carry it as
-    their own column — (source, raw table, raw column) each; see `breakdown.breakdown_column`.
+    their own column — (source, schema, raw table, raw column) each; see `breakdown.breakdown_column`.
     """
 
     steps: list[str] | None = None
@@ -50,7 +50,7 @@ class FunnelSpec:
     by: str | None = None
     weight: Weight = "accounts"
     source: Source = "events"
-    by_event_tables: tuple[tuple[str, str, str], ...] = ()
+    by_event_tables: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass
