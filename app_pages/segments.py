@@ -99,13 +99,11 @@ except CxError as exc:
     st.caption(f"Funnel conversion by {by} is not shown: {exc}")
 if funnel is not None and not funnel.table.empty and int(funnel.table["accounts"].sum()) > 0:
     steps = funnel.table
-    conversion = steps.pivot(index="segment", columns="step", values="conversion_from_previous")
-    first = steps[steps["step"] == 1].set_index("segment")["accounts"]
-    overall = steps[steps["step"] == len(funnel.steps)].set_index("segment")["conversion_from_first"]
-    labels = {i + 1: f"→ {stage}" for i, stage in enumerate(funnel.steps)}
-    step_table = conversion.drop(columns=[1], errors="ignore").rename(columns=labels)
-    step_table.insert(0, f"Reached {funnel.steps[0]}", first)
-    step_table[f"{funnel.steps[0]} → {funnel.steps[-1]}"] = overall
+    pivot = fn.conversion_by_segment(funnel, base="previous").set_index("segment")
+    step_table = pd.DataFrame({f"Reached {funnel.steps[0]}": pivot["accounts"]})
+    for k, stage in enumerate(funnel.steps[1:], start=2):
+        step_table[f"→ {stage}"] = pivot[f"conversion_{k}"]
+    step_table[f"{funnel.steps[0]} → {funnel.steps[-1]}"] = pivot["conversion_overall"]
     step_table = step_table.reindex([v for v in side["segment"] if v in step_table.index]
                                     + [v for v in step_table.index if v not in set(side["segment"])])
     low = step_table.index.map(dict(zip(side["segment"], side["low_n"]))).fillna(False)
