@@ -9,6 +9,7 @@ from cxlib import churn as ch
 from cxlib import headlines as hl
 from cxlib import outcomes as oc
 from cxlib import surveys as sv
+from cxlib.dimensions import NONE_SEGMENT
 from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
 from app_pages._charts import show_chart
@@ -270,7 +271,7 @@ if (rates is None or rates.empty) and flags:
                 st.caption(f"Is a value of {churn_by} different from the rest? The Segments page tests "
                            "churned = yes per segment.")
         flagged_reasons = cached("churn.flagged_churn_by_reason", ch.flagged_churn_by_reason)
-        if not flagged_reasons.empty and (flagged_reasons["reason"] != "(none)").any():
+        if not flagged_reasons.empty and (flagged_reasons["reason"] != NONE_SEGMENT).any():
             styled_table(flagged_reasons.rename(columns={"reason": "Reason", "churned": "Churned", "share": "Share"}),
                          formats={"Share": "{:.0%}", "ci_low": "{:.0%}", "ci_high": "{:.0%}",
                                   "arr_churned": "{:,.0f}", "arr_share": "{:.0%}"})
