@@ -216,6 +216,12 @@ SELECT {group}, churned, sum(churned) OVER ({partition}) AS total,
 FROM tally
 ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{dimensions.NONE_SEGMENT}'", "reason"])}"""
     df = con.execute(sql, params).df()
+    df = _reason_shares(df)
+    return df[[*keys, "reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
+
+
+def _reason_shares(df: pd.DataFrame) -> pd.DataFrame:
+    """Shares of churned accounts (Wilson interval) and of churned ARR per reason, from counts and totals."""
     df["churned"] = df["churned"].astype("int64")
     total = df["total"].to_numpy(dtype=float)
     df["share"] = df["churned"].to_numpy(dtype=float) / total
@@ -224,7 +230,7 @@ ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{dimensions.NONE_SEGMENT
     with np.errstate(divide="ignore", invalid="ignore"):
         df["arr_share"] = np.where(arr_total > 0, df["arr_churned"].to_numpy(dtype=float) / arr_total, np.nan)
     df["arr_churned"] = df["arr_churned"].astype(float)
-    return df[[*keys, "reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
+    return df
 
 
 CHURNED_SHARE_LABEL = "churned share (no period)"
@@ -298,14 +304,7 @@ tally AS (SELECT reason, count(*) AS churned, sum(arr) AS arr_churned FROM churn
 SELECT reason, churned, sum(churned) OVER () AS total, arr_churned, sum(arr_churned) OVER () AS arr_total
 FROM tally
 ORDER BY churned DESC, reason = '{dimensions.NONE_SEGMENT}', reason""").df()
-    df["churned"] = df["churned"].astype("int64")
-    total = df["total"].to_numpy(dtype=float)
-    df["share"] = df["churned"].to_numpy(dtype=float) / total
-    df["ci_low"], df["ci_high"] = stats.wilson_interval(df["churned"].to_numpy(), total)
-    arr_total = df["arr_total"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["arr_share"] = np.where(arr_total > 0, df["arr_churned"].to_numpy(dtype=float) / arr_total, np.nan)
-    df["arr_churned"] = df["arr_churned"].astype(float)
+    df = _reason_shares(df)
     return df[["reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
 
 
