@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-slow bench load browser sample clean
+.PHONY: run test test-slow snapshots bench load browser sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: $(VENV)/.test-deps browser
 
 test-slow: $(VENV)/.test-deps browser
 	$(BIN)/python -m pytest -q -m slow --run-slow
+
+# Rewrite tests/snapshots/*.sql from the SQL each metric sends now; review the diff, then commit it.
+snapshots: $(VENV)/.test-deps
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_sql_snapshots.py --snapshot-update
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python -m tests.bench

@@ -12,7 +12,7 @@ from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
 from app_pages._charts import show_chart
 from app_pages._controls import segment_columns, segment_picker, settings_caption
-from app_pages._session import cached, run_safely, workspace
+from app_pages._session import cached, drop_cached, run_safely, workspace
 from app_pages._share import view_params
 from app_pages._tables import download_table, styled_table
 
@@ -34,16 +34,48 @@ MODE_HELP = (
 )
 
 
-def _parse_steps(text: str) -> list[str]:
-    """A typed step list: names separated by commas or arrows, blanks dropped."""
-    return [s.strip() for s in text.replace("→", ",").replace(">", ",").split(",") if s.strip()]
+STEP_LIST_HELP = (f"Stage names separated by commas or arrows, up to {fn.MAX_STEPS} steps: stages of the stage list, "
+                  "the data's own stage values or their synonyms, in any case. A stage listed twice needs two "
+                  "entries of that stage.")
+
+
+def _typed_steps(text: str) -> list[str]:
+    """The typed step list resolved by cxlib (as `--stages` is). Steps that are not in the stage list
+    are offered as new stages; until the user adds them, the page stops here."""
+    choice = run_safely(lambda: fn.parse_steps(ws.con, ws.mapping, text))
+    if choice is None:
+        st.stop()
+    if choice.own:
+        one = len(choice.own) == 1
+        listed = ", ".join(choice.own)
+        st.info(f"{choice.reason}. Add {'it' if one else 'them'} to the stage list to use "
+                f"{'it' if one else 'them'} as {'a step' if one else 'steps'}: the data's stage values that spell "
+                f"{'it' if one else 'them'}, in any case, then map to {'it' if one else 'them'} on every page "
+                "(the stage list and stage map are on the **Data** page).", icon=":material/info:")
+        if st.button(f"Add {listed} to the stage list", key="funnel_add_stages", icon=":material/add:"):
+            ws.apply(choice.mapping)
+            drop_cached()
+            st.rerun()
+        st.stop()
+    return choice.steps
 
 
 # ---- Controls -----------------------------------------------------------------------------------
 sources = [s for s, present in (("events", ws.has_events()), ("snapshot", ws.has_snapshot())) if present]
 if not sources:
-    st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage and "
-            "a date column (or monthly stage snapshots) and map it.", icon=":material/info:")
+    loaded = sum(r.rows_in for r in ws.validation if r.view == "journey_events")
+    if not loaded:
+        st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage and "
+                "a date column (or monthly stage snapshots) and map it.", icon=":material/info:")
+        st.stop()
+    # Events are loaded but none has a stage of the stage list: the data's own stage values can be the steps.
+    st.info(f"{loaded:,} journey-event rows are loaded, but none has a stage of the stage list. Type the steps "
+            "with the data's own stage values to add them to the stage list, or map the values to stages on "
+            "the **Data** page.", icon=":material/info:")
+    typed = st.text_input("Step list", key="funnel_steps_text", placeholder="e.g. Signup, Activated, Paid",
+                          help=STEP_LIST_HELP)
+    if typed.strip():
+        _typed_steps(typed)
     st.stop()
 default_steps = funnel_stages(settings.stages)
 all_stages = list(stage_order(settings.stages))
@@ -66,9 +98,7 @@ with st.expander("More options: repeated steps, step-1 dates, weight, source"):
     o1, o2 = st.columns([3, 2])
     typed = o1.text_input(
         "Step list (overrides the picker; a stage may repeat)", key="funnel_steps_text",
-        placeholder="e.g. Usage, Disappointment, Usage",
-        help=f"Stage names separated by commas, up to {fn.MAX_STEPS} steps. A stage listed twice needs two "
-             "entries of that stage.")
+        placeholder="e.g. Usage, Disappointment, Usage", help=STEP_LIST_HELP)
     d1, d2 = o2.columns(2)
     date_from = d1.date_input("Step 1 entered from", value=None, key="funnel_from",
                               help="Applies to the step-1 entry only; later steps may fall after the range.")
@@ -88,7 +118,7 @@ with st.expander("More options: repeated steps, step-1 dates, weight, source"):
 if not ws.has_arr():
     weight = "accounts"
 
-steps: list[str] | None = _parse_steps(typed) if typed.strip() else list(picked)
+steps: list[str] | None = _typed_steps(typed) if typed.strip() else list(picked)
 if steps == default_steps:
     steps = None  # the default list starts at the first step that has data, and says so
 if steps is not None and not steps:
@@ -205,24 +235,18 @@ else:
     if split is not None:
         show_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
                      f"funnel_by_{by}", key="funnel_breakdown_chart")
-        seg = split.table
         for note in split.notes[len(result.notes):]:
             st.info(note, icon=":material/info:")
         # One row per segment: step-1 size, then the share of step 1 reaching each later step, with its n.
-        order = list(dict.fromkeys(seg["segment"]))
+        pivot = fn.conversion_by_segment(split)
         # "2 Consideration", not "2. …": table cells are Markdown and "2." would start a list.
         labels = [f"{k} {s}" for k, s in zip(table["step"], table["stage"], strict=True)]
-        wide = pd.DataFrame({"Segment": order})
-        low = pd.DataFrame({"Segment": [False] * len(order)})
-        start = seg[seg["step"] == 1].set_index("segment")
-        wide[f"{unit} at step 1"] = [_count(start.loc[s, "accounts"]) for s in order]
-        low[f"{unit} at step 1"] = [bool(start.loc[s, "low_n"]) for s in order]
+        wide = pd.DataFrame({"Segment": pivot["segment"], f"{unit} at step 1": pivot["accounts"].map(_count)})
+        low = pd.DataFrame({"Segment": False, f"{unit} at step 1": pivot["low_n"]})
         for k, label in enumerate(labels[1:], start=2):
-            at_k = seg[seg["step"] == k].set_index("segment")
-            wide[label] = [
-                "–" if pd.isna(at_k.loc[s, "conversion_from_first"])
-                else f"{at_k.loc[s, 'conversion_from_first']:.0%} (n={int(at_k.loc[s, 'n']):,})" for s in order]
-            low[label] = [bool(at_k.loc[s, "low_n"]) for s in order]
+            wide[label] = ["–" if pd.isna(share) else f"{share:.0%} (n={n:,})"
+                           for share, n in zip(pivot[f"conversion_{k}"], pivot[f"n_{k}"], strict=True)]
+            low[label] = pivot[f"low_n_{k}"]
         styler = wide.style.hide(axis="index").apply(
             lambda frame: low.map(lambda faint: "color: #9e9e9e; font-style: italic" if faint else ""), axis=None)
         st.table(styler)

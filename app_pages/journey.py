@@ -38,17 +38,16 @@ if paths_all.empty:
     st.stop()
 
 # ---- Headline -----------------------------------------------------------------------------------
-top = paths_all.iloc[0]
-accounts_total = int(round(top["accounts"] / top["share"]))
+summary = cached("journey.map_summary", jn.map_summary, settings, segment)
 cols = st.columns(4)
-cols[0].metric("Accounts on the map", f"{accounts_total:,}",
+cols[0].metric("Accounts on the map", f"{summary['accounts']:,}",
                help=f"Accounts with at least one dated journey event ({segment_text}).")
-cols[1].metric("Moves", f"{int(moves['transitions'].sum()):,}",
+cols[1].metric("Moves", f"{summary['moves']:,}",
                help="Moves between consecutive visits of different stages, over all accounts.")
-cols[2].metric("Returns", f"{int(moves.loc[moves['is_return'], 'transitions'].sum()):,}",
+cols[2].metric("Returns", f"{summary['returns']:,}",
                help="Moves back up the funnel (to an earlier funnel stage) or from an exit stage back into "
                     "the funnel, such as Disappointment → Loyalty or a churned account coming back.")
-cols[3].metric("Exit moves", f"{int(moves.loc[moves['is_exit'], 'transitions'].sum()):,}",
+cols[3].metric("Exit moves", f"{summary['exit_moves']:,}",
                help="Moves into an exit stage: Disappointment, Churn or Lost deal.")
 
 # ---- Sankey -------------------------------------------------------------------------------------
@@ -72,7 +71,7 @@ limit = st.columns([1, 2])[0].slider("Paths shown", 3, 25, 10, key="journey_path
 paths = cached("journey.top_paths", jn.top_paths, int(limit), settings, segment)
 shown = pd.DataFrame({"Path": paths["path"], "Accounts": paths["accounts"], "Share": paths["share"]})
 styled_table(shown, formats={"Accounts": "{:,}", "Share": "{:.1%}"})
-st.caption(f"Share: of the {accounts_total:,} accounts on the map. A path is the full sequence of visits "
+st.caption(f"Share: of the {summary['accounts']:,} accounts on the map. A path is the full sequence of visits "
            "up to the as-of date (repeated entries of a stage collapsed).")
 show_chart(figs.top_paths_figure(paths, title=f"Top {len(paths)} paths · {segment_text}"),
              "journey_top_paths", key="journey_paths_chart")

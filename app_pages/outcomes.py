@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import churn as ch
+from cxlib import headlines as hl
 from cxlib import outcomes as oc
 from cxlib import surveys as sv
+from cxlib.dimensions import NONE_SEGMENT
 from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
 from app_pages._charts import show_chart
@@ -63,8 +65,7 @@ spec = oc.OutcomeSpec(float(outcome_threshold), experience, float(experience_thr
 overall = run_safely(lambda: cached("outcomes.quadrant_summary", oc.quadrant_summary, spec, cfg, None,
                                         settings))
 if overall is not None:
-    placed = overall[overall["quadrant"] != oc.UNKNOWN]
-    if int(placed["accounts"].sum()) == 0:
+    if hl.placed_accounts(overall) == 0:
         st.info("No account has both an outcome and the chosen experience measure. Map the accounts' "
                 "outcome column (yes/no or a score) on the Data page, or choose another experience measure.",
                 icon=":material/info:")
@@ -144,11 +145,11 @@ if ces_all is not None:
                                              f"n = {int(r['n']):,} · {r['scale']}, {direction}",
               delta_color="off", delta_arrow="off",
               help="Customer Effort Score: the mean answer on its scale, with a Student-t 95% interval.")
-rejected = sum(int(f["rejected"].sum()) for f in (nps_all, csat_all, ces_all) if f is not None)
-if rejected:
-    st.warning(f"{rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
+totals = hl.survey_totals(nps_all, csat_all, ces_all)
+if totals.rejected:
+    st.warning(f"{totals.rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
                icon=":material/warning:")
-if all(f is not None and int(f["n"].sum()) == 0 for f in (nps_all, csat_all, ces_all)):
+if all(f is not None for f in (nps_all, csat_all, ces_all)) and totals.answers == 0:
     st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
             icon=":material/info:")
 else:
@@ -211,6 +212,9 @@ else:
         with t3:
             show_chart(survey_figs.trend_lines(ces_t, "ces", title=f"CES per {period}"), f"ces_per_{period}",
                          key="oc_ces_t")
+    for name, frame in (("NPS", nps_t), ("CSAT", csat_t), ("CES", ces_t)):
+        for note in (frame.attrs.get("notes", []) if frame is not None else []):
+            st.caption(f"{name}: {note} (they count in the totals above).")
     with st.expander(f"NPS, CSAT and CES per {period} (tables)"):
         for frame, formats, name in (
                 (nps_t, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
@@ -235,12 +239,49 @@ churn_period = k1.radio("Period", ["quarter", "month"], horizontal=True, key="oc
 with k2:
     churn_by = segment_picker(ws, key="oc_churn_by", label="One line per")
 rates = run_safely(lambda: cached("churn.churn_rates", ch.churn_rates, churn_period, None, settings))
-if rates is None or rates.empty:
+flags = cached("churn.has_churn_flags", ch.has_churn_flags)
+if (rates is None or rates.empty) and flags:
+    # An accounts export with a churn flag (Churn yes/no, Status Cancelled) and no churn dates.
+    share = run_safely(lambda: cached("churn.churned_share", ch.churned_share, None, settings))
+    if share is not None and not share.empty:
+        r = share.iloc[0]
+        f1, f2, f3 = st.columns(3)
+        f1.metric("Churned share (no period)", f"{r['churned_share']:.1%}",
+                  delta=f"95% CI {_interval(r['ci_low'], r['ci_high'], True)} · {int(r['churned']):,} of "
+                        f"{int(r['accounts']):,}", delta_color="off", delta_arrow="off",
+                  help="Accounts the accounts file flags as churned ÷ accounts with a churn flag, with a Wilson "
+                       "95% interval. The file has no churn dates, so this is the file as exported, not a "
+                       "rate per period.")
+        if pd.notna(r["revenue_share"]):
+            f2.metric("ARR of the churned accounts", f"{r['revenue_share']:.1%}",
+                      delta=f"{r['arr_churned']:,.0f} ARR", delta_color="off", delta_arrow="off",
+                      help="ARR of the accounts flagged as churned ÷ ARR of the accounts with a churn flag.")
+        f3.metric("Accounts without a churn flag", f"{int(share.attrs.get('unknown', 0)):,}",
+                  help="Accounts whose churn flag is blank or unreadable: left out of the share.")
+        st.caption("No churn dates are loaded, so churn per period is not shown: map a journey or "
+                   "stage-snapshot table with Churn entries for that.")
+        if churn_by is not None:
+            by_segment = run_safely(lambda: cached("churn.churned_share", ch.churned_share, churn_by, settings))
+            if by_segment is not None:
+                styled_table(by_segment.drop(columns=["low_n"]).rename(columns={"segment": churn_by}),
+                             low_n=by_segment["low_n"], note=LOW_N_NOTE, formats={
+                                 "churned_share": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}",
+                                 "revenue_share": "{:.1%}", "arr": "{:,.0f}", "arr_churned": "{:,.0f}"})
+                download_table(by_segment, f"churned_share_by_{churn_by}", key="dl_churned_share_by")
+                st.caption(f"Is a value of {churn_by} different from the rest? The Segments page tests "
+                           "churned = yes per segment.")
+        flagged_reasons = cached("churn.flagged_churn_by_reason", ch.flagged_churn_by_reason)
+        if not flagged_reasons.empty and (flagged_reasons["reason"] != NONE_SEGMENT).any():
+            styled_table(flagged_reasons.rename(columns={"reason": "Reason", "churned": "Churned", "share": "Share"}),
+                         formats={"Share": "{:.0%}", "ci_low": "{:.0%}", "ci_high": "{:.0%}",
+                                  "arr_churned": "{:,.0f}", "arr_share": "{:.0%}"})
+            download_table(flagged_reasons, "churned_by_reason", key="dl_flagged_reasons")
+elif rates is None or rates.empty:
     st.info("Churn needs journey events showing customers (Decision or later) and the accounts that entered "
-            "Churn. Map a journey or stage-snapshot table on the Data page.", icon=":material/info:")
+            "Churn, or an accounts file with a churn flag (Churn yes/no, Status Cancelled). Map one on the Data "
+            "page.", icon=":material/info:")
 else:
-    complete = rates[~rates["partial"]]
-    last = complete.iloc[-1] if len(complete) else rates.iloc[-1]
+    last = hl.headline_churn_period(rates)
     when = f"{churn_period} from {last['period_start']:%Y-%m-%d}" + (" (not over yet)" if last["partial"] else "")
     c1, c2, c3 = st.columns(3)
     c1.metric(f"Logo churn, last full {churn_period}", f"{last['logo_churn']:.1%}",

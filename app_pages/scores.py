@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
 from cxlib import scores as sc
 from cxlib.errors import CxError
-from cxlib.factors import Factor
 from cxlib.figures import scores as figs
 from app_pages._charts import show_chart
 from app_pages._controls import segment_picker, settings_caption
@@ -49,11 +46,13 @@ st.caption("Edit a weight or target and every number on this page follows. The s
            "the mapping (Data page → Download mapping), so the next meeting starts from them.")
 
 
+scale_sources = sc.scale_sources(saved, detected)
+
+
 def _scale_label(key: str) -> str:
-    scale = saved.scales.get(key) or detected.get(key)
-    if scale is None:
+    if key not in scale_sources:
         return "no ratings"
-    origin = "set" if key in saved.scales else "detected"
+    scale, origin = scale_sources[key]
     if scale.kind == "metric":
         return f"metric {scale.zero:g}→{scale.hundred:g} ({scale.direction}, {origin})"
     return f"{scale.kind} ({origin})"
@@ -101,32 +100,15 @@ with right:
                                 key=INPUT_KEYS[4])
 
 
-def _edited_config() -> sc.ScoreConfig:
-    """The saved configuration with the editor's names, weights, targets and the inputs above."""
-    keys = list(edited["key"])
-    names = [str(n).strip() if isinstance(n, str) and n.strip() else k for k, n in zip(keys, edited["factor"])]
-    new = replace(saved,
-                  factors=[Factor(k, n) for k, n in zip(keys, names)],
-                  weights={k: float(v) for k, v in zip(keys, edited["weight"])},
-                  targets={k: float(v) for k, v in zip(keys, edited["target"])},
-                  thresholds=sc.Thresholds(float(red_below), float(green_above), float(min_coverage)),
-                  risk_horizon_days=int(horizon), dead_band=float(dead_band))
-    new.validate()
-    return new
-
-
-def _effective(cfg: sc.ScoreConfig) -> tuple:
-    return ([(f.key, f.name, cfg.weight(f.key), cfg.target(f.key)) for f in cfg.factors],
-            cfg.thresholds, cfg.risk_horizon_days, cfg.dead_band)
-
-
 cfg = saved
 try:
-    candidate = _edited_config()
-except (CxError, ValueError, TypeError) as exc:
+    candidate = saved.with_edits(zip(edited["key"], edited["factor"], edited["weight"], edited["target"]),
+                                 thresholds=sc.Thresholds(red_below, green_above, min_coverage),
+                                 risk_horizon_days=horizon, dead_band=dead_band)
+except CxError as exc:
     st.error(f"{exc} — the scores below still use the last valid settings.", icon=":material/error:")
 else:
-    if _effective(candidate) != _effective(saved):
+    if candidate.in_force() != saved.in_force():
         if ws.mapping is None:
             st.warning("Nothing is mapped yet, so the settings cannot be kept; they apply to this view only.")
         else:
@@ -135,11 +117,8 @@ else:
 
 
 def _reset() -> None:
-    """Back to equal weights, targets of 80 and the default bands (factor list and scales kept)."""
-    current = ws.score_config
-    ws.set_score_config(replace(current, factors=[Factor(f.key, f.name) for f in current.factors],
-                                weights={}, targets={}, thresholds=sc.Thresholds(), dead_band=5.0,
-                                risk_horizon_days=90))
+    """Back to the default desired state (ScoreConfig.reset), and the widgets to the saved values."""
+    ws.set_score_config(ws.score_config.reset())
     for key in (EDITOR_KEY, *INPUT_KEYS):
         st.session_state.pop(key, None)
 
@@ -155,10 +134,10 @@ bands = cached("scores.band_summary", sc.band_summary, cfg, settings).set_index(
 
 # ---- Headline -----------------------------------------------------------------------------------
 with summary_box:
-    scored = accounts.loc[accounts["band"] != "grey", "composite"]
+    headline = cached("scores.composite_summary", sc.composite_summary, cfg, settings)
     cols = st.columns(6)
     cols[0].metric(
-        "Median composite", "–" if scored.empty else f"{scored.median():.1f}",
+        "Median composite", "–" if headline.median is None else f"{headline.median:.1f}",
         help="Median over accounts of the composite: Σ wᵢ·scoreᵢ / Σ wᵢ over the factors the account has "
              "a rating for (weights renormalised), each factor normalised to 0–100 as "
              "(x − min)/(max − min) × 100 of its scale. Accounts below the minimum coverage are left out.")
@@ -248,21 +227,18 @@ trend = run_safely(lambda: cached("scores.score_trend", sc.score_trend, cfg, per
 if trend is None or trend.empty:
     st.info("Trends need dated ratings in at least two periods.")
     st.stop()
-latest = trend["period"].max()
-previous = trend["previous_period"].max()
-st.caption(f"Each account's composite at the end of the {period} starting {latest:%Y-%m-%d} (or at the as-of "
-           f"date, if sooner) against the {period} starting {previous:%Y-%m-%d}; a change within "
-           f"±{cfg.dead_band:g} points is 'same'. Accounts without both composites at the minimum coverage are "
-           "not compared.")
+counts = cached("scores.trend_counts", sc.trend_counts, cfg, period, settings)
+st.caption(f"Each account's composite at the end of the {period} starting {counts.period:%Y-%m-%d} (or at "
+           f"the as-of date, if sooner) against the {period} starting {counts.previous_period:%Y-%m-%d}; a "
+           f"change within ±{cfg.dead_band:g} points is 'same'. Accounts without both composites at the minimum "
+           "coverage are not compared.")
 m = st.columns(4)
-directions = trend["direction"]
-for col, (label, value, text) in zip(m, [
-        ("Up", "up", f"Composite rose by more than {cfg.dead_band:g} points."),
-        ("Down", "down", f"Composite fell by more than {cfg.dead_band:g} points."),
-        ("Same", "same", f"Composite changed by at most ±{cfg.dead_band:g} points."),
-        ("Not comparable", None, "Accounts missing the latest or previous composite, or below the minimum "
-                                 "coverage in either period.")]):
-    count = int(directions.isna().sum()) if value is None else int((directions == value).sum())
+for col, (label, count, text) in zip(m, [
+        ("Up", counts.up, f"Composite rose by more than {cfg.dead_band:g} points."),
+        ("Down", counts.down, f"Composite fell by more than {cfg.dead_band:g} points."),
+        ("Same", counts.same, f"Composite changed by at most ±{cfg.dead_band:g} points."),
+        ("Not comparable", counts.not_comparable, "Accounts missing the latest or previous composite, or below "
+                                                  "the minimum coverage in either period.")]):
     col.metric(label, f"{count:,}", help=text)
 
 h1, h2 = st.columns(2)

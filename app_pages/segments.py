@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import churn as ch
 from cxlib import funnel as fn
 from cxlib import dimensions, meeting
 from cxlib import scores as sc
@@ -64,16 +65,32 @@ table = pd.DataFrame({
     "Gap to target": side.get("gap"), "Weakest factor": side.get("weakest_factor", pd.Series()).map(names),
     "NPS": side["nps"], "NPS answers": side["nps_n"], "CSAT": side["csat"], "CSAT answers": side["csat_n"],
     "Churn, last 12 months": side["churn_12m"], "Customers 12 months ago": side["churn_active_start"],
+    "Churned share (no period)": side["churned_share"],
+    "Accounts with a churn flag": side["churn_flagged"].where(side["churned_share"].notna()),
 })
 styled_table(table.dropna(axis=1, how="all"), low_n=side["low_n"], note=LOW_N_NOTE, band_columns=("Band",),
                formats={"ARR": "{:,.0f}", "Composite": "{:.1f}", "Gap to target": "{:+.1f}", "NPS": "{:.0f}",
                         "CSAT": "{:.0%}", "Churn, last 12 months": "{:.1%}", "Accounts": "{:,}",
                         "Scored accounts": "{:,.0f}", "NPS answers": "{:,}", "CSAT answers": "{:,}",
-                        "Customers 12 months ago": "{:,}"})
+                        "Customers 12 months ago": "{:,}", "Churned share (no period)": "{:.1%}",
+                        "Accounts with a churn flag": "{:,.0f}"})
 st.caption("Composite: mean of the segment's account composites (accounts at the minimum coverage: 'scored "
            "accounts'). NPS counts every response; CSAT is the share of top-two-box answers; churn is the "
-           "share of the customers twelve months before the as-of date who have churned since.")
+           "share of the customers twelve months before the as-of date who have churned since. Churned share "
+           "(no period): accounts the accounts file flags as churned ÷ accounts with a churn flag — the file "
+           "as exported, not a rate per period.")
 download_table(side, f"segments_by_{by}", key="dl_segments_side")
+
+# ---- Measures (numeric accounts columns: tenure, charges, seats, …) ------------------------------
+measures = run_safely(lambda: cached("segments.measure_means", sg.measure_means, by, settings))
+if measures is not None and measures.attrs.get("measures"):
+    st.markdown(f"**Measures by {by}** — each numeric accounts column's mean over the segment's accounts that "
+                "have it (test one against the rest below).")
+    names_n = {f"{m}_n": f"{m} (n)" for m in measures.attrs["measures"]}
+    styled_table(measures.drop(columns=["low_n"]).rename(columns={"segment": by, "accounts": "Accounts"} | names_n),
+                 low_n=measures["low_n"], note=LOW_N_NOTE,
+                 formats={m: "{:,.2f}" for m in measures.attrs["measures"]} | {n: "{:,}" for n in names_n.values()})
+    download_table(measures, f"measures_by_{by}", key="dl_measures_by")
 # ---- Funnel conversion per segment (when journey data is loaded) ----------------------------------
 try:
     funnel = cached("funnel.funnel", fn.funnel, fn.FunnelSpec(by=by), settings)
@@ -82,13 +99,11 @@ except CxError as exc:
     st.caption(f"Funnel conversion by {by} is not shown: {exc}")
 if funnel is not None and not funnel.table.empty and int(funnel.table["accounts"].sum()) > 0:
     steps = funnel.table
-    conversion = steps.pivot(index="segment", columns="step", values="conversion_from_previous")
-    first = steps[steps["step"] == 1].set_index("segment")["accounts"]
-    overall = steps[steps["step"] == len(funnel.steps)].set_index("segment")["conversion_from_first"]
-    labels = {i + 1: f"→ {stage}" for i, stage in enumerate(funnel.steps)}
-    step_table = conversion.drop(columns=[1], errors="ignore").rename(columns=labels)
-    step_table.insert(0, f"Reached {funnel.steps[0]}", first)
-    step_table[f"{funnel.steps[0]} → {funnel.steps[-1]}"] = overall
+    pivot = fn.conversion_by_segment(funnel, base="previous").set_index("segment")
+    step_table = pd.DataFrame({f"Reached {funnel.steps[0]}": pivot["accounts"]})
+    for k, stage in enumerate(funnel.steps[1:], start=2):
+        step_table[f"→ {stage}"] = pivot[f"conversion_{k}"]
+    step_table[f"{funnel.steps[0]} → {funnel.steps[-1]}"] = pivot["conversion_overall"]
     step_table = step_table.reindex([v for v in side["segment"] if v in step_table.index]
                                     + [v for v in step_table.index if v not in set(side["segment"])])
     low = step_table.index.map(dict(zip(side["segment"], side["low_n"]))).fillna(False)
@@ -153,25 +168,33 @@ st.caption("Each value is tested against all other accounts together: a pooled t
            f"q = 0.05). Segments with fewer than {settings.min_n} accounts are greyed, keep their raw p for "
            "reference and are never marked significant.")
 columns = [c for c in dimensions.accounts_columns(ws.con) if c not in ("account_id", "name", "source", "source_row")]
+flags = cached("churn.has_churn_flags", ch.has_churn_flags)
+numbers = cached("segments.measure_columns", sg.measure_columns)
+# A churn file (a churn flag, no outcome) opens on its churn rate; one without ARR on its first measure.
+rate_default = "churned" if flags else "outcome"
+mean_default = "arr" if "arr" in columns and (not numbers or side["arr"].notna().any()) else \
+    (numbers[0] if numbers else "arr")
 t1, t2, t3 = st.columns(3)
 kind = t1.radio("Compare", ["rate", "mean"], horizontal=True, key="seg_test_kind",
                 format_func={"rate": "A rate (share with a value)", "mean": "A mean (numeric column)"}.get)
 rate = mean = None
 if kind == "rate":
     column = t2.selectbox("Column", columns, key="seg_rate_column",
-                          index=columns.index("outcome") if "outcome" in columns else 0)
+                          index=columns.index(rate_default) if rate_default in columns else 0)
     if column == "stage":
         stage_names = [s.name for s in settings.stages]
         value = t3.selectbox("Value", stage_names, key="seg_rate_stage",
                              index=stage_names.index("Churn") if "Churn" in stage_names else 0)
     else:
-        value = t3.text_input("Value", value="1" if column == "outcome" else "", key=f"seg_rate_value_{column}",
-                              help="Compared trimmed and case-insensitively (numbers numerically): outcome "
-                                   "1 means reached.")
+        value = t3.text_input("Value", value={"outcome": "1", "churned": "yes"}.get(column, ""),
+                              key=f"seg_rate_value_{column}",
+                              help="Compared trimmed and case-insensitively (numbers numerically; yes/no words "
+                                   "in six languages by their meaning): outcome 1 means reached, churned yes "
+                                   "means the accounts file flags the account as churned.")
     rate = f"{column}={value}"
 else:
     column = t2.selectbox("Column", columns, key="seg_mean_column",
-                          index=columns.index("arr") if "arr" in columns else 0)
+                          index=columns.index(mean_default) if mean_default in columns else 0)
     mean = column
 if kind == "rate" and not value:
     st.info("Type the value to count (e.g. 'Churn' for stage, '1' for outcome).")

@@ -1,7 +1,8 @@
 """The canonical views every metric is written against: fixed names, fixed columns, fixed types.
 
 Mapping renames a user's columns into these once; metrics never see a user's column names.
-The accounts view also carries the user's segment columns (tier, region, …) after the fixed ones.
+The accounts view also carries the user's segment columns (tier, region, …, as text) and measure
+columns (tenure, seats, …, as numbers) after the fixed ones.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("renewal_date", "TIMESTAMP"),
         ("churn_reason", "VARCHAR"),
         ("outcome", "DOUBLE"),           # required outcome: yes/no as 1/0, or a score
+        ("churned", "BOOLEAN"),          # a churn flag in the export (Churn yes/no, Status Cancelled); NULL: not said
         ("source", "VARCHAR"),
         ("source_row", "BIGINT"),
     ),
@@ -71,6 +73,11 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
 
 VIEWS: tuple[str, ...] = tuple(SCHEMA)
 
+# Columns added to a view after its first version. `create_table` fills tuple rows in the first
+# version's order, then the extra columns, then these — so rows written for older schemas keep
+# their meaning (dict rows name their columns and need no such care).
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {ACCOUNTS: ("churned",)}
+
 
 def columns(view: str) -> list[str]:
     """The fixed column names of a canonical view."""
@@ -102,7 +109,8 @@ def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Seque
     """Create a canonical table from literal rows (tuples in schema order, or dicts): tests and samples.
 
     Tuples may stop early; missing trailing columns are NULL. `extra_columns` (accounts only)
-    adds segment columns after the fixed ones.
+    adds segment and measure columns after the fixed ones. Tuples list the view's original columns,
+    then the extra ones, then `ADDED_COLUMNS` (so older rows keep their meaning).
     """
     schema = list(SCHEMA[view]) + list(extra_columns)
     table = name or view
@@ -110,15 +118,21 @@ def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Seque
     con.execute(f"CREATE TABLE {quote(table)} ("
                 + ", ".join(f"{quote(c)} {t}" for c, t in schema) + ")")
     names = [c for c, _ in schema]
+    added = ADDED_COLUMNS.get(view, ())
+    tuple_order = [c for c in names if c not in added] + [c for c in added if c in names]
     values = []
     for row in rows:
         if isinstance(row, dict):
             values.append([row.get(c) for c in names])
         else:
-            values.append(list(row) + [None] * (len(names) - len(row)))
+            given = dict(zip(tuple_order, row))
+            if len(row) > len(tuple_order):
+                raise ValueError(f"a {view} row has {len(row)} values for {len(tuple_order)} columns")
+            values.append([given.get(c) for c in names])
     if values:
+        column_list = ", ".join(quote(c) for c in names)
         placeholders = ", ".join("?" for _ in names)
-        con.executemany(f"INSERT INTO {quote(table)} VALUES ({placeholders})", values)
+        con.executemany(f"INSERT INTO {quote(table)} ({column_list}) VALUES ({placeholders})", values)
 
 
 def create_empty_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -16,6 +16,12 @@ For a period P = [start, end):
 Events after the as-of date (`dimensions.as_of_date`: the setting, else the latest timestamp in
 the data) are ignored; a period that ends after the as-of date is flagged `partial`. Segments are
 accounts columns.
+
+An accounts export may instead carry a churn flag (`accounts.churned`: Churn yes/no, Status
+Cancelled) and no churn dates. Then churn has no period: the **churned share (no period)** is the
+accounts flagged churned ÷ the accounts whose flag says yes or no (a blank flag is unknown and
+left out, as in `segments.compare`), with a Wilson 95% interval, and their ARR ÷ those accounts'
+ARR. It describes the file as exported, not a rate per period.
 """
 
 from __future__ import annotations
@@ -210,6 +216,12 @@ SELECT {group}, churned, sum(churned) OVER ({partition}) AS total,
 FROM tally
 ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{dimensions.NONE_SEGMENT}'", "reason"])}"""
     df = con.execute(sql, params).df()
+    df = _reason_shares(df)
+    return df[[*keys, "reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
+
+
+def _reason_shares(df: pd.DataFrame) -> pd.DataFrame:
+    """Shares of churned accounts (Wilson interval) and of churned ARR per reason, from counts and totals."""
     df["churned"] = df["churned"].astype("int64")
     total = df["total"].to_numpy(dtype=float)
     df["share"] = df["churned"].to_numpy(dtype=float) / total
@@ -218,7 +230,83 @@ ORDER BY {', '.join([*keys, "churned DESC", f"reason = '{dimensions.NONE_SEGMENT
     with np.errstate(divide="ignore", invalid="ignore"):
         df["arr_share"] = np.where(arr_total > 0, df["arr_churned"].to_numpy(dtype=float) / arr_total, np.nan)
     df["arr_churned"] = df["arr_churned"].astype(float)
-    return df[[*keys, "reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
+    return df
 
 
-__all__ = ["churn_by_reason", "churn_rates", "churn_stage", "churn_window", "customer_stages"]
+CHURNED_SHARE_LABEL = "churned share (no period)"
+
+
+def has_churn_flags(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any account's churn flag says yes or no (the accounts view has the column and a value)."""
+    if "churned" not in dimensions.accounts_columns(con):
+        return False     # an accounts table written before the flag existed
+    return bool(con.execute(f"SELECT EXISTS (SELECT 1 FROM {canonical.quote(canonical.ACCOUNTS)} "
+                            "WHERE churned IS NOT NULL)").fetchone()[0])
+
+
+def churned_share(con: duckdb.DuckDBPyConnection, by: str | None = None,
+                  settings: Settings | None = None) -> pd.DataFrame:
+    """The churned share (no period) from the accounts' churn flag, overall or per segment.
+
+    Columns: [segment], accounts (with a flag), churned, churned_share, ci_low, ci_high (Wilson),
+    arr, arr_churned, revenue_share (ARR churned ÷ ARR, NaN without ARR), low_n. `attrs`: label
+    ("churned share (no period)") and unknown (accounts without a flag, left out). One row per
+    account (`dimensions`); no rows when no account has a flag.
+    """
+    settings = settings or Settings()
+    if not has_churn_flags(con):
+        raise MetricError("No account has a churn flag: map a column such as Churn (yes/no) or Status "
+                          "(Active/Cancelled) as churned on the Data page.")
+    seg_select, seg_keys = _segment(con, by)
+    group = f"GROUP BY {', '.join(seg_keys)}" if seg_keys else ""
+    order = f"ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment" if seg_keys else ""
+    df = con.execute(f"""WITH {dimensions.ACCOUNTS_CTE},
+flagged AS (SELECT {seg_select}a.churned, a.arr FROM acct a)
+SELECT {''.join(k + ', ' for k in seg_keys)}count(churned) AS accounts,
+       count(*) FILTER (WHERE churned) AS churned,
+       sum(arr) FILTER (WHERE churned IS NOT NULL) AS arr, sum(arr) FILTER (WHERE churned) AS arr_churned,
+       count(*) FILTER (WHERE churned IS NULL) AS unknown
+FROM flagged {group}
+{order}""").df()
+    unknown = int(df["unknown"].sum())
+    df = df[df["accounts"] > 0].reset_index(drop=True)
+    for c in ("accounts", "churned"):
+        df[c] = df[c].astype("int64")
+    n = df["accounts"].to_numpy(dtype=float)
+    df["churned_share"] = df["churned"].to_numpy(dtype=float) / n
+    df["ci_low"], df["ci_high"] = stats.wilson_interval(df["churned"].to_numpy(), n)
+    df["arr"] = df["arr"].astype(float)
+    df["arr_churned"] = df["arr_churned"].astype(float).where(df["arr"].isna(), df["arr_churned"].astype(float)
+                                                              .fillna(0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        arr = df["arr"].to_numpy(dtype=float)
+        df["revenue_share"] = np.where(arr > 0, df["arr_churned"].to_numpy(dtype=float) / arr, np.nan)
+    df["low_n"] = df["accounts"] < settings.min_n
+    out = df[[*seg_keys, "accounts", "churned", "churned_share", "ci_low", "ci_high", "arr", "arr_churned",
+              "revenue_share", "low_n"]]
+    out.attrs.update({"label": CHURNED_SHARE_LABEL, "unknown": unknown})
+    return out
+
+
+def flagged_churn_by_reason(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The accounts flagged churned by their churn reason: the flag's counterpart of `churn_by_reason`.
+
+    Columns as `churn_by_reason` without a period: reason, churned, share, ci_low, ci_high,
+    arr_churned, arr_share. Most frequent reasons first, blank last; empty without flags.
+    """
+    if not has_churn_flags(con):
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+            ("reason", str), ("churned", "int64"), ("share", float), ("ci_low", float), ("ci_high", float),
+            ("arr_churned", float), ("arr_share", float))})
+    df = con.execute(f"""WITH {dimensions.ACCOUNTS_CTE},
+churned AS (SELECT {dimensions.segment_sql('a.churn_reason')} AS reason, a.arr FROM acct a WHERE a.churned),
+tally AS (SELECT reason, count(*) AS churned, sum(arr) AS arr_churned FROM churned GROUP BY reason)
+SELECT reason, churned, sum(churned) OVER () AS total, arr_churned, sum(arr_churned) OVER () AS arr_total
+FROM tally
+ORDER BY churned DESC, reason = '{dimensions.NONE_SEGMENT}', reason""").df()
+    df = _reason_shares(df)
+    return df[["reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
+
+
+__all__ = ["CHURNED_SHARE_LABEL", "churn_by_reason", "churn_rates", "churn_stage", "churn_window", "churned_share",
+           "customer_stages", "flagged_churn_by_reason", "has_churn_flags"]

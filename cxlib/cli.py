@@ -58,12 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=_files, metavar="EVENTS_FILE")
     p.add_argument("--accounts", type=_files, metavar="ACCOUNTS_FILE", help="accounts export (for --by and --weight arr)")
     p.add_argument("--mapping", type=_files, metavar="MAPPING.json")
-    p.add_argument("--stages", help='comma-separated steps, e.g. "Delivery,Usage,Loyalty" (default: funnel stages)')
+    p.add_argument("--stages", metavar='"A,B,C"',
+                   help='steps separated by commas, e.g. "Delivery,Usage,Loyalty" (default: the funnel stages). '
+                        "Stage names, the data's own stage values or their synonyms, case-insensitive; values "
+                        "not in the stage list become stages of their own for this run")
     p.add_argument("--mode", choices=("ordered", "strict", "any"), default="ordered")
     p.add_argument("--window-days", type=float, metavar="N", help="conversion window in days (fractions allowed)")
     p.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, metavar="DATE", help="step-1 entry on or after DATE")
     p.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, metavar="DATE", help="step-1 entry on or before DATE")
-    p.add_argument("--by", metavar="COLUMN", help="break down by an accounts column")
+    p.add_argument("--by", metavar="COLUMN",
+                   help="break down by a column of the event file (its value on each account's step-1 entry) "
+                        "or of the accounts table; the event file's own column wins, with a note")
     p.add_argument("--weight", choices=("accounts", "arr"), default="accounts")
     p.add_argument("--snapshot", action="store_true", help="count from the latest stage snapshot instead of events")
     p.add_argument("--account-col", metavar="C")
@@ -90,8 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--by", required=True, metavar="COLUMN")
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--rate", metavar="COLUMN=VALUE", help="share of accounts whose COLUMN equals VALUE")
-    g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column")
+    g.add_argument("--rate", metavar="COLUMN=VALUE", help="share of accounts whose COLUMN equals VALUE "
+                   '(yes/no words by meaning: "Churn=Yes" and "Churn=true" both count true)')
+    g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column (a measure such as tenure)")
     _add_format(p, default="json")
 
     p = sub.add_parser("pack", help="a meeting pack (PPTX or PDF) for one account or one segment")
@@ -253,27 +259,30 @@ def _column(ws: Workspace, name: str | None) -> str | None:
 
 def _cmd_funnel(args: argparse.Namespace) -> int:
     from cxlib import funnel as fn
-    from cxlib.stages import suggest_stage
 
     kind = "stage_snapshots" if args.snapshot else "journey_events"
     named = {args.account_col: "account_id", args.stage_col: "stage",
              args.time_col: "as_of" if args.snapshot else "ts"}
     overrides = (kind, named) if any(named) else None
-    ws = _open(args.files, args.mapping, [args.accounts] if args.accounts else [], overrides=overrides)
+    ws, chosen = _load_and_choose(args.files, args.mapping, [args.accounts] if args.accounts else [],
+                                  overrides=overrides)
+    notes: list[str] = []
     steps = None
     if args.stages:
-        configured = {s.name for s in ws.settings.stages}
-        steps = []
-        for typed in (s.strip() for s in args.stages.split(",") if s.strip()):
-            stage = typed if typed in configured else suggest_stage(typed, ws.settings.stages)
-            if stage is None:
-                raise CxError(f"--stages: '{typed}' is not a stage; stages are: {', '.join(sorted(configured))}")
-            steps.append(stage)
+        # Resolved before the views are built: steps that are the data's own stage values may add
+        # stages to this run's stage list (README, "Command line").
+        choice = fn.parse_steps(ws.con, chosen, args.stages)
+        chosen, steps, notes = choice.mapping or chosen, choice.steps, list(choice.notes)
+    ws.apply(chosen)
+    by = fn.breakdown_column(ws.con, ws.mapping, args.by) if args.by else None
+    if by is not None and by.note:
+        notes.append(by.note)
     spec = fn.FunnelSpec(steps=steps, mode=args.mode, window_days=args.window_days, date_from=args.date_from,
-                         date_to=args.date_to, by=_column(ws, args.by), weight=args.weight,
+                         date_to=args.date_to, by=by.by if by else None,
+                         by_event_tables=by.event_tables if by else (), weight=args.weight,
                          source="snapshot" if args.snapshot else "events")
     result = fn.funnel(ws.con, spec, ws.settings)
-    for note in result.notes:
+    for note in [*notes, *result.notes]:
         sys.stderr.write(f"note: {note}\n")
     _emit(fn.cli_table(result), args.format)
     return 0
@@ -314,12 +323,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from cxlib import segments
 
     ws = _open(args.files, args.mapping)
-    from cxlib.mapping import yes_no_value
-
     rate = None
     if args.rate:
         column, value = segments.parse_rate(args.rate)
-        rate = (_column(ws, column), yes_no_value(value))
+        rate = (_column(ws, column), value)     # yes/no words are matched by meaning in `compare`
     table = segments.compare(ws.con, _column(ws, args.by), rate=rate, mean=_column(ws, args.mean),
                              settings=ws.settings)
     _emit(segments.cli_compare_table(table), args.format)

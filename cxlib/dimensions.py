@@ -1,8 +1,10 @@
 """The dimensions every metric shares, each defined once: as-of date, segments, periods, one row per account.
 
 - As-of date: the date set on the Data page (settings), else the latest timestamp over journey
-  events, stage snapshots, surveys and factor ratings; never the wall clock, never account start
-  or renewal dates. Canonical timestamps are naive UTC, so a zoned setting is read as UTC.
+  events, stage snapshots, surveys and factor ratings and the dates in the accounts files' names
+  ("customers_2026-08-31.csv": an undated export is as of the day its name says); never the wall
+  clock or the upload time, never account start or renewal dates. Canonical timestamps are naive
+  UTC, so a zoned setting is read as UTC.
 - Segments: an accounts column's value as trimmed text; empty and missing values, and accounts
   missing from the accounts table, form the visible "(none)" segment.
 - One row per account: an account listed twice (a re-export, a merged file) counts once, by its
@@ -24,6 +26,7 @@ import pandas as pd
 
 from cxlib import canonical
 from cxlib.errors import MetricError
+from cxlib.mapping.file_names import as_of_from_source
 from cxlib.settings import Settings
 
 NONE_SEGMENT = "(none)"   # accounts without a value in the segment column, or missing from accounts
@@ -56,18 +59,38 @@ def configured_as_of(settings: Settings | None) -> dt.datetime | None:
 
 
 def latest_timestamp(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
-    """The latest timestamp over the dated views (events, snapshots, surveys, ratings), or None.
+    """The latest timestamp over the dated views and the accounts files' name dates, or None.
 
     Views that do not exist (a connection holding only some canonical tables) have no dates.
     """
-    present = {r[0] for r in con.execute(
+    dated, named = _latest_dated(con), _file_name_dates(con)
+    return max([d for d in (dated, *named) if d is not None], default=None)
+
+
+def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
+
+
+def _latest_dated(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """The latest timestamp over the dated views that exist, or None."""
+    present = _present(con)
     parts = [f"SELECT max({canonical.quote(column)}) AS ts FROM {canonical.quote(view)}"
              for view, column in _DATED_VIEWS if view in present]
     if not parts:
         return None
     (latest,) = con.execute(f"WITH stamps AS ({' UNION ALL '.join(parts)}) SELECT max(ts) FROM stamps").fetchone()
     return latest
+
+
+def _file_name_dates(con: duckdb.DuckDBPyConnection) -> list[dt.datetime]:
+    """The dates the accounts files' names carry ("customers_2026-08-31.csv" → 2026-08-31), at midnight."""
+    if canonical.ACCOUNTS not in _present(con):
+        return []
+    sources = con.execute(f"SELECT DISTINCT source FROM {canonical.quote(canonical.ACCOUNTS)} "
+                          "WHERE source IS NOT NULL").fetchall()
+    dates = (as_of_from_source(str(source)) for (source,) in sources)
+    return [dt.datetime.fromisoformat(d) for d in dates if d]
 
 
 def as_of_param(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> dt.datetime | None:
@@ -93,6 +116,18 @@ def as_of_label(con: duckdb.DuckDBPyConnection, settings: Settings | None = None
     """The as-of date as every page's settings caption shows it: 'YYYY-MM-DD', or 'no dated rows'."""
     as_of = as_of_param(con, settings)
     return as_of.strftime("%Y-%m-%d") if as_of is not None else "no dated rows"
+
+
+def as_of_origin(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> str:
+    """Where the as-of date comes from, as the settings caption says it (or why there is none)."""
+    if configured_as_of(settings) is not None:
+        return "set by you"
+    dated, named = _latest_dated(con), _file_name_dates(con)
+    if named and (dated is None or max(named) > dated):
+        return "the date in the accounts file's name"
+    if dated is not None:
+        return "latest date in the data"
+    return "no date in the data or the file names: days-since and periods are hidden until you set one on the Data page"
 
 
 # ---------------------------------------------------------------- accounts columns and segments
@@ -212,6 +247,7 @@ def period_months(period: str) -> int:
 
 
 __all__ = ["ACCOUNTS_CTE", "COHORT_PERIODS", "NONE_SEGMENT", "ONE_ROW_PER_ACCOUNT", "PERIODS", "accounts_columns",
-           "as_of_date", "as_of_label", "as_of_param", "check_accounts_column", "check_period", "configured_as_of",
+           "as_of_date", "as_of_label", "as_of_origin", "as_of_param", "check_accounts_column", "check_period",
+           "configured_as_of",
            "latest_timestamp", "period_label_sql", "period_months", "period_params", "period_sql", "segment_columns",
            "segment_filter_sql", "segment_sql", "segment_values"]

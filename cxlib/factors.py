@@ -1,4 +1,7 @@
-"""The eight engagement factors of the desired state (DOMAIN.md §2): keys, names, header synonyms."""
+"""The eight engagement factors of the desired state: keys, names, header synonyms.
+
+README, "How each number is defined" → "Engagement against the desired state" lists them in order.
+"""
 
 from __future__ import annotations
 
@@ -64,7 +67,7 @@ FACTOR_HEADERS: dict[str, str] = {
 
 
 def default_factors() -> list[Factor]:
-    """The eight factors in DOMAIN.md order (the order also breaks ties for 'weakest factor')."""
+    """The eight factors in the README's order (the order also breaks ties for 'weakest factor')."""
     return list(DEFAULT_FACTORS)
 
 

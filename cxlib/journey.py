@@ -147,16 +147,9 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k in named}
 
 
-def transitions(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
-                segment: Segment | None = None) -> pd.DataFrame:
-    """From→to stage moves with distinct accounts and move counts, returns and exits flagged.
-
-    Columns: from_stage, to_stage, accounts, transitions, is_return, is_exit; in journey order.
-    One pass: a hash aggregate gathers each account's entries, sorted per account in memory.
-    """
-    settings, condition, params = _params(settings, con, segment)
-    sql = f"""
-WITH {_paths_sql(condition, params["key_type"])},
+def _moves_sql(segment_condition: str, key_type: str) -> str:
+    """The journey CTEs plus `moves_named`: each from→to pair with accounts, moves and flags."""
+    return f"""{_paths_sql(segment_condition, key_type)},
 moves AS (
     SELECT list_transform(v[2:], lambda to_code, i: v[i] * $m + to_code) AS pairs
     FROM visits
@@ -174,14 +167,49 @@ pairs AS (
 named AS (
     SELECT $codes[pair // $m] AS from_stage, $codes[pair % $m] AS to_stage, pair, accounts, transitions
     FROM pairs
-)
-SELECT from_stage, to_stage, accounts::BIGINT AS accounts, transitions::BIGINT AS transitions,
-       {_IS_RETURN} AS is_return,
-       {_IS_EXIT} AS is_exit
-FROM named
+),
+moves_named AS (
+    SELECT from_stage, to_stage, pair, accounts::BIGINT AS accounts, transitions::BIGINT AS transitions,
+           {_IS_RETURN} AS is_return,
+           {_IS_EXIT} AS is_exit
+    FROM named
+)"""
+
+
+def transitions(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
+                segment: Segment | None = None) -> pd.DataFrame:
+    """From→to stage moves with distinct accounts and move counts, returns and exits flagged.
+
+    Columns: from_stage, to_stage, accounts, transitions, is_return, is_exit; in journey order.
+    One pass: a hash aggregate gathers each account's entries, sorted per account in memory.
+    """
+    settings, condition, params = _params(settings, con, segment)
+    sql = f"""
+WITH {_moves_sql(condition, params["key_type"])}
+SELECT from_stage, to_stage, accounts, transitions, is_return, is_exit
+FROM moves_named
 ORDER BY pair
 """
     return con.execute(sql, _used(sql, params)).df()
+
+
+def map_summary(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
+                segment: Segment | None = None) -> dict[str, int]:
+    """The Journey map's headline: accounts on the map, moves, returns and exit moves.
+
+    Accounts are those with at least one dated entry (in the segment); moves count as in `transitions`.
+    """
+    settings, condition, params = _params(settings, con, segment)
+    sql = f"""
+WITH {_moves_sql(condition, params["key_type"])}
+SELECT (SELECT count(*) FROM visits) AS accounts,
+       coalesce(sum(transitions), 0) AS moves,
+       coalesce(sum(transitions) FILTER (WHERE is_return), 0) AS returns,
+       coalesce(sum(transitions) FILTER (WHERE is_exit), 0) AS exit_moves
+FROM moves_named
+"""
+    row = con.execute(sql, _used(sql, params)).fetchone()
+    return dict(zip(("accounts", "moves", "returns", "exit_moves"), (int(v) for v in row)))
 
 
 def sankey_data(con: duckdb.DuckDBPyConnection, max_moves: int = 6, settings: Settings | None = None,

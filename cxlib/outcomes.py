@@ -1,4 +1,6 @@
-"""The desired outcome (DOMAIN.md §3): required outcome reached × appropriate experience, per account.
+"""The desired outcome: required outcome reached × appropriate experience, per account.
+
+README, "How each number is defined" → "Desired outcome".
 
 An account is successful only when both hold. Its outcome is `accounts.outcome` (yes/no as 1/0,
 or a score) compared with `outcome_threshold` (reached when ≥). Its experience is one chosen

@@ -1,8 +1,9 @@
 """Honest segment comparisons: each segment against the rest of the population, corrected for many looks.
 
 - A rate ("COLUMN=VALUE") is the share of a segment's accounts whose column equals the value
-  (text compared trimmed and case-insensitively, numbers numerically); accounts with the column
-  empty are unknown and left out of n. Tested with the pooled two-proportion z-test (the same p
+  (text compared trimmed and case-insensitively, numbers numerically, yes/no words of six languages
+  by their meaning: "Churn=Yes" and "Churn=true" both count true, "Yes", "oui" and 1); accounts
+  with the column empty are unknown and left out of n. Tested with the pooled two-proportion z-test (the same p
   as a chi-square test without continuity correction on the 2×2 table), interval by Wilson.
 - A mean (COLUMN) is the mean of a numeric accounts column over the accounts that have it.
   Tested with Welch's t-test (unequal variances), interval by Student t.
@@ -23,6 +24,7 @@ import pandas as pd
 
 from cxlib import canonical, churn, dimensions, stats, surveys
 from cxlib.errors import MetricError
+from cxlib.mapping.vocabulary import yes_no_number
 from cxlib.settings import Settings
 
 
@@ -40,6 +42,28 @@ def parse_rate(rate: str | tuple[str, str]) -> tuple[str, str]:
     return column, value
 
 
+def _value_number(value: str) -> float | None:
+    """The number a rate's value means: itself when numeric, else 1/0 for a yes/no word, else None."""
+    try:
+        return float(value)
+    except ValueError:
+        return yes_no_number(value)
+
+
+def _same_meaning(con: duckdb.DuckDBPyConnection, column: str, value: str) -> list[str]:
+    """The column's values (trimmed text) that say the same yes or no as `value`, in six languages.
+
+    "Churn=Yes" then counts "true", "Yes", "oui", "1"; an empty list when the value is no yes/no word.
+    """
+    meaning = yes_no_number(value)
+    if meaning is None:
+        return []
+    col = canonical.quote(column)
+    rows = con.execute(f"WITH {dimensions.ACCOUNTS_CTE} SELECT DISTINCT trim(CAST({col} AS VARCHAR)) "
+                       f"FROM acct WHERE {col} IS NOT NULL").fetchall()
+    return sorted(v for (v,) in rows if v is not None and yes_no_number(v) == meaning)
+
+
 def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | None, mean: str | None,
                ) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
     """The per-account value expression (1/0 for a rate, the number for a mean), its kind, params, attrs."""
@@ -51,8 +75,11 @@ def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | Non
         col = f"a.{canonical.quote(column)}"
         expr = (f"CASE WHEN {col} IS NULL THEN NULL "
                 f"WHEN lower(trim(CAST({col} AS VARCHAR))) = lower(trim($value)) "
-                f"OR TRY_CAST({col} AS DOUBLE) = TRY_CAST($value AS DOUBLE) THEN 1.0 ELSE 0.0 END")
-        return expr, "rate", {"value": value}, {"column": column, "value": value}
+                f"OR TRY_CAST({col} AS DOUBLE) = CAST($value_number AS DOUBLE) "
+                f"OR list_contains($same_meaning, trim(CAST({col} AS VARCHAR))) THEN 1.0 ELSE 0.0 END")
+        params = {"value": value, "value_number": _value_number(value),
+                  "same_meaning": _same_meaning(con, column, value)}
+        return expr, "rate", params, {"column": column, "value": value}
     assert mean is not None
     mean = dimensions.check_accounts_column(con, mean)
     present, numeric = con.execute(
@@ -61,6 +88,16 @@ def _value_sql(con: duckdb.DuckDBPyConnection, rate: str | tuple[str, str] | Non
     if present and not numeric:
         raise MetricError(f"Column '{mean}' has no numeric values, so it has no mean.", column=mean)
     return f"TRY_CAST(a.{canonical.quote(mean)} AS DOUBLE)", "mean", {}, {"column": mean}
+
+
+def _say_why_nothing_counts(con: duckdb.DuckDBPyConnection, column: str, kind: str) -> None:
+    """No silent empty table: accounts are loaded but none has a value in the column (MetricError)."""
+    (accounts,) = con.execute(f"WITH {dimensions.ACCOUNTS_CTE} SELECT count(*) FROM acct").fetchone()
+    if accounts:
+        what = "value" if kind == "rate" else "number"
+        raise MetricError(f"{accounts} accounts loaded; 0 have a {what} in column '{column}', so there is no "
+                          f"{kind} to compare: choose another column or check that one in the export.",
+                          column=column)
 
 
 def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str] | None = None,
@@ -94,6 +131,8 @@ rest AS (
 SELECT * FROM groups JOIN rest USING (segment)
 ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment"""
     agg = con.execute(sql, params).df()
+    if agg.empty:
+        _say_why_nothing_counts(con, attrs["column"], kind)
     n = agg["n"].to_numpy(dtype=float)
     rest_n = agg["rest_n"].to_numpy(dtype=float)
     out = pd.DataFrame({"segment": agg["segment"].astype(str), "n": agg["n"].astype("int64")})
@@ -137,9 +176,11 @@ def segment_overview(con: duckdb.DuckDBPyConnection, by: str, settings: Settings
 
     Keyed by `segment` so the lead can merge composite/factor scores and funnel conversion.
     Columns: segment, accounts, arr, nps, nps_n, csat, csat_n, churn_12m, churn_active_start,
-    low_n (fewer accounts than min_n). Churn counts accounts active twelve months before the
-    as-of date that churned since. A measure that cannot be computed from what is loaded is left
-    empty and its reason is listed in `attrs["notes"]`.
+    churned_share, churn_flagged, low_n (fewer accounts than min_n). Churn counts accounts active
+    twelve months before the as-of date that churned since; churned_share is the churn flag's
+    churned share (no period) over the churn_flagged accounts (`churn.churned_share`). A measure
+    that cannot be computed from what is loaded is left empty and its reason is listed in
+    `attrs["notes"]`.
     """
     settings = settings or Settings()
     by = dimensions.check_accounts_column(con, by)
@@ -172,21 +213,60 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
                 columns={"logo_churn": "churn_12m", "active_start": "churn_active_start"})
     except MetricError as exc:
         notes.append(f"Churn: {exc}")
+    flagged = pd.DataFrame({"segment": pd.Series(dtype=str), "churned_share": pd.Series(dtype=float),
+                            "churn_flagged": pd.Series(dtype="int64")})
+    if churn.has_churn_flags(con):
+        flagged = churn.churned_share(con, by=by, settings=settings)[["segment", "churned_share", "accounts"]] \
+            .rename(columns={"accounts": "churn_flagged"})
+        notes.append(f"Churn flag: {churn.CHURNED_SHARE_LABEL} = accounts flagged churned ÷ accounts with a "
+                     "churn flag, as the accounts file says.")
 
     out = base
-    for part in (nps, csat, churned):
+    for part in (nps, csat, churned, flagged):
         out = out.merge(part, on="segment", how="outer", sort=False)
     # segments that only exist in the surveys (answers from accounts not in the accounts table)
     out["accounts"] = out["accounts"].fillna(0).astype("int64")
-    for c in ("nps_n", "csat_n", "churn_active_start"):
+    for c in ("nps_n", "csat_n", "churn_active_start", "churn_flagged"):
         out[c] = out[c].fillna(0).astype("int64")
     out["low_n"] = out["accounts"] < settings.min_n
     out = (out.assign(_blank=out["segment"] == dimensions.NONE_SEGMENT)
            .sort_values(["_blank", "segment"], kind="stable"))
     out = out[["segment", "accounts", "arr", "nps", "nps_n", "csat", "csat_n", "churn_12m",
-               "churn_active_start", "low_n"]].reset_index(drop=True)
+               "churn_active_start", "churned_share", "churn_flagged", "low_n"]].reset_index(drop=True)
     out.attrs["notes"] = notes
     return out
 
 
-__all__ = ["cli_compare_table", "compare", "parse_rate", "segment_overview"]
+def measure_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The accounts view's measure columns (numbers beyond the fixed columns: tenure, seats, …)."""
+    fixed = set(canonical.columns(canonical.ACCOUNTS))
+    rows = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
+                       "AND table_schema = current_schema() ORDER BY ordinal_position",
+                       {"t": canonical.ACCOUNTS}).fetchall()
+    return [c for c, t in rows if c not in fixed and t in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "DECIMAL")]
+
+
+def measure_means(con: duckdb.DuckDBPyConnection, by: str, settings: Settings | None = None) -> pd.DataFrame:
+    """Each measure column's mean per segment: segment, accounts, then per measure its mean and n.
+
+    Columns: segment, accounts, and for every measure m: m (mean over the accounts that have it)
+    and m_n; low_n (fewer accounts than min_n). Test one measure against the rest with `compare`.
+    """
+    settings = settings or Settings()
+    by = dimensions.check_accounts_column(con, by)
+    measures = [m for m in measure_columns(con) if m != by]
+    q = canonical.quote
+    aggregates = "".join(f", avg(a.{q(m)}) AS {q(m)}, count(a.{q(m)}) AS {q(m + '_n')}" for m in measures)
+    df = con.execute(f"""WITH {dimensions.ACCOUNTS_CTE}
+SELECT {dimensions.segment_sql(f"a.{q(by)}")} AS segment, count(*) AS accounts{aggregates}
+FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', segment""").df()
+    df["accounts"] = df["accounts"].astype("int64")
+    for m in measures:
+        df[m] = df[m].astype(float)
+        df[f"{m}_n"] = df[f"{m}_n"].astype("int64")
+    df["low_n"] = df["accounts"] < settings.min_n
+    df.attrs["measures"] = measures
+    return df
+
+
+__all__ = ["cli_compare_table", "compare", "measure_columns", "measure_means", "parse_rate", "segment_overview"]

@@ -51,7 +51,11 @@ NEUTRAL_COLOR = "#7f7f7f"
 
 
 def default_stages() -> list[Stage]:
-    """The nine stages of the subscription journey (DOMAIN.md §1), funnel stages first."""
+    """The nine stages of the subscription journey, funnel stages first.
+
+    README: "What you see" → Funnel (the seven funnel stages) and "How each number is defined" →
+    "Journey map" (the exits Disappointment and Churn; a lost deal is `LOST_STAGE`, not in this list).
+    """
     return list(DEFAULT_STAGES)
 
 

@@ -1,13 +1,15 @@
 """What customers say: NPS, CSAT and CES from the surveys view, with intervals and honest counts.
 
-Conventions (DOMAIN.md §5):
+Conventions (README, "How each number is defined" → "What customers say"):
 - NPS: answers are whole numbers 0–10; promoters 9–10, passives 7–8, detractors 0–6;
   NPS = 100 × (p⁺ − p⁻) in points; moe95 = 1.96 × 100 × √((p⁺ + p⁻ − (p⁺ − p⁻)²) / n).
 - CSAT: share of top-two-box answers on the scale (1–5 → 4–5 satisfied; 1–7 → 6–7; 1–10 and
   0–10 → 9–10; Zendesk good/bad arrives as 1/0 → the 0–1 scale, where only 1 is satisfied),
   with a Wilson 95% interval.
 - CES: mean on its scale with a Student-t 95% interval, and the scale's direction.
-- Answers dated after the as-of date (`dimensions.as_of_date`) are not counted yet.
+- Answers dated after the as-of date (`dimensions.as_of_date`) are not counted yet. Undated
+  answers (a survey sheet without dates) count in totals and in no period: per-period results
+  say so in `attrs["notes"]` ("N undated rows, not in trends").
 - A blank answer (NULL score: "offered", skipped) is not a response. An answer off the scale
   (11, −1, 4.5 on a box scale) is rejected and counted in `rejected`, never clipped.
 - Levels: 'response' counts every answer (as survey tools do); 'account' counts each account's
@@ -37,7 +39,7 @@ from cxlib.settings import Settings
 from cxlib.stages import stage_order
 
 Level = Literal["response", "account"]
-NPS_Z = 1.96  # the margin-of-error convention of DOMAIN.md §5, kept literal so 54.0 reads as 54.0
+NPS_Z = 1.96  # the README's margin-of-error convention ("What customers say"), literal so 54.0 reads as 54.0
 SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *dimensions.PERIODS)
 
 
@@ -166,6 +168,30 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | N
     return sql, params, keys
 
 
+def _with_undated_note(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, survey_type: str, by: str | None,
+                       period: str | None) -> pd.DataFrame:
+    """Per-period results say how many answers have no date and so are in no period."""
+    notes: list[str] = []
+    if period is not None or by in dimensions.PERIODS:
+        (undated,) = con.execute(f"SELECT count(*) FROM {canonical.quote(canonical.SURVEYS)} WHERE ts IS NULL "
+                                 "AND upper(trim(survey_type)) = $t AND score IS NOT NULL", {"t": survey_type}
+                                 ).fetchone()
+        if undated:
+            notes.append(f"{undated} undated rows, not in trends")
+    df.attrs["notes"] = notes
+    return df
+
+
+def _refuse_account_level_without_accounts(con: duckdb.DuckDBPyConnection, survey_type: str) -> None:
+    """Answers loaded but none keyed to an account (a sheet without an account column): say why, never n = 0."""
+    answered, with_account = con.execute(
+        f"SELECT count(*), count(account_id) FROM {canonical.quote(canonical.SURVEYS)} "
+        "WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL", {"t": survey_type}).fetchone()
+    if answered and not with_account:
+        raise MetricError(f"{answered} {survey_type} answers loaded; none has an account, so there is no "
+                          "account-level score: map an account column, or count per response.", column="account_id")
+
+
 def _ints(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """Counts as int64 (DuckDB hands back int64 or NaN-able floats depending on emptiness)."""
     for c in cols:
@@ -181,6 +207,8 @@ def nps(con: duckdb.DuckDBPyConnection, by: str | None = None, level: Level = "r
     rejected. Without `by`/`period` a single row (n = 0 and NaN scores when nothing was answered).
     """
     settings = settings or Settings()
+    if level == "account":
+        _refuse_account_level_without_accounts(con, "NPS")
     aggregates = (
         "count(*) FILTER (WHERE counts AND score >= 9) AS promoters, "
         "count(*) FILTER (WHERE counts AND score BETWEEN 7 AND 8) AS passives, "
@@ -199,7 +227,8 @@ def nps(con: duckdb.DuckDBPyConnection, by: str | None = None, level: Level = "r
         df["moe95"] = np.where(n > 0, NPS_Z * 100.0 * np.sqrt((p_pos + p_neg - (p_pos - p_neg) ** 2) / n),
                                np.nan)
     df["low_n"] = df["n"] < settings.min_n
-    return df[[*keys, "n", "promoters", "passives", "detractors", "nps", "moe95", "low_n", "rejected"]]
+    out = df[[*keys, "n", "promoters", "passives", "detractors", "nps", "moe95", "low_n", "rejected"]]
+    return _with_undated_note(con, out, "NPS", by, period)
 
 
 def detect_scale(con: duckdb.DuckDBPyConnection, survey_type: str) -> Scale:
@@ -251,7 +280,8 @@ def csat(con: duckdb.DuckDBPyConnection, by: str | None = None, scale: str | Non
     df["ci_low"], df["ci_high"] = stats.wilson_interval(df["satisfied"].to_numpy(), n)
     df["scale"] = sc.name
     df["low_n"] = df["n"] < settings.min_n
-    return df[[*keys, "n", "satisfied", "csat", "ci_low", "ci_high", "scale", "low_n", "rejected"]]
+    out = df[[*keys, "n", "satisfied", "csat", "ci_low", "ci_high", "scale", "low_n", "rejected"]]
+    return _with_undated_note(con, out, "CSAT", by, period)
 
 
 def ces(con: duckdb.DuckDBPyConnection, by: str | None = None, lower_is_better: bool = False,
@@ -280,7 +310,8 @@ def ces(con: duckdb.DuckDBPyConnection, by: str | None = None, lower_is_better: 
     df["scale"] = sc.name
     df["lower_is_better"] = bool(lower_is_better)
     df["low_n"] = df["n"] < settings.min_n
-    return df[[*keys, "n", "mean", "sd", "ci_low", "ci_high", "scale", "lower_is_better", "low_n", "rejected"]]
+    out = df[[*keys, "n", "mean", "sd", "ci_low", "ci_high", "scale", "lower_is_better", "low_n", "rejected"]]
+    return _with_undated_note(con, out, "CES", by, period)
 
 
 def cli_nps_table(df: pd.DataFrame) -> pd.DataFrame:

@@ -111,9 +111,9 @@ class Workspace:
             self.version += 1
 
     def has_arr(self) -> bool:
-        """Whether the mapping gives the accounts an ARR column (else weighting by ARR means nothing)."""
+        """Whether the mapping gives the accounts an ARR column, or MRR (× 12), else weighting by ARR means nothing."""
         return self.mapping is not None and any(
-            t.kind == canonical.ACCOUNTS and t.column("arr") for t in self.mapping.tables)
+            t.kind == canonical.ACCOUNTS and (t.column("arr") or t.column("mrr")) for t in self.mapping.tables)
 
     def has_snapshot(self) -> bool:
         """Whether a stage snapshot (account, current stage) is mapped with rows."""

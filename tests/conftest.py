@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh DuckDB per test, hypothesis profiles, the slow-test switch."""
+"""Shared fixtures: a fresh DuckDB per test, hypothesis profiles, the slow-test and snapshot-update switches."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run tests marked slow")
+    parser.addoption("--snapshot-update", action="store_true",
+                     help="rewrite tests/snapshots/*.sql from the SQL sent now (make snapshots; refused under CI)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

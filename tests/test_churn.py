@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
@@ -187,3 +188,61 @@ def test_churn_figures_without_data(con: duckdb.DuckDBPyConnection) -> None:
 
     for fig in (fig_surveys.churn_trend(churn.churn_rates(con)), fig_surveys.churn_reason_bars(churn.churn_by_reason(con))):
         assert [a.text for a in fig.layout.annotations] == ["No data"]
+
+
+# ---- a churn flag without churn dates: churned share (no period) -----------------------------------
+
+# (account, tier, churned flag, ARR, churn reason): C's flag is blank (unknown), G has no tier.
+FLAGGED = [("A", "Gold", True, 100.0, "Price"), ("B", "Gold", False, 200.0, None), ("C", "Gold", None, 50.0, None),
+           ("D", "Silver", True, None, None), ("E", "Silver", True, 300.0, "Price"),
+           ("F", "Silver", False, 100.0, None), ("G", None, False, None, None)]
+
+
+@pytest.fixture
+def flagged(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    canonical.create_table(con, canonical.ACCOUNTS, [
+        {"account_id": a, "tier": t, "churned": c, "arr": arr, "churn_reason": r, "source_row": i}
+        for i, (a, t, c, arr, r) in enumerate(FLAGGED)], extra_columns=[("tier", "VARCHAR")])
+    return con
+
+
+def test_churned_share_without_periods(flagged: duckdb.DuckDBPyConnection) -> None:
+    # 3 of the 6 accounts with a flag churned (C unknown, left out); Wilson 3/6 → [0.1876, 0.8124].
+    # ARR of the flagged accounts 100 + 200 + 300 + 100 = 700, of the churned 100 + 300 = 400.
+    result = churn.churned_share(flagged)
+    assert result.attrs == {"label": "churned share (no period)", "unknown": 1}
+    assert_frame_equal(result, pd.DataFrame({
+        "accounts": pd.Series([6], dtype="int64"), "churned": pd.Series([3], dtype="int64"),
+        "churned_share": [0.5], "ci_low": [0.1876], "ci_high": [0.8124], "arr": [700.0], "arr_churned": [400.0],
+        "revenue_share": [400 / 700], "low_n": [True]}), check_exact=False, atol=1e-4)
+
+
+def test_churned_share_by_segment(flagged: duckdb.DuckDBPyConnection) -> None:
+    # Gold: A churned, B not (C unknown): 1/2, ARR 100/300. Silver: D, E churned, F not: 2/3, ARR 300/400
+    # (D has no ARR). (none): G not churned, no ARR at all. Wilson 1/2 → [0.0945, 0.9055],
+    # 2/3 → [0.2077, 0.9385], 0/1 → [0, 0.7935].
+    result = churn.churned_share(flagged, by="tier", settings=Settings(min_n=2))
+    assert_frame_equal(result, pd.DataFrame({
+        "segment": ["Gold", "Silver", "(none)"], "accounts": pd.Series([2, 3, 1], dtype="int64"),
+        "churned": pd.Series([1, 2, 0], dtype="int64"), "churned_share": [0.5, 2 / 3, 0.0],
+        "ci_low": [0.0945, 0.2077, 0.0], "ci_high": [0.9055, 0.9385, 0.7935], "arr": [300.0, 400.0, np.nan],
+        "arr_churned": [100.0, 300.0, np.nan], "revenue_share": [1 / 3, 0.75, np.nan],
+        "low_n": [False, False, True]}), check_exact=False, atol=1e-4)
+
+
+def test_flagged_churn_by_reason(flagged: duckdb.DuckDBPyConnection) -> None:
+    # Churned A (Price, 100), D (no reason, no ARR), E (Price, 300): Price 2/3 with all 400 of ARR.
+    assert_frame_equal(churn.flagged_churn_by_reason(flagged), pd.DataFrame({
+        "reason": ["Price", "(none)"], "churned": pd.Series([2, 1], dtype="int64"), "share": [2 / 3, 1 / 3],
+        "ci_low": [0.2077, 0.0615], "ci_high": [0.9385, 0.7923], "arr_churned": [400.0, np.nan],
+        "arr_share": [1.0, np.nan]}), check_exact=False, atol=1e-4)
+
+
+def test_churned_share_needs_a_flag(journey: duckdb.DuckDBPyConnection) -> None:
+    assert not churn.has_churn_flags(journey)
+    with pytest.raises(MetricError, match="No account has a churn flag"):
+        churn.churned_share(journey)
+    assert churn.flagged_churn_by_reason(journey).empty
+    # An accounts table written before the flag existed has no such column at all.
+    journey.execute("ALTER TABLE accounts DROP COLUMN churned")
+    assert not churn.has_churn_flags(journey)

@@ -44,6 +44,19 @@ def test_as_of_is_the_latest_of_every_dated_view_never_an_account_date(con: duck
     assert dimensions.as_of_date(con) == D(2024, 4, 30)
 
 
+def test_an_undated_accounts_export_is_as_of_the_date_in_its_file_name(con: duckdb.DuckDBPyConnection) -> None:
+    canonical.create_table(con, canonical.ACCOUNTS, [
+        {"account_id": "a", "source": "customers_2026-08-31.csv", "source_row": 2, "start_date": "2030-01-01"},
+        {"account_id": "b", "source": "customers.csv", "source_row": 2}])
+    assert dimensions.as_of_date(con) == D(2026, 8, 31)           # never the upload time, never a start date
+    assert dimensions.as_of_origin(con) == "the date in the accounts file's name"
+    assert dimensions.as_of_date(con, Settings(as_of=D(2026, 9, 15))) == D(2026, 9, 15)  # the Data page wins
+    assert dimensions.as_of_origin(con, Settings(as_of=D(2026, 9, 15))) == "set by you"
+    canonical.create_table(con, canonical.JOURNEY_EVENTS, [("a", A, "2026-09-02")])
+    assert dimensions.as_of_date(con) == D(2026, 9, 2)            # the latest date the data carries
+    assert dimensions.as_of_origin(con) == "latest date in the data"
+
+
 def test_a_zoned_setting_is_read_as_naive_utc(con: duckdb.DuckDBPyConnection) -> None:
     paris = Settings(as_of=D(2024, 7, 1, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))))
     assert dimensions.as_of_date(con, paris) == D(2024, 6, 30, 23, 30)
@@ -57,6 +70,7 @@ def test_without_dated_rows_there_is_no_as_of_date(con: duckdb.DuckDBPyConnectio
         dimensions.as_of_date(con, Settings())
     assert dimensions.as_of_param(con, Settings()) is None
     assert dimensions.as_of_label(con, Settings()) == "no dated rows"
+    assert "days-since and periods are hidden" in dimensions.as_of_origin(con, Settings())
 
 
 # ---------------------------------------------------------------- one as-of date for every metric
@@ -175,7 +189,7 @@ def test_accounts_columns_are_found_case_insensitively(con: duckdb.DuckDBPyConne
     with pytest.raises(MetricError) as err:
         dimensions.check_accounts_column(con, "region")
     assert str(err.value) == ("Column 'region' is not in the accounts table; available: account_id, name, stage, "
-                              "arr, start_date, renewal_date, churn_reason, outcome, Customer tier.")
+                              "arr, start_date, renewal_date, churn_reason, outcome, churned, Customer tier.")
     # the metrics take the column as the user typed it
     canonical.create_table(con, canonical.JOURNEY_EVENTS, [("a", A, "2024-01-01")])
     result = funnel(con, FunnelSpec(steps=[A], by="CUSTOMER TIER"))

@@ -22,7 +22,7 @@ from cxlib.figures.journey import (
     sankey_figure,
     top_paths_figure,
 )
-from cxlib.journey import emotion_curve, sankey_data, top_paths, transitions
+from cxlib.journey import emotion_curve, map_summary, sankey_data, top_paths, transitions
 from cxlib.settings import Settings
 from cxlib.stages import EXIT_COLOR, Stage, exit_stages, funnel_stages, stage_order
 from cxlib.theme import LOW_N_OPACITY
@@ -90,6 +90,12 @@ def test_transitions_collapse_repeats_and_mark_returns_and_exits(journey_con):
         ("Churn", "Consideration", 1, 1, True, False),            # a churned account returns
     ])
     assert_frame_equal(transitions(journey_con), expected)
+
+
+def test_map_summary_counts_accounts_moves_returns_and_exits(journey_con):
+    # a1–a4 have entries; moves 3+3+1+1+2+1+1+1; returns Loyalty→Usage, Disappointment→Loyalty,
+    # Churn→Consideration; exits →Churn and →Disappointment.
+    assert map_summary(journey_con) == {"accounts": 4, "moves": 13, "returns": 3, "exit_moves": 2}
 
 
 def test_transitions_same_instant_follows_stage_order_not_source_rows(con):

@@ -134,6 +134,24 @@ def test_quoted_fields_with_delimiters_quotes_and_newlines(con, tmp_path):
     assert_table(con, report, expected)
 
 
+@pytest.mark.parametrize(("text", "names", "rows", "skipped"), [
+    # Excel's Alt+Enter in a header cell: LF inside the quotes, CRLF between rows.
+    ('"Account\nID",Stage\r\nA1,Usage\r\nA2,Decision\r\n', ["Account ID", "Stage"], [3, 4], 0),
+    # Read from its second line on, this header used to look like a comma file: 1 row of 2 was kept.
+    ('Account ID;"Amount\n(EUR, net)"\r\nA1;9,5\r\nA2;4,25\r\n', ["Account ID", "Amount (EUR, net)"], [3, 4], 0),
+    ('Account ID;Note;Amount\r\nA1;"first call,\nthen demo";9,5\r\nA2;none;4,25\r\n', ["Account ID", "Note", "Amount"],
+     [2, 4], 0),
+    ('"Pipeline report\nas of 31/03/2024"\r\nAccount ID,Stage\r\nA1,Usage\r\nA2,Decision\r\n', ["Account ID", "Stage"],
+     [4, 5], 2),
+], ids=["header", "header-semicolon", "data-cell", "title-row"])
+def test_a_quoted_line_break_keeps_every_row(con, tmp_path, text, names, rows, skipped):
+    report = load_one(con, tmp_path, "linebreak.csv", text)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.skipped_lines) == (2, 2, 0, skipped)
+    assert [c.name for c in report.columns] == names
+    assert table(con, report)["_source_row"].tolist() == rows
+    assert report.warnings == []
+
+
 # ---------------------------------------------------------------------------------------------------
 # title rows, Qualtrics rows, footers
 
@@ -184,7 +202,60 @@ def test_qualtrics_question_text_and_import_id_rows_are_skipped(con, tmp_path):
                       "Q1": [9, 6], "Q2": ["Great", "Slow"], "_source_row": [5, 6]})
     assert_table(con, report, expected)
     assert (report.rows_read, report.skipped_lines) == (2, 3)   # question text spans 2 lines, ImportId 1
-    assert report.skipped_note == ("3 lines under the header (Qualtrics question text and ImportId rows)")
+    assert report.skipped_note == "3 lines under the header, lines 2–4 (Qualtrics question text and ImportId rows)"
+    # The question texts stay readable as labels; the ImportId row's time zone is noted on its column.
+    assert [c.label for c in report.columns] == ["Start Date", "Response ID", "How likely are you to recommend us?",
+                                                 "Why? Tell us more"]
+    assert column(report, "StartDate").note == "time zone America/Denver (Qualtrics ImportId row)"
+
+
+def test_qualtrics_import_id_row_right_under_the_header_is_skipped_without_labels(con, tmp_path):
+    text = ('ResponseId,Q1\n"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\nR_1,9\nR_2,6\n')
+    report = load_one(con, tmp_path, "survey.csv", text)
+    assert table(con, report)["Q1"].tolist() == [9, 6]
+    assert report.skipped_note == "1 line under the header, line 2 (Qualtrics ImportId row)"
+    assert [c.label for c in report.columns] == [None, None]
+
+
+SURVEYMONKEY = (
+    "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,"
+    "How likely is it that you would recommend us to a friend or colleague?,What is your company name?,"
+    "Which products do you use?,,Which plan are you on?,\n"
+    ",,,,,,,,,Response,Open-Ended Response,Widgets,Gadgets,Response,Other (please specify)\n"
+    "114412345678,432109876,09/13/2026 01:40:02 PM,09/13/2026 01:44:10 PM,203.0.113.7,,,,,10,Acme Corp,Widgets,,"
+    "Pro,\n"
+    "114412345679,432109876,09/01/2026 02:59:00 PM,09/01/2026 03:02:00 PM,203.0.113.8,,,,,6,Globex Ltd,Widgets,"
+    "Gadgets,,Enterprise trial\n")
+
+
+def test_surveymonkey_second_header_row_is_skipped_and_names_the_choice_columns(con, tmp_path):
+    report = load_one(con, tmp_path, "Customer Feedback Survey.csv", SURVEYMONKEY)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected, report.skipped_lines) == (2, 2, 0, 1)
+    assert report.skipped_note == "1 line under the header, line 2 (SurveyMonkey's second header row)"
+    names = [c.name for c in report.columns]
+    assert names[9:] == ["How likely is it that you would recommend us to a friend or colleague?",
+                         "What is your company name?", "Which products do you use? - Widgets",
+                         "Which products do you use? - Gadgets", "Which plan are you on?",
+                         "Which plan are you on? - Other (please specify)"]
+    assert [c.label for c in report.columns][8:] == [None, "Response", "Open-Ended Response", "Widgets", "Gadgets",
+                                                     "Response", "Other (please specify)"]
+    got = table(con, report)
+    assert got[names[9]].tolist() == [10, 6]
+    assert got["Which products do you use? - Gadgets"].fillna("").tolist() == ["", "Gadgets"]
+    assert got["Which plan are you on? - Other (please specify)"].fillna("").tolist() == ["", "Enterprise trial"]
+    assert got["End Date"].tolist() == [TS(2026, 9, 13, 13, 44, 10), TS(2026, 9, 1, 15, 2)]
+    assert got["_source_row"].tolist() == [3, 4]
+
+
+@pytest.mark.parametrize("text", [
+    "id,Type,Amount\n,Response,\n1,Response,5\n",             # 'Response' under a named column, not a question
+    "Company,Score\nResponse,9\nAcme,7\n",                     # a data row whose first value is the word
+    "id,,name\n1,x,Acme\n2,y,Globex\n",                         # a blank header over data
+])
+def test_a_first_data_row_is_never_taken_for_a_second_header_row(con, tmp_path, text):
+    report = load_one(con, tmp_path, "plain.csv", text)
+    assert (report.rows_read, report.skipped_lines, report.skipped_note) == (2, 0, None)
+    assert [c.label for c in report.columns] == [None] * len(report.columns)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -285,6 +356,55 @@ def test_time_zone_offsets_are_converted_to_utc(con, tmp_path):
                                                  pd.Timestamp(2024, 3, 25, 9, 15)]
 
 
+def test_utc_offsets_on_every_value_load_as_instants_whatever_the_session_zone(con, tmp_path):
+    """Delighted's `2026-09-01 23:30:00 -0700`, ISO `-07:00`, `Z` and `UTC`: TIMESTAMPTZ, the offset honoured."""
+    con.execute("SET TimeZone = 'Asia/Tokyo'")   # the machine's zone must not matter
+    text = ("Response ID,Score,Created At\n"
+            "1,9,2026-09-01 23:30:00 -0700\n2,10,2026-09-02 08:15:00 +0200\n3,5,2026-09-03T12:00:00-07:00\n"
+            "4,8,2026-09-04T17:45:30Z\n5,0,2026-09-05 09:00:00 UTC\n6,9,2026-09-05 22:10:00 +05:30\n")
+    report = load_one(con, tmp_path, "delighted.csv", text)
+    col = column(report, "Created At")
+    assert col.type == "TIMESTAMP WITH TIME ZONE"
+    assert col.note == ("UTC offsets kept (e.g. '2026-09-01 23:30:00 -0700'): instants, shown in UTC and, once "
+                        "mapped, in the table's time zone")
+    assert col.examples == ["2026-09-02 06:30:00+00", "2026-09-02 06:15:00+00", "2026-09-03 19:00:00+00"]
+    utc = con.execute(f'SELECT timezone(\'UTC\', "Created At") FROM "{report.table}" ORDER BY _source_row').fetchall()
+    assert [v for (v,) in utc] == [TS(2026, 9, 2, 6, 30), TS(2026, 9, 2, 6, 15), TS(2026, 9, 3, 19),
+                                   TS(2026, 9, 4, 17, 45, 30), TS(2026, 9, 5, 9), TS(2026, 9, 5, 16, 40)]
+
+
+def test_an_instant_column_is_shown_in_the_tables_time_zone_once_mapped(con, tmp_path):
+    """The mapping's rule: instants are converted to the table's zone; naive times are that zone's already."""
+    from cxlib import mapping as mp
+    from cxlib.settings import Settings
+
+    text = ("Company,Score,Created At,Local\n"
+            "Acme,9,2026-09-01 23:30:00 -0700,2026-09-01 23:30:00\nGlobex,3,2026-09-02T04:00:00Z,2026-09-02 04:00:00\n")
+    report = load_one(con, tmp_path, "zoned.csv", text)
+    assert [c.type for c in report.columns[2:]] == ["TIMESTAMP WITH TIME ZONE", "TIMESTAMP"]
+    for ts_column, zone, want in [
+            ("Created At", None, [TS(2026, 9, 2, 6, 30), TS(2026, 9, 2, 4)]),                 # default zone: UTC
+            ("Created At", "America/New_York", [TS(2026, 9, 2, 2, 30), TS(2026, 9, 2, 0)]),
+            ("Local", "America/New_York", [TS(2026, 9, 1, 23, 30), TS(2026, 9, 2, 4)])]:    # as written
+        mapping = mp.Mapping(tables=[mp.TableMapping(report.table, report.source, "surveys", {
+            "Company": "account_id", "Score": "score", ts_column: "ts"}, survey_type="NPS")], stage_map={},
+            settings=Settings(timezones={report.table: zone} if zone else {}))
+        mp.apply_mapping(con, mapping)
+        assert [v for (v,) in con.execute("SELECT ts FROM surveys ORDER BY source_row").fetchall()] == want
+
+
+def test_a_time_zone_written_in_a_header_keeps_the_header_and_the_times_as_written(con, tmp_path):
+    """Intercom: the zone is in the header; the name stays whole for whoever reads the zone from it."""
+    text = ("Conversation ID,Updated at (America/New_York),Conversation rating\n"
+            "215467890123456,2026-09-01 13:44:10,5\n215467890123457,2026-09-01 22:30:00,4\n")
+    report = load_one(con, tmp_path, "csat.csv", text)
+    assert [(c.name, c.type) for c in report.columns] == [("Conversation ID", "BIGINT"),
+                                                          ("Updated at (America/New_York)", "TIMESTAMP"),
+                                                          ("Conversation rating", "BIGINT")]
+    assert table(con, report)["Updated at (America/New_York)"].tolist() == [TS(2026, 9, 1, 13, 44, 10),
+                                                                              TS(2026, 9, 1, 22, 30)]
+
+
 @pytest.mark.parametrize("values, expected, sql_type, note", [
     (["1,234.5", "12", "1,000,000"], [1234.5, 12.0, 1000000.0], "DOUBLE", "decimal point (decided by '1,234.5')"),
     (["1.234,5", "12", "3,25"], [1234.5, 12.0, 3.25], "DOUBLE", "decimal comma (decided by '1.234,5')"),
@@ -312,10 +432,49 @@ def test_percentages_are_fractions_and_noted(con, tmp_path):
 def test_currency_signs_are_dropped_and_noted(con, tmp_path):
     report = load_one(con, tmp_path, "c.csv", 'id;Price\n1;€1.200,50\n2;"3,99 €"\n3;EUR 10\n')
     col = column(report, "Price")
-    assert col.note == "decimal comma (decided by '€1.200,50'); currency sign '€' dropped"
+    assert col.note == "decimal comma (decided by '€1.200,50'); amounts in EUR ('EUR', '€' dropped)"
     assert table(con, report)["Price"].tolist() == [1200.5, 3.99, 10.0]
     report = load_one(con, tmp_path, "d.csv", 'id,Price\n1,"$1,200"\n2,$5.25\n3,-$3\n')
     assert table(con, report)["Price"].tolist() == [1200.0, 5.25, -3.0]
+
+
+@pytest.mark.parametrize("sep, values, expected, sql_type, note", [
+    # Salesforce multi-currency orgs: an ISO code, a space and a grouped number. An amount in a currency
+    # never has three decimals, so '47,000' with a code is forty-seven thousand, not 47.
+    (",", ["USD 47,000", "USD 12,500", "USD 8,000"], [47000, 12500, 8000], "BIGINT",
+     "thousands comma (decided by 'USD 47,000': an amount in a currency has at most two decimals); "
+     "amounts in USD ('USD' dropped)"),
+    (",", ["47,000.00 USD", "$47,000", "USD 120"], [47000.0, 47000.0, 120.0], "DOUBLE",
+     "decimal point (decided by '47,000.00 USD'); amounts in USD ('$', 'USD' dropped)"),
+    (";", ["€1.234,50", "EUR 1.234,50", "€1.234"], [1234.5, 1234.5, 1234.0], "DOUBLE",
+     "decimal comma (decided by '€1.234,50'); amounts in EUR ('EUR', '€' dropped)"),
+    (";", ["€1.234", "EUR 2.500"], [1234, 2500], "BIGINT",
+     "thousands dot (decided by '€1.234': an amount in a currency has at most two decimals); "
+     "amounts in EUR ('EUR', '€' dropped)"),
+])
+def test_amounts_with_a_currency_code_or_sign_are_numbers_and_name_the_currency(con, tmp_path, sep, values,
+                                                                                expected, sql_type, note):
+    text = f"id{sep}Amount\n" + "".join(f'{i}{sep}"{v}"\n' for i, v in enumerate(values, 1))
+    report = load_one(con, tmp_path, "amounts.csv", text)
+    col = column(report, "Amount")
+    assert (col.type, col.note, report.questions, report.warnings) == (sql_type, note, [], [])
+    assert table(con, report)["Amount"].tolist() == expected
+
+
+def test_amounts_in_several_currencies_load_as_written_with_a_warning(con, tmp_path):
+    report = load_one(con, tmp_path, "mixed.csv", 'id,Amount\n1,"USD 47,000"\n2,"EUR 1,500"\n3,"$900"\n')
+    assert table(con, report)["Amount"].tolist() == [47000, 1500, 900]
+    assert column(report, "Amount").note == (
+        "thousands comma (decided by 'USD 47,000': an amount in a currency has at most two decimals); "
+        "amounts in several currencies (EUR, USD): not converted, '$', 'EUR', 'USD' dropped")
+    assert report.warnings == ["column 'Amount' mixes currencies (EUR, USD): amounts are loaded as written, "
+                               "not converted, so sums and averages mix them"]
+
+
+def test_a_lone_thousands_group_without_a_currency_still_asks(con, tmp_path):
+    report = load_one(con, tmp_path, "plain.csv", 'id,Amount\n1,"47,000"\n2,"12,500"\n')
+    assert [q.options for q in report.questions] == [["thousands_comma", "decimal_comma"]]
+    assert column(report, "Amount").type == "VARCHAR"
 
 
 def test_booleans_in_six_languages_and_1_0_only_where_the_column_says_so(con, tmp_path):
@@ -377,6 +536,38 @@ def test_ambiguous_dates_ask_and_a_hint_answers(con, tmp_path):
     mdy = load_one(con, tmp_path, "a.csv", text, hints={"When": "MDY"})
     assert table(con, mdy)["When"].tolist() == [pd.Timestamp(2024, 3, 4), pd.Timestamp(2024, 5, 6),
                                                 pd.Timestamp(2024, 1, 2)]
+
+
+@pytest.mark.parametrize("values, sql_type, note, expected", [
+    # Salesforce en_US dates and datetimes ("3/14/2025, 10:22 AM": a comma before the time).
+    (["3/14/2025", "4/2/2025", "12/1/2025"], "DATE", "dates read as month/day/year (decided by '3/14/2025')",
+     [TS(2025, 3, 14), TS(2025, 4, 2), TS(2025, 12, 1)]),
+    (["3/14/2025, 10:22 AM", "4/2/2025, 4:15 PM", "4/3/2025, 12:05 AM"], "TIMESTAMP",
+     "dates read as month/day/year (decided by '3/14/2025, 10:22 AM')",
+     [TS(2025, 3, 14, 10, 22), TS(2025, 4, 2, 16, 15), TS(2025, 4, 3, 0, 5)]),
+    # SurveyMonkey: zero-padded, 12-hour clock with seconds.
+    (["09/13/2026 01:44:10 PM", "09/01/2026 12:00:00 PM", "09/02/2026 12:30:45 AM"], "TIMESTAMP",
+     "dates read as month/day/year (decided by '09/13/2026 01:44:10 PM')",
+     [TS(2026, 9, 13, 13, 44, 10), TS(2026, 9, 1, 12), TS(2026, 9, 2, 0, 30, 45)]),
+])
+def test_us_dates_and_12_hour_times_load_as_timestamps(con, tmp_path, values, sql_type, note, expected):
+    text = "id,When\n" + "".join(f'{i},"{v}"\n' for i, v in enumerate(values, 1))
+    report = load_one(con, tmp_path, "us.csv", text)
+    assert (column(report, "When").type, column(report, "When").note, report.questions) == (sql_type, note, [])
+    assert table(con, report)["When"].tolist() == expected
+
+
+def test_us_datetimes_whose_days_are_all_12_or_less_ask_for_the_order(con, tmp_path):
+    """No value decides the order: the loader asks (never assumes the tool's US order); MDY answers."""
+    text = 'id,Edit Date\n1,"2/3/2025, 9:00 AM"\n2,"3/4/2025, 4:15 PM"\n3,09/01/2026 01:44:10 PM\n'
+    report = load_one(con, tmp_path, "sf.csv", text)
+    assert column(report, "Edit Date").type == "VARCHAR"
+    assert [(q.column, q.options) for q in report.questions] == [("Edit Date", ["DMY", "MDY"])]
+    drop_table(con, report)
+    mdy = load_one(con, tmp_path, "sf.csv", text, hints={"Edit Date": "MDY"})
+    assert column(mdy, "Edit Date").type == "TIMESTAMP"
+    assert table(con, mdy)["Edit Date"].tolist() == [TS(2025, 2, 3, 9), TS(2025, 3, 4, 16, 15),
+                                                     TS(2026, 9, 1, 13, 44, 10)]
 
 
 @pytest.mark.parametrize("values, options, hint, expected, sql_type", [

@@ -60,12 +60,13 @@ def test_english_cs_export_accounts(con):
     assert mp.suggest_kind(con, "accounts_export", "accounts_export.csv") == "accounts"
     assert mp.suggest_roles(con, "accounts_export", "accounts") == {
         "Account ID": "account_id", "Account Name": "name", "Customer Tier": "segment", "Region": "segment",
-        "CSM": "segment", "ARR": "arr", "MRR": "ignore", "Lifecycle Stage": "stage",
+        "CSM": "segment", "ARR": "arr", "MRR": "mrr", "Lifecycle Stage": "stage",
         "Renewal Date": "renewal_date", "Churn Reason": "churn_reason", "Outcome Achieved": "outcome",
         "% licences active": "factor:successful_product_adoption",
     }
     notes = mp.column_notes(con, "accounts_export")
-    assert list(notes) == ["MRR"] and "not used as ARR" in notes["MRR"] and "× 12" in notes["MRR"]
+    # MRR × 12 stands in for an empty ARR cell (issue 10: "MRR×12" feeds ARR).
+    assert list(notes) == ["MRR"] and "MRR × 12 is used as ARR" in notes["MRR"]
 
 
 def test_french_accounts_headers_and_values(con):
@@ -172,7 +173,8 @@ def test_hubspot_companies_export(con):
     assert m.tables[0].roles == {"Record ID": "ignore", "Company name": "account_id", "Lifecycle Stage": "stage",
                                  "Create Date": "start_date", "Company owner": "segment", "Industry": "segment",
                                  "Annual Revenue": "arr"}
-    assert "not the ARR" in mp.column_notes(con, "hubspot_companies")["Annual Revenue"]
+    # Issue 10: HubSpot's "Annual Revenue" feeds ARR; the note says how to undo it.
+    assert "read as the account's ARR" in mp.column_notes(con, "hubspot_companies")["Annual Revenue"]
     # HubSpot's lifecycle values land on the journey; "Other" is listed unmapped with its count.
     assert_frame_equal(mp.stage_values(con, m), pd.DataFrame({
         "value": pd.Series(["Customer", "Evangelist", "Lead", "Marketing Qualified Lead", "Other"], dtype="str"),
@@ -389,6 +391,7 @@ def test_apply_builds_exact_accounts_view(con):
         "renewal_date": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]"),
         "churn_reason": pd.Series([None, None], dtype="object"),
         "outcome": [1.0, 0.0],
+        "churned": pd.Series([pd.NA, pd.NA], dtype="boolean"),
         "source": ["accounts.csv", "accounts.csv"],
         "source_row": [2, 3],
         "customer_tier": ["Gold", "Silver"],
@@ -502,6 +505,151 @@ def test_outcome_words_and_numbers(con):
     got = con.execute("SELECT account_id, outcome FROM accounts ORDER BY account_id").fetchall()
     assert got == [("A", 1.0), ("B", 1.0), ("C", 0.0), ("D", 1.0), ("E", 0.75), ("F", None), ("G", None),
                    ("H", 1.0), ("I", 0.0)]
+
+
+# ---- accounts exports with churn flags and measures (issue 10) ----------------------------------
+
+def test_telco_like_export_suggests_a_churn_flag_and_measures(con):
+    raw(con, "telco", [("customerID", "VARCHAR"), ("SeniorCitizen", "BIGINT"), ("tenure", "BIGINT"),
+                       ("Contract", "VARCHAR"), ("MonthlyCharges", "DOUBLE"), ("TotalCharges", "DOUBLE"),
+                       ("Churn", "BOOLEAN")], [
+        ("0001-A", 0, 1, "Month-to-month", 70.35, 70.35, True), ("0002-B", 1, 0, "Month-to-month", 20.25, None, False),
+        ("0003-C", 0, 24, "One year", 55.2, 1324.8, False), ("0004-D", 0, 40, "One year", 104.8, 4192.0, True),
+        ("0005-E", 1, 72, "Two year", 110.05, 7923.6, False), ("0006-F", 0, 45, "Two year", 80.0, 3600.0, False),
+    ])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="telco", source="telco_customers.csv")])
+    assert m.tables[0].kind == "accounts"
+    assert m.tables[0].roles == {"customerID": "account_id", "SeniorCitizen": "measure", "tenure": "measure",
+                                 "Contract": "segment", "MonthlyCharges": "measure", "TotalCharges": "measure",
+                                 "Churn": "churned"}
+    mp.apply_mapping(con, m)
+    got = con.execute("SELECT account_id, churned, churn, tenure, totalcharges FROM accounts "
+                      "ORDER BY account_id").fetchall()
+    # The flag is the BOOLEAN `churned`; its own values stay as the segment column `churn`.
+    assert got == [("0001-A", True, "true", 1.0, 70.35), ("0002-B", False, "false", 0.0, None),
+                   ("0003-C", False, "false", 24.0, 1324.8), ("0004-D", True, "true", 40.0, 4192.0),
+                   ("0005-E", False, "false", 72.0, 7923.6), ("0006-F", False, "false", 45.0, 3600.0)]
+    assert dict(_types(con, "accounts"))["tenure"] == "DOUBLE"
+    assert mp.accounts_column(con, m, "TotalCharges") == "totalcharges"
+    assert mp.accounts_column(con, m, "Churn") == "churn"
+
+
+@pytest.mark.parametrize(("header", "values", "flags"), [
+    ("Churned", ["yes", "No", "oui", "Não", "是", "n/a"], [True, False, True, False, True, None]),
+    ("Is churned", ["1", "0", "true", "FALSE", "sim", "nem"], [True, False, True, False, True, False]),
+    ("Status", ["Active", "Cancelled", "Churned", "Active", "Canceled", "Active"],
+     [False, True, True, False, True, False]),
+    ("Churn status", ["Active", "Onboarding", "Churn", "Closed Lost", "", "Live"],
+     [False, False, True, None, None, False]),
+])
+def test_churn_flag_words_in_six_languages_and_status_words(con, header, values, flags):
+    raw(con, "acc", [("Customer", "VARCHAR"), (header, "VARCHAR")],
+        [(f"C{i}", v or None) for i, v in enumerate(values)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="acc", source="customers.csv")])
+    # No id column: the unique name column is the account id.
+    assert (m.tables[0].kind, m.tables[0].roles) == ("accounts", {"Customer": "account_id", header: "churned"})
+    mp.apply_mapping(con, m)
+    assert [r[0] for r in con.execute("SELECT churned FROM accounts ORDER BY account_id").fetchall()] == flags
+
+
+def test_churn_flag_numbers_and_booleans(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Exited", "BIGINT")], [("A", 1), ("B", 0), ("C", None)])
+    raw(con, "acc2", [("Account ID", "VARCHAR"), ("Churned", "BOOLEAN")], [("D", True), ("E", False)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="acc", source="a.csv"),
+                                 SimpleNamespace(table="acc2", source="b.csv")])
+    assert [t.roles for t in m.tables] == [{"Account ID": "account_id", "Exited": "churned"},
+                                           {"Account ID": "account_id", "Churned": "churned"}]
+    mp.apply_mapping(con, m)
+    assert con.execute("SELECT account_id, churned FROM accounts ORDER BY account_id").fetchall() == [
+        ("A", True), ("B", False), ("C", None), ("D", True), ("E", False)]
+    # "Churned" names the fixed column itself, so no second copy is carried; "Exited" is.
+    assert "churned_segment" not in dimensions.accounts_columns(con)
+    assert con.execute("SELECT exited FROM accounts WHERE account_id = 'A'").fetchone() == ("1",)
+
+
+def test_a_stage_column_is_not_taken_for_a_churn_flag(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Status", "VARCHAR")],
+        [("A", "Onboarding"), ("B", "Live"), ("C", "Churned"), ("D", "Renewal")])
+    assert mp.suggest_roles(con, "acc", "accounts") == {"Account ID": "account_id", "Status": "stage"}
+
+
+def test_mrr_times_twelve_fills_arr_and_measures_are_numbers(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("ARR", "DOUBLE"), ("MRR", "DOUBLE"), ("Seats", "VARCHAR")],
+        [("A", 1200.0, 90.0, "10"), ("B", None, 50.0, "n/a"), ("C", None, None, " 7 ")])
+    mp.apply_mapping(con, mp.Mapping([mp.TableMapping("acc", "acc.csv", "accounts", {
+        "Account ID": "account_id", "ARR": "arr", "MRR": "mrr", "Seats": "measure"})], {}, Settings()))
+    # A: its own ARR wins over 90 × 12; B: 50 × 12 = 600; C: neither. Seats read leniently as numbers.
+    assert con.execute("SELECT account_id, arr, seats FROM accounts ORDER BY account_id").fetchall() == [
+        ("A", 1200.0, 10.0), ("B", 600.0, None), ("C", None, 7.0)]
+
+
+def test_old_mapping_json_without_the_new_roles_still_loads_and_applies(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Tier", "VARCHAR"), ("Seats", "BIGINT")], [("A", "Gold", 3)])
+    old = ('{"version": 1, "tables": [{"table": "acc", "source": "acc.csv", "kind": "accounts", '
+           '"roles": {"Account ID": "account_id", "Tier": "segment", "Seats": "ignore"}}], "stage_map": {}}')
+    mp.apply_mapping(con, mp.Mapping.from_json(old))
+    assert con.execute("SELECT account_id, churned, tier FROM accounts").fetchall() == [("A", None, "Gold")]
+
+
+# ---- undated tables (issue 10) --------------------------------------------------------------------
+
+def test_undated_account_less_survey_sheet_is_used_with_ts_null(con):
+    raw(con, "sheet", [("Respondent", "VARCHAR"), ("Plan", "VARCHAR"), ("NPS score", "BIGINT"), ("Comment", "VARCHAR")],
+        [("Ana", "Pro", 9, "Love it"), ("Ben", "Basic", 3, None), ("Cleo", "Pro", None, None)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="sheet", source="nps_workshop.csv")])
+    assert (m.tables[0].kind, m.tables[0].as_of) == ("surveys", None)
+    assert m.tables[0].roles == {"Respondent": "respondent", "Plan": "ignore", "NPS score": "score:NPS",
+                                 "Comment": "comment"}
+    assert mp.check_mapping(con, m) == []
+    reports = {r.view: r for r in mp.apply_mapping(con, m)}
+    assert con.execute("SELECT account_id, respondent, ts, survey_type, score FROM surveys ORDER BY source_row"
+                       ).fetchall() == [(None, "Ana", None, "NPS", 9.0), (None, "Ben", None, "NPS", 3.0)]
+    # rows in = used + excluded: only the blank answer is left out
+    assert (reports["surveys"].rows_in, reports["surveys"].rows_used) == (3, 2)
+    assert mp.excluded_rows(con, "surveys")["reason"].tolist() == ["score missing"]
+
+
+def test_a_survey_table_with_a_date_column_still_excludes_blank_dates_and_accounts(con):
+    raw(con, "dated", [("Account ID", "VARCHAR"), ("NPS", "BIGINT"), ("Date", "DATE")],
+        [("A", 9, D(2025, 1, 1)), ("A", 7, None), (None, 8, D(2025, 1, 2))])
+    raw(con, "named", [("Account ID", "VARCHAR"), ("NPS", "BIGINT")], [("A", 10)])
+    mp.apply_mapping(con, mp.Mapping([
+        mp.TableMapping("dated", "d.csv", "surveys", {"Account ID": "account_id", "NPS": "score:NPS", "Date": "ts"}),
+        mp.TableMapping("named", "nps 2025-03-31.csv", "surveys", {"Account ID": "account_id", "NPS": "score:NPS"},
+                        as_of="2025-03-31"),
+    ], {}, Settings()))
+    assert mp.excluded_rows(con, "surveys")[["source_row", "reason"]].values.tolist() == [
+        [3, "timestamp missing"], [4, "account id missing"]]
+    # an undated table with a file-name date is dated by it
+    assert con.execute("SELECT ts FROM surveys WHERE source = 'nps 2025-03-31.csv'").fetchone() == (
+        dt.datetime(2025, 3, 31),)
+
+
+def test_undated_factor_ratings_are_used_with_ts_null(con):
+    raw(con, "ratings", [("Account ID", "VARCHAR"), ("Relationships (1-5)", "BIGINT"),
+                         ("Customer education", "BIGINT")], [("A", 4, 2), ("B", 5, None)])
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("% licences active", "DOUBLE")], [("A", 80.0), ("B", 60.0)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="ratings", source="ratings.csv")])
+    assert (m.tables[0].kind, m.tables[0].as_of) == ("factor_ratings", None)
+    m.tables.append(mp.TableMapping("acc", "acc.csv", "accounts", {
+        "Account ID": "account_id", "% licences active": "factor:successful_product_adoption"}))
+    mp.apply_mapping(con, m)
+    # nothing in the data is dated, so even the accounts table's metric column stays undated
+    assert con.execute("SELECT account_id, ts, factor, score FROM factor_ratings ORDER BY source, account_id, factor"
+                       ).fetchall() == [("A", None, "successful_product_adoption", 80.0),
+                                        ("B", None, "successful_product_adoption", 60.0),
+                                        ("A", None, "customer_education", 2.0), ("A", None, "relationships", 4.0),
+                                        ("B", None, "relationships", 5.0)]
+    assert mp.excluded_rows(con, "factor_ratings")["reason"].tolist() == ["score missing"]
+
+
+def test_undated_current_stage_export_takes_the_data_pages_as_of_date(con):
+    raw(con, "current", [("Account ID", "VARCHAR"), ("Lifecycle Stage", "VARCHAR")], [("A", "Live"), ("B", "Churned")])
+    tm = mp.TableMapping("current", "current.csv", "stage_snapshots",
+                         {"Account ID": "account_id", "Lifecycle Stage": "stage"})
+    mp.apply_mapping(con, mp.Mapping([tm], {}, Settings(as_of=dt.datetime(2026, 9, 30))))
+    assert con.execute("SELECT account_id, stage, as_of FROM stage_snapshots ORDER BY account_id").fetchall() == [
+        ("A", "Usage", dt.datetime(2026, 9, 30)), ("B", "Churn", dt.datetime(2026, 9, 30))]
 
 
 def test_survey_type_from_column_then_table_then_header(con):
@@ -706,21 +854,26 @@ def test_mapping_that_does_not_fit_names_the_missing_column(con):
 
 def test_check_mapping_reports_missing_tables_roles_and_dates(con):
     raw(con, "s", [("Account ID", "VARCHAR"), ("Score", "BIGINT")], [("A", 9)])
+    raw(con, "snap", [("Account ID", "VARCHAR"), ("Stage", "VARCHAR")], [("A", "Live")])
     m = mp.Mapping([
         mp.TableMapping("gone", "old.csv", "accounts", {"Account ID": "account_id"}),
         mp.TableMapping("s", "s.csv", "surveys", {"Account ID": "account_id", "Score": "stage_name"},
                         survey_type="XYZ"),
+        mp.TableMapping("snap", "current.csv", "stage_snapshots", {"Account ID": "account_id", "Stage": "stage"}),
     ], {}, Settings(timezones={"s": "Mars/Olympus"}))
+    # An undated survey table is used as it is (issue 10); an undated current-stage export needs a date.
     assert [str(p) for p in mp.check_mapping(con, m)] == [
         'old.csv (table "gone") is not loaded: the mapping expects this accounts table. Load it, or set its kind '
         "to ignore.",
         's.csv (table "s"): "stage_name" is not a role of surveys tables (column "Score").',
         's.csv (table "s"): no column is mapped as a score (score, score:NPS, …).',
-        's.csv (table "s"): no column is mapped as ts and the table has no as-of date; map a date column or set '
-        "the date of the export.",
         's.csv (table "s"): survey type "XYZ" is not one of NPS, CSAT, CES.',
         's.csv (table "s"): time zone "Mars/Olympus" is unknown (use an IANA name such as Europe/Paris).',
+        'current.csv (table "snap"): no column is mapped as as_of and neither the file name nor the Data page '
+        "gives an as-of date; map a date column, set the date of the export, or set the as-of date.",
     ]
+    m.settings.as_of = dt.datetime(2026, 9, 30)
+    assert not [p for p in mp.check_mapping(con, m) if "current.csv" in str(p)]
 
 
 def test_fit_mapping_retargets_next_months_files(con):

@@ -89,6 +89,32 @@ def test_compare_rate_on_a_numeric_column(tiers: duckdb.DuckDBPyConnection) -> N
     assert not result["significant"].any()
 
 
+@pytest.mark.parametrize("value", ["Yes", "true", "oui", "1", "是"])
+def test_compare_rate_yes_words_mean_true_on_boolean_and_text_columns(con: duckdb.DuckDBPyConnection,
+                                                                       value: str) -> None:
+    # churned (BOOLEAN) and churn (its Yes/No text): Gold 1 of 3 churned, Silver 2 of 2, one unknown.
+    rows = [{"account_id": "a", "churned": True, "tier": "Gold", "churn": "Yes"},
+            {"account_id": "b", "churned": False, "tier": "Gold", "churn": "No"},
+            {"account_id": "c", "churned": False, "tier": "Gold", "churn": "no"},
+            {"account_id": "d", "churned": True, "tier": "Silver", "churn": "YES"},
+            {"account_id": "e", "churned": True, "tier": "Silver", "churn": "sim"},
+            {"account_id": "f", "churned": None, "tier": "Silver", "churn": None}]
+    canonical.create_table(con, canonical.ACCOUNTS, rows, [("tier", "VARCHAR"), ("churn", "VARCHAR")])
+    for column in ("churned", "churn"):
+        result = segments.compare(con, "tier", rate=(column, value))
+        assert result[["segment", "n", "rate"]].values.tolist() == [["Gold", 3, 1 / 3], ["Silver", 2, 1.0]]
+    no = segments.compare(con, "tier", rate=("churned", "Non"))
+    assert no[["segment", "n", "rate"]].values.tolist() == [["Gold", 3, 2 / 3], ["Silver", 2, 0.0]]
+
+
+def test_compare_rate_on_a_status_word_counts_only_that_word(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [("a", "EMEA", "Active"), ("b", "EMEA", "Cancelled"), ("c", "AMER", "Churned"), ("d", "AMER", "cancelled ")]
+    canonical.create_table(con, canonical.ACCOUNTS, [{"account_id": a, "region": r, "status": st} for a, r, st in rows],
+                           [("region", "VARCHAR"), ("status", "VARCHAR")])
+    result = segments.compare(con, "region", rate="status=Cancelled")
+    assert result[["segment", "n", "rate"]].values.tolist() == [["AMER", 2, 0.5], ["EMEA", 2, 0.5]]
+
+
 def test_compare_mean_equals_welch_on_raw_values(tiers: duckdb.DuckDBPyConnection) -> None:
     result = segments.compare(tiers, "tier", mean="arr", settings=Settings(min_n=10))
     blank = np.array([100.0, 300.0])
@@ -128,6 +154,16 @@ def test_cli_compare_table_columns(tiers: duckdb.DuckDBPyConnection) -> None:
 def test_compare_refuses_bad_specs(tiers: duckdb.DuckDBPyConnection, kwargs: dict, message: str) -> None:
     with pytest.raises(MetricError, match=message):
         segments.compare(tiers, "tier", **kwargs)
+
+
+def test_compare_says_why_when_no_account_has_a_value(con: duckdb.DuckDBPyConnection) -> None:
+    # Three accounts, an all-blank churn flag: no silent empty table, the count and the column named.
+    canonical.create_table(con, canonical.ACCOUNTS, [{"account_id": a, "plan": "Pro", "churn": None} for a in "abc"],
+                           [("plan", "VARCHAR"), ("churn", "VARCHAR")])
+    with pytest.raises(MetricError, match=r"3 accounts loaded; 0 have a value in column 'churn'"):
+        segments.compare(con, "plan", rate="churn=Yes")
+    with pytest.raises(MetricError, match=r"3 accounts loaded; 0 have a number in column 'arr'"):
+        segments.compare(con, "plan", mean="arr")
 
 
 def test_compare_by_unknown_column(tiers: duckdb.DuckDBPyConnection) -> None:
@@ -176,6 +212,8 @@ def test_segment_overview(tiers: duckdb.DuckDBPyConnection) -> None:
         "csat_n": pd.Series([0, 1, 0, 1], dtype="int64"),
         "churn_12m": [np.nan, 0.5, np.nan, np.nan],
         "churn_active_start": pd.Series([0, 2, 0, 0], dtype="int64"),
+        "churned_share": [np.nan] * 4,               # no account has a churn flag
+        "churn_flagged": pd.Series([0, 0, 0, 0], dtype="int64"),
         "low_n": [True, False, False, True],
     })
     assert_frame_equal(result, expected, check_exact=False, atol=1e-9)
@@ -222,3 +260,35 @@ def test_overview_heatmap_scales_each_column(tiers: duckdb.DuckDBPyConnection) -
     # accounts 10, 40, 51, 2 → (x − 2)/49; the largest is 1, the smallest 0
     assert [row[0] for row in heat.z] == pytest.approx([8 / 49, 38 / 49, 1.0, 0.0])
     assert heat.text[1][0] == "40"
+
+
+def flag_file(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A Telco-like accounts file: contract, tenure and charges (measures), a churn flag, no dates."""
+    rows = [("a", "Monthly", 1.0, 70.0, True), ("b", "Monthly", 5.0, 90.0, True), ("c", "Monthly", 12.0, 50.0, False),
+            ("d", "Yearly", 24.0, 55.0, False), ("e", "Yearly", 40.0, None, True), ("f", "Yearly", 60.0, 25.0, False)]
+    canonical.create_table(con, canonical.ACCOUNTS, [
+        {"account_id": a, "contract": c, "tenure": t, "charges": m, "churned": f, "source_row": i}
+        for i, (a, c, t, m, f) in enumerate(rows)],
+        [("contract", "VARCHAR"), ("tenure", "DOUBLE"), ("charges", "DOUBLE")])
+    return con
+
+
+def test_segment_overview_with_a_churn_flag(con: duckdb.DuckDBPyConnection) -> None:
+    # Monthly 2 of 3 churned, Yearly 1 of 3: the churned share (no period); no events, so no churn_12m.
+    result = segments.segment_overview(flag_file(con), "contract")
+    assert result[["segment", "accounts", "churned_share", "churn_flagged"]].values.tolist() == [
+        ["Monthly", 3, 2 / 3, 3], ["Yearly", 3, 1 / 3, 3]]
+    assert result["churn_12m"].isna().all()
+    assert result.attrs["notes"][0] == "Churn: no journey events loaded."
+    assert "churned share (no period)" in result.attrs["notes"][1]
+
+
+def test_measure_means_per_segment(con: duckdb.DuckDBPyConnection) -> None:
+    # Monthly tenure (1 + 5 + 12) / 3 = 6, charges 70; Yearly tenure 124 / 3, charges (55 + 25) / 2 = 40.
+    result = segments.measure_means(flag_file(con), "contract")
+    assert segments.measure_columns(con) == ["tenure", "charges"]
+    assert result.attrs["measures"] == ["tenure", "charges"]
+    assert result.drop(columns="low_n").values.tolist() == [["Monthly", 3, 6.0, 3, 70.0, 3],
+                                                            ["Yearly", 3, 124 / 3, 3, 40.0, 2]]
+    # and the same means through compare, each tested against the rest
+    assert segments.compare(con, "contract", mean="charges")["mean"].tolist() == [70.0, 40.0]

@@ -1,7 +1,10 @@
 """The accounts view's own columns: segment columns named from headers, and a user's name for a column.
 
-Segment columns (tier, region, industry, CSM, … — README, "Data you can bring") are VARCHAR, named
-snake_case from their header, after the fixed columns of `cxlib.canonical`. A user may name any
+Segment columns (tier, region, industry, CSM, … — README, "Data you can bring") are VARCHAR and
+measure columns (tenure, seats, …) DOUBLE, named snake_case from their header, after the fixed
+columns of `cxlib.canonical`. A churn flag ("Churn", "Status") also keeps its own values as a
+segment column under its header's name, so "Status=Cancelled" and "by Churn" still work; when
+that name is the fixed `churned` itself, the fixed column stands for it. A user may name any
 accounts column by its view name or by the header it came from.
 """
 
@@ -12,7 +15,7 @@ import duckdb
 from cxlib import canonical
 from cxlib.errors import MappingError
 from cxlib.mapping.document import Mapping, TableMapping
-from cxlib.mapping.roles import ACCOUNTS, SEGMENT
+from cxlib.mapping.roles import ACCOUNTS, CHURNED, MEASURE, SEGMENT
 from cxlib.mapping.view_sql import INTERNAL_COLUMNS
 from cxlib.stages import normalize_label
 
@@ -26,13 +29,18 @@ def segment_column_name(header: str) -> str:
 
 
 def segment_sources(mapping: Mapping) -> list[tuple[TableMapping, str, str]]:
-    """(table, column, view column name) for every accounts segment column; repeats get _2, _3, …"""
+    """(table, column, view column name) for every accounts segment and measure column (and a churn
+    flag's own values), in table order; repeats get _2, _3, …"""
     out = []
     for tm in mapping.tables:
         if tm.kind != ACCOUNTS:
             continue
         used: set[str] = set()
-        for column in tm.columns_with(SEGMENT):
+        for column, role in tm.roles.items():
+            if role not in (SEGMENT, MEASURE, CHURNED):
+                continue
+            if role == CHURNED and normalize_label(column).replace(" ", "_") == CHURNED:
+                continue          # "Churned": the fixed column is that flag
             name, n = segment_column_name(column), 2
             base = name
             while name in used:
@@ -43,7 +51,7 @@ def segment_sources(mapping: Mapping) -> list[tuple[TableMapping, str, str]]:
 
 
 def segment_columns(mapping: Mapping) -> dict[str, str]:
-    """Segment columns of the accounts view: snake_case name → header to display."""
+    """Segment (and measure) columns of the accounts view: snake_case name → header to display."""
     out: dict[str, str] = {}
     for _, column, name in segment_sources(mapping):
         out.setdefault(name, column)

@@ -86,10 +86,13 @@ def check_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Mapp
         if tm.as_of is not None and parse_as_of(tm.as_of) is None:
             errors.append(MappingError(f'{where}: as-of date "{tm.as_of}" is not a date (use YYYY-MM-DD).',
                                        file=tm.source))
-        dated_by = {STAGE_SNAPSHOTS: "as_of", SURVEYS: "ts", FACTOR_RATINGS: "ts"}.get(tm.kind)
-        if dated_by and dated_by not in roles and tm.as_of is None:
-            errors.append(MappingError(f"{where}: no column is mapped as {dated_by} and the table has no as-of "
-                                       "date; map a date column or set the date of the export.", file=tm.source))
+        # Undated surveys and ratings are used as they are (ts NULL: in totals, not in trends); a
+        # current-stage export takes the date of the export, else the Data page's as-of date.
+        if tm.kind == STAGE_SNAPSHOTS and "as_of" not in roles and tm.as_of is None \
+                and mapping.settings.as_of is None:
+            errors.append(MappingError(f"{where}: no column is mapped as as_of and neither the file name nor the "
+                                       "Data page gives an as-of date; map a date column, set the date of the "
+                                       "export, or set the as-of date.", file=tm.source))
         if tm.survey_type is not None and tm.survey_type not in SURVEY_TYPES:
             errors.append(MappingError(f'{where}: survey type "{tm.survey_type}" is not one of '
                                        f'{", ".join(SURVEY_TYPES)}.', file=tm.source))

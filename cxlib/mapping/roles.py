@@ -16,6 +16,8 @@ SURVEYS = canonical.SURVEYS
 FACTOR_RATINGS = canonical.FACTOR_RATINGS
 IGNORE = "ignore"
 SEGMENT = "segment"
+MEASURE = "measure"      # a numeric accounts column (tenure, charges, seats, usage): compared and averaged
+CHURNED = "churned"      # a churn flag (Churn yes/no, Status Active/Cancelled): the account churned
 KINDS: tuple[str, ...] = (ACCOUNTS, STAGE_SNAPSHOTS, JOURNEY_EVENTS, SURVEYS, FACTOR_RATINGS, IGNORE)
 
 SURVEY_TYPES: tuple[str, ...] = ("NPS", "CSAT", "CES")
@@ -25,8 +27,8 @@ FACTOR_ROLES: tuple[str, ...] = tuple(f"factor:{f.key}" for f in default_factors
 SCORE_ROLES: tuple[str, ...] = tuple(f"score:{t}" for t in SURVEY_TYPES)
 
 _BASE_ROLES: dict[str, tuple[str, ...]] = {
-    ACCOUNTS: ("account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason",
-               "outcome", SEGMENT),
+    ACCOUNTS: ("account_id", "name", "stage", "arr", "mrr", "start_date", "renewal_date", "churn_reason",
+               CHURNED, "outcome", SEGMENT, MEASURE),
     STAGE_SNAPSHOTS: ("account_id", "stage", "as_of", "last_funnel_stage", SEGMENT),
     JOURNEY_EVENTS: ("account_id", "stage", "ts"),
     SURVEYS: ("account_id", "respondent", "respondent_role", "ts", "survey_type", "score", *SCORE_ROLES,
@@ -39,7 +41,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     kind: (*roles, *(FACTOR_ROLES if kind != IGNORE else ()), IGNORE) for kind, roles in _BASE_ROLES.items()
 }
 # Roles several columns of one table may share; every other role names at most one column.
-MULTI_ROLES = frozenset({SEGMENT, IGNORE})
+MULTI_ROLES = frozenset({SEGMENT, MEASURE, IGNORE})
 REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
     ACCOUNTS: ("account_id",),
     STAGE_SNAPSHOTS: ("account_id", "stage"),

@@ -26,10 +26,11 @@ from cxlib.mapping.file_names import as_of_from_source
 from cxlib.mapping.profiles import ColumnProfile, profile_table
 from cxlib.mapping.raw_tables import raw_columns
 from cxlib.mapping import shapes
-from cxlib.mapping.roles import (ACCOUNTS, FACTOR_RATINGS, FACTOR_ROLES, IGNORE, JOURNEY_EVENTS, KINDS, MULTI_ROLES,
-                                 SCORE_ROLES, SEGMENT, STAGE_SNAPSHOTS, SURVEY_TYPES, SURVEYS)
+from cxlib.mapping.roles import (ACCOUNTS, CHURNED, FACTOR_RATINGS, FACTOR_ROLES, IGNORE, JOURNEY_EVENTS, KINDS,
+                                 MEASURE, MULTI_ROLES, SCORE_ROLES, SEGMENT, STAGE_SNAPSHOTS, SURVEY_TYPES, SURVEYS)
 from cxlib.mapping.stage_map import suggested_stage_map
-from cxlib.mapping.vocabulary import header_concepts, header_forms, metric_factor, survey_type_of, yes_no_number
+from cxlib.mapping.vocabulary import (churn_flag_value, churn_status, header_concepts, header_forms, metric_factor,
+                                      survey_type_of, yes_no_number)
 from cxlib.settings import Settings
 from cxlib.stages import Stage, normalize_label, suggest_stage
 
@@ -37,8 +38,9 @@ from cxlib.stages import Stage, normalize_label, suggest_stage
 # kind → concept → (role, weight): what a concept means in a table of that kind.
 _KIND_CONCEPTS: dict[str, dict[str, tuple[str, float]]] = {
     ACCOUNTS: {"id": ("account_id", 1.0), "name": ("name", 1.0), "stage": ("stage", 1.0), "arr": ("arr", 1.0),
-               "start": ("start_date", 1.0), "renewal": ("renewal_date", 1.0),
-               "churn_reason": ("churn_reason", 1.0), "outcome": ("outcome", 1.0), "segment": ("segment", 0.9)},
+               "mrr": ("mrr", 1.0), "start": ("start_date", 1.0), "renewal": ("renewal_date", 1.0),
+               "churn_reason": ("churn_reason", 1.0), "churn_flag": (CHURNED, 1.0), "outcome": ("outcome", 1.0),
+               "segment": ("segment", 0.9)},
     STAGE_SNAPSHOTS: {"id": ("account_id", 1.0), "stage": ("stage", 1.0), "snapshot": ("as_of", 1.0),
                       "date": ("as_of", 0.6), "last_stage": ("last_funnel_stage", 1.0),
                       "segment": ("segment", 0.9)},
@@ -54,7 +56,7 @@ _KIND_CONCEPTS: dict[str, dict[str, tuple[str, float]]] = {
                      "score": ("score", 1.0)},
 }
 _DATE_ROLES = {"start_date", "renewal_date", "as_of", "ts"}
-_NUMBER_ROLES = {"arr", "score", *SCORE_ROLES, *FACTOR_ROLES}
+_NUMBER_ROLES = {"arr", "mrr", "score", *SCORE_ROLES, *FACTOR_ROLES}
 _TEXT_ROLES = {"name", "stage", "churn_reason", "last_funnel_stage", "respondent", "respondent_role",
                "survey_type", "comment", "factor"}
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.:/#]*$")
@@ -74,6 +76,12 @@ def _type_fits(role: str, p: ColumnProfile) -> bool:
     if role == "outcome":
         words = tc == "text" and p.share(lambda v: yes_no_number(v) is not None) >= 0.8
         return tc in ("boolean", "integer", "number") or words
+    if role == CHURNED:     # true/false, 1/0, yes/no or status words (an empty "Churn" column says nothing)
+        if p.nonnull == 0:
+            return True
+        zero_one = tc in ("integer", "number") and p.low is not None and p.low >= 0 and (p.high or 0) <= 1
+        words = tc == "text" and p.share(lambda v: churn_flag_value(v) is not None) >= 0.8
+        return tc == "boolean" or zero_one or words
     return True
 
 
@@ -100,6 +108,9 @@ def _role_candidates(p: ColumnProfile, kind: str, stages: list[Stage] | None) ->
             concepts.setdefault("comment", 1.0)
         if p.castable_ts < 0.5 and p.share(lambda v: bool(_ID_RE.match(v)) and any(c.isdigit() for c in v)) >= 0.9:
             concepts.setdefault("id", 1.0)
+        # A status column of account status words, one of them a churn ("Active"/"Cancelled"): a churn flag.
+        if p.share(lambda v: churn_status(v) is not None) >= 0.9 and any(churn_status(v) for v, _ in p.top):
+            concepts["churn_flag"] = max(concepts.get("churn_flag", 0), 3.2)
     if p.type_class in ("date", "timestamp", "timestamptz"):
         concepts.setdefault("date", 1.0)
     nps_values = p.type_class in ("integer", "number") and p.integral and p.low is not None \
@@ -151,8 +162,21 @@ def _assign_roles(profiles: list[ColumnProfile], kind: str, stages: list[Stage] 
                 and p.type_class in ("text", "boolean") \
                 and 2 <= p.distinct <= 50 and p.distinct * 2 <= p.nonnull:
             role = SEGMENT            # a low-cardinality label nobody named: likely a segment
+        if role is None and kind == ACCOUNTS and (open_roles is None or MEASURE in open_roles) \
+                and p.type_class in ("integer", "number") and p.nonnull and "id" not in header_concepts(p.name):
+            role = MEASURE            # a number nobody named (tenure, charges, seats, usage): a measure
         out[p.name] = role or IGNORE
+    if kind == ACCOUNTS and "account_id" not in out.values():
+        _name_as_account_id(profiles, out)
     return out
+
+
+def _name_as_account_id(profiles: list[ColumnProfile], roles: dict[str, str]) -> None:
+    """An accounts list with no id column ("Customer, Region, Status"): a unique name column is the id."""
+    for p in profiles:
+        if roles.get(p.name) == "name" and p.nonnull == p.rows == p.distinct and p.rows:
+            roles[p.name] = "account_id"
+            return
 
 
 def suggest_roles(con: duckdb.DuckDBPyConnection, table: str, kind: str,
@@ -167,15 +191,16 @@ def suggest_roles(con: duckdb.DuckDBPyConnection, table: str, kind: str,
 
 
 def column_notes(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    """Notes on columns that look useful but are deliberately not mapped (MRR is not ARR)."""
+    """Notes on columns whose reading the user should know about (MRR × 12 as ARR, Annual Revenue as ARR)."""
     notes: dict[str, str] = {}
     for column in raw_columns(con, table):
         concepts = header_concepts(column)
         if "mrr" in concepts:
-            notes[column] = ("Monthly recurring revenue: not used as ARR. ARR is read only from an annual "
-                             "column; map this one as arr only after converting it (× 12).")
+            notes[column] = ("Monthly recurring revenue: MRR × 12 is used as ARR for the accounts whose ARR "
+                             "column is empty (or when there is no ARR column).")
         elif header_forms(column)[0] in ("annual revenue", "annualrevenue"):
-            notes[column] = "Annual Revenue is the company's own revenue in CRM exports, not the ARR it pays you."
+            notes[column] = ("Annual Revenue is read as the account's ARR. In some CRMs it is the company's own "
+                             "revenue, not what it pays you: then set this column to ignore.")
     return notes
 
 
@@ -193,14 +218,14 @@ def _kind_fit(kind: str, roles: dict[str, str], profiles: dict[str, ColumnProfil
     src = normalize_label(source)
     hint = 3.0 if kind in _SOURCE_HINTS and _SOURCE_HINTS[kind].search(src) else 0.0
     id_col = have.get("account_id", [None])[0]
-    if id_col is None:
-        return None
-    pid = profiles[id_col]
-    unique = pid.distinct == pid.nonnull == pid.rows
-    score = 2.0 + hint
+    if id_col is None and kind != SURVEYS:
+        return None                       # only survey answers count without an account
+    pid = profiles[id_col] if id_col is not None else None
+    unique = pid is not None and pid.distinct == pid.nonnull == pid.rows
+    score = (2.0 if id_col is not None else 0.0) + hint
     if kind == ACCOUNTS:
         score += (2 if unique else 0) + 2 * ("name" in have) + 2 * ("arr" in have) + min(len(have.get(SEGMENT, [])), 3)
-        score += sum(r in have for r in ("stage", "start_date", "renewal_date", "churn_reason", "outcome"))
+        score += sum(r in have for r in ("stage", "start_date", "renewal_date", "churn_reason", "outcome", CHURNED))
     elif kind == STAGE_SNAPSHOTS:
         if "stage" not in have:
             return None

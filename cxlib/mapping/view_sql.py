@@ -14,7 +14,8 @@ name, maps stages and names each row's first failed check. Anything that reads a
 a view (a tool's export shape) adds a row builder yielding the same columns; the checks stay one.
 
 Conventions: a survey's stage/touchpoint that names no stage leaves `stage` NULL and keeps the
-answer; only NPS is range-checked (0–10, never clipped); duplicate accounts keep their first row.
+answer; only NPS is range-checked (0–10, never clipped); duplicate accounts keep their first row;
+an undated survey or rating table (no date column, no as-of date) keeps its rows with ts NULL.
 A shaped table (`cxlib.mapping.shapes.rows`) may leave rows out with its own reason (`shape_reason`)
 and keep a tool's answers that have no account (`shape_keeps_unkeyed`).
 """
@@ -28,8 +29,8 @@ from cxlib import canonical
 from cxlib.canonical import quote
 from cxlib.mapping.document import TableMapping
 from cxlib.mapping.raw_tables import type_class
-from cxlib.mapping.roles import (ACCOUNTS, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, SCORE_ROLES,
-                                 STAGE_SNAPSHOTS, SURVEYS)
+from cxlib.mapping.roles import (ACCOUNTS, CHURNED, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, MEASURE,
+                                 SCORE_ROLES, STAGE_SNAPSHOTS, SURVEYS)
 from cxlib.mapping.vocabulary import survey_type_of
 
 # Reasons a row is excluded from a canonical view (shown to users, downloadable).
@@ -151,6 +152,10 @@ class TableSql:
             return "table_info.as_of", "(table_info.as_of IS NOT NULL)"
         return self.ts_of(col), self.given(col)
 
+    def undated(self, role: str) -> str:
+        """Whether a row is undated by design: no column has the timestamp role and the table has no as-of date."""
+        return "false" if self.tm.column(role) else "(table_info.as_of IS NULL)"
+
     def ts_or_null(self, role: str) -> str:
         """The role's column as TIMESTAMP, NULL when no column has the role (no as-of fallback)."""
         col = self.tm.column(role)
@@ -168,6 +173,19 @@ class TableSql:
         return (f"COALESCE((SELECT CAST(value_entry.mapped AS DOUBLE) FROM _cx_value_map AS value_entry "
                 f"WHERE value_entry.category = 'yes_no' AND value_entry.value = {text}), "
                 f"TRY_CAST({text} AS DOUBLE))")
+
+    def churn_flag(self, role: str) -> str:
+        """A churn flag as BOOLEAN: booleans as they are, numbers ≠ 0, words through `_cx_value_map`
+        (category 'churned': yes/no and status words of six languages, stage values)."""
+        col = self.tm.column(role)
+        if col is None:
+            return "CAST(NULL AS BOOLEAN)"
+        ref, tc = self.ref(col), type_class(self.types[col])
+        if tc == "boolean":
+            return f"CAST({ref} AS BOOLEAN)"
+        if tc in ("integer", "number"):
+            return f"(CAST({ref} AS DOUBLE) <> 0)"
+        return f"CAST({self.mapped_value('churned', self.text_of(col))} AS BOOLEAN)"
 
     def mapped_value(self, category: str, text: str) -> str:
         """The `_cx_value_map` entry of a category ('survey_type', 'factor') for a text, or NULL."""
@@ -207,13 +225,21 @@ def _unknown_account(has_accounts: bool) -> tuple[str, str]:
 
 def account_rows(s: TableSql, segments: list[tuple[TableMapping, str, str]]) -> list[str]:
     """Accounts raw rows: head, account_id, name, stage_raw, arr, start_date, renewal_date,
-    churn_reason, outcome and this table's segment columns."""
-    segs = [f"{s.text_of(col)} AS {quote(name)}" for tm, col, name in segments if tm is s.tm]
+    churn_reason, outcome, churned and this table's segment and measure columns.
+
+    ARR is the arr column, else MRR × 12 (per row: an empty ARR cell takes MRR × 12). Segment
+    columns (and a churn flag's own values) are text, measure columns numbers."""
+    extra = [f"{s.number_of(col) if tm.roles.get(col) == MEASURE else s.text_of(col)} AS {quote(name)}"
+             for tm, col, name in segments if tm is s.tm]
+    arr = s.number("arr")
+    if s.tm.column("mrr"):
+        arr = f"COALESCE({arr}, {s.number('mrr')} * 12)"
     return [f"SELECT {s.head()}, {s.account_id()} AS account_id, {s.text('name')} AS name, "
-            f"{s.text('stage')} AS stage_raw, {s.number('arr')} AS arr, "
+            f"{s.text('stage')} AS stage_raw, {arr} AS arr, "
             f"{s.ts_or_null('start_date')} AS start_date, {s.ts_or_null('renewal_date')} AS renewal_date, "
-            f"{s.text('churn_reason')} AS churn_reason, {s.yes_no_number('outcome')} AS outcome"
-            + "".join(f", {x}" for x in segs) + f" {s.from_}"]
+            f"{s.text('churn_reason')} AS churn_reason, {s.yes_no_number('outcome')} AS outcome, "
+            f"{s.churn_flag(CHURNED)} AS churned"
+            + "".join(f", {x}" for x in extra) + f" {s.from_}"]
 
 
 def snapshot_rows(s: TableSql) -> list[str]:
@@ -233,8 +259,13 @@ def event_rows(s: TableSql) -> list[str]:
 
 def survey_rows(s: TableSql) -> list[str]:
     """Survey raw rows, one SELECT per score column: head, account_id, respondent, respondent_role,
-    ts, ts_given, survey_type, score, score_given, comment, stage_raw."""
+    ts, ts_given, undated, no_account, survey_type, score, score_given, comment, stage_raw.
+
+    `undated`: the table has no date column and no as-of date, so its answers keep ts NULL and are
+    used (totals count them, trends say they are left out). `no_account`: the table maps no account
+    column, so its answers are used without an account (response-level metrics only)."""
     ts, ts_given = s.ts("ts")
+    undated, no_account = s.undated("ts"), ("true" if s.tm.column("account_id") is None else "false")
     type_col = s.tm.column("survey_type")
     type_from_column = s.mapped_value("survey_type", s.text_of(type_col)) if type_col else "CAST(NULL AS VARCHAR)"
     parts = []
@@ -250,23 +281,26 @@ def survey_rows(s: TableSql) -> list[str]:
         parts.append(
             f"SELECT {s.head()}, {s.account_id()} AS account_id, {s.text('respondent')} AS respondent, "
             f"{s.text('respondent_role')} AS respondent_role, {ts} AS ts, {ts_given} AS ts_given, "
+            f"{undated} AS undated, {no_account} AS no_account, "
             f"{survey_type} AS survey_type, {s.number_of(column)} AS score, {s.given(column)} AS score_given, "
             f"{s.text('comment')} AS comment, {s.text('stage')} AS stage_raw {s.from_}")
     return parts
 
 
 def factor_rows(s: TableSql) -> tuple[list[str], list[str]]:
-    """Factor-rating raw rows as (dated, undated): head, account_id, ts, ts_given, factor, score,
-    score_given, account_row_excluded. Undated rows are an accounts table's metric columns; they
-    count at the data's latest timestamp (`data_latest` in the ledger SQL)."""
+    """Factor-rating raw rows as (dated, undated): head, account_id, ts, ts_given, undated, factor,
+    score, score_given, account_row_excluded. Undated rows are an accounts table's metric columns;
+    they count at the data's latest timestamp (`data_latest` in the ledger SQL). `undated` marks
+    ratings with no date at all (no date column, no as-of date, no dated data): kept with ts NULL."""
     if s.tm.kind == ACCOUNTS:
         ts = "COALESCE(table_info.as_of, (SELECT latest_ts FROM data_latest))"
-        ts_given = f"({ts} IS NOT NULL)"
+        ts_given, undated = f"({ts} IS NOT NULL)", f"({ts} IS NULL)"
     elif s.tm.kind == STAGE_SNAPSHOTS:
-        ts, ts_given = s.ts("as_of")
+        (ts, ts_given), undated = s.ts("as_of"), "false"
     else:
-        ts, ts_given = s.ts("ts")
-    common = f"{s.head()}, {s.account_id()} AS account_id, {ts} AS ts, {ts_given} AS ts_given"
+        (ts, ts_given), undated = s.ts("ts"), s.undated("ts")
+    common = (f"{s.head()}, {s.account_id()} AS account_id, {ts} AS ts, {ts_given} AS ts_given, "
+              f"{undated} AS undated")
     dated: list[str] = []
     undated: list[str] = []
     if s.tm.kind == FACTOR_RATINGS and s.tm.column("factor") and s.tm.column("score"):
@@ -301,7 +335,8 @@ def accounts_ledger_sql(parts: list[str], segment_names: list[str]) -> str:
         return _empty_ledger(ACCOUNTS)
     checks = _reason_case([("account_id IS NULL", R_ACCOUNT_MISSING),
                            ("stage_raw IS NOT NULL AND stage IS NULL", R_STAGE_UNMAPPED)])
-    seg_select = "".join(f", CAST({quote(n)} AS VARCHAR) AS {quote(n)}" for n in segment_names)
+    # Segment columns arrive as text and measures as numbers from the row builders.
+    seg_select = "".join(f", {quote(n)}" for n in segment_names)
     return f"""
 WITH raw_rows AS ({_union(parts)}),
 with_stage AS (
@@ -312,7 +347,8 @@ numbered AS (
     SELECT *, row_number() OVER (PARTITION BY account_id, check_reason IS NULL
                                  ORDER BY table_idx, source_row) AS duplicate_number
     FROM with_check)
-SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, source, source_row{seg_select},
+SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, churned, source,
+       source_row{seg_select},
        table_idx,
        COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN {constant_literal(R_DUP_ACCOUNT)} END) AS reason
 FROM numbered"""
@@ -359,12 +395,17 @@ FROM with_stage"""
 
 
 def surveys_ledger_sql(parts: list[str], has_accounts: bool) -> str:
-    """Every survey answer with its reason; a touchpoint that names no stage leaves stage NULL."""
+    """Every survey answer with its reason; a touchpoint that names no stage leaves stage NULL.
+
+    Undated answers (`undated`) keep ts NULL and are used; so are answers of a table without an
+    account column (`no_account`). Builders that yield neither column check as before."""
     if not parts:
         return _empty_ledger(SURVEYS)
-    checks = _reason_case([("account_id IS NULL AND NOT coalesce(shape_keeps_unkeyed, false)",
-                            R_ACCOUNT_MISSING), _unknown_account(has_accounts),
-                           ("NOT ts_given", R_TS_MISSING), ("ts IS NULL", R_TS_BAD),
+    checks = _reason_case([("account_id IS NULL AND NOT coalesce(no_account, false) "
+                            "AND NOT coalesce(shape_keeps_unkeyed, false)", R_ACCOUNT_MISSING),
+                           _unknown_account(has_accounts),
+                           ("NOT ts_given AND NOT coalesce(undated, false)", R_TS_MISSING),
+                           ("ts IS NULL AND NOT coalesce(undated, false)", R_TS_BAD),
                            ("survey_type IS NULL", R_TYPE_UNKNOWN), ("NOT score_given", R_SCORE_MISSING),
                            ("score IS NULL", R_SCORE_NAN),
                            ("score < low OR score > high", R_SCORE_RANGE)])
@@ -381,13 +422,16 @@ FROM with_stage_and_range"""
 
 
 def factors_ledger_sql(dated: list[str], undated: list[str], has_accounts: bool) -> str:
-    """Every factor rating with its reason; undated ratings take the data's latest timestamp."""
+    """Every factor rating with its reason; an accounts table's ratings take the data's latest timestamp,
+    and ratings with no date at all (`undated`) keep ts NULL and are used."""
     if not dated and not undated:
         return _empty_ledger(FACTOR_RATINGS)
     dated_sql = _union(dated) if dated else _NO_DATED_RATINGS
     checks = _reason_case([("account_row_excluded", R_ACCOUNT_ROW), ("account_id IS NULL", R_ACCOUNT_MISSING),
-                           _unknown_account(has_accounts), ("NOT ts_given", R_TS_MISSING),
-                           ("ts IS NULL", R_TS_BAD), ("factor IS NULL", R_FACTOR_UNKNOWN),
+                           _unknown_account(has_accounts),
+                           ("NOT ts_given AND NOT coalesce(undated, false)", R_TS_MISSING),
+                           ("ts IS NULL AND NOT coalesce(undated, false)", R_TS_BAD),
+                           ("factor IS NULL", R_FACTOR_UNKNOWN),
                            ("NOT score_given", R_SCORE_MISSING), ("score IS NULL", R_SCORE_NAN)])
     undated_part = f"UNION ALL BY NAME ({_union(undated)})" if undated else ""
     return f"""
@@ -404,7 +448,7 @@ FROM all_ratings"""
 _NO_DATED_RATINGS = (
     "SELECT CAST(NULL AS INTEGER) AS table_idx, CAST(NULL AS VARCHAR) AS source, "
     "CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS account_id, "
-    "CAST(NULL AS TIMESTAMP) AS ts, false AS ts_given, CAST(NULL AS VARCHAR) AS factor, "
+    "CAST(NULL AS TIMESTAMP) AS ts, false AS ts_given, false AS undated, CAST(NULL AS VARCHAR) AS factor, "
     "CAST(NULL AS DOUBLE) AS score, false AS score_given, false AS account_row_excluded WHERE false")
 
 

@@ -24,12 +24,12 @@ from cxlib.mapping.check import check_mapping
 from cxlib.mapping.document import Mapping, TableMapping, parse_as_of
 from cxlib.mapping.keys import create_account_id_macros
 from cxlib.mapping.raw_tables import raw_columns, table_exists, type_class
-from cxlib.mapping.roles import (ACCOUNTS, FACTOR_RATINGS, IGNORE, JOURNEY_EVENTS, SCORE_RANGES, STAGE_SNAPSHOTS,
-                                 SURVEYS)
+from cxlib.mapping.roles import (ACCOUNTS, CHURNED, FACTOR_RATINGS, IGNORE, JOURNEY_EVENTS, SCORE_RANGES,
+                                 STAGE_SNAPSHOTS, SURVEYS)
 from cxlib.mapping.shapes import rows as shape_rows
 from cxlib.mapping.stage_map import effective_stage, stage_names, stage_values
 from cxlib.mapping.view_sql import TableSql
-from cxlib.mapping.vocabulary import survey_type_of, yes_no_number
+from cxlib.mapping.vocabulary import churn_flag_value, survey_type_of, yes_no_number
 from cxlib.stages import LOST_DEAL
 
 # Dependencies run accounts → snapshots → events → surveys → factor ratings.
@@ -74,8 +74,8 @@ def _helper_tables(con: duckdb.DuckDBPyConnection, mapping: Mapping, live: list[
     table_info = []
     for i, tm in enumerate(live):
         as_of = parse_as_of(tm.as_of)
-        if as_of is None and tm.kind == ACCOUNTS:
-            as_of = settings.as_of
+        if as_of is None and tm.kind in (ACCOUNTS, STAGE_SNAPSHOTS):
+            as_of = settings.as_of        # an undated export is as of the Data page's date
         if as_of is not None and as_of.tzinfo is not None:
             as_of = as_of.replace(tzinfo=None)
         table_info.append((i, tm.table, tm.source, tm.kind, as_of, tm.survey_type,
@@ -88,6 +88,8 @@ def _helper_tables(con: duckdb.DuckDBPyConnection, mapping: Mapping, live: list[
         if tm.kind == FACTOR_RATINGS:
             wanted += [(c, "factor", factor_key) for c in tm.columns_with("factor")]
         wanted += [(c, "yes_no", yes_no_number) for c in tm.columns_with("outcome")
+                   if type_class(types[tm.table][c]) == "text"]
+        wanted += [(c, "churned", churn_flag_value) for c in tm.columns_with(CHURNED)
                    if type_class(types[tm.table][c]) == "text"]
         for column, category, fn in wanted:
             distinct = con.execute(f"SELECT DISTINCT NULLIF(trim(CAST({quote(column)} AS VARCHAR)), '') "

@@ -12,7 +12,7 @@ import re
 
 from cxlib.factors import factor_key
 from cxlib.mapping.roles import SURVEY_TYPES
-from cxlib.stages import normalize_label
+from cxlib.stages import default_stages, normalize_label, suggest_stage
 
 
 def _words(*groups: str) -> frozenset[str]:
@@ -61,13 +61,13 @@ _CONCEPTS: dict[str, tuple[frozenset[str], str | None]] = {
         r"|阶段|状态"),
     "arr": (_words(
         "arr|annual recurring revenue|current arr|total arr|annual contract value|acv|annual value|"
-        "annualized revenue|annualised revenue|arr amount",
+        "annualized revenue|annualised revenue|arr amount|annual revenue|annualrevenue|yearly revenue",
         "revenu annuel recurrent|revenus annuels recurrents|chiffre d affaires annuel recurrent|"
-        "valeur annuelle du contrat",
-        "ricavi ricorrenti annui|ricavo ricorrente annuo|fatturato ricorrente annuo|valore annuo del contratto",
-        "receita recorrente anual|receita anual recorrente|valor anual do contrato",
-        "eves ismetlodo bevetel|eves visszatero bevetel|eves szerzodeses ertek",
-        "年度经常性收入|年经常性收入|年度合同价值"),
+        "valeur annuelle du contrat|chiffre d affaires annuel",
+        "fatturato annuo|ricavi annui|ricavi ricorrenti annui|ricavo ricorrente annuo|fatturato ricorrente annuo|valore annuo del contratto",
+        "receita recorrente anual|receita anual recorrente|valor anual do contrato|receita anual|faturamento anual",
+        "eves ismetlodo bevetel|eves visszatero bevetel|eves szerzodeses ertek|eves bevetel|eves arbevetel",
+        "年度经常性收入|年经常性收入|年度合同价值|年收入|年营收"),
         r"^arr\b|\barr$|annual recurring|annuel(s)? recurrent|ricorrent[ei] annu|recorrente anual|"
         r"eves ismetlodo|年度经常性"),
     "mrr": (_words("mrr|monthly recurring revenue|revenu mensuel recurrent|ricavi ricorrenti mensili|"
@@ -126,6 +126,16 @@ _CONCEPTS: dict[str, tuple[frozenset[str], str | None]] = {
         "流失原因|取消原因|解约原因|退订原因"),
         r"churn.*(reason|cause)|cancel\w*.*reason|(reason|motif|motivo|raison|causa|razao)\b.*"
         r"(churn|cancel|resiliation|abbandono|disdetta|cancelamento|depart)|lemorzsolodas|流失原因"),
+    "churn_flag": (_words(
+        "churn|churned|is churned|has churned|churn flag|churned flag|churn status|churn indicator|churn yn|"
+        "churned yn|is cancelled|is canceled|cancelled|canceled|attrition|attrition flag|attrited|exited|"
+        "lost customer|customer lost|account churned|churned customer",
+        "churne|client perdu|resilie|a resilie|desabonne",
+        "abbandonato|cliente perso|disdetto|churnato",
+        "cancelou|cancelado|cliente perdido|evadido|churnou",
+        "lemorzsolodott|lemondott|elvesztett ugyfel|felmondott",
+        "是否流失|流失|已流失|流失标志|流失客户|是否取消"),
+        r"^(is |has )?(churn|churned|cancel+ed|attrited)( flag| status| indicator| yn)?$|^attrition flag$|流失$"),
     "outcome": (_words(
         "outcome achieved|outcome|required outcome|required outcome achieved|outcome met|goal achieved|"
         "goals achieved|goal met|goals met|desired outcome|desired outcome achieved|success achieved|"
@@ -262,6 +272,23 @@ _SURVEY_TYPE_VALUES: dict[str, str] = {
                                 "sforzo|sforzo del cliente|esforco|esforco do cliente|erofeszites|"
                                 "ugyfel erofeszites|费力度|客户费力度|客户努力度")},
 }
+# Account status words (README, "Accounts exports with flags"): what a Status column says about churn.
+_ACTIVE_STATUS = _words(
+    "active|current|existing|existing customer|active customer|live|retained|renewed|paying|subscribed|"
+    "in good standing|not churned|stayed",
+    "actif|active|client actif|en cours|abonne",
+    "attivo|attiva|cliente attivo|in corso",
+    "ativo|ativa|cliente ativo|vigente",
+    "aktiv|aktiv ugyfel|elo",
+    "活跃|在用|正常|有效|活跃客户|留存")
+_CHURNED_STATUS = _words(
+    "churned|churn|cancelled|canceled|attrited|attrited customer|terminated|former customer|lost customer|"
+    "not renewed|closed churned|unsubscribed|left",
+    "churne|resilie|annule|ancien client|client perdu|desabonne",
+    "disdetto|annullato|cessato|cliente perso|ex cliente|abbandonato",
+    "cancelado|cancelada|encerrado|ex cliente|cliente perdido|evadido",
+    "lemondott|lemorzsolodott|megszunt|felmondott|elvesztett ugyfel",
+    "已流失|流失|已取消|取消|已终止|终止|流失客户")
 _YES = _words("yes|y|true|t|1|oui|vrai|si|sim|verdadeiro|igen|是|对|达成|achieved|met|done")
 _NO = _words("no|n|false|f|0|non|faux|nao|falso|nem|否|不|未达成|not achieved|not met")
 
@@ -296,6 +323,8 @@ def header_concepts(header: str) -> dict[str, float]:
         found.pop("stage", None)
     if found.get("mrr"):
         found.pop("arr", None)
+    if "churn_flag" in found:
+        found.pop("stage", None)          # "Churn status" is a flag, not the current stage
     if "churn_reason" in found:
         found.pop("stage", None)
     if "renewal" in found and found["renewal"] < 3 and "date" not in found:
@@ -337,6 +366,41 @@ def yes_no_number(value: object) -> float | None:
     if key in _NO:
         return 0.0
     return None
+
+
+def churn_status(value: object) -> bool | None:
+    """What an account status word says: True churned ("Cancelled"), False active ("Active"), else None.
+
+    Strict: only status words, so a Status column of them is recognised as a churn flag.
+    """
+    key = normalize_label(value)
+    if key in _CHURNED_STATUS:
+        return True
+    if key in _ACTIVE_STATUS:
+        return False
+    return None
+
+
+def churn_flag_value(value: object) -> bool | None:
+    """A churn flag's cell as churned True/False: yes/no words, status words, then stage values.
+
+    "Yes", "true", "1", "Cancelled", "Churned" → True; "No", "Active" → False; a stage value means
+    its stage ("Onboarding" → a customer, not churned; "Churn" → churned); anything else (a lost
+    deal, "n/a") → None, not said.
+    """
+    flag = yes_no_number(value)
+    if flag is not None:
+        return flag == 1.0
+    status = churn_status(value)
+    if status is not None:
+        return status
+    stage = suggest_stage(value)
+    if stage is None:
+        return None
+    kind = next((s.kind for s in default_stages() if s.name == stage), None)
+    if stage == "Churn":
+        return True
+    return False if kind == "funnel" else None
 
 
 def yes_no_value(value: str) -> str:

@@ -293,6 +293,22 @@ def cases() -> list[Case]:
     add("quoted_newlines.csv", lambda: lines("id,comment,score", '1,"line one\nline two",9',
                                              '2,"a ""quoted"" word, and a comma",7', "3,plain,8"),
         rows=rows3, values={"comment": ["line one\nline two", 'a "quoted" word, and a comma', "plain"]})
+    # A line break typed in a cell (Alt+Enter in Excel: LF inside the quotes, CRLF between rows).
+    add("header_quoted_line_break.csv", lambda: b'"Account\nID",Stage\r\nA1,Usage\r\nA2,Decision\r\n',
+        rows=[2, 2, 0], skipped=0, columns=["Account ID", "Stage"],
+        values={"Stage": ["Usage", "Decision"], "_source_row": [3, 4]})
+    add("header_quoted_line_break_semicolon.csv", lambda: lines(
+        'Account ID;"Amount\n(EUR, net)"', "A1;9,5", "A2;4,25", end="\r\n"),
+        rows=[2, 2, 0], skipped=0, columns=["Account ID", "Amount (EUR, net)"],
+        types={"Amount (EUR, net)": "DOUBLE"}, values={"Amount (EUR, net)": [9.5, 4.25], "_source_row": [3, 4]})
+    add("data_quoted_line_break_crlf.csv", lambda: lines(
+        "Account ID;Note;Amount", 'A1;"first call,\nthen demo";9,5', "A2;none;4,25", end="\r\n"),
+        rows=[2, 2, 0], skipped=0, values={"Note": ["first call,\nthen demo", "none"], "Amount": [9.5, 4.25],
+                                           "_source_row": [2, 4]})
+    add("title_quoted_line_break.csv", lambda: lines(
+        '"Pipeline report\nas of 31/03/2024"', "Account ID,Stage", "A1,Usage", "A2,Decision", end="\r\n"),
+        rows=[2, 2, 0], skipped=2, skipped_note="2 lines above the header (title rows)",
+        columns=["Account ID", "Stage"], values={"Stage": ["Usage", "Decision"], "_source_row": [4, 5]})
     add("unbalanced_quote.csv", lambda: lines("id,name,arr", "1,Acme,10", '2,"Globex,20', "3,Initech,30",
                                               "4,Umbrella,40"),
         rows=[2, 1, 1], reject="unbalanced quote: a quote opened on line 3 is never closed",
@@ -327,6 +343,38 @@ def cases() -> list[Case]:
         '"{""ImportId"":""QID2_TEXT""}"',
         "2024-03-01 10:00:00,R_1,9,Great", "2024-03-02 11:30:00,R_2,3,Slow"),
         rows=[2, 2, 0], skipped_note="Qualtrics question text", types={"Q1": "BIGINT"})
+    add("surveymonkey_second_header_row.csv", lambda: lines(
+        "Respondent ID,Collector ID,End Date,Custom Data 1,How likely is it that you would recommend us?,"
+        "What is your company name?,Which products do you use?,",
+        ",,,,Response,Open-Ended Response,Widgets,Gadgets",
+        "114412345678,432109876,09/13/2026 01:44:10 PM,,10,Acme Corp,Widgets,",
+        "114412345679,432109876,09/01/2026 03:02:00 PM,,6,Globex Ltd,Widgets,Gadgets", end="\r\n"),
+        rows=[2, 2, 0], skipped=1, skipped_note="line 2 (SurveyMonkey's second header row)",
+        columns=["Respondent ID", "Collector ID", "End Date", "Custom Data 1",
+                 "How likely is it that you would recommend us?", "What is your company name?",
+                 "Which products do you use? - Widgets", "Which products do you use? - Gadgets"],
+        types={"How likely is it that you would recommend us?": "BIGINT", "End Date": "TIMESTAMP"},
+        values={"How likely is it that you would recommend us?": [10, 6],
+                "End Date": ["2026-09-13T13:44:10", "2026-09-01T15:02:00"], "_source_row": [3, 4]})
+    add("response_word_in_the_first_data_row.csv", lambda: lines("Company,Score", "Response,9", "Acme,7"),
+        rows=[2, 2, 0], skipped=0, values={"Company": ["Response", "Acme"], "Score": [9, 7]})
+    add("salesforce_field_history_us_datetimes.csv", lambda: lines(
+        '"Opportunity Field History"', '"Acme Software Inc."', "",
+        '"Opportunity Name","Account Name","Field / Event","Old Value","New Value","Edited By","Edit Date"',
+        '"Initech - 200 seats","Initech","Stage","Qualification","Proposal/Price Quote","Jane Doe",'
+        '"3/14/2025, 10:22 AM"',
+        '"Initech - 200 seats","Initech","Amount","USD 40,000","USD 47,000","Jane Doe","3/15/2025, 9:05 PM"', "",
+        '"Grand Totals (2 records)"', "", '"Confidential Information - Do Not Distribute"',
+        '"Copyright © 2000-2025 salesforce.com, inc. All rights reserved."'),
+        rows=[2, 2, 0], skipped=8, skipped_note="Grand Totals (2 records)", types={"Edit Date": "TIMESTAMP"},
+        values={"Edit Date": ["2025-03-14T10:22:00", "2025-03-15T21:05:00"]})
+    add("us_datetimes_days_all_12_or_less.csv", lambda: lines(
+        '"Edit Date","New Value"', '"2/3/2025, 9:00 AM","Qualification"', '"3/4/2025, 4:15 PM","Closed Won"'),
+        rows=[2, 2, 0], question="answer DMY or MDY", types={"Edit Date": "VARCHAR"})
+    add("delighted_utc_offsets.csv", lambda: lines(
+        "Response ID,Score,Created At,Company", "987654321,9,2026-09-01 23:30:00 -0700,Acme Corp",
+        "987654322,10,2026-09-02 08:15:00 +0200,Globex Ltd", "987654323,5,2026-09-03T12:00:00Z,Initech"),
+        rows=rows3, types={"Created At": "TIMESTAMP WITH TIME ZONE", "Score": "BIGINT"})
     add("generated_by_footer.csv", lambda: lines(*ACCOUNTS, "", "Generated by CRM Export on 2024-03-31"),
         rows=rows3, skipped_note="Generated by CRM Export")
     add("blank_lines_between_rows.csv", lambda: lines(ACCOUNTS[0], ACCOUNTS[1], "", ACCOUNTS[2], "", "",
@@ -338,6 +386,12 @@ def cases() -> list[Case]:
                                                              "total": [0.125, 0.0725, 1.0]})
     add("currency_signs_mixed.csv", lambda: lines('id,arr', '1,"$1,200.00"', '2,£950', '3,USD 80', '4,(12.50)'),
         rows=[4, 4, 0], types={"arr": "DOUBLE"}, values={"arr": [1200.0, 950.0, 80.0, -12.5]})
+    add("currency_codes_thousands.csv", lambda: lines(
+        '"Account Name","Amount"', '"Initech","USD 47,000"', '"Globex","USD 12,500"', '"Hooli","47,000.00 USD"'),
+        rows=rows3, types={"Amount": "DOUBLE"}, values={"Amount": [47000.0, 12500.0, 47000.0]})
+    add("currency_codes_mixed.csv", lambda: lines("id;Amount", "1;EUR 1.234,50", "2;USD 99,00", "3;€5"),
+        rows=rows3, types={"Amount": "DOUBLE"}, warning="column 'Amount' mixes currencies (EUR, USD)",
+        values={"Amount": [1234.5, 99.0, 5.0]})
     add("dates_three_formats.csv", lambda: lines("id,signed", "1,2024-03-25", "2,25/03/2024", "3,26.03.2024",
                                                  "4,3 Apr 2024"),
         rows=[4, 4, 0], types={"signed": "DATE"},

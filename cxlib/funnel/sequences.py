@@ -1,0 +1,144 @@
+"""The parts every event mode builds its counting sequences from: the event scan, per-account stats and lists.
+
+Each mode (`ordered`, `strict`, `unordered`) ends in the same CTE, `journeys` (account_id,
+reached, t_1..t_n, last_exit, exited), and `coverage` (accounts with events, without a step-1
+entry, with step 1 only outside the date range); the per-step results read only those two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cxlib import canonical
+from cxlib.canonical import quote
+from cxlib.funnel.params import RANK_SCALE, in_range, is_exit, reached_expr, ts_cols
+from cxlib.funnel.spec import Plan
+
+Ctes = list[tuple[str, str]]
+# (plan, source CTE of per-account lists, target CTE name) -> CTEs ending in `target`
+# (account_id, t_1..t_n, last_exit).
+Chain = Callable[[Plan, str, str], Ctes]
+
+
+def events_cte(plan: Plan) -> tuple[str, str]:
+    """`events`: the journey entries known at the as-of date (account, stage, time all set)."""
+    return ("events", f"""
+        SELECT account_id, stage, ts FROM {quote(canonical.JOURNEY_EVENTS)}
+        WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+          AND ts <= CAST($as_of AS TIMESTAMP)""")
+
+
+def exited_expr(plan: Plan) -> str:
+    """Whether the account has an exit entry at/after its last reached step (strictly after if an exit)."""
+    arms = []
+    for i in range(1, plan.n + 1):
+        op = ">" if plan.steps[i - 1] in plan.exits else ">="
+        arms.append(f"WHEN {i} THEN coalesce(last_exit {op} t_{i}, false)")
+    return f"CASE reached {' '.join(arms)} ELSE false END"
+
+
+def finish_journeys(plan: Plan, source: str) -> str:
+    """`journeys` from rows of (account_id, t_1..t_n, last_exit): how far each got, and whether it exited."""
+    return f"""
+        SELECT account_id, reached, {ts_cols(plan.n)}, last_exit, {exited_expr(plan)} AS exited
+        FROM (SELECT *, {reached_expr(plan.n)} AS reached FROM {source})"""
+
+
+def stats_ctes(plan: Plan) -> Ctes:
+    """Per account: the earliest entry of each step stage, the in-range step-1 entries, last exit.
+
+    One hash aggregate on account_id: the cheapest pass that can place most accounts.
+    """
+    aggs = [f"min(ts) FILTER (WHERE stage = $stage_{j}) AS m_{j}" for j in range(1, len(plan.stage_keys) + 1)]
+    rng = in_range(plan, "ts")
+    ranged = rng != "true"
+    if ranged:
+        aggs.append(f"min(ts) FILTER (WHERE stage = $stage_1 AND {rng}) AS r_min")
+    if plan.spec.window_days is not None:
+        aggs.append(f"max(ts) FILTER (WHERE stage = $stage_1 AND {rng}) AS r_max")
+    aggs.append(f"max(ts) FILTER (WHERE {is_exit(plan, 'stage')}) AS last_exit")
+    body = f"SELECT account_id, {', '.join(aggs)} FROM events GROUP BY account_id"
+    if not ranged:
+        body = f"SELECT *, m_1 AS r_min FROM ({body})"
+    return [
+        ("account_stats", body),
+        ("coverage", """
+            SELECT count(*) AS with_events,
+                   count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+                   count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+            FROM account_stats"""),
+    ]
+
+
+def lists_ctes(plan: Plan, source: str, target: str, all_entries: bool = False) -> Ctes:
+    """Per account: the entry times of each step stage (l_j), all entry times (`l_all`, when asked),
+    the in-range step-1 start candidates and the last exit."""
+    aggs = [f"list(ts) FILTER (WHERE stage = $stage_{j}) AS l_{j}" for j in range(1, len(plan.stage_keys) + 1)]
+    if all_entries:
+        aggs.append("list(ts) AS l_all")
+    aggs.append(f"max(ts) FILTER (WHERE {is_exit(plan, 'stage')}) AS last_exit")
+    return [(target, f"""
+        SELECT *, list_distinct(list_filter(l_1, lambda x: {in_range(plan, 'x')})) AS starts
+        FROM (SELECT account_id, {', '.join(aggs)} FROM {source} GROUP BY account_id)""")]
+
+
+def from_lists(plan: Plan, chain: Chain, all_entries: bool = False) -> Ctes:
+    """Every account through its per-account lists: `lists`, `coverage`, the mode's chain, `journeys`."""
+    return [
+        *lists_ctes(plan, "events", "lists", all_entries),
+        ("coverage", """
+            SELECT count(*) AS with_events,
+                   count(*) FILTER (WHERE coalesce(len(l_1), 0) = 0) AS no_step1,
+                   count(*) FILTER (WHERE len(l_1) > 0 AND coalesce(len(starts), 0) = 0) AS out_of_range
+            FROM lists"""),
+        *chain(plan, "lists", "journeys_raw"),
+        ("journeys", finish_journeys(plan, "journeys_raw")),
+    ]
+
+
+def chain_ctes(plan: Plan, source: str, target: str, *, many_starts: bool,
+               breaks: Callable[[str], str] | None = None) -> Ctes:
+    """The ordered counting sequence from per-account lists (rows: account_id, t_1..t_n, last_exit).
+
+    Each ti is the earliest step-i entry at or after t(i-1) not used yet (a stage listed twice
+    needs two entries), within the window of t1. `breaks(p)` adds a condition on the next entry
+    `nxt` after the previous step's time `p` (strict mode). With `many_starts` every in-range
+    step-1 entry is tried and the earliest start reaching the furthest step is kept.
+    """
+    n = plan.n
+    window = plan.spec.window_days is not None
+    if many_starts:
+        first = f"SELECT *, unnest(starts) AS t_1 FROM {source}"
+    else:
+        first = f"SELECT *, list_min(starts) AS t_1 FROM {source} WHERE len(starts) > 0"
+    ctes = [(f"{target}_1", first)]
+    for i in range(2, n + 1):
+        j, p = plan.key(i), f"t_{i - 1}"
+        same = [k for k in range(1, i) if plan.steps[k - 1] == plan.steps[i - 1]]
+        if same:
+            # Entries of this stage already used at time p (a stage listed twice needs two entries).
+            used = " + ".join(f"CAST(t_{k} = {p} AS INTEGER)" for k in same)
+            nxt = (f"CASE WHEN len(list_filter(l_{j}, lambda x: x = {p})) > {used} THEN {p} "
+                   f"ELSE list_min(list_filter(l_{j}, lambda x: x > {p})) END")
+        else:
+            nxt = f"list_min(list_filter(l_{j}, lambda x: x >= {p}))"
+        conds = [f"{p} IS NOT NULL"]
+        if window:
+            conds.append("epoch_us(nxt) - epoch_us(t_1) <= $window_us")
+        if breaks is not None:
+            conds.append(breaks(p))
+        ctes.append((f"{target}_{i}", f"""
+            SELECT * EXCLUDE (nxt), CASE WHEN {' AND '.join(conds)} THEN nxt END AS t_{i}
+            FROM (SELECT *, {nxt} AS nxt FROM {target}_{i - 1})"""))
+    last = f"{target}_{n}"
+    if many_starts:
+        # The counting sequence: the earliest start among those reaching the furthest step.
+        ctes.append((target, f"""
+            SELECT account_id, unnest(best), last_exit FROM (
+                SELECT account_id, any_value(last_exit) AS last_exit,
+                       arg_max(struct_pack({ts_cols(n)}),
+                               CAST({reached_expr(n)} AS BIGINT) * {RANK_SCALE} - epoch_us(t_1)) AS best
+                FROM {last} GROUP BY account_id)"""))
+    else:
+        ctes.append((target, f"SELECT account_id, {ts_cols(n)}, last_exit FROM {last}"))
+    return ctes

@@ -1,0 +1,104 @@
+-- cxlib.funnel.cohorts(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery']), period='month', horizon_days=90, settings)
+-- snapshot funnel_cohorts_month_90d: 6 statements on the sample workspace, in the order sent to DuckDB
+-- regenerate after an intentional change: make snapshots
+
+-- [1/6]
+SELECT EXISTS (SELECT 1 FROM "journey_events")
+;
+
+-- [2/6]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [3/6]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [4/6]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/6]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [6/6]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast_4 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_4 < t_3, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (true) THEN m_4 END) AS cut),
+CASE WHEN m_4 >= t_3 AND true THEN m_4 END AS t_4
+FROM fast_3),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, t_4, last_exit, needs_lists AS needs_lists
+FROM fast_4),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow_4 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
+FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
+slow AS (SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM slow_4),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, t_4, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM slow))),
+weighted AS MATERIALIZED (
+SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+cohort_rows AS (SELECT *, CAST((date_trunc($period_unit, CAST(t_1 AS TIMESTAMP) - to_months($fy_shift)) + to_months($fy_shift)) AS TIMESTAMP) AS period_start FROM weighted),
+cells AS (
+SELECT segment, period_start, count(*) AS cohort_accounts, count(*) FILTER (WHERE reached >= 1 AND epoch_us(t_1) - epoch_us(t_1) <= $horizon_us) AS c_1, count(*) FILTER (WHERE reached >= 2 AND epoch_us(greatest(t_1, t_2)) - epoch_us(t_1) <= $horizon_us) AS c_2, count(*) FILTER (WHERE reached >= 3 AND epoch_us(greatest(t_1, t_2, t_3)) - epoch_us(t_1) <= $horizon_us) AS c_3, count(*) FILTER (WHERE reached >= 4 AND epoch_us(greatest(t_1, t_2, t_3, t_4)) - epoch_us(t_1) <= $horizon_us) AS c_4
+FROM cohort_rows GROUP BY segment, period_start)
+SELECT segment, strftime(period_start, '%Y-%m') AS period, period_start,
+unnest(range(1, 5)) AS step, cohort_accounts,
+unnest([c_1, c_2, c_3, c_4]) AS converted,
+period_start + INTERVAL 1 MONTH + to_microseconds($horizon_us) <= CAST($as_of AS TIMESTAMP) AS complete
+FROM cells
+ORDER BY segment = '(none)', segment, period_start, step
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $fy_shift = 0
+--   $horizon_us = 7776000000000
+--   $period_unit = 'month'
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Decision'
+--   $stage_4 = 'Delivery'

@@ -1,0 +1,92 @@
+-- cxlib.journey.transitions(con, settings, segment=('tier', 'Enterprise'))
+-- snapshot journey_transitions_tier_enterprise: 7 statements on the sample workspace, in the order sent to DuckDB
+-- regenerate after an intentional change: make snapshots
+
+-- [1/7]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [2/7]
+SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) FROM "journey_events"
+;
+
+-- [3/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [4/7]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [5/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [6/7]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [7/7]
+WITH
+entries AS (
+SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
+FROM "journey_events" AS e
+WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
+AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
+AND e.account_id IN (SELECT seg.account_id FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1) AS seg WHERE COALESCE(NULLIF(trim(CAST(seg."tier" AS VARCHAR)), ''), '(none)') = trim(CAST($segment_value AS VARCHAR)))
+),
+paths AS (
+-- each account's entries in time order, ties in stage order: one sorted list of keys
+SELECT account_id,
+list_transform(list_sort(list((epoch_us(ts) - $t0)::BIGINT * $m + code)),
+lambda k: (k % $m)::INTEGER) AS codes
+FROM entries
+GROUP BY account_id
+),
+visits AS (
+-- consecutive entries of one stage are one visit
+SELECT account_id, list_filter(codes, lambda c, i: i = 1 OR c <> codes[i - 1]) AS v
+FROM paths
+),
+moves AS (
+SELECT list_transform(v[2:], lambda to_code, i: v[i] * $m + to_code) AS pairs
+FROM visits
+),
+flagged AS (
+-- an account counts once per pair: the first of its moves of that pair carries it
+SELECT unnest(list_transform(pairs, lambda p, i: p * 2 + (list_position(pairs, p) = i)::INTEGER)) AS move
+FROM moves
+),
+pairs AS (
+SELECT move // 2 AS pair, sum(move % 2) AS accounts, count(*) AS transitions
+FROM flagged
+GROUP BY pair
+),
+named AS (
+SELECT $codes[pair // $m] AS from_stage, $codes[pair % $m] AS to_stage, pair, accounts, transitions
+FROM pairs
+),
+moves_named AS (
+SELECT from_stage, to_stage, pair, accounts::BIGINT AS accounts, transitions::BIGINT AS transitions,
+coalesce(
+(list_contains($funnel_names, from_stage) AND list_contains($funnel_names, to_stage)
+AND list_position($funnel_names, to_stage) < list_position($funnel_names, from_stage))
+OR (list_contains($exit_names, from_stage) AND list_contains($funnel_names, to_stage)),
+false) AS is_return,
+coalesce(list_contains($exit_names, to_stage), false) AS is_exit
+FROM named
+)
+SELECT from_stage, to_stage, accounts, transitions, is_return, is_exit
+FROM moves_named
+ORDER BY pair
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $codes = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy', 'Disappointment', 'Churn', 'Lost deal']
+--   $exit_names = ['Disappointment', 'Churn', 'Lost deal']
+--   $funnel_names = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
+--   $m = 16
+--   $segment_value = 'Enterprise'
+--   $t0 = 1696118400000000

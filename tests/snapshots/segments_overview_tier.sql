@@ -1,0 +1,186 @@
+-- cxlib.segments.segment_overview(con, 'tier', settings)
+-- snapshot segments_overview_tier: 28 statements on the sample workspace, in the order sent to DuckDB
+-- regenerate after an intentional change: make snapshots
+
+-- [1/28]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [2/28]
+WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1)
+SELECT COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment, count(*) AS accounts, sum(a.arr) AS arr
+FROM acct a GROUP BY segment ORDER BY segment = '(none)', segment
+;
+
+-- [3/28]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [4/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/28]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [6/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [7/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [8/28]
+WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN acct a ON a.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
+checked AS (SELECT *, coalesce(score BETWEEN 0 AND 10 AND score = floor(score), false) AS s_valid FROM typed),
+flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND row_number() OVER (PARTITION BY s_valid, account_id, segment ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST) = 1)) AS counts FROM checked)
+SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE counts AND score >= 9) AS promoters, count(*) FILTER (WHERE counts AND score BETWEEN 7 AND 8) AS passives, count(*) FILTER (WHERE counts AND score <= 6) AS detractors, count(*) FILTER (WHERE NOT s_valid) AS rejected FROM flagged GROUP BY segment ORDER BY segment = '(none)', segment
+;
+-- params:
+--   $account_level = false
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $survey_type = 'NPS'
+
+-- [9/28]
+SELECT min(score), max(score), bool_and(score IN (0, 1)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [10/28]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [11/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [12/28]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [13/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [14/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [15/28]
+WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN acct a ON a.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
+checked AS (SELECT *, coalesce(score BETWEEN 1 AND 5 AND score = floor(score), false) AS s_valid FROM typed),
+flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND row_number() OVER (PARTITION BY s_valid, account_id, segment ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST) = 1)) AS counts FROM checked)
+SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE counts AND score >= 4) AS satisfied, count(*) FILTER (WHERE NOT s_valid) AS rejected FROM flagged GROUP BY segment ORDER BY segment = '(none)', segment
+;
+-- params:
+--   $account_level = false
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $survey_type = 'CSAT'
+
+-- [16/28]
+SELECT EXISTS (SELECT 1 FROM "journey_events")
+;
+
+-- [17/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [18/28]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [19/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [20/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [21/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [22/28]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [23/28]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [24/28]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [25/28]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [26/28]
+WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+ev AS (
+SELECT e.account_id, e.ts,
+CASE WHEN list_contains($customer_stages, e.stage) THEN 0
+WHEN e.stage = $churn_stage THEN 1 END AS kind
+FROM "journey_events" e
+WHERE e.account_id IS NOT NULL AND e.ts IS NOT NULL AND e.ts <= CAST($as_of AS TIMESTAMP)
+),
+marked AS (
+SELECT account_id, ts, kind,
+lag(kind) OVER (PARTITION BY account_id ORDER BY ts, kind) AS prev_kind
+FROM ev WHERE kind IS NOT NULL
+),
+transitions AS (
+SELECT account_id, ts, kind FROM marked
+WHERE (kind = 0 AND prev_kind IS DISTINCT FROM 0) OR (kind = 1 AND prev_kind = 0)
+),
+spells AS (
+SELECT account_id, ts AS spell_start,
+lead(ts) OVER (PARTITION BY account_id ORDER BY ts, kind) AS spell_end
+FROM transitions
+QUALIFY kind = 0
+),
+periods AS (SELECT CAST($start AS TIMESTAMP) AS period_start, coalesce(CAST($end AS TIMESTAMP), CAST($as_of AS TIMESTAMP) + INTERVAL 1 DAY) AS period_end),
+panel AS (
+SELECT p.period_start, p.period_end, s.account_id,
+s.spell_end IS NOT NULL AND s.spell_end < p.period_end AS churned
+FROM periods p
+JOIN spells s ON s.spell_start < p.period_start AND (s.spell_end IS NULL OR s.spell_end >= p.period_start)
+)
+SELECT period_start, segment, count(*) AS active_start, count(*) FILTER (WHERE churned) AS churned,
+sum(a.arr) AS arr_active_start, sum(a.arr) FILTER (WHERE churned) AS arr_churned,
+bool_or(period_end > CAST($as_of AS TIMESTAMP)) AS partial
+FROM (SELECT panel.*, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment, a.arr FROM panel LEFT JOIN acct a ON a.account_id = panel.account_id) a
+GROUP BY period_start, segment
+ORDER BY period_start, segment = '(none)', segment
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $churn_stage = 'Churn'
+--   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
+--   $end = NULL
+--   $start = TIMESTAMP '2025-09-30 00:00:00'
+
+-- [27/28]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [28/28]
+SELECT EXISTS (SELECT 1 FROM "accounts" WHERE churned IS NOT NULL)
+;
