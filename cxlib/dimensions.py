@@ -100,6 +100,28 @@ def as_of_label(con: duckdb.DuckDBPyConnection, settings: Settings | None = None
     return as_of.strftime("%Y-%m-%d") if as_of is not None else "no dated rows"
 
 
+# ---------------------------------------------------------------- every account any table knows
+
+# The views whose rows name an account: an account may be known only from events, snapshots or answers.
+_ACCOUNT_VIEWS = (canonical.ACCOUNTS, canonical.JOURNEY_EVENTS, canonical.STAGE_SNAPSHOTS, canonical.SURVEYS,
+                  canonical.FACTOR_RATINGS)
+
+
+def known_accounts_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """A SELECT of every distinct account id of every view that exists (accounts, events, snapshots, answers,
+    ratings): the account list, for an account known only from an event log or a ticket export."""
+    present = _present_tables(con)
+    parts = [f"SELECT account_id FROM {canonical.quote(v)} WHERE account_id IS NOT NULL"
+             for v in _ACCOUNT_VIEWS if v in present]
+    return " UNION ".join(parts) if parts else "SELECT CAST(NULL AS VARCHAR) AS account_id WHERE false"
+
+
+def account_known(con: duckdb.DuckDBPyConnection, account_id: str) -> bool:
+    """Whether any loaded table names this account (the accounts table or any dated view)."""
+    return bool(con.execute(f"SELECT count(*) FROM ({known_accounts_sql(con)}) AS known WHERE account_id = $id",
+                            {"id": str(account_id)}).fetchone()[0])
+
+
 # ---------------------------------------------------------------- accounts columns and segments
 
 
@@ -172,43 +194,54 @@ _BY_VALUES, _BY_ACCOUNTS = "by_values", "by_accounts"
 
 @dataclass(frozen=True)
 class ByColumn:
-    """A breakdown column resolved for one canonical view: the rows' own raw column, or an accounts column.
+    """A breakdown column resolved for one canonical view: the rows' own column, or an accounts column.
 
-    origin 'table': the value sits in the raw row each view row came from, joined back by `source`
-    and `source_row`; `tables` lists (raw table, source label, raw column) holding it.
-    origin 'accounts': the account's value in the accounts view (one row per account).
-    `note` is set when both had the column (the table's own wins), for a `note:` line or caption.
+    origin 'view': a fixed column of the view itself (`account_id`: one segment per account, also
+    for accounts the accounts table lacks). origin 'table': the value sits in the raw row each view
+    row came from, joined back by `source` and `source_row`; `tables` lists (raw table, source
+    label, raw column) holding it. origin 'accounts': the account's value in the accounts view (one
+    row per account). `note` is set when both the file and the accounts table had the column (the
+    file's own wins), for a `note:` line or a caption.
+
+    A metric drops it into its query: `ctes()` into its WITH list, `params()` into its parameters,
+    `join(alias)` after its FROM, and `value_sql(alias)` as the segment.
     """
 
     column: str
-    origin: Literal["table", "accounts"]
+    origin: Literal["view", "table", "accounts"]
     tables: tuple[tuple[str, str, str], ...] = ()
     note: str | None = None
 
-    def cte(self) -> str:
-        """The named CTE holding the values (`by_values` or `by_accounts`), for the caller's WITH list."""
+    def ctes(self) -> list[str]:
+        """The named CTEs holding the values (`by_values` or `by_accounts`; none for the view's own column)."""
+        if self.origin == "view":
+            return []
         if self.origin == "accounts":
-            return f"{_BY_ACCOUNTS} AS ({ONE_ROW_PER_ACCOUNT})"
+            return [f"{_BY_ACCOUNTS} AS ({ONE_ROW_PER_ACCOUNT})"]
         parts = [f"SELECT CAST($by_source_{i} AS VARCHAR) AS source, CAST(_source_row AS BIGINT) AS source_row, "
                  f"CAST({canonical.quote(col)} AS VARCHAR) AS value FROM {canonical.quote(table)}"
                  for i, (table, _, col) in enumerate(self.tables)]
         # Two raw tables under one source label must not count a row twice: the first one stands.
-        return (f"{_BY_VALUES} AS (SELECT * FROM ({' UNION ALL '.join(parts)}) AS own_rows "
-                "QUALIFY row_number() OVER (PARTITION BY source, source_row) = 1)")
+        return [f"{_BY_VALUES} AS (SELECT * FROM ({' UNION ALL '.join(parts)}) AS own_rows "
+                "QUALIFY row_number() OVER (PARTITION BY source, source_row) = 1)"]
 
     def params(self) -> dict[str, Any]:
-        """The CTE's parameters (the source labels, passed as values)."""
+        """The CTEs' parameters (the source labels, passed as values)."""
         return {f"by_source_{i}": source for i, (_, source, _) in enumerate(self.tables)}
 
     def join(self, alias: str) -> str:
-        """LEFT JOIN of the values onto the view rows aliased `alias`."""
+        """LEFT JOIN of the values onto the view rows aliased `alias` (empty for the view's own column)."""
+        if self.origin == "view":
+            return ""
         if self.origin == "accounts":
             return f"LEFT JOIN {_BY_ACCOUNTS} ON {_BY_ACCOUNTS}.account_id = {alias}.account_id"
         return (f"LEFT JOIN {_BY_VALUES} ON {_BY_VALUES}.source = {alias}.source "
                 f"AND {_BY_VALUES}.source_row = {alias}.source_row")
 
-    def value_sql(self) -> str:
-        """The segment label of a joined row ("(none)" for blanks and rows without a value)."""
+    def value_sql(self, alias: str) -> str:
+        """The segment label of a view row aliased `alias` ("(none)" for blanks and rows without a value)."""
+        if self.origin == "view":
+            return segment_sql(f"{alias}.{canonical.quote(self.column)}")
         if self.origin == "accounts":
             return segment_sql(f"{_BY_ACCOUNTS}.{canonical.quote(self.column)}")
         return segment_sql(f"{_BY_VALUES}.value")
@@ -267,11 +300,14 @@ def _accounts_column_or_none(con: duckdb.DuckDBPyConnection, column: str, mappin
 def resolve_by_column(con: duckdb.DuckDBPyConnection, view: str, column: str, mapping: Any = None) -> ByColumn:
     """Where a breakdown column of a view's rows comes from: the rows' own file first, else the accounts table.
 
-    `view` is the canonical view being broken down (surveys, journey_events, …). A column of the raw
+    `view` is the canonical view being broken down (surveys, journey_events, …). `account_id` is the
+    view's own account id (one segment per account, known from any table). A column of the raw
     table(s) feeding that view wins over an accounts column of the same name, with a `note`; an
     accounts column is found by its view name or, given the mapping, by its header. When neither
     has it: MetricError listing both tables' columns (no file feeds the view: the accounts check's).
     """
+    if column == "account_id" and view != canonical.ACCOUNTS:
+        return ByColumn(column, "view")     # each account its own segment, in or out of the accounts table
     own: list[tuple[str, str, str]] = []
     own_headers: list[str] = []
     for table, source in _feeding_tables(con, view):
@@ -349,6 +385,7 @@ def period_months(period: str) -> int:
 
 
 __all__ = ["ACCOUNTS_CTE", "COHORT_PERIODS", "NONE_SEGMENT", "ONE_ROW_PER_ACCOUNT", "PERIODS", "ByColumn",
-           "accounts_columns", "as_of_date", "as_of_label", "as_of_param", "check_accounts_column", "check_period",
-           "configured_as_of", "latest_timestamp", "period_label_sql", "period_months", "period_params", "period_sql",
-           "resolve_by_column", "segment_columns", "segment_filter_sql", "segment_sql", "segment_values"]
+           "account_known", "accounts_columns", "as_of_date", "as_of_label", "as_of_param", "check_accounts_column",
+           "check_period", "configured_as_of", "known_accounts_sql", "latest_timestamp", "period_label_sql",
+           "period_months", "period_params", "period_sql", "resolve_by_column", "segment_columns",
+           "segment_filter_sql", "segment_sql", "segment_values"]

@@ -115,10 +115,10 @@ def _survey_groups(con: duckdb.DuckDBPyConnection, by: By, period: str | None,
     else:
         resolved = by if isinstance(by, dimensions.ByColumn) else \
             dimensions.resolve_by_column(con, canonical.SURVEYS, by)
-        ctes.append(resolved.cte())
+        ctes += resolved.ctes()
         joins = resolved.join("s")
         params.update(resolved.params())
-        selects.append(f"{resolved.value_sql()} AS segment")
+        selects.append(f"{resolved.value_sql('s')} AS segment")
     keys.append("segment")
     return ctes, ", ".join(selects), joins, params, keys
 
