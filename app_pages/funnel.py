@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from cxlib import diagnostics as dg
 from cxlib import funnel as fn
 from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
@@ -42,8 +43,12 @@ def _parse_steps(text: str) -> list[str]:
 # ---- Controls -----------------------------------------------------------------------------------
 sources = [s for s, present in (("events", ws.has_events()), ("snapshot", ws.has_snapshot())) if present]
 if not sources:
-    st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage and "
-            "a date column (or monthly stage snapshots) and map it.", icon=":material/info:")
+    reason = dg.funnel_reason(ws.con, ws.mapping, settings=settings)
+    if reason is not None and reason.loaded:   # rows loaded, none usable: say which column and why
+        st.warning(f"{reason.text}.", icon=":material/warning:")
+    else:
+        st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage and "
+                "a date column (or monthly stage snapshots) and map it.", icon=":material/info:")
     st.stop()
 default_steps = funnel_stages(settings.stages)
 all_stages = list(stage_order(settings.stages))
@@ -103,7 +108,10 @@ if result is None:
     st.stop()
 table = result.table
 if table.empty:
-    st.info("No account has an entry of the first step. Check the steps, or see the **Data** page.",
+    reason = dg.funnel_reason(ws.con, ws.mapping, snapshot=source == "snapshot", steps=steps, date_from=date_from,
+                              date_to=date_to, settings=settings)
+    st.info(f"{reason.text}." if reason is not None else
+            "No account has an entry of the first step. Check the steps, or see the **Data** page.",
             icon=":material/info:")
     st.stop()
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import churn as ch
+from cxlib import diagnostics as dg
 from cxlib import outcomes as oc
 from cxlib import surveys as sv
 from cxlib.figures import scores as score_figs
@@ -68,6 +69,10 @@ if overall is not None:
         st.info("No account has both an outcome and the chosen experience measure. Map the accounts' "
                 "outcome column (yes/no or a score) on the Data page, or choose another experience measure.",
                 icon=":material/info:")
+        if measure in ("csat", "nps"):   # the latest answer per account: answers without accounts say so
+            why = dg.survey_reason(ws.con, ws.mapping, measure.upper(), "account", settings)
+            if why is not None and why.loaded:
+                st.caption(f"{why.metric}: {why.text}.")
     else:
         rows = overall.set_index("quadrant")
         cols = st.columns(5)
@@ -148,9 +153,17 @@ rejected = sum(int(f["rejected"].sum()) for f in (nps_all, csat_all, ces_all) if
 if rejected:
     st.warning(f"{rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
                icon=":material/warning:")
+# No silent dash: a measure with answers loaded but none it can count says why (column and counts).
+empty_reasons = [dg.survey_reason(ws.con, ws.mapping, kind, level if kind == "NPS" else "response", settings)
+                 for kind, f in (("NPS", nps_all), ("CSAT", csat_all), ("CES", ces_all))
+                 if f is not None and int(f["n"].sum()) == 0]
+for reason in empty_reasons:
+    if reason is not None and (reason.loaded or reason.column):
+        st.info(f"{reason.metric}: {reason.text}.", icon=":material/info:")
 if all(f is not None and int(f["n"].sum()) == 0 for f in (nps_all, csat_all, ces_all)):
-    st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
-            icon=":material/info:")
+    if not any(r is not None and (r.loaded or r.column) for r in empty_reasons):
+        st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
+                icon=":material/info:")
 else:
     breakdowns = ["stage", "touchpoint", "respondent_role", *segment_columns(ws)]
     by = v3.selectbox("Break down by", breakdowns, key="oc_by",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import diagnostics as dg
 from cxlib import funnel as fn
 from cxlib import dimensions, meeting
 from cxlib import scores as sc
@@ -74,6 +75,10 @@ st.caption("Composite: mean of the segment's account composites (accounts at the
            "accounts'). NPS counts every response; CSAT is the share of top-two-box answers; churn is the "
            "share of the customers twelve months before the as-of date who have churned since.")
 download_table(side, f"segments_by_{by}", key="dl_segments_side")
+for kind, answers in (("NPS", "nps_n"), ("CSAT", "csat_n")):   # no silent blank column: say why it is empty
+    reason = dg.survey_reason(ws.con, ws.mapping, kind, settings=settings) if int(side[answers].sum()) == 0 else None
+    if reason is not None and reason.loaded:
+        st.caption(f"{kind}: {reason.text}.")
 # ---- Funnel conversion per segment (when journey data is loaded) ----------------------------------
 try:
     funnel = cached("funnel.funnel", fn.funnel, fn.FunnelSpec(by=by), settings)
@@ -192,4 +197,5 @@ else:
                    "Benjamini–Hochberg across the segments tested.")
         download_table(tested, f"compare_by_{by}", key="dl_compare")
     elif tested is not None:
-        st.info("No account has a value in that column.")
+        reason = dg.compare_reason(ws.con, ws.mapping, column)
+        st.info(f"{reason.text}." if reason is not None else "No account has a value in that column.")
