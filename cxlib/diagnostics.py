@@ -214,9 +214,11 @@ def survey_reason(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, surve
             cols = _scores_of_type(mapping, untyped["source"].unique(), None)
             share = "" if len(untyped) == len(counts) else f" ({int(untyped['rows'].sum()):,})"
             parts.append(f"{_named(cols, 'the score column')} has no survey type{share} — choose NPS, CSAT or CES")
+        holds: dict[str, list[str]] = {}      # columns → "CSAT (6)", one phrase per column set
         for other, group in counts.dropna(subset=["survey_type"]).groupby("survey_type"):
-            cols = _scores_of_type(mapping, group["source"].unique(), str(other))
-            parts.append(f"{_named(cols, 'the score column')} holds {other} answers ({int(group['rows'].sum()):,})")
+            cols = _named(_scores_of_type(mapping, group["source"].unique(), str(other)), "the score column")
+            holds.setdefault(cols, []).append(f"{other} ({int(group['rows'].sum()):,})")
+        parts += [f"{cols} holds {' and '.join(kinds)} answers" for cols, kinds in holds.items()]
         cols = _scores_of_type(mapping, counts["source"].unique(), None) or _scores_of_type(
             mapping, counts["source"].unique(), kind)
         return Reason(kind, f"{loaded}: " + "; ".join(parts), loaded=total, column=cols[0] if cols else None)

@@ -77,7 +77,7 @@ def test_answers_of_another_type_are_named(tmp_path: Path) -> None:
                 {**SURVEY_ROLES, "Type": "survey_type"})
     assert int(surveys.csat(ws.con)["n"].sum()) == 0
     text = names(diagnostics.survey_reason(ws.con, ws.mapping, "CSAT"), "Score", len(SURVEY_ROWS))
-    assert "holds NPS answers" in text
+    assert "holds NPS (8) answers" in text
     assert diagnostics.survey_reason(ws.con, ws.mapping, "NPS") is None      # NPS has its answers
 
 
