@@ -59,7 +59,9 @@ def _add_survey_by(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, documented in `python -m cxlib --help`."""
     parser = _Parser(prog="python -m cxlib", description="Journey Lens from the command line: "
-                     "the same loading, mapping and metrics as the app.")
+                     "the same loading, mapping and metrics as the app.",
+                     epilog="Errors print one line to stderr and exit 2. A metric with rows loaded but none it "
+                            "can use prints no table: it exits 2 with the reason, naming the column and the counts.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("load", help="print the load report of exports (rows read/loaded/rejected, columns)")
@@ -93,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("nps", help="Net Promoter Score with its 95%% margin of error")
     _add_common(p)
-    p.add_argument("--score-col", metavar="C", help="the 0–10 answer column (its other roles are cleared)")
+    p.add_argument("--score-col", metavar="C", help="the 0–10 answer column (its file is read as survey answers)")
     _add_survey_by(p)
     p.add_argument("--level", choices=("response", "account"), default="response",
                    help="response: every answer; account: each account's latest answer (needs an account column)")
@@ -101,14 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("csat", help="CSAT: share of satisfied (top-two-box) answers with a Wilson 95%% interval")
     _add_common(p)
-    p.add_argument("--score-col", metavar="C", help="the satisfaction answer column (its other roles are cleared)")
+    p.add_argument("--score-col", metavar="C", help="the satisfaction answer column (its file is read as survey answers)")
     _add_survey_by(p)
     p.add_argument("--scale", choices=_SCALES, help="the answers' scale (default: detected from their range)")
     _add_format(p, default="json")
 
     p = sub.add_parser("ces", help="Customer Effort Score: mean answer with a Student-t 95%% interval")
     _add_common(p)
-    p.add_argument("--score-col", metavar="C", help="the effort answer column (its other roles are cleared)")
+    p.add_argument("--score-col", metavar="C", help="the effort answer column (its file is read as survey answers)")
     _add_survey_by(p)
     p.add_argument("--scale", choices=[s for s in _SCALES if not s.startswith("0-")],
                    help="the answers' scale (default: detected from their range)")
