@@ -165,7 +165,11 @@ if all(f is not None and int(f["n"].sum()) == 0 for f in (nps_all, csat_all, ces
         st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
                 icon=":material/info:")
 else:
-    breakdowns = ["stage", "touchpoint", "respondent_role", *segment_columns(ws)]
+    # The survey files' own extra columns (a survey's "Plan", a ticket's "Priority") break down too: the file's
+    # own value wins over an accounts column of the same name (dimensions.resolve_by_column).
+    own = [c for tm in (ws.mapping.tables if ws.mapping else []) if tm.kind == "surveys"
+           for c, role in tm.roles.items() if role == "ignore"]
+    breakdowns = list(dict.fromkeys(["stage", "touchpoint", "respondent_role", *segment_columns(ws), *own]))
     by = v3.selectbox("Break down by", breakdowns, key="oc_by",
                       format_func=lambda b: {"stage": "stage at the time of the answer",
                                              "respondent_role": "respondent role"}.get(b, b))

@@ -251,3 +251,43 @@ def test_cli_funnel_on_unmapped_stages_names_the_column(tmp_path: Path) -> None:
     code, out, err = cli("funnel", path)
     assert (code, out) == (2, "")
     assert "'Pipeline Stage'" in err and f"{len(EVENTS)} journey event rows loaded" in err
+
+
+# ---------------------------------------------------------------- the pages show the same reasons
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def page(name: str, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Run one page with `ws` as the session's workspace; every info, warning and caption text it shows."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["workspace"] = ws
+    at.switch_page(f"app_pages/{name}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return [e.value for e in (*at.info, *at.warning, *at.caption)]
+
+
+def test_outcomes_page_says_why_nps_csat_and_ces_are_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = mapped(tmp_path, "feedback.csv", survey_file(SURVEY_ROWS), "surveys", SURVEY_ROLES)
+    shown = page("outcomes", ws, monkeypatch)
+    for kind in ("NPS", "CSAT", "CES"):
+        assert any(text.startswith(f"{kind}: 8 survey rows loaded; 0 read as {kind} answers: column 'Score'")
+                   for text in shown), shown
+
+
+def test_funnel_page_says_why_it_has_no_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = mapped(tmp_path, "events.csv", event_file(EVENTS), "journey_events", EVENT_ROLES)
+    shown = page("funnel", ws, monkeypatch)
+    assert any("7 journey event rows loaded; 0 usable" in t and "'Pipeline Stage'" in t for t in shown), shown
+
+
+def test_scores_page_says_why_it_has_no_ratings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Account ID,Date,Factor,Rating\n" + "".join(f"A{i},2026-01-0{i},Vibes,{i}\n" for i in range(1, 6))
+    ws = mapped(tmp_path, "ratings.csv", text, "factor_ratings",
+                {"Account ID": "account_id", "Date": "ts", "Factor": "factor", "Rating": "score"})
+    shown = page("scores", ws, monkeypatch)
+    assert any("5 factor ratings loaded; 0 usable" in t and "'Factor'" in t for t in shown), shown
