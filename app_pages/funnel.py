@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from cxlib import diagnostics as dg
 from cxlib import funnel as fn
 from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
@@ -68,7 +69,10 @@ if not sources:
         st.info("No journey events are mapped — see the **Data** page to load a file with an account, a stage and "
                 "a date column (or monthly stage snapshots) and map it.", icon=":material/info:")
         st.stop()
-    # Events are loaded but none has a stage of the stage list: the data's own stage values can be the steps.
+    # Rows loaded, none usable: say which column and why; the data's own stage values can be the steps.
+    reason = dg.funnel_reason(ws.con, ws.mapping, settings=settings)
+    if reason is not None:
+        st.warning(f"{reason.text}.", icon=":material/warning:")
     st.info(f"{loaded:,} journey-event rows are loaded, but none has a stage of the stage list. Type the steps "
             "with the data's own stage values to add them to the stage list, or map the values to stages on "
             "the **Data** page.", icon=":material/info:")
@@ -133,7 +137,10 @@ if result is None:
     st.stop()
 table = result.table
 if table.empty:
-    st.info("No account has an entry of the first step. Check the steps, or see the **Data** page.",
+    reason = dg.funnel_reason(ws.con, ws.mapping, snapshot=source == "snapshot", steps=steps, date_from=date_from,
+                              date_to=date_to, settings=settings)
+    st.info(f"{reason.text}." if reason is not None else
+            "No account has an entry of the first step. Check the steps, or see the **Data** page.",
             icon=":material/info:")
     st.stop()
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from cxlib import churn as ch
 from cxlib import headlines as hl
+from cxlib import diagnostics as dg
 from cxlib import outcomes as oc
 from cxlib import surveys as sv
 from cxlib.dimensions import NONE_SEGMENT
@@ -69,6 +70,10 @@ if overall is not None:
         st.info("No account has both an outcome and the chosen experience measure. Map the accounts' "
                 "outcome column (yes/no or a score) on the Data page, or choose another experience measure.",
                 icon=":material/info:")
+        if measure in ("csat", "nps"):   # the latest answer per account: answers without accounts say so
+            why = dg.survey_reason(ws.con, ws.mapping, measure.upper(), "account", settings)
+            if why is not None and why.loaded:
+                st.caption(f"{why.metric}: {why.text}.")
     else:
         rows = overall.set_index("quadrant")
         cols = st.columns(5)
@@ -149,11 +154,23 @@ totals = hl.survey_totals(nps_all, csat_all, ces_all)
 if totals.rejected:
     st.warning(f"{totals.rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
                icon=":material/warning:")
+# No silent dash: a measure with answers loaded but none it can count says why (column and counts).
+empty_reasons = [dg.survey_reason(ws.con, ws.mapping, kind, level if kind == "NPS" else "response", settings)
+                 for kind, f in (("NPS", nps_all), ("CSAT", csat_all), ("CES", ces_all))
+                 if f is not None and int(f["n"].sum()) == 0]
+for reason in empty_reasons:
+    if reason is not None and (reason.loaded or reason.column):
+        st.info(f"{reason.metric}: {reason.text}.", icon=":material/info:")
 if all(f is not None for f in (nps_all, csat_all, ces_all)) and totals.answers == 0:
-    st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
-            icon=":material/info:")
+    if not any(r is not None and (r.loaded or r.column) for r in empty_reasons):
+        st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",
+                icon=":material/info:")
 else:
-    breakdowns = ["stage", "touchpoint", "respondent_role", *segment_columns(ws)]
+    # The survey files' own extra columns (a survey's "Plan", a ticket's "Priority") break down too: the file's
+    # own value wins over an accounts column of the same name (dimensions.resolve_by_column).
+    own = [c for tm in (ws.mapping.tables if ws.mapping else []) if tm.kind == "surveys"
+           for c, role in tm.roles.items() if role == "ignore"]
+    breakdowns = list(dict.fromkeys(["stage", "touchpoint", "respondent_role", *segment_columns(ws), *own]))
     by = v3.selectbox("Break down by", breakdowns, key="oc_by",
                       format_func=lambda b: {"stage": "stage at the time of the answer",
                                              "respondent_role": "respondent role"}.get(b, b))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import diagnostics as dg
 from cxlib import scores as sc
 from cxlib.errors import CxError
 from cxlib.figures import scores as figs
@@ -33,9 +34,13 @@ if st.session_state.get(OWNER_KEY) != id(ws.mapping):
 saved = ws.score_config
 detected = cached("scores.detect_scales", sc.detect_scales)
 if not detected:
-    st.info("No factor ratings are loaded yet. Load a table of engagement factor ratings (one column per "
-            "factor, or factor and score columns) on the **Data** page to see scores here.",
-            icon=":material/info:")
+    reason = dg.scores_reason(ws.con, ws.mapping, saved, ws.settings)
+    if reason is not None and reason.loaded:   # ratings loaded, none usable: say which column and why
+        st.warning(f"{reason.text}.", icon=":material/warning:")
+    else:
+        st.info("No factor ratings are loaded yet. Load a table of engagement factor ratings (one column per "
+                "factor, or factor and score columns) on the **Data** page to see scores here.",
+                icon=":material/info:")
     st.stop()
 
 # Display order differs from computing order: the editor's values feed every number above it.
@@ -131,6 +136,10 @@ accounts = run_safely(lambda: cached("scores.account_scores", sc.account_scores,
 if accounts is None:
     st.stop()
 bands = cached("scores.band_summary", sc.band_summary, cfg, settings).set_index("band")
+if accounts["composite"].isna().all():          # no silent dash: say why no account has a composite
+    no_composite = dg.scores_reason(ws.con, ws.mapping, cfg, settings)
+    if no_composite is not None:
+        summary_box.info(f"{no_composite.text}.", icon=":material/info:")
 
 # ---- Headline -----------------------------------------------------------------------------------
 with summary_box:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import churn as ch
+from cxlib import diagnostics as dg
 from cxlib import funnel as fn
 from cxlib import dimensions, meeting
 from cxlib import scores as sc
@@ -80,6 +81,10 @@ st.caption("Composite: mean of the segment's account composites (accounts at the
            "(no period): accounts the accounts file flags as churned ÷ accounts with a churn flag — the file "
            "as exported, not a rate per period.")
 download_table(side, f"segments_by_{by}", key="dl_segments_side")
+for kind, answers in (("NPS", "nps_n"), ("CSAT", "csat_n")):   # no silent blank column: say why it is empty
+    reason = dg.survey_reason(ws.con, ws.mapping, kind, settings=settings) if int(side[answers].sum()) == 0 else None
+    if reason is not None and reason.loaded:
+        st.caption(f"{kind}: {reason.text}.")
 
 # ---- Measures (numeric accounts columns: tenure, charges, seats, …) ------------------------------
 measures = run_safely(lambda: cached("segments.measure_means", sg.measure_means, by, settings))
@@ -215,4 +220,5 @@ else:
                    "Benjamini–Hochberg across the segments tested.")
         download_table(tested, f"compare_by_{by}", key="dl_compare")
     elif tested is not None:
-        st.info("No account has a value in that column.")
+        reason = dg.compare_reason(ws.con, ws.mapping, column)
+        st.info(f"{reason.text}." if reason is not None else "No account has a value in that column.")

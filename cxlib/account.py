@@ -139,7 +139,8 @@ story_as_of = dimensions.as_of_param
 
 def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column: str | None,
                  as_of: dt.datetime | None) -> dict[str, Any]:
-    """The account's accounts row (its first source row, as the funnel and surveys take it)."""
+    """The account's accounts row (its first source row, as the funnel and surveys take it); only its id when
+    another table knows it; MetricError when none does."""
     segment = dimensions.segment_sql(canonical.quote(segment_column)) if segment_column else "CAST(NULL AS VARCHAR)"
     frame = con.execute(f"""
         WITH {dimensions.ACCOUNTS_CTE}
@@ -150,7 +151,10 @@ def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column
         WHERE account_id = $account_id
     """, {"account_id": account_id, "as_of": as_of}).df()
     if frame.empty:
-        raise MetricError(f"No account '{account_id}' in the accounts table")
+        if not dimensions.account_known(con, account_id):
+            raise MetricError(f"No account '{account_id}' in the accounts table")
+        # Known only from events, snapshots, answers or ratings: no accounts row to read (README, meeting packs).
+        return {"account_id": account_id}
     return frame.iloc[0].to_dict()
 
 

@@ -1,7 +1,9 @@
 """`python -m cxlib …`: the same numbers as the app, for scripts, scheduled jobs and notebooks.
 
 Command names, options and printed column names are a public contract (see README "Command line").
-Errors a user can cause print one line to stderr and exit with code 2.
+Errors a user can cause print one line to stderr and exit with code 2. No silent empty number: a
+metric table with nothing in it is never printed; the command exits 2 with the reason from
+`cxlib.diagnostics` (rows loaded, why none could be used, naming the column).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -44,10 +47,21 @@ def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("csv", "js
     p.add_argument("--format", choices=choices, default=default, help=f"output format (default {default})")
 
 
+_SCALES = ("0-1", "0-2", "1-5", "1-7", "1-10", "0-10")     # cxlib.surveys.SCALES, without importing it here
+
+
+def _add_survey_by(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", metavar="COLUMN",
+                   help="break down by a column of the survey file itself or of the accounts table (the file's own "
+                        "wins, with a note), or by stage, touchpoint, respondent_role, month, quarter or year")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, documented in `python -m cxlib --help`."""
     parser = _Parser(prog="python -m cxlib", description="Journey Lens from the command line: "
-                     "the same loading, mapping and metrics as the app.")
+                     "the same loading, mapping and metrics as the app.",
+                     epilog="Errors print one line to stderr and exit 2. A metric with rows loaded but none it "
+                            "can use prints no table: it exits 2 with the reason, naming the column and the counts.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("load", help="print the load report of exports (rows read/loaded/rejected, columns)")
@@ -86,9 +100,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("nps", help="Net Promoter Score with its 95%% margin of error")
     _add_common(p)
-    p.add_argument("--score-col", metavar="C", help="the 0–10 answer column")
-    p.add_argument("--by", metavar="COLUMN")
-    p.add_argument("--level", choices=("response", "account"), default="response")
+    p.add_argument("--score-col", metavar="C", help="the 0–10 answer column (its file is read as survey answers)")
+    _add_survey_by(p)
+    p.add_argument("--level", choices=("response", "account"), default="response",
+                   help="response: every answer; account: each account's latest answer (needs an account column)")
+    _add_format(p, default="json")
+
+    p = sub.add_parser("csat", help="CSAT: share of satisfied (top-two-box) answers with a Wilson 95%% interval")
+    _add_common(p)
+    p.add_argument("--score-col", metavar="C", help="the satisfaction answer column (its file is read as survey answers)")
+    _add_survey_by(p)
+    p.add_argument("--scale", choices=_SCALES, help="the answers' scale (default: detected from their range)")
+    _add_format(p, default="json")
+
+    p = sub.add_parser("ces", help="Customer Effort Score: mean answer with a Student-t 95%% interval")
+    _add_common(p)
+    p.add_argument("--score-col", metavar="C", help="the effort answer column (its file is read as survey answers)")
+    _add_survey_by(p)
+    p.add_argument("--scale", choices=[s for s in _SCALES if not s.startswith("0-")],
+                   help="the answers' scale (default: detected from their range)")
+    p.add_argument("--lower-is-better", action="store_true",
+                   help='for "how much effort" wordings (default: higher is better, "how easy was it")')
     _add_format(p, default="json")
 
     p = sub.add_parser("compare", help="segments side by side, each tested against the rest")
@@ -114,8 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _override(chosen: Any, kind: str, roles: dict[str, str | None]) -> None:
-    """Point roles at the columns the user named (--stage-col, --score-col …) in the table that has them."""
+def _override(con: Any, chosen: Any, kind: str, roles: dict[str, str | None]) -> None:
+    """Point roles at the columns the user named (--stage-col, --score-col …) in the table that has them.
+
+    A table of another kind becomes of `kind`: its roles are cleared and suggested afresh for that
+    kind, so `--score-col` on a file read as accounts makes it survey answers instead of failing.
+    """
+    from cxlib.mapping import suggest_roles
+
     for column, role in roles.items():
         if not column or not role:
             continue
@@ -124,7 +162,10 @@ def _override(chosen: Any, kind: str, roles: dict[str, str | None]) -> None:
             known = sorted({c for t in chosen.tables for c in t.roles})
             raise CxError(f"column '{column}' is in none of the files (columns: {', '.join(known)})", column=column)
         for t in tables:
-            t.kind = kind
+            if t.kind != kind:
+                suggested = suggest_roles(con, t.table, kind, chosen.settings.stages)
+                t.kind = kind
+                t.roles = {c: suggested.get(c, "ignore") for c in t.roles}
             t.roles = {c: ("ignore" if r == role and c != column else r) for c, r in t.roles.items()}
             t.roles[column] = role
 
@@ -167,7 +208,8 @@ def _load_and_choose(files: Sequence[Path], mapping_path: Path | None, extra: Se
                 sys.stderr.write(f"note: {name}: '{column}' read as {option} ({why}; no value in the file "
                                  "decides it).\n")
     if overrides is not None:
-        _override(chosen, *overrides)
+        _override(ws.con, chosen, *overrides)
+    _RUN.ws = ws       # a command that applies the mapping itself (funnel) still gets its empty-number reason
     return ws, chosen
 
 
@@ -191,10 +233,81 @@ def _open(files: Sequence[Path], mapping_path: Path | None, extra: Sequence[Path
     """Load files into a fresh workspace and apply the given (or suggested) mapping."""
     ws, chosen = _load_and_choose(files, mapping_path, extra, overrides)
     ws.apply(chosen)
+    _RUN.ws = ws
     return ws
 
 
+@dataclass
+class _Run:
+    """The command being run and the workspace it opened, so the one output point can check its numbers."""
+
+    args: argparse.Namespace | None = None
+    ws: Workspace | None = None
+
+
+_RUN = _Run()
+
+
+def _survey_check(kind: str) -> Callable[[pd.DataFrame], Any]:
+    def reason(df: pd.DataFrame) -> Any:
+        if not df.empty and int(df["n"].sum()) > 0:
+            return None
+        from cxlib import diagnostics
+
+        ws, args = _RUN.ws, _RUN.args
+        return diagnostics.survey_reason(ws.con, ws.mapping, kind, getattr(args, "level", "response"), ws.settings)
+    return reason
+
+
+def _funnel_check(df: pd.DataFrame) -> Any:
+    if not df.empty and "accounts" in df and float(df["accounts"].max()) > 0:
+        return None
+    from cxlib import diagnostics
+
+    ws, args = _RUN.ws, _RUN.args
+    steps = [s.strip() for s in (getattr(args, "stages", None) or "").split(",") if s.strip()] or None
+    return diagnostics.funnel_reason(ws.con, ws.mapping, snapshot=bool(getattr(args, "snapshot", False)),
+                                     steps=steps, date_from=getattr(args, "date_from", None),
+                                     date_to=getattr(args, "date_to", None), settings=ws.settings)
+
+
+def _scores_check(df: pd.DataFrame) -> Any:
+    if not df.empty and df["composite"].notna().any():
+        return None
+    from cxlib import diagnostics
+
+    ws = _RUN.ws
+    return diagnostics.scores_reason(ws.con, ws.mapping, ws.score_config, ws.settings)
+
+
+def _compare_check(df: pd.DataFrame) -> Any:
+    if not df.empty and int(df["n"].sum()) > 0:
+        return None
+    from cxlib import diagnostics, segments
+
+    ws, args = _RUN.ws, _RUN.args
+    column = segments.parse_rate(args.rate)[0] if getattr(args, "rate", None) else getattr(args, "mean", None)
+    return diagnostics.compare_reason(ws.con, ws.mapping, column) if column else None
+
+
+# Per command: the reason its table (or the metric's own refusal) has no number, or None when it has one.
+_WHY_EMPTY: dict[str, Callable[[pd.DataFrame], Any]] = {
+    "nps": _survey_check("NPS"), "csat": _survey_check("CSAT"), "ces": _survey_check("CES"),
+    "funnel": _funnel_check, "scores": _scores_check, "compare": _compare_check,
+}
+
+
+def _why_empty(df: pd.DataFrame) -> Any:
+    """The diagnostics reason the running command's table has no number, or None (printable as it is)."""
+    check = _WHY_EMPTY.get(_RUN.args.command) if _RUN.args is not None else None
+    return check(df) if check is not None and _RUN.ws is not None else None
+
+
 def _emit(df: pd.DataFrame, fmt: str) -> None:
+    """Print a command's table; an empty number is refused with its reason (CxError: one line, exit 2)."""
+    reason = _why_empty(df)
+    if reason is not None:
+        raise CxError(reason.text, column=reason.column)
     if fmt == "json":
         records = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
@@ -308,14 +421,52 @@ def _cmd_scores(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_surveys(args: argparse.Namespace, survey_type: str) -> tuple[Workspace, Any]:
+    """Open the files for a survey metric (`--score-col` makes that column the type's answers) and resolve `--by`.
+
+    `--by` names a breakdown (stage, month, …), a column of the survey file itself or an accounts
+    column (`dimensions.resolve_by_column`): the file's own wins, with a `note:` line.
+    """
+    from cxlib import canonical, dimensions, surveys
+
+    overrides = ("surveys", {args.score_col: f"score:{survey_type}"}) if args.score_col else None
+    ws = _open(args.files, args.mapping, overrides=overrides)
+    if args.by is None or args.by in surveys.SURVEY_BREAKDOWNS:
+        return ws, args.by
+    by = dimensions.resolve_by_column(ws.con, canonical.SURVEYS, args.by, ws.mapping)
+    if by.note:
+        sys.stderr.write(f"note: {by.note}\n")
+    return ws, by
+
+
 def _cmd_nps(args: argparse.Namespace) -> int:
     from cxlib import surveys
 
-    overrides = ("surveys", {args.score_col: "score:NPS"}) if args.score_col else None
-    ws = _open(args.files, args.mapping, overrides=overrides)
-    by = args.by if args.by in surveys.SURVEY_BREAKDOWNS else _column(ws, args.by)
+    ws, by = _open_surveys(args, "NPS")
     table = surveys.nps(ws.con, by=by, level=args.level, settings=ws.settings)
     _emit(surveys.cli_nps_table(table), args.format)
+    return 0
+
+
+def _cmd_csat(args: argparse.Namespace) -> int:
+    from cxlib import surveys
+
+    ws, by = _open_surveys(args, "CSAT")
+    table = surveys.csat(ws.con, by=by, scale=args.scale, settings=ws.settings)
+    out = surveys.cli_csat_table(table)
+    if len(table) and int(table["n"].sum()) > 0:
+        scale = surveys.SCALES[str(table["scale"].iloc[0])]
+        sys.stderr.write(f"note: CSAT on the {scale.name} scale: {scale.top_from} and above count as satisfied.\n")
+    _emit(out, args.format)
+    return 0
+
+
+def _cmd_ces(args: argparse.Namespace) -> int:
+    from cxlib import surveys
+
+    ws, by = _open_surveys(args, "CES")
+    table = surveys.ces(ws.con, by=by, lower_is_better=args.lower_is_better, scale=args.scale, settings=ws.settings)
+    _emit(surveys.cli_ces_table(table), args.format)
     return 0
 
 
@@ -350,15 +501,36 @@ def _cmd_pack(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
-            "compare": _cmd_compare, "pack": _cmd_pack}
+            "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "pack": _cmd_pack}
+
+
+def _explained(exc: CxError) -> CxError:
+    """A metric's refusal, or the diagnostics reason when its rows were loaded but none could be used.
+
+    "No journey events are loaded" is wrong when 240 were loaded and none maps to a stage: the
+    reason naming the column and the counts says what to fix.
+    """
+    if _RUN.ws is None or _RUN.args is None or _RUN.args.command not in _WHY_EMPTY:
+        return exc
+    try:
+        reason = _why_empty(pd.DataFrame())
+    except CxError:
+        return exc
+    if reason is None or reason.loaded == 0 or reason.usable > 0:
+        return exc
+    return CxError(reason.text, column=reason.column)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m cxlib`; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    _RUN.args, _RUN.ws = args, None
     try:
         return COMMANDS[args.command](args)
     except CxError as exc:
+        exc = _explained(exc)
         sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")
         return EXIT_USAGE
+    finally:
+        _RUN.args, _RUN.ws = None, None

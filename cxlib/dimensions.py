@@ -11,6 +11,9 @@
   first row (lowest source_row), as the README's "duplicate account id — first row kept".
 - Periods: the timestamp of the period's first instant; fiscal quarters and years start in the
   settings' fiscal-year start month.
+- Breakdown columns (`--by`, "Break down by"): a column of the rows' own file (a survey's "Plan",
+  an event log's "Region") wins over an accounts column of the same name, with a note; the value
+  is read from the raw row each canonical row came from (its `source` and `source_row`).
 
 A dimension is a SQL expression plus its parameters; metrics drop it into their own query so the
 grouping happens in DuckDB.
@@ -19,15 +22,17 @@ grouping happens in DuckDB.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
 from cxlib import canonical
-from cxlib.errors import MetricError
+from cxlib.errors import CxError, MetricError
 from cxlib.mapping.file_names import as_of_from_source
 from cxlib.settings import Settings
+from cxlib.stages import normalize_label
 
 NONE_SEGMENT = "(none)"   # accounts without a value in the segment column, or missing from accounts
 PERIODS = ("month", "quarter", "year")
@@ -68,6 +73,7 @@ def latest_timestamp(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 
 
 def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables and views of the session's schema (a connection may hold only some canonical views)."""
     return {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
 
@@ -128,6 +134,28 @@ def as_of_origin(con: duckdb.DuckDBPyConnection, settings: Settings | None = Non
     if dated is not None:
         return "latest date in the data"
     return "no date in the data or the file names: days-since and periods are hidden until you set one on the Data page"
+
+
+# ---------------------------------------------------------------- every account any table knows
+
+# The views whose rows name an account: an account may be known only from events, snapshots or answers.
+_ACCOUNT_VIEWS = (canonical.ACCOUNTS, canonical.JOURNEY_EVENTS, canonical.STAGE_SNAPSHOTS, canonical.SURVEYS,
+                  canonical.FACTOR_RATINGS)
+
+
+def known_accounts_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """A SELECT of every distinct account id of every view that exists (accounts, events, snapshots, answers,
+    ratings): the account list, for an account known only from an event log or a ticket export."""
+    present = _present(con)
+    parts = [f"SELECT account_id FROM {canonical.quote(v)} WHERE account_id IS NOT NULL"
+             for v in _ACCOUNT_VIEWS if v in present]
+    return " UNION ".join(parts) if parts else "SELECT CAST(NULL AS VARCHAR) AS account_id WHERE false"
+
+
+def account_known(con: duckdb.DuckDBPyConnection, account_id: str) -> bool:
+    """Whether any loaded table names this account (the accounts table or any dated view)."""
+    return bool(con.execute(f"SELECT count(*) FROM ({known_accounts_sql(con)}) AS known WHERE account_id = $id",
+                            {"id": str(account_id)}).fetchone()[0])
 
 
 # ---------------------------------------------------------------- accounts columns and segments
@@ -194,6 +222,147 @@ def segment_filter_sql(column: str, value: Any, alias: str) -> tuple[str, dict[s
             f"WHERE {label} = trim(CAST($segment_value AS VARCHAR)))"), {"segment_value": value}
 
 
+# ---------------------------------------------------------------- breakdown columns: the rows' own, else accounts'
+
+_TABLE_INFO = "_cx_tables"          # mapping's table list: raw table name, source label, kind (see mapping.views)
+_BY_VALUES, _BY_ACCOUNTS = "by_values", "by_accounts"
+
+
+@dataclass(frozen=True)
+class ByColumn:
+    """A breakdown column resolved for one canonical view: the rows' own column, or an accounts column.
+
+    origin 'view': a fixed column of the view itself (`account_id`: one segment per account, also
+    for accounts the accounts table lacks). origin 'table': the value sits in the raw row each view
+    row came from, joined back by `source` and `source_row`; `tables` lists (raw table, source
+    label, raw column) holding it. origin 'accounts': the account's value in the accounts view (one
+    row per account). `note` is set when both the file and the accounts table had the column (the
+    file's own wins), for a `note:` line or a caption.
+
+    A metric drops it into its query: `ctes()` into its WITH list, `params()` into its parameters,
+    `join(alias)` after its FROM, and `value_sql(alias)` as the segment.
+    """
+
+    column: str
+    origin: Literal["view", "table", "accounts"]
+    tables: tuple[tuple[str, str, str], ...] = ()
+    note: str | None = None
+
+    def ctes(self) -> list[str]:
+        """The named CTEs holding the values (`by_values` or `by_accounts`; none for the view's own column)."""
+        if self.origin == "view":
+            return []
+        if self.origin == "accounts":
+            return [f"{_BY_ACCOUNTS} AS ({ONE_ROW_PER_ACCOUNT})"]
+        parts = [f"SELECT CAST($by_source_{i} AS VARCHAR) AS source, CAST(_source_row AS BIGINT) AS source_row, "
+                 f"CAST({canonical.quote(col)} AS VARCHAR) AS value FROM {canonical.quote(table)}"
+                 for i, (table, _, col) in enumerate(self.tables)]
+        # Two raw tables under one source label must not count a row twice: the first one stands.
+        return [f"{_BY_VALUES} AS (SELECT * FROM ({' UNION ALL '.join(parts)}) AS own_rows "
+                "QUALIFY row_number() OVER (PARTITION BY source, source_row) = 1)"]
+
+    def params(self) -> dict[str, Any]:
+        """The CTEs' parameters (the source labels, passed as values)."""
+        return {f"by_source_{i}": source for i, (_, source, _) in enumerate(self.tables)}
+
+    def join(self, alias: str) -> str:
+        """LEFT JOIN of the values onto the view rows aliased `alias` (empty for the view's own column)."""
+        if self.origin == "view":
+            return ""
+        if self.origin == "accounts":
+            return f"LEFT JOIN {_BY_ACCOUNTS} ON {_BY_ACCOUNTS}.account_id = {alias}.account_id"
+        return (f"LEFT JOIN {_BY_VALUES} ON {_BY_VALUES}.source = {alias}.source "
+                f"AND {_BY_VALUES}.source_row = {alias}.source_row")
+
+    def value_sql(self, alias: str) -> str:
+        """The segment label of a view row aliased `alias` ("(none)" for blanks and rows without a value)."""
+        if self.origin == "view":
+            return segment_sql(f"{alias}.{canonical.quote(self.column)}")
+        if self.origin == "accounts":
+            return segment_sql(f"{_BY_ACCOUNTS}.{canonical.quote(self.column)}")
+        return segment_sql(f"{_BY_VALUES}.value")
+
+
+def _feeding_tables(con: duckdb.DuckDBPyConnection, view: str) -> list[tuple[str, str]]:
+    """(raw table, source label) of every mapped table with rows in a view's ledger (used or not)."""
+    from cxlib.mapping.view_sql import ledger_table
+
+    present = _present(con)
+    ledger = ledger_table(view)
+    if _TABLE_INFO not in present or ledger not in present:
+        return []
+    rows = con.execute(
+        f"SELECT table_name, source FROM {canonical.quote(_TABLE_INFO)} WHERE source IN "
+        f"(SELECT DISTINCT source FROM {canonical.quote(ledger)}) ORDER BY idx").fetchall()
+    return [(t, s) for t, s in rows if t in present]
+
+
+def _raw_headers(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                       "AND table_schema = current_schema() ORDER BY ordinal_position", [table]).fetchall()
+    return [c for (c,) in rows if c != "_source_row"]
+
+
+def _match_header(headers: list[str], column: str) -> str | None:
+    """The header a user means: exact, else case-insensitive, else by folded label ("plan_type" ~ "Plan Type")."""
+    if column in headers:
+        return column
+    for fold in (str.casefold, normalize_label):
+        found = [h for h in headers if fold(h) == fold(column)]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _accounts_column(con: duckdb.DuckDBPyConnection, column: str, mapping: Any) -> str:
+    """The accounts view's column a user means (a view name, or with the mapping its header); else a CxError."""
+    from cxlib.mapping.account_columns import accounts_column
+
+    return accounts_column(con, mapping, column) if mapping is not None else check_accounts_column(con, column)
+
+
+def _accounts_column_or_none(con: duckdb.DuckDBPyConnection, column: str, mapping: Any) -> str | None:
+    try:
+        return _accounts_column(con, column, mapping)
+    except CxError:
+        return None
+
+
+def resolve_by_column(con: duckdb.DuckDBPyConnection, view: str, column: str, mapping: Any = None) -> ByColumn:
+    """Where a breakdown column of a view's rows comes from: the rows' own file first, else the accounts table.
+
+    `view` is the canonical view being broken down (surveys, journey_events, …). `account_id` is the
+    view's own account id (one segment per account, known from any table). A column of the raw
+    table(s) feeding that view wins over an accounts column of the same name, with a `note`; an
+    accounts column is found by its view name or, given the mapping, by its header. When neither
+    has it: MetricError listing both tables' columns (no file feeds the view: the accounts check's).
+    """
+    if column == "account_id" and view != canonical.ACCOUNTS:
+        return ByColumn(column, "view")     # each account its own segment, in or out of the accounts table
+    own: list[tuple[str, str, str]] = []
+    own_headers: list[str] = []
+    for table, source in _feeding_tables(con, view):
+        headers = _raw_headers(con, table)
+        own_headers += [h for h in headers if h not in own_headers]
+        header = _match_header(headers, column)
+        if header is not None:
+            own.append((table, source, header))
+    if not own_headers:     # no raw rows to read from: an accounts column, or that check's own error
+        return ByColumn(_accounts_column(con, column, mapping), "accounts")
+    in_accounts = _accounts_column_or_none(con, column, mapping)
+    if own:
+        sources = ", ".join(dict.fromkeys(source for _, source, _ in own))
+        note = (f"column '{own[0][2]}' is in {sources} and in the accounts table: {sources}'s own values are used"
+                if in_accounts is not None else None)
+        return ByColumn(own[0][2], "table", tuple(own), note)
+    if in_accounts is not None:
+        return ByColumn(in_accounts, "accounts")
+    shown = [c for c in accounts_columns(con) if c not in _HIDDEN_COLUMNS]
+    raise MetricError(f"Column '{column}' is in neither the {view.replace('_', ' ')} files ({', '.join(own_headers)}) "
+                      "nor the accounts table "
+                      f"({', '.join(shown) or 'no accounts loaded'}).", column=str(column))
+
+
 # ---------------------------------------------------------------- periods and fiscal quarters
 
 
@@ -246,8 +415,8 @@ def period_months(period: str) -> int:
     return _PERIOD_MONTHS[check_period(period)]
 
 
-__all__ = ["ACCOUNTS_CTE", "COHORT_PERIODS", "NONE_SEGMENT", "ONE_ROW_PER_ACCOUNT", "PERIODS", "accounts_columns",
-           "as_of_date", "as_of_label", "as_of_origin", "as_of_param", "check_accounts_column", "check_period",
-           "configured_as_of",
-           "latest_timestamp", "period_label_sql", "period_months", "period_params", "period_sql", "segment_columns",
+__all__ = ["ACCOUNTS_CTE", "COHORT_PERIODS", "NONE_SEGMENT", "ONE_ROW_PER_ACCOUNT", "PERIODS", "ByColumn",
+           "account_known", "accounts_columns", "as_of_date", "as_of_label", "as_of_origin", "as_of_param",
+           "check_accounts_column", "check_period", "configured_as_of", "known_accounts_sql", "latest_timestamp",
+           "period_label_sql", "period_months", "period_params", "period_sql", "resolve_by_column", "segment_columns",
            "segment_filter_sql", "segment_sql", "segment_values"]

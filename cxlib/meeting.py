@@ -227,7 +227,8 @@ def _account_slides(story: AccountStory, summary: list[str], settings: Settings)
 
 def account_pack(con: duckdb.DuckDBPyConnection, account_id: str, score_config: ScoreConfig,
                  settings: Settings | None = None, segment_column: str | None = "tier") -> PackContent:
-    """One account's meeting pack; MetricError "No account 'X' in the accounts table" for an unknown id."""
+    """One account's meeting pack; the account may be known from any table (an event log or survey answers
+    alone will do); MetricError "No account 'X' in the accounts table" when no table knows it."""
     settings = settings or Settings()
     story = account_story(con, account_id, score_config, settings, segment_column)
     p = story.profile

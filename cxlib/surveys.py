@@ -4,8 +4,8 @@ Conventions (README, "How each number is defined" → "What customers say"):
 - NPS: answers are whole numbers 0–10; promoters 9–10, passives 7–8, detractors 0–6;
   NPS = 100 × (p⁺ − p⁻) in points; moe95 = 1.96 × 100 × √((p⁺ + p⁻ − (p⁺ − p⁻)²) / n).
 - CSAT: share of top-two-box answers on the scale (1–5 → 4–5 satisfied; 1–7 → 6–7; 1–10 and
-  0–10 → 9–10; Zendesk good/bad arrives as 1/0 → the 0–1 scale, where only 1 is satisfied),
-  with a Wilson 95% interval.
+  0–10 → 9–10; Zendesk good/bad arrives as 1/0 → the 0–1 scale, where only 1 is satisfied;
+  HubSpot's faces 0/1/2 → the 0–2 scale, where only 2 is), with a Wilson 95% interval.
 - CES: mean on its scale with a Student-t 95% interval, and the scale's direction.
 - Answers dated after the as-of date (`dimensions.as_of_date`) are not counted yet. Undated
   answers (a survey sheet without dates) count in totals and in no period: per-period results
@@ -15,12 +15,14 @@ Conventions (README, "How each number is defined" → "What customers say"):
 - Levels: 'response' counts every answer (as survey tools do); 'account' counts each account's
   latest answer within each group (ties by source_row), so one 300-seat account weighs one.
   Answers without an account id are left out at account level.
-- `by`: an accounts column (the account's segment); 'stage' (the row's stage when it is one of
+- `by`: a column of the survey file itself (its "Plan", a ticket's "Priority"), else an accounts
+  column (the account's segment) — `dimensions.resolve_by_column`, which a caller may run first
+  and pass as a `ByColumn`; 'stage' (the row's stage when it is one of
   the configured stages, else the stage the account was in when it answered: its latest journey
   entry at or before the answer, ties by stage order); 'touchpoint' (the row's stage column as
   given, e.g. "Support ticket"); 'respondent_role'; or a period 'month'/'quarter'/'year' (fiscal
   quarters and years follow settings.fiscal_year_start_month; the segment is then the period's
-  start). These names win over accounts columns of the same name. `period` adds a
+  start). These names win over columns of the same name. `period` adds a
   `period_start` column beside a segment, for trend lines by segment.
 """
 
@@ -39,6 +41,7 @@ from cxlib.settings import Settings
 from cxlib.stages import stage_order
 
 Level = Literal["response", "account"]
+By = str | dimensions.ByColumn | None     # a breakdown name or column, or a column already resolved
 NPS_Z = 1.96  # the README's margin-of-error convention ("What customers say"), literal so 54.0 reads as 54.0
 SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *dimensions.PERIODS)
 
@@ -55,6 +58,7 @@ class Scale:
 
 SCALES: dict[str, Scale] = {
     "0-1": Scale("0-1", 0, 1, 1),      # Zendesk good/bad as 1/0
+    "0-2": Scale("0-2", 0, 2, 2),      # HubSpot's three faces 0/1/2: only the happy face is satisfied
     "1-5": Scale("1-5", 1, 5, 4),
     "1-7": Scale("1-7", 1, 7, 6),
     "1-10": Scale("1-10", 1, 10, 9),
@@ -70,7 +74,7 @@ def _scale(name: str) -> Scale:
     return SCALES[key]
 
 
-def _survey_groups(con: duckdb.DuckDBPyConnection, by: str | None, period: str | None,
+def _survey_groups(con: duckdb.DuckDBPyConnection, by: By, period: str | None,
                    settings: Settings) -> tuple[list[str], str, str, dict[str, Any], list[str]]:
     """CTEs, the select list and the join clause that attach `segment`/`period_start` to answers.
 
@@ -111,15 +115,17 @@ def _survey_groups(con: duckdb.DuckDBPyConnection, by: str | None, period: str |
         column = "respondent_role" if by == "respondent_role" else "stage"
         selects.append(dimensions.segment_sql(f"s.{column}") + " AS segment")
     else:
-        column = dimensions.check_accounts_column(con, by)
-        ctes.append(dimensions.ACCOUNTS_CTE)
-        joins = "LEFT JOIN acct a ON a.account_id = s.account_id"
-        selects.append(dimensions.segment_sql(f"a.{canonical.quote(column)}") + " AS segment")
+        resolved = by if isinstance(by, dimensions.ByColumn) else \
+            dimensions.resolve_by_column(con, canonical.SURVEYS, by)
+        ctes += resolved.ctes()
+        joins = resolved.join("s")
+        params.update(resolved.params())
+        selects.append(f"{resolved.value_sql('s')} AS segment")
     keys.append("segment")
     return ctes, ", ".join(selects), joins, params, keys
 
 
-def _order_sql(by: str | None, keys: list[str]) -> str:
+def _order_sql(by: By, keys: list[str]) -> str:
     """Chronological periods; stages in journey order; other segments alphabetical, blanks last."""
     parts: list[str] = []
     if "period_start" in keys:
@@ -133,7 +139,7 @@ def _order_sql(by: str | None, keys: list[str]) -> str:
     return ("ORDER BY " + ", ".join(parts)) if parts else ""
 
 
-def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | None, period: str | None,
+def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, period: str | None,
                    level: Level, settings: Settings, valid_sql: str, aggregates: str,
                    ) -> tuple[str, dict[str, Any], list[str]]:
     """One query: answers of a type → grouped → rejected flagged → counted rows aggregated per group."""
@@ -168,7 +174,7 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: str | N
     return sql, params, keys
 
 
-def _with_undated_note(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, survey_type: str, by: str | None,
+def _with_undated_note(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, survey_type: str, by: By,
                        period: str | None) -> pd.DataFrame:
     """Per-period results say how many answers have no date and so are in no period."""
     notes: list[str] = []
@@ -199,7 +205,7 @@ def _ints(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return df
 
 
-def nps(con: duckdb.DuckDBPyConnection, by: str | None = None, level: Level = "response",
+def nps(con: duckdb.DuckDBPyConnection, by: By = None, level: Level = "response",
         settings: Settings | None = None, period: str | None = None) -> pd.DataFrame:
     """Net Promoter Score per group with its 95% margin of error, n and the rejected count.
 
@@ -234,17 +240,21 @@ def nps(con: duckdb.DuckDBPyConnection, by: str | None = None, level: Level = "r
 def detect_scale(con: duckdb.DuckDBPyConnection, survey_type: str) -> Scale:
     """The box scale a survey type's answers are on, from their range (overridable by the caller).
 
-    Only 0 and 1 → good/bad (0-1); up to 5 → 1-5; up to 7 → 1-7; up to 10 → 1-10, or 0-10 when
-    0 occurs. Nothing answered → 1-5. Anything above 10 is no known scale: MetricError.
+    Only 0 and 1 → good/bad (0-1); 0, 1 and 2 with a 0 → three faces (0-2, HubSpot); up to 5 → 1-5;
+    up to 7 → 1-7; up to 10 → 1-10, or 0-10 when 0 occurs. Nothing answered → 1-5. Anything above
+    10 is no known scale: MetricError.
     """
-    lo, hi, binary = con.execute(
-        f"SELECT min(score), max(score), bool_and(score IN (0, 1)) FROM {canonical.quote(canonical.SURVEYS)} "
+    lo, hi, binary, faces = con.execute(
+        f"SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) "
+        f"FROM {canonical.quote(canonical.SURVEYS)} "
         "WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL", {"t": survey_type},
     ).fetchone()
     if hi is None:
         return SCALES["1-5"]
     if binary:
         return SCALES["0-1"]
+    if faces and lo == 0:
+        return SCALES["0-2"]
     if hi <= 5:
         return SCALES["1-5"]
     if hi <= 7:
@@ -260,7 +270,7 @@ def _on_scale_sql(scale: Scale) -> str:
     return f"score BETWEEN {scale.low} AND {scale.high} AND score = floor(score)"
 
 
-def csat(con: duckdb.DuckDBPyConnection, by: str | None = None, scale: str | None = None,
+def csat(con: duckdb.DuckDBPyConnection, by: By = None, scale: str | None = None,
          settings: Settings | None = None, period: str | None = None) -> pd.DataFrame:
     """CSAT per group: share of top-two-box answers with a Wilson 95% interval.
 
@@ -284,7 +294,7 @@ def csat(con: duckdb.DuckDBPyConnection, by: str | None = None, scale: str | Non
     return _with_undated_note(con, out, "CSAT", by, period)
 
 
-def ces(con: duckdb.DuckDBPyConnection, by: str | None = None, lower_is_better: bool = False,
+def ces(con: duckdb.DuckDBPyConnection, by: By = None, lower_is_better: bool = False,
         scale: str | None = None, settings: Settings | None = None, period: str | None = None,
         ) -> pd.DataFrame:
     """Customer Effort Score per group: mean on its scale with a Student-t 95% interval.
@@ -314,11 +324,31 @@ def ces(con: duckdb.DuckDBPyConnection, by: str | None = None, lower_is_better: 
     return _with_undated_note(con, out, "CES", by, period)
 
 
-def cli_nps_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The `nps` command's columns, exactly: [segment], n, promoters, passives, detractors, nps, moe95."""
-    cols = ["n", "promoters", "passives", "detractors", "nps", "moe95"]
+def _cli_table(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     lead = [c for c in ("period_start", "segment") if c in df.columns]
     return df[[*lead, *cols]].reset_index(drop=True)
 
 
-__all__ = ["SCALES", "SURVEY_BREAKDOWNS", "Scale", "ces", "cli_nps_table", "csat", "detect_scale", "nps"]
+def cli_nps_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The `nps` command's columns, exactly: [segment], n, promoters, passives, detractors, nps, moe95."""
+    return _cli_table(df, ["n", "promoters", "passives", "detractors", "nps", "moe95"])
+
+
+def cli_csat_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The `csat` command's columns, exactly: [segment], n, satisfied, csat (0–1), ci_low, ci_high."""
+    return _cli_table(df, ["n", "satisfied", "csat", "ci_low", "ci_high"])
+
+
+def ces_direction(lower_is_better: bool) -> str:
+    """The words a CES table says its direction in: 'higher is better' or 'lower is better'."""
+    return "lower is better" if lower_is_better else "higher is better"
+
+
+def cli_ces_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The `ces` command's columns, exactly: [segment], n, mean, ci_low, ci_high, scale, direction."""
+    out = df.assign(direction=[ces_direction(bool(x)) for x in df["lower_is_better"]])
+    return _cli_table(out, ["n", "mean", "ci_low", "ci_high", "scale", "direction"])
+
+
+__all__ = ["SCALES", "SURVEY_BREAKDOWNS", "By", "Scale", "ces", "ces_direction", "cli_ces_table", "cli_csat_table",
+           "cli_nps_table", "csat", "detect_scale", "nps"]

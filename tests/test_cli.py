@@ -192,3 +192,143 @@ def test_pack_for_an_account_is_a_pptx_with_its_slides(files: dict[str, Path], t
     slides = Presentation(str(out)).slides
     assert len(slides) == 6
     assert "Müller GmbH" in " ".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
+
+
+# ---------------------------------------------------------------- csat, ces, --by a survey file's own column
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """Wilson score 95% interval, by hand."""
+    import math
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.975)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+@pytest.fixture
+def answers(tmp_path: Path) -> Path:
+    """CSAT 1–5 and CES 1–7 answers with the survey's own Plan column."""
+    rows = [("A1", "CSAT", 5, "Pro"), ("A1", "CSAT", 4, "Pro"), ("A2", "CSAT", 3, "Basic"), ("A2", "CSAT", 5, "Basic"),
+            ("A3", "CSAT", 1, "Pro"), ("A4", "CSAT", 2, "Basic"),
+            ("A1", "CES", 7, "Pro"), ("A2", "CES", 5, "Basic"), ("A3", "CES", 2, "Pro"), ("A4", "CES", 6, "Basic")]
+    path = tmp_path / "answers.csv"
+    path.write_text("Account ID,Survey Date,Survey Type,Score,Plan\n" + "".join(
+        f"{a},2026-03-{10 + i:02d},{t},{s},{p}\n" for i, (a, t, s, p) in enumerate(rows)), encoding="utf-8")
+    return path
+
+
+def test_help_lists_csat_and_ces() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "    csat" in out and "    ces" in out
+    code, out, _ = run("ces", "--help")
+    assert code == 0 and "--lower-is-better" in out and "--by" in out
+
+
+def test_csat_columns_and_wilson_interval(answers: Path) -> None:
+    code, out, err = run("csat", str(answers))
+    assert code == 0
+    [row] = json.loads(out)
+    assert list(row) == ["n", "satisfied", "csat", "ci_low", "ci_high"]
+    # 5, 4, 3, 5, 1, 2 on 1–5: top two box (4–5) is 3 of 6.
+    assert (row["n"], row["satisfied"], row["csat"]) == (6, 3, 0.5)
+    low, high = wilson(3, 6)
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    assert "note: CSAT on the 1-5 scale: 4 and above count as satisfied." in err
+
+
+def test_ces_columns_t_interval_scale_and_direction(answers: Path) -> None:
+    from scipy.stats import t
+
+    code, out, _ = run("ces", str(answers), "--lower-is-better")
+    assert code == 0
+    [row] = json.loads(out)
+    assert list(row) == ["n", "mean", "ci_low", "ci_high", "scale", "direction"]
+    # 7, 5, 2, 6: mean 5, sample sd √(14/3), half width t(0.975, 3) · sd / 2.
+    half = t.ppf(0.975, 3) * (14 / 3) ** 0.5 / 2
+    assert (row["n"], row["mean"], row["scale"], row["direction"]) == (4, 5.0, "1-7", "lower is better")
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(5 - half), pytest.approx(5 + half))
+
+
+def test_by_a_column_of_the_survey_file_itself(answers: Path) -> None:
+    code, out, err = run("csat", str(answers), "--by", "plan")
+    assert (code, err.count("note: CSAT")) == (0, 1)
+    rows = {r["segment"]: r for r in json.loads(out)}
+    assert list(rows["Pro"]) == ["segment", "n", "satisfied", "csat", "ci_low", "ci_high"]
+    # Pro: 5, 4, 1 → 2 of 3; Basic: 3, 5, 2 → 1 of 3.
+    assert [(s, r["n"], r["satisfied"]) for s, r in rows.items()] == [("Basic", 3, 1), ("Pro", 3, 2)]
+
+
+def test_by_prefers_the_survey_files_own_column_with_a_note(answers: Path, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("Account ID,Account Name,Plan\nA1,Acme,Enterprise\nA2,Globex,Enterprise\n"
+                        "A3,Initech,Team\nA4,Hooli,Team\n", encoding="utf-8")
+    code, out, err = run("ces", str(answers), str(accounts), "--by", "Plan")
+    assert code == 0
+    assert [line for line in err.splitlines() if line.startswith("note:")] == [
+        "note: column 'Plan' is in answers.csv and in the accounts table: answers.csv's own values are used"]
+    # Pro: 7, 2 → 4.5; Basic: 5, 6 → 5.5 (the accounts table would say Enterprise / Team).
+    assert {r["segment"]: (r["n"], r["mean"]) for r in json.loads(out)} == {"Basic": (2, 5.5), "Pro": (2, 4.5)}
+
+
+def test_by_an_unknown_column_names_both_tables(answers: Path) -> None:
+    code, out, err = run("csat", str(answers), "--by", "Colour")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "'Colour'" in err and "Plan" in err and "accounts table" in err
+
+
+def test_score_col_turns_another_kind_into_survey_answers(tmp_path: Path) -> None:
+    path = tmp_path / "rated.csv"
+    path.write_text("Account ID,Account Name,Signup Date,Rating\nA1,Acme,2026-01-02,5\nA2,Globex,2026-01-05,2\n"
+                    "A3,Initech,2026-02-01,4\n", encoding="utf-8")
+    code, out, err = run("csat", str(path), "--score-col", "Rating")
+    assert code == 0, err
+    [row] = json.loads(out)
+    assert (row["n"], row["satisfied"]) == (3, 2)
+
+
+def test_override_clears_roles_the_new_kind_does_not_have(tmp_path: Path) -> None:
+    from cxlib.cli import _override
+    from cxlib.mapping import ROLES, Mapping, TableMapping
+    from cxlib.workspace import Workspace
+
+    path = tmp_path / "rated.csv"
+    path.write_text("Account ID,Account Name,Tier,Signup Date,Rating\nA1,Acme,Gold,2026-01-02,5\n", encoding="utf-8")
+    ws = Workspace()
+    [report] = ws.load([path])
+    chosen = Mapping([TableMapping(report.table, report.source, "accounts", {
+        "Account ID": "account_id", "Account Name": "name", "Tier": "segment", "Signup Date": "start_date",
+        "Rating": "arr"})], {})
+    _override(ws.con, chosen, "surveys", {"Rating": "score:CSAT"})
+    [table] = chosen.tables
+    assert table.kind == "surveys"
+    assert set(table.roles.values()) <= set(ROLES["surveys"])
+    assert (table.roles["Rating"], table.roles["Account ID"], table.roles["Signup Date"]) == (
+        "score:CSAT", "account_id", "ts")
+    ws.apply(chosen)     # fits: no role of another kind is left
+
+
+def test_pack_for_an_account_known_only_from_survey_answers(answers: Path, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    out = tmp_path / "a3.pptx"
+    code, printed, err = run("pack", str(answers), "--account", "A3", "--out", str(out))
+    assert (code, printed) == (0, f"{out}\n"), err
+    first = Presentation(str(out)).slides[0]
+    assert "A3" in " ".join(shape.text_frame.text for shape in first.shapes if shape.has_text_frame)
+
+
+def test_empty_metric_is_refused_with_its_reason(answers: Path) -> None:
+    code, out, err = run("nps", str(answers))
+    assert (code, out) == (2, "")
+    assert err == ("error: 10 survey rows loaded; 0 read as NPS answers: column 'Score' holds CES (4) and CSAT (6) "
+                   "answers\n")
+
+
+def test_scale_choices_are_the_surveys_scales() -> None:
+    from cxlib.cli import _SCALES
+    from cxlib.surveys import SCALES
+
+    assert set(_SCALES) == set(SCALES)

@@ -374,3 +374,24 @@ def test_hubspot_and_salesforce_stages_land_on_the_journey(value, stage):
     from cxlib.stages import suggest_stage
 
     assert suggest_stage(value) == stage
+
+
+# ---- accounts with a churn flag ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "text", "shape_id", "flag"), [
+    ("accounts.csv", "Account ID,Plan,Seats,Churned\nA1,Pro,10,true\nA2,Team,3,false\nA3,Pro,7,false\n",
+     "generic.churn_accounts", "Churned"),
+    ("customers.csv", "Customer,Region,Status\nAcme,EMEA,Active\nGlobex,EMEA,Cancelled\nInitech,AMER,Churned\n",
+     "generic.churn_accounts", "Status"),
+    ("telco.csv", "customerID,tenure,Contract,MonthlyCharges,TotalCharges,Churn\n"
+                  "0001-A,1,Month-to-month,70.35,70.35,Yes\n0002-B,0,One year,20.25, ,No\n",
+     "ibm.telco_churn", "Churn"),
+])
+def test_accounts_with_a_churn_flag(con, tmp_path, name, text, shape_id, flag):
+    [tm] = load(con, tmp_path, name, text).tables
+    assert (tm.kind, tm.shape.id, tm.roles[flag]) == ("accounts", shape_id, "churned")
+
+
+def test_a_status_of_only_active_accounts_is_no_churn_flag(con, tmp_path):
+    [tm] = load(con, tmp_path, "customers.csv", "Customer,Status\nAcme,Active\nGlobex,Active\n").tables
+    assert tm.shape is None

@@ -10,8 +10,9 @@ README's "Data you can bring" lists the recognised tools and what each gives.
 
 One module per tool family: `hubspot`, `salesforce`, `tickets` (Zendesk, Intercom, Freshdesk),
 `survey_tools` (Qualtrics, SurveyMonkey, Typeform, Delighted), `stage_dates` (HubSpot's and generic
-stage-date columns); `headers` holds what they share, `model` what the mapping keeps, `rows` the
-shape-aware row builders of the canonical views.
+stage-date columns), `accounts` (customer lists with a churn flag, the IBM Telco file); `headers`
+holds what they share, `model` what the mapping keeps, `rows` the shape-aware row builders of the
+canonical views.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable, Sequence
 import duckdb
 
 from cxlib.mapping.profiles import ColumnProfile
-from cxlib.mapping.shapes import hubspot, salesforce, stage_dates, survey_tools, tickets
+from cxlib.mapping.shapes import accounts, hubspot, salesforce, stage_dates, survey_tools, tickets
 from cxlib.mapping.shapes.headers import FREE_MAIL, RawTable, email_domain, never_account
 from cxlib.mapping.shapes.model import ROW_FILTER_REASONS, Recognised, RowFilter, TableShape
 
@@ -32,7 +33,7 @@ RECOGNISERS: tuple[Callable[[RawTable], Recognised | None], ...] = (
     tickets.recognise_zendesk, tickets.recognise_intercom, tickets.recognise_freshdesk,
     survey_tools.recognise_qualtrics, survey_tools.recognise_surveymonkey, survey_tools.recognise_typeform,
     survey_tools.recognise_delighted,
-    stage_dates.recognise_generic,
+    stage_dates.recognise_generic, accounts.recognise_churn_accounts,
 )
 NO_SHAPE = ""     # the Data page's "no shape": plain suggestion from headers and values
 

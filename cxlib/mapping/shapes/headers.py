@@ -15,6 +15,7 @@ import duckdb
 
 from cxlib.mapping.profiles import ColumnProfile, profile_column
 from cxlib.mapping.raw_tables import raw_columns, type_class
+from cxlib.mapping.vocabulary import header_concepts
 from cxlib.stages import normalize_label
 
 # Headers (folded) of columns that identify a response, respondent, collector or record: never an account.
@@ -161,6 +162,23 @@ class RawTable:
             if addresses >= 0.8 or (named and addresses >= 0.5):
                 return column
         return None
+
+
+def account_key_column(t: RawTable, skip: Iterable[str] = ()) -> str | None:
+    """The column naming one account per row: an id header, else a name header, with unique values."""
+    skipped = set(skip)
+    best: tuple[int, int, str] | None = None
+    for i, column in enumerate(t.names):
+        if column in skipped or never_account(column) or t.type_class(column) not in ("text", "integer"):
+            continue
+        concepts = header_concepts(column)
+        rank = 0 if "id" in concepts else 1 if "name" in concepts else None
+        if rank is None:
+            continue
+        p = t.profile(column)
+        if p.rows and p.nonnull == p.rows == p.distinct and (best is None or (rank, i) < best[:2]):
+            best = (rank, i, column)
+    return best[2] if best else None
 
 
 def ids_ignored(t: RawTable, roles: dict[str, str]) -> dict[str, str]:

@@ -19,9 +19,8 @@ import re
 
 from cxlib.canonical import quote
 from cxlib.mapping.roles import ACCOUNTS, IGNORE
-from cxlib.mapping.shapes.headers import RawTable, fold, never_account
+from cxlib.mapping.shapes.headers import RawTable, account_key_column, fold
 from cxlib.mapping.shapes.model import Recognised, TableShape
-from cxlib.mapping.vocabulary import header_concepts
 
 _Q = "[\"'\u201c\u201d\u2018\u2019]"
 _HS_ENTERED = re.compile(rf"^\s*date entered\s*{_Q}(?P<stage>.+?)\s*(?:\((?P<pipeline>[^()]*)\))?\s*{_Q}\s*$", re.I)
@@ -91,22 +90,6 @@ def runs_in_order(t: RawTable, columns: list[str]) -> tuple[int, int]:
     return int(rows), int(ordered)
 
 
-def _account_column(t: RawTable, skip: set[str]) -> str | None:
-    """The column naming one account per row: an id or name header with unique values."""
-    best: tuple[int, int, str] | None = None
-    for i, column in enumerate(t.names):
-        if column in skip or never_account(column) or t.type_class(column) not in ("text", "integer"):
-            continue
-        concepts = header_concepts(column)
-        rank = 0 if "id" in concepts else 1 if "name" in concepts else None
-        if rank is None:
-            continue
-        p = t.profile(column)
-        if p.rows and p.nonnull == p.rows == p.distinct and (best is None or (rank, i) < best[:2]):
-            best = (rank, i, column)
-    return best[2] if best else None
-
-
 def label(prefix: str, count: int) -> str:
     """"<prefix> — N stage-date columns → journey events"."""
     return f"{prefix} — {count} stage-date column{'s' if count != 1 else ''} → journey events"
@@ -118,7 +101,7 @@ def recognise_generic(t: RawTable) -> Recognised | None:
     if len(stage_dates) < 2:
         return None
     columns = [c for c, _ in stage_dates]
-    account = _account_column(t, set(columns))
+    account = account_key_column(t, set(columns))
     if account is None:
         return None
     rows, ordered = runs_in_order(t, columns)
