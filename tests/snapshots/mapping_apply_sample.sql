@@ -1,214 +1,214 @@
 -- cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping
--- snapshot mapping_apply_sample: 83 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot mapping_apply_sample: 84 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/83]
+-- [1/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [2/83]
+-- [2/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [3/83]
+-- [3/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [4/83]
+-- [4/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [5/83]
+-- [5/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [6/83]
+-- [6/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [7/83]
+-- [7/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [8/83]
+-- [8/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [9/83]
+-- [9/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [10/83]
+-- [10/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [11/83]
+-- [11/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [12/83]
+-- [12/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [13/83]
+-- [13/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [14/83]
+-- [14/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [15/83]
+-- [15/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [16/83]
+-- [16/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [17/83]
+-- [17/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [18/83]
+-- [18/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [19/83]
+-- [19/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [20/83]
+-- [20/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [21/83]
+-- [21/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [22/83]
+-- [22/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [23/83]
+-- [23/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [24/83]
+-- [24/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [25/83]
+-- [25/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [26/83]
+-- [26/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [27/83]
+-- [27/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [28/83]
+-- [28/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [29/83]
+-- [29/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [30/83]
+-- [30/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [31/83]
+-- [31/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [32/83]
+-- [32/84]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [33/83]
+-- [33/84]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [34/83]
-WITH raw_stage_values AS (SELECT NULLIF(trim(CAST("Stage" AS VARCHAR)), '') AS value FROM "journey_events_2" UNION ALL SELECT NULLIF(trim(CAST("Touchpoint" AS VARCHAR)), '') AS value FROM "surveys_2" UNION ALL SELECT NULLIF(trim(CAST("Lifecycle Stage" AS VARCHAR)), '') AS value FROM "stage_snapshot_2026_07_31" UNION ALL SELECT NULLIF(trim(CAST("Lifecycle Stage" AS VARCHAR)), '') AS value FROM "stage_snapshot_2026_08_31" UNION ALL SELECT NULLIF(trim(CAST("Lifecycle Stage" AS VARCHAR)), '') AS value FROM "stage_snapshot_2026_09_30") SELECT value, count(*) AS rows FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value ORDER BY rows DESC, value
+-- [34/84]
+WITH raw_stage_values AS (SELECT NULLIF(trim(CAST("Stage" AS VARCHAR)), '') AS value FROM "journey_events_2" UNION ALL SELECT NULLIF(trim(CAST("Touchpoint" AS VARCHAR)), '') AS value FROM "surveys_2" UNION ALL SELECT NULLIF(trim(CAST("Lifecycle Stage" AS VARCHAR)), '') AS value FROM "stage_snapshot_2026_07_31" UNION ALL SELECT NULLIF(trim(CAST("Lifecycle Stage" AS VARCHAR)), '') AS value FROM "stage_snapshot_2026_08_31" UNION ALL SELECT NULLIF(trim(CAST("Lifecycle Stage" AS VARCHAR)), '') AS value FROM "stage_snapshot_2026_09_30") SELECT value, count(*) AS rows FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value
 ;
 
--- [35/83]
+-- [35/84]
 CREATE OR REPLACE TABLE "_stage_map" (value VARCHAR PRIMARY KEY, stage VARCHAR)
 ;
 
--- [36/83] executemany
+-- [36/84] executemany
 INSERT INTO "_stage_map" VALUES (?, ?)
 ;
 -- rows (20):
@@ -233,11 +233,11 @@ INSERT INTO "_stage_map" VALUES (?, ?)
 --   ['Renewal', 'Loyalty']
 --   ['Usage', 'Usage']
 
--- [37/83]
+-- [37/84]
 CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position INTEGER)
 ;
 
--- [38/83] executemany
+-- [38/84] executemany
 INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 ;
 -- rows (10):
@@ -252,11 +252,11 @@ INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 --   ['Loyalty', 'funnel', 6]
 --   ['Usage', 'funnel', 5]
 
--- [39/83]
+-- [39/84]
 CREATE OR REPLACE TABLE "_cx_tables" (idx INTEGER, table_name VARCHAR, source VARCHAR, kind VARCHAR, as_of TIMESTAMP, survey_type VARCHAR, timezone VARCHAR)
 ;
 
--- [40/83] executemany
+-- [40/84] executemany
 INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 ;
 -- rows (7):
@@ -268,15 +268,15 @@ INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 --   [5, 'stage_snapshot_2026_08_31', 'stage_snapshot_2026-08-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 --   [6, 'stage_snapshot_2026_09_30', 'stage_snapshot_2026-09-30.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 
--- [41/83]
+-- [41/84]
 SELECT DISTINCT NULLIF(trim(CAST("Survey Type" AS VARCHAR)), '') FROM "surveys_2"
 ;
 
--- [42/83]
+-- [42/84]
 CREATE OR REPLACE TABLE "_cx_value_map" (category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [43/83] executemany
+-- [43/84] executemany
 INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 ;
 -- rows (3):
@@ -284,45 +284,49 @@ INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 --   ['survey_type', 'CSAT', 'CSAT']
 --   ['survey_type', 'NPS', 'NPS']
 
--- [44/83]
+-- [44/84]
 CREATE OR REPLACE TABLE "_cx_score_ranges" (survey_type VARCHAR, low DOUBLE, high DOUBLE)
 ;
 
--- [45/83] executemany
+-- [45/84] executemany
 INSERT INTO "_cx_score_ranges" VALUES (?, ?, ?)
 ;
 -- rows (1):
 --   ['NPS', 0.0, 10.0]
 
--- [46/83]
+-- [46/84]
+CREATE OR REPLACE TABLE "_cx_shape_values" (table_idx INTEGER, category VARCHAR, value VARCHAR, mapped VARCHAR)
+;
+
+-- [47/84]
 CREATE OR REPLACE MACRO _cx_sf_chunk(s, k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + (CASE WHEN regexp_matches(substr(s, k * 5 + 1, 1), '[A-Z]') THEN 1 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 2, 1), '[A-Z]') THEN 2 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 3, 1), '[A-Z]') THEN 4 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 4, 1), '[A-Z]') THEN 8 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 5, 1), '[A-Z]') THEN 16 ELSE 0 END), 1)
 ;
 
--- [47/83]
+-- [48/84]
 CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
 ;
 
--- [48/83]
+-- [49/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'accounts'
 
--- [49/83]
+-- [50/84]
 DROP TABLE "accounts"
 ;
 
--- [50/83]
+-- [51/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_accounts_rows'
 
--- [51/83]
+-- [52/84]
 DROP TABLE "_cx_accounts_rows"
 ;
 
--- [52/83]
+-- [53/84]
 CREATE TABLE "_cx_accounts_rows" AS
 WITH raw_rows AS ((SELECT 0 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Account Name" AS VARCHAR)), '') AS name, CAST(NULL AS VARCHAR) AS stage_raw, CAST(raw."ARR" AS DOUBLE) AS arr, CAST(raw."Contract Start" AS TIMESTAMP) AS start_date, CAST(raw."Renewal Date" AS TIMESTAMP) AS renewal_date, NULLIF(trim(CAST(raw."Churn Reason" AS VARCHAR)), '') AS churn_reason, CAST(raw."Outcome Achieved" AS DOUBLE) AS outcome, CAST(NULL AS BOOLEAN) AS churned, NULLIF(trim(CAST(raw."Tier" AS VARCHAR)), '') AS "tier", NULLIF(trim(CAST(raw."Region" AS VARCHAR)), '') AS "region", NULLIF(trim(CAST(raw."Industry" AS VARCHAR)), '') AS "industry", NULLIF(trim(CAST(raw."CSM" AS VARCHAR)), '') AS "csm" FROM "accounts_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 0) AS table_info)),
 with_stage AS (
@@ -340,31 +344,31 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [53/83]
+-- [54/84]
 CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason", "outcome", "churned", "source", "source_row", "tier", "region", "industry", "csm" FROM _cx_accounts_rows WHERE reason IS NULL
 ;
 
--- [54/83]
+-- [55/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshots'
 
--- [55/83]
+-- [56/84]
 DROP TABLE "stage_snapshots"
 ;
 
--- [56/83]
+-- [57/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_stage_snapshots_rows'
 
--- [57/83]
+-- [58/84]
 DROP TABLE "_cx_stage_snapshots_rows"
 ;
 
--- [58/83]
+-- [59/84]
 CREATE TABLE "_cx_stage_snapshots_rows" AS
 WITH raw_rows AS ((SELECT 4 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (NULLIF(trim(CAST(raw."Snapshot Date" AS VARCHAR)), '') IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_07_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 4) AS table_info)
 UNION ALL BY NAME
@@ -385,7 +389,7 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [59/83]
+-- [60/84]
 CREATE TABLE "stage_snapshots" AS
 WITH used_snapshots AS (SELECT * FROM _cx_stage_snapshots_rows WHERE reason IS NULL),
 with_funnel_before AS (
@@ -401,37 +405,40 @@ source, source_row
 FROM with_funnel_before
 ;
 
--- [60/83]
+-- [61/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'journey_events'
 
--- [61/83]
+-- [62/84]
 DROP TABLE "journey_events"
 ;
 
--- [62/83]
+-- [63/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_journey_events_rows'
 
--- [63/83]
+-- [64/84]
 DROP TABLE "_cx_journey_events_rows"
 ;
 
--- [64/83]
+-- [65/84]
 CREATE TABLE "_cx_journey_events_rows" AS
-WITH raw_rows AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (NULLIF(trim(CAST(raw."Entered At" AS VARCHAR)), '') IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)),
+WITH raw_rows AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (NULLIF(trim(CAST(raw."Entered At" AS VARCHAR)), '') IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
+UNION ALL BY NAME
+(SELECT CAST(NULL AS VARCHAR) AS shape_reason, false AS shape_keeps_unkeyed WHERE false)),
 with_stage AS (
 SELECT raw_rows.*, stage_entry.stage
 FROM raw_rows LEFT JOIN _stage_map AS stage_entry ON stage_entry.value = raw_rows.stage_raw)
-SELECT account_id, stage, ts, 'event' AS resolution, source, source_row, table_idx, CASE WHEN account_id IS NULL THEN 'account id missing' WHEN (account_id NOT IN (SELECT account_id FROM accounts WHERE account_id IS NOT NULL)) THEN 'account id not in the accounts table' WHEN stage_raw IS NULL THEN 'stage missing' WHEN stage IS NULL THEN 'stage not mapped' WHEN NOT ts_given THEN 'timestamp missing' WHEN ts IS NULL THEN 'timestamp unparseable' END AS reason
+SELECT account_id, stage, ts, 'event' AS resolution, source, source_row, table_idx,
+COALESCE(shape_reason, CASE WHEN account_id IS NULL THEN 'account id missing' WHEN (account_id NOT IN (SELECT account_id FROM accounts WHERE account_id IS NOT NULL)) THEN 'account id not in the accounts table' WHEN stage_raw IS NULL THEN 'stage missing' WHEN stage IS NULL THEN 'stage not mapped' WHEN NOT ts_given THEN 'timestamp missing' WHEN ts IS NULL THEN 'timestamp unparseable' END) AS reason
 FROM with_stage
 ;
 
--- [65/83]
+-- [66/84]
 CREATE TABLE "journey_events" AS
 WITH real_events AS (
 SELECT account_id, stage, ts, resolution, source, source_row
@@ -451,63 +458,65 @@ UNION ALL
 SELECT * FROM monthly_events
 ;
 
--- [66/83]
+-- [67/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'surveys'
 
--- [67/83]
+-- [68/84]
 DROP TABLE "surveys"
 ;
 
--- [68/83]
+-- [69/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_surveys_rows'
 
--- [69/83]
+-- [70/84]
 DROP TABLE "_cx_surveys_rows"
 ;
 
--- [70/83]
+-- [71/84]
 CREATE TABLE "_cx_surveys_rows" AS
-WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (NULLIF(trim(CAST(raw."Survey Date" AS VARCHAR)), '') IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (NULLIF(trim(CAST(raw."Score" AS VARCHAR)), '') IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)),
+WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (NULLIF(trim(CAST(raw."Survey Date" AS VARCHAR)), '') IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (NULLIF(trim(CAST(raw."Score" AS VARCHAR)), '') IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)
+UNION ALL BY NAME
+(SELECT CAST(NULL AS VARCHAR) AS shape_reason, false AS shape_keeps_unkeyed WHERE false)),
 with_stage_and_range AS (
 SELECT raw_rows.*, stage_entry.stage, score_range.low, score_range.high
 FROM raw_rows LEFT JOIN _stage_map AS stage_entry ON stage_entry.value = raw_rows.stage_raw
 LEFT JOIN _cx_score_ranges AS score_range ON score_range.survey_type = raw_rows.survey_type)
 SELECT account_id, respondent, respondent_role, ts, survey_type, score, comment, stage, source, source_row,
-table_idx, CASE WHEN account_id IS NULL AND NOT coalesce(no_account, false) THEN 'account id missing' WHEN (account_id NOT IN (SELECT account_id FROM accounts WHERE account_id IS NOT NULL)) THEN 'account id not in the accounts table' WHEN NOT ts_given AND NOT coalesce(undated, false) THEN 'timestamp missing' WHEN ts IS NULL AND NOT coalesce(undated, false) THEN 'timestamp unparseable' WHEN survey_type IS NULL THEN 'survey type unknown' WHEN NOT score_given THEN 'score missing' WHEN score IS NULL THEN 'score not a number' WHEN score < low OR score > high THEN 'score out of range' END AS reason
+table_idx, COALESCE(shape_reason, CASE WHEN account_id IS NULL AND NOT coalesce(no_account, false) AND NOT coalesce(shape_keeps_unkeyed, false) THEN 'account id missing' WHEN (account_id NOT IN (SELECT account_id FROM accounts WHERE account_id IS NOT NULL)) THEN 'account id not in the accounts table' WHEN NOT ts_given AND NOT coalesce(undated, false) THEN 'timestamp missing' WHEN ts IS NULL AND NOT coalesce(undated, false) THEN 'timestamp unparseable' WHEN survey_type IS NULL THEN 'survey type unknown' WHEN NOT score_given THEN 'score missing' WHEN score IS NULL THEN 'score not a number' WHEN score < low OR score > high THEN 'score out of range' END) AS reason
 FROM with_stage_and_range
 ;
 
--- [71/83]
+-- [72/84]
 CREATE TABLE "surveys" AS SELECT "account_id", "respondent", "respondent_role", "ts", "survey_type", "score", "comment", "stage", "source", "source_row" FROM _cx_surveys_rows WHERE reason IS NULL
 ;
 
--- [72/83]
+-- [73/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings'
 
--- [73/83]
+-- [74/84]
 DROP TABLE "factor_ratings"
 ;
 
--- [74/83]
+-- [75/84]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_factor_ratings_rows'
 
--- [75/83]
+-- [76/84]
 DROP TABLE "_cx_factor_ratings_rows"
 ;
 
--- [76/83]
+-- [77/84]
 CREATE TABLE "_cx_factor_ratings_rows" AS
 WITH dated_ratings AS ((SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (NULLIF(trim(CAST(raw."Rating Date" AS VARCHAR)), '') IS NOT NULL) AS ts_given, false AS undated, 'customer_intent' AS factor, CAST(raw."Customer Intent" AS DOUBLE) AS score, (NULLIF(trim(CAST(raw."Customer Intent" AS VARCHAR)), '') IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
 UNION ALL BY NAME
@@ -533,30 +542,30 @@ SELECT account_id, ts, factor, score, source, source_row, table_idx, CASE WHEN a
 FROM all_ratings
 ;
 
--- [77/83]
+-- [78/84]
 CREATE TABLE "factor_ratings" AS SELECT "account_id", "ts", "factor", "score", "source", "source_row" FROM _cx_factor_ratings_rows WHERE reason IS NULL
 ;
 
--- [78/83]
+-- [79/84]
 SELECT reason, count(*) AS rows FROM "_cx_accounts_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [79/83]
+-- [80/84]
 SELECT reason, count(*) AS rows FROM "_cx_journey_events_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [80/83]
+-- [81/84]
 SELECT count(*) FROM journey_events WHERE resolution = 'monthly'
 ;
 
--- [81/83]
+-- [82/84]
 SELECT reason, count(*) AS rows FROM "_cx_stage_snapshots_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [82/83]
+-- [83/84]
 SELECT reason, count(*) AS rows FROM "_cx_surveys_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [83/83]
+-- [84/84]
 SELECT reason, count(*) AS rows FROM "_cx_factor_ratings_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
