@@ -145,13 +145,15 @@ st.caption(("Confirmed. " if confirmed else "Suggested by Journey Lens from colu
 
 def _shape_choices(tm: mp.TableMapping) -> dict[str, str]:
     """Shape id → label of every export shape that fits this table, its current one first, and "no shape"."""
-    key = ("shape_choices", ws.version, tm.table)
-    if key not in st.session_state:
+    cache = st.session_state.get("shape_choices")
+    if cache is None or cache["version"] != ws.version:      # computed once per loaded data, per table
+        cache = st.session_state["shape_choices"] = {"version": ws.version, "tables": {}}
+    if tm.table not in cache["tables"]:
         labels = {str(c.name): str(c.label) for r in ws.reports if r.table == tm.table for c in r.columns
                   if getattr(c, "label", None)}
-        st.session_state[key] = {r.shape.id: r.shape.label
-                                 for r in shapes.candidates(ws.con, tm.table, tm.source, labels)}
-    choices = dict(st.session_state[key])
+        cache["tables"][tm.table] = {r.shape.id: r.shape.label
+                                     for r in shapes.candidates(ws.con, tm.table, tm.source, labels)}
+    choices = dict(cache["tables"][tm.table])
     if tm.shape is not None:
         choices = {tm.shape.id: tm.shape.label} | choices
     return choices | {shapes.NO_SHAPE: "no shape: read by column names and values only"}
