@@ -395,3 +395,15 @@ def test_accounts_with_a_churn_flag(con, tmp_path, name, text, shape_id, flag):
 def test_a_status_of_only_active_accounts_is_no_churn_flag(con, tmp_path):
     [tm] = load(con, tmp_path, "customers.csv", "Customer,Status\nAcme,Active\nGlobex,Active\n").tables
     assert tm.shape is None
+
+
+def test_qualtrics_nps_question_found_by_its_text_in_the_second_header_row(con, tmp_path):
+    text = ('StartDate,Finished,RecordedDate,ResponseId,Q7,Q8\n'
+            '"Start Date","Finished","Recorded Date","Response ID",'
+            '"How likely is it that you would recommend Acme to a colleague?","Anything else?"\n'
+            '"{""ImportId"":""startDate""}","{""ImportId"":""finished""}","{""ImportId"":""recordedDate""}",'
+            '"{""ImportId"":""_recordId""}","{""ImportId"":""QID7""}","{""ImportId"":""QID8_TEXT""}"\n'
+            '2026-09-01 09:00:00,True,2026-09-01 09:04:01,R_1,9,Fine\n'
+            '2026-09-01 10:00:00,True,2026-09-01 10:04:01,R_2,4,Slow\n')
+    [tm] = load(con, tmp_path, "survey.csv", text).tables
+    assert (tm.shape.id, tm.column("score:NPS"), tm.column("ts")) == ("qualtrics.responses", "Q7", "RecordedDate")
