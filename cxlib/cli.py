@@ -353,6 +353,7 @@ def _cmd_funnel(args: argparse.Namespace) -> int:
         choice = fn.parse_steps(ws.con, chosen, args.stages)
         chosen, steps, notes = choice.mapping or chosen, choice.steps, list(choice.notes)
     ws.apply(chosen)
+    _RUN.ws = ws
     by = fn.breakdown_column(ws.con, ws.mapping, args.by) if args.by else None
     if by is not None and by.note:
         notes.append(by.note)
