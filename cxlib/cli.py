@@ -209,7 +209,6 @@ def _load_and_choose(files: Sequence[Path], mapping_path: Path | None, extra: Se
                                  "decides it).\n")
     if overrides is not None:
         _override(ws.con, chosen, *overrides)
-    _RUN.ws = ws       # a command that applies the mapping itself (funnel) still gets its empty-number reason
     return ws, chosen
 
 
@@ -387,6 +386,7 @@ def _cmd_funnel(args: argparse.Namespace) -> int:
         choice = fn.parse_steps(ws.con, chosen, args.stages)
         chosen, steps, notes = choice.mapping or chosen, choice.steps, list(choice.notes)
     ws.apply(chosen)
+    _RUN.ws = ws
     by = fn.breakdown_column(ws.con, ws.mapping, args.by) if args.by else None
     if by is not None and by.note:
         notes.append(by.note)

@@ -18,7 +18,7 @@ import pytest
 
 from cxlib import canonical, diagnostics, funnel, scores, segments, surveys
 from cxlib.cli import main
-from cxlib.errors import CxError
+from cxlib.errors import CxError, MetricError
 from cxlib.mapping import Mapping, TableMapping
 from cxlib.settings import Settings
 from cxlib.workspace import Workspace
@@ -134,7 +134,9 @@ def test_account_level_on_answers_without_accounts_says_why() -> None:
          "source_row": i + 1} for i, s in enumerate([9, 3, 10, 8, 6])])
     canonical.create_empty_views(con)
     assert int(surveys.nps(con)["n"].sum()) == 5
-    assert int(surveys.nps(con, level="account")["n"].sum()) == 0
+    # The metric itself refuses (never n = 0), and diagnostics says the same for pages that ask first.
+    with pytest.raises(MetricError, match="5 NPS answers loaded; none has an account"):
+        surveys.nps(con, level="account")
     reason = diagnostics.survey_reason(con, None, "NPS", level="account")
     assert reason is not None and "5 NPS answers" in reason.text and "0 have an account" in reason.text
     assert "account-level NPS" in reason.text and "sheet.csv" in reason.text
@@ -216,8 +218,8 @@ def test_compare_on_a_column_without_values(tmp_path: Path) -> None:
     text = "Account ID,Plan,Churn\n" + "".join(f"A{i},{'Pro' if i % 2 else 'Basic'},\n" for i in range(1, 10))
     ws = mapped(tmp_path, "accounts.csv", text, "accounts",
                 {"Account ID": "account_id", "Plan": "segment", "Churn": "segment"})
-    table = segments.compare(ws.con, "plan", rate=("churn", "Yes"))
-    assert table.empty or int(table["n"].sum()) == 0
+    with pytest.raises(MetricError, match="9 accounts loaded; 0 have a value in column 'churn'"):
+        segments.compare(ws.con, "plan", rate=("churn", "Yes"))
     names(diagnostics.compare_reason(ws.con, ws.mapping, "Churn"), "Churn", 9)
     assert diagnostics.compare_reason(ws.con, ws.mapping, "Plan") is None
 

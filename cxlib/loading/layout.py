@@ -24,7 +24,7 @@ from cxlib.loading.names import _header_names
 _EDGE_ROWS = 60                         # rows looked at for header/title and footer detection
 _FOOTER_SPARSE = re.compile(
     r"^\W*(grand\s+totals?|totals?\b|sub-?totals?\b|sum\b|generated\s+(by|on|at)|report\s+generated|"
-    r"created\s+(by|on)|exported\s+(by|on|at)|printed\s+(by|on)|run\s+(by|on)|copyright|©|\(c\)|"
+    r"created\s+(by|on)|exported\s+(by|on|at)|printed\s+(by|on)|run\s+(by|on)|copyright\b|©\s*\w|\(c\)\s*\w|"
     r"confidential|all\s+rights\s+reserved|filtered\s+by|row\s*count|records?\s*:|page\s+\d+|"
     r"end\s+of\s+report|powered\s+by)", re.I)
 _FOOTER_DENSE = re.compile(r"^\W*(grand\s+)?totals?\s*(\(|:|$)", re.I)

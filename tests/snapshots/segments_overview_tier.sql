@@ -1,44 +1,58 @@
 -- cxlib.segments.segment_overview(con, 'tier', settings)
--- snapshot segments_overview_tier: 28 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot segments_overview_tier: 34 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/28]
+-- [1/34]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/28]
+-- [2/34]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1)
 SELECT COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment, count(*) AS accounts, sum(a.arr) AS arr
 FROM acct a GROUP BY segment ORDER BY segment = '(none)', segment
 ;
 
--- [3/28]
+-- [3/34]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [4/34]
+SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT source FROM "_cx_surveys_rows") ORDER BY idx
+;
+
+-- [5/34]
+SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $1 = 'surveys_2'
+
+-- [6/34]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [4/28]
+-- [7/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [5/28]
+-- [8/34]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [6/28]
+-- [9/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [7/28]
+-- [10/34]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [8/28]
-WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
-typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN acct a ON a.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
+-- [11/34]
+WITH by_accounts AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(by_accounts."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN by_accounts ON by_accounts.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 0 AND 10 AND score = floor(score), false) AS s_valid FROM typed),
 flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND row_number() OVER (PARTITION BY s_valid, account_id, segment ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST) = 1)) AS counts FROM checked)
 SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE counts AND score >= 9) AS promoters, count(*) FILTER (WHERE counts AND score BETWEEN 7 AND 8) AS passives, count(*) FILTER (WHERE counts AND score <= 6) AS detractors, count(*) FILTER (WHERE NOT s_valid) AS rejected FROM flagged GROUP BY segment ORDER BY segment = '(none)', segment
@@ -48,37 +62,51 @@ SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE coun
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
 --   $survey_type = 'NPS'
 
--- [9/28]
-SELECT min(score), max(score), bool_and(score IN (0, 1)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+-- [12/34]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CSAT'
 
--- [10/28]
+-- [13/34]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [14/34]
+SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT source FROM "_cx_surveys_rows") ORDER BY idx
+;
+
+-- [15/34]
+SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $1 = 'surveys_2'
+
+-- [16/34]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [11/28]
+-- [17/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [12/28]
+-- [18/34]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [13/28]
+-- [19/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [14/28]
+-- [20/34]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [15/28]
-WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
-typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN acct a ON a.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
+-- [21/34]
+WITH by_accounts AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(by_accounts."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN by_accounts ON by_accounts.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 1 AND 5 AND score = floor(score), false) AS s_valid FROM typed),
 flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND row_number() OVER (PARTITION BY s_valid, account_id, segment ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST) = 1)) AS counts FROM checked)
 SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE counts AND score >= 4) AS satisfied, count(*) FILTER (WHERE NOT s_valid) AS rejected FROM flagged GROUP BY segment ORDER BY segment = '(none)', segment
@@ -88,49 +116,49 @@ SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE coun
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
 --   $survey_type = 'CSAT'
 
--- [16/28]
+-- [22/34]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [17/28]
+-- [23/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [18/28]
+-- [24/34]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [19/28]
+-- [25/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [20/28]
+-- [26/34]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [21/28]
+-- [27/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [22/28]
+-- [28/34]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [23/28]
+-- [29/34]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [24/28]
+-- [30/34]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [25/28]
+-- [31/34]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [26/28]
+-- [32/34]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,
@@ -175,12 +203,12 @@ ORDER BY period_start, segment = '(none)', segment
 --   $end = NULL
 --   $start = TIMESTAMP '2025-09-30 00:00:00'
 
--- [27/28]
+-- [33/34]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [28/28]
+-- [34/34]
 SELECT EXISTS (SELECT 1 FROM "accounts" WHERE churned IS NOT NULL)
 ;

@@ -3,7 +3,7 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/6]
-SELECT min(score), max(score), bool_and(score IN (0, 1)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CES'

@@ -1,32 +1,46 @@
 -- cxlib.surveys.csat(con, by='region', scale='1-5', settings=settings)
--- snapshot surveys_csat_by_region_scale_1_5: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot surveys_csat_by_region_scale_1_5: 9 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/9]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [2/9]
+SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT source FROM "_cx_surveys_rows") ORDER BY idx
+;
+
+-- [3/9]
+SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $1 = 'surveys_2'
+
+-- [4/9]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/6]
+-- [5/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/6]
+-- [6/9]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/6]
+-- [7/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [5/6]
+-- [8/9]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [6/6]
-WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
-typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(a."region" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN acct a ON a.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
+-- [9/9]
+WITH by_accounts AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(by_accounts."region" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN by_accounts ON by_accounts.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 1 AND 5 AND score = floor(score), false) AS s_valid FROM typed),
 flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND row_number() OVER (PARTITION BY s_valid, account_id, segment ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST) = 1)) AS counts FROM checked)
 SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE counts AND score >= 4) AS satisfied, count(*) FILTER (WHERE NOT s_valid) AS rejected FROM flagged GROUP BY segment ORDER BY segment = '(none)', segment
