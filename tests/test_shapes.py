@@ -407,3 +407,26 @@ def test_qualtrics_nps_question_found_by_its_text_in_the_second_header_row(con, 
             '2026-09-01 10:00:00,True,2026-09-01 10:04:01,R_2,4,Slow\n')
     [tm] = load(con, tmp_path, "survey.csv", text).tables
     assert (tm.shape.id, tm.column("score:NPS"), tm.column("ts")) == ("qualtrics.responses", "Q7", "RecordedDate")
+
+
+def test_star_reviews_are_csat_answers_without_an_account(con, tmp_path):
+    # Olist's order-review layout: review and order ids are never the account; 4–5 stars are satisfied.
+    text = ('"review_id","order_id","review_score","review_comment_title","review_comment_message",'
+            '"review_creation_date","review_answer_timestamp"\n'
+            '"r1","o1",5,,"ótimo",2018-01-18 00:00:00,2018-01-18 21:46:59\n'
+            '"r2","o2",1,,,2018-02-01 00:00:00,2018-02-02 10:00:00\n'
+            '"r3","o3",4,,,2018-03-05 00:00:00,2018-03-05 12:00:00\n')
+    m = load(con, tmp_path, "olist_order_reviews_dataset.csv", text)
+    [tm] = m.tables
+    assert (tm.kind, tm.shape.id) == ("surveys", "generic.reviews")
+    assert tm.roles["review_id"] == "ignore" and tm.roles["order_id"] == "ignore"
+    assert (tm.column("score:CSAT"), tm.column("ts"), tm.column("comment")) == (
+        "review_score", "review_creation_date", "review_comment_message")
+    mp.apply_mapping(con, m)
+    assert rows(con, "SELECT account_id, survey_type, score FROM surveys ORDER BY source_row") == [
+        (None, "CSAT", 5.0), (None, "CSAT", 1.0), (None, "CSAT", 4.0)]
+
+
+def test_star_column_off_the_1_to_5_scale_is_not_a_review(con, tmp_path):
+    m = load(con, tmp_path, "reviews.csv", "review_id,rating\nr1,9\nr2,10\n")
+    assert m.tables[0].shape is None or m.tables[0].shape.id != "generic.reviews"

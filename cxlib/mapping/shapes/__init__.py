@@ -33,7 +33,7 @@ RECOGNISERS: tuple[Callable[[RawTable], Recognised | None], ...] = (
     tickets.recognise_zendesk, tickets.recognise_intercom, tickets.recognise_freshdesk,
     survey_tools.recognise_qualtrics, survey_tools.recognise_surveymonkey, survey_tools.recognise_typeform,
     survey_tools.recognise_delighted,
-    stage_dates.recognise_generic, accounts.recognise_churn_accounts,
+    stage_dates.recognise_generic, accounts.recognise_churn_accounts, tickets.recognise_reviews,
 )
 NO_SHAPE = ""     # the Data page's "no shape": plain suggestion from headers and values
 

@@ -123,3 +123,36 @@ def recognise_freshdesk(t: RawTable) -> Recognised | None:
         notes=[f"Satisfied: {', '.join(satisfied)}; blank is not an answer."] if labelled else [])
     roles = _roles(t, account, score, when, t.find("Full name", "Requester", "Contact"), None)
     return Recognised(SURVEYS, roles, shape, open_roles=_OPEN)
+
+
+def recognise_reviews(t: RawTable) -> Recognised | None:
+    """Review exports (marketplaces, app stores, e.g. Olist's order reviews): a 1–5 star score per review.
+
+    Recognised by a review score/rating/stars column with whole numbers 1–5 beside a review id, a
+    review comment or "review" in the file name. Each review is a CSAT answer (top-two-box); the
+    review and order ids are never the account, so without a customer or company column the answers
+    load without an account (response-level numbers).
+    """
+    score = t.find("review_score", "Review Score", "Review rating", "Star rating", "Stars", "Rating")
+    if score is None or t.type_class(score) != "integer":
+        return None
+    p = t.profile(score)
+    if p.low is None or p.high is None or not (1 <= p.low and p.high <= 5):
+        return None
+    comment = t.find("review_comment_message", "Review comment", "Review text", "Review", "Comment")
+    review_id = t.find("review_id", "Review ID")
+    if not (review_id or comment or "review" in t.file):
+        return None
+    when = next((c for c in (t.find("review_creation_date", "Review date", "Created at", "Date", "Submitted at"),)
+                 if c is not None and t.is_datetime(c)), None)
+    account = t.find("Company", "Company name", "Customer", "customer_id", "Account", "Account ID")
+    roles = _roles(t, account, score, when, None, comment)
+    for other in (review_id, t.find("order_id", "Order ID")):
+        if other is not None:
+            roles.setdefault(other, "ignore")
+    by = f" by {account}" if account else " (no customer column: answers without an account)"
+    shape = TableShape(
+        id="generic.reviews", tool="Reviews", name="1–5 star reviews",
+        label=f"Reviews — {score} → CSAT answers{by}",
+        notes=["Scores 1–5: 4 and 5 are satisfied (top-two-box). Review and order ids are never the account."])
+    return Recognised(SURVEYS, roles, shape, open_roles=_OPEN)
