@@ -120,8 +120,8 @@ def test_by_a_column_of_the_event_file_reads_the_step1_entry(regions: Workspace)
 def test_by_an_accounts_column_and_by_neither(regions: Workspace) -> None:
     by = breakdown_column(regions.con, regions.mapping, "Account Name")
     assert (by.by, by.event_tables, by.note) == ("name", (), None)
-    with pytest.raises(MetricError, match=r"'Colour' is neither in the event file \(columns: Account ID, Entered "
-                                          r"At, Region, Stage\) nor in the accounts table \(columns: account_id"):
+    with pytest.raises(MetricError, match=r"'Colour' is in neither the journey events files \(Account ID, Stage, "
+                                          r"Entered At, Region\) nor the accounts table \(account_id"):
         breakdown_column(regions.con, regions.mapping, "Colour")
 
 

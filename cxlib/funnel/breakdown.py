@@ -16,12 +16,10 @@ import pandas as pd
 
 from cxlib import canonical, dimensions
 from cxlib.canonical import quote
-from cxlib.errors import MappingError, MetricError
+from cxlib.errors import MetricError
 from cxlib.funnel.sequences import Ctes
 from cxlib.funnel.spec import FunnelResult, Plan
-from cxlib.mapping import JOURNEY_EVENTS, STAGE_SNAPSHOTS, Mapping, accounts_column
-from cxlib.mapping.raw_tables import raw_columns, table_exists
-from cxlib.stages import normalize_label
+from cxlib.mapping import Mapping
 
 
 @dataclass(frozen=True)
@@ -34,64 +32,20 @@ class ByColumn:
     note: str | None = None
 
 
-def _feeds_events(con: duckdb.DuckDBPyConnection, source: str) -> bool:
-    """Whether journey events point at rows of this source (stacked snapshots become monthly events)."""
-    return bool(con.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(canonical.JOURNEY_EVENTS)} WHERE source = ?)",
-                            [source]).fetchone()[0])
-
-
-def event_columns(con: duckdb.DuckDBPyConnection, mapping: Mapping | None,
-                  name: str) -> tuple[tuple[str, str, str, str], ...]:
-    """(source, schema, raw table, column) of every event file with a column named `name` (case-insensitive).
-
-    The schema qualifies the raw table in SQL, so a file named like a query's CTE ("events") is still read.
-    """
-    if mapping is None:
-        return ()
-    schema = str(con.execute("SELECT current_schema()").fetchone()[0])
-    wanted = normalize_label(name)
-    found = []
-    for tm in mapping.tables:
-        if tm.kind not in (JOURNEY_EVENTS, STAGE_SNAPSHOTS) or not table_exists(con, tm.table):
-            continue
-        if tm.kind == STAGE_SNAPSHOTS and not _feeds_events(con, tm.source):
-            continue
-        columns = list(raw_columns(con, tm.table))
-        match = name if name in columns else next((c for c in columns if normalize_label(c) == wanted), None)
-        if match is not None:
-            found.append((tm.source, schema, tm.table, match))
-    return tuple(found)
-
-
 def breakdown_column(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, name: str) -> ByColumn:
     """The column a user means by `name` for a funnel breakdown: the event file's own, else an accounts column.
 
-    Raises MetricError naming both tables' columns when it is in neither.
+    Resolved by `dimensions.resolve_by_column`, the one rule every `--by` follows; the funnel then
+    reads the value on each account's step-1 entry. MetricError naming both tables' columns when
+    it is in neither.
     """
-    tables = event_columns(con, mapping, name)
-    try:
-        in_accounts: str | None = accounts_column(con, mapping, name)
-    except MappingError as exc:
-        if not tables:
-            raise MetricError(_neither(con, mapping, name), column=name) from exc
-        in_accounts = None
-    if not tables:
-        return ByColumn(by=str(in_accounts))
-    column = tables[0][3]
-    note = None
-    if in_accounts is not None:
-        note = (f"'{column}' is a column of both the event file and the accounts table: the event file's own "
-                "value (on each account's step-1 entry) is used.")
-    return ByColumn(by=column, event_tables=tables, note=note)
-
-
-def _neither(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, name: str) -> str:
-    """The refusal of a breakdown name, listing the columns of the event files and of the accounts table."""
-    events = sorted({c for tm in (mapping.tables if mapping else []) if tm.kind == JOURNEY_EVENTS
-                     and table_exists(con, tm.table) for c in raw_columns(con, tm.table)})
-    accounts = [c for c in dimensions.accounts_columns(con) if c not in ("source", "source_row")]
-    return (f"Column '{name}' is neither in the event file (columns: {', '.join(events) or 'none'}) nor in the "
-            f"accounts table (columns: {', '.join(accounts) or 'none'}).")
+    resolved = dimensions.resolve_by_column(con, canonical.JOURNEY_EVENTS, name, mapping)
+    if resolved.origin != "table":
+        return ByColumn(by=resolved.column)
+    # The schema qualifies the raw table in SQL, so a file named like a query's CTE ("events") is still read.
+    schema = str(con.execute("SELECT current_schema()").fetchone()[0])
+    tables = tuple((source, schema, table, column) for table, source, column in resolved.tables)
+    return ByColumn(by=resolved.column, event_tables=tables, note=resolved.note)
 
 
 def _step1_values_ctes(plan: Plan) -> Ctes:
