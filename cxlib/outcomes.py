@@ -82,13 +82,31 @@ class OutcomeSpec:
                    None if t is None else float(t))
 
 
+def quadrant_sql(outcome: str, experience: str) -> str:
+    """The quadrant of an outcome and an experience value (SQL expressions): the one rule, used at any date.
+
+    Uses $o_outcome_threshold and $o_experience_threshold (`spec_params`).
+    """
+    return f"""CASE WHEN {outcome} IS NULL OR isnan({outcome})
+                          OR {experience} IS NULL OR isnan({experience}) THEN '{UNKNOWN}'
+                        WHEN {outcome} >= $o_outcome_threshold
+                         AND {experience} >= $o_experience_threshold THEN '{SUCCESSFUL}'
+                        WHEN {outcome} >= $o_outcome_threshold THEN '{OUTCOME_ONLY}'
+                        WHEN {experience} >= $o_experience_threshold THEN '{EXPERIENCE_ONLY}'
+                        ELSE '{NEITHER}' END"""
+
+
+def spec_params(spec: OutcomeSpec) -> dict[str, Any]:
+    """The thresholds `quadrant_sql` reads, as parameters."""
+    return {"o_outcome_threshold": float(spec.outcome_threshold), "o_experience_threshold": spec.threshold}
+
+
 def _quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: ScoreConfig,
                    settings: Settings | None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `quadrants(account_id, outcome_value, experience_value, quadrant)`."""
     spec.validate(config)
     q = canonical.quote
-    params: dict[str, Any] = {"o_outcome_threshold": float(spec.outcome_threshold),
-                              "o_experience_threshold": spec.threshold}
+    params: dict[str, Any] = spec_params(spec)
     if spec.measure in ("csat", "nps"):
         params.update({"o_as_of": dimensions.as_of_param(con, settings), "o_survey_type": spec.measure.upper()})
         # NPS answers outside 0–10 are not answers; CSAT scales vary, so any number counts.
@@ -128,13 +146,7 @@ def _quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: Sc
         ),
         quadrants AS (
             SELECT account_id, outcome_value, experience_value,
-                   CASE WHEN outcome_value IS NULL OR isnan(outcome_value)
-                          OR experience_value IS NULL OR isnan(experience_value) THEN '{UNKNOWN}'
-                        WHEN outcome_value >= $o_outcome_threshold
-                         AND experience_value >= $o_experience_threshold THEN '{SUCCESSFUL}'
-                        WHEN outcome_value >= $o_outcome_threshold THEN '{OUTCOME_ONLY}'
-                        WHEN experience_value >= $o_experience_threshold THEN '{EXPERIENCE_ONLY}'
-                        ELSE '{NEITHER}' END AS quadrant
+                   {quadrant_sql("outcome_value", "experience_value")} AS quadrant
             FROM measured
         )"""
     return ctes, params

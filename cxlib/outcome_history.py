@@ -1,0 +1,406 @@
+"""The desired outcome over time: each account's quadrant at every fiscal quarter end, its moves, and churn after.
+
+README, "How each number is defined" → "Desired outcome over time":
+- Quarters are `dimensions`' fiscal quarters, from the one holding the first dated answer of the
+  chosen measure up to the one holding the as-of date. A quarter that has ended is read at its last
+  day; the current one at the as-of date and marked `partial`.
+- At that day each account's quadrant is `outcomes.quadrant_sql` of its outcome and its latest
+  answer dated up to then (greatest timestamp, then the last source row). An answer older than 180
+  days at that day (days between the answer's date and that day: exactly 180 counts, 181 does not)
+  counts as missing → unknown. Undated answers cannot be aged and count in no quarter. The outcome
+  (`accounts.outcome`) carries no date, so it counts in every quarter.
+- The accounts are the current quadrants' (`outcomes`): every account of the accounts table and
+  every account with an answer of the measure, in every quarter. Shares are of the accounts placed
+  in that quarter (and segment); ARR is the account's current ARR.
+- The cost of the wrong experience: the customers at a quarter's end (`churn`: in a customer spell
+  then) by their quadrant then, and how many entered Churn within the next two quarters, with
+  Wilson 95% intervals; the window is `complete` once it ended by the as-of date.
+
+The experience measure over time is CSAT or NPS (the answers carry their own dates); factor and
+composite scores are refused with a reason. Every count has a function returning its accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from cxlib import canonical, churn, dimensions, stats
+from cxlib.dimensions import NONE_SEGMENT
+from cxlib.errors import MetricError
+from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, spec_params
+from cxlib.scores import segment_accounts_cte
+from cxlib.settings import Settings
+
+STALE_DAYS = 180          # an answer older than this at a quarter's end counts as missing
+CHURN_QUARTERS = 2        # "churn within the next two quarters"
+CLI_COLUMNS = ("quarter", "segment", "quadrant", "accounts", "share", "arr", "partial")
+
+
+def _check_measure(spec: OutcomeSpec) -> None:
+    if spec.measure not in ("csat", "nps"):
+        raise MetricError(f"The desired outcome over time reads the latest CSAT or NPS answer at each quarter's end; "
+                          f"'{spec.experience}' has no history here yet: choose csat or nps.")
+
+
+def _as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> dt.datetime:
+    """The as-of date, or the reason there are no quarters (nothing dated, none set)."""
+    as_of = dimensions.as_of_param(con, settings)
+    if as_of is None:
+        raise MetricError("The desired outcome over time needs dates: no row is dated (no survey, event or rating "
+                          "date, no date in an accounts file's name) and no as-of date is set, so there is no "
+                          "quarter end to read the quadrants at. Set the as-of date on the Data page (or map a "
+                          "survey table with answer dates) to see the current quarter.")
+    return as_of
+
+
+def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None,
+          by: str | None = None) -> tuple[str, dict[str, Any]]:
+    """CTEs ending in `quadrants_at`: one row per quarter and account (quarter_start, quarter, partial,
+    at_day, account_id, segment, arr, outcome_value, experience_value, measured_at, age_days, quadrant).
+
+    `by` must be a checked accounts column (accounts without a value, or missing from the accounts
+    table, are "(none)").
+    """
+    _check_measure(spec)
+    settings = settings or Settings()
+    q = canonical.quote
+    params: dict[str, Any] = spec_params(spec) | dimensions.period_params("quarter", settings) | {
+        "o_as_of": _as_of(con, settings), "o_survey_type": spec.measure.upper(), "o_stale_days": STALE_DAYS}
+    # NPS answers outside 0–10 are not answers; CSAT scales vary, so any number counts (as `outcomes`).
+    in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
+    start = "quarter_start"
+    ctes = f"""
+        {segment_accounts_cte(by)},
+        measure_answers AS (
+            SELECT account_id, ts, source_row, score
+            FROM {q(canonical.SURVEYS)}
+            WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
+              AND upper(trim(survey_type)) = $o_survey_type
+              AND (ts IS NULL OR ts <= $o_as_of)
+        ),
+        dated_answers AS (
+            SELECT * FROM measure_answers WHERE ts IS NOT NULL
+        ),
+        bounds AS (
+            SELECT {dimensions.period_sql("min(ts)")} AS first_start,
+                   {dimensions.period_sql("CAST($o_as_of AS TIMESTAMP)")} AS last_start
+            FROM dated_answers
+        ),
+        quarter_list AS (
+            SELECT unnest(generate_series(coalesce(first_start, last_start), last_start, INTERVAL 3 MONTH))
+                   AS quarter_start
+            FROM bounds
+        ),
+        quarter_ends AS (
+            SELECT quarter_start, {dimensions.period_label_sql("quarter", start)} AS quarter,
+                   quarter_start + INTERVAL 3 MONTH AS next_start,
+                   quarter_start + INTERVAL 3 MONTH > $o_as_of AS partial,
+                   CASE WHEN quarter_start + INTERVAL 3 MONTH > $o_as_of THEN CAST($o_as_of AS DATE)
+                        ELSE CAST(quarter_start + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE) END AS at_day
+            FROM quarter_list
+        ),
+        latest_at AS (
+            SELECT qe.quarter_start, a.account_id, a.score, a.ts AS measured_at,
+                   date_diff('day', CAST(a.ts AS DATE), qe.at_day) AS age_days
+            FROM quarter_ends AS qe
+            JOIN dated_answers AS a ON a.ts < qe.next_start
+            QUALIFY row_number() OVER (PARTITION BY qe.quarter_start, a.account_id
+                                       ORDER BY a.ts DESC, a.source_row DESC NULLS LAST) = 1
+        ),
+        outcome AS (
+            SELECT account_id, outcome AS outcome_value
+            FROM ({dimensions.ONE_ROW_PER_ACCOUNT})
+        ),
+        universe AS (
+            SELECT account_id FROM outcome
+            UNION
+            SELECT account_id FROM measure_answers
+        ),
+        measured_at_end AS (
+            SELECT qe.quarter_start, qe.quarter, qe.partial, qe.at_day, u.account_id,
+                   coalesce(a.segment, '{NONE_SEGMENT}') AS segment, a.arr,
+                   o.outcome_value,
+                   CASE WHEN l.age_days <= $o_stale_days THEN l.score END AS experience_value,
+                   l.measured_at, l.age_days
+            FROM quarter_ends AS qe
+            CROSS JOIN universe AS u
+            LEFT JOIN outcome AS o ON o.account_id = u.account_id
+            LEFT JOIN latest_at AS l ON l.quarter_start = qe.quarter_start AND l.account_id = u.account_id
+            LEFT JOIN acct AS a ON a.account_id = u.account_id
+        ),
+        quadrants_at AS (
+            SELECT *, {quadrant_sql("outcome_value", "experience_value")} AS quadrant
+            FROM measured_at_end
+        )"""
+    return ctes, params
+
+
+def _by(con: duckdb.DuckDBPyConnection, by: str | None) -> str | None:
+    return dimensions.check_accounts_column(con, by) if by is not None else None
+
+
+def quarters(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> pd.DataFrame:
+    """The quarters read: quarter_start, quarter (label), at_day, partial, churn_window_end, churn_window_complete."""
+    ctes, params = _ctes(con, spec, settings)
+    params["o_churn_months"] = 3 * CHURN_QUARTERS
+    return con.execute(f"""
+        WITH {ctes}
+        SELECT quarter_start, quarter, at_day, partial,
+               next_start + to_months($o_churn_months) AS churn_window_end,
+               NOT partial AND next_start + to_months($o_churn_months) <= $o_as_of AS churn_window_complete
+        FROM quarter_ends
+        ORDER BY quarter_start
+    """, params).df()
+
+
+def quarterly_quadrants(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
+                        settings: Settings | None = None) -> pd.DataFrame:
+    """One row per quarter and account: its outcome, experience value (and its date and age) and quadrant then."""
+    ctes, params = _ctes(con, spec, settings)
+    return con.execute(f"""
+        WITH {ctes}
+        SELECT quarter_start, quarter, partial, at_day, account_id, outcome_value, experience_value,
+               measured_at, age_days, quadrant
+        FROM quadrants_at
+        ORDER BY quarter_start, account_id
+    """, params).df()
+
+
+def quarterly_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, by: str | None = None,
+                      settings: Settings | None = None) -> pd.DataFrame:
+    """Accounts, shares and ARR per quarter and quadrant (per segment with `by`), every quadrant listed.
+
+    Shares are of the accounts (ARR) placed in that quarter and segment; 'unknown' has no share.
+    Columns: quarter_start, quarter, [segment], quadrant, accounts, share, arr, arr_share, partial.
+    """
+    by = _by(con, by)
+    ctes, params = _ctes(con, spec, settings, by)
+    quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
+    frame = con.execute(f"""
+        WITH {ctes},
+        quadrant_list AS (SELECT * FROM (VALUES {quadrant_rows}) AS v(quadrant, ord)),
+        grid AS (
+            SELECT qe.quarter_start, qe.quarter, qe.partial, s.segment, ql.quadrant, ql.ord
+            FROM quarter_ends AS qe
+            CROSS JOIN (SELECT DISTINCT segment FROM quadrants_at) AS s
+            CROSS JOIN quadrant_list AS ql
+        ),
+        counts AS (
+            SELECT g.quarter_start, g.quarter, g.partial, g.segment, g.quadrant, g.ord,
+                   count(m.account_id) AS accounts,
+                   coalesce(sum(m.arr), 0.0) AS arr
+            FROM grid AS g
+            LEFT JOIN quadrants_at AS m
+              ON m.quarter_start = g.quarter_start AND m.segment = g.segment AND m.quadrant = g.quadrant
+            GROUP BY ALL
+        )
+        SELECT quarter_start, quarter, segment, quadrant, accounts,
+               CASE WHEN quadrant <> '{UNKNOWN}' THEN accounts / NULLIF(sum(accounts)
+                   FILTER (WHERE quadrant <> '{UNKNOWN}') OVER (PARTITION BY quarter_start, segment), 0) END AS share,
+               arr,
+               CASE WHEN quadrant <> '{UNKNOWN}' THEN arr / NULLIF(sum(arr)
+                   FILTER (WHERE quadrant <> '{UNKNOWN}') OVER (PARTITION BY quarter_start, segment), 0) END AS arr_share,
+               partial
+        FROM counts
+        ORDER BY quarter_start, segment = '{NONE_SEGMENT}', segment, ord
+    """, params).df()
+    frame["accounts"] = frame["accounts"].astype("int64")
+    frame["partial"] = frame["partial"].astype(bool)
+    return frame if by is not None else frame.drop(columns="segment")
+
+
+def _quarter_start(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str,
+                   settings: Settings | None) -> dt.datetime:
+    """The start of a quarter named by its label ('FY2026 Q3'); else a MetricError listing the quarters."""
+    known = quarters(con, spec, settings)
+    hit = known[known["quarter"] == str(quarter).strip()]
+    if hit.empty:
+        raise MetricError(f"Quarter '{quarter}' is not one of the quarters read "
+                          f"({', '.join(known['quarter']) or 'none'}).")
+    return pd.Timestamp(hit["quarter_start"].iloc[0]).to_pydatetime()
+
+
+def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
+                      by: str | None = None, segment: str | None = None,
+                      settings: Settings | None = None) -> pd.DataFrame:
+    """The accounts behind one `quarterly_summary` count: account_id and value (the experience value then)."""
+    by = _by(con, by)
+    ctes, params = _ctes(con, spec, settings, by)
+    params |= {"o_quarter_start": _quarter_start(con, spec, quarter, settings), "o_quadrant": quadrant,
+               "o_segment": NONE_SEGMENT if segment is None else str(segment)}
+    segment_filter = "AND segment = $o_segment" if by is not None else ""
+    return con.execute(f"""
+        WITH {ctes}
+        SELECT account_id, experience_value AS value
+        FROM quadrants_at
+        WHERE quarter_start = $o_quarter_start AND quadrant = $o_quadrant {segment_filter}
+        ORDER BY account_id
+    """, params).df()
+
+
+def _pair_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
+               settings: Settings | None) -> tuple[str, dict[str, Any]]:
+    """CTEs ending in `pairs` (account_id, arr, from_quadrant, to_quadrant, value: the later experience value)."""
+    ctes, params = _ctes(con, spec, settings)
+    params |= {"o_from": _quarter_start(con, spec, from_quarter, settings),
+               "o_to": _quarter_start(con, spec, to_quarter, settings)}
+    return f"""{ctes},
+        pairs AS (
+            SELECT f.account_id, f.arr, f.quadrant AS from_quadrant, t.quadrant AS to_quadrant,
+                   t.experience_value AS value
+            FROM quadrants_at AS f
+            JOIN quadrants_at AS t ON t.account_id = f.account_id AND t.quarter_start = $o_to
+            WHERE f.quarter_start = $o_from
+        )""", params
+
+
+def quadrant_moves(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
+                   settings: Settings | None = None) -> pd.DataFrame:
+    """Accounts (and their ARR) per quadrant at one quarter's end × quadrant at another's, for a Sankey.
+
+    Columns: from_quadrant, to_quadrant, accounts, arr; pairs with no account are left out.
+    """
+    ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings)
+    order = ", ".join(f"'{name}'" for name in QUADRANTS)
+    frame = con.execute(f"""
+        WITH {ctes}
+        SELECT from_quadrant, to_quadrant, count(*) AS accounts, coalesce(sum(arr), 0.0) AS arr
+        FROM pairs
+        GROUP BY from_quadrant, to_quadrant
+        ORDER BY list_position([{order}], from_quadrant), list_position([{order}], to_quadrant)
+    """, params).df()
+    frame["accounts"] = frame["accounts"].astype("int64")
+    return frame
+
+
+def move_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
+                  from_quadrant: str, to_quadrant: str, settings: Settings | None = None) -> pd.DataFrame:
+    """The accounts behind one `quadrant_moves` count: account_id and value (the experience value at the later end)."""
+    ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings)
+    params |= {"o_from_quadrant": from_quadrant, "o_to_quadrant": to_quadrant}
+    return con.execute(f"""
+        WITH {ctes}
+        SELECT account_id, value
+        FROM pairs
+        WHERE from_quadrant = $o_from_quadrant AND to_quadrant = $o_to_quadrant
+        ORDER BY account_id
+    """, params).df()
+
+
+def default_churn_quarter(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
+                          settings: Settings | None = None) -> str:
+    """The latest ended quarter whose next two quarters ended by the as-of date (else the latest ended one)."""
+    known = quarters(con, spec, settings)
+    ended = known[~known["partial"]]
+    if ended.empty:
+        raise MetricError("Churn after a quarter needs a quarter that has ended: the only quarter read is the "
+                          f"current one ({', '.join(known['quarter'])}), which ends after the as-of date.")
+    complete = ended[ended["churn_window_complete"]]
+    return str((complete if not complete.empty else ended)["quarter"].iloc[-1])
+
+
+def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str,
+                settings: Settings | None) -> tuple[str, dict[str, Any]]:
+    """CTEs ending in `customers_at_end` (account_id, quadrant, churned, churn_ts) for one ended quarter."""
+    settings = settings or Settings()
+    ctes, params = _ctes(con, spec, settings)
+    params |= churn._base_params(con, settings) | {
+        "o_quarter_start": _quarter_start(con, spec, quarter, settings), "o_churn_months": 3 * CHURN_QUARTERS}
+    return f"""{ctes},
+        {churn._spells_sql()},
+        chosen AS (
+            SELECT quarter_start, next_start, next_start + to_months($o_churn_months) AS window_end, partial
+            FROM quarter_ends
+            WHERE quarter_start = $o_quarter_start
+        ),
+        customers_at_end AS (
+            SELECT s.account_id, coalesce(qa.quadrant, '{UNKNOWN}') AS quadrant,
+                   s.spell_end IS NOT NULL AND s.spell_end < c.window_end AS churned,
+                   CASE WHEN s.spell_end < c.window_end THEN s.spell_end END AS churn_ts
+            FROM chosen AS c
+            JOIN spells AS s ON s.spell_start < c.next_start AND (s.spell_end IS NULL OR s.spell_end >= c.next_start)
+            LEFT JOIN quadrants_at AS qa ON qa.quarter_start = c.quarter_start AND qa.account_id = s.account_id
+            WHERE NOT c.partial
+        )""", params
+
+
+def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str | None = None,
+                settings: Settings | None = None) -> pd.DataFrame:
+    """The cost of the wrong experience: churn within the next two quarters of the customers at a quarter's end.
+
+    Per quadrant (every quadrant listed): accounts (customers at the quarter's end), churned (entered
+    Churn within the next two quarters), churn_rate with a Wilson 95% interval (ci_low, ci_high),
+    low_n (accounts below the minimum n). attrs: quarter, window_end, complete (the window ended
+    by the as-of date; else the churn seen so far).
+    """
+    settings = settings or Settings()
+    quarter = quarter or default_churn_quarter(con, spec, settings)
+    ctes, params = _churn_ctes(con, spec, quarter, settings)
+    if bool(con.execute(f"WITH {ctes} SELECT partial FROM chosen", params).fetchone()[0]):
+        raise MetricError(f"Quarter '{quarter}' has not ended (it is read at the as-of date): churn after it is "
+                          "not known yet; choose an ended quarter.")
+    quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
+    frame = con.execute(f"""
+        WITH {ctes},
+        quadrant_list AS (SELECT * FROM (VALUES {quadrant_rows}) AS v(quadrant, ord))
+        SELECT ql.quadrant, count(c.account_id) AS accounts, count(c.account_id) FILTER (WHERE c.churned) AS churned
+        FROM quadrant_list AS ql
+        LEFT JOIN customers_at_end AS c ON c.quadrant = ql.quadrant
+        GROUP BY ql.quadrant, ql.ord
+        ORDER BY ql.ord
+    """, params).df()
+    window_end = con.execute(f"WITH {ctes} SELECT window_end FROM chosen", params).fetchone()[0]
+    for c in ("accounts", "churned"):
+        frame[c] = frame[c].astype("int64")
+    n = frame["accounts"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["churn_rate"] = np.where(n > 0, frame["churned"].to_numpy(dtype=float) / n, np.nan)
+    frame["ci_low"], frame["ci_high"] = stats.wilson_interval(frame["churned"].to_numpy(), n)
+    frame["low_n"] = frame["accounts"] < settings.min_n
+    frame.attrs.update({"quarter": quarter, "window_end": window_end,
+                        "complete": window_end <= dimensions.as_of_param(con, settings)})
+    return frame
+
+
+def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
+                         churned: bool | None = None, settings: Settings | None = None) -> pd.DataFrame:
+    """The accounts behind a `churn_after` count: account_id and value (the churn date, or empty).
+
+    churned None: the quadrant's customers at the quarter's end (`accounts`); True: those who churned.
+    """
+    ctes, params = _churn_ctes(con, spec, quarter, settings)
+    params |= {"o_quadrant": quadrant}
+    only = "AND churned" if churned else ("AND NOT churned" if churned is False else "")
+    return con.execute(f"""
+        WITH {ctes}
+        SELECT account_id, churn_ts AS value
+        FROM customers_at_end
+        WHERE quadrant = $o_quadrant {only}
+        ORDER BY account_id
+    """, params).df()
+
+
+def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> int:
+    """How many answers of the measure have no date (they count now, in no quarter), for a note."""
+    _check_measure(spec)
+    in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
+    (n,) = con.execute(f"""
+        SELECT count(*) FROM {canonical.quote(canonical.SURVEYS)}
+        WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
+          AND upper(trim(survey_type)) = $t AND ts IS NULL""", {"t": spec.measure.upper()}).fetchone()
+    return int(n)
+
+
+def cli_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """`outcomes --by-quarter` columns: quarter, [segment], quadrant, accounts, share, arr, partial."""
+    return summary[[c for c in CLI_COLUMNS if c in summary]].reset_index(drop=True)
+
+
+__all__ = ["CHURN_QUARTERS", "CLI_COLUMNS", "STALE_DAYS", "churn_after", "churn_after_accounts", "cli_table",
+           "default_churn_quarter", "move_accounts", "quadrant_accounts", "quadrant_moves", "quarterly_quadrants",
+           "quarterly_summary", "quarters", "undated_answers"]
