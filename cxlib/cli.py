@@ -132,6 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--mean", metavar="COLUMN", help="mean of a numeric accounts column (a measure such as tenure)")
     _add_format(p, default="json")
 
+    p = sub.add_parser("outcomes", help="desired outcome quadrants now, or at every fiscal quarter end (--by-quarter)",
+                       description="Each account's desired-outcome quadrant (successful, outcome without the right "
+                       "experience, good experience without the outcome, neither, unknown). Default: the quadrants "
+                       "now, columns (segment), quadrant, accounts, share, arr. --by-quarter: at every fiscal quarter "
+                       "end, columns quarter, (segment), quadrant, accounts, share, arr, partial (the current quarter, "
+                       "read at the as-of date). Share is of the accounts placed; 'unknown' has none.")
+    _add_common(p)
+    p.add_argument("--experience", default="csat", metavar="csat|nps|composite|factor:KEY",
+                   help="the experience measure (default csat: the latest CSAT answer); --by-quarter takes csat or nps")
+    p.add_argument("--experience-threshold", type=float, metavar="X",
+                   help="appropriate experience at or above X (default: 4 for CSAT, 7 for NPS, 75 for scores)")
+    p.add_argument("--outcome-threshold", type=float, default=0.5, metavar="X",
+                   help="outcome reached at or above X (default 0.5: yes/no arrives as 1/0)")
+    p.add_argument("--by", metavar="COLUMN", help="per value of an accounts column (adds the segment column)")
+    p.add_argument("--by-quarter", action="store_true",
+                   help="the quadrants at every fiscal quarter end (answers older than 180 days count as missing)")
+    _add_format(p, default="json")
+
     p = sub.add_parser("pack", help="a meeting pack (PPTX or PDF) for one account or one segment")
     _add_common(p)
     g = p.add_mutually_exclusive_group(required=True)
@@ -484,6 +502,27 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_outcomes(args: argparse.Namespace) -> int:
+    from cxlib import outcome_history, outcomes
+
+    ws = _open(args.files, args.mapping)
+    spec = outcomes.OutcomeSpec(args.outcome_threshold, args.experience, args.experience_threshold)
+    by = _column(ws, args.by)
+    if args.by_quarter:
+        table = outcome_history.quarterly_summary(ws.con, spec, by=by, settings=ws.settings)
+        undated = outcome_history.undated_answers(ws.con, spec)
+        if undated:
+            sys.stderr.write(f"note: {undated:,} {spec.measure.upper()} answers have no date: they count in no "
+                             "quarter (their age is unknown).\n")
+    else:
+        table = outcomes.quadrant_summary(ws.con, spec, ws.score_config, by=by, settings=ws.settings)
+    placed = table[table["quadrant"] != outcomes.UNKNOWN]
+    if int(placed["accounts"].sum()) == 0:
+        raise CxError(outcome_history.placement_reason(ws.con, spec, ws.settings))
+    _emit(outcome_history.cli_table(table), args.format)
+    return 0
+
+
 def _cmd_pack(args: argparse.Namespace) -> int:
     from cxlib import meeting, segments
 
@@ -501,7 +540,8 @@ def _cmd_pack(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
-            "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "pack": _cmd_pack}
+            "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "pack": _cmd_pack,
+            "outcomes": _cmd_outcomes}
 
 
 def _explained(exc: CxError) -> CxError:

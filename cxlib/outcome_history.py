@@ -53,8 +53,9 @@ def _as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> dt.date
     if as_of is None:
         raise MetricError("The desired outcome over time needs dates: no row is dated (no survey, event or rating "
                           "date, no date in an accounts file's name) and no as-of date is set, so there is no "
-                          "quarter end to read the quadrants at. Set the as-of date on the Data page (or map a "
-                          "survey table with answer dates) to see the current quarter.")
+                          "quarter end to read the quadrants at. Map a survey table with answer dates, or set the "
+                          "as-of date on the Data page (the command line reads it from a mapping saved there, "
+                          "--mapping) to see the current quarter.")
     return as_of
 
 
@@ -401,6 +402,30 @@ def cli_table(summary: pd.DataFrame) -> pd.DataFrame:
     return summary[[c for c in CLI_COLUMNS if c in summary]].reset_index(drop=True)
 
 
+
+
+def placement_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> str:
+    """Why no account has a quadrant: accounts, those with an outcome, answers of the measure with an account."""
+    q = canonical.quote
+    in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
+    accounts, with_outcome = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE outcome IS NOT NULL AND NOT isnan(outcome)) "
+        f"FROM ({dimensions.ONE_ROW_PER_ACCOUNT})").fetchone()
+    answers = 0
+    if spec.measure in ("csat", "nps"):
+        (answers,) = con.execute(
+            f"SELECT count(*) FROM {q(canonical.SURVEYS)} WHERE account_id IS NOT NULL AND score IS NOT NULL "
+            f"AND NOT isnan(score) {in_range} AND upper(trim(survey_type)) = $t "
+            "AND (ts IS NULL OR ts <= $as_of)",
+            {"t": spec.measure.upper(), "as_of": dimensions.as_of_param(con, settings)}).fetchone()
+    parts = [f"{accounts:,} accounts loaded, {with_outcome:,} with an outcome"
+             + (" (map the accounts' outcome column: yes/no or a score)" if not with_outcome else "")]
+    if spec.measure in ("csat", "nps"):
+        parts.append(f"{answers:,} {spec.measure.upper()} answers with an account"
+                     + (" (map a survey table with an account column and that survey type)" if not answers else ""))
+    return f"no account has both an outcome and the {spec.experience} measure: " + "; ".join(parts)
+
+
 __all__ = ["CHURN_QUARTERS", "CLI_COLUMNS", "STALE_DAYS", "churn_after", "churn_after_accounts", "cli_table",
            "default_churn_quarter", "move_accounts", "quadrant_accounts", "quadrant_moves", "quarterly_quadrants",
-           "quarterly_summary", "quarters", "undated_answers"]
+           "placement_reason", "quarterly_summary", "quarters", "undated_answers"]
