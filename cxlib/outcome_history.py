@@ -232,9 +232,11 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter
     """The accounts behind one `quarterly_summary` count: account_id and value (the experience value then)."""
     by = _by(con, by)
     ctes, params = _ctes(con, spec, settings, by)
-    params |= {"o_quarter_start": _quarter_start(con, spec, quarter, settings), "o_quadrant": quadrant,
-               "o_segment": NONE_SEGMENT if segment is None else str(segment)}
-    segment_filter = "AND segment = $o_segment" if by is not None else ""
+    params |= {"o_quarter_start": _quarter_start(con, spec, quarter, settings), "o_quadrant": quadrant}
+    segment_filter = ""
+    if by is not None:
+        segment_filter = "AND segment = $o_segment"
+        params["o_segment"] = NONE_SEGMENT if segment is None else str(segment)
     return con.execute(f"""
         WITH {ctes}
         SELECT account_id, experience_value AS value
