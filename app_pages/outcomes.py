@@ -8,9 +8,12 @@ import streamlit as st
 from cxlib import churn as ch
 from cxlib import headlines as hl
 from cxlib import diagnostics as dg
+from cxlib import outcome_history as oh
 from cxlib import outcomes as oc
 from cxlib import surveys as sv
 from cxlib.dimensions import NONE_SEGMENT
+from cxlib.errors import CxError
+from cxlib.figures import outcomes as outcome_figs
 from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
 from app_pages._charts import show_chart
@@ -111,6 +114,85 @@ if overall is not None:
                            formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
                                     "accounts": "{:,}"})
             download_table(table, "desired_outcome", key="dl_desired_outcome")
+
+# ---- Desired outcome over time ------------------------------------------------------------------
+st.subheader("Desired outcome over time")
+st.caption(f"Each account's quadrant at every fiscal quarter end, from its latest {measure.upper()} answer up to "
+           f"that day; an answer more than {oh.STALE_DAYS} days old then counts as missing (exactly "
+           f"{oh.STALE_DAYS} days still counts). The outcome has no date, so it counts in every quarter. The "
+           "current quarter is read at the as-of date and is not over yet." if measure in ("csat", "nps") else
+           "Each account's quadrant at every fiscal quarter end, from its latest CSAT or NPS answer then.")
+known_quarters = None
+if overall is not None and hl.placed_accounts(overall) > 0:   # else the message above says what to load
+    try:
+        known_quarters = cached("outcome_history.quarters", oh.quarters, spec, settings)
+    except CxError as exc:     # a score measure, or no date at all: say why and what to do, not an error
+        st.info(str(exc), icon=":material/info:")
+if known_quarters is not None:
+    labels = known_quarters["quarter"].tolist()
+    t1, t2 = st.columns([3, 2])
+    with t2:
+        time_by = segment_picker(ws, key="oc_time_by", label="Table per segment")
+    history = run_safely(lambda: cached("outcome_history.quarterly_summary", oh.quarterly_summary, spec, None,
+                                        settings))
+    if history is not None:
+        with t1:
+            show_chart(outcome_figs.quadrant_shares(history), "desired_outcome_per_quarter", key="oc_time_shares")
+        with t2:
+            table = history if time_by is None else run_safely(lambda: cached(
+                "outcome_history.quarterly_summary", oh.quarterly_summary, spec, time_by, settings))
+            if table is not None:
+                styled_table(table.drop(columns=["quarter_start"]).rename(columns={"arr": "ARR",
+                                                                                    "arr_share": "ARR share"}),
+                             formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
+                                      "accounts": "{:,}"})
+                download_table(oh.cli_table(table), "desired_outcome_per_quarter", key="dl_outcome_quarters")
+        undated = cached("outcome_history.undated_answers", oh.undated_answers, spec)
+        if undated:
+            st.caption(f"{undated:,} {measure.upper()} answers have no date: they count in the quadrants above "
+                       "(now) but in no quarter, since their age is unknown.")
+    st.markdown("**Moves between two quarter ends**")
+    m1, m2 = st.columns(2)
+    from_q = m1.selectbox("From", labels, index=max(0, len(labels) - 5), key="oc_move_from")
+    to_q = m2.selectbox("To", labels, index=len(labels) - 1, key="oc_move_to")
+    moves = run_safely(lambda: cached("outcome_history.quadrant_moves", oh.quadrant_moves, spec, from_q, to_q,
+                                      settings))
+    if moves is not None:
+        show_chart(outcome_figs.quadrant_sankey(moves, from_q, to_q), "desired_outcome_moves", key="oc_moves")
+    st.markdown("**The cost of the wrong experience**")
+    ended = known_quarters.loc[~known_quarters["partial"], "quarter"].tolist()
+    has_flags = cached("churn.has_churn_flags", ch.has_churn_flags)
+    if not ended:
+        st.info("Churn after a quarter needs a quarter that has ended; only the current one is read so far.",
+                icon=":material/info:")
+    else:
+        default_q = run_safely(lambda: cached("outcome_history.default_churn_quarter", oh.default_churn_quarter,
+                                              spec, settings))
+        c1, c2 = st.columns([1, 3])
+        churn_q = c1.selectbox("Customers at the end of", ended,
+                               index=ended.index(default_q) if default_q in ended else len(ended) - 1,
+                               key="oc_churn_after_quarter",
+                               help="Customers (Decision or later, not churned) at that quarter's end, by their "
+                                    "quadrant then; churned = entered Churn within the next two quarters.")
+        after = run_safely(lambda: cached("outcome_history.churn_after", oh.churn_after, spec, churn_q, settings))
+        if after is not None and int(after["accounts"].sum()) == 0:
+            st.info("No customer at that quarter's end: churn after it needs journey events with Decision (or "
+                    "later) entries and Churn entries" + (" — the accounts file's churn flag has no date, so it "
+                                                          "cannot say when." if has_flags else "."),
+                    icon=":material/info:")
+        elif after is not None:
+            with c2:
+                show_chart(outcome_figs.churn_after_bars(after), "churn_after_quadrant", key="oc_churn_after")
+            shown = after.drop(columns=["low_n"]).rename(columns={"churn_rate": "churn within 2 quarters"})
+            shown.attrs = {}    # the window's dates are said in the caption below
+            styled_table(shown,
+                         low_n=after["low_n"], note=LOW_N_NOTE,
+                         formats={"churn within 2 quarters": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}"})
+            download_table(after, f"churn_after_{churn_q}", key="dl_churn_after")
+            window = f"{after.attrs['window_end']:%Y-%m-%d}"
+            st.caption(f"Churn counted up to {window} (exclusive), with Wilson 95% intervals."
+                       + ("" if after.attrs["complete"] else " That window ends after the as-of date: this is the "
+                                                                "churn seen so far."))
 
 # ---- What customers say -------------------------------------------------------------------------
 st.subheader("What customers say")
