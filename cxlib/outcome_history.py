@@ -22,6 +22,7 @@ composite scores are refused with a reason. Every count has a function returning
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -59,6 +60,12 @@ def _as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> dt.date
     return as_of
 
 
+def _pinned(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None) -> Settings:
+    """The settings with the as-of date resolved once (so one call looks it up once); checks the measure."""
+    _check_measure(spec)
+    return dataclasses.replace(settings or Settings(), as_of=_as_of(con, settings))
+
+
 def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None,
           by: str | None = None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `quadrants_at`: one row per quarter and account (quarter_start, quarter, partial,
@@ -68,10 +75,10 @@ def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings 
     table, are "(none)").
     """
     _check_measure(spec)
-    settings = settings or Settings()
+    settings = _pinned(con, spec, settings) if settings is None or settings.as_of is None else settings
     q = canonical.quote
     params: dict[str, Any] = spec_params(spec) | dimensions.period_params("quarter", settings) | {
-        "o_as_of": _as_of(con, settings), "o_survey_type": spec.measure.upper(), "o_stale_days": STALE_DAYS}
+        "o_as_of": dimensions.configured_as_of(settings), "o_survey_type": spec.measure.upper(), "o_stale_days": STALE_DAYS}
     # NPS answers outside 0–10 are not answers; CSAT scales vary, so any number counts (as `outcomes`).
     in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
     start = "quarter_start"
@@ -147,6 +154,7 @@ def _by(con: duckdb.DuckDBPyConnection, by: str | None) -> str | None:
 
 def quarters(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> pd.DataFrame:
     """The quarters read: quarter_start, quarter (label), at_day, partial, churn_window_end, churn_window_complete."""
+    settings = _pinned(con, spec, settings)
     ctes, params = _ctes(con, spec, settings)
     params["o_churn_months"] = 3 * CHURN_QUARTERS
     return con.execute(f"""
@@ -162,6 +170,7 @@ def quarters(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settin
 def quarterly_quadrants(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
                         settings: Settings | None = None) -> pd.DataFrame:
     """One row per quarter and account: its outcome, experience value (and its date and age) and quadrant then."""
+    settings = _pinned(con, spec, settings)
     ctes, params = _ctes(con, spec, settings)
     return con.execute(f"""
         WITH {ctes}
@@ -180,6 +189,7 @@ def quarterly_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, by: str
     Columns: quarter_start, quarter, [segment], quadrant, accounts, share, arr, arr_share, partial.
     """
     by = _by(con, by)
+    settings = _pinned(con, spec, settings)
     ctes, params = _ctes(con, spec, settings, by)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""
@@ -215,15 +225,19 @@ def quarterly_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, by: str
     return frame if by is not None else frame.drop(columns="segment")
 
 
-def _quarter_start(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str,
-                   settings: Settings | None) -> dt.datetime:
-    """The start of a quarter named by its label ('FY2026 Q3'); else a MetricError listing the quarters."""
-    known = quarters(con, spec, settings)
+def _quarter_row(known: pd.DataFrame, quarter: str) -> pd.Series:
+    """A quarter of `quarters` named by its label ('FY2026 Q3'); else a MetricError listing the quarters."""
     hit = known[known["quarter"] == str(quarter).strip()]
     if hit.empty:
         raise MetricError(f"Quarter '{quarter}' is not one of the quarters read "
                           f"({', '.join(known['quarter']) or 'none'}).")
-    return pd.Timestamp(hit["quarter_start"].iloc[0]).to_pydatetime()
+    return hit.iloc[0]
+
+
+def _quarter_start(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str,
+                   settings: Settings) -> dt.datetime:
+    """The start of a quarter named by its label; else a MetricError listing the quarters."""
+    return pd.Timestamp(_quarter_row(quarters(con, spec, settings), quarter)["quarter_start"]).to_pydatetime()
 
 
 def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
@@ -231,6 +245,7 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter
                       settings: Settings | None = None) -> pd.DataFrame:
     """The accounts behind one `quarterly_summary` count: account_id and value (the experience value then)."""
     by = _by(con, by)
+    settings = _pinned(con, spec, settings)
     ctes, params = _ctes(con, spec, settings, by)
     params |= {"o_quarter_start": _quarter_start(con, spec, quarter, settings), "o_quadrant": quadrant}
     segment_filter = ""
@@ -249,9 +264,11 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter
 def _pair_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
                settings: Settings | None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `pairs` (account_id, arr, from_quadrant, to_quadrant, value: the later experience value)."""
+    settings = _pinned(con, spec, settings)
+    known = quarters(con, spec, settings)
     ctes, params = _ctes(con, spec, settings)
-    params |= {"o_from": _quarter_start(con, spec, from_quarter, settings),
-               "o_to": _quarter_start(con, spec, to_quarter, settings)}
+    params |= {"o_from": pd.Timestamp(_quarter_row(known, from_quarter)["quarter_start"]).to_pydatetime(),
+               "o_to": pd.Timestamp(_quarter_row(known, to_quarter)["quarter_start"]).to_pydatetime()}
     return f"""{ctes},
         pairs AS (
             SELECT f.account_id, f.arr, f.quadrant AS from_quadrant, t.quadrant AS to_quadrant,
@@ -298,7 +315,10 @@ def move_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarte
 def default_churn_quarter(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
                           settings: Settings | None = None) -> str:
     """The latest ended quarter whose next two quarters ended by the as-of date (else the latest ended one)."""
-    known = quarters(con, spec, settings)
+    return _default_quarter(quarters(con, spec, settings))
+
+
+def _default_quarter(known: pd.DataFrame) -> str:
     ended = known[~known["partial"]]
     if ended.empty:
         raise MetricError("Churn after a quarter needs a quarter that has ended: the only quarter read is the "
@@ -307,17 +327,20 @@ def default_churn_quarter(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
     return str((complete if not complete.empty else ended)["quarter"].iloc[-1])
 
 
-def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str,
-                settings: Settings | None) -> tuple[str, dict[str, Any]]:
-    """CTEs ending in `customers_at_end` (account_id, quadrant, churned, churn_ts) for one ended quarter."""
-    settings = settings or Settings()
+def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, row: pd.Series,
+                settings: Settings) -> tuple[str, dict[str, Any]]:
+    """CTEs ending in `customers_at_end` (account_id, quadrant, churned, churn_ts) for one ended quarter
+    (`row` of `quarters`; settings pinned)."""
+    if bool(row["partial"]):
+        raise MetricError(f"Quarter '{row['quarter']}' has not ended (it is read at the as-of date): churn after it "
+                          "is not known yet; choose an ended quarter.")
     ctes, params = _ctes(con, spec, settings)
     params |= churn._base_params(con, settings) | {
-        "o_quarter_start": _quarter_start(con, spec, quarter, settings), "o_churn_months": 3 * CHURN_QUARTERS}
+        "o_quarter_start": pd.Timestamp(row["quarter_start"]).to_pydatetime(), "o_churn_months": 3 * CHURN_QUARTERS}
     return f"""{ctes},
         {churn._spells_sql()},
         chosen AS (
-            SELECT quarter_start, next_start, next_start + to_months($o_churn_months) AS window_end, partial
+            SELECT quarter_start, next_start, next_start + to_months($o_churn_months) AS window_end
             FROM quarter_ends
             WHERE quarter_start = $o_quarter_start
         ),
@@ -328,7 +351,6 @@ def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str,
             FROM chosen AS c
             JOIN spells AS s ON s.spell_start < c.next_start AND (s.spell_end IS NULL OR s.spell_end >= c.next_start)
             LEFT JOIN quadrants_at AS qa ON qa.quarter_start = c.quarter_start AND qa.account_id = s.account_id
-            WHERE NOT c.partial
         )""", params
 
 
@@ -341,12 +363,10 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
     low_n (accounts below the minimum n). attrs: quarter, window_end, complete (the window ended
     by the as-of date; else the churn seen so far).
     """
-    settings = settings or Settings()
-    quarter = quarter or default_churn_quarter(con, spec, settings)
-    ctes, params = _churn_ctes(con, spec, quarter, settings)
-    if bool(con.execute(f"WITH {ctes} SELECT partial FROM chosen", params).fetchone()[0]):
-        raise MetricError(f"Quarter '{quarter}' has not ended (it is read at the as-of date): churn after it is "
-                          "not known yet; choose an ended quarter.")
+    settings = _pinned(con, spec, settings)
+    known = quarters(con, spec, settings)
+    row = _quarter_row(known, quarter or _default_quarter(known))
+    ctes, params = _churn_ctes(con, spec, row, settings)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""
         WITH {ctes},
@@ -357,7 +377,6 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
         GROUP BY ql.quadrant, ql.ord
         ORDER BY ql.ord
     """, params).df()
-    window_end = con.execute(f"WITH {ctes} SELECT window_end FROM chosen", params).fetchone()[0]
     for c in ("accounts", "churned"):
         frame[c] = frame[c].astype("int64")
     n = frame["accounts"].to_numpy(dtype=float)
@@ -365,8 +384,9 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
         frame["churn_rate"] = np.where(n > 0, frame["churned"].to_numpy(dtype=float) / n, np.nan)
     frame["ci_low"], frame["ci_high"] = stats.wilson_interval(frame["churned"].to_numpy(), n)
     frame["low_n"] = frame["accounts"] < settings.min_n
-    frame.attrs.update({"quarter": quarter, "window_end": window_end,
-                        "complete": window_end <= dimensions.as_of_param(con, settings)})
+    frame.attrs.update({"quarter": str(row["quarter"]),
+                        "window_end": pd.Timestamp(row["churn_window_end"]).to_pydatetime(),
+                        "complete": bool(row["churn_window_complete"])})
     return frame
 
 
@@ -376,7 +396,8 @@ def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quar
 
     churned None: the quadrant's customers at the quarter's end (`accounts`); True: those who churned.
     """
-    ctes, params = _churn_ctes(con, spec, quarter, settings)
+    settings = _pinned(con, spec, settings)
+    ctes, params = _churn_ctes(con, spec, _quarter_row(quarters(con, spec, settings), quarter), settings)
     params |= {"o_quadrant": quadrant}
     only = "AND churned" if churned else ("AND NOT churned" if churned is False else "")
     return con.execute(f"""

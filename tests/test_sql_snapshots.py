@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from cxlib import churn, dimensions, journey, outcomes, scores, segments, surveys
+from cxlib import churn, dimensions, journey, outcome_history, outcomes, scores, segments, surveys
 from cxlib import funnel as fn
 from cxlib.mapping import Mapping, apply_mapping
 from cxlib.workspace import Workspace
@@ -273,6 +273,14 @@ CASES: list[Case] = [
          "cxlib.outcomes.quadrant_summary(con, OutcomeSpec(experience='nps'), ws.score_config, by='tier', settings)",
          lambda con, ws: outcomes.quadrant_summary(con, outcomes.OutcomeSpec(experience="nps"), ws.score_config,
                                                    by="tier", settings=ws.settings)),
+    # cxlib/outcome_history.py
+    Case("outcome_history_quarters_csat_by_tier",
+         "cxlib.outcome_history.quarterly_summary(con, OutcomeSpec(), by='tier', settings)",
+         lambda con, ws: outcome_history.quarterly_summary(con, outcomes.OutcomeSpec(), by="tier",
+                                                           settings=ws.settings)),
+    Case("outcome_history_churn_after_fy2025_q4",
+         "cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings)",
+         lambda con, ws: outcome_history.churn_after(con, outcomes.OutcomeSpec(), "FY2025 Q4", ws.settings)),
     # cxlib/mapping (views.py, view_sql.py) and cxlib/dimensions.py
     Case("mapping_apply_sample", "cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping",
          _apply_sample_mapping),
