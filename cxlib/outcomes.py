@@ -207,3 +207,26 @@ def quadrant_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: 
         ORDER BY segment = '{NONE_SEGMENT}', segment, ord
     """, params).df()
     return frame if by is not None else frame.drop(columns="segment")
+
+
+def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: ScoreConfig, quadrant: str,
+                      by: str | None = None, segment: str | None = None,
+                      settings: Settings | None = None) -> pd.DataFrame:
+    """The accounts behind one `quadrant_summary` count: account_id and value (the experience value)."""
+    if by is not None:
+        by = dimensions.check_accounts_column(con, by)
+    ctes, params = _quadrant_ctes(con, spec, config, settings)
+    params["o_quadrant"] = quadrant
+    segment_filter = ""
+    if by is not None:
+        segment_filter = f"AND coalesce(a.segment, '{NONE_SEGMENT}') = $o_segment"
+        params["o_segment"] = NONE_SEGMENT if segment is None else str(segment)
+    return con.execute(f"""
+        WITH {ctes},
+        {segment_accounts_cte(by)}
+        SELECT qd.account_id, qd.experience_value AS value
+        FROM quadrants AS qd
+        LEFT JOIN acct AS a USING (account_id)
+        WHERE qd.quadrant = $o_quadrant {segment_filter}
+        ORDER BY qd.account_id
+    """, params).df()

@@ -156,3 +156,15 @@ def test_quadrant_scatter(csat) -> None:
     empty = quadrant_scatter(pd.DataFrame({"account_id": ["a"], "outcome_value": [NAN],
                                            "experience_value": [NAN], "quadrant": [UNK]}), spec)
     assert [a.text for a in empty.layout.annotations] == ["No data"]
+
+
+def test_every_quadrant_count_equals_the_length_of_its_accounts(csat) -> None:
+    from cxlib.outcomes import quadrant_accounts
+
+    for by in (None, "tier"):
+        summary = quadrant_summary(csat, OutcomeSpec(), CONFIG, by=by)
+        for r in summary.to_dict("records"):
+            listed = quadrant_accounts(csat, OutcomeSpec(), CONFIG, r["quadrant"], by=by, segment=r.get("segment"))
+            assert len(listed) == r["accounts"], (by, r)
+    unknown = quadrant_accounts(csat, OutcomeSpec(), CONFIG, UNK)
+    assert_frame_equal(unknown, pd.DataFrame({"account_id": ["a5", "a6", "a7"], "value": [5.0, NAN, 5.0]}))
