@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
-import subprocess
-import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +13,7 @@ import pytest
 
 from cxlib import canonical
 from cxlib import outcome_history as oh
+from cxlib.cli import main
 from cxlib.errors import MetricError
 from cxlib.figures.outcomes import quadrant_sankey, quadrant_shares
 from cxlib.outcomes import OutcomeSpec
@@ -229,33 +230,63 @@ def test_share_chart_has_a_bar_per_placed_quadrant(history) -> None:
 # ---------------------------------------------------------------- command line
 
 
+def _cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse exits for --help and usage errors
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
 def test_cli_outcomes_by_quarter(tmp_path: Path) -> None:
     (tmp_path / "accounts.csv").write_text(
         "Account ID,Tier,ARR,Outcome Achieved\nA1,SMB,100,Yes\nA2,SMB,200,No\nA3,ENT,300,Yes\n", encoding="utf-8")
     (tmp_path / "surveys.csv").write_text(
         "Account ID,Survey Date,Survey Type,Score\nA1,2024-01-02,CSAT,5\nA2,2024-01-01,CSAT,5\n"
         "A3,2024-06-30,CSAT,2\n", encoding="utf-8")
-    files = [str(tmp_path / "accounts.csv"), str(tmp_path / "surveys.csv")]
-    run = subprocess.run([sys.executable, "-m", "cxlib", "outcomes", *files, "--by-quarter", "--format", "csv"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
+    (tmp_path / "undated.csv").write_text("Account ID,Survey Type,Score\nA3,CSAT,5\n", encoding="utf-8")
+    files = [str(tmp_path / name) for name in ("accounts.csv", "surveys.csv", "undated.csv")]
+    code, out, err = _cli("outcomes", *files, "--by-quarter", "--format", "csv")
+    assert code == 0, err
+    assert "note: 1 CSAT answers have no date: they count in no quarter" in err
+    lines = out.splitlines()
     assert lines[0] == "quarter,quadrant,accounts,share,arr,partial"
-    # as of 2024-06-30 (the latest date): Q2 is read at it, and it is the quarter's last day, yet the
-    # quarter ends after it, so it is partial. A1's answer is 180 days old (counts), A2's 181 (missing).
+    # As of 2024-06-30 (the latest date) the quarter ending that day is read at it and marked partial,
+    # as churn marks a period ending after the as-of instant. A1's answer is 180 days old (counts), A2's 181.
     assert "FY2024 Q2,successful,1,0.5,100.0,True" in lines
     assert "FY2024 Q2,outcome without the right experience,1,0.5,300.0,True" in lines
     assert "FY2024 Q2,unknown,1,,200.0,True" in lines
     assert "FY2024 Q1,good experience without the outcome,1,0.5,200.0,False" in lines
-    by = subprocess.run([sys.executable, "-m", "cxlib", "outcomes", *files, "--by", "Tier"],
-                        cwd=ROOT, capture_output=True, text=True, timeout=120)
-    rows = json.loads(by.stdout)
+    code, out, err = _cli("outcomes", *files, "--by", "Tier")
+    rows = json.loads(out)
     assert list(rows[0]) == ["segment", "quadrant", "accounts", "share", "arr"]
+    # now (no age limit) A3's latest answer is the 2024-06-30 one: the undated answer loses to any dated one
     assert {(r["segment"], r["quadrant"]): r["accounts"] for r in rows}[("ENT", OUT)] == 1
+    code, out, err = _cli("outcomes", *files, "--by-quarter", "--by", "Tier", "--format", "csv")
+    assert out.splitlines()[0] == ",".join(oh.CLI_COLUMNS)
 
 
-def test_cli_outcomes_help_names_the_columns() -> None:
-    run = subprocess.run([sys.executable, "-m", "cxlib", "outcomes", "--help"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60)
-    text = " ".join(run.stdout.split())
-    assert "columns quarter, (segment), quadrant, accounts, share, arr, partial" in text
+def test_cli_outcomes_without_dates_or_outcomes_says_why(tmp_path: Path) -> None:
+    churn_file = tmp_path / "telco_like.csv"
+    churn_file.write_text("customerID,Contract,tenure,Churn\n0001-A,Month-to-month,3,Yes\n0002-B,Two year,40,No\n",
+                          encoding="utf-8")
+    code, out, err = _cli("outcomes", str(churn_file), "--by-quarter")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: The desired outcome over time needs dates: no row is dated")
+    code, out, err = _cli("outcomes", str(churn_file))
+    assert (code, out) == (2, "")
+    assert "2 accounts loaded, 0 with an outcome (map the accounts' outcome column" in err
+    assert "0 CSAT answers with an account" in err
+
+
+def test_cli_outcomes_is_documented() -> None:
+    code, out, _ = _cli("--help")
+    assert code == 0 and "    outcomes" in out
+    code, out, _ = _cli("outcomes", "--help")
+    assert "columns quarter, (segment), quadrant, accounts, share, arr, partial" in " ".join(out.split())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `outcomes` |"))
+    for column in oh.CLI_COLUMNS:
+        assert f"`{column}`" in row
