@@ -123,7 +123,9 @@ st.caption(f"Each account's quadrant at every fiscal quarter end, from its lates
            "current quarter is read at the as-of date and is not over yet." if measure in ("csat", "nps") else
            "Each account's quadrant at every fiscal quarter end, from its latest CSAT or NPS answer then.")
 known_quarters = None
-if overall is not None and hl.placed_accounts(overall) > 0:   # else the message above says what to load
+if overall is not None and hl.placed_accounts(overall) == 0:
+    st.caption("Shown once accounts can be placed in a quadrant: the message above says what to load.")
+elif overall is not None:
     try:
         known_quarters = cached("outcome_history.quarters", oh.quarters, spec, settings)
     except CxError as exc:     # a score measure, or no date at all: say why and what to do, not an error
