@@ -53,15 +53,15 @@ from cxlib.funnel.breakdown import ByColumn, breakdown_column, conversion_by_seg
 from cxlib.funnel.cohort_conversion import cohorts
 from cxlib.funnel.dropoffs import dropoff_accounts
 from cxlib.funnel.results import cli_table, funnel
-from cxlib.funnel.spec import (CLI_COLUMNS, MAX_STEPS, TABLE_COLUMNS, FunnelResult, FunnelSpec, Mode, Period,
-                               Source, Weight)
+from cxlib.funnel.spec import (CLI_COLUMNS, MAX_STEPS, TABLE_COLUMNS, Exclusion, FunnelResult, FunnelSpec, Mode,
+                               Period, Source, Weight)
 from cxlib.funnel.conversion_times import time_to_convert
-from cxlib.funnel.steps import StepChoice, parse_steps, split_steps
+from cxlib.funnel.steps import StepChoice, parse_exclusion, parse_optional, parse_steps, split_steps
 
 __all__ = [
-    "FunnelSpec", "FunnelResult", "Mode", "Weight", "Source", "Period",
+    "FunnelSpec", "FunnelResult", "Exclusion", "Mode", "Weight", "Source", "Period",
     "MAX_STEPS", "CLI_COLUMNS", "TABLE_COLUMNS", "NONE_SEGMENT",
     "funnel", "cli_table", "cohorts", "dropoff_accounts", "time_to_convert",
     "ByColumn", "breakdown_column", "conversion_by_segment",
-    "StepChoice", "parse_steps", "split_steps",
+    "StepChoice", "parse_steps", "split_steps", "parse_exclusion", "parse_optional",
 ]

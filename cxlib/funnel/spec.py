@@ -192,14 +192,12 @@ def _check_optional(optional: tuple[int, ...], steps: list[str]) -> tuple[int, .
     out = tuple(sorted(set(int(k) for k in optional)))
     for k in out:
         if not 1 <= k <= n:
-            raise MetricError(f"Optional step {k} is not a step of this {n}-step funnel "
-                              f"(steps 2 to {n - 1} can be optional).")
+            raise MetricError(f"Optional step {k} is not a step of this {n}-step funnel (steps are 1 to {n}).")
         if k in (1, n):
             which = "first" if k == 1 else "last"
-            raise MetricError(f"Step {k} ({steps[k - 1]}) is the {which} step and cannot be optional: "
-                              f"steps 2 to {n - 1} can be." if n > 2 else
-                              f"Step {k} ({steps[k - 1]}) is the {which} step and cannot be optional; "
-                              "a funnel needs at least 3 steps for an optional one.")
+            allowed = ("no step can be (a funnel needs 3 steps for an optional one)" if n < 3 else
+                       "only step 2 can be" if n == 3 else f"steps 2 to {n - 1} can be")
+            raise MetricError(f"Step {k} ({steps[k - 1]}) is the {which} step and cannot be optional: {allowed}.")
         if steps.count(steps[k - 1]) > 1:
             raise MetricError(f"Optional step {k} ({steps[k - 1]}) is listed more than once in the steps: an "
                               "optional step's stage must appear once, else its entry is also a required step's.")
