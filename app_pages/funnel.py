@@ -228,6 +228,11 @@ for note in result.notes:
 if 0 < first["n"] < settings.min_n:
     st.warning(f"Only {first['n']:,} accounts are at step 1, fewer than the minimum n of {settings.min_n}: every "
                "number below is greyed and worth reading with care.", icon=":material/warning:")
+if not first["n"] and result.excluded:
+    st.info(f"Every account with an entry of {first['stage']} in this selection was excluded ({result.excluded:,} account"
+            f"{'' if result.excluded == 1 else 's'} by the exclusions above), so there is nothing to chart. Narrow the exclusions' steps or remove a "
+            "stage from them.", icon=":material/info:")
+    st.stop()
 if not first["n"]:
     st.info(f"No account has a {first['stage']} entry in this selection"
             + (" (step-1 date range)" if range_text else "") + ", so there is nothing to chart. Widen the date "

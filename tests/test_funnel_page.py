@@ -90,3 +90,13 @@ def test_exclusion_and_optional_pickers(picked: Workspace) -> None:
     assert list(at.table[0].value["Stage"]) == ["Awareness", "Consideration (optional)", "Decision"]
     assert list(at.table[0].value["Accounts"]) == [2, 1, 1]
     assert metrics(at)["Accounts reaching the last step"] == "1"
+
+
+def test_every_account_excluded_says_so(picked: Workspace) -> None:
+    at = open_page(picked, "app_pages/funnel.py", {"funnel_steps": ["Awareness", "Decision"]})
+    at.multiselect(key="funnel_exclude").set_value(["Consideration", "Disappointment", "Churn"])
+    rerun(at)
+    # A1, A2 and A4 have Consideration after Awareness, A3 has Churn: all four are excluded.
+    assert any(i.value.startswith("Every account with an entry of Awareness in this selection was excluded "
+                                  "(4 accounts by the exclusions above)") for i in at.info)
+    assert not at.table
