@@ -43,10 +43,6 @@ class Exclusion:
     a: int
     b: int
 
-    def label(self) -> str:
-        """'Disappointment between steps 2 and 3' (notes and the page)."""
-        return f"{self.stage} between steps {self.a} and {self.b}"
-
 
 @dataclass
 class FunnelSpec:
