@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -135,6 +136,42 @@ spec = fn.FunnelSpec(
 result = run_safely(lambda: cached("funnel.funnel", fn.funnel, spec, settings))
 if result is None:
     st.stop()
+# Exclusions and optional steps name the steps by number, so they are picked on the steps this run has.
+shown_steps = list(result.steps)
+step_names = {k: f"{k}. {s}" for k, s in enumerate(shown_steps, start=1)}
+excl_stages: list[str] = []
+span, optional = (1, len(shown_steps)), []
+with st.expander("Exclusions and optional steps"):
+    if len(shown_steps) < 2:
+        st.caption("Exclusions and optional steps need a funnel of at least two steps.")
+    else:
+        e1, e2 = st.columns([3, 2])
+        excl_stages = e1.multiselect(
+            "Exclude accounts with an entry of", [s for s in all_stages if s not in shown_steps],
+            key="funnel_exclude", disabled=mode == "any" or source != "events",
+            help="An entry of this stage strictly between the two steps' entries of the account's counting sequence "
+                 "(or after the first when the second is not reached), within the window, removes the account from "
+                 "the funnel altogether, step 1 included. Not with Any order; needs journey events.")
+        span = e2.select_slider(
+            "between steps", list(step_names), value=(1, len(shown_steps)), format_func=step_names.get,
+            key="funnel_exclude_span", disabled=not excl_stages)
+        middle = list(step_names)[1:-1]
+        optional = st.multiselect(
+            "Optional steps", middle, format_func=step_names.get, key="funnel_optional",
+            disabled=mode != "ordered" or source != "events" or not middle,
+            help="A step that may be skipped without breaking the sequence: its row counts the accounts that took it "
+                 "between the required steps around it, and the next required step's conversion is from the last "
+                 "required step. Not step 1 or the last (a funnel of 3 steps or more); ordered mode only.")
+extras = {}
+if excl_stages and mode != "any" and source == "events" and span[0] < span[1]:
+    extras["exclude"] = tuple(fn.Exclusion(s, int(span[0]), int(span[1])) for s in excl_stages)
+if optional and mode == "ordered" and source == "events":
+    extras["optional"] = tuple(int(k) for k in optional)
+if extras:
+    spec = replace(spec, steps=shown_steps, **extras)
+    result = run_safely(lambda: cached("funnel.funnel", fn.funnel, spec, settings))
+    if result is None:
+        st.stop()
 table = result.table
 if table.empty:
     reason = dg.funnel_reason(ws.con, ws.mapping, snapshot=source == "snapshot", steps=steps, date_from=date_from,
@@ -191,6 +228,11 @@ for note in result.notes:
 if 0 < first["n"] < settings.min_n:
     st.warning(f"Only {first['n']:,} accounts are at step 1, fewer than the minimum n of {settings.min_n}: every "
                "number below is greyed and worth reading with care.", icon=":material/warning:")
+if not first["n"] and result.excluded:
+    st.info(f"Every account with an entry of {first['stage']} in this selection was excluded ({result.excluded:,} account"
+            f"{'' if result.excluded == 1 else 's'} by the exclusions above), so there is nothing to chart. Narrow the exclusions' steps or remove a "
+            "stage from them.", icon=":material/info:")
+    st.stop()
 if not first["n"]:
     st.info(f"No account has a {first['stage']} entry in this selection"
             + (" (step-1 date range)" if range_text else "") + ", so there is nothing to chart. Widen the date "
@@ -201,8 +243,10 @@ if not first["n"]:
 title = f"{unit} reaching each step ({MODES[mode].lower()}" + (f", {window:g}-day window)" if window else ")")
 show_chart(figs.funnel_chart(result, settings.stages, title=title), "funnel", key="funnel_chart")
 st.subheader("Steps")
+is_optional = table["optional"] if "optional" in table else pd.Series(False, index=table.index)
 steps_table = pd.DataFrame({
-    "Step": table["step"], "Stage": table["stage"], unit: table["accounts"],
+    "Step": table["step"], "Stage": table["stage"].where(~is_optional, table["stage"] + " (optional)"),
+    unit: table["accounts"],
     "From previous": table["conversion_from_previous"], "From first": table["conversion_from_first"],
     "Dropped": table["dropped"], "Dropped: exited": table["dropped_exited"],
     "Dropped: in progress": table["dropped_in_progress"],
@@ -224,6 +268,9 @@ st.caption(
     "from the previous step, over accounts that converted (fractional days). **KM median**: the Kaplan–Meier median "
     "that counts accounts still in progress as censored at the as-of date (exited ones at their exit); empty when "
     "the estimate never falls to one half. **Converted n** / **Censored n**: the accounts behind it."
+    + (" An **optional** step's row counts the accounts that took it between the required steps around it (its "
+       "days are from the previous required step); it drops no one, and the next required step's conversion and "
+       "drop-off are from the last required step." if result.optional else "")
     + (" ARR columns are ARR-weighted; n columns count accounts." if is_arr else ""))
 download_table(fn.cli_table(result), "funnel", key="dl_funnel")
 
@@ -236,9 +283,7 @@ if by is None:
                "No segment columns are loaded: map an accounts table with columns such as tier, region or CSM on "
                "the **Data** page to compare segments.")
 else:
-    split = run_safely(lambda: cached("funnel.funnel", fn.funnel, fn.FunnelSpec(
-        steps=spec.steps, mode=spec.mode, window_days=spec.window_days, date_from=spec.date_from,
-        date_to=spec.date_to, by=by, weight=spec.weight, source=spec.source), settings))
+    split = run_safely(lambda: cached("funnel.funnel", fn.funnel, replace(spec, by=by), settings))
     if split is not None:
         show_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
                      f"funnel_by_{by}", key="funnel_breakdown_chart")
@@ -263,7 +308,12 @@ else:
         download_table(fn.cli_table(split), f"funnel_by_{by}", key="dl_funnel_by")
 
 # ---- Cohorts, time to convert, drop-offs (dated events only for the first two) -------------------
-step_labels = {int(k): f"{k}. {s}" for k, s in zip(table["step"], table["stage"], strict=True)}
+# These read the counting sequence, which has the required steps only: optional steps are not offered,
+# and cxlib numbers the required steps 1..m (`required`: shown step number → that position).
+required_rows = table[~is_optional]
+step_labels = {int(k): f"{k}. {s}" for k, s in zip(required_rows["step"], required_rows["stage"], strict=True)}
+required = {k: i for i, k in enumerate(step_labels, start=1)}
+stage_of = dict(zip(table["step"].astype(int), table["stage"], strict=True))
 dated = source == "events"
 
 st.subheader("Cohorts")
@@ -299,7 +349,7 @@ st.subheader("Time to convert")
 if not dated:
     st.info("Times between steps need dated journey events; a current-stage snapshot has no entry dates.",
             icon=":material/info:")
-elif len(table) < 2:
+elif len(step_labels) < 2:
     st.info("Pick at least two steps to see the time between them.", icon=":material/info:")
 else:
     t1, t2, _ = st.columns([1, 1, 2])
@@ -307,35 +357,35 @@ else:
                              key="funnel_ttc_from")
     later = [k for k in step_labels if k > from_step]
     to_step = t2.selectbox("To step", later, format_func=step_labels.get, key="funnel_ttc_to")
-    times = run_safely(lambda: cached("funnel.time_to_convert", fn.time_to_convert, spec, int(from_step),
-                                          int(to_step), settings))
+    times = run_safely(lambda: cached("funnel.time_to_convert", fn.time_to_convert, spec, required[from_step],
+                                          required[to_step], settings))
     if times is not None:
         if times.empty:
             st.info(f"No account reached {step_labels[to_step]} in this funnel, so there is no time to show.",
                     icon=":material/info:")
         else:
-            show_chart(figs.time_to_convert_histogram(
-                times, table["stage"].iloc[from_step - 1], table["stage"].iloc[to_step - 1]),
+            show_chart(figs.time_to_convert_histogram(times, stage_of[from_step], stage_of[to_step]),
                 "funnel_time_to_convert", key="funnel_ttc_chart")
             st.caption("Days between the two steps' entries in each converted account's counting sequence. "
                        "Accounts still on the way are not in it: see the KM median in the table of steps.")
 
 st.subheader("Drop-off list")
-if len(table) < 2:
+if len(step_labels) < 2:
     st.info("Pick at least two steps to list the accounts that stopped between them.", icon=":material/info:")
 else:
     # Start on the step that loses the most, the first question in a meeting.
-    biggest = int(table["step"].iloc[int(table["dropped"].iloc[1:].to_numpy().argmax()) + 1]) - 1
     choices = list(step_labels)[:-1]
+    following = dict(zip(choices, list(step_labels)[1:], strict=True))
+    biggest = choices[int(required_rows["dropped"].iloc[1:].to_numpy().argmax())]
     drop_step = st.columns([1, 2])[0].selectbox(
         "Accounts that reached", choices, index=choices.index(biggest), key="funnel_dropoff_step",
-        format_func=lambda k: f"{step_labels[k]} but not {step_labels[k + 1]}")
+        format_func=lambda k: f"{step_labels[k]} but not {step_labels[following[k]]}")
     dropped = run_safely(lambda: cached("funnel.dropoff_accounts", fn.dropoff_accounts, spec,
-                                            int(drop_step), settings))
+                                            required[drop_step], settings))
     if dropped is not None:
-        row = table.iloc[drop_step]
+        row = table[table["step"] == following[drop_step]].iloc[0]
         st.caption(f"{len(dropped):,} account{'' if len(dropped) == 1 else 's'}, longest-stalled first. Days since: from reaching "
-                   f"{table['stage'].iloc[drop_step - 1]} to the as-of date. Exited: an exit entry after their last "
+                   f"{stage_of[drop_step]} to the as-of date. Exited: an exit entry after their last "
                    f"step ({_amount(row['dropped_exited'])}); in progress: still active "
                    f"({_amount(row['dropped_in_progress'])}).")
         if dropped.empty:

@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "Stage names, the data's own stage values or their synonyms, case-insensitive; values "
                         "not in the stage list become stages of their own for this run")
     p.add_argument("--mode", choices=("ordered", "strict", "any"), default="ordered")
+    p.add_argument("--exclude", action="append", default=[], metavar='"STAGE:A-B"',
+                   help='remove from the funnel (step 1 included) every account with an entry of STAGE strictly '
+                        "between its steps A and B (or after A when B is not reached), within the window; "
+                        'repeatable, e.g. --exclude "Disappointment:2-3"; not with --mode any')
+    p.add_argument("--optional", action="append", default=[], metavar="K",
+                   help='step K may be skipped (repeatable or "3,4"): its row counts the accounts that took it, and '
+                        "the next step's conversion is from the last required step; not step 1 or the last; "
+                        "--mode ordered only; adds a last column `optional`")
     p.add_argument("--window-days", type=float, metavar="N", help="conversion window in days (fractions allowed)")
     p.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, metavar="DATE", help="step-1 entry on or after DATE")
     p.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, metavar="DATE", help="step-1 entry on or before DATE")
@@ -411,7 +419,9 @@ def _cmd_funnel(args: argparse.Namespace) -> int:
     spec = fn.FunnelSpec(steps=steps, mode=args.mode, window_days=args.window_days, date_from=args.date_from,
                          date_to=args.date_to, by=by.by if by else None,
                          by_event_tables=by.event_tables if by else (), weight=args.weight,
-                         source="snapshot" if args.snapshot else "events")
+                         source="snapshot" if args.snapshot else "events",
+                         exclude=tuple(fn.parse_exclusion(text, ws.settings) for text in args.exclude),
+                         optional=fn.parse_optional(args.optional))
     result = fn.funnel(ws.con, spec, ws.settings)
     for note in [*notes, *result.notes]:
         sys.stderr.write(f"note: {note}\n")

@@ -48,3 +48,55 @@ def test_typed_own_stage_values_are_offered_then_counted(own: Workspace) -> None
 def test_typed_unknown_step_is_a_message(own: Workspace) -> None:
     at = open_page(own, "app_pages/funnel.py", {"funnel_steps_text": "Signup, Nirvana"})
     assert any("'Nirvana' is neither a stage" in e.value for e in at.error)
+
+
+PICKED = (b"Account ID,Stage,Entered At\n"
+          b"A1,Awareness,2026-01-01\nA1,Consideration,2026-01-11\nA1,Disappointment,2026-01-15\nA1,Decision,2026-02-10\n"
+          b"A2,Awareness,2026-01-05\nA2,Consideration,2026-01-20\nA2,Disappointment,2026-01-25\n"
+          b"A3,Awareness,2026-02-01\nA3,Churn,2026-03-01\n"
+          b"A4,Awareness,2026-02-03\nA4,Consideration,2026-02-04\nA4,Decision,2026-02-05\n")
+
+
+@pytest.fixture
+def picked() -> Workspace:
+    """Four accounts on Awareness → Consideration → Decision, two with a Disappointment on the way."""
+    ws = Workspace(label="exclusions")
+    ws.load([("events.csv", PICKED)])
+    ws.apply(ws.suggest_mapping())
+    yield ws
+    ws.close()
+
+
+def test_exclusion_and_optional_pickers(picked: Workspace) -> None:
+    steps = ["Awareness", "Consideration", "Decision"]
+    at = open_page(picked, "app_pages/funnel.py", {"funnel_steps": steps})
+    assert list(at.table[0].value["Accounts"]) == [4, 3, 2]
+    # Disappointment between steps 2 and 3 removes A1 (between) and A2 (after step 2, no Decision).
+    at.multiselect(key="funnel_exclude").set_value(["Disappointment"])
+    rerun(at)  # the span picker is enabled once a stage is picked
+    at.select_slider(key="funnel_exclude_span").set_value((2, 3))
+    rerun(at)
+    assert list(at.table[0].value["Accounts"]) == [2, 1, 1]
+    assert any(i.value == "Excluded 2 accounts from the funnel (step 1 included): 2 with a Disappointment entry "
+                          "between steps 2 and 3." for i in at.info)
+    # Consideration optional: an exclusion bounded by it is refused, with the reason on the page.
+    at.multiselect(key="funnel_optional").set_value([2])
+    rerun(at)
+    assert any("step 2 is optional" in e.value for e in at.error)
+    # Between steps 1 and 3 instead: A1 and A2 still excluded; Consideration taken by A4 (A3 never);
+    # Decision's conversion is from Awareness.
+    at.select_slider(key="funnel_exclude_span").set_value((1, 3))
+    rerun(at)
+    assert list(at.table[0].value["Stage"]) == ["Awareness", "Consideration (optional)", "Decision"]
+    assert list(at.table[0].value["Accounts"]) == [2, 1, 1]
+    assert metrics(at)["Accounts reaching the last step"] == "1"
+
+
+def test_every_account_excluded_says_so(picked: Workspace) -> None:
+    at = open_page(picked, "app_pages/funnel.py", {"funnel_steps": ["Awareness", "Decision"]})
+    at.multiselect(key="funnel_exclude").set_value(["Consideration", "Disappointment", "Churn"])
+    rerun(at)
+    # A1, A2 and A4 have Consideration after Awareness, A3 has Churn: all four are excluded.
+    assert any(i.value.startswith("Every account with an entry of Awareness in this selection was excluded "
+                                  "(4 accounts by the exclusions above)") for i in at.info)
+    assert not at.table

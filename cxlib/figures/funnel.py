@@ -50,11 +50,14 @@ def funnel_chart(result: FunnelResult, stages: list[Stage] | None = None, title:
     if result.by is not None:
         return breakdown_chart(result, stages, title)
     arr = result.weight == "arr"
-    labels = [f"{s}. {stage}" for s, stage in zip(table["step"], table["stage"])]
+    optional = table["optional"].tolist() if "optional" in table else [False] * len(table)
+    labels = [f"{s}. {stage}" + (" (optional)" if opt else "")
+              for s, stage, opt in zip(table["step"], table["stage"], optional)]
     colors = [_rgba(stage_color(stage, stages), LOW_N_OPACITY if low else 1.0)
               for stage, low in zip(table["stage"], table["low_n"])]
-    text = [f"{_amount(a, arr)} · {_pct(c)} of previous" if s > 1 else _amount(a, arr)
-            for s, a, c in zip(table["step"], table["accounts"], table["conversion_from_previous"])]
+    text = [f"{_amount(a, arr)} · {_pct(c)} took it" if opt else
+            f"{_amount(a, arr)} · {_pct(c)} of previous" if s > 1 else _amount(a, arr)
+            for s, a, c, opt in zip(table["step"], table["accounts"], table["conversion_from_previous"], optional)]
     fig = go.Figure(go.Funnel(
         y=labels, x=table["accounts"].astype(float).tolist(), text=text, textinfo="text",
         marker=dict(color=colors), connector=dict(fillcolor="#eeeeee", line=dict(color=GREY, width=1)),

@@ -28,6 +28,20 @@ Definitions (the README quotes them; tests pin them on hand-computed fixtures):
   and p90 by ``quantile_cont``. The Kaplan-Meier median treats accounts that reached k-1 but not
   k as censored: at their last exit entry when exited, at the as-of date when in progress; it
   is the first time the survival estimate falls to 0.5 or below (NULL when it never does).
+- Exclusion (stage, a, b), ordered and strict only: an entry of that stage strictly between t_a and
+  t_b of the account's counting sequence — or after t_a when step b is not reached — within W of t1
+  when a window is set, removes the account from the funnel altogether, step 1 included (as
+  PostHog does); entries at exactly t_a or t_b do not. Rules repeat; a note says how many
+  accounts were excluded and by which rule. The stage must not be one of steps a..b. Unlike
+  PostHog, which tries other starts after an excluded attempt, the counting sequence is chosen
+  first and an account whose sequence is matched leaves the funnel.
+- Optional step k (ordered only; never step 1 or the last; its stage listed once): the sequence is
+  counted on the required steps; step k's row counts the accounts that reached the previous
+  required step p and have a step-k entry at or after t_p and at or before the next required
+  step's entry (any time after t_p when that one is not reached), within W of t1. Its days run
+  from t_p to the earliest such entry; it drops no one; the next required step's
+  conversion_from_previous, drop-off and days are from t_p. Cohorts, drop-off lists and times to
+  convert number the required steps only.
 - As-of date: ``dimensions.as_of_date`` (the setting, else the latest timestamp in the data);
   entries after it are not known yet, so "in progress" and censoring are as they stood then.
 
@@ -38,6 +52,7 @@ One module per concept, modelled on PostHog's per-mode funnel classes:
 - `sequences`: the event scan, per-account stats and lists, the ordered chain from lists.
 - `ordered`, `strict`, `unordered` (`any`): each mode's counting sequences; `snapshot`: current stages.
 - `journeys`: the mode's (or snapshot's) `journeys` CTE and its parameters.
+- `exclusions`, `optional`: post-processing on any mode's counting sequence and the event scan.
 - `breakdown`: segments (accounts column or the event file's own column) and weights;
   `conversion_by_segment`, the per-segment pivot the pages show.
 - `results`: the per-step table with the Kaplan–Meier median (`funnel`, `cli_table`).
@@ -53,15 +68,15 @@ from cxlib.funnel.breakdown import ByColumn, breakdown_column, conversion_by_seg
 from cxlib.funnel.cohort_conversion import cohorts
 from cxlib.funnel.dropoffs import dropoff_accounts
 from cxlib.funnel.results import cli_table, funnel
-from cxlib.funnel.spec import (CLI_COLUMNS, MAX_STEPS, TABLE_COLUMNS, FunnelResult, FunnelSpec, Mode, Period,
-                               Source, Weight)
+from cxlib.funnel.spec import (CLI_COLUMNS, MAX_STEPS, TABLE_COLUMNS, Exclusion, FunnelResult, FunnelSpec, Mode,
+                               Period, Source, Weight)
 from cxlib.funnel.conversion_times import time_to_convert
-from cxlib.funnel.steps import StepChoice, parse_steps, split_steps
+from cxlib.funnel.steps import StepChoice, parse_exclusion, parse_optional, parse_steps, split_steps
 
 __all__ = [
-    "FunnelSpec", "FunnelResult", "Mode", "Weight", "Source", "Period",
+    "FunnelSpec", "FunnelResult", "Exclusion", "Mode", "Weight", "Source", "Period",
     "MAX_STEPS", "CLI_COLUMNS", "TABLE_COLUMNS", "NONE_SEGMENT",
     "funnel", "cli_table", "cohorts", "dropoff_accounts", "time_to_convert",
     "ByColumn", "breakdown_column", "conversion_by_segment",
-    "StepChoice", "parse_steps", "split_steps",
+    "StepChoice", "parse_steps", "split_steps", "parse_exclusion", "parse_optional",
 ]

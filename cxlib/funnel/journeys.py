@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cxlib.funnel import ordered, snapshot, strict, unordered
+from cxlib.funnel.exclusions import exclusion_ctes, exclusion_params
 from cxlib.funnel.params import params
 from cxlib.funnel.sequences import Ctes, events_cte
 from cxlib.funnel.spec import Plan
@@ -20,16 +21,17 @@ def journeys_ctes(plan: Plan, force_lists: bool = False) -> Ctes:
     """Named CTEs ending in `journeys` (account_id, reached, t_1..t_n, last_exit, exited) and
     `coverage` (accounts with events, without a step-1 entry, with step 1 only outside the range).
 
-    `force_lists` sends every account through the per-account lists (tests compare both paths).
+    Exclusions (`exclusions`) post-process the mode's sequences. `force_lists` sends every account
+    through the per-account lists (tests compare both paths).
     """
     if plan.spec.source == "snapshot":
         return snapshot.journeys_ctes(plan)
-    return [events_cte(plan), *_MODES[plan.spec.mode](plan, force_lists)]
+    return exclusion_ctes(plan, [events_cte(plan), *_MODES[plan.spec.mode](plan, force_lists)])
 
 
 def all_params(plan: Plan) -> dict[str, Any]:
     """Every named parameter the plan's queries may use (`params.run` keeps the ones a query names)."""
-    out = params(plan)
+    out = params(plan) | exclusion_params(plan)
     if plan.spec.source == "snapshot":
         out.update(snapshot.snapshot_params(plan))
     return out

@@ -12,7 +12,9 @@ import pandas as pd
 
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.funnel.breakdown import segment_ctes
+from cxlib.funnel.exclusions import exclusion_note
 from cxlib.funnel.journeys import all_params, journeys_ctes
+from cxlib.funnel.optional import optional_counts, optional_note, with_optional_rows
 from cxlib.funnel.params import DAY_US, run, with_clause
 from cxlib.funnel.sequences import Ctes
 from cxlib.funnel.spec import CLI_COLUMNS, FunnelResult, FunnelSpec, Plan, accounts_text, have, make_plan
@@ -196,6 +198,9 @@ def funnel(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None,
     raw = raw[raw["step"].notna()]
     coverage_notes, no_step1, exited_unknown = _coverage_notes(plan, cov)
     notes = list(plan.notes) + coverage_notes
+    excluded = int(cov["excluded"]) if plan.exclude else 0
+    if (note := exclusion_note(plan, cov)) is not None:
+        notes.append(note)
     if raw.empty and spec.by is None:
         raw = _empty_raw(plan)
     per_segment = raw[raw["step"] == 1]
@@ -212,11 +217,18 @@ def funnel(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None,
         if blank:
             notes.append(f"Shown under {NONE_SEGMENT}: {accounts_text(blank)} without a {spec.by} value on "
                          "their step-1 entry.")
-    return FunnelResult(table=shape_table(plan, raw), notes=notes, steps=list(plan.steps), no_step1_accounts=no_step1,
-                        as_of=plan.as_of, exited_unknown=exited_unknown, weight=spec.weight, by=spec.by)
+    table = shape_table(plan, raw)
+    if plan.optional:
+        table = with_optional_rows(plan, table, optional_counts(con, plan))
+        notes.append(optional_note(plan))
+    return FunnelResult(table=table, notes=notes, steps=list(plan.shown_steps), no_step1_accounts=no_step1,
+                        as_of=plan.as_of, exited_unknown=exited_unknown, weight=spec.weight, by=spec.by,
+                        excluded=excluded, optional=plan.optional)
 
 
 def cli_table(result: FunnelResult) -> pd.DataFrame:
-    """The command line's columns, in the documented order (`segment` only with a breakdown)."""
+    """The command line's columns, in the documented order (`segment` only with a breakdown, `optional`
+    last and only with optional steps)."""
     cols = [c for c in CLI_COLUMNS if c != "segment" or result.by is not None]
+    cols += ["optional"] if result.optional else []
     return result.table[cols].reset_index(drop=True)

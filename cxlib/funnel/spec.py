@@ -34,6 +34,16 @@ CLI_COLUMNS = ["segment", "step", "stage", "accounts", "conversion_from_previous
 TABLE_COLUMNS = CLI_COLUMNS + ["km_median_days_from_previous", "converted_n", "censored_n", "n", "low_n"]
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """An exclusion rule: an entry of `stage` strictly between the entries of steps `a` and `b`
+    (1-based, a < b) of the account's counting sequence removes the account from the funnel."""
+
+    stage: str
+    a: int
+    b: int
+
+
 @dataclass
 class FunnelSpec:
     """What funnel to compute: steps, mode, window, step-1 date range, breakdown, weight, source.
@@ -51,6 +61,8 @@ class FunnelSpec:
     weight: Weight = "accounts"
     source: Source = "events"
     by_event_tables: tuple[tuple[str, str, str, str], ...] = ()
+    exclude: tuple[Exclusion, ...] = ()
+    optional: tuple[int, ...] = ()
 
 
 @dataclass
@@ -65,11 +77,18 @@ class FunnelResult:
     exited_unknown: int = 0
     weight: Weight = "accounts"
     by: str | None = None
+    excluded: int = 0
+    optional: tuple[int, ...] = ()
 
 
 @dataclass
 class Plan:
-    """The resolved inputs every funnel query shares (steps after defaults, exits, as-of)."""
+    """The resolved inputs every funnel query shares (steps after defaults, exits, as-of).
+
+    With optional steps, `steps` are the required steps only (the counting sequence's t_1..t_n,
+    which every mode computes) and `shown_steps` all of them in the order given; `optional` are the
+    optional steps' 1-based positions in `shown_steps`, and the exclusions' steps are renumbered to
+    the required sequence (`exclude`)."""
 
     spec: FunnelSpec
     settings: Settings
@@ -77,6 +96,13 @@ class Plan:
     exits: list[str]
     as_of: dt.datetime
     notes: list[str] = field(default_factory=list)
+    shown_steps: list[str] = field(default_factory=list)
+    optional: tuple[int, ...] = ()
+    exclude: tuple[Exclusion, ...] = ()
+
+    def required_index(self, shown: int) -> int:
+        """The position in the required sequence of shown step `shown` (1-based; a required step)."""
+        return shown - sum(1 for k in self.optional if k < shown)
 
     @property
     def n(self) -> int:
@@ -133,9 +159,71 @@ def _check_spec(spec: FunnelSpec) -> None:
         raise MetricError(f"The conversion window must be a number of days >= 0, got {spec.window_days!r}.")
     if spec.date_from and spec.date_to and spec.date_from > spec.date_to:
         raise MetricError(f"The date range is empty: from {spec.date_from} is after to {spec.date_to}.")
+    _check_extras(spec)
     if spec.by_event_tables and spec.source == "snapshot":
         raise MetricError(f"A breakdown by '{spec.by}', a column of the event file, needs journey events: a "
                           "stage snapshot has no step-1 entry to read it from. Use an accounts column.")
+
+
+def _check_extras(spec: FunnelSpec) -> None:
+    """Refuse exclusions and optional steps where the README leaves them undefined (mode, source)."""
+    if spec.exclude:
+        if spec.mode == "any":
+            raise MetricError("Exclusions need an order of steps: with mode any there is no 'between steps "
+                              "a and b'. Use mode ordered or strict, or drop --exclude.")
+        if spec.source == "snapshot":
+            raise MetricError("Exclusions need dated journey events; a stage snapshot has no entries to look "
+                              "between. Drop --exclude or count from events.")
+    if spec.optional:
+        if spec.mode != "ordered":
+            raise MetricError(f"Optional steps need mode ordered (mode {spec.mode} has no sequence a step can be "
+                              "skipped in without breaking it). Use mode ordered, or drop --optional.")
+        if spec.source == "snapshot":
+            raise MetricError("Optional steps need dated journey events; a stage snapshot has no entry dates.")
+
+
+def _check_optional(optional: tuple[int, ...], steps: list[str]) -> tuple[int, ...]:
+    """The optional steps, checked: neither step 1 nor the last, within the funnel, a stage listed once."""
+    n = len(steps)
+    out = tuple(sorted(set(int(k) for k in optional)))
+    for k in out:
+        if not 1 <= k <= n:
+            raise MetricError(f"Optional step {k} is not a step of this {n}-step funnel (steps are 1 to {n}).")
+        if k in (1, n):
+            which = "first" if k == 1 else "last"
+            allowed = ("no step can be (a funnel needs 3 steps for an optional one)" if n < 3 else
+                       "only step 2 can be" if n == 3 else f"steps 2 to {n - 1} can be")
+            raise MetricError(f"Step {k} ({steps[k - 1]}) is the {which} step and cannot be optional: {allowed}.")
+        if steps.count(steps[k - 1]) > 1:
+            raise MetricError(f"Optional step {k} ({steps[k - 1]}) is listed more than once in the steps: an "
+                              "optional step's stage must appear once, else its entry is also a required step's.")
+    return out
+
+
+def _check_exclusions(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settings, steps: list[str],
+                      optional: tuple[int, ...]) -> tuple[Exclusion, ...]:
+    """The exclusions, checked and renumbered to the required sequence (the optional steps left out)."""
+    n = len(steps)
+    known = set(stage_order(settings.stages))
+    out = []
+    for rule in spec.exclude:
+        a, b = int(rule.a), int(rule.b)
+        if not (1 <= a < b <= n):
+            raise MetricError(f"Exclusion '{rule.stage}:{rule.a}-{rule.b}': steps must satisfy 1 <= a < b <= {n} "
+                              f"in this {n}-step funnel.")
+        if rule.stage not in known and not _stage_present(con, rule.stage):
+            raise MetricError(f"Unknown stage {rule.stage!r} in exclusion '{rule.stage}:{a}-{b}': it is neither a "
+                              f"configured stage ({', '.join(known)}) nor present in the data.")
+        if rule.stage in steps[a - 1:b]:
+            raise MetricError(f"Exclusion '{rule.stage}:{a}-{b}': {rule.stage} is itself a step between steps {a} "
+                              f"and {b}; an exclusion must be a stage that is not one of those steps.")
+        for k in (a, b):
+            if k in optional:
+                raise MetricError(f"Exclusion '{rule.stage}:{a}-{b}': step {k} is optional, so it has no entry "
+                                  "every account has; bound an exclusion by required steps.")
+        shift = {k: k - sum(1 for o in optional if o < k) for k in (a, b)}
+        out.append(Exclusion(rule.stage, shift[a], shift[b]))
+    return tuple(dict.fromkeys(out))
 
 
 def _picked_steps(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settings) -> list[str]:
@@ -200,6 +288,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settin
         if any(s not in funnel for s in steps) or ranks != sorted(set(ranks)):
             raise MetricError("A snapshot funnel needs distinct funnel stages in journey order "
                               f"({', '.join(funnel_stages(settings.stages))}); got {', '.join(steps)}.")
+    optional = _check_optional(spec.optional, steps) if spec.optional else ()
+    exclude = _check_exclusions(con, spec, settings, steps, optional) if spec.exclude else ()
+    required = [s for k, s in enumerate(steps, start=1) if k not in optional]
     as_of = dimensions.as_of_date(con, settings)
-    return Plan(spec=spec, settings=settings, steps=steps, exits=exit_stages(settings.stages), as_of=as_of,
-                notes=notes)
+    return Plan(spec=spec, settings=settings, steps=required, exits=exit_stages(settings.stages), as_of=as_of,
+                notes=notes, shown_steps=steps, optional=optional, exclude=exclude)

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from cxlib.errors import MetricError
+from cxlib.funnel.spec import Exclusion
 from cxlib.mapping import Mapping, stage_values
 from cxlib.settings import Settings
 from cxlib.stages import Stage, normalize_label, suggest_stage
@@ -136,3 +137,33 @@ def _with_own_stages(mapping: Mapping | None, settings: Settings, own: list[str]
         if normalize_label(value) in folded:
             stage_map[value] = folded[normalize_label(value)]
     return Mapping(tables=mapping.tables, stage_map=stage_map, settings=run_settings, scores=mapping.scores)
+
+
+def parse_exclusion(text: str, settings: Settings | None = None) -> Exclusion:
+    """'Disappointment:2-3' → Exclusion(stage, 2, 3): the stage (a stage name or a synonym, any case) and
+    the steps it must not lie between. MetricError naming the text when it is not of that form."""
+    stage, sep, span = str(text).rpartition(":")
+    match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", span)
+    if not sep or not stage.strip() or match is None:
+        raise MetricError(f"Exclusion {text!r} is not STAGE:A-B (a stage, then the two steps it must not lie "
+                          'between, e.g. "Disappointment:2-3").')
+    stages = (settings or Settings()).stages
+    name = stage.strip()
+    resolved = {normalize_label(s.name): s.name for s in stages}.get(normalize_label(name)) \
+        or suggest_stage(name, stages) or name
+    return Exclusion(resolved, int(match.group(1)), int(match.group(2)))
+
+
+def parse_optional(values: list[str] | str | None) -> tuple[int, ...]:
+    """'3', '3,4' or ['3', '4'] → (3, 4): the optional steps' numbers. MetricError on anything else."""
+    items = [values] if isinstance(values, str) else list(values or [])
+    out: list[int] = []
+    for item in items:
+        for part in str(item).split(","):
+            if not part.strip():
+                continue
+            if not part.strip().isdigit():
+                raise MetricError(f"Optional step {part.strip()!r} is not a step number (e.g. --optional 3 or "
+                                  '--optional "3,4").')
+            out.append(int(part))
+    return tuple(dict.fromkeys(out))

@@ -1,0 +1,214 @@
+-- cxlib.funnel.funnel(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery'], optional=(3,)), settings)
+-- snapshot funnel_ordered_optional_step_3: 7 statements on the sample workspace, in the order sent to DuckDB
+-- regenerate after an intentional change: make snapshots
+
+-- [1/7]
+SELECT EXISTS (SELECT 1 FROM "journey_events")
+;
+
+-- [2/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [3/7]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [4/7]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [5/7]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [6/7]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, last_exit, needs_lists AS needs_lists
+FROM fast_3),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow AS (SELECT account_id, t_1, t_2, t_3, last_exit FROM slow_3),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, last_exit FROM slow))),
+weighted AS MATERIALIZED (
+SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+step_rows AS (
+SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
+CAST(NULL AS BIGINT) AS dur_us
+FROM weighted UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 2 AS step, reached >= 2 AS converted,
+CASE WHEN reached >= 2 THEN epoch_us(t_2) - epoch_us(t_1)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_1), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_1), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 1 UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 3 AS step, reached >= 3 AS converted,
+CASE WHEN reached >= 3 THEN epoch_us(t_3) - epoch_us(t_2)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_2), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_2), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 2),
+per_step AS (
+SELECT segment, step,
+count(*) FILTER (WHERE converted) AS n,
+coalesce(sum(w) FILTER (WHERE converted), 0) AS w,
+coalesce(sum(w) FILTER (WHERE NOT converted AND exited), 0) AS wx,
+count(*) FILTER (WHERE NOT converted) AS censored,
+quantile_cont(dur_us / 86400000000.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
+list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
+AS km_sorted,
+count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+count(*) FILTER (WHERE null_arr) AS null_arr
+FROM step_rows GROUP BY segment, step),
+km_marks AS (
+SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step WHERE step > 1
+UNION ALL
+SELECT segment, step, len(km_sorted) AS total,
+unnest(list_filter(list_transform(km_sorted, lambda x, i: CASE WHEN x & 1 = 1 THEN i END),
+lambda i: i IS NOT NULL)) AS p
+FROM per_step WHERE step > 1),
+km_segments AS (
+SELECT segment, step, total, p,
+sum(CASE WHEN p > 0 AND p < total THEN ln((total - p + 1.0) / (total - p)) ELSE 0 END)
+OVER w AS lift,
+lead(p) OVER w AS next_p
+FROM km_marks
+WINDOW w AS (PARTITION BY segment, step ORDER BY p ROWS UNBOUNDED PRECEDING)),
+km_first AS (
+SELECT segment, step, min(i) AS i
+FROM (SELECT segment, step, total, next_p,
+greatest(p + 1, CAST(ceil(total - 0.5 * total * exp(-lift) - 1e-9 * total) AS BIGINT)) AS i
+FROM km_segments)
+WHERE total > 0 AND i < coalesce(next_p, total + 1)
+GROUP BY segment, step),
+grid AS (
+SELECT segment, unnest(range(1, 4)) AS step, missing_accounts, null_arr
+FROM per_step WHERE step = 1),
+result AS (
+SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
+coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
+CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
+(s.km_sorted[k.i] >> 1) / 86400000000.0 AS km_median,
+g.missing_accounts, g.null_arr
+FROM grid g
+LEFT JOIN per_step s ON s.segment = g.segment AND s.step = g.step
+LEFT JOIN km_first k ON k.segment = g.segment AND k.step = g.step)
+SELECT r.*, c.* FROM coverage c LEFT JOIN result r ON true
+ORDER BY r.segment = '(none)', r.segment, r.step
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Delivery'
+
+-- [7/7]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, last_exit, needs_lists AS needs_lists
+FROM fast_3),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow AS (SELECT account_id, t_1, t_2, t_3, last_exit FROM slow_3),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, last_exit FROM slow))),
+weighted AS MATERIALIZED (
+SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+optional_1 AS (
+SELECT w.segment, any_value(w.w) AS w, 3 AS step,
+(epoch_us(min(e.ts)) - epoch_us(any_value(w.t_2))) / 86400000000.0 AS days
+FROM weighted w JOIN events e ON e.account_id = w.account_id AND e.stage = $optional_1
+WHERE w.reached >= 2 AND e.ts >= w.t_2 AND (w.t_3 IS NULL OR e.ts <= w.t_3) AND true
+GROUP BY w.segment, w.account_id),
+optional_taken AS (SELECT * FROM optional_1)
+SELECT segment, step, count(*) AS n, sum(w) AS w, quantile_cont(days, [0.5, 0.9]) AS q
+FROM optional_taken GROUP BY segment, step
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $optional_1 = 'Decision'
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Delivery'
