@@ -257,16 +257,22 @@ def drivers(con: duckdb.DuckDBPyConnection, outcome: Outcome, settings: Settings
     account's outcome is known (naming the column and counts) or there is no column to explain it by.
     """
     settings = settings or Settings()
+    if outcome.kind == "converted":
+        from cxlib.drivers.outcome import converted_steps
+
+        plan, k = converted_steps(con, outcome.stage or "", settings)
+        outcome = Outcome("converted", plan.steps[k - 1])       # the step's own name, as the funnel shows it
     query = _Query(con, outcome, settings, score_config, outcome_spec, mapping)
-    if not query.segments and not query.measures and not query.factors:
-        shown = [c for c in dimensions.accounts_columns(con) if c not in ("source", "source_row")]
-        raise MetricError("The accounts table has no segment or measure columns to look for drivers in "
-                          f"({', '.join(shown) or 'no accounts loaded'}): map tier, region, plan, tenure … on the "
-                          "Data page.", column="segment")
     total_n, total_events = _population(query)
     if total_n == 0:
         raise _say_why_empty(con, outcome, query, outcome_spec)
     rows = _segment_rows(query, total_n, total_events) + _measure_rows(query)
+    if not rows:
+        shown = [c for c in dimensions.accounts_columns(con) if c not in ("source", "source_row")]
+        raise MetricError(f"{total_n:,} accounts have a known outcome, but there is nothing to look for drivers in: "
+                          "the accounts table has no segment or measure columns "
+                          f"({', '.join(shown) or 'no accounts loaded'}) and no account has a factor score. Map "
+                          "tier, region, plan, tenure … on the Data page.", column="segment")
     out = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "rest_events"])
     out = _finish(out, total_events, settings.min_n, q)
     what, population = outcome_words(outcome)
