@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -100,7 +101,9 @@ download_table(dr.cli_drivers_table(table), f"drivers_{outcome.label}", key="dl_
 # ---- The accounts behind a row --------------------------------------------------------------------
 st.subheader("The accounts behind a row")
 choices = list(range(len(table)))
-picked = st.selectbox("Row", choices, key="dr_row",
+strength = table["odds_ratio"].where(table["significant"]).map(lambda r: abs(math.log(r)) if r > 0 else None)
+first = int(strength.idxmax()) if strength.notna().any() else 0     # opens on the strongest significant driver
+picked = st.selectbox("Row", choices, key="dr_row", index=first,
                       format_func=lambda i: f"{driver_figs.driver_label(table.iloc[i])} · "
                                             f"{int(table.iloc[i]['n']):,} accounts")
 row = table.iloc[picked]
