@@ -346,3 +346,22 @@ def test_sample_rows_count_their_accounts_and_successful_uses_the_quadrants(samp
         accounts = dr.driver_accounts(ws.con, dr.Outcome("successful"), row["kind"], row["column"], value,
                                       ws.settings, mapping=ws.mapping, score_config=ws.score_config)
         assert len(accounts) == row["n"]
+
+
+def test_segment_pack_summary_carries_the_top_churn_drivers(tmp_path: Path) -> None:
+    from cxlib import meeting
+    from cxlib.workspace import Workspace
+
+    ws = Workspace()
+    ws.load([_telco_like(tmp_path / "telco_like.csv")])
+    ws.apply(ws.suggest_mapping())
+    try:
+        content = meeting.segment_pack(ws.con, "contract", "One year", ws.score_config, ws.settings,
+                                       mapping=ws.mapping)
+    finally:
+        ws.close()
+    table = content.slides[-1].table
+    assert table is not None and len(table) <= meeting.TOP_DRIVERS
+    rows = dict(zip(table["Churn driver"], table["Odds ratio (95%)"], strict=True))
+    assert rows["Contract = Month-to-month"] == "5.15 (2.18–12.16)"      # 20 of 40 vs 13 of 80, as above
+    assert not any(label.startswith("churn") for label in rows)           # the flag's own column is no driver
