@@ -18,6 +18,7 @@ from cxlib import drivers as dr
 from cxlib.drivers import logistic, twobytwo
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
+from cxlib.workspace import Workspace
 
 D = dt.datetime
 
@@ -151,7 +152,8 @@ def test_churned_population_and_rates(journey: duckdb.DuckDBPyConnection) -> Non
     table = dr.drivers(journey, dr.Outcome("churned"), Settings())
     assert (table.attrs["population"], table.attrs["events"]) == (6, 4)
     rows = table.set_index("value")
-    # Gold: A(1) B(0) G(1) → 2 of 3; rest D(0) E(1) H(1) → 2 of 3; OR = 2·1/(1·2) = 1; expected 3·2/6 = 1 → Fisher
+    # Gold: A(1) B(0) G(1) → 2 of 3; rest D(0) E(1) H(1) → 2 of 3; OR = 2·1/(1·2) = 1;
+    # smallest expected cell 3·2/6 = 1 → Fisher
     assert rows.loc["Gold", ["n", "events", "rest_n"]].tolist() == [3, 2, 3]
     assert rows.loc["Gold", "odds_ratio"] == pytest.approx(1.0)
     assert rows.loc["Gold", "test"] == "fisher" and rows.loc["Gold", "p_value"] == pytest.approx(1.0)
@@ -329,7 +331,7 @@ def test_cli_drivers_help_and_errors(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- the sample company
 
-def test_sample_rows_count_their_accounts_and_successful_uses_the_quadrants(sample) -> None:  # type: ignore[no-untyped-def]
+def test_sample_rows_count_their_accounts_and_successful_uses_the_quadrants(sample: Workspace) -> None:
     from cxlib import outcomes
 
     ws = sample
@@ -350,7 +352,6 @@ def test_sample_rows_count_their_accounts_and_successful_uses_the_quadrants(samp
 
 def test_segment_pack_summary_carries_the_top_churn_drivers(tmp_path: Path) -> None:
     from cxlib import meeting
-    from cxlib.workspace import Workspace
 
     ws = Workspace()
     ws.load([_telco_like(tmp_path / "telco_like.csv")])

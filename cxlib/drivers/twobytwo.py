@@ -41,7 +41,7 @@ class TwoByTwo:
 
 def odds_ratio(a: float, b: float, c: float, d: float, confidence: float = stats.CONFIDENCE,
                ) -> tuple[float, float, float, bool]:
-    """Sample odds ratio with its Woolf interval; 0.5 added to every cell when any is zero. (or, low, high, corrected)."""
+    """(odds ratio, Woolf low, Woolf high, corrected): 0.5 added to every cell when any is zero."""
     corrected = min(a, b, c, d) == 0
     if corrected:
         a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
