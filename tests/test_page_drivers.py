@@ -85,7 +85,7 @@ def test_conversion_drivers_on_the_sample() -> None:
     at = run_page(None, {"dr_outcome": "converted", "dr_stage": "Delivery"})
     shown = {m.label: m.value for m in at.metric}
     assert shown["Of them converted:Delivery"] != "0"
-    assert any("reached the step before Delivery" in c.value for c in at.caption)
+    assert any("accounts that reached Decision, the step before Delivery" in c.value for c in at.caption)
 
 
 def test_no_churn_to_explain_says_what_to_load(tmp_path: Path) -> None:

@@ -276,6 +276,8 @@ def drivers(con: duckdb.DuckDBPyConnection, outcome: Outcome, settings: Settings
     out = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "rest_events"])
     out = _finish(out, total_events, settings.min_n, q)
     what, population = outcome_words(outcome)
+    if outcome.kind == "converted":
+        population = f"accounts that reached {plan.steps[k - 2]}, the step before {outcome.stage}"
     notes = list(query.notes)
     notes.insert(0, f"{total_n:,} {population}; {total_events:,} {what} ({total_events / total_n:.1%}).")
     if total_events in (0, total_n):
