@@ -19,6 +19,7 @@ PAGES = {
         st.Page("app_pages/scores.py", title="Scores", icon=":material/speed:"),
         st.Page("app_pages/outcomes.py", title="Outcomes & voice", icon=":material/sentiment_satisfied:"),
         st.Page("app_pages/segments.py", title="Segments", icon=":material/compare_arrows:"),
+        st.Page("app_pages/drivers.py", title="Drivers", icon=":material/troubleshoot:"),
     ],
     "Data": [
         st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),

@@ -308,5 +308,41 @@ ORDER BY churned DESC, reason = '{dimensions.NONE_SEGMENT}', reason""").df()
     return df[["reason", "churned", "share", "ci_low", "ci_high", "arr_churned", "arr_share"]]
 
 
+def churned_at_as_of_ctes(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
+                          ) -> tuple[str, dict[str, Any]]:
+    """CTEs ending in `churn_status(account_id, churned)`: whether each account had churned at the as-of date.
+
+    Churned: the accounts file flags it churned, or its latest customer spell up to the as-of date
+    ended by entering Churn (a return opens a new spell, so a returned customer is not churned).
+    Not churned: its flag says no, or its latest spell is still open. An account that was never a
+    customer and has no flag is not listed (a lost deal is never churn). Without a Decision or
+    Churn stage, only the flags count. Parameters: as_of, customer_stages, churn_stage.
+    """
+    settings = settings or Settings()
+    try:
+        params = _base_params(con, settings)
+        spells = f"""{_spells_sql()},
+spell_state AS (
+  SELECT account_id, arg_max(spell_end IS NOT NULL, spell_start) AS churned FROM spells GROUP BY account_id
+)"""
+    except MetricError:
+        if not has_churn_flags(con):
+            raise
+        params = {}
+        spells = ("spell_state AS (SELECT CAST(NULL AS VARCHAR) AS account_id, CAST(NULL AS BOOLEAN) AS churned "
+                  "WHERE false)")
+    flags = (f"SELECT account_id, churned FROM ({dimensions.ONE_ROW_PER_ACCOUNT}) AS one WHERE churned IS NOT NULL"
+             if "churned" in dimensions.accounts_columns(con)
+             else "SELECT CAST(NULL AS VARCHAR) AS account_id, CAST(NULL AS BOOLEAN) AS churned WHERE false")
+    ctes = f"""{spells},
+flag_state AS ({flags}),
+churn_status AS (
+  SELECT coalesce(f.account_id, s.account_id) AS account_id,
+         coalesce(f.churned, false) OR coalesce(s.churned, false) AS churned
+  FROM flag_state f FULL JOIN spell_state s ON s.account_id = f.account_id
+)"""
+    return ctes, params
+
+
 __all__ = ["CHURNED_SHARE_LABEL", "churn_by_reason", "churn_rates", "churn_stage", "churn_window", "churned_share",
-           "customer_stages", "flagged_churn_by_reason", "has_churn_flags"]
+           "churned_at_as_of_ctes", "customer_stages", "flagged_churn_by_reason", "has_churn_flags"]

@@ -157,6 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by-quarter", action="store_true",
                    help="the quadrants at every fiscal quarter end (answers older than 180 days count as missing)")
     _add_format(p, default="json")
+    p = sub.add_parser("drivers", help="what goes with churning, converting to a stage or the desired outcome: "
+                       "odds ratios per segment value, rates by quartile, odds ratio per SD of each measure",
+                       description="Columns: driver, value, n, rate, rest_rate, odds_ratio, ci_low, ci_high, "
+                                   "p_value, p_adjusted, significant, test. Each segment value against the rest "
+                                   "(Fisher's exact test when an expected cell is < 5, else the z-test; Woolf 95 % "
+                                   "interval), each measure and factor score by quartile and per SD (logistic "
+                                   "regression); Benjamini-Hochberg across everything tested.")
+    _add_common(p)
+    p.add_argument("--outcome", required=True, metavar="churned|converted:STAGE|successful",
+                   help="churned (a Churn entry or a churn flag at the as-of date), converted:STAGE (from the "
+                        "funnel step before STAGE to STAGE) or successful (the desired outcome's quadrant)")
+    _add_format(p)
 
     p = sub.add_parser("pack", help="a meeting pack (PPTX or PDF) for one account or one segment")
     _add_common(p)
@@ -530,6 +542,18 @@ def _cmd_outcomes(args: argparse.Namespace) -> int:
     if int(placed["accounts"].sum()) == 0:
         raise CxError(outcome_history.placement_reason(ws.con, spec, ws.settings))
     _emit(outcome_history.cli_table(table), args.format)
+def _cmd_drivers(args: argparse.Namespace) -> int:
+    from cxlib import drivers
+
+    outcome = drivers.parse_outcome(args.outcome)
+    ws = _open(args.files, args.mapping)
+    table = drivers.drivers(ws.con, outcome, ws.settings, mapping=ws.mapping, score_config=ws.score_config)
+    for note in table.attrs.get("notes", []):
+        sys.stderr.write(f"note: {note}\n")
+    for row in table[table["note"].notna() & (table["kind"] == drivers.PER_SD)].itertuples(index=False):
+        if row.test is None:
+            sys.stderr.write(f"note: {row.driver}: {row.note}\n")
+    _emit(drivers.cli_drivers_table(table), args.format)
     return 0
 
 
@@ -543,15 +567,16 @@ def _cmd_pack(args: argparse.Namespace) -> int:
         content = meeting.account_pack(ws.con, args.account, ws.score_config, ws.settings)
     else:
         column, value = segments.parse_rate(args.segment)
-        content = meeting.segment_pack(ws.con, _column(ws, column), value, ws.score_config, ws.settings)
+        content = meeting.segment_pack(ws.con, _column(ws, column), value, ws.score_config, ws.settings,
+                                       mapping=ws.mapping)
     meeting.write_pack(content, args.out)
     sys.stdout.write(f"{args.out}\n")
     return 0
 
 
 COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
-            "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "pack": _cmd_pack,
-            "outcomes": _cmd_outcomes}
+            "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "outcomes": _cmd_outcomes,
+            "drivers": _cmd_drivers, "pack": _cmd_pack}
 
 
 def _explained(exc: CxError) -> CxError:

@@ -44,6 +44,7 @@ ALL_ACCOUNTS = "All accounts"
 COMMENTS = 4              # recent comments quoted on the voice slide
 COMMENT_CHARS = 180       # a longer comment is cut with an ellipsis
 TOP_PATHS = 3
+TOP_DRIVERS = 5           # strongest significant churn drivers in the segment pack's summary
 SANKEY_MOVES = 6
 PACK_SUFFIXES = (".pptx", ".pdf")
 
@@ -469,6 +470,8 @@ def segment_summary(story: SegmentStory) -> list[str]:
 
 def _funnel_lines(table: pd.DataFrame) -> list[str]:
     """One line per funnel step for the speaker notes: accounts, conversions, drop-off split, median days."""
+    if table.empty:
+        return []       # no funnel (a churn file without journey events): its reason is on the slide
     return [f"{stage}: {int(a):,} accounts, {_percent(cp)} from the previous step, {_percent(cf)} from the first; "
             f"{int(ex):,} exited, {int(ip):,} still in progress"
             + ("" if _missing(d) else f"; median {shown(d)} days from the previous step")
@@ -496,7 +499,31 @@ def _segment_voice_table(story: SegmentStory) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Measure", "Segment", "n", ALL_ACCOUNTS, "n (all)"])
 
 
-def _segment_slides(story: SegmentStory, summary: list[str]) -> list[PackSlide]:
+def top_churn_drivers(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, settings: Settings,
+                      mapping: Any = None, limit: int = TOP_DRIVERS) -> pd.DataFrame | None:
+    """The strongest significant churn drivers over all accounts as a small pack table (None when there are none)."""
+    from cxlib import drivers
+
+    try:
+        table = drivers.drivers(con, drivers.Outcome("churned"), settings, mapping=mapping, score_config=score_config)
+    except CxError:
+        return None
+    top = drivers.top_drivers(table, limit)
+    if top.empty:
+        return None
+    return pd.DataFrame({
+        "Churn driver": [f"{d} = {v}" if k != drivers.PER_SD else f"{d}, per SD"
+                                           for d, v, k in zip(top["driver"], top["value"], top["kind"], strict=True)],
+        "n": top["n"].astype(int),
+        "Churned": [_percent(r) for r in top["rate"]],
+        "Rest": ["" if _missing(r) else _percent(r) for r in top["rest_rate"]],
+        "Odds ratio (95%)": [f"{o:.2f} ({lo:.2f}–{hi:.2f})"
+                             for o, lo, hi in zip(top["odds_ratio"], top["ci_low"], top["ci_high"], strict=True)],
+    })
+
+
+def _segment_slides(story: SegmentStory, summary: list[str], drivers_table: pd.DataFrame | None = None,
+                    ) -> list[PackSlide]:
     settings = story.settings
     who = f"{story.column} = {story.value}"
     funnel_slide = PackSlide(
@@ -521,22 +548,31 @@ def _segment_slides(story: SegmentStory, summary: list[str]) -> list[PackSlide]:
         VOICE_TITLE, figure=nps_bars(story.nps, title=f"NPS of {who} against all accounts"),
         table=voice_table if len(voice_table) else None,
         bullets=summary[5:7] + (_quote_bullets(comments) if len(comments) else ["No comments up to the as-of date."]))
-    return [funnel_slide, journey_slide, scores_slide, voice_slide, PackSlide(SUMMARY_TITLE, bullets=list(summary))]
+    return [funnel_slide, journey_slide, scores_slide, voice_slide,
+            PackSlide(SUMMARY_TITLE, bullets=list(summary), table=drivers_table,
+                      notes="" if drivers_table is None else
+                      "Top churn drivers: each value against all other accounts (odds ratio, Woolf 95% interval), "
+                      "significant after Benjamini-Hochberg, as on the Drivers page.")]
 
 
 def segment_pack(con: duckdb.DuckDBPyConnection, column: str, value: str, score_config: ScoreConfig,
-                 settings: Settings | None = None) -> PackContent:
-    """A segment's meeting pack; MetricError "No accounts with tier = 'Gold' …" for an empty segment."""
+                 settings: Settings | None = None, mapping: Any = None) -> PackContent:
+    """A segment's meeting pack; MetricError "No accounts with tier = 'Gold' …" for an empty segment.
+
+    The summary slide carries the top churn drivers over all accounts when any is significant
+    (`mapping` lets the drivers leave a churn flag's own text column out).
+    """
     settings = settings or Settings()
     story = segment_story(con, column, value, score_config, settings)
     summary = segment_summary(story)
+    drivers_table = top_churn_drivers(con, score_config, settings, mapping)
     parts = [f"Segment meeting pack · {_plural(story.accounts, 'account')}"]
     if story.arr is not None:
         parts.append(f"ARR {story.arr:,.0f}")
     return PackContent(
         title=f"{story.column} = {story.value} — meeting pack",
         subtitle=" · ".join(parts),
-        slides=_segment_slides(story, summary),
+        slides=_segment_slides(story, summary, drivers_table),
         as_of=_day(story.as_of) if story.as_of is not None else "",
         settings_line=settings_line(settings, story.as_of),
     )
@@ -560,4 +596,4 @@ def write_pack(content: PackContent, out: Path) -> None:
 
 __all__ = ["ALL_ACCOUNTS", "FUNNEL_TITLE", "JOURNEY_TITLE", "SCORES_TITLE", "SUMMARY_TITLE", "SegmentStory",
            "VOICE_TITLE", "account_pack", "funnel_figure", "segment_pack", "segment_story", "segment_summary",
-           "settings_line", "write_pack"]
+           "settings_line", "top_churn_drivers", "write_pack"]

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from cxlib import churn, dimensions, journey, outcome_history, outcomes, scores, segments, surveys
+from cxlib import churn, dimensions, drivers, journey, outcome_history, outcomes, scores, segments, surveys
 from cxlib import funnel as fn
 from cxlib.mapping import Mapping, apply_mapping
 from cxlib.workspace import Workspace
@@ -286,6 +286,15 @@ CASES: list[Case] = [
     Case("outcome_history_churn_after_fy2025_q4",
          "cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings)",
          lambda con, ws: outcome_history.churn_after(con, outcomes.OutcomeSpec(), "FY2025 Q4", ws.settings)),
+    # cxlib/drivers
+    Case("drivers_churned", "cxlib.drivers.drivers(con, Outcome('churned'), settings, mapping=ws.mapping, "
+         "score_config=ws.score_config)",
+         lambda con, ws: drivers.drivers(con, drivers.Outcome("churned"), ws.settings, mapping=ws.mapping,
+                                         score_config=ws.score_config)),
+    Case("drivers_converted_delivery", "cxlib.drivers.drivers(con, Outcome('converted', 'Delivery'), settings, "
+         "mapping=ws.mapping, score_config=ws.score_config)",
+         lambda con, ws: drivers.drivers(con, drivers.Outcome("converted", "Delivery"), ws.settings,
+                                         mapping=ws.mapping, score_config=ws.score_config)),
     # cxlib/mapping (views.py, view_sql.py) and cxlib/dimensions.py
     Case("mapping_apply_sample", "cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping",
          _apply_sample_mapping),

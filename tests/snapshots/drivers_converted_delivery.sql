@@ -1,0 +1,1129 @@
+-- cxlib.drivers.drivers(con, Outcome('converted', 'Delivery'), settings, mapping=ws.mapping, score_config=ws.score_config)
+-- snapshot drivers_converted_delivery: 24 statements on the sample workspace, in the order sent to DuckDB
+-- regenerate after an intentional change: make snapshots
+
+-- [1/24]
+SELECT EXISTS (SELECT 1 FROM "journey_events")
+;
+
+-- [2/24]
+SELECT EXISTS (SELECT 1 FROM "journey_events" WHERE stage = $stage)
+;
+-- params:
+--   $stage = 'Awareness'
+
+-- [3/24]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [4/24]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [5/24]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [6/24]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [7/24]
+SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [8/24]
+SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [9/24]
+SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $t = 'accounts'
+
+-- [10/24]
+WITH vals AS (
+SELECT factor, score
+FROM "factor_ratings"
+WHERE factor IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+)
+SELECT factor,
+min(score) AS lo,
+max(score) AS hi,
+bool_and(score IN (0, 1)) AS binary,
+bool_and(score = floor(score)) AS whole
+FROM vals
+GROUP BY factor
+ORDER BY factor
+;
+
+-- [11/24]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [12/24]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [13/24]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [14/24]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [15/24]
+SELECT EXISTS (SELECT 1 FROM "journey_events")
+;
+
+-- [16/24]
+SELECT EXISTS (SELECT 1 FROM "journey_events" WHERE stage = $stage)
+;
+-- params:
+--   $stage = 'Awareness'
+
+-- [17/24]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [18/24]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [19/24]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [20/24]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [21/24]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast_4 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_4 < t_3, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (true) THEN m_4 END) AS cut),
+CASE WHEN m_4 >= t_3 AND true THEN m_4 END AS t_4
+FROM fast_3),
+fast_5 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_5 < t_4, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_5 >= t_4 AND NOT (true) THEN m_5 END) AS cut),
+CASE WHEN m_5 >= t_4 AND true THEN m_5 END AS t_5
+FROM fast_4),
+fast_6 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_6 < t_5, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_6 >= t_5 AND NOT (true) THEN m_6 END) AS cut),
+CASE WHEN m_6 >= t_5 AND true THEN m_6 END AS t_6
+FROM fast_5),
+fast_7 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_7 < t_6, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
+CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
+FROM fast_6),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+FROM fast_7),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow_4 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
+FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
+slow_5 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_4 IS NOT NULL THEN nxt END AS t_5
+FROM (SELECT *, list_min(list_filter(l_5, lambda x: x >= t_4)) AS nxt FROM slow_4)),
+slow_6 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_5 IS NOT NULL THEN nxt END AS t_6
+FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_5)),
+slow_7 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
+FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
+slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+driver_outcome AS (
+SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
+FROM journeys WHERE reached >= 3),
+acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+population AS (SELECT account_id, y FROM driver_outcome WHERE y IS NOT NULL),
+factor_scores AS (
+WITH
+params AS (
+SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
+CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS target,
+CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
+FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
+snapshots AS (SELECT CAST(NULL AS TIMESTAMP) AS period, CAST($as_of AS TIMESTAMP) AS at),
+rated AS (
+-- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
+SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
+FROM "factor_ratings" AS r
+JOIN params AS p ON p.factor = r.factor
+CROSS JOIN snapshots AS s
+WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
+AND p.zero IS NOT NULL
+AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
+OR r.ts >= s.at - to_days(p.max_age_days))
+),
+latest AS (
+SELECT period, account_id, factor, score
+FROM rated
+QUALIFY row_number() OVER (
+PARTITION BY period, account_id, factor
+ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST, score DESC) = 1
+),
+universe AS (
+SELECT s.period, u.account_id
+FROM snapshots AS s
+CROSS JOIN (SELECT DISTINCT account_id FROM latest UNION SELECT account_id FROM "accounts" WHERE account_id IS NOT NULL) AS u
+),
+scored AS (
+SELECT u.period, u.account_id, p.factor, p.factor_name, p.ord, p.weight, p.target,
+l.score, p.target - l.score AS gap,
+CASE WHEN (l.score) IS NULL OR isnan(l.score) OR (1.0) < $min_coverage THEN 'grey' WHEN round(l.score) < $red_below THEN 'red' WHEN round(l.score) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM universe AS u
+CROSS JOIN params AS p
+LEFT JOIN latest AS l
+ON l.period IS NOT DISTINCT FROM u.period AND l.account_id = u.account_id
+AND l.factor = p.factor
+),
+composite AS (
+SELECT period, account_id,
+max(score) FILTER (WHERE factor = $f0_key) AS "customer_intent",
+max(score) FILTER (WHERE factor = $f1_key) AS "anticipation_of_needs",
+max(score) FILTER (WHERE factor = $f2_key) AS "successful_product_adoption",
+max(score) FILTER (WHERE factor = $f3_key) AS "outcomes_at_scale",
+max(score) FILTER (WHERE factor = $f4_key) AS "relationships",
+max(score) FILTER (WHERE factor = $f5_key) AS "communication_and_engagement",
+max(score) FILTER (WHERE factor = $f6_key) AS "customer_education",
+max(score) FILTER (WHERE factor = $f7_key) AS "optimal_customer_journey",
+sum(weight * score) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS composite,
+coalesce(sum(weight) FILTER (WHERE score IS NOT NULL), 0) / sum(weight) AS coverage,
+first(factor ORDER BY gap DESC, ord)
+FILTER (WHERE score IS NOT NULL AND weight > 0) AS weakest_factor,
+sum(weight * gap) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS gap
+FROM scored
+GROUP BY period, account_id
+),
+per_account AS (
+SELECT c.*, CASE WHEN (c.composite) IS NULL OR isnan(c.composite) OR (c.coverage) < $min_coverage THEN 'grey' WHEN round(c.composite) < $red_below THEN 'red' WHEN round(c.composite) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM composite AS c
+)
+SELECT account_id, "customer_intent", "anticipation_of_needs", "successful_product_adoption", "outcomes_at_scale", "relationships", "communication_and_engagement", "customer_education", "optimal_customer_journey", composite, coverage, band, weakest_factor, gap
+FROM per_account
+ORDER BY account_id),
+segment_values AS (SELECT 1 AS ord, CAST($d_segment_1 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_segment_2 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."region" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_segment_3 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."industry" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_segment_4 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."csm" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id),
+measure_values AS (SELECT 1 AS ord, CAST($d_measure_1 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_intent" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_measure_2 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."anticipation_of_needs" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_measure_3 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."successful_product_adoption" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_measure_4 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."outcomes_at_scale" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 5 AS ord, CAST($d_measure_5 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."relationships" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 6 AS ord, CAST($d_measure_6 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."communication_and_engagement" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 7 AS ord, CAST($d_measure_7 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_education" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 8 AS ord, CAST($d_measure_8 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."optimal_customer_journey" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id),
+measured AS (SELECT * FROM measure_values WHERE x IS NOT NULL AND NOT isnan(x)),
+cuts AS (SELECT column_name, quantile_cont(x, [0.25, 0.5, 0.75]) AS q FROM measured GROUP BY column_name),
+quartered AS (SELECT m.*, c.q,
+CASE WHEN m.x <= c.q[1] THEN 1 WHEN m.x <= c.q[2] THEN 2 WHEN m.x <= c.q[3] THEN 3 ELSE 4 END
+AS quartile
+FROM measured m JOIN cuts c ON c.column_name = m.column_name)
+SELECT count(*) AS n, coalesce(sum(y), 0) AS events FROM population
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $d_measure_1 = 'customer_intent'
+--   $d_measure_2 = 'anticipation_of_needs'
+--   $d_measure_3 = 'successful_product_adoption'
+--   $d_measure_4 = 'outcomes_at_scale'
+--   $d_measure_5 = 'relationships'
+--   $d_measure_6 = 'communication_and_engagement'
+--   $d_measure_7 = 'customer_education'
+--   $d_measure_8 = 'optimal_customer_journey'
+--   $d_segment_1 = 'tier'
+--   $d_segment_2 = 'region'
+--   $d_segment_3 = 'industry'
+--   $d_segment_4 = 'csm'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $f0_hundred = 5.0
+--   $f0_key = 'customer_intent'
+--   $f0_max_age = NULL
+--   $f0_name = 'Customer intent'
+--   $f0_ord = 1
+--   $f0_target = 80.0
+--   $f0_weight = 1.0
+--   $f0_zero = 1.0
+--   $f1_hundred = 5.0
+--   $f1_key = 'anticipation_of_needs'
+--   $f1_max_age = NULL
+--   $f1_name = 'Anticipation of needs and behaviours'
+--   $f1_ord = 2
+--   $f1_target = 80.0
+--   $f1_weight = 1.0
+--   $f1_zero = 1.0
+--   $f2_hundred = 5.0
+--   $f2_key = 'successful_product_adoption'
+--   $f2_max_age = NULL
+--   $f2_name = 'Successful product adoption'
+--   $f2_ord = 3
+--   $f2_target = 80.0
+--   $f2_weight = 1.0
+--   $f2_zero = 1.0
+--   $f3_hundred = 5.0
+--   $f3_key = 'outcomes_at_scale'
+--   $f3_max_age = NULL
+--   $f3_name = 'Outcomes at scale'
+--   $f3_ord = 4
+--   $f3_target = 80.0
+--   $f3_weight = 1.0
+--   $f3_zero = 1.0
+--   $f4_hundred = 5.0
+--   $f4_key = 'relationships'
+--   $f4_max_age = NULL
+--   $f4_name = 'Relationships'
+--   $f4_ord = 5
+--   $f4_target = 80.0
+--   $f4_weight = 1.0
+--   $f4_zero = 1.0
+--   $f5_hundred = 5.0
+--   $f5_key = 'communication_and_engagement'
+--   $f5_max_age = NULL
+--   $f5_name = 'Communication and engagement'
+--   $f5_ord = 6
+--   $f5_target = 80.0
+--   $f5_weight = 1.0
+--   $f5_zero = 1.0
+--   $f6_hundred = 5.0
+--   $f6_key = 'customer_education'
+--   $f6_max_age = NULL
+--   $f6_name = 'Customer education'
+--   $f6_ord = 7
+--   $f6_target = 80.0
+--   $f6_weight = 1.0
+--   $f6_zero = 1.0
+--   $f7_hundred = 5.0
+--   $f7_key = 'optimal_customer_journey'
+--   $f7_max_age = NULL
+--   $f7_name = 'Optimal customer journey'
+--   $f7_ord = 8
+--   $f7_target = 80.0
+--   $f7_weight = 1.0
+--   $f7_zero = 1.0
+--   $green_above = 75.0
+--   $min_coverage = 0.5
+--   $red_below = 50.0
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Decision'
+--   $stage_4 = 'Delivery'
+--   $stage_5 = 'Usage'
+--   $stage_6 = 'Loyalty'
+--   $stage_7 = 'Advocacy'
+
+-- [22/24]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast_4 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_4 < t_3, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (true) THEN m_4 END) AS cut),
+CASE WHEN m_4 >= t_3 AND true THEN m_4 END AS t_4
+FROM fast_3),
+fast_5 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_5 < t_4, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_5 >= t_4 AND NOT (true) THEN m_5 END) AS cut),
+CASE WHEN m_5 >= t_4 AND true THEN m_5 END AS t_5
+FROM fast_4),
+fast_6 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_6 < t_5, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_6 >= t_5 AND NOT (true) THEN m_6 END) AS cut),
+CASE WHEN m_6 >= t_5 AND true THEN m_6 END AS t_6
+FROM fast_5),
+fast_7 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_7 < t_6, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
+CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
+FROM fast_6),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+FROM fast_7),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow_4 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
+FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
+slow_5 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_4 IS NOT NULL THEN nxt END AS t_5
+FROM (SELECT *, list_min(list_filter(l_5, lambda x: x >= t_4)) AS nxt FROM slow_4)),
+slow_6 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_5 IS NOT NULL THEN nxt END AS t_6
+FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_5)),
+slow_7 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
+FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
+slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+driver_outcome AS (
+SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
+FROM journeys WHERE reached >= 3),
+acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+population AS (SELECT account_id, y FROM driver_outcome WHERE y IS NOT NULL),
+factor_scores AS (
+WITH
+params AS (
+SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
+CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS target,
+CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
+FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
+snapshots AS (SELECT CAST(NULL AS TIMESTAMP) AS period, CAST($as_of AS TIMESTAMP) AS at),
+rated AS (
+-- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
+SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
+FROM "factor_ratings" AS r
+JOIN params AS p ON p.factor = r.factor
+CROSS JOIN snapshots AS s
+WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
+AND p.zero IS NOT NULL
+AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
+OR r.ts >= s.at - to_days(p.max_age_days))
+),
+latest AS (
+SELECT period, account_id, factor, score
+FROM rated
+QUALIFY row_number() OVER (
+PARTITION BY period, account_id, factor
+ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST, score DESC) = 1
+),
+universe AS (
+SELECT s.period, u.account_id
+FROM snapshots AS s
+CROSS JOIN (SELECT DISTINCT account_id FROM latest UNION SELECT account_id FROM "accounts" WHERE account_id IS NOT NULL) AS u
+),
+scored AS (
+SELECT u.period, u.account_id, p.factor, p.factor_name, p.ord, p.weight, p.target,
+l.score, p.target - l.score AS gap,
+CASE WHEN (l.score) IS NULL OR isnan(l.score) OR (1.0) < $min_coverage THEN 'grey' WHEN round(l.score) < $red_below THEN 'red' WHEN round(l.score) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM universe AS u
+CROSS JOIN params AS p
+LEFT JOIN latest AS l
+ON l.period IS NOT DISTINCT FROM u.period AND l.account_id = u.account_id
+AND l.factor = p.factor
+),
+composite AS (
+SELECT period, account_id,
+max(score) FILTER (WHERE factor = $f0_key) AS "customer_intent",
+max(score) FILTER (WHERE factor = $f1_key) AS "anticipation_of_needs",
+max(score) FILTER (WHERE factor = $f2_key) AS "successful_product_adoption",
+max(score) FILTER (WHERE factor = $f3_key) AS "outcomes_at_scale",
+max(score) FILTER (WHERE factor = $f4_key) AS "relationships",
+max(score) FILTER (WHERE factor = $f5_key) AS "communication_and_engagement",
+max(score) FILTER (WHERE factor = $f6_key) AS "customer_education",
+max(score) FILTER (WHERE factor = $f7_key) AS "optimal_customer_journey",
+sum(weight * score) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS composite,
+coalesce(sum(weight) FILTER (WHERE score IS NOT NULL), 0) / sum(weight) AS coverage,
+first(factor ORDER BY gap DESC, ord)
+FILTER (WHERE score IS NOT NULL AND weight > 0) AS weakest_factor,
+sum(weight * gap) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS gap
+FROM scored
+GROUP BY period, account_id
+),
+per_account AS (
+SELECT c.*, CASE WHEN (c.composite) IS NULL OR isnan(c.composite) OR (c.coverage) < $min_coverage THEN 'grey' WHEN round(c.composite) < $red_below THEN 'red' WHEN round(c.composite) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM composite AS c
+)
+SELECT account_id, "customer_intent", "anticipation_of_needs", "successful_product_adoption", "outcomes_at_scale", "relationships", "communication_and_engagement", "customer_education", "optimal_customer_journey", composite, coverage, band, weakest_factor, gap
+FROM per_account
+ORDER BY account_id),
+segment_values AS (SELECT 1 AS ord, CAST($d_segment_1 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_segment_2 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."region" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_segment_3 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."industry" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_segment_4 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."csm" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id),
+measure_values AS (SELECT 1 AS ord, CAST($d_measure_1 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_intent" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_measure_2 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."anticipation_of_needs" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_measure_3 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."successful_product_adoption" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_measure_4 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."outcomes_at_scale" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 5 AS ord, CAST($d_measure_5 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."relationships" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 6 AS ord, CAST($d_measure_6 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."communication_and_engagement" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 7 AS ord, CAST($d_measure_7 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_education" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 8 AS ord, CAST($d_measure_8 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."optimal_customer_journey" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id),
+measured AS (SELECT * FROM measure_values WHERE x IS NOT NULL AND NOT isnan(x)),
+cuts AS (SELECT column_name, quantile_cont(x, [0.25, 0.5, 0.75]) AS q FROM measured GROUP BY column_name),
+quartered AS (SELECT m.*, c.q,
+CASE WHEN m.x <= c.q[1] THEN 1 WHEN m.x <= c.q[2] THEN 2 WHEN m.x <= c.q[3] THEN 3 ELSE 4 END
+AS quartile
+FROM measured m JOIN cuts c ON c.column_name = m.column_name)
+SELECT ord, column_name, value, count(*) AS n, coalesce(sum(y), 0) AS events
+FROM segment_values GROUP BY ord, column_name, value
+ORDER BY ord, value = '(none)', value
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $d_measure_1 = 'customer_intent'
+--   $d_measure_2 = 'anticipation_of_needs'
+--   $d_measure_3 = 'successful_product_adoption'
+--   $d_measure_4 = 'outcomes_at_scale'
+--   $d_measure_5 = 'relationships'
+--   $d_measure_6 = 'communication_and_engagement'
+--   $d_measure_7 = 'customer_education'
+--   $d_measure_8 = 'optimal_customer_journey'
+--   $d_segment_1 = 'tier'
+--   $d_segment_2 = 'region'
+--   $d_segment_3 = 'industry'
+--   $d_segment_4 = 'csm'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $f0_hundred = 5.0
+--   $f0_key = 'customer_intent'
+--   $f0_max_age = NULL
+--   $f0_name = 'Customer intent'
+--   $f0_ord = 1
+--   $f0_target = 80.0
+--   $f0_weight = 1.0
+--   $f0_zero = 1.0
+--   $f1_hundred = 5.0
+--   $f1_key = 'anticipation_of_needs'
+--   $f1_max_age = NULL
+--   $f1_name = 'Anticipation of needs and behaviours'
+--   $f1_ord = 2
+--   $f1_target = 80.0
+--   $f1_weight = 1.0
+--   $f1_zero = 1.0
+--   $f2_hundred = 5.0
+--   $f2_key = 'successful_product_adoption'
+--   $f2_max_age = NULL
+--   $f2_name = 'Successful product adoption'
+--   $f2_ord = 3
+--   $f2_target = 80.0
+--   $f2_weight = 1.0
+--   $f2_zero = 1.0
+--   $f3_hundred = 5.0
+--   $f3_key = 'outcomes_at_scale'
+--   $f3_max_age = NULL
+--   $f3_name = 'Outcomes at scale'
+--   $f3_ord = 4
+--   $f3_target = 80.0
+--   $f3_weight = 1.0
+--   $f3_zero = 1.0
+--   $f4_hundred = 5.0
+--   $f4_key = 'relationships'
+--   $f4_max_age = NULL
+--   $f4_name = 'Relationships'
+--   $f4_ord = 5
+--   $f4_target = 80.0
+--   $f4_weight = 1.0
+--   $f4_zero = 1.0
+--   $f5_hundred = 5.0
+--   $f5_key = 'communication_and_engagement'
+--   $f5_max_age = NULL
+--   $f5_name = 'Communication and engagement'
+--   $f5_ord = 6
+--   $f5_target = 80.0
+--   $f5_weight = 1.0
+--   $f5_zero = 1.0
+--   $f6_hundred = 5.0
+--   $f6_key = 'customer_education'
+--   $f6_max_age = NULL
+--   $f6_name = 'Customer education'
+--   $f6_ord = 7
+--   $f6_target = 80.0
+--   $f6_weight = 1.0
+--   $f6_zero = 1.0
+--   $f7_hundred = 5.0
+--   $f7_key = 'optimal_customer_journey'
+--   $f7_max_age = NULL
+--   $f7_name = 'Optimal customer journey'
+--   $f7_ord = 8
+--   $f7_target = 80.0
+--   $f7_weight = 1.0
+--   $f7_zero = 1.0
+--   $green_above = 75.0
+--   $min_coverage = 0.5
+--   $red_below = 50.0
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Decision'
+--   $stage_4 = 'Delivery'
+--   $stage_5 = 'Usage'
+--   $stage_6 = 'Loyalty'
+--   $stage_7 = 'Advocacy'
+
+-- [23/24]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast_4 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_4 < t_3, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (true) THEN m_4 END) AS cut),
+CASE WHEN m_4 >= t_3 AND true THEN m_4 END AS t_4
+FROM fast_3),
+fast_5 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_5 < t_4, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_5 >= t_4 AND NOT (true) THEN m_5 END) AS cut),
+CASE WHEN m_5 >= t_4 AND true THEN m_5 END AS t_5
+FROM fast_4),
+fast_6 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_6 < t_5, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_6 >= t_5 AND NOT (true) THEN m_6 END) AS cut),
+CASE WHEN m_6 >= t_5 AND true THEN m_6 END AS t_6
+FROM fast_5),
+fast_7 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_7 < t_6, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
+CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
+FROM fast_6),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+FROM fast_7),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow_4 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
+FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
+slow_5 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_4 IS NOT NULL THEN nxt END AS t_5
+FROM (SELECT *, list_min(list_filter(l_5, lambda x: x >= t_4)) AS nxt FROM slow_4)),
+slow_6 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_5 IS NOT NULL THEN nxt END AS t_6
+FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_5)),
+slow_7 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
+FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
+slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+driver_outcome AS (
+SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
+FROM journeys WHERE reached >= 3),
+acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+population AS (SELECT account_id, y FROM driver_outcome WHERE y IS NOT NULL),
+factor_scores AS (
+WITH
+params AS (
+SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
+CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS target,
+CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
+FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
+snapshots AS (SELECT CAST(NULL AS TIMESTAMP) AS period, CAST($as_of AS TIMESTAMP) AS at),
+rated AS (
+-- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
+SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
+FROM "factor_ratings" AS r
+JOIN params AS p ON p.factor = r.factor
+CROSS JOIN snapshots AS s
+WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
+AND p.zero IS NOT NULL
+AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
+OR r.ts >= s.at - to_days(p.max_age_days))
+),
+latest AS (
+SELECT period, account_id, factor, score
+FROM rated
+QUALIFY row_number() OVER (
+PARTITION BY period, account_id, factor
+ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST, score DESC) = 1
+),
+universe AS (
+SELECT s.period, u.account_id
+FROM snapshots AS s
+CROSS JOIN (SELECT DISTINCT account_id FROM latest UNION SELECT account_id FROM "accounts" WHERE account_id IS NOT NULL) AS u
+),
+scored AS (
+SELECT u.period, u.account_id, p.factor, p.factor_name, p.ord, p.weight, p.target,
+l.score, p.target - l.score AS gap,
+CASE WHEN (l.score) IS NULL OR isnan(l.score) OR (1.0) < $min_coverage THEN 'grey' WHEN round(l.score) < $red_below THEN 'red' WHEN round(l.score) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM universe AS u
+CROSS JOIN params AS p
+LEFT JOIN latest AS l
+ON l.period IS NOT DISTINCT FROM u.period AND l.account_id = u.account_id
+AND l.factor = p.factor
+),
+composite AS (
+SELECT period, account_id,
+max(score) FILTER (WHERE factor = $f0_key) AS "customer_intent",
+max(score) FILTER (WHERE factor = $f1_key) AS "anticipation_of_needs",
+max(score) FILTER (WHERE factor = $f2_key) AS "successful_product_adoption",
+max(score) FILTER (WHERE factor = $f3_key) AS "outcomes_at_scale",
+max(score) FILTER (WHERE factor = $f4_key) AS "relationships",
+max(score) FILTER (WHERE factor = $f5_key) AS "communication_and_engagement",
+max(score) FILTER (WHERE factor = $f6_key) AS "customer_education",
+max(score) FILTER (WHERE factor = $f7_key) AS "optimal_customer_journey",
+sum(weight * score) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS composite,
+coalesce(sum(weight) FILTER (WHERE score IS NOT NULL), 0) / sum(weight) AS coverage,
+first(factor ORDER BY gap DESC, ord)
+FILTER (WHERE score IS NOT NULL AND weight > 0) AS weakest_factor,
+sum(weight * gap) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS gap
+FROM scored
+GROUP BY period, account_id
+),
+per_account AS (
+SELECT c.*, CASE WHEN (c.composite) IS NULL OR isnan(c.composite) OR (c.coverage) < $min_coverage THEN 'grey' WHEN round(c.composite) < $red_below THEN 'red' WHEN round(c.composite) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM composite AS c
+)
+SELECT account_id, "customer_intent", "anticipation_of_needs", "successful_product_adoption", "outcomes_at_scale", "relationships", "communication_and_engagement", "customer_education", "optimal_customer_journey", composite, coverage, band, weakest_factor, gap
+FROM per_account
+ORDER BY account_id),
+segment_values AS (SELECT 1 AS ord, CAST($d_segment_1 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_segment_2 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."region" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_segment_3 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."industry" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_segment_4 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."csm" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id),
+measure_values AS (SELECT 1 AS ord, CAST($d_measure_1 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_intent" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_measure_2 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."anticipation_of_needs" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_measure_3 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."successful_product_adoption" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_measure_4 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."outcomes_at_scale" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 5 AS ord, CAST($d_measure_5 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."relationships" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 6 AS ord, CAST($d_measure_6 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."communication_and_engagement" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 7 AS ord, CAST($d_measure_7 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_education" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 8 AS ord, CAST($d_measure_8 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."optimal_customer_journey" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id),
+measured AS (SELECT * FROM measure_values WHERE x IS NOT NULL AND NOT isnan(x)),
+cuts AS (SELECT column_name, quantile_cont(x, [0.25, 0.5, 0.75]) AS q FROM measured GROUP BY column_name),
+quartered AS (SELECT m.*, c.q,
+CASE WHEN m.x <= c.q[1] THEN 1 WHEN m.x <= c.q[2] THEN 2 WHEN m.x <= c.q[3] THEN 3 ELSE 4 END
+AS quartile
+FROM measured m JOIN cuts c ON c.column_name = m.column_name)
+SELECT ord, column_name, quartile, any_value(q) AS q, count(*) AS n,
+coalesce(sum(y), 0) AS events
+FROM quartered GROUP BY ord, column_name, quartile ORDER BY ord, quartile
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $d_measure_1 = 'customer_intent'
+--   $d_measure_2 = 'anticipation_of_needs'
+--   $d_measure_3 = 'successful_product_adoption'
+--   $d_measure_4 = 'outcomes_at_scale'
+--   $d_measure_5 = 'relationships'
+--   $d_measure_6 = 'communication_and_engagement'
+--   $d_measure_7 = 'customer_education'
+--   $d_measure_8 = 'optimal_customer_journey'
+--   $d_segment_1 = 'tier'
+--   $d_segment_2 = 'region'
+--   $d_segment_3 = 'industry'
+--   $d_segment_4 = 'csm'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $f0_hundred = 5.0
+--   $f0_key = 'customer_intent'
+--   $f0_max_age = NULL
+--   $f0_name = 'Customer intent'
+--   $f0_ord = 1
+--   $f0_target = 80.0
+--   $f0_weight = 1.0
+--   $f0_zero = 1.0
+--   $f1_hundred = 5.0
+--   $f1_key = 'anticipation_of_needs'
+--   $f1_max_age = NULL
+--   $f1_name = 'Anticipation of needs and behaviours'
+--   $f1_ord = 2
+--   $f1_target = 80.0
+--   $f1_weight = 1.0
+--   $f1_zero = 1.0
+--   $f2_hundred = 5.0
+--   $f2_key = 'successful_product_adoption'
+--   $f2_max_age = NULL
+--   $f2_name = 'Successful product adoption'
+--   $f2_ord = 3
+--   $f2_target = 80.0
+--   $f2_weight = 1.0
+--   $f2_zero = 1.0
+--   $f3_hundred = 5.0
+--   $f3_key = 'outcomes_at_scale'
+--   $f3_max_age = NULL
+--   $f3_name = 'Outcomes at scale'
+--   $f3_ord = 4
+--   $f3_target = 80.0
+--   $f3_weight = 1.0
+--   $f3_zero = 1.0
+--   $f4_hundred = 5.0
+--   $f4_key = 'relationships'
+--   $f4_max_age = NULL
+--   $f4_name = 'Relationships'
+--   $f4_ord = 5
+--   $f4_target = 80.0
+--   $f4_weight = 1.0
+--   $f4_zero = 1.0
+--   $f5_hundred = 5.0
+--   $f5_key = 'communication_and_engagement'
+--   $f5_max_age = NULL
+--   $f5_name = 'Communication and engagement'
+--   $f5_ord = 6
+--   $f5_target = 80.0
+--   $f5_weight = 1.0
+--   $f5_zero = 1.0
+--   $f6_hundred = 5.0
+--   $f6_key = 'customer_education'
+--   $f6_max_age = NULL
+--   $f6_name = 'Customer education'
+--   $f6_ord = 7
+--   $f6_target = 80.0
+--   $f6_weight = 1.0
+--   $f6_zero = 1.0
+--   $f7_hundred = 5.0
+--   $f7_key = 'optimal_customer_journey'
+--   $f7_max_age = NULL
+--   $f7_name = 'Optimal customer journey'
+--   $f7_ord = 8
+--   $f7_target = 80.0
+--   $f7_weight = 1.0
+--   $f7_zero = 1.0
+--   $green_above = 75.0
+--   $min_coverage = 0.5
+--   $red_below = 50.0
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Decision'
+--   $stage_4 = 'Delivery'
+--   $stage_5 = 'Usage'
+--   $stage_6 = 'Loyalty'
+--   $stage_7 = 'Advocacy'
+
+-- [24/24]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast_4 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_4 < t_3, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (true) THEN m_4 END) AS cut),
+CASE WHEN m_4 >= t_3 AND true THEN m_4 END AS t_4
+FROM fast_3),
+fast_5 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_5 < t_4, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_5 >= t_4 AND NOT (true) THEN m_5 END) AS cut),
+CASE WHEN m_5 >= t_4 AND true THEN m_5 END AS t_5
+FROM fast_4),
+fast_6 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_6 < t_5, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_6 >= t_5 AND NOT (true) THEN m_6 END) AS cut),
+CASE WHEN m_6 >= t_5 AND true THEN m_6 END AS t_6
+FROM fast_5),
+fast_7 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_7 < t_6, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
+CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
+FROM fast_6),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+FROM fast_7),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow_4 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
+FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
+slow_5 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_4 IS NOT NULL THEN nxt END AS t_5
+FROM (SELECT *, list_min(list_filter(l_5, lambda x: x >= t_4)) AS nxt FROM slow_4)),
+slow_6 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_5 IS NOT NULL THEN nxt END AS t_6
+FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_5)),
+slow_7 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
+FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
+slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+driver_outcome AS (
+SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
+FROM journeys WHERE reached >= 3),
+acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+population AS (SELECT account_id, y FROM driver_outcome WHERE y IS NOT NULL),
+factor_scores AS (
+WITH
+params AS (
+SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
+CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS target,
+CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
+FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
+snapshots AS (SELECT CAST(NULL AS TIMESTAMP) AS period, CAST($as_of AS TIMESTAMP) AS at),
+rated AS (
+-- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
+SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
+FROM "factor_ratings" AS r
+JOIN params AS p ON p.factor = r.factor
+CROSS JOIN snapshots AS s
+WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
+AND p.zero IS NOT NULL
+AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
+OR r.ts >= s.at - to_days(p.max_age_days))
+),
+latest AS (
+SELECT period, account_id, factor, score
+FROM rated
+QUALIFY row_number() OVER (
+PARTITION BY period, account_id, factor
+ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST, score DESC) = 1
+),
+universe AS (
+SELECT s.period, u.account_id
+FROM snapshots AS s
+CROSS JOIN (SELECT DISTINCT account_id FROM latest UNION SELECT account_id FROM "accounts" WHERE account_id IS NOT NULL) AS u
+),
+scored AS (
+SELECT u.period, u.account_id, p.factor, p.factor_name, p.ord, p.weight, p.target,
+l.score, p.target - l.score AS gap,
+CASE WHEN (l.score) IS NULL OR isnan(l.score) OR (1.0) < $min_coverage THEN 'grey' WHEN round(l.score) < $red_below THEN 'red' WHEN round(l.score) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM universe AS u
+CROSS JOIN params AS p
+LEFT JOIN latest AS l
+ON l.period IS NOT DISTINCT FROM u.period AND l.account_id = u.account_id
+AND l.factor = p.factor
+),
+composite AS (
+SELECT period, account_id,
+max(score) FILTER (WHERE factor = $f0_key) AS "customer_intent",
+max(score) FILTER (WHERE factor = $f1_key) AS "anticipation_of_needs",
+max(score) FILTER (WHERE factor = $f2_key) AS "successful_product_adoption",
+max(score) FILTER (WHERE factor = $f3_key) AS "outcomes_at_scale",
+max(score) FILTER (WHERE factor = $f4_key) AS "relationships",
+max(score) FILTER (WHERE factor = $f5_key) AS "communication_and_engagement",
+max(score) FILTER (WHERE factor = $f6_key) AS "customer_education",
+max(score) FILTER (WHERE factor = $f7_key) AS "optimal_customer_journey",
+sum(weight * score) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS composite,
+coalesce(sum(weight) FILTER (WHERE score IS NOT NULL), 0) / sum(weight) AS coverage,
+first(factor ORDER BY gap DESC, ord)
+FILTER (WHERE score IS NOT NULL AND weight > 0) AS weakest_factor,
+sum(weight * gap) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS gap
+FROM scored
+GROUP BY period, account_id
+),
+per_account AS (
+SELECT c.*, CASE WHEN (c.composite) IS NULL OR isnan(c.composite) OR (c.coverage) < $min_coverage THEN 'grey' WHEN round(c.composite) < $red_below THEN 'red' WHEN round(c.composite) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM composite AS c
+)
+SELECT account_id, "customer_intent", "anticipation_of_needs", "successful_product_adoption", "outcomes_at_scale", "relationships", "communication_and_engagement", "customer_education", "optimal_customer_journey", composite, coverage, band, weakest_factor, gap
+FROM per_account
+ORDER BY account_id),
+segment_values AS (SELECT 1 AS ord, CAST($d_segment_1 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_segment_2 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."region" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_segment_3 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."industry" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_segment_4 AS VARCHAR) AS column_name, p.account_id, p.y, COALESCE(NULLIF(trim(CAST(a."csm" AS VARCHAR)), ''), '(none)') AS value FROM population p LEFT JOIN acct a ON a.account_id = p.account_id),
+measure_values AS (SELECT 1 AS ord, CAST($d_measure_1 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_intent" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 2 AS ord, CAST($d_measure_2 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."anticipation_of_needs" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 3 AS ord, CAST($d_measure_3 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."successful_product_adoption" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 4 AS ord, CAST($d_measure_4 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."outcomes_at_scale" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 5 AS ord, CAST($d_measure_5 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."relationships" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 6 AS ord, CAST($d_measure_6 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."communication_and_engagement" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 7 AS ord, CAST($d_measure_7 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."customer_education" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id UNION ALL SELECT 8 AS ord, CAST($d_measure_8 AS VARCHAR) AS column_name, p.account_id, p.y, TRY_CAST(s."optimal_customer_journey" AS DOUBLE) AS x FROM population p LEFT JOIN factor_scores s ON s.account_id = p.account_id),
+measured AS (SELECT * FROM measure_values WHERE x IS NOT NULL AND NOT isnan(x)),
+cuts AS (SELECT column_name, quantile_cont(x, [0.25, 0.5, 0.75]) AS q FROM measured GROUP BY column_name),
+quartered AS (SELECT m.*, c.q,
+CASE WHEN m.x <= c.q[1] THEN 1 WHEN m.x <= c.q[2] THEN 2 WHEN m.x <= c.q[3] THEN 3 ELSE 4 END
+AS quartile
+FROM measured m JOIN cuts c ON c.column_name = m.column_name)
+SELECT column_name, x, y FROM measured ORDER BY ord, account_id
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $d_measure_1 = 'customer_intent'
+--   $d_measure_2 = 'anticipation_of_needs'
+--   $d_measure_3 = 'successful_product_adoption'
+--   $d_measure_4 = 'outcomes_at_scale'
+--   $d_measure_5 = 'relationships'
+--   $d_measure_6 = 'communication_and_engagement'
+--   $d_measure_7 = 'customer_education'
+--   $d_measure_8 = 'optimal_customer_journey'
+--   $d_segment_1 = 'tier'
+--   $d_segment_2 = 'region'
+--   $d_segment_3 = 'industry'
+--   $d_segment_4 = 'csm'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $f0_hundred = 5.0
+--   $f0_key = 'customer_intent'
+--   $f0_max_age = NULL
+--   $f0_name = 'Customer intent'
+--   $f0_ord = 1
+--   $f0_target = 80.0
+--   $f0_weight = 1.0
+--   $f0_zero = 1.0
+--   $f1_hundred = 5.0
+--   $f1_key = 'anticipation_of_needs'
+--   $f1_max_age = NULL
+--   $f1_name = 'Anticipation of needs and behaviours'
+--   $f1_ord = 2
+--   $f1_target = 80.0
+--   $f1_weight = 1.0
+--   $f1_zero = 1.0
+--   $f2_hundred = 5.0
+--   $f2_key = 'successful_product_adoption'
+--   $f2_max_age = NULL
+--   $f2_name = 'Successful product adoption'
+--   $f2_ord = 3
+--   $f2_target = 80.0
+--   $f2_weight = 1.0
+--   $f2_zero = 1.0
+--   $f3_hundred = 5.0
+--   $f3_key = 'outcomes_at_scale'
+--   $f3_max_age = NULL
+--   $f3_name = 'Outcomes at scale'
+--   $f3_ord = 4
+--   $f3_target = 80.0
+--   $f3_weight = 1.0
+--   $f3_zero = 1.0
+--   $f4_hundred = 5.0
+--   $f4_key = 'relationships'
+--   $f4_max_age = NULL
+--   $f4_name = 'Relationships'
+--   $f4_ord = 5
+--   $f4_target = 80.0
+--   $f4_weight = 1.0
+--   $f4_zero = 1.0
+--   $f5_hundred = 5.0
+--   $f5_key = 'communication_and_engagement'
+--   $f5_max_age = NULL
+--   $f5_name = 'Communication and engagement'
+--   $f5_ord = 6
+--   $f5_target = 80.0
+--   $f5_weight = 1.0
+--   $f5_zero = 1.0
+--   $f6_hundred = 5.0
+--   $f6_key = 'customer_education'
+--   $f6_max_age = NULL
+--   $f6_name = 'Customer education'
+--   $f6_ord = 7
+--   $f6_target = 80.0
+--   $f6_weight = 1.0
+--   $f6_zero = 1.0
+--   $f7_hundred = 5.0
+--   $f7_key = 'optimal_customer_journey'
+--   $f7_max_age = NULL
+--   $f7_name = 'Optimal customer journey'
+--   $f7_ord = 8
+--   $f7_target = 80.0
+--   $f7_weight = 1.0
+--   $f7_zero = 1.0
+--   $green_above = 75.0
+--   $min_coverage = 0.5
+--   $red_below = 50.0
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Decision'
+--   $stage_4 = 'Delivery'
+--   $stage_5 = 'Usage'
+--   $stage_6 = 'Loyalty'
+--   $stage_7 = 'Advocacy'
