@@ -534,7 +534,8 @@ def _cmd_outcomes(args: argparse.Namespace) -> int:
         table = outcome_history.quarterly_summary(ws.con, spec, by=by, settings=ws.settings)
         undated = outcome_history.undated_answers(ws.con, spec)
         if undated:
-            sys.stderr.write(f"note: {undated:,} {spec.measure.upper()} answers have no date: they count in no "
+            have = "answer has" if undated == 1 else "answers have"
+            sys.stderr.write(f"note: {undated:,} {spec.measure.upper()} {have} no date: they count in no "
                              "quarter (their age is unknown).\n")
     else:
         table = outcomes.quadrant_summary(ws.con, spec, ws.score_config, by=by, settings=ws.settings)
@@ -542,6 +543,9 @@ def _cmd_outcomes(args: argparse.Namespace) -> int:
     if int(placed["accounts"].sum()) == 0:
         raise CxError(outcome_history.placement_reason(ws.con, spec, ws.settings))
     _emit(outcome_history.cli_table(table), args.format)
+    return 0
+
+
 def _cmd_drivers(args: argparse.Namespace) -> int:
     from cxlib import drivers
 

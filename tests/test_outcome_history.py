@@ -250,7 +250,7 @@ def test_cli_outcomes_by_quarter(tmp_path: Path) -> None:
     files = [str(tmp_path / name) for name in ("accounts.csv", "surveys.csv", "undated.csv")]
     code, out, err = _cli("outcomes", *files, "--by-quarter", "--format", "csv")
     assert code == 0, err
-    assert "note: 1 CSAT answers have no date: they count in no quarter" in err
+    assert "note: 1 CSAT answer has no date: they count in no quarter" in err
     lines = out.splitlines()
     assert lines[0] == "quarter,quadrant,accounts,share,arr,partial"
     # As of 2024-06-30 (the latest date) the quarter ending that day is read at it and marked partial,
