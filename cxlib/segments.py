@@ -100,6 +100,20 @@ def _say_why_nothing_counts(con: duckdb.DuckDBPyConnection, column: str, kind: s
                           column=column)
 
 
+def known_ctes(by: str, value_expr: str) -> str:
+    """CTEs `acct`, `valued` (account_id, segment, v) and `known` (the accounts with a value: the n of a row).
+
+    `by` is a checked accounts column, `value_expr` from `_value_sql`; `compare` counts `known`, and
+    the accounts behind a row (`cxlib.behind`) list it.
+    """
+    return f"""{dimensions.ACCOUNTS_CTE},
+valued AS (
+  SELECT a.account_id, {dimensions.segment_sql(f"a.{canonical.quote(by)}")} AS segment, {value_expr} AS v
+  FROM acct a
+),
+known AS (SELECT * FROM valued WHERE v IS NOT NULL)"""
+
+
 def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str] | None = None,
             mean: str | None = None, settings: Settings | None = None, q: float = stats.FDR_Q,
             ) -> pd.DataFrame:
@@ -112,12 +126,7 @@ def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str]
     settings = settings or Settings()
     by = dimensions.check_accounts_column(con, by)
     value_expr, kind, params, attrs = _value_sql(con, rate, mean)
-    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
-valued AS (
-  SELECT {dimensions.segment_sql(f"a.{canonical.quote(by)}")} AS segment, {value_expr} AS v
-  FROM acct a
-),
-known AS (SELECT * FROM valued WHERE v IS NOT NULL),
+    sql = f"""WITH {known_ctes(by, value_expr)},
 groups AS (
   SELECT segment, count(*) AS n, sum(v) AS total, avg(v) AS mean, var_samp(v) AS var
   FROM known GROUP BY segment

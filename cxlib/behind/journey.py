@@ -1,0 +1,42 @@
+"""The accounts behind the Journey map's counts: accounts on the map, a move's accounts, a path's accounts.
+
+Built on the journey map's own CTEs (`journey._paths_sql`: `visits`, each account's visits in
+order), with its segment filter and as-of cut: an account is on the map when it has a visit; it
+made a move from→to when two consecutive visits are that pair (as `transitions` counts it); it
+followed a path when its visits are exactly those stages (as `top_paths` counts it).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from cxlib.behind.core import accounts_behind
+from cxlib.journey import PATH_SEPARATOR, Segment, _params, _paths_sql, _used
+from cxlib.errors import MetricError
+from cxlib.settings import Settings
+
+
+def journey_accounts(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, segment: Segment | None = None,
+                     *, move: tuple[str, str] | None = None, path: list[str] | None = None) -> pd.DataFrame:
+    """The accounts on the map (`map_summary`'s accounts), or those that made `move` (from, to) or followed
+    `path` exactly. Value = the account's path; a move's list also says how many times it was made."""
+    if move is not None and path is not None:
+        raise MetricError("Ask for the accounts of a move or of a path, not both.")
+    settings, condition, params = _params(settings, con, segment)
+    params = params | {"separator": PATH_SEPARATOR}
+    made, where = "", "true"
+    if move is not None:
+        params |= {"behind_from": str(move[0]), "behind_to": str(move[1])}
+        pair = ("list_filter(v[2:], lambda to_code, i: v[i] = list_position($codes, $behind_from) "
+                "AND to_code = list_position($codes, $behind_to))")
+        made, where = f", len({pair}) AS moves", f"len({pair}) > 0"
+    elif path is not None:
+        params |= {"behind_path": [str(s) for s in path]}
+        where = "list_transform(v, lambda c: $codes[c]) = CAST($behind_path AS VARCHAR[])"
+    sql = f"""
+WITH {_paths_sql(condition, params["key_type"])}
+SELECT account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $separator) AS value{made}
+FROM visits
+WHERE {where}"""
+    return accounts_behind(con, sql, _used(sql, params), value_label="path")
