@@ -5,6 +5,8 @@ counts), with the same conditions: step 1 is every account in the funnel, step k
 that reached k; dropped(k) the accounts at risk of k (those that reached k − 1) that did not reach
 it, `dropped_exited` those of them with an exit after their last step, `dropped_in_progress` the
 rest. With a breakdown (`spec.by`), `segment` picks one segment's accounts ("(none)" included).
+`no_step1` lists the accounts with journey events but no step-1 entry (the `coverage` count of the
+event modes: the same `events` CTE, an account without any entry of the step-1 stage).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from cxlib.errors import MetricError
 from cxlib.funnel.breakdown import segment_ctes
 from cxlib.funnel.journeys import all_params, journeys_ctes
 from cxlib.funnel.params import DAY_US, with_clause
+from cxlib.funnel.sequences import events_cte
 from cxlib.funnel.spec import FunnelSpec, Plan, make_plan
 from cxlib.settings import Settings
 
-FunnelCount = Literal["reached", "dropped", "dropped_exited", "dropped_in_progress"]
-FUNNEL_COUNTS: tuple[str, ...] = ("reached", "dropped", "dropped_exited", "dropped_in_progress")
+FunnelCount = Literal["reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1"]
+FUNNEL_COUNTS: tuple[str, ...] = ("reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1")
 
 
 def _condition(step: int, which: str) -> str:
@@ -41,12 +44,28 @@ def _condition(step: int, which: str) -> str:
 def _check(plan: Plan, step: int, which: str, segment: str | None) -> None:
     if which not in FUNNEL_COUNTS:
         raise MetricError(f"Unknown funnel count '{which}': use one of {', '.join(FUNNEL_COUNTS)}.")
+    if which == "no_step1":
+        if plan.spec.source == "snapshot":
+            raise MetricError("The accounts without a step-1 entry are listed from journey events, not a snapshot.")
+        return
     first = 1 if which == "reached" else 2
     if not first <= int(step) <= plan.n:
         raise MetricError(f"Step {step} has no '{which}' accounts in this {plan.n}-step funnel: pick a step from "
                           f"{first} to {plan.n}.")
     if segment is not None and plan.spec.by is None:
         raise MetricError("A segment's accounts need a funnel broken down by a column (by=…).")
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
+
+
+def _no_step1_sql(plan: Plan) -> tuple[str, dict[str, Any], str]:
+    """Accounts with events but no step-1 entry: the funnel's `events` CTE, as `coverage` counts them."""
+    sql = with_clause([events_cte(plan), ("behind", """
+            SELECT account_id, max(ts) AS value FROM events GROUP BY account_id
+            HAVING count(*) FILTER (WHERE stage = $stage_1) = 0""")]) + "\n        SELECT * FROM behind"
+    return sql, _used(sql, all_params(plan)), "latest journey entry"
 
 
 def funnel_accounts_sql(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, step: int,
@@ -56,6 +75,8 @@ def funnel_accounts_sql(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, step: 
     plan = make_plan(con, spec, settings)
     step = int(step)
     _check(plan, step, which, segment)
+    if which == "no_step1":
+        return _no_step1_sql(plan)
     stage = plan.steps[step - 1]
     if which == "reached":
         value, label, extra = f"t_{step}", f"reached step {step} ({stage}) on", ""
@@ -69,15 +90,15 @@ def funnel_accounts_sql(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, step: 
         ("behind", f"SELECT account_id, {value} AS value{extra} FROM weighted WHERE {where}")]) + \
         "\n        SELECT * FROM behind"
     params = all_params(plan) | ({"behind_segment": str(segment)} if segment is not None else {})
-    used = {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
-    return sql, used, label
+    return sql, _used(sql, params), label
 
 
 def funnel_accounts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, step: int = 1,
                     which: FunnelCount = "reached", settings: Settings | None = None,
                     segment: str | None = None) -> pd.DataFrame:
     """The accounts behind a funnel step's `accounts` (which='reached') or its `dropped`, `dropped_exited`,
-    `dropped_in_progress`; one segment's with `segment` (spec.by set). Value: the date the step was
-    reached, or days since reaching the step before; drop-offs also say exited / in progress."""
+    `dropped_in_progress`; one segment's with `segment` (spec.by set); or the accounts with no step-1
+    entry (which='no_step1', step ignored). Value: the date the step was reached, or days since
+    reaching the step before (drop-offs also say exited / in progress), or the latest entry."""
     sql, params, label = funnel_accounts_sql(con, spec or FunnelSpec(), step, which, settings, segment)
     return accounts_behind(con, sql, params, value_label=label)
