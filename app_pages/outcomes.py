@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import behind as bh
 from cxlib import churn as ch
 from cxlib import headlines as hl
 from cxlib import diagnostics as dg
@@ -13,6 +14,7 @@ from cxlib import surveys as sv
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import segment_columns, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
@@ -97,6 +99,8 @@ if overall is not None:
         unknown = int(rows.loc[oc.UNKNOWN, "accounts"])
         cols[4].metric("Not placed", f"{unknown:,}", help="Accounts missing the outcome or the experience "
                                                           "measure: not placed in any quadrant.")
+        accounts_behind([number(short.get(q, "Not placed"), rows.loc[q, "accounts"], bh.quadrant_accounts, spec, cfg,
+                                q, settings=settings) for q in oc.QUADRANTS], key="behind_outcome_quadrants")
         quadrants = cached("outcomes.outcome_quadrants", oc.outcome_quadrants, spec, cfg, settings)
         q1, q2 = st.columns([3, 2])
         with q1:
@@ -111,6 +115,10 @@ if overall is not None:
                            formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
                                     "accounts": "{:,}"})
             download_table(table, "desired_outcome", key="dl_desired_outcome")
+            if quadrant_by is not None:
+                accounts_behind([number(f"{row.segment} · {row.quadrant}", row.accounts, bh.quadrant_accounts, spec,
+                                        cfg, row.quadrant, quadrant_by, row.segment, settings)
+                                 for row in table.itertuples(index=False)], key="behind_outcome_segments")
 
 # ---- What customers say -------------------------------------------------------------------------
 st.subheader("What customers say")
@@ -150,6 +158,13 @@ if ces_all is not None:
                                              f"n = {int(r['n']):,} · {r['scale']}, {direction}",
               delta_color="off", delta_arrow="off",
               help="Customer Effort Score: the mean answer on its scale, with a Student-t 95% interval.")
+if nps_all is not None and level == "account":   # per account, NPS counts accounts: list them
+    r = nps_all.iloc[0]
+    with m1:
+        accounts_behind([number(f"NPS: {text}", r[group], bh.nps_accounts, group, settings=settings)
+                         for group, text in (("n", "accounts answering"), ("promoters", "promoters"),
+                                             ("passives", "passives"), ("detractors", "detractors"))],
+                        key="behind_nps")
 totals = hl.survey_totals(nps_all, csat_all, ces_all)
 if totals.rejected:
     st.warning(f"{totals.rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
@@ -178,6 +193,14 @@ else:
     csat_by = run_safely(lambda: cached("surveys.csat", sv.csat, by, None, settings))
     ces_by = run_safely(lambda: cached("surveys.ces", sv.ces, by, ces_lower, None, settings))
     b1, b2, b3 = st.columns(3)
+    if nps_by is not None and level == "account":
+        with b1:
+            accounts_behind([number(f"{row.segment} · {text}", getattr(row, group), bh.nps_accounts, group, by,
+                                    str(row.segment), settings)
+                             for row in nps_by.itertuples(index=False)
+                             for group, text in (("n", "accounts answering"), ("promoters", "promoters"),
+                                                 ("passives", "passives"), ("detractors", "detractors"))],
+                            key="behind_nps_by")
     if nps_by is not None:
         with b1:
             show_chart(survey_figs.nps_bars(nps_by, title=f"NPS by {by}"), f"nps_by_{by}", key="oc_nps_by")
