@@ -114,6 +114,9 @@ styled_table(table, formats={"Accounts reached": "{:,}", "NPS": "{:+.0f}", "NPS 
                low_n=curve["low_n"],
                note=f"Grey rows: a score rests on fewer than {settings.min_n} answers, or the stage has no "
                     "answers at all — read with care.")
+accounts_behind([number(f"{stage}: accounts reached", count, bh.journey_accounts, settings, segment, stage=stage)
+                 for stage, count in zip(curve["stage"], curve["accounts_reached"], strict=True)],
+                key="behind_journey_stages")
 st.caption("A survey counts for the stage the account stood in when answering (from that stage's entry to "
            "the next entry); a survey row that names its own stage counts there. NPS = % promoters (9–10) "
            "− % detractors (0–6); CSAT = share of 4–5 answers on a 1–5 scale.")

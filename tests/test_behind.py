@@ -287,6 +287,10 @@ def test_journey_lists_by_hand(accounts) -> None:
     assert ids(bh.journey_accounts(accounts, move=(C, A))) == ["f1"]
     assert ids(bh.journey_accounts(accounts, path=[A, C])) == ["f2"]
     assert ids(bh.journey_accounts(accounts, segment=("tier", "SMB"))) == ["f1", "f3"]
+    curve = jn.emotion_curve(accounts).set_index("stage")["accounts_reached"]
+    assert (curve[A], curve[C], curve[D]) == (3, 2, 0)
+    assert ids(bh.journey_accounts(accounts, stage=C)) == ["f1", "f2"]
+    assert bh.journey_accounts(accounts, stage=D).empty
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,5 +336,7 @@ def test_sample_segment_and_journey_counts_equal_their_lists(sample: Workspace) 
     assert len(bh.journey_accounts(con, settings)) == jn.map_summary(con, settings)["accounts"]
     for row in jn.top_paths(con, 5, settings).itertuples(index=False):
         assert len(bh.journey_accounts(con, settings, path=list(row.stages))) == row.accounts
+    for row in jn.emotion_curve(con, settings).itertuples(index=False):
+        assert len(bh.journey_accounts(con, settings, stage=row.stage)) == row.accounts_reached
     for row in jn.transitions(con, settings).head(8).itertuples(index=False):
         assert len(bh.journey_accounts(con, settings, move=(row.from_stage, row.to_stage))) == row.accounts

@@ -112,3 +112,5 @@ def test_journey_page_lists_behind_accounts_paths_and_moves(sample: Workspace) -
     assert set(frame["value"]) == {"Awareness → Consideration → Lost deal"}
     option, frame = pick(at, "behind_journey_moves", "Consideration → Decision")
     assert option.endswith("(834)") and len(frame) == 834
+    option, frame = pick(at, "behind_journey_stages", "Decision: accounts reached")
+    assert option.endswith("(834)") and len(frame) == 834

@@ -1,9 +1,10 @@
-"""The accounts behind the Journey map's counts: accounts on the map, a move's accounts, a path's accounts.
+"""The accounts behind the Journey map's counts: accounts on the map, a move's, a path's, a stage's.
 
 Built on the journey map's own CTEs (`journey._paths_sql`: `visits`, each account's visits in
 order), with its segment filter and as-of cut: an account is on the map when it has a visit; it
 made a move from→to when two consecutive visits are that pair (as `transitions` counts it); it
-followed a path when its visits are exactly those stages (as `top_paths` counts it).
+followed a path when its visits are exactly those stages (as `top_paths` counts it); it reached a
+stage when one of its visits is that stage (the emotion curve's `accounts_reached`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from cxlib.settings import Settings
 
 
 def journey_accounts(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, segment: Segment | None = None,
-                     *, move: tuple[str, str] | None = None, path: list[str] | None = None) -> pd.DataFrame:
-    """The accounts on the map (`map_summary`'s accounts), or those that made `move` (from, to) or followed
-    `path` exactly. Value = the account's path; a move's list also says how many times it was made."""
-    if move is not None and path is not None:
-        raise MetricError("Ask for the accounts of a move or of a path, not both.")
+                     *, move: tuple[str, str] | None = None, path: list[str] | None = None,
+                     stage: str | None = None) -> pd.DataFrame:
+    """The accounts on the map (`map_summary`'s accounts), or those that made `move` (from, to), followed
+    `path` exactly or reached `stage`. Value = the account's path; a move's list also says how many times
+    it was made."""
+    if sum(x is not None for x in (move, path, stage)) > 1:
+        raise MetricError("Ask for the accounts of one move, path or stage at a time.")
     settings, condition, params = _params(settings, con, segment)
     params = params | {"separator": PATH_SEPARATOR}
     made, where = "", "true"
@@ -34,6 +37,9 @@ def journey_accounts(con: duckdb.DuckDBPyConnection, settings: Settings | None =
     elif path is not None:
         params |= {"behind_path": [str(s) for s in path]}
         where = "list_transform(v, lambda c: $codes[c]) = CAST($behind_path AS VARCHAR[])"
+    elif stage is not None:
+        params |= {"behind_stage": str(stage)}
+        where = "list_contains(v, list_position($codes, $behind_stage))"
     sql = f"""
 WITH {_paths_sql(condition, params["key_type"])}
 SELECT account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $separator) AS value{made}
