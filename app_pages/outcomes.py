@@ -298,6 +298,10 @@ if (rates is None or rates.empty) and flags:
                       help="ARR of the accounts flagged as churned ÷ ARR of the accounts with a churn flag.")
         f3.metric("Accounts without a churn flag", f"{int(share.attrs.get('unknown', 0)):,}",
                   help="Accounts whose churn flag is blank or unreadable: left out of the share.")
+        accounts_behind([number("Accounts flagged churned", r["churned"], bh.flagged_accounts, "churned"),
+                         number("Accounts with a churn flag", r["accounts"], bh.flagged_accounts, "accounts"),
+                         number("Accounts without a churn flag", share.attrs.get("unknown", 0), bh.flagged_accounts,
+                                "unknown")], key="behind_churn_flags")
         st.caption("No churn dates are loaded, so churn per period is not shown: map a journey or "
                    "stage-snapshot table with Churn entries for that.")
         if churn_by is not None:
@@ -308,6 +312,11 @@ if (rates is None or rates.empty) and flags:
                                  "churned_share": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}",
                                  "revenue_share": "{:.1%}", "arr": "{:,.0f}", "arr_churned": "{:,.0f}"})
                 download_table(by_segment, f"churned_share_by_{churn_by}", key="dl_churned_share_by")
+                accounts_behind([number(f"{row.segment}: {text}", getattr(row, which), bh.flagged_accounts, which,
+                                        churn_by, row.segment)
+                                 for row in by_segment.itertuples(index=False)
+                                 for which, text in (("churned", "flagged churned"), ("accounts", "with a flag"))],
+                                key="behind_churn_flags_by")
                 st.caption(f"Is a value of {churn_by} different from the rest? The Segments page tests "
                            "churned = yes per segment.")
         flagged_reasons = cached("churn.flagged_churn_by_reason", ch.flagged_churn_by_reason)
@@ -337,6 +346,12 @@ else:
                    "(current ARR of each account).")
     c3.metric(f"Customers at the start of that {churn_period}", f"{int(last['active_start']):,}",
               help="Accounts in a customer spell (Decision or later, not churned) at the period's start.")
+    accounts_behind([number(f"Customers at the start of the {churn_period} from {last['period_start']:%Y-%m-%d}",
+                            last["active_start"], bh.churn_accounts, last["period_start"].to_pydatetime(),
+                            "active_start", churn_period, settings=settings),
+                     number(f"Churned in the {churn_period} from {last['period_start']:%Y-%m-%d}", last["churned"],
+                            bh.churn_accounts, last["period_start"].to_pydatetime(), "churned", churn_period,
+                            settings=settings)], key="behind_churn")
     if churn_by is not None:
         lines = run_safely(lambda: cached("churn.churn_rates", ch.churn_rates, churn_period, churn_by,
                                               settings))
@@ -354,6 +369,13 @@ else:
                 "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
                 "arr_active_start": "{:,.0f}", "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
             download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
+            accounts_behind([number(f"{row.period_start:%Y-%m-%d}" + (f" · {row.segment}" if churn_by else "")
+                                    + f": {text}", getattr(row, which), bh.churn_accounts,
+                                    row.period_start.to_pydatetime(), which, churn_period, churn_by,
+                                    row.segment if churn_by else None, settings)
+                             for row in lines.itertuples(index=False)
+                             for which, text in (("active_start", "customers at the start"),
+                                                 ("churned", "churned"))], key="behind_churn_periods")
     reasons = run_safely(lambda: cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
     if reasons is not None and not reasons.empty:
         r1, r2 = st.columns(2)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from cxlib import behind as bh
-from cxlib import canonical
+from cxlib import canonical, churn
 from cxlib import funnel as fn
 from cxlib import journey as jn
 from cxlib import outcomes as oc
@@ -340,3 +340,44 @@ def test_sample_segment_and_journey_counts_equal_their_lists(sample: Workspace) 
         assert len(bh.journey_accounts(con, settings, stage=row.stage)) == row.accounts_reached
     for row in jn.transitions(con, settings).head(8).itertuples(index=False):
         assert len(bh.journey_accounts(con, settings, move=(row.from_stage, row.to_stage))) == row.accounts
+
+
+# ---------------------------------------------------------------------------------------------
+# Churn (the hand-worked journey of tests/test_churn.py)
+# ---------------------------------------------------------------------------------------------
+
+def test_churn_lists_by_hand(con: duckdb.DuckDBPyConnection) -> None:
+    from tests.test_churn import EVENTS
+
+    canonical.create_table(con, canonical.ACCOUNTS, [
+        ("A", "Alpha", None, 100.0, None, None, "Price", None, "acc.csv", 1, "Gold"),
+        ("B", "Beta", None, 200.0, None, None, None, None, "acc.csv", 2, "Gold"),
+        ("D", "Delta", None, 50.0, None, None, None, None, "acc.csv", 4, "Silver"),
+        ("E", "Epsilon", None, 70.0, None, None, "Product fit", None, "acc.csv", 5, "Silver"),
+    ], extra_columns=[("tier", "VARCHAR")])
+    canonical.create_table(con, canonical.JOURNEY_EVENTS,
+                           [(a, s, t, "event", "events.csv", i) for i, (a, s, t) in enumerate(EVENTS)])
+    q1, q2, march = dt.datetime(2024, 1, 1), dt.datetime(2024, 4, 1), dt.datetime(2024, 3, 1)
+    # Q1 2024: A, B and D are customers at its start (E signs at its first instant); A churns.
+    active = bh.churn_accounts(con, q1, "active_start")
+    assert ids(active) == ["A", "B", "D"] and active["value"].tolist() == [True, False, False]
+    assert ids(bh.churn_accounts(con, q1, "churned")) == ["A"]
+    assert ids(bh.churn_accounts(con, q2, "churned")) == ["D"]
+    assert ids(bh.churn_accounts(con, march, "churned", period="month")) == ["E"]
+    assert ids(bh.churn_accounts(con, q1, "active_start", by="tier", segment="Silver")) == ["D"]
+    for period in ("quarter", "month"):
+        for row in churn.churn_rates(con, period, "tier").itertuples(index=False):
+            for which in ("active_start", "churned"):
+                got = bh.churn_accounts(con, row.period_start.to_pydatetime(), which, period, "tier", row.segment)
+                assert len(got) == getattr(row, which)
+
+
+def test_churn_flag_lists_by_hand(accounts) -> None:
+    for account, flag in (("f1", True), ("f2", False), ("f3", True), ("f5", None)):   # f4: no flag either
+        accounts.execute("UPDATE accounts SET churned = ? WHERE account_id = ?", [flag, account])
+    share = churn.churned_share(accounts, by="tier").set_index("segment")
+    assert share[["accounts", "churned"]].to_dict("index") == {"ENT": {"accounts": 1, "churned": 0},
+                                                               "SMB": {"accounts": 2, "churned": 2}}
+    assert ids(bh.flagged_accounts(accounts, "churned")) == ["f1", "f3"]
+    assert ids(bh.flagged_accounts(accounts, "accounts", "tier", "ENT")) == ["f2"]
+    assert ids(bh.flagged_accounts(accounts, "unknown")) == ["f4", "f5"]

@@ -13,6 +13,7 @@ from streamlit.testing.v1.element_tree import Block
 
 from cxlib import behind as bh
 from cxlib.workspace import Workspace
+from tests.test_pages_churn_file import churn_file  # noqa: F401  (the Telco-shaped churn file fixture)
 from tests.test_pages_journey import open_page, rerun
 
 
@@ -89,6 +90,23 @@ def test_outcomes_page_lists_behind_quadrants_and_nps(sample: Workspace) -> None
     rerun(at)
     option, frame = pick(at, "behind_outcome_segments", "Enterprise · successful")
     assert option.endswith("(58)") and len(frame) == 58
+    option, frame = pick(at, "behind_churn", "Churned in the quarter from")
+    count = int(option.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
+    assert count > 0 and len(frame) == count and frame["value"].all()
+    option, frame = pick(at, "behind_churn", "Customers at the start of the quarter from")
+    assert len(frame) == int(option.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
+
+
+def test_outcomes_page_lists_behind_a_churn_flag(churn_file: Workspace) -> None:  # noqa: F811
+    # 40 accounts per contract; month-to-month churns 1 in 2 (20), one year 1 in 5 (8), two year 1 in 8 (5).
+    at = open_page(churn_file, "app_pages/outcomes.py", {"oc_churn_by": "contract"})
+    option, frame = pick(at, "behind_churn_flags", "Accounts flagged churned")
+    assert option == "Accounts flagged churned (33)" and len(frame) == 33 and frame["value"].all()
+    option, frame = pick(at, "behind_churn_flags", "Accounts without a churn flag")
+    assert option == "Accounts without a churn flag (0)" and frame is None
+    option, frame = pick(at, "behind_churn_flags_by", "Month-to-month: flagged churned")
+    assert option == "Month-to-month: flagged churned (20)" and len(frame) == 20
+    assert set(frame["contract"]) == {"Month-to-month"}
 
 
 def test_segments_page_lists_behind_rows_and_tests(sample: Workspace) -> None:
