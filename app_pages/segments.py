@@ -88,6 +88,14 @@ side_numbers = [number(f"{row.segment}: accounts", row.accounts, bh.segment_acco
 if seg_scores is not None:
     side_numbers += [number(f"{row.segment}: scored accounts", row.n, bh.segment_score_accounts, cfg, by, row.segment,
                             "scored", settings) for row in seg_scores.itertuples(index=False)]
+if overview.attrs.get("churn_start") is not None:
+    side_numbers += [number(f"{row.segment}: customers 12 months ago", row.churn_active_start,
+                            bh.churn_window_accounts, overview.attrs["churn_start"], None, "active_start", by,
+                            row.segment, settings)
+                     for row in side.itertuples(index=False) if row.churn_active_start]
+if side["churned_share"].notna().any():
+    side_numbers += [number(f"{row.segment}: accounts with a churn flag", row.churn_flagged, bh.flagged_accounts,
+                            "accounts", by, row.segment) for row in side.itertuples(index=False) if row.churn_flagged]
 accounts_behind(side_numbers, key="behind_segments_side")
 for kind, answers in (("NPS", "nps_n"), ("CSAT", "csat_n")):   # no silent blank column: say why it is empty
     reason = dg.survey_reason(ws.con, ws.mapping, kind, settings=settings) if int(side[answers].sum()) == 0 else None

@@ -183,6 +183,11 @@ def churn_rates(con: duckdb.DuckDBPyConnection, period: str = "quarter", by: str
     return _rates(con, _rates_periods_cte(), by, rates_params(con, period, settings), settings.min_n)
 
 
+# `periods` of `churn_window`: the one window [$start, $end), through the as-of date when $end is NULL.
+WINDOW_PERIODS_CTE = ("periods AS (SELECT CAST($start AS TIMESTAMP) AS period_start, "
+                      "coalesce(CAST($end AS TIMESTAMP), CAST($as_of AS TIMESTAMP) + INTERVAL 1 DAY) AS period_end)")
+
+
 def churn_window(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime | None = None,
                  by: str | None = None, settings: Settings | None = None) -> pd.DataFrame:
     """Churn over one window [start, end) (end None: through the as-of date), optionally per segment.
@@ -192,9 +197,7 @@ def churn_window(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.dat
     """
     settings = settings or Settings()
     params = _base_params(con, settings) | {"start": start, "end": end}
-    periods_cte = ("periods AS (SELECT CAST($start AS TIMESTAMP) AS period_start, "
-                   "coalesce(CAST($end AS TIMESTAMP), CAST($as_of AS TIMESTAMP) + INTERVAL 1 DAY) AS period_end)")
-    df = _rates(con, periods_cte, by, params, settings.min_n)
+    df = _rates(con, WINDOW_PERIODS_CTE, by, params, settings.min_n)
     if end is None:
         df["partial"] = False  # "through the as-of date" is the whole window, not a cut-off one
     return df

@@ -200,6 +200,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
     base["accounts"] = base["accounts"].astype("int64")
     base["arr"] = base["arr"].astype(float)
     notes: list[str] = []
+    churn_start = None
 
     nps = surveys.nps(con, by=by, settings=settings)[["segment", "nps", "n"]].rename(columns={"n": "nps_n"})
     try:
@@ -218,6 +219,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
             as_of = dimensions.as_of_date(con, settings)
             start = (pd.Timestamp(as_of) - pd.DateOffset(months=12)).to_pydatetime()
             window = churn.churn_window(con, start, by=by, settings=settings)
+            churn_start = start
             churned = window[["segment", "logo_churn", "active_start"]].rename(
                 columns={"logo_churn": "churn_12m", "active_start": "churn_active_start"})
     except MetricError as exc:
@@ -243,6 +245,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
     out = out[["segment", "accounts", "arr", "nps", "nps_n", "csat", "csat_n", "churn_12m",
                "churn_active_start", "churned_share", "churn_flagged", "low_n"]].reset_index(drop=True)
     out.attrs["notes"] = notes
+    out.attrs["churn_start"] = churn_start   # the start of the twelve-month churn window (None: not computed)
     return out
 
 

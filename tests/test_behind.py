@@ -365,6 +365,12 @@ def test_churn_lists_by_hand(con: duckdb.DuckDBPyConnection) -> None:
     assert ids(bh.churn_accounts(con, q2, "churned")) == ["D"]
     assert ids(bh.churn_accounts(con, march, "churned", period="month")) == ["E"]
     assert ids(bh.churn_accounts(con, q1, "active_start", by="tier", segment="Silver")) == ["D"]
+    # The window from 1 Jan 2024 through the as-of date (1 Aug 2024): A, B, D at its start; A and D churn.
+    window = bh.churn_window_accounts(con, q1)
+    assert ids(window) == ["A", "B", "D"] and window["value"].tolist() == [True, False, True]
+    assert ids(bh.churn_window_accounts(con, q1, q2, "churned")) == ["A"]
+    assert len(bh.churn_window_accounts(con, q1, None, "churned", "tier", "Gold")) == \
+        int(churn.churn_window(con, q1, by="tier").set_index("segment").loc["Gold", "churned"]) == 1
     for period in ("quarter", "month"):
         for row in churn.churn_rates(con, period, "tier").itertuples(index=False):
             for which in ("active_start", "churned"):

@@ -115,6 +115,8 @@ def test_segments_page_lists_behind_rows_and_tests(sample: Workspace) -> None:
     assert option == "SMB: accounts (1,050)" and len(frame) == 1050
     option, frame = pick(at, "behind_segments_side", "SMB: scored accounts")
     assert option == "SMB: scored accounts (366)" and len(frame) == 366
+    option, frame = pick(at, "behind_segments_side", "SMB: customers 12 months ago")
+    assert option == "SMB: customers 12 months ago (186)" and len(frame) == 186
     option, frame = pick(at, "behind_segments_funnel", "SMB: reached Awareness")
     assert option.endswith("(1,050)") and len(frame) == 1050
     option, frame = pick(at, "behind_segments_compare", "SMB: n")

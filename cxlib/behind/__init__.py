@@ -8,7 +8,7 @@ churned, churn flags), the Segments rows and tests, and the Journey map's accoun
 stages.
 """
 
-from cxlib.behind.churn import churn_accounts, flagged_accounts
+from cxlib.behind.churn import churn_accounts, churn_window_accounts, flagged_accounts
 from cxlib.behind.core import LIST_COLUMNS, accounts_behind, list_sql
 from cxlib.behind.funnel import FUNNEL_COUNTS, funnel_accounts, funnel_accounts_sql
 from cxlib.behind.journey import journey_accounts
@@ -19,6 +19,6 @@ from cxlib.behind.segments import compare_accounts, segment_accounts
 from cxlib.behind.voice import NPS_GROUPS, nps_accounts
 
 __all__ = ["FUNNEL_COUNTS", "LIST_COLUMNS", "NPS_GROUPS", "TREND_DIRECTIONS", "accounts_behind", "band_accounts",
-           "band_accounts_sql", "churn_accounts", "compare_accounts", "flagged_accounts", "funnel_accounts", "funnel_accounts_sql", "journey_accounts",
-           "list_sql", "nps_accounts", "quadrant_accounts", "segment_accounts", "segment_score_accounts",
-           "trend_accounts"]
+           "band_accounts_sql", "churn_accounts", "churn_window_accounts", "compare_accounts", "flagged_accounts",
+           "funnel_accounts", "funnel_accounts_sql", "journey_accounts", "list_sql", "nps_accounts",
+           "quadrant_accounts", "segment_accounts", "segment_score_accounts", "trend_accounts"]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from cxlib import canonical, dimensions
 from cxlib.behind.core import accounts_behind
-from cxlib.churn import _rates_periods_cte, panel_ctes, rates_params
+from cxlib.churn import WINDOW_PERIODS_CTE, _base_params, _rates_periods_cte, panel_ctes, rates_params
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 
@@ -49,6 +49,26 @@ WHERE panel.period_start = CAST($behind_period AS TIMESTAMP) {churned} {in_segme
     if segment is not None:
         params["behind_segment"] = str(segment)
     return accounts_behind(con, sql, params, value_label="churned in the period")
+
+
+def churn_window_accounts(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime | None = None,
+                          which: Literal["active_start", "churned"] = "active_start", by: str | None = None,
+                          segment: str | None = None, settings: Settings | None = None) -> pd.DataFrame:
+    """The accounts behind a `churn_window` row (e.g. the Segments page's customers twelve months ago and
+    those of them that churned since). Value = whether the account churned in the window."""
+    if which not in ("active_start", "churned"):
+        raise MetricError(f"Unknown churn count '{which}': use active_start or churned.")
+    settings = settings or Settings()
+    in_segment = _segment_condition(con, by, segment)
+    churned = "AND panel.churned" if which == "churned" else ""
+    sql = f"""WITH {panel_ctes(WINDOW_PERIODS_CTE)}
+SELECT panel.account_id, panel.churned AS value
+FROM panel LEFT JOIN acct a ON a.account_id = panel.account_id
+WHERE true {churned} {in_segment}"""
+    params = _base_params(con, settings) | {"start": start, "end": end}
+    if segment is not None:
+        params["behind_segment"] = str(segment)
+    return accounts_behind(con, sql, params, value_label="churned in the window")
 
 
 def flagged_accounts(con: duckdb.DuckDBPyConnection, which: Literal["accounts", "churned", "unknown"] = "churned",
