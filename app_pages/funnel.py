@@ -191,9 +191,11 @@ card_numbers = [
     number(f"Accounts at step 1 ({first['stage']})", first["n"], bh.funnel_accounts, spec, 1, "reached", settings),
     number(f"Accounts reaching the last step ({last['stage']})", last["n"], bh.funnel_accounts, spec, len(table),
            "reached", settings)]
-if source == "events":
-    card_numbers.append(number("Accounts with no step-1 entry", result.no_step1_accounts, bh.funnel_accounts, spec,
-                               1, "no_step1", settings))
+card_numbers.append(number("Accounts with no step-1 entry", result.no_step1_accounts, bh.funnel_accounts, spec, 1,
+                           "no_step1", settings))
+if result.exited_unknown:
+    card_numbers.append(number("Exited (last stage unknown)", result.exited_unknown, bh.funnel_accounts, spec, 1,
+                               "exited_unknown", settings))
 accounts_behind(card_numbers, key="behind_funnel_cards")
 for note in result.notes:
     st.info(note, icon=":material/info:")

@@ -154,11 +154,32 @@ def test_funnel_segment_lists_by_hand(journeys) -> None:
         assert len(bh.funnel_accounts(journeys, spec, row.step, "reached", MARCH_END, row.segment)) == row.accounts
 
 
+def test_snapshot_funnel_lists_by_hand(con: duckdb.DuckDBPyConnection) -> None:
+    canonical.create_table(con, canonical.STAGE_SNAPSHOTS, [
+        ("s1", A, "2024-02-29"), ("s1", D, "2024-03-31"),     # the latest snapshot row counts: Decision
+        ("s2", A, "2024-03-31"),
+        ("s3", "Churn", "2024-03-31", C),                     # left after Consideration
+        ("s4", "Churn", "2024-03-31"),                        # left, last stage unknown
+        ("s6", "Someday", "2024-03-31"),                      # not a stage of the journey
+        ("s7", D, "2024-03-31"),
+    ])
+    spec = fn.FunnelSpec(steps=[C, D], source="snapshot")
+    result = fn.funnel(con, spec)
+    assert result.table["accounts"].tolist() == [3, 2] and result.no_step1_accounts == 1
+    assert ids(bh.funnel_accounts(con, spec, 1, "reached")) == ["s1", "s3", "s7"]
+    assert ids(bh.funnel_accounts(con, spec, 2, "dropped_exited")) == ["s3"]
+    no_step1 = bh.funnel_accounts(con, spec, 1, "no_step1")
+    assert ids(no_step1) == ["s2"] and no_step1["value"].tolist() == [A]     # still before Consideration
+    assert ids(bh.funnel_accounts(con, spec, 1, "exited_unknown")) == ["s4"] and result.exited_unknown == 1
+
+
 def test_funnel_list_refuses_a_step_out_of_range(journeys) -> None:
     with pytest.raises(MetricError, match="pick a step from 2 to 3"):
         bh.funnel_accounts(journeys, fn.FunnelSpec(steps=STEPS), 1, "dropped", MARCH_END)
     with pytest.raises(MetricError, match="broken down by a column"):
         bh.funnel_accounts(journeys, fn.FunnelSpec(steps=STEPS), 1, "reached", MARCH_END, "SMB")
+    with pytest.raises(MetricError, match="a snapshot's count"):
+        bh.funnel_accounts(journeys, fn.FunnelSpec(steps=STEPS), 1, "exited_unknown", MARCH_END)
 
 
 # ---------------------------------------------------------------------------------------------

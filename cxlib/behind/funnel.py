@@ -6,7 +6,9 @@ that reached k; dropped(k) the accounts at risk of k (those that reached k − 1
 it, `dropped_exited` those of them with an exit after their last step, `dropped_in_progress` the
 rest. With a breakdown (`spec.by`), `segment` picks one segment's accounts ("(none)" included).
 `no_step1` lists the accounts with journey events but no step-1 entry (the `coverage` count of the
-event modes: the same `events` CTE, an account without any entry of the step-1 stage).
+event modes: the same `events` CTE, an account without any entry of the step-1 stage; from a
+snapshot, the `classified` rows `coverage` counts), `exited_unknown` a snapshot's accounts on an
+exit with no last funnel stage.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from cxlib.funnel.sequences import events_cte
 from cxlib.funnel.spec import FunnelSpec, Plan, make_plan
 from cxlib.settings import Settings
 
-FunnelCount = Literal["reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1"]
-FUNNEL_COUNTS: tuple[str, ...] = ("reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1")
+FunnelCount = Literal["reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1", "exited_unknown"]
+FUNNEL_COUNTS: tuple[str, ...] = ("reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1",
+                                  "exited_unknown")
 
 
 def _condition(step: int, which: str) -> str:
@@ -44,9 +47,9 @@ def _condition(step: int, which: str) -> str:
 def _check(plan: Plan, step: int, which: str, segment: str | None) -> None:
     if which not in FUNNEL_COUNTS:
         raise MetricError(f"Unknown funnel count '{which}': use one of {', '.join(FUNNEL_COUNTS)}.")
-    if which == "no_step1":
-        if plan.spec.source == "snapshot":
-            raise MetricError("The accounts without a step-1 entry are listed from journey events, not a snapshot.")
+    if which == "exited_unknown" and plan.spec.source != "snapshot":
+        raise MetricError("'Exited (last stage unknown)' is a snapshot's count: journey events know the last stage.")
+    if which in ("no_step1", "exited_unknown"):
         return
     first = 1 if which == "reached" else 2
     if not first <= int(step) <= plan.n:
@@ -60,8 +63,14 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
 
 
-def _no_step1_sql(plan: Plan) -> tuple[str, dict[str, Any], str]:
-    """Accounts with events but no step-1 entry: the funnel's `events` CTE, as `coverage` counts them."""
+def _coverage_sql(plan: Plan, which: str) -> tuple[str, dict[str, Any], str]:
+    """Accounts outside the steps: with events but no step-1 entry (the funnel's `events` CTE, as
+    `coverage` counts them), or from a snapshot the `classified` rows `coverage` counts."""
+    if plan.spec.source == "snapshot":
+        where = "exit_unknown" if which == "exited_unknown" else "reached = 0 AND NOT exit_unknown AND NOT outside"
+        sql = with_clause(journeys_ctes(plan) + [("behind", f"""
+            SELECT account_id, stage AS value FROM classified WHERE {where}""")]) + "\n        SELECT * FROM behind"
+        return sql, _used(sql, all_params(plan)), "current stage"
     sql = with_clause([events_cte(plan), ("behind", """
             SELECT account_id, max(ts) AS value FROM events GROUP BY account_id
             HAVING count(*) FILTER (WHERE stage = $stage_1) = 0""")]) + "\n        SELECT * FROM behind"
@@ -75,8 +84,8 @@ def funnel_accounts_sql(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, step: 
     plan = make_plan(con, spec, settings)
     step = int(step)
     _check(plan, step, which, segment)
-    if which == "no_step1":
-        return _no_step1_sql(plan)
+    if which in ("no_step1", "exited_unknown"):
+        return _coverage_sql(plan, which)
     stage = plan.steps[step - 1]
     if which == "reached":
         value, label, extra = f"t_{step}", f"reached step {step} ({stage}) on", ""
@@ -98,7 +107,8 @@ def funnel_accounts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = No
                     segment: str | None = None) -> pd.DataFrame:
     """The accounts behind a funnel step's `accounts` (which='reached') or its `dropped`, `dropped_exited`,
     `dropped_in_progress`; one segment's with `segment` (spec.by set); or the accounts with no step-1
-    entry (which='no_step1', step ignored). Value: the date the step was reached, or days since
+    entry (which='no_step1', step ignored) or a snapshot's exited with the last stage unknown
+    (which='exited_unknown'). Value: the date the step was reached, or days since
     reaching the step before (drop-offs also say exited / in progress), or the latest entry."""
     sql, params, label = funnel_accounts_sql(con, spec or FunnelSpec(), step, which, settings, segment)
     return accounts_behind(con, sql, params, value_label=label)
