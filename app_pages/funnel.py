@@ -8,10 +8,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from cxlib import behind as bh
 from cxlib import diagnostics as dg
 from cxlib import funnel as fn
 from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import segment_columns, segment_picker, settings_caption
 from app_pages._session import cached, drop_cached, run_safely, workspace
@@ -222,6 +224,16 @@ if result.exited_unknown:
         "Exited (last stage unknown)", f"{result.exited_unknown:,}",
         help="Accounts whose current stage in the snapshot is an exit (Disappointment, Churn, Lost deal) with no "
              "column giving their last funnel stage: they left, but from which step is unknown. Not in the steps.")
+card_numbers = [
+    number(f"Accounts at step 1 ({first['stage']})", first["n"], bh.funnel_accounts, spec, 1, "reached", settings),
+    number(f"Accounts reaching the last step ({last['stage']})", last["n"], bh.funnel_accounts, spec, len(table),
+           "reached", settings)]
+card_numbers.append(number("Accounts with no step-1 entry", result.no_step1_accounts, bh.funnel_accounts, spec, 1,
+                           "no_step1", settings))
+if result.exited_unknown:
+    card_numbers.append(number("Exited (last stage unknown)", result.exited_unknown, bh.funnel_accounts, spec, 1,
+                               "exited_unknown", settings))
+accounts_behind(card_numbers, key="behind_funnel_cards")
 for note in result.notes:
     st.info(note, icon=":material/info:")
 
@@ -274,6 +286,27 @@ st.caption(
     + (" ARR columns are ARR-weighted; n columns count accounts." if is_arr else ""))
 download_table(fn.cli_table(result), "funnel", key="dl_funnel")
 
+
+def _step_numbers(frame: pd.DataFrame, funnel_spec: fn.FunnelSpec, prefix: str = "",
+                  segment: str | None = None) -> list:
+    """Each step row's counts of accounts (reached; dropped, exited, in progress) and how to list them."""
+    out = []
+    for row in frame.itertuples(index=False):
+        k, stage = int(row.step), row.stage
+        out.append(number(f"{prefix}{k} {stage}: reached", row.n, bh.funnel_accounts, funnel_spec, k, "reached",
+                          settings, segment))
+        if k > 1 and not getattr(row, "optional", False):  # an optional step drops no one
+            for which, text in (("dropped", "dropped"), ("dropped_exited", "dropped, exited"),
+                                ("dropped_in_progress", "dropped, in progress")):
+                # ARR-weighted drop-offs are ARR, not accounts: the list says how many accounts.
+                count = None if is_arr else getattr(row, which)
+                out.append(number(f"{prefix}{k} {stage}: {text}", count, bh.funnel_accounts, funnel_spec, k, which,
+                                  settings, segment))
+    return out
+
+
+accounts_behind(_step_numbers(table, spec), key="behind_funnel_steps")
+
 # ---- Breakdown ----------------------------------------------------------------------------------
 st.subheader("By segment")
 with st.columns([1, 2])[0]:
@@ -283,7 +316,8 @@ if by is None:
                "No segment columns are loaded: map an accounts table with columns such as tier, region or CSM on "
                "the **Data** page to compare segments.")
 else:
-    split = run_safely(lambda: cached("funnel.funnel", fn.funnel, replace(spec, by=by), settings))
+    split_spec = replace(spec, by=by)
+    split = run_safely(lambda: cached("funnel.funnel", fn.funnel, split_spec, settings))
     if split is not None:
         show_chart(figs.breakdown_chart(split, settings.stages, title=f"Share of step 1 reaching each step, by {by}"),
                      f"funnel_by_{by}", key="funnel_breakdown_chart")
@@ -306,6 +340,9 @@ else:
                    f"(n = accounts reaching it). Grey cells: n below {settings.min_n} — read with care. "
                    f"Accounts without a value, or missing from the accounts table, are under {fn.NONE_SEGMENT}.")
         download_table(fn.cli_table(split), f"funnel_by_{by}", key="dl_funnel_by")
+        accounts_behind([n for segment, part in split.table.groupby("segment", sort=False)
+                         for n in _step_numbers(part, split_spec, f"{segment} · ", str(segment))],
+                        key="behind_funnel_segments")
 
 # ---- Cohorts, time to convert, drop-offs (dated events only for the first two) -------------------
 # These read the counting sequence, which has the required steps only: optional steps are not offered,

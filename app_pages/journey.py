@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import behind as bh
 from cxlib import journey as jn
 from cxlib.figures import journey as figs
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import segment_filter, settings_caption
 from app_pages._session import cached, run_safely, workspace
@@ -49,6 +51,8 @@ cols[2].metric("Returns", f"{summary['returns']:,}",
                     "the funnel, such as Disappointment → Loyalty or a churned account coming back.")
 cols[3].metric("Exit moves", f"{summary['exit_moves']:,}",
                help="Moves into an exit stage: Disappointment, Churn or Lost deal.")
+accounts_behind([number("Accounts on the map", summary["accounts"], bh.journey_accounts, settings, segment)],
+                key="behind_journey_cards")
 
 # ---- Sankey -------------------------------------------------------------------------------------
 st.subheader("Where accounts go")
@@ -71,6 +75,9 @@ limit = st.columns([1, 2])[0].slider("Paths shown", 3, 25, 10, key="journey_path
 paths = cached("journey.top_paths", jn.top_paths, int(limit), settings, segment)
 shown = pd.DataFrame({"Path": paths["path"], "Accounts": paths["accounts"], "Share": paths["share"]})
 styled_table(shown, formats={"Accounts": "{:,}", "Share": "{:.1%}"})
+accounts_behind([number(path, count, bh.journey_accounts, settings, segment, path=list(stages))
+                 for path, stages, count in zip(paths["path"], paths["stages"], paths["accounts"], strict=True)],
+                key="behind_journey_paths")
 st.caption(f"Share: of the {summary['accounts']:,} accounts on the map. A path is the full sequence of visits "
            "up to the as-of date (repeated entries of a stage collapsed).")
 show_chart(figs.top_paths_figure(paths, title=f"Top {len(paths)} paths · {segment_text}"),
@@ -86,6 +93,9 @@ with st.expander(f"All stage-to-stage moves ({len(moves):,} pairs)"):
                      "transitions": st.column_config.NumberColumn("Moves", help="Every time it was made."),
                      "kind": "Kind"})
     download_table(moves, "journey_transitions", key="dl_journey_transitions")
+    accounts_behind([number(f"{a} → {b}", count, bh.journey_accounts, settings, segment, move=(a, b))
+                     for a, b, count in zip(moves["from_stage"], moves["to_stage"], moves["accounts"], strict=True)],
+                    key="behind_journey_moves")
 
 # ---- Emotion curve ------------------------------------------------------------------------------
 st.subheader("Emotion curve")
@@ -104,6 +114,9 @@ styled_table(table, formats={"Accounts reached": "{:,}", "NPS": "{:+.0f}", "NPS 
                low_n=curve["low_n"],
                note=f"Grey rows: a score rests on fewer than {settings.min_n} answers, or the stage has no "
                     "answers at all — read with care.")
+accounts_behind([number(f"{stage}: accounts reached", count, bh.journey_accounts, settings, segment, stage=stage)
+                 for stage, count in zip(curve["stage"], curve["accounts_reached"], strict=True)],
+                key="behind_journey_stages")
 st.caption("A survey counts for the stage the account stood in when answering (from that stage's entry to "
            "the next entry); a survey row that names its own stage counts there. NPS = % promoters (9–10) "
            "− % detractors (0–6); CSAT = share of 4–5 answers on a 1–5 scale.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import behind as bh
 from cxlib import churn as ch
 from cxlib import headlines as hl
 from cxlib import diagnostics as dg
@@ -16,6 +17,7 @@ from cxlib.errors import CxError
 from cxlib.figures import outcomes as outcome_figs
 from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import segment_columns, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
@@ -100,6 +102,8 @@ if overall is not None:
         unknown = int(rows.loc[oc.UNKNOWN, "accounts"])
         cols[4].metric("Not placed", f"{unknown:,}", help="Accounts missing the outcome or the experience "
                                                           "measure: not placed in any quadrant.")
+        accounts_behind([number(short.get(q, "Not placed"), rows.loc[q, "accounts"], bh.quadrant_accounts, spec, cfg,
+                                q, settings=settings) for q in oc.QUADRANTS], key="behind_outcome_quadrants")
         quadrants = cached("outcomes.outcome_quadrants", oc.outcome_quadrants, spec, cfg, settings)
         q1, q2 = st.columns([3, 2])
         with q1:
@@ -114,6 +118,10 @@ if overall is not None:
                            formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
                                     "accounts": "{:,}"})
             download_table(table, "desired_outcome", key="dl_desired_outcome")
+            if quadrant_by is not None:
+                accounts_behind([number(f"{row.segment} · {row.quadrant}", row.accounts, bh.quadrant_accounts, spec,
+                                        cfg, row.quadrant, quadrant_by, row.segment, settings)
+                                 for row in table.itertuples(index=False)], key="behind_outcome_segments")
 
 # ---- Desired outcome over time ------------------------------------------------------------------
 st.subheader("Desired outcome over time")
@@ -234,6 +242,13 @@ if ces_all is not None:
                                              f"n = {int(r['n']):,} · {r['scale']}, {direction}",
               delta_color="off", delta_arrow="off",
               help="Customer Effort Score: the mean answer on its scale, with a Student-t 95% interval.")
+if nps_all is not None and level == "account":   # per account, NPS counts accounts: list them
+    r = nps_all.iloc[0]
+    with m1:
+        accounts_behind([number(f"NPS: {text}", r[group], bh.nps_accounts, group, settings=settings)
+                         for group, text in (("n", "accounts answering"), ("promoters", "promoters"),
+                                             ("passives", "passives"), ("detractors", "detractors"))],
+                        key="behind_nps")
 totals = hl.survey_totals(nps_all, csat_all, ces_all)
 if totals.rejected:
     st.warning(f"{totals.rejected:,} answer(s) were off their scale and rejected (not clipped, not counted).",
@@ -262,6 +277,14 @@ else:
     csat_by = run_safely(lambda: cached("surveys.csat", sv.csat, by, None, settings))
     ces_by = run_safely(lambda: cached("surveys.ces", sv.ces, by, ces_lower, None, settings))
     b1, b2, b3 = st.columns(3)
+    if nps_by is not None and level == "account":
+        with b1:
+            accounts_behind([number(f"{row.segment} · {text}", getattr(row, group), bh.nps_accounts, group, by,
+                                    str(row.segment), settings)
+                             for row in nps_by.itertuples(index=False)
+                             for group, text in (("n", "accounts answering"), ("promoters", "promoters"),
+                                                 ("passives", "passives"), ("detractors", "detractors"))],
+                            key="behind_nps_by")
     if nps_by is not None:
         with b1:
             show_chart(survey_figs.nps_bars(nps_by, title=f"NPS by {by}"), f"nps_by_{by}", key="oc_nps_by")
@@ -359,6 +382,10 @@ if (rates is None or rates.empty) and flags:
                       help="ARR of the accounts flagged as churned ÷ ARR of the accounts with a churn flag.")
         f3.metric("Accounts without a churn flag", f"{int(share.attrs.get('unknown', 0)):,}",
                   help="Accounts whose churn flag is blank or unreadable: left out of the share.")
+        accounts_behind([number("Accounts flagged churned", r["churned"], bh.flagged_accounts, "churned"),
+                         number("Accounts with a churn flag", r["accounts"], bh.flagged_accounts, "accounts"),
+                         number("Accounts without a churn flag", share.attrs.get("unknown", 0), bh.flagged_accounts,
+                                "unknown")], key="behind_churn_flags")
         st.caption("No churn dates are loaded, so churn per period is not shown: map a journey or "
                    "stage-snapshot table with Churn entries for that.")
         if churn_by is not None:
@@ -369,6 +396,11 @@ if (rates is None or rates.empty) and flags:
                                  "churned_share": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}",
                                  "revenue_share": "{:.1%}", "arr": "{:,.0f}", "arr_churned": "{:,.0f}"})
                 download_table(by_segment, f"churned_share_by_{churn_by}", key="dl_churned_share_by")
+                accounts_behind([number(f"{row.segment}: {text}", getattr(row, which), bh.flagged_accounts, which,
+                                        churn_by, row.segment)
+                                 for row in by_segment.itertuples(index=False)
+                                 for which, text in (("churned", "flagged churned"), ("accounts", "with a flag"))],
+                                key="behind_churn_flags_by")
                 st.caption(f"Is a value of {churn_by} different from the rest? The Segments page tests "
                            "churned = yes per segment.")
         flagged_reasons = cached("churn.flagged_churn_by_reason", ch.flagged_churn_by_reason)
@@ -398,6 +430,12 @@ else:
                    "(current ARR of each account).")
     c3.metric(f"Customers at the start of that {churn_period}", f"{int(last['active_start']):,}",
               help="Accounts in a customer spell (Decision or later, not churned) at the period's start.")
+    accounts_behind([number(f"Customers at the start of the {churn_period} from {last['period_start']:%Y-%m-%d}",
+                            last["active_start"], bh.churn_accounts, last["period_start"].to_pydatetime(),
+                            "active_start", churn_period, settings=settings),
+                     number(f"Churned in the {churn_period} from {last['period_start']:%Y-%m-%d}", last["churned"],
+                            bh.churn_accounts, last["period_start"].to_pydatetime(), "churned", churn_period,
+                            settings=settings)], key="behind_churn")
     if churn_by is not None:
         lines = run_safely(lambda: cached("churn.churn_rates", ch.churn_rates, churn_period, churn_by,
                                               settings))
@@ -415,6 +453,13 @@ else:
                 "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
                 "arr_active_start": "{:,.0f}", "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
             download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
+            accounts_behind([number(f"{row.period_start:%Y-%m-%d}" + (f" · {row.segment}" if churn_by else "")
+                                    + f": {text}", getattr(row, which), bh.churn_accounts,
+                                    row.period_start.to_pydatetime(), which, churn_period, churn_by,
+                                    row.segment if churn_by else None, settings)
+                             for row in lines.itertuples(index=False)
+                             for which, text in (("active_start", "customers at the start"),
+                                                 ("churned", "churned"))], key="behind_churn_periods")
     reasons = run_safely(lambda: cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
     if reasons is not None and not reasons.empty:
         r1, r2 = st.columns(2)

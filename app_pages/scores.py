@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import behind as bh
 from cxlib import diagnostics as dg
 from cxlib import scores as sc
 from cxlib.errors import CxError
 from cxlib.figures import scores as figs
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
@@ -173,6 +175,8 @@ with summary_box:
         help=f"ARR of accounts that are red or currently in Disappointment and renew within "
              f"{cfg.risk_horizon_days} days after the as-of date (both ends included). Churned and lost "
              "accounts are left out: that ARR is already gone.")
+    accounts_behind([number(labels[band], bands.loc[band, "accounts"], bh.band_accounts, cfg, band, settings)
+                     for band in ("green", "yellow", "red", "grey")], key="behind_scores_bands")
     g1, g2 = st.columns([3, 2])
     with g1:
         show_chart(figs.composite_histogram(accounts, cfg.thresholds), "composite_distribution",
@@ -249,6 +253,11 @@ for col, (label, count, text) in zip(m, [
         ("Not comparable", counts.not_comparable, "Accounts missing the latest or previous composite, or below "
                                                   "the minimum coverage in either period.")]):
     col.metric(label, f"{count:,}", help=text)
+accounts_behind([number(label, count, bh.trend_accounts, cfg, period, direction, settings)
+                 for label, count, direction in (("Up", counts.up, "up"), ("Down", counts.down, "down"),
+                                                 ("Same", counts.same, "same"),
+                                                 ("Not comparable", counts.not_comparable, "not_comparable"))],
+                key="behind_scores_trend")
 
 h1, h2 = st.columns(2)
 with h1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from cxlib import behind as bh
 from cxlib import churn as ch
 from cxlib import diagnostics as dg
 from cxlib import funnel as fn
@@ -14,6 +15,7 @@ from cxlib import segments as sg
 from cxlib.errors import CxError
 from cxlib.figures import scores as score_figs
 from cxlib.figures import segments as segment_figs
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import segment_picker, settings_caption
 from app_pages._pack import meeting_pack_buttons
@@ -81,6 +83,20 @@ st.caption("Composite: mean of the segment's account composites (accounts at the
            "(no period): accounts the accounts file flags as churned ÷ accounts with a churn flag — the file "
            "as exported, not a rate per period.")
 download_table(side, f"segments_by_{by}", key="dl_segments_side")
+side_numbers = [number(f"{row.segment}: accounts", row.accounts, bh.segment_accounts, by, row.segment)
+                for row in side.itertuples(index=False) if row.accounts]
+if seg_scores is not None:
+    side_numbers += [number(f"{row.segment}: scored accounts", row.n, bh.segment_score_accounts, cfg, by, row.segment,
+                            "scored", settings) for row in seg_scores.itertuples(index=False)]
+if overview.attrs.get("churn_start") is not None:
+    side_numbers += [number(f"{row.segment}: customers 12 months ago", row.churn_active_start,
+                            bh.churn_window_accounts, overview.attrs["churn_start"], None, "active_start", by,
+                            row.segment, settings)
+                     for row in side.itertuples(index=False) if row.churn_active_start]
+if side["churned_share"].notna().any():
+    side_numbers += [number(f"{row.segment}: accounts with a churn flag", row.churn_flagged, bh.flagged_accounts,
+                            "accounts", by, row.segment) for row in side.itertuples(index=False) if row.churn_flagged]
+accounts_behind(side_numbers, key="behind_segments_side")
 for kind, answers in (("NPS", "nps_n"), ("CSAT", "csat_n")):   # no silent blank column: say why it is empty
     reason = dg.survey_reason(ws.con, ws.mapping, kind, settings=settings) if int(side[answers].sum()) == 0 else None
     if reason is not None and reason.loaded:
@@ -119,6 +135,9 @@ if funnel is not None and not funnel.table.empty and int(funnel.table["accounts"
                                              or c.endswith(funnel.steps[-1])}
                    | {f"Reached {funnel.steps[0]}": "{:,.0f}"})
     download_table(steps, f"funnel_by_{by}", key="dl_funnel_by")
+    accounts_behind([number(f"{segment}: reached {funnel.steps[0]}", count, bh.funnel_accounts, fn.FunnelSpec(by=by),
+                            1, "reached", settings, str(segment))
+                     for segment, count in zip(pivot.index, pivot["n"], strict=True)], key="behind_segments_funnel")
     for note in funnel.notes:
         st.caption(note)
 
@@ -219,6 +238,8 @@ else:
                    "over all other accounts; p_value: the test against the rest; p_adjusted: after "
                    "Benjamini–Hochberg across the segments tested.")
         download_table(tested, f"compare_by_{by}", key="dl_compare")
+        accounts_behind([number(f"{row.segment}: n", row.n, bh.compare_accounts, by, row.segment, rate, mean)
+                         for row in tested.itertuples(index=False)], key="behind_segments_compare")
     elif tested is not None:
         reason = dg.compare_reason(ws.con, ws.mapping, column)
         st.info(f"{reason.text}." if reason is not None else "No account has a value in that column.")

@@ -108,13 +108,10 @@ def _segment(con: duckdb.DuckDBPyConnection, by: str | None) -> tuple[str, list[
     return dimensions.segment_sql(f"a.{canonical.quote(column)}") + " AS segment, ", ["segment"]
 
 
-def _rates(con: duckdb.DuckDBPyConnection, periods_cte: str, by: str | None, params: dict[str, Any],
-           min_n: int) -> pd.DataFrame:
-    """Active-at-start and churned counts (and ARR) per period and segment, with rates and intervals."""
-    seg_select, seg_keys = _segment(con, by)
-    keys = ", ".join(["period_start", *seg_keys])
-    order = ["period_start"] + ([f"segment = '{dimensions.NONE_SEGMENT}'", "segment"] if seg_keys else [])
-    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
+def panel_ctes(periods_cte: str) -> str:
+    """CTEs `acct`, the spells, `periods` and `panel`: one row per period and account active at its start,
+    with whether it churned in the period (what `_rates` counts, and the accounts behind it list)."""
+    return f"""{dimensions.ACCOUNTS_CTE},
 {_spells_sql()},
 {periods_cte},
 panel AS (
@@ -122,7 +119,33 @@ panel AS (
          s.spell_end IS NOT NULL AND s.spell_end < p.period_end AS churned
   FROM periods p
   JOIN spells s ON s.spell_start < p.period_start AND (s.spell_end IS NULL OR s.spell_end >= p.period_start)
-)
+)"""
+
+
+def _rates_periods_cte() -> str:
+    """`periods` of `churn_rates`: every period from the first customer spell to the as-of date."""
+    return f"""periods AS (
+  SELECT period_start, period_start + to_months($step) AS period_end
+  FROM (SELECT unnest(generate_series({dimensions.period_sql('lo')}, {dimensions.period_sql('hi')}, to_months($step)))
+               AS period_start
+        FROM (SELECT min(spell_start) AS lo, CAST($as_of AS TIMESTAMP) AS hi FROM spells))
+)"""
+
+
+def rates_params(con: duckdb.DuckDBPyConnection, period: str, settings: Settings) -> dict[str, Any]:
+    """The parameters of `churn_rates`' query for a period length."""
+    params = _base_params(con, settings) | dimensions.period_params(period, settings)
+    params["step"] = dimensions.period_months(period)
+    return params
+
+
+def _rates(con: duckdb.DuckDBPyConnection, periods_cte: str, by: str | None, params: dict[str, Any],
+           min_n: int) -> pd.DataFrame:
+    """Active-at-start and churned counts (and ARR) per period and segment, with rates and intervals."""
+    seg_select, seg_keys = _segment(con, by)
+    keys = ", ".join(["period_start", *seg_keys])
+    order = ["period_start"] + ([f"segment = '{dimensions.NONE_SEGMENT}'", "segment"] if seg_keys else [])
+    sql = f"""WITH {panel_ctes(periods_cte)}
 SELECT {keys}, count(*) AS active_start, count(*) FILTER (WHERE churned) AS churned,
        sum(a.arr) AS arr_active_start, sum(a.arr) FILTER (WHERE churned) AS arr_churned,
        bool_or(period_end > CAST($as_of AS TIMESTAMP)) AS partial
@@ -157,15 +180,12 @@ def churn_rates(con: duckdb.DuckDBPyConnection, period: str = "quarter", by: str
     no row.
     """
     settings = settings or Settings()
-    params = _base_params(con, settings) | dimensions.period_params(period, settings)
-    params["step"] = dimensions.period_months(period)
-    periods_cte = f"""periods AS (
-  SELECT period_start, period_start + to_months($step) AS period_end
-  FROM (SELECT unnest(generate_series({dimensions.period_sql('lo')}, {dimensions.period_sql('hi')}, to_months($step)))
-               AS period_start
-        FROM (SELECT min(spell_start) AS lo, CAST($as_of AS TIMESTAMP) AS hi FROM spells))
-)"""
-    return _rates(con, periods_cte, by, params, settings.min_n)
+    return _rates(con, _rates_periods_cte(), by, rates_params(con, period, settings), settings.min_n)
+
+
+# `periods` of `churn_window`: the one window [$start, $end), through the as-of date when $end is NULL.
+WINDOW_PERIODS_CTE = ("periods AS (SELECT CAST($start AS TIMESTAMP) AS period_start, "
+                      "coalesce(CAST($end AS TIMESTAMP), CAST($as_of AS TIMESTAMP) + INTERVAL 1 DAY) AS period_end)")
 
 
 def churn_window(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime | None = None,
@@ -177,9 +197,7 @@ def churn_window(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.dat
     """
     settings = settings or Settings()
     params = _base_params(con, settings) | {"start": start, "end": end}
-    periods_cte = ("periods AS (SELECT CAST($start AS TIMESTAMP) AS period_start, "
-                   "coalesce(CAST($end AS TIMESTAMP), CAST($as_of AS TIMESTAMP) + INTERVAL 1 DAY) AS period_end)")
-    df = _rates(con, periods_cte, by, params, settings.min_n)
+    df = _rates(con, WINDOW_PERIODS_CTE, by, params, settings.min_n)
     if end is None:
         df["partial"] = False  # "through the as-of date" is the whole window, not a cut-off one
     return df

@@ -100,6 +100,20 @@ def _say_why_nothing_counts(con: duckdb.DuckDBPyConnection, column: str, kind: s
                           column=column)
 
 
+def known_ctes(by: str, value_expr: str) -> str:
+    """CTEs `acct`, `valued` (account_id, segment, v) and `known` (the accounts with a value: the n of a row).
+
+    `by` is a checked accounts column, `value_expr` from `_value_sql`; `compare` counts `known`, and
+    the accounts behind a row (`cxlib.behind`) list it.
+    """
+    return f"""{dimensions.ACCOUNTS_CTE},
+valued AS (
+  SELECT a.account_id, {dimensions.segment_sql(f"a.{canonical.quote(by)}")} AS segment, {value_expr} AS v
+  FROM acct a
+),
+known AS (SELECT * FROM valued WHERE v IS NOT NULL)"""
+
+
 def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str] | None = None,
             mean: str | None = None, settings: Settings | None = None, q: float = stats.FDR_Q,
             ) -> pd.DataFrame:
@@ -112,12 +126,7 @@ def compare(con: duckdb.DuckDBPyConnection, by: str, rate: str | tuple[str, str]
     settings = settings or Settings()
     by = dimensions.check_accounts_column(con, by)
     value_expr, kind, params, attrs = _value_sql(con, rate, mean)
-    sql = f"""WITH {dimensions.ACCOUNTS_CTE},
-valued AS (
-  SELECT {dimensions.segment_sql(f"a.{canonical.quote(by)}")} AS segment, {value_expr} AS v
-  FROM acct a
-),
-known AS (SELECT * FROM valued WHERE v IS NOT NULL),
+    sql = f"""WITH {known_ctes(by, value_expr)},
 groups AS (
   SELECT segment, count(*) AS n, sum(v) AS total, avg(v) AS mean, var_samp(v) AS var
   FROM known GROUP BY segment
@@ -191,6 +200,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
     base["accounts"] = base["accounts"].astype("int64")
     base["arr"] = base["arr"].astype(float)
     notes: list[str] = []
+    churn_start = None
 
     nps = surveys.nps(con, by=by, settings=settings)[["segment", "nps", "n"]].rename(columns={"n": "nps_n"})
     try:
@@ -209,6 +219,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
             as_of = dimensions.as_of_date(con, settings)
             start = (pd.Timestamp(as_of) - pd.DateOffset(months=12)).to_pydatetime()
             window = churn.churn_window(con, start, by=by, settings=settings)
+            churn_start = start
             churned = window[["segment", "logo_churn", "active_start"]].rename(
                 columns={"logo_churn": "churn_12m", "active_start": "churn_active_start"})
     except MetricError as exc:
@@ -234,6 +245,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
     out = out[["segment", "accounts", "arr", "nps", "nps_n", "csat", "csat_n", "churn_12m",
                "churn_active_start", "churned_share", "churn_flagged", "low_n"]].reset_index(drop=True)
     out.attrs["notes"] = notes
+    out.attrs["churn_start"] = churn_start   # the start of the twelve-month churn window (None: not computed)
     return out
 
 

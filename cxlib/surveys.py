@@ -42,6 +42,7 @@ from cxlib.stages import stage_order
 
 Level = Literal["response", "account"]
 By = str | dimensions.ByColumn | None     # a breakdown name or column, or a column already resolved
+NPS_VALID_SQL = "score BETWEEN 0 AND 10 AND score = floor(score)"  # whole answers 0–10; others rejected
 NPS_Z = 1.96  # the README's margin-of-error convention ("What customers say"), literal so 54.0 reads as 54.0
 SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *dimensions.PERIODS)
 
@@ -139,16 +140,20 @@ def _order_sql(by: By, keys: list[str]) -> str:
     return ("ORDER BY " + ", ".join(parts)) if parts else ""
 
 
-def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, period: str | None,
-                   level: Level, settings: Settings, valid_sql: str, aggregates: str,
-                   ) -> tuple[str, dict[str, Any], list[str]]:
-    """One query: answers of a type → grouped → rejected flagged → counted rows aggregated per group."""
+def _answers_ctes(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, period: str | None,
+                  level: Level, settings: Settings, valid_sql: str,
+                  ) -> tuple[list[str], dict[str, Any], list[str]]:
+    """Named CTEs ending in `flagged`: answers of a type with their group keys, `s_valid` and `counts`.
+
+    `counts` marks the answers a measure counts (every valid answer; at account level each
+    account's latest valid answer per group). The measures and the accounts behind them
+    (`cxlib.behind`) both read it.
+    """
     if level not in ("response", "account"):
         raise MetricError(f"Unknown level '{level}': use 'response' or 'account'.")
     ctes, selects, joins, params, keys = _survey_groups(con, by, period, settings)
     params.update({"survey_type": survey_type, "account_level": level == "account",
                    "as_of": dimensions.as_of_param(con, settings)})
-    key_list = ", ".join(keys)
     partition = ", ".join(["s_valid", "account_id", *keys])
     need_ts = "AND s.ts IS NOT NULL" if (period is not None or by in dimensions.PERIODS) else ""
     ctes += [
@@ -163,6 +168,15 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, per
         f"row_number() OVER (PARTITION BY {partition} ORDER BY ts DESC NULLS LAST, "
         "source_row DESC NULLS LAST) = 1)) AS counts FROM checked)",
     ]
+    return ctes, params, keys
+
+
+def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, period: str | None,
+                   level: Level, settings: Settings, valid_sql: str, aggregates: str,
+                   ) -> tuple[str, dict[str, Any], list[str]]:
+    """One query: answers of a type → grouped → rejected flagged → counted rows aggregated per group."""
+    ctes, params, keys = _answers_ctes(con, survey_type, by, period, level, settings, valid_sql)
+    key_list = ", ".join(keys)
     group = f"GROUP BY {key_list}" if keys else ""
     select_keys = f"{key_list}, " if keys else ""
     sql = (
@@ -222,7 +236,7 @@ def nps(con: duckdb.DuckDBPyConnection, by: By = None, level: Level = "response"
     )
     sql, params, keys = _answers_query(
         con, "NPS", by, period, level, settings,
-        "score BETWEEN 0 AND 10 AND score = floor(score)", aggregates,
+        NPS_VALID_SQL, aggregates,
     )
     df = _ints(con.execute(sql, params).df(), ["n", "promoters", "passives", "detractors", "rejected"])
     n = df["n"].to_numpy(dtype=float)

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from cxlib import churn, dimensions, drivers, journey, outcome_history, outcomes, scores, segments, surveys
+from cxlib import behind, churn, dimensions, drivers, journey, outcome_history, outcomes, scores, segments, surveys
 from cxlib import funnel as fn
 from cxlib.mapping import Mapping, apply_mapping
 from cxlib.workspace import Workspace
@@ -295,6 +295,32 @@ CASES: list[Case] = [
          "mapping=ws.mapping, score_config=ws.score_config)",
          lambda con, ws: drivers.drivers(con, drivers.Outcome("converted", "Delivery"), ws.settings,
                                          mapping=ws.mapping, score_config=ws.score_config)),
+    # cxlib/behind: the list behind a number, around the metric's own CTEs
+    Case("behind_funnel_step_3_dropped_exited",
+         f"cxlib.behind.funnel_accounts(con, FunnelSpec(steps={STEPS}), step=3, which='dropped_exited', settings)",
+         lambda con, ws: behind.funnel_accounts(con, fn.FunnelSpec(steps=STEPS), 3, "dropped_exited", ws.settings)),
+    Case("behind_funnel_by_tier_step_2_smb",
+         f"cxlib.behind.funnel_accounts(con, FunnelSpec(steps={STEPS}, by='tier'), step=2, settings, segment='SMB')",
+         lambda con, ws: behind.funnel_accounts(con, fn.FunnelSpec(steps=STEPS, by="tier"), 2, "reached",
+                                                ws.settings, "SMB")),
+    Case("behind_scores_band_red", "cxlib.behind.band_accounts(con, ws.score_config, 'red', settings)",
+         lambda con, ws: behind.band_accounts(con, ws.score_config, "red", ws.settings)),
+    Case("behind_outcomes_quadrant_neither_tier_smb",
+         "cxlib.behind.quadrant_accounts(con, OutcomeSpec(), ws.score_config, 'neither', 'tier', 'SMB', settings)",
+         lambda con, ws: behind.quadrant_accounts(con, outcomes.OutcomeSpec(), ws.score_config, "neither", "tier",
+                                                  "SMB", ws.settings)),
+    Case("behind_nps_account_detractors", "cxlib.behind.nps_accounts(con, 'detractors', settings=settings)",
+         lambda con, ws: behind.nps_accounts(con, "detractors", settings=ws.settings)),
+    Case("behind_segments_compare_outcome_tier_smb",
+         "cxlib.behind.compare_accounts(con, 'tier', 'SMB', rate='outcome=1')",
+         lambda con, ws: behind.compare_accounts(con, "tier", "SMB", rate="outcome=1")),
+    Case("behind_churn_quarter_2026_q2_churned",
+         "cxlib.behind.churn_accounts(con, datetime(2026, 4, 1), 'churned', 'quarter', settings=settings)",
+         lambda con, ws: behind.churn_accounts(con, dt.datetime(2026, 4, 1), "churned", "quarter",
+                                               settings=ws.settings)),
+    Case("behind_journey_move_consideration_decision",
+         "cxlib.behind.journey_accounts(con, settings, move=('Consideration', 'Decision'))",
+         lambda con, ws: behind.journey_accounts(con, ws.settings, move=("Consideration", "Decision"))),
     # cxlib/mapping (views.py, view_sql.py) and cxlib/dimensions.py
     Case("mapping_apply_sample", "cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping",
          _apply_sample_mapping),

@@ -26,19 +26,28 @@ def _neighbours(plan: Plan, k: int) -> tuple[int, int]:
     return plan.required_index(prev), plan.required_index(prev) + 1
 
 
-def optional_sql(plan: Plan) -> str:
-    """Per (segment, optional step): accounts, weight and the quantiles of days from the previous required step."""
-    parts = []
-    for i, k in enumerate(plan.optional, start=1):
-        p, nxt = _neighbours(plan, k)
-        window = within_window(plan, "e.ts", "w.t_1")
-        parts.append((f"optional_{i}", f"""
-            SELECT w.segment, any_value(w.w) AS w, {k} AS step,
+def taken_cte(plan: Plan, i: int, k: int) -> tuple[str, str]:
+    """`optional_i`: per account that took optional step k (the i-th optional), the days from the
+    previous required step to its earliest entry of k there."""
+    p, nxt = _neighbours(plan, k)
+    window = within_window(plan, "e.ts", "w.t_1")
+    return (f"optional_{i}", f"""
+            SELECT w.segment, w.account_id, any_value(w.w) AS w, {k} AS step,
                    (epoch_us(min(e.ts)) - epoch_us(any_value(w.t_{p}))) / {DAY_US}.0 AS days
             FROM weighted w JOIN events e ON e.account_id = w.account_id AND e.stage = $optional_{i}
             WHERE w.reached >= {p} AND e.ts >= w.t_{p} AND (w.t_{nxt} IS NULL OR e.ts <= w.t_{nxt}) AND {window}
-            GROUP BY w.segment, w.account_id"""))
-    taken = " UNION ALL ".join(f"SELECT * FROM {name}" for name, _ in parts)
+            GROUP BY w.segment, w.account_id""")
+
+
+def optional_params(plan: Plan) -> dict[str, str]:
+    """$optional_i: the stage of the i-th optional step."""
+    return {f"optional_{i}": plan.shown_steps[k - 1] for i, k in enumerate(plan.optional, start=1)}
+
+
+def optional_sql(plan: Plan) -> str:
+    """Per (segment, optional step): accounts, weight and the quantiles of days from the previous required step."""
+    parts = [taken_cte(plan, i, k) for i, k in enumerate(plan.optional, start=1)]
+    taken = " UNION ALL ".join(f"SELECT segment, w, step, days FROM {name}" for name, _ in parts)
     return with_clause(journeys_ctes(plan) + segment_ctes(plan) + parts + [("optional_taken", taken)]) + """
         SELECT segment, step, count(*) AS n, sum(w) AS w, quantile_cont(days, [0.5, 0.9]) AS q
         FROM optional_taken GROUP BY segment, step"""
@@ -46,9 +55,7 @@ def optional_sql(plan: Plan) -> str:
 
 def optional_counts(con: duckdb.DuckDBPyConnection, plan: Plan) -> pd.DataFrame:
     """Rows (segment, step, n, w, q) for the optional steps that someone took."""
-    values = all_params(plan) | {f"optional_{i}": plan.shown_steps[k - 1]
-                                 for i, k in enumerate(plan.optional, start=1)}
-    return run(con, optional_sql(plan), values)
+    return run(con, optional_sql(plan), all_params(plan) | optional_params(plan))
 
 
 def with_optional_rows(plan: Plan, table: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:

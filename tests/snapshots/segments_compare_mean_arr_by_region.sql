@@ -21,7 +21,7 @@ SELECT count("arr"), count(TRY_CAST("arr" AS DOUBLE)) FROM "accounts"
 -- [4/4]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 valued AS (
-SELECT COALESCE(NULLIF(trim(CAST(a."region" AS VARCHAR)), ''), '(none)') AS segment, TRY_CAST(a."arr" AS DOUBLE) AS v
+SELECT a.account_id, COALESCE(NULLIF(trim(CAST(a."region" AS VARCHAR)), ''), '(none)') AS segment, TRY_CAST(a."arr" AS DOUBLE) AS v
 FROM acct a
 ),
 known AS (SELECT * FROM valued WHERE v IS NOT NULL),

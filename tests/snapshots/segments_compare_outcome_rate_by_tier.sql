@@ -21,7 +21,7 @@ WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_
 -- [4/4]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 valued AS (
-SELECT COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment, CASE WHEN a."outcome" IS NULL THEN NULL WHEN lower(trim(CAST(a."outcome" AS VARCHAR))) = lower(trim($value)) OR TRY_CAST(a."outcome" AS DOUBLE) = CAST($value_number AS DOUBLE) OR list_contains($same_meaning, trim(CAST(a."outcome" AS VARCHAR))) THEN 1.0 ELSE 0.0 END AS v
+SELECT a.account_id, COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment, CASE WHEN a."outcome" IS NULL THEN NULL WHEN lower(trim(CAST(a."outcome" AS VARCHAR))) = lower(trim($value)) OR TRY_CAST(a."outcome" AS DOUBLE) = CAST($value_number AS DOUBLE) OR list_contains($same_meaning, trim(CAST(a."outcome" AS VARCHAR))) THEN 1.0 ELSE 0.0 END AS v
 FROM acct a
 ),
 known AS (SELECT * FROM valued WHERE v IS NOT NULL),
