@@ -194,12 +194,12 @@ SELECT account_id, t_1, t_2, t_3, last_exit FROM slow))),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
 optional_1 AS (
-SELECT w.segment, any_value(w.w) AS w, 3 AS step,
+SELECT w.segment, w.account_id, any_value(w.w) AS w, 3 AS step,
 (epoch_us(min(e.ts)) - epoch_us(any_value(w.t_2))) / 86400000000.0 AS days
 FROM weighted w JOIN events e ON e.account_id = w.account_id AND e.stage = $optional_1
 WHERE w.reached >= 2 AND e.ts >= w.t_2 AND (w.t_3 IS NULL OR e.ts <= w.t_3) AND true
 GROUP BY w.segment, w.account_id),
-optional_taken AS (SELECT * FROM optional_1)
+optional_taken AS (SELECT segment, w, step, days FROM optional_1)
 SELECT segment, step, count(*) AS n, sum(w) AS w, quantile_cont(days, [0.5, 0.9]) AS q
 FROM optional_taken GROUP BY segment, step
 ;
