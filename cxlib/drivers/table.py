@@ -27,6 +27,7 @@ import pandas as pd
 from cxlib import canonical, dimensions, stats
 from cxlib.drivers import logistic, twobytwo
 from cxlib.drivers.outcome import OUTCOME_CTE, Outcome, outcome_ctes, outcome_words
+from cxlib.behind import accounts_behind
 from cxlib.errors import MetricError
 from cxlib.outcomes import OutcomeSpec
 from cxlib.scores import ScoreConfig, account_scores_sql
@@ -339,8 +340,9 @@ def driver_accounts(con: duckdb.DuckDBPyConnection, outcome: Outcome, kind: str,
                     value: Any = None, settings: Settings | None = None, *, mapping: Any = None,
                     score_config: ScoreConfig | None = None, outcome_spec: OutcomeSpec | None = None,
                     ) -> pd.DataFrame:
-    """The accounts behind one driver row: account_id, value (the segment value or the measure's number)
-    and outcome (whether it happened), by account_id. Its length is the row's n.
+    """The accounts behind one driver row in the one list shape (`cxlib.behind`: account_id, name,
+    segment columns, arr, value — the segment value or the measure's number — then outcome, whether
+    it happened), by account_id. Its length is the row's n.
 
     `kind` and `column` are the row's; `value` is the segment value for a segment row, the
     quartile (1–4) for a quartile row, and unused for a per-SD row (every account with a value).
@@ -361,7 +363,10 @@ def driver_accounts(con: duckdb.DuckDBPyConnection, outcome: Outcome, kind: str,
                   "WHERE column_name = $d_column ORDER BY account_id")
     else:
         raise MetricError(f"Unknown driver row kind '{kind}': use {SEGMENT}, {QUARTILE} or {PER_SD}.")
-    return query.frame(select).reset_index(drop=True)
+    sql = _with(query.ctes) + "\n" + select
+    used = {k: v for k, v in query.params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
+    label = f"{column} ({'value' if kind == SEGMENT else 'the measure'})"
+    return accounts_behind(con, sql, used, value_label=label)
 
 
 __all__ = ["CLI_COLUMNS", "PER_SD", "PER_SD_VALUE", "QUARTILE", "SEGMENT", "TABLE_COLUMNS", "cli_drivers_table",
