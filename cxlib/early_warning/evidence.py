@@ -90,8 +90,8 @@ def sentence(row: dict[str, Any], config: WarningConfig) -> str:
         return (f"no survey answer, rating or journey entry since {_day(row['d1'])} ({_whole(row['x1'])} days, "
                 f"more than {config.silent_days})")
     if s == "decision_maker_detractor":
-        return (f"{row['label']} answered NPS {_answer(row['x1'])} on {_day(row['d1'])} (detractor) while the other "
-                f"{_n(row['n1'], 'respondent')}' latest answers average {float(row['x2']):.1f}")
+        return (f"{row['label']} answered NPS {_answer(row['x1'])} on {_day(row['d1'])} (detractor) while the latest "
+                f"answers of {_n(row['n1'], 'other respondent')} average {float(row['x2']):.1f}")
     raise ValueError(f"unknown signal {s!r}")
 
 
