@@ -58,3 +58,18 @@ def test_without_data_the_page_says_what_to_load() -> None:
     empty = Workspace()
     at = page(empty)
     assert any("Load your journey events" in i.value for i in at.info)
+
+
+def test_the_account_page_shows_its_own_flags_with_the_same_evidence(sample: Workspace) -> None:
+    run = ew.prepare(sample.con, sample.warning_config, sample.score_config, sample.settings)
+    table = ew.warnings_table(sample.con, run)
+    first = table.iloc[0]
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["workspace"] = sample
+    at.query_params["account"] = first["account_id"]
+    at.run()
+    at.switch_page("app_pages/account.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = ew.account_rows(sample.con, run, first["account_id"])
+    assert [e.value for e in at.error] == [f"**{ew.LABELS[s]}**: {t}." for s, t in zip(rows["signal"], rows["evidence"])]
+    assert ";".join(rows["signal"]) == first["signals"]

@@ -31,6 +31,16 @@ SUMMARY_COLUMNS = ["signal", "label", "accounts", "arr"]
 
 
 @dataclass(frozen=True)
+class Flag:
+    """Something to raise about an account: a kind (an early-warning signal, or the Account story's
+    'stalled' / 'disappointment' / 'falling'), a title, and a detail (a lower-case phrase with the evidence)."""
+
+    kind: str
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class Run:
     """One evaluation's inputs: the SQL, its parameters, and the as-of instant it was cut at."""
 
@@ -188,6 +198,12 @@ def account_rows(con: duckdb.DuckDBPyConnection, run: Run, account_id: str) -> p
     return rows[rows["account_id"] == str(account_id)].reset_index(drop=True)
 
 
-__all__ = ["CLI_COLUMNS", "SUMMARY_COLUMNS", "TABLE_COLUMNS", "Run", "account_rows", "cli_table",
+def flags_of(rows: pd.DataFrame, account_id: str) -> list[Flag]:
+    """One account's early-warning flags from `signal_rows`, in signal order, with the list's evidence."""
+    mine = rows[rows["account_id"] == str(account_id)]
+    return [Flag(signal, evidence.LABELS[signal], text) for signal, text in zip(mine["signal"], mine["evidence"])]
+
+
+__all__ = ["CLI_COLUMNS", "SUMMARY_COLUMNS", "TABLE_COLUMNS", "Flag", "Run", "account_rows", "flags_of", "cli_table",
            "customer_accounts", "customers_count", "prepare", "signal_accounts", "signal_rows", "signal_summary",
            "warnings_table"]
