@@ -507,7 +507,8 @@ def _cmd_pack(args: argparse.Namespace) -> int:
         content = meeting.account_pack(ws.con, args.account, ws.score_config, ws.settings)
     else:
         column, value = segments.parse_rate(args.segment)
-        content = meeting.segment_pack(ws.con, _column(ws, column), value, ws.score_config, ws.settings)
+        content = meeting.segment_pack(ws.con, _column(ws, column), value, ws.score_config, ws.settings,
+                                       ws.warning_config)
     meeting.write_pack(content, args.out)
     sys.stdout.write(f"{args.out}\n")
     return 0

@@ -92,15 +92,22 @@ def signal_rows(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
     return rows
 
 
-def warnings_table(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
+def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str, Any] | None = None
+                   ) -> pd.DataFrame:
     """The flagged customers, ordered (renewal soon, signals, ARR, id): `TABLE_COLUMNS`.
 
-    No account flagged: an empty table with the same columns.
+    `segment` (accounts column, value) keeps one segment's accounts (the meeting pack's). No account
+    flagged: an empty table with the same columns.
     """
-    return _table(con, run)
+    return _table(con, run, segment)
 
 
-def _table(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
+def _table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str, Any] | None = None) -> pd.DataFrame:
+    where, extra = "", {}
+    if segment is not None:
+        where, extra = dimensions.segment_filter_sql(dimensions.check_accounts_column(con, segment[0]), segment[1],
+                                                     "f")
+        where = "WHERE true " + where
     table = run_sql(con, f"""
         WITH {run.ctes},
         flagged AS (
@@ -114,8 +121,9 @@ def _table(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
         SELECT f.account_id, a.name, a.arr, CAST(a.renewal_date AS DATE) AS renewal_date, f.signals,
                f.first_signal_date, f.n_signals, {renews_soon_sql('a.renewal_date')} AS renews_soon
         FROM flagged AS f LEFT JOIN acct AS a USING (account_id)
+        {where}
         {order_by_sql('a.renewal_date', 'f.n_signals', 'a.arr', 'f.account_id')}
-    """, run.params)
+    """, run.params | extra)
     rows = signal_rows(con, run)
     joined = {acc: "; ".join(f"{sig}: {text}" for sig, text in zip(g["signal"], g["evidence"]))
               for acc, g in rows.groupby("account_id", sort=False)}
