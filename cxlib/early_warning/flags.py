@@ -128,6 +128,8 @@ def _table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str, Any] | 
     joined = {acc: "; ".join(f"{sig}: {text}" for sig, text in zip(g["signal"], g["evidence"]))
               for acc, g in rows.groupby("account_id", sort=False)}
     table["evidence"] = [joined.get(a, "") for a in table["account_id"]]
+    for c in ("renewal_date", "first_signal_date"):     # calendar dates, as the CLI prints them
+        table[c] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in table[c]], dtype="object")
     table["n_signals"] = table["n_signals"].astype("int64")
     table["renews_soon"] = table["renews_soon"].astype(bool)
     return table[TABLE_COLUMNS].reset_index(drop=True)
