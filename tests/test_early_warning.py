@@ -352,3 +352,25 @@ def test_settings_are_kept_with_the_mapping_and_checked() -> None:
         ew.WarningConfig().with_edits(silent_days=0)
     with pytest.raises(MetricError, match="'Boss' is mapped to 'boss'"):
         ew.WarningConfig().with_edits(role_map={"Boss": "boss"})
+
+
+def test_each_months_count_equals_its_list(con) -> None:
+    test_order_renewals_within_180_days_first_then_signals_arr_id(con)
+    history = ew.flagged_by_month(con, ew.WarningConfig(), CONFIG, SETTINGS, months=3)
+    # Six were silent all along (signed 2025-01-01, nothing since). At April's end R4 had answered on 04-01
+    # (not silent) and was not yet in Disappointment (05-01): 6, then 7.
+    assert list(history["flagged"]) == [6, 7, 7]
+    for at, n in zip(history["at"], history["flagged"]):
+        assert len(ew.month_accounts(con, at.to_pydatetime(), ew.WarningConfig(), CONFIG, SETTINGS)) == n
+
+
+def test_a_customer_known_only_from_the_accounts_table(con) -> None:
+    build(con, [("X", "Awareness", "2026-06-30")])    # X, a lead, dates the data
+    canonical.create_table(con, "accounts", [
+        ("U1", "Quiet Co", "Usage", 10.0, None, None, None, None, "acc", 1),
+        ("U2", "Gone Co", "Usage", 20.0, None, None, None, None, "acc", 2, True),      # flagged churned
+        ("U3", "Lead Co", "Consideration", 30.0, None, None, None, None, "acc", 3)])
+    table = flagged(con)
+    assert list(table.index) == ["U1"]
+    assert table.loc["U1", "evidence"] == "silent: no dated survey answer, rating or journey entry at all"
+    assert table.loc["U1", "first_signal_date"] is None
