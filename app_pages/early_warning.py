@@ -76,7 +76,10 @@ with st.expander("Thresholds and windows (kept with the mapping)", icon=":materi
             column_config={"mapped_role": st.column_config.SelectboxColumn(
                 "Role", options=list(RESPONDENT_ROLES),
                 help="Suggested from the value in six languages; blank: not mapped (no role).")})
-        role_map = {v: (None if pd.isna(r) else r) for v, r in zip(edited["value"], edited["mapped_role"])}
+        # Only choices that differ from the suggestion are kept, so opening the page changes nothing.
+        role_map = {v: (None if pd.isna(r) else r)
+                    for v, r, s in zip(edited["value"], edited["mapped_role"], roles["suggested_role"])
+                    if (None if pd.isna(r) else r) != (None if pd.isna(s) else s)}
 
 config = saved
 try:

@@ -47,7 +47,9 @@ def test_the_page_shows_counts_that_equal_the_library_and_its_lists(sample: Work
 
 
 def test_a_threshold_edit_is_kept_with_the_mapping(sample: Workspace) -> None:
+    version = sample.version
     at = page(sample)
+    assert sample.version == version            # opening the page changes no setting
     at.number_input(key="ew_silent_days").set_value(30).run()
     assert not at.exception
     assert sample.warning_config.silent_days == 30
