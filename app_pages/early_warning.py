@@ -91,6 +91,9 @@ else:
         ws.set_warning_config(candidate)
     config = candidate
 
+st.caption("Rules in force: " + " · ".join(config.rules())
+           + f" · renewals within {config.renewal_days} days listed first.")
+
 settings, scores_cfg = ws.settings, ws.score_config
 run = run_safely(lambda: cached("ew.prepare", ew.prepare, config, scores_cfg, settings))
 if run is None:

@@ -75,6 +75,21 @@ class WarningConfig:
                 raise MetricError(f"Respondent role '{value}' is mapped to '{role}': use one of "
                                   f"{', '.join(RESPONDENT_ROLES)} or leave it unmapped.")
 
+    def rules(self) -> list[str]:
+        """The rules in force, one short phrase per signal, for the page's caption and the pack's notes."""
+        by = f"per {self.stalled_by}" if self.stalled_by else "overall"
+        return [
+            f"Disappointment entered within {self.disappointment_days} days",
+            f"composite fall ≥ {self.score_drop_points:g} points ({self.score_period} on {self.score_period})",
+            f"NPS to detractor, or ≥ {self.nps_drop_points:g} points down over {self.nps_window_days}-day windows "
+            f"(≥ {self.nps_min_answers} answers each)",
+            f"CSAT < {self.csat_below:.0%} or ≥ {self.csat_drop_points:g} points down over "
+            f"{self.csat_window_days}-day windows (≥ {self.csat_min_answers} answers)",
+            f"stalled beyond the p90 to the next step ({by})",
+            f"silent for more than {self.silent_days} days",
+            f"decision maker or executive a detractor while others average ≥ {self.leader_others_mean:g}",
+        ]
+
     def with_edits(self, **values: Any) -> WarningConfig:
         """A validated copy with edited values (numbers as the page's inputs give them)."""
         known = {f.name for f in fields(self)}

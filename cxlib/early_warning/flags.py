@@ -10,6 +10,7 @@ in DuckDB over `signals.signals_ctes`; `evidence` only turns rows into words.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +58,6 @@ class Run:
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
     """Run `sql` with the parameters it names (DuckDB refuses unused ones; the signals share one dict)."""
-    import re
-
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
     return con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
 
@@ -75,11 +74,8 @@ def prepare(con: duckdb.DuckDBPyConnection, config: WarningConfig | None = None,
     settings = settings or Settings()
     score_config = score_config or ScoreConfig()
     as_of = as_of or dimensions.as_of_date(con, settings)
-    if config.stalled_by:
-        config_by = dimensions.check_accounts_column(con, config.stalled_by)
-    else:
-        config_by = None
-    p90 = pace.p90_table(con, settings, as_of, config_by)
+    by = dimensions.check_accounts_column(con, config.stalled_by) if config.stalled_by else None
+    p90 = pace.p90_table(con, settings, as_of, by)
     ctes, params = signals_ctes(con, config, score_config, settings, as_of, p90)
     params["renewal_days"] = int(config.renewal_days)
     return Run(ctes, params, as_of, config)
@@ -99,10 +95,6 @@ def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str,
     `segment` (accounts column, value) keeps one segment's accounts (the meeting pack's). No account
     flagged: an empty table with the same columns.
     """
-    return _table(con, run, segment)
-
-
-def _table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str, Any] | None = None) -> pd.DataFrame:
     where, extra = "", {}
     if segment is not None:
         where, extra = dimensions.segment_filter_sql(dimensions.check_accounts_column(con, segment[0]), segment[1],
@@ -179,7 +171,7 @@ def signal_accounts(con: duckdb.DuckDBPyConnection, run: Run, signal: str | None
         raise MetricError(f"Unknown signal '{signal}': use one of {', '.join(SIGNALS)}.")
     rows = signal_rows(con, run)
     if signal in (None, "any signal"):
-        table = _table(con, run)
+        table = warnings_table(con, run)
         return pd.DataFrame({"account_id": table["account_id"], "name": table["name"], "arr": table["arr"],
                              "value": table["evidence"], "since": table["first_signal_date"]})
     mine = rows[rows["signal"] == signal]
