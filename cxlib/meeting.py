@@ -5,8 +5,9 @@ or an account's pace against its segment), the journey map (the segment's step-n
 with its commonest paths, or the account's own timeline), the engagement scores against the
 desired state, the voice of the customer (NPS and CSAT with their n, and a few recent comments),
 and the meeting summary. A segment's pack adds, before the summary, its flagged accounts with
-their evidence (`cxlib.early_warning`, the Early warning page's list and order). An account's summary is `account.meeting_summary`; a segment's is
-`segment_summary`, built the same way from the numbers, without any language model.
+their evidence (`cxlib.early_warning`, the Early warning page's list and order). An account's
+summary is `account.meeting_summary`; a segment's is `segment_summary`, built the same way from the
+numbers, without any language model.
 
 A segment is the accounts whose segment column, as text without surrounding blanks, equals the
 value given (the funnel's and the scores' own reading of a segment value).
@@ -605,5 +606,6 @@ def write_pack(content: PackContent, out: Path) -> None:
 
 
 __all__ = ["ALL_ACCOUNTS", "FUNNEL_TITLE", "JOURNEY_TITLE", "SCORES_TITLE", "SUMMARY_TITLE", "SegmentStory",
-           "VOICE_TITLE", "WARNING_TITLE", "account_pack", "funnel_figure", "segment_pack", "segment_story", "segment_summary",
+           "VOICE_TITLE", "WARNING_TITLE",
+           "account_pack", "funnel_figure", "segment_pack", "segment_story", "segment_summary",
            "settings_line", "write_pack"]

@@ -73,5 +73,6 @@ def test_the_account_page_shows_its_own_flags_with_the_same_evidence(sample: Wor
     at.switch_page("app_pages/account.py").run()
     assert not at.exception, [e.value for e in at.exception]
     rows = ew.account_rows(sample.con, run, first["account_id"])
-    assert [e.value for e in at.error] == [f"**{ew.LABELS[s]}**: {t}." for s, t in zip(rows["signal"], rows["evidence"])]
+    expected = [f"**{ew.LABELS[s]}**: {t}." for s, t in zip(rows["signal"], rows["evidence"])]
+    assert [e.value for e in at.error] == expected
     assert ";".join(rows["signal"]) == first["signals"]

@@ -141,7 +141,9 @@ def signal_summary(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
     summary = run_sql(con, f"""
         WITH {run.ctes},
         names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
-        flagged_rows AS (SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)),
+        flagged_rows AS (
+            SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)
+        ),
         per_signal AS (
             SELECT n.signal, n.ord, count(f.account_id) AS accounts, sum(f.arr) AS arr
             FROM names AS n LEFT JOIN flagged_rows AS f USING (signal)

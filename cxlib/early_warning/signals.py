@@ -358,7 +358,8 @@ def _rows_sql() -> str:
 
 
 def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_config: ScoreConfig,
-                 settings: Settings, as_of: dt.datetime, stalled_p90: dict[str, list[Any]]) -> tuple[str, dict[str, Any]]:
+                 settings: Settings, as_of: dt.datetime, stalled_p90: dict[str, list[Any]]
+                 ) -> tuple[str, dict[str, Any]]:
     """The WITH list (without WITH) ending in `signal_rows` and `ew_customers`, and its parameters.
 
     `stalled_p90` comes from `stalled.p90_table` (lists segment/stage/next/days/n, segment None = all).

@@ -624,7 +624,9 @@ UNION ALL
 SELECT account_id, 'decision_maker_detractor' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(leader_ts AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(leader_score AS DOUBLE) AS x1, CAST(others_mean AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(others_n AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(role_value AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_leader_now
 ),
 names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
-flagged_rows AS (SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)),
+flagged_rows AS (
+SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)
+),
 per_signal AS (
 SELECT n.signal, n.ord, count(f.account_id) AS accounts, sum(f.arr) AS arr
 FROM names AS n LEFT JOIN flagged_rows AS f USING (signal)
