@@ -12,6 +12,8 @@ Definitions (the README quotes them; tests pin them on a hand-made fixture):
   segment's p90 for the next step (strictly; no p90, no flag); *Disappointment* when the account
   is in it now, or was earlier (its latest visit is named); *falling* when the engagement trend
   (latest period vs the one before, `scores.score_trend`) is down by more than the dead band.
+- Early-warning flags (`warnings`): the account's signals from `cxlib.early_warning`, with the same
+  evidence sentences as the Early warning page and the `warnings` command (one source; one `Flag`).
 - Numbers in sentences are shown as the app shows them: scores and days rounded half away from
   zero to whole numbers, bands from the rounded value, ARR with thousands separators.
 """
