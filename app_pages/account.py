@@ -65,11 +65,12 @@ if st.query_params.get(ACCOUNT_KEY) != selected:
 # The all-account parts are computed once per data version and settings; each account then only
 # runs its own queries.
 context = run_safely(lambda: cached("account.story_context", account.story_context, ws.score_config,
-                                        ws.settings, segment_column))
+                                        ws.settings, segment_column, None, ws.warning_config))
 if context is None:
     st.stop()
 story = run_safely(lambda: cached("account.account_story", account.account_story, selected,
-                                      ws.score_config, ws.settings, segment_column, None, context))
+                                      ws.score_config, ws.settings, segment_column, None, context,
+                                      ws.warning_config))
 if story is None:
     st.stop()
 p = story.profile
@@ -114,6 +115,13 @@ cards[5].metric("Days in stage", "–" if p.days_in_stage is None else str(shown
 
 for flag in story.flags:
     st.warning(flag.detail[:1].upper() + flag.detail[1:] + ".", icon=":material/flag:")
+if story.warnings:
+    with st.container(border=True, key="account_early_warning"):
+        st.markdown(f"**Early warning** — {len(story.warnings)} signal{'s' if len(story.warnings) != 1 else ''} "
+                    "hold at the as-of date (the same evidence as the Early warning page)")
+        for flag in story.warnings:
+            st.error(f"**{flag.title}**: {flag.detail}.", icon=":material/notification_important:")
+        st.page_link("app_pages/early_warning.py", label="All flagged accounts", icon=":material/list:")
 for note in story.notes:
     st.caption(note)
 

@@ -195,7 +195,7 @@ for tm in current.tables:
                                              roles=dict(zip(edited["column"], edited["role"])),
                                              as_of=table_as_of, survey_type=survey_type, shape=tm.shape))
 draft = mp.Mapping(tables=edited_tables, stage_map=dict(current.stage_map), settings=current.settings,
-                   scores=dict(current.scores))
+                   scores=dict(current.scores), warnings=dict(current.warnings))
 
 values = mp.stage_values(ws.con, draft)
 if not values.empty:

@@ -179,7 +179,8 @@ if seg_scores is not None and seg_scores["composite"].notna().any():
         r1.caption(f"Fewer than {settings.min_n} scored accounts: read with care.")
     with r1:
         meeting_pack_buttons(
-            lambda: meeting.segment_pack(ws.con, by, str(segment), cfg, settings, mapping=ws.mapping),
+            lambda: meeting.segment_pack(ws.con, by, str(segment), cfg, settings, ws.warning_config,
+                                         mapping=ws.mapping),
             f"meeting_pack_{by}_{segment}", key="segment_pack", stamp=(ws.version, by, segment))
     with r2:
         show_chart(score_figs.segment_radar(seg_scores, cfg, segment), f"{segment}_against_desired_state",

@@ -12,6 +12,8 @@ Definitions (the README quotes them; tests pin them on a hand-made fixture):
   segment's p90 for the next step (strictly; no p90, no flag); *Disappointment* when the account
   is in it now, or was earlier (its latest visit is named); *falling* when the engagement trend
   (latest period vs the one before, `scores.score_trend`) is down by more than the dead band.
+- Early-warning flags (`warnings`): the account's signals from `cxlib.early_warning`, with the same
+  evidence sentences as the Early warning page and the `warnings` command (one source; one `Flag`).
 - Numbers in sentences are shown as the app shows them: scores and days rounded half away from
   zero to whole numbers, bands from the rounded value, ARR with thousands separators.
 """
@@ -26,7 +28,9 @@ import duckdb
 import pandas as pd
 
 from cxlib import canonical, dimensions, surveys
+from cxlib import early_warning as ew
 from cxlib.account_rows import SURVEY_COLUMNS, TIMELINE_COLUMNS, account_surveys, account_timeline
+from cxlib.early_warning import Flag, WarningConfig   # one Flag for the story and the early warning
 from cxlib.errors import MetricError
 from cxlib.funnel import FunnelSpec, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
@@ -40,15 +44,6 @@ SEARCH_LIMIT_MAX = 1000
 PACE_COLUMNS = ["step", "stage", "previous_stage", "days_from_previous", "segment_median_days",
                 "segment_p90_days", "segment_n"]
 _MEASURE_LABELS = {"csat": "latest CSAT", "nps": "latest NPS answer", "composite": "engagement"}
-
-
-@dataclass(frozen=True)
-class Flag:
-    """Something to raise in the meeting: a kind ('stalled', 'disappointment', 'falling'), a title, a detail."""
-
-    kind: str
-    title: str
-    detail: str   # a lower-case phrase; the summary says "Flag: <detail>."
 
 
 @dataclass
@@ -92,6 +87,7 @@ class AccountStory:
     outcome_spec: OutcomeSpec
     score_config: ScoreConfig
     flags: list[Flag] = field(default_factory=list)
+    warnings: list[Flag] = field(default_factory=list)   # early-warning signals, as the Early warning page lists them
     notes: list[str] = field(default_factory=list)
 
     def has_flag(self, kind: str) -> bool:
@@ -180,18 +176,31 @@ class StoryContext:
     history: pd.DataFrame
     quadrants: pd.DataFrame
     csat_scale: surveys.Scale | None
+    warning_rows: pd.DataFrame | None = None   # early_warning.signal_rows: every flagged customer's signals
 
     def __repr__(self) -> str:
         return f"StoryContext({self.key})"
 
 
 def _context_key(score_config: ScoreConfig, settings: Settings, segment_column: str | None,
-                 outcome_spec: OutcomeSpec) -> str:
-    return repr((score_config.to_dict(), settings.to_dict(), segment_column, outcome_spec.to_dict()))
+                 outcome_spec: OutcomeSpec, warning_config: WarningConfig | None = None) -> str:
+    return repr((score_config.to_dict(), settings.to_dict(), segment_column, outcome_spec.to_dict(),
+                 (warning_config or WarningConfig()).to_dict()))
+
+
+def _warning_rows(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_config: ScoreConfig,
+                  settings: Settings, notes: list[str]) -> pd.DataFrame | None:
+    """Every flagged customer's early-warning rows (one source with the Early warning page), or None with a note."""
+    try:
+        return ew.signal_rows(con, ew.prepare(con, config, score_config, settings))
+    except MetricError as exc:
+        notes.append(f"No early-warning flags: {exc}")
+        return None
 
 
 def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, settings: Settings | None = None,
-                  segment_column: str | None = "tier", outcome_spec: OutcomeSpec | None = None) -> StoryContext:
+                  segment_column: str | None = "tier", outcome_spec: OutcomeSpec | None = None,
+                  warning_config: WarningConfig | None = None) -> StoryContext:
     """The all-account results behind every story: funnels, scores, trend, history and quadrants.
 
     One as-of date is pinned into the settings for all of them, so every part of a story is
@@ -199,7 +208,8 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
     """
     settings = settings or Settings()
     outcome_spec = outcome_spec or OutcomeSpec()
-    key = _context_key(score_config, settings, segment_column, outcome_spec)
+    warning_config = warning_config or WarningConfig()
+    key = _context_key(score_config, settings, segment_column, outcome_spec, warning_config)
     notes: list[str] = []
     if segment_column is not None:
         try:
@@ -230,7 +240,8 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
         trend=score_trend(con, score_config, TREND_PERIOD, pinned),
         history=score_history(con, score_config, TREND_PERIOD, settings=pinned),
         quadrants=outcome_quadrants(con, outcome_spec, score_config, pinned),
-        csat_scale=csat_scale)
+        csat_scale=csat_scale,
+        warning_rows=_warning_rows(con, warning_config, score_config, pinned, notes) if as_of is not None else None)
 
 
 @dataclass
@@ -328,7 +339,8 @@ def _value(row: dict[str, Any], key: str) -> Any:
 
 def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config: ScoreConfig,
                   settings: Settings | None = None, segment_column: str | None = "tier",
-                  outcome_spec: OutcomeSpec | None = None, context: StoryContext | None = None) -> AccountStory:
+                  outcome_spec: OutcomeSpec | None = None, context: StoryContext | None = None,
+                  warning_config: WarningConfig | None = None) -> AccountStory:
     """One account's story; MetricError "No account 'X' in the accounts table" for an unknown id.
 
     `segment_column` picks whose typical pace the account is compared with (None: all accounts;
@@ -338,8 +350,8 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
     settings = settings or Settings()
     outcome_spec = outcome_spec or OutcomeSpec()
     if context is None:
-        context = story_context(con, score_config, settings, segment_column, outcome_spec)
-    elif context.key != _context_key(score_config, settings, segment_column, outcome_spec):
+        context = story_context(con, score_config, settings, segment_column, outcome_spec, warning_config)
+    elif context.key != _context_key(score_config, settings, segment_column, outcome_spec, warning_config):
         raise MetricError("The story context was computed for other settings; compute it again.")
     ctx, account_id = context, str(account_id)
     as_of = ctx.as_of
@@ -385,6 +397,8 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
         surveys=account_surveys(con, account_id, as_of, ctx.csat_scale), quadrant=quadrant,
         outcome_spec=outcome_spec, score_config=score_config, notes=list(ctx.notes))
     story.flags = _flags(profile, timeline, next_stage, next_p90, trend, score_config, ctx.settings)
+    if ctx.warning_rows is not None:
+        story.warnings = ew.flags_of(ctx.warning_rows, account_id)
     return story
 
 

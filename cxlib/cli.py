@@ -177,6 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--segment", metavar="COLUMN=VALUE", help='e.g. "Tier=Enterprise"')
     p.add_argument("--out", required=True, type=_files, metavar="FILE.pptx|FILE.pdf")
 
+    p = sub.add_parser("warnings", help="early warning: customer accounts flagged now (account_id, name, arr, renewal_date, signals, "
+                            "first_signal_date, evidence)",
+                       description="Customers (from Decision until Churn) flagged at the as-of date, renewals within "
+                                   "180 days first. Columns: account_id, name, arr, renewal_date, signals "
+                                   "(';'-separated: entered_disappointment, score_drop, nps_drop, csat_drop, stalled, "
+                                   "silent, decision_maker_detractor), first_signal_date, evidence. Thresholds come "
+                                   "from the mapping's \"warnings\" entry (the Early warning page). Nothing flagged: "
+                                   "an empty list, exit 0, and 'note: no account flagged at DATE' on stderr.")
+    _add_common(p)
+    p.add_argument("--segment-col", metavar="COLUMN",
+                   help="accounts column whose segments give the stalled signal's p90 (default: all accounts)")
+    _add_format(p, default="json")
+
     p = sub.add_parser("sql", help="a read-only SQL query over the loaded tables and canonical views")
     _add_common(p)
     p.add_argument("--query", required=True, metavar='"SELECT …"')
@@ -572,15 +585,30 @@ def _cmd_pack(args: argparse.Namespace) -> int:
     else:
         column, value = segments.parse_rate(args.segment)
         content = meeting.segment_pack(ws.con, _column(ws, column), value, ws.score_config, ws.settings,
-                                       mapping=ws.mapping)
+                                       ws.warning_config, mapping=ws.mapping)
     meeting.write_pack(content, args.out)
     sys.stdout.write(f"{args.out}\n")
     return 0
 
 
+def _cmd_warnings(args: argparse.Namespace) -> int:
+    from cxlib import early_warning as ew
+
+    ws = _open(args.files, args.mapping)
+    config = ws.warning_config
+    if args.segment_col:
+        config = config.with_edits(stalled_by=_column(ws, args.segment_col))
+    run = ew.prepare(ws.con, config, ws.score_config, ws.settings)
+    table = ew.warnings_table(ws.con, run)
+    if table.empty:
+        sys.stderr.write(f"note: no account flagged at {run.as_of:%Y-%m-%d}\n")
+    _emit(ew.cli_table(table), args.format)
+    return 0
+
+
 COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
             "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "outcomes": _cmd_outcomes,
-            "drivers": _cmd_drivers, "pack": _cmd_pack}
+            "drivers": _cmd_drivers, "warnings": _cmd_warnings, "pack": _cmd_pack}
 
 
 def _explained(exc: CxError) -> CxError:

@@ -4,8 +4,10 @@ A pack is a title slide and five slides, always in this order: the funnel (the s
 or an account's pace against its segment), the journey map (the segment's step-numbered Sankey
 with its commonest paths, or the account's own timeline), the engagement scores against the
 desired state, the voice of the customer (NPS and CSAT with their n, and a few recent comments),
-and the meeting summary. An account's summary is `account.meeting_summary`; a segment's is
-`segment_summary`, built the same way from the numbers, without any language model.
+and the meeting summary. A segment's pack adds, before the summary, its flagged accounts with
+their evidence (`cxlib.early_warning`, the Early warning page's list and order). An account's
+summary is `account.meeting_summary`; a segment's is `segment_summary`, built the same way from the
+numbers, without any language model.
 
 A segment is the accounts whose segment column, as text without surrounding blanks, equals the
 value given (the funnel's and the scores' own reading of a segment value).
@@ -23,7 +25,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cxlib import canonical, dimensions, journey, surveys
+from cxlib import early_warning as ew
 from cxlib.account import AccountStory, account_story, meeting_summary
+from cxlib.early_warning import WarningConfig
 from cxlib.errors import CxError, MetricError
 from cxlib.figures import account as account_figures
 from cxlib.figures.journey import no_data_figure, sankey_figure
@@ -40,6 +44,8 @@ JOURNEY_TITLE = "Journey map"
 SCORES_TITLE = "Engagement against the desired state"
 VOICE_TITLE = "Voice of the customer"
 SUMMARY_TITLE = "Meeting summary"
+WARNING_TITLE = "Flagged accounts (early warning)"
+WARNING_ROWS = 8          # flagged accounts listed with their evidence on the segment's slide
 ALL_ACCOUNTS = "All accounts"
 COMMENTS = 4              # recent comments quoted on the voice slide
 COMMENT_CHARS = 180       # a longer comment is cut with an ellipsis
@@ -274,6 +280,7 @@ class SegmentStory:
     score_config: ScoreConfig
     settings: Settings
     notes: list[str] = field(default_factory=list)
+    flagged: pd.DataFrame | None = None   # early_warning.warnings_table of the segment (None: no as-of date)
 
 
 def _segment_size(con: duckdb.DuckDBPyConnection, column: str, value: str) -> tuple[int, float | None, int]:
@@ -329,8 +336,19 @@ def _segment_factors(row: pd.Series, config: ScoreConfig) -> pd.DataFrame:
     }).astype({"gap": "float64"})
 
 
+def _segment_flagged(con: duckdb.DuckDBPyConnection, column: str, value: str, score_config: ScoreConfig,
+                     settings: Settings, warning_config: WarningConfig | None, notes: list[str]) -> pd.DataFrame | None:
+    """The segment's flagged accounts with their evidence, or None (with a note) when they cannot be computed."""
+    try:
+        run = ew.prepare(con, warning_config, score_config, settings)
+        return ew.warnings_table(con, run, (column, value))
+    except MetricError as exc:
+        notes.append(f"No early warning: {exc}")
+        return None
+
+
 def segment_story(con: duckdb.DuckDBPyConnection, column: str, value: str, score_config: ScoreConfig,
-                  settings: Settings | None = None) -> SegmentStory:
+                  settings: Settings | None = None, warning_config: WarningConfig | None = None) -> SegmentStory:
     """The segment's numbers for its meeting pack; MetricError naming an unknown column or an empty segment."""
     settings = settings or Settings()
     value = str(value).strip()
@@ -368,7 +386,8 @@ def segment_story(con: duckdb.DuckDBPyConnection, column: str, value: str, score
                         arr_accounts=arr_accounts, funnel=rows, sankey=sankey, paths=paths, scores=scores,
                         factors=factors, nps=nps, csat=csat,
                         comments=_segment_comments(con, column, value, as_of),
-                        score_config=score_config, settings=settings, notes=notes)
+                        score_config=score_config, settings=settings, notes=notes,
+                        flagged=_segment_flagged(con, column, value, score_config, settings, warning_config, notes))
 
 
 def _size_sentence(story: SegmentStory) -> str:
@@ -548,22 +567,50 @@ def _segment_slides(story: SegmentStory, summary: list[str], drivers_table: pd.D
         VOICE_TITLE, figure=nps_bars(story.nps, title=f"NPS of {who} against all accounts"),
         table=voice_table if len(voice_table) else None,
         bullets=summary[5:7] + (_quote_bullets(comments) if len(comments) else ["No comments up to the as-of date."]))
-    return [funnel_slide, journey_slide, scores_slide, voice_slide,
+    return [funnel_slide, journey_slide, scores_slide, voice_slide, _warning_slide(story),
             PackSlide(SUMMARY_TITLE, bullets=list(summary), table=drivers_table,
                       notes="" if drivers_table is None else
                       "Top churn drivers: each value against all other accounts (odds ratio, Woolf 95% interval), "
                       "significant after Benjamini-Hochberg, as on the Drivers page.")]
 
 
+def _warning_slide(story: SegmentStory) -> PackSlide:
+    """The segment's flagged accounts: a table of the first ones in the list's order, their evidence as bullets."""
+    flagged = story.flagged
+    if flagged is None:
+        return PackSlide(WARNING_TITLE, bullets=[n for n in story.notes if n.startswith("No early warning")])
+    if flagged.empty:
+        return PackSlide(WARNING_TITLE, bullets=["No account of the segment is flagged at the as-of date."])
+    top = flagged.head(WARNING_ROWS)
+    arr = flagged["arr"].sum(min_count=1)
+    count = (f"{_plural(len(flagged), 'account')} flagged"
+             + ("" if _missing(arr) else f", ARR {arr:,.0f}")
+             + (f"; the first {WARNING_ROWS} in the list's order (renewals soon first)" if len(flagged) > WARNING_ROWS
+                else ""))
+    table = pd.DataFrame({
+        "Account": [n if isinstance(n, str) and n else a for a, n in zip(top["account_id"], top["name"])],
+        "ARR": ["" if _missing(v) else f"{v:,.0f}" for v in top["arr"]],
+        "Renewal": [_day(v) if not _missing(v) else "" for v in top["renewal_date"]],
+        "Signals": [s.replace(";", ", ") for s in top["signals"]],
+        "Since": [_day(v) for v in top["first_signal_date"]],
+    })
+    return PackSlide(WARNING_TITLE, table=table,
+                     bullets=[count + "."] + [f"{a}: {e}" for a, e in zip(top["account_id"], top["evidence"])],
+                     notes="Early warning (issue 12 definitions, thresholds kept with the mapping): every flagged "
+                           "customer of the segment with its evidence.\n"
+                           + "\n".join(f"{a}: {e}" for a, e in zip(flagged["account_id"], flagged["evidence"])))
+
+
 def segment_pack(con: duckdb.DuckDBPyConnection, column: str, value: str, score_config: ScoreConfig,
-                 settings: Settings | None = None, mapping: Any = None) -> PackContent:
+                 settings: Settings | None = None, warning_config: WarningConfig | None = None,
+                 mapping: Any = None) -> PackContent:
     """A segment's meeting pack; MetricError "No accounts with tier = 'Gold' …" for an empty segment.
 
     The summary slide carries the top churn drivers over all accounts when any is significant
     (`mapping` lets the drivers leave a churn flag's own text column out).
     """
     settings = settings or Settings()
-    story = segment_story(con, column, value, score_config, settings)
+    story = segment_story(con, column, value, score_config, settings, warning_config)
     summary = segment_summary(story)
     drivers_table = top_churn_drivers(con, score_config, settings, mapping)
     parts = [f"Segment meeting pack · {_plural(story.accounts, 'account')}"]
@@ -595,5 +642,5 @@ def write_pack(content: PackContent, out: Path) -> None:
 
 
 __all__ = ["ALL_ACCOUNTS", "FUNNEL_TITLE", "JOURNEY_TITLE", "SCORES_TITLE", "SUMMARY_TITLE", "SegmentStory",
-           "VOICE_TITLE", "account_pack", "funnel_figure", "segment_pack", "segment_story", "segment_summary",
-           "settings_line", "top_churn_drivers", "write_pack"]
+           "VOICE_TITLE", "WARNING_TITLE", "account_pack", "funnel_figure", "segment_pack", "segment_story",
+           "segment_summary", "settings_line", "top_churn_drivers", "write_pack"]

@@ -28,7 +28,8 @@ from cxlib.sample_story import (  # noqa: F401 - also importable from here, as b
     FACTOR_OFFSET, FACTOR_BLANK, STAGE_NAMES, AW, CO, DE, DL, US, LO, AD, DI, CH, LOST, STOP, CRM_LABELS,
     TRANSITIONS, HEALTH_RHO, MAX_STEPS, SYL_START, SYL_MID, SYL_END, INDUSTRY_WORDS, LEGAL_BY_REGION,
     UNICODE_NAMES, CONTACT_FIRST_NAMES, CONTACT_LAST_NAMES, SURVEY_STAGES, NPS_MEAN, CSAT_MEAN, CES_MEAN,
-    TICKETS_PER_MONTH, NPS_PER_WAVE, RATING_STAGE_EFFECT, COMMENTS,
+    TICKETS_PER_MONTH, NPS_PER_WAVE, RATING_STAGE_EFFECT, COMMENTS, EXECUTIVE_ROLE, EARLY_WARNING_SEED_OFFSET,
+    SILENT_ACCOUNTS, SILENT_DAYS, FALLING_CSAT_ACCOUNTS, FALLING_CSAT_SCORES, FALLING_CSAT_DAYS,
 )
 
 
@@ -76,7 +77,49 @@ def generate(seed: int = 7, n_accounts: int = 2000, as_of: date = AS_OF) -> Samp
     surveys = _surveys_frame(rng, ids, tier, region, health, ev_acc, ev_stage, ev_day, origin)
     ratings = _ratings_frame(rng, ids, tier, health, final, ev_acc, ev_stage, ev_day, origin, as_of)
     snapshots = _snapshots(ids, names, ev_acc, ev_stage, ev_day, origin)
+    surveys, ratings = _early_warning_story(np.random.default_rng(seed + EARLY_WARNING_SEED_OFFSET), ids, tier,
+                                            final, final_day, surveys, ratings, as_of)
     return SampleCompany(accounts, events, surveys, ratings, snapshots)
+
+
+def _early_warning_story(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, final: np.ndarray,
+                         final_day: np.ndarray, surveys: pd.DataFrame, ratings: pd.DataFrame,
+                         as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Who the early warning should find: settled customers gone quiet, and a bad support month.
+
+    Silent: customers settled in Usage, Loyalty or Advocacy for over `SILENT_DAYS` whose answers and
+    ratings of those days are dropped (nobody asked, nobody rated). Falling CSAT: other settled SMB and
+    Mid-Market customers get five poor ticket answers in the last `FALLING_CSAT_DAYS` days.
+    """
+    per_book = ids.size / 2000          # the counts are for the 2,000-account book; a small company gets its share
+    settled = np.flatnonzero(np.isin(final, (US, LO, AD)) & (final_day < HISTORY_DAYS - SILENT_DAYS))
+    silent = np.sort(rng.choice(settled, size=min(round(SILENT_ACCOUNTS * per_book), settled.size), replace=False))
+    cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=SILENT_DAYS)
+    quiet = ids[silent]
+    surveys = surveys[~(surveys["Account ID"].isin(quiet) & (surveys["Survey Date"] > cutoff))]
+    ratings = ratings[~(ratings["Account ID"].isin(quiet) & (ratings["Rating Date"] > cutoff))]
+
+    others = np.setdiff1d(settled[tier[settled] > 0], silent)
+    falling = np.sort(rng.choice(others, size=min(round(FALLING_CSAT_ACCOUNTS * per_book), others.size),
+                                 replace=False))
+    k = len(FALLING_CSAT_SCORES)
+    days = np.sort(rng.choice(np.arange(1, FALLING_CSAT_DAYS + 1), size=(falling.size, k)), axis=1)
+    users = surveys[surveys["Role"] == "User"].drop_duplicates("Account ID").set_index("Account ID")["Respondent"]
+    complaints = COMMENTS[("en", "neg")]
+    added = pd.DataFrame({
+        "Account ID": np.repeat(ids[falling], k).astype(object),
+        "Respondent": [users.get(a) for a in np.repeat(ids[falling], k)],
+        "Role": "User",
+        "Survey Date": pd.Timestamp(as_of) - pd.to_timedelta(days.ravel(), unit="D"),
+        "Survey Type": "CSAT",
+        "Score": np.tile(np.array(FALLING_CSAT_SCORES, dtype=np.int64), falling.size),
+        "Comment": [complaints[i] if i < len(complaints) else None
+                    for i in rng.integers(0, 2 * len(complaints), falling.size * k)],
+        "Touchpoint": "Support ticket",
+    })
+    surveys = pd.concat([surveys, added], ignore_index=True)
+    return (surveys.sort_values(["Account ID", "Survey Date"], kind="stable", ignore_index=True),
+            ratings.reset_index(drop=True))
 
 
 def small(seed: int = 7) -> SampleCompany:
@@ -320,7 +363,8 @@ def _respondents(rng: np.random.Generator, tier: np.ndarray, region: np.ndarray,
     u = rng.random(acc.size)
     idx = np.where(want_dm, (u * n_dm[acc]).astype(int),
                    n_dm[acc] + (u * (n_contacts[acc] - n_dm[acc])).astype(int))
-    role = np.where(want_dm, "Decision maker", "User").astype(object)
+    executive = want_dm & (tier[acc] == 0) & (idx == 0)     # an Enterprise account's first decision maker
+    role = np.where(executive, EXECUTIVE_ROLE, np.where(want_dm, "Decision maker", "User")).astype(object)
     return role, contact_names[acc, idx].astype(object)
 
 

@@ -155,6 +155,17 @@ CES_MEAN = {DL: 5.2, US: 5.5, LO: 5.7, AD: 6.0, DI: 3.0}  # 1–7, 7 = "very eas
 TICKETS_PER_MONTH = (0.8, 0.45, 0.25)  # answered ticket surveys per account-month, by tier
 NPS_PER_WAVE = (3.0, 2.0, 1.3)          # answered relationship-survey responses per half-year
 RATING_STAGE_EFFECT = {DL: -0.1, US: 0.0, LO: 0.3, AD: 0.6, DI: -1.2}
+# An Enterprise account's first decision maker is an executive (a CIO or the managing director).
+EXECUTIVE_ROLE = "Executive"
+
+# Early warning (issue 12): a separate random stream (seed + EARLY_WARNING_SEED_OFFSET) picks who goes
+# quiet and who has a bad support month, so the journeys and every other draw stay as they were.
+EARLY_WARNING_SEED_OFFSET = 1000
+SILENT_ACCOUNTS = 12          # settled customers nobody has heard from lately: no answer, rating or entry
+SILENT_DAYS = 150             # … in the last 150 days before the as-of date (silent after 120)
+FALLING_CSAT_ACCOUNTS = 8     # customers with a bad support month: five poor ticket answers
+FALLING_CSAT_SCORES = (2, 3, 4, 2, 1)   # one satisfied of five: CSAT 20 %
+FALLING_CSAT_DAYS = 85        # … within the last 85 days
 
 # Comments by language (English, French, Portuguese) and sentiment (positive, neutral, negative).
 COMMENTS: dict[tuple[str, str], tuple[str, ...]] = {

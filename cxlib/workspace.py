@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from cxlib.errors import LoadError
     from cxlib.loading import LoadReport
     from cxlib.mapping import Mapping, ValidationReport
+    from cxlib.early_warning import WarningConfig
     from cxlib.scores import ScoreConfig
 
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -108,6 +109,19 @@ class Workspace:
         """Keep an edited score configuration with the mapping (so it downloads with it)."""
         if self.mapping is not None:
             self.mapping.scores = config.to_dict()
+            self.version += 1
+
+    @property
+    def warning_config(self) -> WarningConfig:
+        """Early-warning thresholds and the respondent-role map, saved with the mapping under "warnings"."""
+        from cxlib.early_warning import WarningConfig
+
+        return WarningConfig.from_dict(self.mapping.warnings if self.mapping is not None else None)
+
+    def set_warning_config(self, config: WarningConfig) -> None:
+        """Keep edited early-warning settings with the mapping (so they download with it)."""
+        if self.mapping is not None:
+            self.mapping.warnings = config.to_dict()
             self.version += 1
 
     def has_arr(self) -> bool:

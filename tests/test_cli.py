@@ -332,3 +332,33 @@ def test_scale_choices_are_the_surveys_scales() -> None:
     from cxlib.surveys import SCALES
 
     assert set(_SCALES) == set(SCALES)
+
+
+WARNING_COLUMNS = ["account_id", "name", "arr", "renewal_date", "signals", "first_signal_date", "evidence"]
+
+
+def test_warnings_columns_are_the_contract_in_help_and_output() -> None:
+    code, out, _ = run("warnings", "--help")
+    assert code == 0
+    assert "account_id, name, arr, renewal_date, signals" in " ".join(out.split())
+    assert "first_signal_date, evidence" in " ".join(out.split())
+    data = Path(__file__).resolve().parents[1] / "data"
+    code, out, err = run("warnings", *[str(p) for p in sorted(data.glob("*.csv"))], "--format", "csv")
+    assert code == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    assert list(table.columns) == WARNING_COLUMNS
+    assert len(table) > 0 and table["signals"].notna().all()
+
+
+def test_warnings_with_nothing_flagged_is_an_empty_list_exit_0_and_a_note(tmp_path: Path) -> None:
+    # A1 signed on the as-of date (its latest entry): no signal holds. A2 is a lead, A3 churned: no customers.
+    events = tmp_path / "events.csv"
+    events.write_text("Account ID,Stage,Entered At\n"
+                      "A1,Awareness,2026-01-01\nA1,Consideration,2026-01-10\nA1,Decision,2026-06-01\n"
+                      "A2,Awareness,2026-02-01\nA3,Decision,2026-01-01\nA3,Churn,2026-02-01\n", encoding="utf-8")
+    code, out, err = run("warnings", str(events))
+    assert code == 0, err
+    assert json.loads(out) == []
+    assert err == "note: no account flagged at 2026-06-01\n"
+    code, out, _ = run("warnings", str(events), "--format", "csv")
+    assert code == 0 and out.strip() == ",".join(WARNING_COLUMNS)

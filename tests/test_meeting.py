@@ -135,8 +135,16 @@ def test_segment_pack_slides_without_a_browser(company) -> None:
                                      "minimum n 30 · time zone UTC · Journey Lens")
     assert [s.title for s in content.slides] == [
         "Funnel: tier = Gold", "Journey map", "Engagement against the desired state", "Voice of the customer",
-        "Meeting summary"]
-    assert [s.figure is not None for s in content.slides] == [True, True, True, True, False]
+        "Flagged accounts (early warning)", "Meeting summary"]
+    assert [s.figure is not None for s in content.slides] == [True, True, True, True, False, False]
+    # Flagged accounts with evidence: G1 (a customer since Decision on 02-10) last heard of on 03-01 (its CSAT
+    # answer and ratings): 121 days before the as-of date 06-30, more than 120, so silent since 03-01 + 120 days.
+    # G2 (a lost deal) and G3 (never signed) are no customers.
+    assert content.slides[4].bullets == [
+        "1 account flagged, ARR 100,000.",
+        "G1: silent: no survey answer, rating or journey entry since 2026-03-01 (121 days, more than 120)"]
+    assert content.slides[4].table.to_dict("records") == [
+        {"Account": "Alpha", "ARR": "100,000", "Renewal": "", "Signals": "silent", "Since": "2026-06-29"}]
     assert content.slides[-1].bullets == segment_summary(segment_story(company, "tier", "Gold", CONFIG, SETTINGS))
     assert content.slides[1].bullets == [
         "Most common paths:", "Awareness — 1 account (33%)",
@@ -199,7 +207,8 @@ def chromium() -> None:
 ACCOUNT_TITLES = ["Oriarvia — meeting pack", "Funnel: pace against tier Mid-Market", "Journey map",
                   "Engagement against the desired state", "Voice of the customer", "Meeting summary"]
 SEGMENT_TITLES = ["tier = Enterprise — meeting pack", "Funnel: tier = Enterprise", "Journey map",
-                  "Engagement against the desired state", "Voice of the customer", "Meeting summary"]
+                  "Engagement against the desired state", "Voice of the customer", "Flagged accounts (early warning)",
+                  "Meeting summary"]
 
 
 @pytest.fixture(scope="module")
@@ -252,17 +261,17 @@ def test_segment_pack_as_pptx_and_pdf(chromium: None, sample: Workspace, segment
     write_pack(segment_content, tmp_path / "enterprise.pdf")
     prs = Presentation(tmp_path / "enterprise.pptx")
     assert [s.shapes.title.text for s in prs.slides] == SEGMENT_TITLES
-    assert [_pictures(s) for s in prs.slides] == [0, 1, 1, 1, 1, 0]
+    assert [_pictures(s) for s in prs.slides] == [0, 1, 1, 1, 1, 0, 0]
     reader = PdfReader(tmp_path / "enterprise.pdf")
     texts = [" ".join(page.extract_text().split()) for page in reader.pages]
-    assert len(texts) == 6 and all(t in x for t, x in zip(SEGMENT_TITLES, texts, strict=True))
-    assert [len(page.images) for page in reader.pages] == [0, 1, 1, 1, 1, 0]
+    assert len(texts) == 7 and all(t in x for t, x in zip(SEGMENT_TITLES, texts, strict=True))
+    assert [len(page.images) for page in reader.pages] == [0, 1, 1, 1, 1, 0, 0]
 
     # The summary's numbers are the sample's own: 284 Enterprise accounts, as the funnel counts them.
     (accounts,) = sample.con.execute("SELECT count(*) FROM accounts WHERE tier = 'Enterprise'").fetchone()
     table = funnel(sample.con, FunnelSpec(by="tier"), sample.settings).table
     mine = table[table["segment"] == "Enterprise"]
     assert accounts == int(mine["accounts"].iloc[0]) == 284
-    summary = _bullets(prs.slides[5])
+    summary = _bullets(prs.slides[6])
     assert summary[1] == f"284 accounts entered Awareness; {int(mine['accounts'].iloc[-1])} (3%) reached Advocacy."
     assert summary == segment_content.slides[-1].bullets and len(summary) == 8

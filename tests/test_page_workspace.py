@@ -75,9 +75,9 @@ def cards(at: AppTest) -> dict[str, str]:
 def test_save_gives_a_file_that_reopens_the_same_workspace(sample: Workspace) -> None:
     at = page(sample)
     # One row per line of data/accounts.csv, journey_events.csv and surveys.csv; ratings arrive wide
-    # (3,283 rows of several factors) and are counted one row per account, date and factor.
+    # (3,260 rows of several factors) and are counted one row per account, date and factor.
     (ratings,) = sample.con.execute("SELECT count(*) FROM factor_ratings").fetchone()
-    assert cards(at) == {"Accounts": "2,000", "Journey events": "7,064", "Survey answers": "7,373",
+    assert cards(at) == {"Accounts": "2,000", "Journey events": "7,064", "Survey answers": "7,368",
                          "Factor ratings": f"{ratings:,}"}
     assert not any(d.startswith("Download “") for d in downloads(at))
     button(at, "workspace_prepare").click().run()

@@ -84,7 +84,9 @@ def test_workbook_holds_the_same_accounts_and_surveys_as_the_csvs(regenerated: t
     assert accounts["ARR"].fillna(0).astype(int).astype(str).where(accounts["ARR"].notna(), "").tolist() \
         == csv["ARR"].tolist()
     surveys = book["Surveys"]
-    assert len(surveys) == len(company.surveys) == 7373
+    # 7,373 before the early-warning story (issue 12): 12 silent accounts lose their last 150 days' 45 answers,
+    # 8 accounts with a bad support month gain 5 CSAT answers each.
+    assert len(surveys) == len(company.surveys) == 7373 - 45 + 40
     assert surveys["Score"].tolist() == company.surveys["Score"].tolist()
     assert surveys["Comment"].fillna("").tolist() == company.surveys["Comment"].fillna("").tolist()
 
@@ -149,8 +151,11 @@ def test_counts_for_the_fixed_seed(company: sample.SampleCompany) -> None:
     assert company.events["Stage"].value_counts().to_dict() == {
         "Awareness": 2000, "Consideration": 1476, "Decision": 844, "Delivery": 718, "Usage": 665,
         "Lost deal": 533, "Loyalty": 292, "Disappointment": 274, "Churn": 177, "Advocacy": 85}
-    assert company.surveys["Survey Type"].value_counts().to_dict() == {"CSAT": 3785, "NPS": 2621, "CES": 967}
-    assert len(company.ratings) == 3283
+    # Issue 12's early-warning story: silent accounts lose 24 CSAT, 19 NPS, 2 CES answers and 23 ratings; a bad
+    # support month adds 40 CSAT answers (before it: CSAT 3785, NPS 2621, CES 967, ratings 3283).
+    assert company.surveys["Survey Type"].value_counts().to_dict() == {"CSAT": 3785 - 24 + 40, "NPS": 2621 - 19,
+                                                                       "CES": 967 - 2}
+    assert len(company.ratings) == 3283 - 23
     assert {d: len(f) for d, f in company.snapshots.items()} == {
         date(2026, 7, 31): 1873, date(2026, 8, 31): 1932, date(2026, 9, 30): 2000}
     assert company.accounts["Tier"].value_counts().to_dict() == {"SMB": 1050, "Mid-Market": 666, "Enterprise": 284}
@@ -240,7 +245,7 @@ def test_surveys_fall_inside_the_customer_life(company: sample.SampleCompany) ->
     s = company.surveys.join(served.rename("served"), on="Account ID")
     assert (s["Survey Date"] >= s["served"]).all()
     assert s["Survey Date"].max() <= pd.Timestamp("2026-09-30")
-    assert set(s["Role"]) == {"Decision maker", "User"}
+    assert set(s["Role"]) == {"Executive", "Decision maker", "User"}   # Enterprise's first decision maker (issue 12)
     assert set(s["Touchpoint"]) == {"Onboarding", "Support ticket", "QBR", "Relationship survey", "Training",
                                     "Escalation review", "Renewal call"}
     assert 0.2 < s["Comment"].notna().mean() < 0.4

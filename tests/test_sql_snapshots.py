@@ -22,7 +22,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from cxlib import behind, churn, dimensions, drivers, journey, outcome_history, outcomes, scores, segments, surveys
+from cxlib import (behind, churn, dimensions, drivers, early_warning, journey, outcome_history, outcomes, scores,
+                   segments, surveys)
 from cxlib import funnel as fn
 from cxlib.mapping import Mapping, apply_mapping
 from cxlib.workspace import Workspace
@@ -326,6 +327,11 @@ CASES: list[Case] = [
          _apply_sample_mapping),
     Case("dimensions_as_of_latest", "cxlib.dimensions.as_of_date(con, settings)  # no as-of set: latest timestamp",
          lambda con, ws: dimensions.as_of_date(con, ws.settings)),
+    # cxlib/early_warning (issue 12): the funnel's p90s, then the signals and their counts per signal
+    Case("early_warning_signal_summary",
+         "cxlib.early_warning.signal_summary(con, prepare(con, WarningConfig(), ws.score_config, settings))",
+         lambda con, ws: early_warning.signal_summary(
+             con, early_warning.prepare(con, early_warning.WarningConfig(), ws.score_config, ws.settings))),
 ]
 
 

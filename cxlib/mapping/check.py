@@ -172,7 +172,8 @@ def fit_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping, tables: Iterab
     fitted += [tm for i, tm in enumerate(mapping.tables) if i not in used_templates and tm.kind != IGNORE]
     settings = Settings.from_dict(mapping.settings.to_dict())
     settings.timezones = new_zones
-    out = Mapping(tables=fitted, stage_map=dict(mapping.stage_map), settings=settings, scores=mapping.scores)
+    out = Mapping(tables=fitted, stage_map=dict(mapping.stage_map), settings=settings, scores=mapping.scores,
+                  warnings=dict(mapping.warnings))
     for value, suggested in suggested_stage_map(con, out).items():
         out.stage_map.setdefault(value, suggested)
     return out

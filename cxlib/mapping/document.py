@@ -3,7 +3,8 @@
 One JSON document (version 1) that downloads and uploads again for next month's export (README,
 "Data you can bring"): per table its kind, each column's role and the export shape recognised (if
 any), the stage map (raw value → configured stage, or null for "not mapped"), the settings, and the
-scores module's opaque dict. A mapping file saved before shapes existed has no "shape" and loads.
+scores module's and the early warning's opaque dicts. A mapping file saved before shapes (or
+early-warning settings) existed has no "shape" (or "warnings") and loads.
 """
 
 from __future__ import annotations
@@ -60,12 +61,13 @@ class TableMapping:
 
 @dataclass
 class Mapping:
-    """The whole mapping: tables, stage map, settings, and the scores module's own dict."""
+    """The whole mapping: tables, stage map, settings, and the scores' and early warning's own dicts."""
 
     tables: list[TableMapping]
     stage_map: dict[str, str | None]
     settings: Settings = field(default_factory=Settings)
     scores: dict = field(default_factory=dict)
+    warnings: dict = field(default_factory=dict)   # cxlib.early_warning.WarningConfig (thresholds, role map)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as a dict, stage map sorted so equal mappings give equal files."""
@@ -75,6 +77,7 @@ class Mapping:
             "stage_map": {k: self.stage_map[k] for k in sorted(self.stage_map)},
             "settings": self.settings.to_dict(),
             "scores": self.scores,
+            "warnings": self.warnings,
         }
 
     def to_json(self) -> str:
@@ -94,7 +97,8 @@ class Mapping:
                        stage_map={str(k): (None if v is None else str(v))
                                   for k, v in (d.get("stage_map") or {}).items()},
                        settings=Settings.from_dict(d.get("settings") or {}),
-                       scores=dict(d.get("scores") or {}))
+                       scores=dict(d.get("scores") or {}),
+                       warnings=dict(d.get("warnings") or {}))
         except (KeyError, TypeError, ValueError) as exc:
             raise MappingError(f"The mapping file is incomplete or malformed ({exc}).") from exc
 

@@ -1,0 +1,739 @@
+-- cxlib.early_warning.signal_summary(con, prepare(con, WarningConfig(), ws.score_config, settings))
+-- snapshot early_warning_signal_summary: 11 statements on the sample workspace, in the order sent to DuckDB
+-- regenerate after an intentional change: make snapshots
+
+-- [1/11]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [2/11]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [3/11]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [4/11]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [5/11]
+SELECT EXISTS (SELECT 1 FROM "journey_events")
+;
+
+-- [6/11]
+SELECT EXISTS (SELECT 1 FROM "journey_events" WHERE stage = $stage)
+;
+-- params:
+--   $stage = 'Awareness'
+
+-- [7/11]
+WITH events AS NOT MATERIALIZED (
+SELECT account_id, stage, ts FROM "journey_events"
+WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
+AND ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+coverage AS (
+SELECT count(*) AS with_events,
+count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+FROM account_stats),
+fast_1 AS (
+SELECT *, r_min AS t_1, false AS needs_lists, CAST(NULL AS TIMESTAMP) AS cut
+FROM account_stats WHERE r_min IS NOT NULL),
+fast_2 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_2 < t_1, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_2 >= t_1 AND NOT (true) THEN m_2 END) AS cut),
+CASE WHEN m_2 >= t_1 AND true THEN m_2 END AS t_2
+FROM fast_1),
+fast_3 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_3 < t_2, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_3 >= t_2 AND NOT (true) THEN m_3 END) AS cut),
+CASE WHEN m_3 >= t_2 AND true THEN m_3 END AS t_3
+FROM fast_2),
+fast_4 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_4 < t_3, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (true) THEN m_4 END) AS cut),
+CASE WHEN m_4 >= t_3 AND true THEN m_4 END AS t_4
+FROM fast_3),
+fast_5 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_5 < t_4, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_5 >= t_4 AND NOT (true) THEN m_5 END) AS cut),
+CASE WHEN m_5 >= t_4 AND true THEN m_5 END AS t_5
+FROM fast_4),
+fast_6 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_6 < t_5, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_6 >= t_5 AND NOT (true) THEN m_6 END) AS cut),
+CASE WHEN m_6 >= t_5 AND true THEN m_6 END AS t_6
+FROM fast_5),
+fast_7 AS (
+SELECT * REPLACE (needs_lists OR coalesce(m_7 < t_6, false) AS needs_lists,
+coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
+CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
+FROM fast_6),
+fast AS MATERIALIZED (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+FROM fast_7),
+slow_events AS (
+SELECT * FROM events
+WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+slow_lists AS (
+SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
+FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
+slow_2 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
+FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM slow_1)),
+slow_3 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
+FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_2)),
+slow_4 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
+FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
+slow_5 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_4 IS NOT NULL THEN nxt END AS t_5
+FROM (SELECT *, list_min(list_filter(l_5, lambda x: x >= t_4)) AS nxt FROM slow_4)),
+slow_6 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_5 IS NOT NULL THEN nxt END AS t_6
+FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_5)),
+slow_7 AS (
+SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
+FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
+slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+journeys AS (
+SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+UNION ALL
+SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+weighted AS MATERIALIZED (
+SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+step_rows AS (
+SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
+CAST(NULL AS BIGINT) AS dur_us
+FROM weighted UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 2 AS step, reached >= 2 AS converted,
+CASE WHEN reached >= 2 THEN epoch_us(t_2) - epoch_us(t_1)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_1), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_1), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 1 UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 3 AS step, reached >= 3 AS converted,
+CASE WHEN reached >= 3 THEN epoch_us(t_3) - epoch_us(t_2)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_2), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_2), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 2 UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 4 AS step, reached >= 4 AS converted,
+CASE WHEN reached >= 4 THEN epoch_us(t_4) - epoch_us(t_3)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_3), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_3), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 3 UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 5 AS step, reached >= 5 AS converted,
+CASE WHEN reached >= 5 THEN epoch_us(t_5) - epoch_us(t_4)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_4), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_4), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 4 UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 6 AS step, reached >= 6 AS converted,
+CASE WHEN reached >= 6 THEN epoch_us(t_6) - epoch_us(t_5)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_5), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_5), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 5 UNION ALL
+SELECT segment, w, in_accounts, null_arr, exited, 7 AS step, reached >= 7 AS converted,
+CASE WHEN reached >= 7 THEN epoch_us(t_7) - epoch_us(t_6)
+WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_6), 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_6), 0)
+END AS dur_us
+FROM weighted WHERE reached >= 6),
+per_step AS (
+SELECT segment, step,
+count(*) FILTER (WHERE converted) AS n,
+coalesce(sum(w) FILTER (WHERE converted), 0) AS w,
+coalesce(sum(w) FILTER (WHERE NOT converted AND exited), 0) AS wx,
+count(*) FILTER (WHERE NOT converted) AS censored,
+quantile_cont(dur_us / 86400000000.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
+list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
+AS km_sorted,
+count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+count(*) FILTER (WHERE null_arr) AS null_arr
+FROM step_rows GROUP BY segment, step),
+km_marks AS (
+SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step WHERE step > 1
+UNION ALL
+SELECT segment, step, len(km_sorted) AS total,
+unnest(list_filter(list_transform(km_sorted, lambda x, i: CASE WHEN x & 1 = 1 THEN i END),
+lambda i: i IS NOT NULL)) AS p
+FROM per_step WHERE step > 1),
+km_segments AS (
+SELECT segment, step, total, p,
+sum(CASE WHEN p > 0 AND p < total THEN ln((total - p + 1.0) / (total - p)) ELSE 0 END)
+OVER w AS lift,
+lead(p) OVER w AS next_p
+FROM km_marks
+WINDOW w AS (PARTITION BY segment, step ORDER BY p ROWS UNBOUNDED PRECEDING)),
+km_first AS (
+SELECT segment, step, min(i) AS i
+FROM (SELECT segment, step, total, next_p,
+greatest(p + 1, CAST(ceil(total - 0.5 * total * exp(-lift) - 1e-9 * total) AS BIGINT)) AS i
+FROM km_segments)
+WHERE total > 0 AND i < coalesce(next_p, total + 1)
+GROUP BY segment, step),
+grid AS (
+SELECT segment, unnest(range(1, 8)) AS step, missing_accounts, null_arr
+FROM per_step WHERE step = 1),
+result AS (
+SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
+coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
+CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
+(s.km_sorted[k.i] >> 1) / 86400000000.0 AS km_median,
+g.missing_accounts, g.null_arr
+FROM grid g
+LEFT JOIN per_step s ON s.segment = g.segment AND s.step = g.step
+LEFT JOIN km_first k ON k.segment = g.segment AND k.step = g.step)
+SELECT r.*, c.* FROM coverage c LEFT JOIN result r ON true
+ORDER BY r.segment = '(none)', r.segment, r.step
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $exit_1 = 'Disappointment'
+--   $exit_2 = 'Churn'
+--   $exit_3 = 'Lost deal'
+--   $stage_1 = 'Awareness'
+--   $stage_2 = 'Consideration'
+--   $stage_3 = 'Decision'
+--   $stage_4 = 'Delivery'
+--   $stage_5 = 'Usage'
+--   $stage_6 = 'Loyalty'
+--   $stage_7 = 'Advocacy'
+
+-- [8/11]
+WITH vals AS (
+SELECT factor, score
+FROM "factor_ratings"
+WHERE factor IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+)
+SELECT factor,
+min(score) AS lo,
+max(score) AS hi,
+bool_and(score IN (0, 1)) AS binary,
+bool_and(score = floor(score)) AS whole
+FROM vals
+GROUP BY factor
+ORDER BY factor
+;
+
+-- [9/11]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [10/11]
+WITH raw_roles AS (
+SELECT NULLIF(trim(CAST(respondent_role AS VARCHAR)), '') AS value
+FROM "surveys"
+)
+SELECT value, count(*) AS rows FROM raw_roles WHERE value IS NOT NULL
+GROUP BY value ORDER BY rows DESC, value
+;
+
+-- [11/11]
+WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+params AS (
+SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
+CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS target,
+CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
+FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
+snapshots AS (
+WITH bounds AS (
+SELECT (date_trunc($period_unit, CAST(min(ts) AS TIMESTAMP) - to_months($fy_shift)) + to_months($fy_shift)) AS first_period,
+(date_trunc($period_unit, CAST(CAST($as_of AS TIMESTAMP) AS TIMESTAMP) - to_months($fy_shift)) + to_months($fy_shift)) AS last_period
+FROM "factor_ratings"
+WHERE ts IS NOT NULL AND ts <= $as_of
+),
+periods AS (
+SELECT unnest(generate_series(first_period, last_period, to_months($step_months))) AS period
+FROM bounds
+WHERE first_period IS NOT NULL
+)
+SELECT period,
+LEAST(period + to_months($step_months) - INTERVAL 1 MICROSECOND, CAST($as_of AS TIMESTAMP)) AS at
+FROM periods),
+rated AS (
+-- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
+SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
+FROM "factor_ratings" AS r
+JOIN params AS p ON p.factor = r.factor
+CROSS JOIN snapshots AS s
+WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
+AND p.zero IS NOT NULL
+AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
+OR r.ts >= s.at - to_days(p.max_age_days))
+),
+latest AS (
+SELECT period, account_id, factor, score
+FROM rated
+QUALIFY row_number() OVER (
+PARTITION BY period, account_id, factor
+ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST, score DESC) = 1
+),
+universe AS (
+SELECT s.period, u.account_id
+FROM snapshots AS s
+CROSS JOIN (SELECT DISTINCT account_id FROM latest ) AS u
+),
+scored AS (
+SELECT u.period, u.account_id, p.factor, p.factor_name, p.ord, p.weight, p.target,
+l.score, p.target - l.score AS gap,
+CASE WHEN (l.score) IS NULL OR isnan(l.score) OR (1.0) < $min_coverage THEN 'grey' WHEN round(l.score) < $red_below THEN 'red' WHEN round(l.score) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM universe AS u
+CROSS JOIN params AS p
+LEFT JOIN latest AS l
+ON l.period IS NOT DISTINCT FROM u.period AND l.account_id = u.account_id
+AND l.factor = p.factor
+),
+composite AS (
+SELECT period, account_id,
+max(score) FILTER (WHERE factor = $f0_key) AS "customer_intent",
+max(score) FILTER (WHERE factor = $f1_key) AS "anticipation_of_needs",
+max(score) FILTER (WHERE factor = $f2_key) AS "successful_product_adoption",
+max(score) FILTER (WHERE factor = $f3_key) AS "outcomes_at_scale",
+max(score) FILTER (WHERE factor = $f4_key) AS "relationships",
+max(score) FILTER (WHERE factor = $f5_key) AS "communication_and_engagement",
+max(score) FILTER (WHERE factor = $f6_key) AS "customer_education",
+max(score) FILTER (WHERE factor = $f7_key) AS "optimal_customer_journey",
+sum(weight * score) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS composite,
+coalesce(sum(weight) FILTER (WHERE score IS NOT NULL), 0) / sum(weight) AS coverage,
+first(factor ORDER BY gap DESC, ord)
+FILTER (WHERE score IS NOT NULL AND weight > 0) AS weakest_factor,
+sum(weight * gap) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS gap
+FROM scored
+GROUP BY period, account_id
+),
+per_account AS (
+SELECT c.*, CASE WHEN (c.composite) IS NULL OR isnan(c.composite) OR (c.coverage) < $min_coverage THEN 'grey' WHEN round(c.composite) < $red_below THEN 'red' WHEN round(c.composite) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM composite AS c
+),
+last_two AS (
+SELECT max(period) AS period, max(period) - to_months($step_months) AS previous_period
+FROM snapshots
+),
+paired AS (
+SELECT cur.account_id,
+t.previous_period, prev.composite AS previous_composite, prev.coverage AS previous_coverage,
+t.period, cur.composite, cur.coverage
+FROM last_two AS t
+JOIN per_account AS cur ON cur.period = t.period
+LEFT JOIN per_account AS prev ON prev.period = t.previous_period AND prev.account_id = cur.account_id
+WHERE cur.composite IS NOT NULL OR prev.composite IS NOT NULL
+),
+changes AS (
+SELECT *,
+composite - previous_composite AS change,
+composite IS NOT NULL AND previous_composite IS NOT NULL
+AND coverage >= $min_coverage AND previous_coverage >= $min_coverage AS comparable
+FROM paired
+),
+account_trend AS (
+SELECT account_id, previous_period, previous_composite, period, composite, change,
+CASE WHEN NOT comparable THEN NULL
+WHEN abs(change) <= $dead_band + 1e-9 THEN 'same'  -- float noise never makes a move
+WHEN change > 0 THEN 'up' ELSE 'down' END AS direction
+FROM changes
+),
+ev AS (
+SELECT e.account_id, e.ts,
+CASE WHEN list_contains($customer_stages, e.stage) THEN 0
+WHEN e.stage = $churn_stage THEN 1 END AS kind
+FROM "journey_events" e
+WHERE e.account_id IS NOT NULL AND e.ts IS NOT NULL AND e.ts <= CAST($as_of AS TIMESTAMP)
+),
+marked AS (
+SELECT account_id, ts, kind,
+lag(kind) OVER (PARTITION BY account_id ORDER BY ts, kind) AS prev_kind
+FROM ev WHERE kind IS NOT NULL
+),
+transitions AS (
+SELECT account_id, ts, kind FROM marked
+WHERE (kind = 0 AND prev_kind IS DISTINCT FROM 0) OR (kind = 1 AND prev_kind = 0)
+),
+spells AS (
+SELECT account_id, ts AS spell_start,
+lead(ts) OVER (PARTITION BY account_id ORDER BY ts, kind) AS spell_end
+FROM transitions
+QUALIFY kind = 0
+),
+ew_customers AS (
+SELECT account_id FROM spells WHERE spell_end IS NULL
+UNION
+SELECT a.account_id FROM acct AS a
+WHERE list_contains($customer_stages, a.stage)
+AND a.account_id NOT IN (SELECT account_id FROM "journey_events" WHERE account_id IS NOT NULL)
+EXCEPT
+SELECT account_id FROM acct WHERE churned
+),
+ew_entries AS (
+SELECT e.account_id, e.stage, e.ts,
+row_number() OVER (PARTITION BY e.account_id ORDER BY e.ts DESC, e.source_row DESC NULLS LAST,
+e.source DESC) AS back
+FROM "journey_events" AS e JOIN ew_customers USING (account_id)
+WHERE e.stage IS NOT NULL AND e.ts IS NOT NULL AND e.ts <= CAST($as_of AS TIMESTAMP)
+),
+ew_latest AS (SELECT account_id, stage FROM ew_entries WHERE back = 1),
+ew_break AS (
+SELECT e.account_id, min(e.back) AS first_other
+FROM ew_entries AS e JOIN ew_latest AS l USING (account_id)
+WHERE e.stage <> l.stage GROUP BY e.account_id
+),
+ew_visit AS (
+SELECT e.account_id, l.stage, min(e.ts) AS entered,
+epoch(CAST($as_of AS TIMESTAMP) - min(e.ts)) / 86400.0 AS days
+FROM ew_entries AS e JOIN ew_latest AS l USING (account_id) LEFT JOIN ew_break AS b USING (account_id)
+WHERE b.first_other IS NULL OR e.back < b.first_other
+GROUP BY e.account_id, l.stage
+),
+ew_answers AS (
+SELECT s.account_id, upper(trim(s.survey_type)) AS kind, s.score, s.ts, s.source, s.source_row,
+NULLIF(trim(CAST(s.respondent_role AS VARCHAR)), '') AS role_value,
+coalesce(NULLIF(trim(s.respondent), ''), 'row ' || coalesce(s.source, '') || ':'
+|| CAST(s.source_row AS VARCHAR)) AS who
+FROM "surveys" AS s JOIN ew_customers USING (account_id)
+WHERE s.ts IS NOT NULL AND s.ts <= CAST($as_of AS TIMESTAMP) AND s.score IS NOT NULL
+),
+ew_nps AS (
+SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY ts, source_row, source) AS seq,
+lag(score) OVER (PARTITION BY account_id ORDER BY ts, source_row, source) AS before_score,
+lag(ts) OVER (PARTITION BY account_id ORDER BY ts, source_row, source) AS before_ts
+FROM ew_answers WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score)
+),
+ew_csat AS (
+SELECT *, score >= $csat_top AS satisfied
+FROM ew_answers WHERE kind = 'CSAT' AND score BETWEEN $csat_low AND $csat_high AND score = floor(score)
+),
+ew_n_checks AS (
+SELECT DISTINCT account_id, t_at FROM (
+SELECT account_id, ts AS t_at FROM ew_nps
+UNION ALL SELECT account_id, ts + to_days($nps_days) + INTERVAL 1 MICROSECOND FROM ew_nps
+UNION ALL SELECT account_id, ts + to_days(2 * $nps_days) + INTERVAL 1 MICROSECOND FROM ew_nps
+UNION ALL SELECT account_id, CAST($as_of AS TIMESTAMP) FROM ew_nps
+) AS instants
+WHERE t_at <= CAST($as_of AS TIMESTAMP)
+),
+ew_n_windows AS (
+SELECT c.account_id, c.t_at,
+count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days)) AS recent_n,
+100.0 * (count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score >= 9)
+- count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score <= 6))
+/ NULLIF(count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days)), 0) AS recent_nps,
+count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days)) AS before_n,
+100.0 * (count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score >= 9)
+- count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score <= 6))
+/ NULLIF(count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days)), 0) AS before_nps
+FROM ew_n_checks AS c
+JOIN ew_nps AS a ON a.account_id = c.account_id AND a.ts <= c.t_at AND a.ts >= c.t_at - to_days(2 * $nps_days)
+GROUP BY c.account_id, c.t_at
+),
+ew_n_last AS (
+SELECT c.account_id, c.t_at, max(a.seq) AS seq
+FROM ew_n_checks AS c JOIN ew_nps AS a ON a.account_id = c.account_id AND a.ts <= c.t_at
+GROUP BY c.account_id, c.t_at
+),
+ew_n_eval AS (
+SELECT c.account_id, c.t_at,
+l.score AS last_score, l.ts AS last_ts, l.before_score, l.before_ts,
+w.recent_n, w.recent_nps, w.before_n, w.before_nps,
+coalesce(l.score <= 6 AND l.before_score >= 7, false) AS turned,
+coalesce(w.recent_n >= $nps_min AND w.before_n >= $nps_min
+AND w.before_nps - w.recent_nps >= $nps_points - 1e-09, false) AS fell,
+coalesce(l.score <= 6 AND l.before_score >= 7, false)
+OR coalesce(w.recent_n >= $nps_min AND w.before_n >= $nps_min
+AND w.before_nps - w.recent_nps >= $nps_points - 1e-09, false) AS holds
+FROM ew_n_checks AS c
+LEFT JOIN ew_n_windows AS w USING (account_id, t_at)
+LEFT JOIN ew_n_last AS n USING (account_id, t_at)
+LEFT JOIN ew_nps AS l ON l.account_id = c.account_id AND l.seq = n.seq
+),
+ew_n_off AS (
+SELECT account_id, max(t_at) FILTER (WHERE NOT holds) AS last_off FROM ew_n_eval GROUP BY account_id
+),
+ew_n_since AS (
+SELECT e.account_id, min(e.t_at) AS since
+FROM ew_n_eval AS e JOIN ew_n_off AS o USING (account_id)
+WHERE e.holds AND (o.last_off IS NULL OR e.t_at > o.last_off)
+GROUP BY e.account_id
+),
+ew_nps_now AS (
+SELECT e.*, s.since FROM ew_n_eval AS e JOIN ew_n_since AS s USING (account_id)
+WHERE e.t_at = CAST($as_of AS TIMESTAMP) AND e.holds
+),
+ew_c_checks AS (
+SELECT DISTINCT account_id, t_at FROM (
+SELECT account_id, ts AS t_at FROM ew_csat
+UNION ALL SELECT account_id, ts + to_days($csat_days) + INTERVAL 1 MICROSECOND FROM ew_csat
+UNION ALL SELECT account_id, ts + to_days(2 * $csat_days) + INTERVAL 1 MICROSECOND FROM ew_csat
+UNION ALL SELECT account_id, CAST($as_of AS TIMESTAMP) FROM ew_csat
+) AS instants
+WHERE t_at <= CAST($as_of AS TIMESTAMP)
+),
+ew_c_windows AS (
+SELECT c.account_id, c.t_at,
+count(*) FILTER (WHERE a.ts >= c.t_at - to_days($csat_days)) AS recent_n,
+count(*) FILTER (WHERE a.ts >= c.t_at - to_days($csat_days) AND a.satisfied) / NULLIF(count(*) FILTER (WHERE a.ts >= c.t_at - to_days($csat_days)), 0)
+AS recent_csat,
+count(*) FILTER (WHERE a.ts < c.t_at - to_days($csat_days)) AS before_n,
+count(*) FILTER (WHERE a.ts < c.t_at - to_days($csat_days) AND a.satisfied) / NULLIF(count(*) FILTER (WHERE a.ts < c.t_at - to_days($csat_days)), 0)
+AS before_csat
+FROM ew_c_checks AS c
+JOIN ew_csat AS a ON a.account_id = c.account_id AND a.ts <= c.t_at AND a.ts >= c.t_at - to_days(2 * $csat_days)
+GROUP BY c.account_id, c.t_at
+),
+ew_c_eval AS (
+SELECT c.account_id, c.t_at, w.recent_n, w.recent_csat, w.before_n, w.before_csat,
+coalesce(w.recent_n >= $csat_min AND w.recent_csat < $csat_below - 1e-09, false) AS low,
+coalesce(w.recent_n >= $csat_min AND w.before_n >= $csat_min
+AND 100 * (w.before_csat - w.recent_csat) >= $csat_points - 1e-09, false) AS fell,
+coalesce(w.recent_n >= $csat_min AND w.recent_csat < $csat_below - 1e-09, false)
+OR coalesce(w.recent_n >= $csat_min AND w.before_n >= $csat_min
+AND 100 * (w.before_csat - w.recent_csat) >= $csat_points - 1e-09, false) AS holds
+FROM ew_c_checks AS c LEFT JOIN ew_c_windows AS w USING (account_id, t_at)
+),
+ew_c_off AS (
+SELECT account_id, max(t_at) FILTER (WHERE NOT holds) AS last_off FROM ew_c_eval GROUP BY account_id
+),
+ew_c_since AS (
+SELECT e.account_id, min(e.t_at) AS since
+FROM ew_c_eval AS e JOIN ew_c_off AS o USING (account_id)
+WHERE e.holds AND (o.last_off IS NULL OR e.t_at > o.last_off)
+GROUP BY e.account_id
+),
+ew_csat_now AS (
+SELECT e.*, s.since FROM ew_c_eval AS e JOIN ew_c_since AS s USING (account_id)
+WHERE e.t_at = CAST($as_of AS TIMESTAMP) AND e.holds
+),
+ew_l_checks AS (
+SELECT DISTINCT account_id, t_at FROM (
+SELECT account_id, ts AS t_at FROM ew_nps UNION ALL SELECT account_id, CAST($as_of AS TIMESTAMP) FROM ew_nps
+) AS instants WHERE t_at <= CAST($as_of AS TIMESTAMP)
+),
+ew_l_lead AS (
+SELECT c.account_id, c.t_at, a.score, a.ts, a.role_value
+FROM ew_l_checks AS c JOIN ew_nps AS a ON a.account_id = c.account_id AND a.ts <= c.t_at
+WHERE list_contains($leader_values, a.role_value)
+QUALIFY row_number() OVER (PARTITION BY c.account_id, c.t_at ORDER BY a.seq DESC) = 1
+),
+ew_l_others AS (
+SELECT account_id, t_at, avg(score) AS others_mean, count(*) AS others_n
+FROM (
+SELECT c.account_id, c.t_at, a.who, a.score
+FROM ew_l_checks AS c JOIN ew_nps AS a ON a.account_id = c.account_id AND a.ts <= c.t_at
+WHERE a.role_value IS NULL OR NOT list_contains($leader_values, a.role_value)
+QUALIFY row_number() OVER (PARTITION BY c.account_id, c.t_at, a.who ORDER BY a.seq DESC) = 1
+) AS latest_per_respondent
+GROUP BY account_id, t_at
+),
+ew_l_eval AS (
+SELECT c.account_id, c.t_at, l.score AS leader_score, l.ts AS leader_ts, l.role_value, o.others_mean, o.others_n,
+coalesce(l.score <= 6 AND o.others_mean >= $leader_mean - 1e-9, false) AS holds
+FROM ew_l_checks AS c
+LEFT JOIN ew_l_lead AS l USING (account_id, t_at)
+LEFT JOIN ew_l_others AS o USING (account_id, t_at)
+),
+ew_l_off AS (
+SELECT account_id, max(t_at) FILTER (WHERE NOT holds) AS last_off FROM ew_l_eval GROUP BY account_id
+),
+ew_l_since AS (
+SELECT e.account_id, min(e.t_at) AS since
+FROM ew_l_eval AS e JOIN ew_l_off AS o USING (account_id)
+WHERE e.holds AND (o.last_off IS NULL OR e.t_at > o.last_off)
+GROUP BY e.account_id
+),
+ew_leader_now AS (
+SELECT e.*, s.since FROM ew_l_eval AS e JOIN ew_l_since AS s USING (account_id)
+WHERE e.t_at = CAST($as_of AS TIMESTAMP) AND e.holds
+),
+ew_contacts AS (
+SELECT c.account_id, max(x.ts) AS last_contact
+FROM ew_customers AS c
+LEFT JOIN (SELECT account_id, "ts" AS ts FROM "surveys" UNION ALL SELECT account_id, "ts" AS ts FROM "factor_ratings" UNION ALL SELECT account_id, "ts" AS ts FROM "journey_events") AS x ON x.account_id = c.account_id AND x.ts <= CAST($as_of AS TIMESTAMP)
+GROUP BY c.account_id
+),
+ew_silent_now AS (
+SELECT account_id, last_contact,
+epoch(CAST($as_of AS TIMESTAMP) - last_contact) / 86400.0 AS days,
+last_contact + to_days($silent_days) + INTERVAL 1 MICROSECOND AS since
+FROM ew_contacts
+WHERE last_contact IS NULL OR last_contact < CAST($as_of AS TIMESTAMP) - to_days($silent_days)
+),
+ew_p90 AS (
+SELECT unnest($p90_segment) AS segment, unnest($p90_stage) AS stage, unnest($p90_next) AS next_stage,
+unnest($p90_days) AS p90, unnest($p90_n) AS n
+),
+ew_segments AS (
+SELECT c.account_id, COALESCE(NULLIF(trim(CAST(a."__ew_segment" AS VARCHAR)), ''), '(none)') AS segment
+FROM ew_customers AS c LEFT JOIN (SELECT account_id, CAST(NULL AS VARCHAR) AS "__ew_segment" FROM acct) AS a
+USING (account_id)
+),
+ew_stalled_now AS (
+SELECT v.account_id, v.stage, v.entered, v.days, s.segment,
+CASE WHEN own.n >= $min_n THEN own.p90 ELSE overall.p90 END AS p90,
+CASE WHEN own.n >= $min_n THEN own.n ELSE overall.n END AS p90_n,
+CASE WHEN own.n >= $min_n THEN s.segment ELSE NULL END AS p90_segment,
+overall.next_stage,
+v.entered + to_seconds(86400.0 * CASE WHEN own.n >= $min_n THEN own.p90 ELSE overall.p90 END)
++ INTERVAL 1 MICROSECOND AS since
+FROM ew_visit AS v
+JOIN ew_segments AS s USING (account_id)
+JOIN ew_p90 AS overall ON overall.segment IS NULL AND overall.stage = v.stage
+LEFT JOIN ew_p90 AS own ON own.segment = s.segment AND own.stage = v.stage
+WHERE v.days > CASE WHEN own.n >= $min_n THEN own.p90 ELSE overall.p90 END
+),
+ew_first_rating AS (
+SELECT r.account_id, min(r.ts) AS first_ts
+FROM "factor_ratings" AS r JOIN last_two AS t ON r.ts >= t.period
+WHERE r.ts <= CAST($as_of AS TIMESTAMP) AND r.score IS NOT NULL
+GROUP BY r.account_id
+),
+ew_score_now AS (
+SELECT t.account_id, t.previous_period, t.period, t.previous_composite, t.composite,
+t.previous_composite - t.composite AS fall, coalesce(f.first_ts, t.period) AS since
+FROM account_trend AS t
+JOIN ew_customers USING (account_id)
+LEFT JOIN ew_first_rating AS f USING (account_id)
+WHERE t.direction IS NOT NULL AND t.previous_composite - t.composite >= $score_points - 1e-09
+),
+signal_rows AS (
+SELECT account_id, 'entered_disappointment' AS signal, CAST(entered AS TIMESTAMP) AS since, CAST(entered AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(days AS DOUBLE) AS x1, CAST(NULL AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(stage AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_visit WHERE stage = $disappointment AND entered >= CAST($as_of AS TIMESTAMP) - to_days($disappointment_days)
+UNION ALL
+SELECT account_id, 'score_drop' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(previous_period AS TIMESTAMP) AS d1, CAST(period AS TIMESTAMP) AS d2, CAST(previous_composite AS DOUBLE) AS x1, CAST(composite AS DOUBLE) AS x2, CAST(fall AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_score_now
+UNION ALL
+SELECT account_id, 'nps_drop' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(last_ts AS TIMESTAMP) AS d1, CAST(before_ts AS TIMESTAMP) AS d2, CAST(last_score AS DOUBLE) AS x1, CAST(before_score AS DOUBLE) AS x2, CAST(recent_nps AS DOUBLE) AS x3, CAST(before_nps AS DOUBLE) AS x4, CAST(recent_n AS BIGINT) AS n1, CAST(before_n AS BIGINT) AS n2, CAST(CASE WHEN turned AND fell THEN 'both' WHEN turned THEN 'turned' ELSE 'fell' END AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_nps_now
+UNION ALL
+SELECT account_id, 'csat_drop' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(NULL AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(recent_csat AS DOUBLE) AS x1, CAST(before_csat AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(recent_n AS BIGINT) AS n1, CAST(before_n AS BIGINT) AS n2, CAST(CASE WHEN low AND fell THEN 'both' WHEN low THEN 'low' ELSE 'fell' END AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_csat_now
+UNION ALL
+SELECT account_id, 'stalled' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(entered AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(days AS DOUBLE) AS x1, CAST(p90 AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(p90_n AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(stage AS VARCHAR) AS label, CAST(next_stage AS VARCHAR) AS label2 FROM ew_stalled_now
+UNION ALL
+SELECT account_id, 'silent' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(last_contact AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(days AS DOUBLE) AS x1, CAST(NULL AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_silent_now
+UNION ALL
+SELECT account_id, 'decision_maker_detractor' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(leader_ts AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(leader_score AS DOUBLE) AS x1, CAST(others_mean AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(others_n AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(role_value AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_leader_now
+),
+names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
+flagged_rows AS (
+SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)
+),
+per_signal AS (
+SELECT n.signal, n.ord, count(f.account_id) AS accounts, sum(f.arr) AS arr
+FROM names AS n LEFT JOIN flagged_rows AS f USING (signal)
+GROUP BY n.signal, n.ord
+),
+any_signal AS (
+SELECT 'any signal' AS signal, 99 AS ord, count(*) AS accounts, sum(arr) AS arr
+FROM (SELECT account_id, any_value(arr) AS arr FROM flagged_rows GROUP BY account_id) AS flagged
+)
+SELECT signal, accounts, coalesce(arr, 0) AS arr FROM per_signal
+UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
+;
+-- params:
+--   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $churn_stage = 'Churn'
+--   $csat_below = 0.7
+--   $csat_days = 90
+--   $csat_high = 5
+--   $csat_low = 1
+--   $csat_min = 5
+--   $csat_points = 20.0
+--   $csat_top = 4
+--   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
+--   $dead_band = 5.0
+--   $disappointment = 'Disappointment'
+--   $disappointment_days = 90
+--   $f0_hundred = 5.0
+--   $f0_key = 'customer_intent'
+--   $f0_max_age = NULL
+--   $f0_name = 'Customer intent'
+--   $f0_ord = 1
+--   $f0_target = 80.0
+--   $f0_weight = 1.0
+--   $f0_zero = 1.0
+--   $f1_hundred = 5.0
+--   $f1_key = 'anticipation_of_needs'
+--   $f1_max_age = NULL
+--   $f1_name = 'Anticipation of needs and behaviours'
+--   $f1_ord = 2
+--   $f1_target = 80.0
+--   $f1_weight = 1.0
+--   $f1_zero = 1.0
+--   $f2_hundred = 5.0
+--   $f2_key = 'successful_product_adoption'
+--   $f2_max_age = NULL
+--   $f2_name = 'Successful product adoption'
+--   $f2_ord = 3
+--   $f2_target = 80.0
+--   $f2_weight = 1.0
+--   $f2_zero = 1.0
+--   $f3_hundred = 5.0
+--   $f3_key = 'outcomes_at_scale'
+--   $f3_max_age = NULL
+--   $f3_name = 'Outcomes at scale'
+--   $f3_ord = 4
+--   $f3_target = 80.0
+--   $f3_weight = 1.0
+--   $f3_zero = 1.0
+--   $f4_hundred = 5.0
+--   $f4_key = 'relationships'
+--   $f4_max_age = NULL
+--   $f4_name = 'Relationships'
+--   $f4_ord = 5
+--   $f4_target = 80.0
+--   $f4_weight = 1.0
+--   $f4_zero = 1.0
+--   $f5_hundred = 5.0
+--   $f5_key = 'communication_and_engagement'
+--   $f5_max_age = NULL
+--   $f5_name = 'Communication and engagement'
+--   $f5_ord = 6
+--   $f5_target = 80.0
+--   $f5_weight = 1.0
+--   $f5_zero = 1.0
+--   $f6_hundred = 5.0
+--   $f6_key = 'customer_education'
+--   $f6_max_age = NULL
+--   $f6_name = 'Customer education'
+--   $f6_ord = 7
+--   $f6_target = 80.0
+--   $f6_weight = 1.0
+--   $f6_zero = 1.0
+--   $f7_hundred = 5.0
+--   $f7_key = 'optimal_customer_journey'
+--   $f7_max_age = NULL
+--   $f7_name = 'Optimal customer journey'
+--   $f7_ord = 8
+--   $f7_target = 80.0
+--   $f7_weight = 1.0
+--   $f7_zero = 1.0
+--   $fy_shift = 0
+--   $green_above = 75.0
+--   $leader_mean = 7.0
+--   $leader_values = ['Decision maker', 'Executive']
+--   $min_coverage = 0.5
+--   $min_n = 30
+--   $names = ['entered_disappointment', 'score_drop', 'nps_drop', 'csat_drop', 'stalled', 'silent', 'decision_maker_detractor']
+--   $nps_days = 180
+--   $nps_min = 3
+--   $nps_points = 30.0
+--   $p90_days = [52.0, 97.66691435185187, 27.429092592592593, 85.0, 414.90000000000003, 235.40000000000003]
+--   $p90_n = [1476, 834, 713, 632, 258, 79]
+--   $p90_next = ['Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
+--   $p90_segment = [NULL, NULL, NULL, NULL, NULL, NULL]
+--   $p90_stage = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty']
+--   $period_unit = 'quarter'
+--   $red_below = 50.0
+--   $score_points = 10.0
+--   $silent_days = 120
+--   $step_months = 3
