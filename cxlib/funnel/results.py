@@ -22,18 +22,23 @@ from cxlib.settings import Settings
 def _step_rows_cte(plan: Plan) -> tuple[str, str]:
     """One row per account and step it was at risk of: step 1 for every account in the funnel,
     step k >= 2 when it reached k-1. Converted, or censored at its last exit (exited) or at the
-    as-of date (in progress)."""
-    return ("step_rows", " UNION ALL ".join(
-        ["""
-            SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
-                   CAST(NULL AS BIGINT) AS dur_us
-            FROM weighted"""] + [f"""
-            SELECT segment, w, in_accounts, null_arr, exited, {k} AS step, reached >= {k} AS converted,
-                   CASE WHEN reached >= {k} THEN epoch_us(t_{k}) - epoch_us(t_{k - 1})
-                        WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_{k - 1}), 0)
-                        ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_{k - 1}), 0)
-                   END AS dur_us
-            FROM weighted WHERE reached >= {k - 1}""" for k in range(2, plan.n + 1)]))
+    as-of date (in progress).
+
+    One pass over `weighted`: each account unnests its steps 1..min(reached + 1, n), reading the
+    step times from one list, rather than one scan of `weighted` per step.
+    """
+    n = plan.n
+    times = ", ".join(f"epoch_us(t_{i})" for i in range(1, n + 1))
+    return ("step_rows", f"""
+        SELECT segment, w, in_accounts, null_arr, exited, step, step <= reached AS converted,
+               CASE WHEN step = 1 THEN CAST(NULL AS BIGINT)
+                    WHEN step <= reached THEN times[step] - times[step - 1]
+                    WHEN exited THEN greatest(epoch_us(last_exit) - times[step - 1], 0)
+                    ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - times[step - 1], 0)
+               END AS dur_us
+        FROM (SELECT segment, w, in_accounts, null_arr, exited, reached, last_exit, [{times}] AS times,
+                     unnest(range(1, least(reached + 1, {n}) + 1)) AS step
+              FROM weighted)""")
 
 
 def _kaplan_meier_ctes() -> Ctes:
