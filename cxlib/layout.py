@@ -8,7 +8,11 @@ already unions every journey source (event files, stage-date columns, snapshot-d
 - `_stage_codes` (code UTINYINT or USMALLINT, stage VARCHAR): one code per stage value in the
   events, in name order;
 - `_journey_layout` (account_key, stage_code, ts): every entry with an account, a stage and a time,
-  stored sorted by (account_key, ts, stage_code).
+  stored sorted by (account_key, ts, stage_code);
+- `_journey_accounts` (account_key, firsts, lasts): per account, its earliest and latest entry of
+  each stage, as lists indexed by stage code (what a funnel's one pass would aggregate, computed
+  once; not built when the events have more than `SUMMARY_MAX_CODES` stage values);
+- `_journey_span` (t_min, t_max, codes): the earliest and latest entry and the number of codes.
 
 Funnels and journey maps group by the integer key over the narrow rows and join ids and names back
 only for the rows they return. The canonical views keep their names, columns and values; these
@@ -30,7 +34,11 @@ from cxlib.canonical import quote
 LAYOUT = "_journey_layout"
 ACCOUNT_KEYS = "_account_keys"
 STAGE_CODES = "_stage_codes"
-INTERNAL_TABLES: tuple[str, ...] = (LAYOUT, ACCOUNT_KEYS, STAGE_CODES)
+SUMMARY = "_journey_accounts"
+SPAN = "_journey_span"
+INTERNAL_TABLES: tuple[str, ...] = (LAYOUT, ACCOUNT_KEYS, STAGE_CODES, SUMMARY, SPAN)
+# The per-account summary has one list slot per stage code; beyond this many codes it is not built.
+SUMMARY_MAX_CODES = 64
 
 _BUILD_LOCK = threading.Lock()
 
@@ -69,6 +77,21 @@ def _build_sql() -> tuple[str, str, str]:
     )
 
 
+def _summary_sql(n_codes: int) -> str:
+    """The per-account summary: earliest and latest entry of each stage code (codes are integers we
+    numbered, never user text); an empty table when there are too many codes for list slots."""
+    if not 0 < n_codes <= SUMMARY_MAX_CODES:
+        return (f"CREATE OR REPLACE TABLE {quote(SUMMARY)} (account_key INTEGER, firsts TIMESTAMP[], "
+                "lasts TIMESTAMP[])")
+    firsts = ", ".join(f"min(ts) FILTER (WHERE stage_code = {c})" for c in range(1, n_codes + 1))
+    lasts = ", ".join(f"max(ts) FILTER (WHERE stage_code = {c})" for c in range(1, n_codes + 1))
+    return f"""CREATE OR REPLACE TABLE {quote(SUMMARY)} AS
+            WITH per_account AS (
+                SELECT account_key, [{firsts}] AS firsts, [{lasts}] AS lasts
+                FROM {quote(LAYOUT)} GROUP BY account_key)
+            SELECT * FROM per_account ORDER BY account_key"""
+
+
 def build_layout(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build the layout tables from `journey_events` in one transaction and record its source."""
     codes, keys, rows = _build_sql()
@@ -80,6 +103,10 @@ def build_layout(con: duckdb.DuckDBPyConnection) -> None:
         if con.execute(f"SELECT count(*) > 255 FROM {quote(STAGE_CODES)}").fetchone()[0]:
             rows = rows.replace("CAST(c.code AS UTINYINT)", "c.code")
         con.execute(rows)
+        n_codes = int(con.execute(f"SELECT count(*) FROM {quote(STAGE_CODES)}").fetchone()[0])
+        con.execute(_summary_sql(n_codes))
+        con.execute(f"""CREATE OR REPLACE TABLE {quote(SPAN)} AS
+            SELECT min(ts) AS t_min, max(ts) AS t_max, {n_codes} AS codes FROM {quote(LAYOUT)}""")
         signature = con.execute(_SOURCE_SIGNATURE).fetchone()
         # A comment is text in the statement; the signature is digits and ':' only (no user value).
         comment = "" if signature is None or signature[0] is None else str(signature[0])
@@ -105,6 +132,15 @@ def drop_layout(con: duckdb.DuckDBPyConnection) -> None:
     """Forget the layout (the mapping was removed)."""
     for name in INTERNAL_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+
+
+def summary_covers(con: duckdb.DuckDBPyConnection, as_of: object) -> bool:
+    """Whether the per-account summary holds exactly the entries known at `as_of` (it was built, and
+    no entry lies after `as_of`), so a funnel may read it instead of aggregating the layout."""
+    row = con.execute(f"SELECT codes, t_max FROM {quote(SPAN)}").fetchone()
+    if row is None or not 0 < int(row[0]) <= SUMMARY_MAX_CODES or row[1] is None or as_of is None:
+        return False
+    return bool(row[1] <= as_of)
 
 
 def stage_codes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -66,8 +66,37 @@ def finish_journeys(plan: Plan, source: str) -> str:
 def stats_ctes(plan: Plan) -> Ctes:
     """Per account: the earliest entry of each step stage, the in-range step-1 entries, last exit.
 
-    One hash aggregate on the integer account key: the cheapest pass that can place most accounts.
+    Read from the layout's per-account summary when it holds exactly the entries known at the
+    as-of date and no date range asks for other step-1 entries; else one hash aggregate on the
+    integer account key over the layout: the cheapest pass that can place most accounts.
     """
+    body = _summary_stats(plan) if plan.summary and in_range(plan, "ts") == "true" else _aggregate_stats(plan)
+    return [
+        ("account_stats", body),
+        ("coverage", """
+            SELECT count(*) AS with_events,
+                   count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
+                   count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
+            FROM account_stats"""),
+    ]
+
+
+def _summary_stats(plan: Plan) -> str:
+    """`account_stats` from `_journey_accounts`: list slots by stage code (a NULL code reads NULL)."""
+    # Typed: a NULL code parameter would otherwise bind as an untyped NULL.
+    cols = [f"CAST(firsts[$code_{j}] AS TIMESTAMP) AS m_{j}" for j in range(1, len(plan.stage_keys) + 1)]
+    cols.append("CAST(firsts[$code_1] AS TIMESTAMP) AS r_min")
+    if plan.spec.window_days is not None:
+        cols.append("CAST(lasts[$code_1] AS TIMESTAMP) AS r_max")
+    exits = [f"CAST(lasts[$exit_code_{i}] AS TIMESTAMP)" for i in range(1, len(plan.exits) + 1)]
+    # greatest() skips NULLs: the latest entry of any exit stage the account has.
+    last_exit = "greatest(" + ", ".join(exits) + ")" if exits else "CAST(NULL AS TIMESTAMP)"
+    cols.append(f"{last_exit} AS last_exit")
+    return f"SELECT account_key, {', '.join(cols)} FROM {quote(layout.SUMMARY)}"
+
+
+def _aggregate_stats(plan: Plan) -> str:
+    """`account_stats` by one pass over `layout_events` grouped by account key (earliest entry per step with FILTER)."""
     aggs = [f"min(ts) FILTER (WHERE stage_code = $code_{j}) AS m_{j}" for j in range(1, len(plan.stage_keys) + 1)]
     rng = in_range(plan, "ts")
     ranged = rng != "true"
@@ -79,14 +108,7 @@ def stats_ctes(plan: Plan) -> Ctes:
     body = f"SELECT account_key, {', '.join(aggs)} FROM layout_events GROUP BY account_key"
     if not ranged:
         body = f"SELECT *, m_1 AS r_min FROM ({body})"
-    return [
-        ("account_stats", body),
-        ("coverage", """
-            SELECT count(*) AS with_events,
-                   count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
-                   count(*) FILTER (WHERE m_1 IS NOT NULL AND r_min IS NULL) AS out_of_range
-            FROM account_stats"""),
-    ]
+    return body
 
 
 def lists_ctes(plan: Plan, source: str, target: str, all_entries: bool = False) -> Ctes:

@@ -79,6 +79,7 @@ class Plan:
     as_of: dt.datetime
     notes: list[str] = field(default_factory=list)
     codes: dict[str, int] = field(default_factory=dict)   # the layout's stage codes (events source)
+    summary: bool = False   # the layout's per-account summary holds exactly the entries known at the as-of
 
     @property
     def n(self) -> int:
@@ -205,5 +206,6 @@ def make_plan(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settin
             raise MetricError("A snapshot funnel needs distinct funnel stages in journey order "
                               f"({', '.join(funnel_stages(settings.stages))}); got {', '.join(steps)}.")
     as_of = dimensions.as_of_date(con, settings)
+    summary = spec.source == "events" and layout.summary_covers(con, as_of)
     return Plan(spec=spec, settings=settings, steps=steps, exits=exit_stages(settings.stages), as_of=as_of,
-                notes=notes, codes=codes)
+                notes=notes, codes=codes, summary=summary)
