@@ -12,13 +12,14 @@ already unions every journey source (event files, stage-date columns, snapshot-d
 - `_journey_accounts` (account_key, firsts, lasts): per account, its earliest and latest entry of
   each stage, as lists indexed by stage code (what a funnel's one pass would aggregate, computed
   once; not built when the events have more than `SUMMARY_MAX_CODES` stage values);
-- `_journey_span` (t_min, t_max, codes): the earliest and latest entry and the number of codes.
+- `_journey_span` (t_min, t_max, codes, source): the earliest and latest entry, the number of
+  codes, and the identity of the `journey_events` table it was built from.
 
 Funnels and journey maps group by the integer key over the narrow rows and join ids and names back
 only for the rows they return. The canonical views keep their names, columns and values; these
 internal tables are left out of the SQL page and of saved workspaces (`INTERNAL_TABLES`), which
 rebuild them. The layout remembers which `journey_events` it was built from (the table's oid and
-row count, as the table's comment): `ensure_layout` rebuilds it when that table was replaced or
+row count, in `_journey_span`): `ensure_layout` rebuilds it when that table was replaced or
 grew since, so metrics over tables made directly (tests, the bench) read the same numbers.
 """
 
@@ -49,10 +50,7 @@ _SOURCE_SIGNATURE = f"""
       AND table_name = '{canonical.JOURNEY_EVENTS}'"""
 
 _IS_CURRENT = f"""
-    SELECT coalesce(({_SOURCE_SIGNATURE}) = (
-        SELECT comment FROM duckdb_tables()
-        WHERE database_name = current_database() AND schema_name = current_schema()
-          AND table_name = '{LAYOUT}'), false)"""
+    SELECT coalesce(({_SOURCE_SIGNATURE}) = (SELECT source FROM {quote(SPAN)}), false)"""
 
 
 def _build_sql() -> tuple[str, str, str]:
@@ -105,26 +103,30 @@ def build_layout(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(rows)
         n_codes = int(con.execute(f"SELECT count(*) FROM {quote(STAGE_CODES)}").fetchone()[0])
         con.execute(_summary_sql(n_codes))
+        # The source's identity is read in SQL, so no oid ever appears in a statement's text.
         con.execute(f"""CREATE OR REPLACE TABLE {quote(SPAN)} AS
-            SELECT min(ts) AS t_min, max(ts) AS t_max, {n_codes} AS codes FROM {quote(LAYOUT)}""")
-        signature = con.execute(_SOURCE_SIGNATURE).fetchone()
-        # A comment is text in the statement; the signature is digits and ':' only (no user value).
-        comment = "" if signature is None or signature[0] is None else str(signature[0])
-        if not comment.replace(":", "").isdigit():
-            comment = ""
-        con.execute(f"COMMENT ON TABLE {quote(LAYOUT)} IS '{comment}'")
+            SELECT min(ts) AS t_min, max(ts) AS t_max, {n_codes} AS codes, ({_SOURCE_SIGNATURE}) AS source
+            FROM {quote(LAYOUT)}""")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
+def _is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the layout was built from the current `journey_events` (False when there is none)."""
+    try:
+        return bool(con.execute(_IS_CURRENT).fetchone()[0])
+    except duckdb.CatalogException:
+        return False
+
+
 def ensure_layout(con: duckdb.DuckDBPyConnection) -> None:
     """Make sure the layout matches the current `journey_events` (rebuilt when it was replaced or grew)."""
-    if con.execute(_IS_CURRENT).fetchone()[0]:
+    if _is_current(con):
         return
     with _BUILD_LOCK:
-        if not con.execute(_IS_CURRENT).fetchone()[0]:
+        if not _is_current(con):
             build_layout(con)
 
 
