@@ -43,11 +43,16 @@ SUMMARY_MAX_CODES = 64
 
 _BUILD_LOCK = threading.Lock()
 
-# The events table's identity as the layout records it: NULL for a view (always rebuilt).
+# The events table's identity as the layout records it: its oid and row count. A view (only the
+# empty placeholder `canonical.create_empty_views` makes, which can never have rows) is its oid.
 _SOURCE_SIGNATURE = f"""
-    SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
-    WHERE database_name = current_database() AND schema_name = current_schema()
-      AND table_name = '{canonical.JOURNEY_EVENTS}'"""
+    SELECT coalesce(
+        (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+         WHERE database_name = current_database() AND schema_name = current_schema()
+           AND table_name = '{canonical.JOURNEY_EVENTS}'),
+        (SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+         WHERE database_name = current_database() AND schema_name = current_schema()
+           AND view_name = '{canonical.JOURNEY_EVENTS}'))"""
 
 _IS_CURRENT = f"""
     SELECT coalesce(({_SOURCE_SIGNATURE}) = (SELECT source FROM {quote(SPAN)}), false)"""

@@ -8,9 +8,13 @@ SELECT EXISTS (SELECT 1 FROM "journey_events")
 
 -- [2/9]
 SELECT coalesce((
-SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
 WHERE database_name = current_database() AND schema_name = current_schema()
-AND table_name = 'journey_events') = (SELECT source FROM "_journey_span"), false)
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
 -- [3/9]

@@ -593,9 +593,13 @@ SELECT * FROM per_account ORDER BY account_key
 -- [86/93]
 CREATE OR REPLACE TABLE "_journey_span" AS
 SELECT min(ts) AS t_min, max(ts) AS t_max, 10 AS codes, (
-SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
 WHERE database_name = current_database() AND schema_name = current_schema()
-AND table_name = 'journey_events') AS source
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) AS source
 FROM "_journey_layout"
 ;
 
