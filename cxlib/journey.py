@@ -19,10 +19,13 @@ one query. Definitions shared by all of them:
   value None (shown as "(none)") keeps accounts with no value there, or missing from accounts.
 - Entries and answers after the as-of date (`dimensions.as_of_date`) are not known yet.
 
-Speed: paths are built in one pass, a hash aggregate of each account's entries as a list of
-integer keys packing (time, stage code), sorted per account in memory. On 10 M events that is
-faster than `lag()` over a window partitioned by account (which sorts every event globally by
-account and time: about twice the per-account `GROUP BY` baseline, against 1.2–1.5 times here).
+Speed: entries are read from the journeys' layout (`cxlib.layout`: integer account keys, one-byte
+stage codes, rows in (account, time) order), the layout's codes translated to this query's stage
+order through a small list. Paths are built in one pass, a hash aggregate on the integer account
+key of each account's entries as a list of integer keys packing (time, stage code), sorted per
+account in memory. On 10 M events that is faster than `lag()` over a window partitioned by account
+(which sorts every event globally by account and time). Account ids are never read: segments
+select account keys through the layout's key dictionary.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, dimensions
+from cxlib import canonical, dimensions, layout
 from cxlib.dimensions import NONE_SEGMENT  # noqa: F401  (re-exported: the label the pages show)
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
@@ -76,49 +79,67 @@ def _segment_filter(con: duckdb.DuckDBPyConnection, segment: Segment | None,
     return dimensions.segment_filter_sql(dimensions.check_accounts_column(con, str(column)), value, alias)
 
 
+def _segment_keys_filter(con: duckdb.DuckDBPyConnection, segment: Segment | None,
+                         alias: str) -> tuple[str, dict[str, Any]]:
+    """SQL condition (on `alias`.account_key, a layout row) keeping one segment's accounts, and its parameters."""
+    if segment is None:
+        return "", {}
+    condition, params = _segment_filter(con, segment, "seg_keys")
+    keys = canonical.quote(layout.ACCOUNT_KEYS)
+    return (f"AND {alias}.account_key IN (SELECT seg_keys.account_key FROM {keys} AS seg_keys "
+            f"WHERE true {condition})"), params
+
+
 def _stage_codes(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
-    """Stage codes and the per-entry sort key for one query, from one scan of the events.
+    """Stage codes and the per-entry sort key for one query, from the layout's small tables.
 
     Codes: the configured stages in journey order, then any other stage in the data by name; a
-    configured stage's code is its stage order. An entry's sort key packs (time, code) into one
-    integer, so sorting keys orders entries by time, ties in stage order, and the key gives back
-    its code. Keys count microseconds from the earliest entry: BIGINT, unless the data spans
-    thousands of years (sentinel dates such as 9999-12-31) with many stages, then HUGEINT.
+    configured stage's code is its stage order. `remap` translates a layout stage code into this
+    query's code. An entry's sort key packs (time, code) into one integer, so sorting keys orders
+    entries by time, ties in stage order, and the key gives back its code. Keys count microseconds
+    from the earliest entry: BIGINT, unless the data spans thousands of years (sentinel dates such
+    as 9999-12-31) with many stages, then HUGEINT.
     """
-    events = canonical.quote(canonical.JOURNEY_EVENTS)
-    present, t_min, t_max = con.execute(
-        f"SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) "
-        f"FROM {events}").fetchone()
+    layout.ensure_layout(con)
+    present = layout.stage_codes(con)
+    t_min, t_max = con.execute(
+        f"SELECT epoch_us(t_min), epoch_us(t_max) FROM {canonical.quote(layout.SPAN)}").fetchone()
     configured = _stage_params(settings)["stage_names"]
-    codes = configured + sorted(set(present or ()) - set(configured))
+    codes = configured + sorted(set(present) - set(configured))
+    remap = [0] * len(present)
+    for stage, code in present.items():
+        remap[code - 1] = codes.index(stage) + 1
     multiplier = 2 ** max(1, len(codes).bit_length())          # > every code
     span = (t_max - t_min) if t_min is not None else 0
     key_type = "BIGINT" if (span + 1) * multiplier < 2 ** 63 else "HUGEINT"
-    return {"codes": codes, "t0": t_min or 0, "m": multiplier, "key_type": key_type}
+    return {"codes": codes, "remap": remap, "t0": t_min or 0, "m": multiplier, "key_type": key_type}
+
+
+def _entries_sql(segment_condition: str) -> str:
+    """`entries`: each layout entry known at the as-of date as (account_key, ts, this query's code)."""
+    return f"""
+entries AS (
+    SELECT e.account_key, e.ts, $remap[e.stage_code] AS code
+    FROM {canonical.quote(layout.LAYOUT)} AS e
+    WHERE (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
+      {segment_condition}
+)"""
 
 
 def _paths_sql(segment_condition: str, key_type: str) -> str:
     """Named CTEs shared by the journey queries: `entries`, each account's `paths` and `visits`."""
-    events = canonical.quote(canonical.JOURNEY_EVENTS)
-    return f"""
-entries AS (
-    SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
-    FROM {events} AS e
-    WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
-      AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
-      {segment_condition}
-),
+    return f"""{_entries_sql(segment_condition)},
 paths AS (
     -- each account's entries in time order, ties in stage order: one sorted list of keys
-    SELECT account_id,
+    SELECT account_key,
            list_transform(list_sort(list((epoch_us(ts) - $t0)::{key_type} * $m + code)),
                           lambda k: (k % $m)::INTEGER) AS codes
     FROM entries
-    GROUP BY account_id
+    GROUP BY account_key
 ),
 visits AS (
     -- consecutive entries of one stage are one visit
-    SELECT account_id, list_filter(codes, lambda c, i: i = 1 OR c <> codes[i - 1]) AS v
+    SELECT account_key, list_filter(codes, lambda c, i: i = 1 OR c <> codes[i - 1]) AS v
     FROM paths
 )"""
 
@@ -136,7 +157,7 @@ def _params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: 
             alias: str = "e") -> tuple[Settings, str, dict[str, Any]]:
     """Settings (defaults when None), the segment condition and every parameter of a query."""
     settings = settings or Settings()
-    condition, params = _segment_filter(con, segment, alias)
+    condition, params = _segment_keys_filter(con, segment, alias)
     return settings, condition, {**_stage_params(settings), **_stage_codes(con, settings), **params,
                                  "as_of": dimensions.as_of_param(con, settings)}
 
@@ -328,25 +349,21 @@ def emotion_curve(con: duckdb.DuckDBPyConnection, settings: Settings | None = No
     survey_condition, _ = _segment_filter(con, segment, "s")
     params = {**params, "configured": [s.name for s in settings.stages], "min_n": settings.min_n}
     surveys = canonical.quote(canonical.SURVEYS)
-    events = canonical.quote(canonical.JOURNEY_EVENTS)
+    keys = canonical.quote(layout.ACCOUNT_KEYS)
     sql = f"""
-WITH entries AS (
-    SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
-    FROM {events} AS e
-    WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
-      AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
-      {condition}
-),
+WITH {_entries_sql(condition)},
 standing AS (
     -- where each account stands from each instant on: the last of that instant's entries
-    SELECT account_id, ts, max(code) AS code
+    SELECT account_key, ts, max(code) AS code
     FROM entries
-    GROUP BY account_id, ts
+    GROUP BY account_key, ts
 ),
 answers AS (
-    SELECT s.account_id, s.ts, s.score, upper(trim(s.survey_type)) AS kind,
+    -- an answer's account key (NULL when the account has no journey entries)
+    SELECT k.account_key, s.ts, s.score, upper(trim(s.survey_type)) AS kind,
            list_position($stage_names, s.stage) AS named_code
     FROM {surveys} AS s
+    LEFT JOIN {keys} AS k ON k.account_id = s.account_id
     WHERE s.score IS NOT NULL AND s.account_id IS NOT NULL
       AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))
       {survey_condition}
@@ -354,7 +371,7 @@ answers AS (
 placed AS (
     SELECT coalesce(a.named_code, st.code) AS code, a.kind, a.score
     FROM answers AS a
-    ASOF LEFT JOIN standing AS st ON a.account_id = st.account_id AND a.ts >= st.ts
+    ASOF LEFT JOIN standing AS st ON a.account_key = st.account_key AND a.ts >= st.ts
 ),
 scores AS (
     SELECT code,
@@ -368,7 +385,7 @@ scores AS (
     GROUP BY code
 ),
 reached AS (
-    SELECT code, count(DISTINCT account_id) AS accounts_reached
+    SELECT code, count(DISTINCT account_key) AS accounts_reached
     FROM entries
     GROUP BY code
 ),

@@ -26,7 +26,7 @@ from typing import IO, Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical
+from cxlib import canonical, layout
 from cxlib import workspace as workspace_mod
 from cxlib.errors import CxError, LoadError, WorkspaceChanged
 from cxlib.workspace import Workspace
@@ -93,7 +93,8 @@ def _saved_tables(ws: Workspace) -> list[str]:
     """The base tables to save: every loaded table, never what the mapping derives from them.
 
     With a mapping, the canonical names and its helper tables (names starting with "_") are
-    rebuilt on open by re-applying it; without one, every base table is data and is kept.
+    rebuilt on open by re-applying it; without one, every base table is data and is kept, except
+    the journeys' layout (`cxlib.layout`), which the first funnel rebuilds.
     """
     rows = ws.con.execute(
         "SELECT table_name FROM duckdb_tables() "
@@ -102,7 +103,7 @@ def _saved_tables(ws: Workspace) -> list[str]:
     ).fetchall()
     loaded = _report_tables(ws)
     if ws.mapping is None:
-        return [r[0] for r in rows]
+        return [r[0] for r in rows if r[0] not in layout.INTERNAL_TABLES]
     return [r[0] for r in rows
             if r[0] in loaded or (r[0] not in canonical.VIEWS and not r[0].startswith("_"))]
 

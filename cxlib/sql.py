@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from cxlib import canonical, workspace
+from cxlib import canonical, layout, workspace
 from cxlib.errors import QueryRefused
 
 DEFAULT_LIMIT = 10_000
@@ -124,6 +124,7 @@ def _session_relations(session_con: duckdb.DuckDBPyConnection) -> list[tuple[str
             SELECT schema_name, table_name AS name, sql AS definition, estimated_size::VARCHAR AS size
             FROM duckdb_tables()
             WHERE NOT internal AND NOT temporary AND database_name = current_database()
+              AND NOT (schema_name = current_schema() AND list_contains($internal, table_name))
             UNION ALL
             SELECT schema_name, view_name, sql, ''
             FROM duckdb_views()
@@ -132,7 +133,7 @@ def _session_relations(session_con: duckdb.DuckDBPyConnection) -> list[tuple[str
         SELECT schema_name, name, coalesce(definition, '') || '|' || size
         FROM relations
         ORDER BY schema_name, name
-    """).fetchall()
+    """, {"internal": list(layout.INTERNAL_TABLES)}).fetchall()
 
 
 class Explorer:

@@ -1,7 +1,7 @@
 """The accounts behind the Journey map's counts: accounts on the map, a move's, a path's, a stage's.
 
 Built on the journey map's own CTEs (`journey._paths_sql`: `visits`, each account's visits in
-order), with its segment filter and as-of cut: an account is on the map when it has a visit; it
+order, by layout key; ids joined back from the key dictionary), with its segment filter and as-of cut: an account is on the map when it has a visit; it
 made a move from→to when two consecutive visits are that pair (as `transitions` counts it); it
 followed a path when its visits are exactly those stages (as `top_paths` counts it); it reached a
 stage when one of its visits is that stage (the emotion curve's `accounts_reached`).
@@ -12,7 +12,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from cxlib import layout
 from cxlib.behind.core import accounts_behind
+from cxlib.canonical import quote
 from cxlib.journey import PATH_SEPARATOR, Segment, _params, _paths_sql, _used
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
@@ -42,7 +44,8 @@ def journey_accounts(con: duckdb.DuckDBPyConnection, settings: Settings | None =
         where = "list_contains(v, list_position($codes, $behind_stage))"
     sql = f"""
 WITH {_paths_sql(condition, params["key_type"])}
-SELECT account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $separator) AS value{made}
+SELECT k.account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $separator) AS value{made}
 FROM visits
+JOIN {quote(layout.ACCOUNT_KEYS)} AS k USING (account_key)
 WHERE {where}"""
     return accounts_behind(con, sql, _used(sql, params), value_label="path")

@@ -49,15 +49,15 @@ def _fast_ctes(plan: Plan) -> Ctes:
     later_start = (" OR (cut IS NOT NULL AND r_max > r_min AND epoch_us(cut) - epoch_us(r_max) <= $window_us)"
                    if window else "")
     ctes.append(("fast", f"""
-        SELECT account_id, {ts_cols(n)}, last_exit, needs_lists{later_start} AS needs_lists
+        SELECT account_key, {ts_cols(n)}, last_exit, needs_lists{later_start} AS needs_lists
         FROM fast_{n}"""))
     ctes.append(("slow_events", """
-        SELECT * FROM events
-        WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)"""))
+        SELECT * FROM layout_events
+        WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)"""))
     ctes += lists_ctes(plan, "slow_events", "slow_lists")
     ctes += chain(plan, "slow_lists", "slow")
     ctes.append(("journeys", finish_journeys(plan, f"""(
-            SELECT account_id, {ts_cols(n)}, last_exit FROM fast WHERE NOT needs_lists
+            SELECT account_key, {ts_cols(n)}, last_exit FROM fast WHERE NOT needs_lists
             UNION ALL
-            SELECT account_id, {ts_cols(n)}, last_exit FROM slow)""")))
+            SELECT account_key, {ts_cols(n)}, last_exit FROM slow)""")))
     return ctes

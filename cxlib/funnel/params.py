@@ -24,8 +24,11 @@ def params(plan: Plan) -> dict[str, Any]:
     """Named parameters shared by every funnel query (stage names, exits, range, window, as-of)."""
     spec = plan.spec
     out: dict[str, Any] = {f"stage_{j}": s for j, s in enumerate(plan.stage_keys, start=1)}
+    # Layout stage codes (NULL for a stage no event has: it matches no row).
+    out.update({f"code_{j}": plan.codes.get(s) for j, s in enumerate(plan.stage_keys, start=1)})
     out["exits"] = plan.exits
     out.update({f"exit_{i}": e for i, e in enumerate(plan.exits, start=1)})
+    out.update({f"exit_code_{i}": plan.codes.get(e) for i, e in enumerate(plan.exits, start=1)})
     out["as_of"] = plan.as_of
     if spec.date_from is not None:
         out["date_from"] = dt.datetime.combine(spec.date_from, dt.time())
@@ -56,7 +59,16 @@ def within_window(plan: Plan, t: str, start: str) -> str:
 
 def is_exit(plan: Plan, x: str) -> str:
     """SQL predicate: `x` is one of the exit stages (scalar parameters: cheaper than a list lookup)."""
+    if not plan.exits:
+        return "false"
     return f"{x} IN (" + ", ".join(f"$exit_{i}" for i in range(1, len(plan.exits) + 1)) + ")"
+
+
+def is_exit_code(plan: Plan, x: str) -> str:
+    """SQL predicate: the layout stage code `x` is one of the exit stages' codes."""
+    if not plan.exits:
+        return "false"
+    return f"{x} IN (" + ", ".join(f"$exit_code_{i}" for i in range(1, len(plan.exits) + 1)) + ")"
 
 
 def t(i: int) -> str:
@@ -78,7 +90,8 @@ def with_clause(ctes: list[tuple[str, str]],
     """WITH clause: expensive CTEs read twice are computed once; the event scan is never copied."""
     parts = []
     for name, body in ctes:
-        mat = " MATERIALIZED" if name in materialize else " NOT MATERIALIZED" if name == "events" else ""
+        scan = name in ("events", "layout_events")
+        mat = " MATERIALIZED" if name in materialize else " NOT MATERIALIZED" if scan else ""
         parts.append(f"{name} AS{mat} ({body})")
     return "WITH " + ",\n".join(parts)
 

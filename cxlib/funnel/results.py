@@ -22,20 +22,23 @@ from cxlib.settings import Settings
 
 
 def _step_rows_cte(plan: Plan) -> tuple[str, str]:
-    """One row per account and step it was at risk of: step 1 for every account in the funnel,
-    step k >= 2 when it reached k-1. Converted, or censored at its last exit (exited) or at the
-    as-of date (in progress)."""
-    return ("step_rows", " UNION ALL ".join(
-        ["""
-            SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
-                   CAST(NULL AS BIGINT) AS dur_us
-            FROM weighted"""] + [f"""
-            SELECT segment, w, in_accounts, null_arr, exited, {k} AS step, reached >= {k} AS converted,
-                   CASE WHEN reached >= {k} THEN epoch_us(t_{k}) - epoch_us(t_{k - 1})
-                        WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_{k - 1}), 0)
-                        ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_{k - 1}), 0)
-                   END AS dur_us
-            FROM weighted WHERE reached >= {k - 1}""" for k in range(2, plan.n + 1)]))
+    """One row per account and step k >= 2 it was at risk of (it reached k-1): converted, or censored
+    at its last exit (exited) or at the as-of date (in progress). Step 1 is counted from `weighted`.
+
+    One pass over `weighted`: each account unnests its steps 2..min(reached + 1, n), reading the
+    step times from one list, rather than one scan of `weighted` per step.
+    """
+    n = plan.n
+    times = ", ".join(f"epoch_us(t_{i})" for i in range(1, n + 1))
+    return ("step_rows", f"""
+        SELECT segment, w, exited, step, step <= reached AS converted,
+               CASE WHEN step <= reached THEN times[step] - times[step - 1]
+                    WHEN exited THEN greatest(epoch_us(last_exit) - times[step - 1], 0)
+                    ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - times[step - 1], 0)
+               END AS dur_us
+        FROM (SELECT segment, w, exited, reached, last_exit, [{times}] AS times,
+                     unnest(range(2, least(reached + 1, {n}) + 1)) AS step
+              FROM weighted)""")
 
 
 def _kaplan_meier_ctes() -> Ctes:
@@ -75,6 +78,12 @@ def table_sql(plan: Plan, ctes: Ctes) -> str:
     """One query: per (segment, step) counts, weights, drop-offs, time quantiles and the KM median."""
     n = plan.n
     return with_clause(ctes + segment_ctes(plan) + [
+        # Step 1: every account in the funnel (and who is missing from the accounts table or its ARR).
+        ("step1", """
+            SELECT segment, count(*) AS n, coalesce(sum(w), 0) AS w,
+                   count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+                   count(*) FILTER (WHERE null_arr) AS null_arr
+            FROM weighted GROUP BY segment"""),
         _step_rows_cte(plan),
         # Durations packed as dur_us * 2 + censored: sorting puts events before censorings at
         # the same time, as Kaplan-Meier requires.
@@ -86,16 +95,16 @@ def table_sql(plan: Plan, ctes: Ctes) -> str:
                    count(*) FILTER (WHERE NOT converted) AS censored,
                    quantile_cont(dur_us / {DAY_US}.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
                    list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
-                       AS km_sorted,
-                   count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
-                   count(*) FILTER (WHERE null_arr) AS null_arr
+                       AS km_sorted
             FROM step_rows GROUP BY segment, step"""),
         *_kaplan_meier_ctes(),
         ("grid", f"""
-            SELECT segment, unnest(range(1, {n + 1})) AS step, missing_accounts, null_arr
-            FROM per_step WHERE step = 1"""),
+            SELECT segment, unnest(range(1, {n + 1})) AS step, n AS n_1, w AS w_1, missing_accounts, null_arr
+            FROM step1"""),
         ("result", f"""
-            SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
+            SELECT g.segment, g.step,
+                   CASE WHEN g.step = 1 THEN g.n_1 ELSE coalesce(s.n, 0) END AS n,
+                   CASE WHEN g.step = 1 THEN g.w_1 ELSE coalesce(s.w, 0) END AS w,
                    coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
                    CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
                    (s.km_sorted[k.i] >> 1) / {DAY_US}.0 AS km_median,

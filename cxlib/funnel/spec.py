@@ -2,7 +2,8 @@
 
 The plan validates the spec once (mode, weight, source, window, date range, steps, breakdown)
 and resolves what the README leaves to defaults: the steps (the funnel stages, starting at the
-first one with data), the exit stages and the as-of date (`dimensions.as_of_date`).
+first one with data), the exit stages and the as-of date (`dimensions.as_of_date`). For event
+funnels it makes sure the journeys' layout (`cxlib.layout`) is current and keeps its stage codes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, dimensions
+from cxlib import canonical, dimensions, layout
 from cxlib.canonical import quote
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
@@ -96,6 +97,8 @@ class Plan:
     exits: list[str]
     as_of: dt.datetime
     notes: list[str] = field(default_factory=list)
+    codes: dict[str, int] = field(default_factory=dict)   # the layout's stage codes (events source)
+    summary: bool = False   # the layout's per-account summary holds exactly the entries known at the as-of
     shown_steps: list[str] = field(default_factory=list)
     optional: tuple[int, ...] = ()
     exclude: tuple[Exclusion, ...] = ()
@@ -140,11 +143,9 @@ def _has_rows(con: duckdb.DuckDBPyConnection, view: str) -> bool:
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(view)})").fetchone()[0]
 
 
-def _stage_present(con: duckdb.DuckDBPyConnection, stage: str) -> bool:
-    """Whether any journey event has this stage (stops at the first match)."""
-    return con.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {quote(canonical.JOURNEY_EVENTS)} WHERE stage = $stage)",
-        {"stage": stage}).fetchone()[0]
+def _stage_present(codes: dict[str, int], stage: str) -> bool:
+    """Whether any journey event has this stage (the layout has a code for every stage value)."""
+    return stage in codes
 
 
 def _check_spec(spec: FunnelSpec) -> None:
@@ -200,7 +201,7 @@ def _check_optional(optional: tuple[int, ...], steps: list[str]) -> tuple[int, .
     return out
 
 
-def _check_exclusions(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settings, steps: list[str],
+def _check_exclusions(codes: dict[str, int], spec: FunnelSpec, settings: Settings, steps: list[str],
                       optional: tuple[int, ...]) -> tuple[Exclusion, ...]:
     """The exclusions, checked and renumbered to the required sequence (the optional steps left out)."""
     n = len(steps)
@@ -211,7 +212,7 @@ def _check_exclusions(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings
         if not (1 <= a < b <= n):
             raise MetricError(f"Exclusion '{rule.stage}:{rule.a}-{rule.b}': steps must satisfy 1 <= a < b <= {n} "
                               f"in this {n}-step funnel.")
-        if rule.stage not in known and not _stage_present(con, rule.stage):
+        if rule.stage not in known and not _stage_present(codes, rule.stage):
             raise MetricError(f"Unknown stage {rule.stage!r} in exclusion '{rule.stage}:{a}-{b}': it is neither a "
                               f"configured stage ({', '.join(known)}) nor present in the data.")
         if rule.stage in steps[a - 1:b]:
@@ -226,7 +227,7 @@ def _check_exclusions(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings
     return tuple(dict.fromkeys(out))
 
 
-def _picked_steps(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settings) -> list[str]:
+def _picked_steps(codes: dict[str, int], spec: FunnelSpec, settings: Settings) -> list[str]:
     """The steps given, checked: 1 to MAX_STEPS, each a configured stage or present in the data."""
     steps = [str(s) for s in spec.steps or []]
     if not steps:
@@ -235,20 +236,20 @@ def _picked_steps(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Se
         raise MetricError(f"A funnel has at most {MAX_STEPS} steps; {len(steps)} were picked.")
     known = set(stage_order(settings.stages))
     for stage in dict.fromkeys(steps):
-        if stage not in known and (spec.source == "snapshot" or not _stage_present(con, stage)):
+        if stage not in known and (spec.source == "snapshot" or not _stage_present(codes, stage)):
             raise MetricError(f"Unknown stage {stage!r} in the funnel steps: it is neither a "
                               f"configured stage ({', '.join(known)}) nor present in the data.")
     return steps
 
 
-def _default_steps(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settings,
+def _default_steps(codes: dict[str, int], spec: FunnelSpec, settings: Settings,
                    notes: list[str]) -> list[str]:
     """The funnel stages in journey order; for events, starting at the first stage with data (said in a note)."""
     steps = funnel_stages(settings.stages)
     if not steps:
         raise MetricError("The stage list has no funnel stages; mark some stages as funnel stages.")
     if spec.source == "events":
-        first = next((i for i, s in enumerate(steps) if _stage_present(con, s)), None)
+        first = next((i for i, s in enumerate(steps) if _stage_present(codes, s)), None)
         if first is None:
             raise MetricError("No journey event has a funnel stage (" + ", ".join(steps)
                               + "); check the stage mapping.")
@@ -277,10 +278,14 @@ def make_plan(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settin
     if spec.by is not None and not spec.by_event_tables:
         spec = replace(spec, by=dimensions.check_accounts_column(con, spec.by))
     notes: list[str] = []
+    codes: dict[str, int] = {}
+    if spec.source == "events":
+        layout.ensure_layout(con)
+        codes = layout.stage_codes(con)
     if spec.steps is not None:
-        steps = _picked_steps(con, spec, settings)
+        steps = _picked_steps(codes, spec, settings)
     else:
-        steps = _default_steps(con, spec, settings, notes)
+        steps = _default_steps(codes, spec, settings, notes)
     if spec.source == "snapshot":
         order = stage_order(settings.stages)
         funnel = set(funnel_stages(settings.stages))
@@ -289,8 +294,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, settings: Settin
             raise MetricError("A snapshot funnel needs distinct funnel stages in journey order "
                               f"({', '.join(funnel_stages(settings.stages))}); got {', '.join(steps)}.")
     optional = _check_optional(spec.optional, steps) if spec.optional else ()
-    exclude = _check_exclusions(con, spec, settings, steps, optional) if spec.exclude else ()
+    exclude = _check_exclusions(codes, spec, settings, steps, optional) if spec.exclude else ()
     required = [s for k, s in enumerate(steps, start=1) if k not in optional]
     as_of = dimensions.as_of_date(con, settings)
+    summary = spec.source == "events" and layout.summary_covers(con, as_of)
     return Plan(spec=spec, settings=settings, steps=required, exits=exit_stages(settings.stages), as_of=as_of,
-                notes=notes, shown_steps=steps, optional=optional, exclude=exclude)
+                notes=notes, codes=codes, summary=summary, shown_steps=steps, optional=optional, exclude=exclude)

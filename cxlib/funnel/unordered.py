@@ -22,7 +22,7 @@ def _direct_ctes(plan: Plan) -> Ctes:
     """Distinct stages: ti is the earliest entry of step i (step 1 within range)."""
     n = plan.n
     cols = ["r_min AS t_1"] + [f"m_{plan.key(i)} AS t_{i}" for i in range(2, n + 1)]
-    ctes = [("any_0", f"SELECT account_id, last_exit, {', '.join(cols)} FROM account_stats WHERE r_min IS NOT NULL")]
+    ctes = [("any_0", f"SELECT account_key, last_exit, {', '.join(cols)} FROM account_stats WHERE r_min IS NOT NULL")]
     ctes += _prefix_ctes(plan, "any_0", "journeys_raw")
     ctes.append(("journeys", finish_journeys(plan, "journeys_raw")))
     return ctes
@@ -65,7 +65,7 @@ def chain(plan: Plan, source: str, target: str) -> Ctes:
             cols.append(f"list_sort(l_{j})[{r}] AS t_{i}")
     base = f"{target}_0"
     ctes = [(base, f"""
-        SELECT account_id, last_exit, {', '.join(cols)}
+        SELECT account_key, last_exit, {', '.join(cols)}
         FROM (SELECT *, list_sort(l_1) AS sorted_1, list_position(list_sort(l_1), list_min(starts)) AS pos_1
               FROM {source} WHERE len(starts) > 0)""")]
     ctes += _prefix_ctes(plan, base, target)

@@ -1,63 +1,78 @@
 -- cxlib.behind.journey_accounts(con, settings, move=('Consideration', 'Decision'))
--- snapshot behind_journey_move_consideration_decision: 8 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot behind_journey_move_consideration_decision: 10 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/8]
-SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) FROM "journey_events"
+-- [1/10]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [2/8]
+-- [2/10]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [3/10]
+SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
+;
+
+-- [4/10]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/8]
+-- [5/10]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/8]
+-- [6/10]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [5/8]
+-- [7/10]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [6/8]
+-- [8/10]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [7/8]
+-- [9/10]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [8/8]
+-- [10/10]
 WITH behind_values AS (
 WITH
 entries AS (
-SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
-FROM "journey_events" AS e
-WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
-AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
+SELECT e.account_key, e.ts, $remap[e.stage_code] AS code
+FROM "_journey_layout" AS e
+WHERE (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
 ),
 paths AS (
 -- each account's entries in time order, ties in stage order: one sorted list of keys
-SELECT account_id,
+SELECT account_key,
 list_transform(list_sort(list((epoch_us(ts) - $t0)::BIGINT * $m + code)),
 lambda k: (k % $m)::INTEGER) AS codes
 FROM entries
-GROUP BY account_id
+GROUP BY account_key
 ),
 visits AS (
 -- consecutive entries of one stage are one visit
-SELECT account_id, list_filter(codes, lambda c, i: i = 1 OR c <> codes[i - 1]) AS v
+SELECT account_key, list_filter(codes, lambda c, i: i = 1 OR c <> codes[i - 1]) AS v
 FROM paths
 )
-SELECT account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $separator) AS value, len(list_filter(v[2:], lambda to_code, i: v[i] = list_position($codes, $behind_from) AND to_code = list_position($codes, $behind_to))) AS moves
+SELECT k.account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $separator) AS value, len(list_filter(v[2:], lambda to_code, i: v[i] = list_position($codes, $behind_from) AND to_code = list_position($codes, $behind_to))) AS moves
 FROM visits
+JOIN "_account_keys" AS k USING (account_key)
 WHERE len(list_filter(v[2:], lambda to_code, i: v[i] = list_position($codes, $behind_from) AND to_code = list_position($codes, $behind_to))) > 0),
 acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1)
 SELECT behind_values.account_id, acct.name, COALESCE(NULLIF(trim(CAST(acct."tier" AS VARCHAR)), ''), '(none)') AS "tier", COALESCE(NULLIF(trim(CAST(acct."region" AS VARCHAR)), ''), '(none)') AS "region", COALESCE(NULLIF(trim(CAST(acct."industry" AS VARCHAR)), ''), '(none)') AS "industry", COALESCE(NULLIF(trim(CAST(acct."csm" AS VARCHAR)), ''), '(none)') AS "csm", acct.arr, behind_values.value,
@@ -72,5 +87,6 @@ ORDER BY behind_values.account_id
 --   $behind_to = 'Decision'
 --   $codes = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy', 'Disappointment', 'Churn', 'Lost deal']
 --   $m = 16
+--   $remap = [7, 1, 9, 2, 3, 4, 8, 10, 6, 5]
 --   $separator = ' → '
 --   $t0 = 1696118400000000

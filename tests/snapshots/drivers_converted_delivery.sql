@@ -1,52 +1,65 @@
 -- cxlib.drivers.drivers(con, Outcome('converted', 'Delivery'), settings, mapping=ws.mapping, score_config=ws.score_config)
--- snapshot drivers_converted_delivery: 24 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot drivers_converted_delivery: 28 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/24]
+-- [1/28]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/24]
-SELECT EXISTS (SELECT 1 FROM "journey_events" WHERE stage = $stage)
+-- [2/28]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
--- params:
---   $stage = 'Awareness'
 
--- [3/24]
+-- [3/28]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [4/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/24]
+-- [5/28]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/24]
+-- [6/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [6/24]
+-- [7/28]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [7/24]
+-- [8/28]
+SELECT codes, t_max FROM "_journey_span"
+;
+
+-- [9/28]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [8/24]
+-- [10/28]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [9/24]
+-- [11/28]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [10/24]
+-- [12/28]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -62,54 +75,70 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [11/24]
+-- [13/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [12/24]
+-- [14/28]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [13/24]
+-- [15/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [14/24]
+-- [16/28]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [15/24]
+-- [17/28]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [16/24]
-SELECT EXISTS (SELECT 1 FROM "journey_events" WHERE stage = $stage)
+-- [18/28]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
--- params:
---   $stage = 'Awareness'
 
--- [17/24]
+-- [19/28]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [20/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [18/24]
+-- [21/28]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [19/24]
+-- [22/28]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [20/24]
+-- [23/28]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [21/24]
+-- [24/28]
+SELECT codes, t_max FROM "_journey_span"
+;
+
+-- [25/28]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
-account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT account_key, CAST(firsts[$code_1] AS TIMESTAMP) AS m_1, CAST(firsts[$code_2] AS TIMESTAMP) AS m_2, CAST(firsts[$code_3] AS TIMESTAMP) AS m_3, CAST(firsts[$code_4] AS TIMESTAMP) AS m_4, CAST(firsts[$code_5] AS TIMESTAMP) AS m_5, CAST(firsts[$code_6] AS TIMESTAMP) AS m_6, CAST(firsts[$code_7] AS TIMESTAMP) AS m_7, CAST(firsts[$code_1] AS TIMESTAMP) AS r_min, greatest(CAST(lasts[$exit_code_1] AS TIMESTAMP), CAST(lasts[$exit_code_2] AS TIMESTAMP), CAST(lasts[$exit_code_3] AS TIMESTAMP)) AS last_exit FROM "_journey_accounts"),
 coverage AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
@@ -149,14 +178,14 @@ coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
 CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
 FROM fast_6),
 fast AS MATERIALIZED (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
 FROM fast_7),
 slow_events AS (
-SELECT * FROM events
-WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+SELECT * FROM layout_events
+WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)),
 slow_lists AS (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, list(ts) FILTER (WHERE stage_code = $code_3) AS l_3, list(ts) FILTER (WHERE stage_code = $code_4) AS l_4, list(ts) FILTER (WHERE stage_code = $code_5) AS l_5, list(ts) FILTER (WHERE stage_code = $code_6) AS l_6, list(ts) FILTER (WHERE stage_code = $code_7) AS l_7, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM slow_events GROUP BY account_key)),
 slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
 slow_2 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
@@ -176,13 +205,15 @@ FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_
 slow_7 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
 FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
-slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+slow AS (SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
 journeys AS (
-SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4, placed.t_5, placed.t_6, placed.t_7,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow)) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 driver_outcome AS (
 SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
 FROM journeys WHERE reached >= 3),
@@ -269,6 +300,13 @@ SELECT count(*) AS n, coalesce(sum(y), 0) AS events FROM population
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $code_1 = 2
+--   $code_2 = 4
+--   $code_3 = 5
+--   $code_4 = 6
+--   $code_5 = 10
+--   $code_6 = 9
+--   $code_7 = 1
 --   $d_measure_1 = 'customer_intent'
 --   $d_measure_2 = 'anticipation_of_needs'
 --   $d_measure_3 = 'successful_product_adoption'
@@ -281,9 +319,9 @@ SELECT count(*) AS n, coalesce(sum(y), 0) AS events FROM population
 --   $d_segment_2 = 'region'
 --   $d_segment_3 = 'industry'
 --   $d_segment_4 = 'csm'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8
 --   $f0_hundred = 5.0
 --   $f0_key = 'customer_intent'
 --   $f0_max_age = NULL
@@ -351,20 +389,16 @@ SELECT count(*) AS n, coalesce(sum(y), 0) AS events FROM population
 --   $green_above = 75.0
 --   $min_coverage = 0.5
 --   $red_below = 50.0
---   $stage_1 = 'Awareness'
---   $stage_2 = 'Consideration'
---   $stage_3 = 'Decision'
---   $stage_4 = 'Delivery'
---   $stage_5 = 'Usage'
---   $stage_6 = 'Loyalty'
---   $stage_7 = 'Advocacy'
 
--- [22/24]
+-- [26/28]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
-account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT account_key, CAST(firsts[$code_1] AS TIMESTAMP) AS m_1, CAST(firsts[$code_2] AS TIMESTAMP) AS m_2, CAST(firsts[$code_3] AS TIMESTAMP) AS m_3, CAST(firsts[$code_4] AS TIMESTAMP) AS m_4, CAST(firsts[$code_5] AS TIMESTAMP) AS m_5, CAST(firsts[$code_6] AS TIMESTAMP) AS m_6, CAST(firsts[$code_7] AS TIMESTAMP) AS m_7, CAST(firsts[$code_1] AS TIMESTAMP) AS r_min, greatest(CAST(lasts[$exit_code_1] AS TIMESTAMP), CAST(lasts[$exit_code_2] AS TIMESTAMP), CAST(lasts[$exit_code_3] AS TIMESTAMP)) AS last_exit FROM "_journey_accounts"),
 coverage AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
@@ -404,14 +438,14 @@ coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
 CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
 FROM fast_6),
 fast AS MATERIALIZED (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
 FROM fast_7),
 slow_events AS (
-SELECT * FROM events
-WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+SELECT * FROM layout_events
+WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)),
 slow_lists AS (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, list(ts) FILTER (WHERE stage_code = $code_3) AS l_3, list(ts) FILTER (WHERE stage_code = $code_4) AS l_4, list(ts) FILTER (WHERE stage_code = $code_5) AS l_5, list(ts) FILTER (WHERE stage_code = $code_6) AS l_6, list(ts) FILTER (WHERE stage_code = $code_7) AS l_7, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM slow_events GROUP BY account_key)),
 slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
 slow_2 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
@@ -431,13 +465,15 @@ FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_
 slow_7 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
 FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
-slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+slow AS (SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
 journeys AS (
-SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4, placed.t_5, placed.t_6, placed.t_7,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow)) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 driver_outcome AS (
 SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
 FROM journeys WHERE reached >= 3),
@@ -526,6 +562,13 @@ ORDER BY ord, value = '(none)', value
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $code_1 = 2
+--   $code_2 = 4
+--   $code_3 = 5
+--   $code_4 = 6
+--   $code_5 = 10
+--   $code_6 = 9
+--   $code_7 = 1
 --   $d_measure_1 = 'customer_intent'
 --   $d_measure_2 = 'anticipation_of_needs'
 --   $d_measure_3 = 'successful_product_adoption'
@@ -538,9 +581,9 @@ ORDER BY ord, value = '(none)', value
 --   $d_segment_2 = 'region'
 --   $d_segment_3 = 'industry'
 --   $d_segment_4 = 'csm'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8
 --   $f0_hundred = 5.0
 --   $f0_key = 'customer_intent'
 --   $f0_max_age = NULL
@@ -608,20 +651,16 @@ ORDER BY ord, value = '(none)', value
 --   $green_above = 75.0
 --   $min_coverage = 0.5
 --   $red_below = 50.0
---   $stage_1 = 'Awareness'
---   $stage_2 = 'Consideration'
---   $stage_3 = 'Decision'
---   $stage_4 = 'Delivery'
---   $stage_5 = 'Usage'
---   $stage_6 = 'Loyalty'
---   $stage_7 = 'Advocacy'
 
--- [23/24]
+-- [27/28]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
-account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT account_key, CAST(firsts[$code_1] AS TIMESTAMP) AS m_1, CAST(firsts[$code_2] AS TIMESTAMP) AS m_2, CAST(firsts[$code_3] AS TIMESTAMP) AS m_3, CAST(firsts[$code_4] AS TIMESTAMP) AS m_4, CAST(firsts[$code_5] AS TIMESTAMP) AS m_5, CAST(firsts[$code_6] AS TIMESTAMP) AS m_6, CAST(firsts[$code_7] AS TIMESTAMP) AS m_7, CAST(firsts[$code_1] AS TIMESTAMP) AS r_min, greatest(CAST(lasts[$exit_code_1] AS TIMESTAMP), CAST(lasts[$exit_code_2] AS TIMESTAMP), CAST(lasts[$exit_code_3] AS TIMESTAMP)) AS last_exit FROM "_journey_accounts"),
 coverage AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
@@ -661,14 +700,14 @@ coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
 CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
 FROM fast_6),
 fast AS MATERIALIZED (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
 FROM fast_7),
 slow_events AS (
-SELECT * FROM events
-WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+SELECT * FROM layout_events
+WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)),
 slow_lists AS (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, list(ts) FILTER (WHERE stage_code = $code_3) AS l_3, list(ts) FILTER (WHERE stage_code = $code_4) AS l_4, list(ts) FILTER (WHERE stage_code = $code_5) AS l_5, list(ts) FILTER (WHERE stage_code = $code_6) AS l_6, list(ts) FILTER (WHERE stage_code = $code_7) AS l_7, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM slow_events GROUP BY account_key)),
 slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
 slow_2 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
@@ -688,13 +727,15 @@ FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_
 slow_7 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
 FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
-slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+slow AS (SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
 journeys AS (
-SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4, placed.t_5, placed.t_6, placed.t_7,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow)) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 driver_outcome AS (
 SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
 FROM journeys WHERE reached >= 3),
@@ -783,6 +824,13 @@ FROM quartered GROUP BY ord, column_name, quartile ORDER BY ord, quartile
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $code_1 = 2
+--   $code_2 = 4
+--   $code_3 = 5
+--   $code_4 = 6
+--   $code_5 = 10
+--   $code_6 = 9
+--   $code_7 = 1
 --   $d_measure_1 = 'customer_intent'
 --   $d_measure_2 = 'anticipation_of_needs'
 --   $d_measure_3 = 'successful_product_adoption'
@@ -795,9 +843,9 @@ FROM quartered GROUP BY ord, column_name, quartile ORDER BY ord, quartile
 --   $d_segment_2 = 'region'
 --   $d_segment_3 = 'industry'
 --   $d_segment_4 = 'csm'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8
 --   $f0_hundred = 5.0
 --   $f0_key = 'customer_intent'
 --   $f0_max_age = NULL
@@ -865,20 +913,16 @@ FROM quartered GROUP BY ord, column_name, quartile ORDER BY ord, quartile
 --   $green_above = 75.0
 --   $min_coverage = 0.5
 --   $red_below = 50.0
---   $stage_1 = 'Awareness'
---   $stage_2 = 'Consideration'
---   $stage_3 = 'Decision'
---   $stage_4 = 'Delivery'
---   $stage_5 = 'Usage'
---   $stage_6 = 'Loyalty'
---   $stage_7 = 'Advocacy'
 
--- [24/24]
+-- [28/28]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
-account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT account_key, CAST(firsts[$code_1] AS TIMESTAMP) AS m_1, CAST(firsts[$code_2] AS TIMESTAMP) AS m_2, CAST(firsts[$code_3] AS TIMESTAMP) AS m_3, CAST(firsts[$code_4] AS TIMESTAMP) AS m_4, CAST(firsts[$code_5] AS TIMESTAMP) AS m_5, CAST(firsts[$code_6] AS TIMESTAMP) AS m_6, CAST(firsts[$code_7] AS TIMESTAMP) AS m_7, CAST(firsts[$code_1] AS TIMESTAMP) AS r_min, greatest(CAST(lasts[$exit_code_1] AS TIMESTAMP), CAST(lasts[$exit_code_2] AS TIMESTAMP), CAST(lasts[$exit_code_3] AS TIMESTAMP)) AS last_exit FROM "_journey_accounts"),
 coverage AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
@@ -918,14 +962,14 @@ coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
 CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
 FROM fast_6),
 fast AS MATERIALIZED (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
 FROM fast_7),
 slow_events AS (
-SELECT * FROM events
-WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+SELECT * FROM layout_events
+WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)),
 slow_lists AS (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, list(ts) FILTER (WHERE stage_code = $code_3) AS l_3, list(ts) FILTER (WHERE stage_code = $code_4) AS l_4, list(ts) FILTER (WHERE stage_code = $code_5) AS l_5, list(ts) FILTER (WHERE stage_code = $code_6) AS l_6, list(ts) FILTER (WHERE stage_code = $code_7) AS l_7, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM slow_events GROUP BY account_key)),
 slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
 slow_2 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
@@ -945,13 +989,15 @@ FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_
 slow_7 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
 FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
-slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+slow AS (SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
 journeys AS (
-SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4, placed.t_5, placed.t_6, placed.t_7,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow)) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 driver_outcome AS (
 SELECT account_id, CASE WHEN reached >= 4 THEN 1 ELSE 0 END AS y
 FROM journeys WHERE reached >= 3),
@@ -1038,6 +1084,13 @@ SELECT column_name, x, y FROM measured ORDER BY ord, account_id
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $code_1 = 2
+--   $code_2 = 4
+--   $code_3 = 5
+--   $code_4 = 6
+--   $code_5 = 10
+--   $code_6 = 9
+--   $code_7 = 1
 --   $d_measure_1 = 'customer_intent'
 --   $d_measure_2 = 'anticipation_of_needs'
 --   $d_measure_3 = 'successful_product_adoption'
@@ -1050,9 +1103,9 @@ SELECT column_name, x, y FROM measured ORDER BY ord, account_id
 --   $d_segment_2 = 'region'
 --   $d_segment_3 = 'industry'
 --   $d_segment_4 = 'csm'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8
 --   $f0_hundred = 5.0
 --   $f0_key = 'customer_intent'
 --   $f0_max_age = NULL
@@ -1120,10 +1173,3 @@ SELECT column_name, x, y FROM measured ORDER BY ord, account_id
 --   $green_above = 75.0
 --   $min_coverage = 0.5
 --   $red_below = 50.0
---   $stage_1 = 'Awareness'
---   $stage_2 = 'Consideration'
---   $stage_3 = 'Decision'
---   $stage_4 = 'Delivery'
---   $stage_5 = 'Usage'
---   $stage_6 = 'Loyalty'
---   $stage_7 = 'Advocacy'

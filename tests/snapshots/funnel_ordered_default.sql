@@ -1,39 +1,55 @@
 -- cxlib.funnel.funnel(con, FunnelSpec(), settings)
--- snapshot funnel_ordered_default: 7 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_ordered_default: 9 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/7]
+-- [1/9]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/7]
-SELECT EXISTS (SELECT 1 FROM "journey_events" WHERE stage = $stage)
+-- [2/9]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
--- params:
---   $stage = 'Awareness'
 
--- [3/7]
+-- [3/9]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [4/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/7]
+-- [5/9]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/7]
+-- [6/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [6/7]
+-- [7/9]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [7/7]
+-- [8/9]
+SELECT codes, t_max FROM "_journey_span"
+;
+
+-- [9/9]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
-account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, min(ts) FILTER (WHERE stage = $stage_5) AS m_5, min(ts) FILTER (WHERE stage = $stage_6) AS m_6, min(ts) FILTER (WHERE stage = $stage_7) AS m_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT account_key, CAST(firsts[$code_1] AS TIMESTAMP) AS m_1, CAST(firsts[$code_2] AS TIMESTAMP) AS m_2, CAST(firsts[$code_3] AS TIMESTAMP) AS m_3, CAST(firsts[$code_4] AS TIMESTAMP) AS m_4, CAST(firsts[$code_5] AS TIMESTAMP) AS m_5, CAST(firsts[$code_6] AS TIMESTAMP) AS m_6, CAST(firsts[$code_7] AS TIMESTAMP) AS m_7, CAST(firsts[$code_1] AS TIMESTAMP) AS r_min, greatest(CAST(lasts[$exit_code_1] AS TIMESTAMP), CAST(lasts[$exit_code_2] AS TIMESTAMP), CAST(lasts[$exit_code_3] AS TIMESTAMP)) AS last_exit FROM "_journey_accounts"),
 coverage AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
@@ -73,14 +89,14 @@ coalesce(cut, CASE WHEN m_7 >= t_6 AND NOT (true) THEN m_7 END) AS cut),
 CASE WHEN m_7 >= t_6 AND true THEN m_7 END AS t_7
 FROM fast_6),
 fast AS MATERIALIZED (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, needs_lists AS needs_lists
 FROM fast_7),
 slow_events AS (
-SELECT * FROM events
-WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+SELECT * FROM layout_events
+WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)),
 slow_lists AS (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, list(ts) FILTER (WHERE stage = $stage_5) AS l_5, list(ts) FILTER (WHERE stage = $stage_6) AS l_6, list(ts) FILTER (WHERE stage = $stage_7) AS l_7, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, list(ts) FILTER (WHERE stage_code = $code_3) AS l_3, list(ts) FILTER (WHERE stage_code = $code_4) AS l_4, list(ts) FILTER (WHERE stage_code = $code_5) AS l_5, list(ts) FILTER (WHERE stage_code = $code_6) AS l_6, list(ts) FILTER (WHERE stage_code = $code_7) AS l_7, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM slow_events GROUP BY account_key)),
 slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
 slow_2 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
@@ -100,55 +116,31 @@ FROM (SELECT *, list_min(list_filter(l_6, lambda x: x >= t_5)) AS nxt FROM slow_
 slow_7 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
 FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
-slow AS (SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
+slow AS (SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
 journeys AS (
-SELECT account_id, reached, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4, placed.t_5, placed.t_6, placed.t_7,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_id, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow))),
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow)) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+step1 AS (
+SELECT segment, count(*) AS n, coalesce(sum(w), 0) AS w,
+count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+count(*) FILTER (WHERE null_arr) AS null_arr
+FROM weighted GROUP BY segment),
 step_rows AS (
-SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
-CAST(NULL AS BIGINT) AS dur_us
-FROM weighted UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 2 AS step, reached >= 2 AS converted,
-CASE WHEN reached >= 2 THEN epoch_us(t_2) - epoch_us(t_1)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_1), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_1), 0)
+SELECT segment, w, exited, step, step <= reached AS converted,
+CASE WHEN step <= reached THEN times[step] - times[step - 1]
+WHEN exited THEN greatest(epoch_us(last_exit) - times[step - 1], 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - times[step - 1], 0)
 END AS dur_us
-FROM weighted WHERE reached >= 1 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 3 AS step, reached >= 3 AS converted,
-CASE WHEN reached >= 3 THEN epoch_us(t_3) - epoch_us(t_2)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_2), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_2), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 2 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 4 AS step, reached >= 4 AS converted,
-CASE WHEN reached >= 4 THEN epoch_us(t_4) - epoch_us(t_3)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_3), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_3), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 3 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 5 AS step, reached >= 5 AS converted,
-CASE WHEN reached >= 5 THEN epoch_us(t_5) - epoch_us(t_4)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_4), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_4), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 4 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 6 AS step, reached >= 6 AS converted,
-CASE WHEN reached >= 6 THEN epoch_us(t_6) - epoch_us(t_5)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_5), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_5), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 5 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 7 AS step, reached >= 7 AS converted,
-CASE WHEN reached >= 7 THEN epoch_us(t_7) - epoch_us(t_6)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_6), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_6), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 6),
+FROM (SELECT segment, w, exited, reached, last_exit, [epoch_us(t_1), epoch_us(t_2), epoch_us(t_3), epoch_us(t_4), epoch_us(t_5), epoch_us(t_6), epoch_us(t_7)] AS times,
+unnest(range(2, least(reached + 1, 7) + 1)) AS step
+FROM weighted)),
 per_step AS (
 SELECT segment, step,
 count(*) FILTER (WHERE converted) AS n,
@@ -157,9 +149,7 @@ coalesce(sum(w) FILTER (WHERE NOT converted AND exited), 0) AS wx,
 count(*) FILTER (WHERE NOT converted) AS censored,
 quantile_cont(dur_us / 86400000000.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
 list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
-AS km_sorted,
-count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
-count(*) FILTER (WHERE null_arr) AS null_arr
+AS km_sorted
 FROM step_rows GROUP BY segment, step),
 km_marks AS (
 SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step WHERE step > 1
@@ -183,10 +173,12 @@ FROM km_segments)
 WHERE total > 0 AND i < coalesce(next_p, total + 1)
 GROUP BY segment, step),
 grid AS (
-SELECT segment, unnest(range(1, 8)) AS step, missing_accounts, null_arr
-FROM per_step WHERE step = 1),
+SELECT segment, unnest(range(1, 8)) AS step, n AS n_1, w AS w_1, missing_accounts, null_arr
+FROM step1),
 result AS (
-SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
+SELECT g.segment, g.step,
+CASE WHEN g.step = 1 THEN g.n_1 ELSE coalesce(s.n, 0) END AS n,
+CASE WHEN g.step = 1 THEN g.w_1 ELSE coalesce(s.w, 0) END AS w,
 coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
 CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
 (s.km_sorted[k.i] >> 1) / 86400000000.0 AS km_median,
@@ -199,13 +191,13 @@ ORDER BY r.segment = '(none)', r.segment, r.step
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
---   $stage_1 = 'Awareness'
---   $stage_2 = 'Consideration'
---   $stage_3 = 'Decision'
---   $stage_4 = 'Delivery'
---   $stage_5 = 'Usage'
---   $stage_6 = 'Loyalty'
---   $stage_7 = 'Advocacy'
+--   $code_1 = 2
+--   $code_2 = 4
+--   $code_3 = 5
+--   $code_4 = 6
+--   $code_5 = 10
+--   $code_6 = 9
+--   $code_7 = 1
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8

@@ -1,33 +1,55 @@
 -- cxlib.funnel.funnel(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery'], window_days=14, exclude=(Exclusion('Disappointment', 2, 4), Exclusion('Churn', 1, 2))), settings)
--- snapshot funnel_ordered_exclude_window_14d: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_ordered_exclude_window_14d: 9 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/9]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/6]
+-- [2/9]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
+;
+
+-- [3/9]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [4/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/6]
+-- [5/9]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/6]
+-- [6/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [5/6]
+-- [7/9]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [6/6]
+-- [8/9]
+SELECT codes, t_max FROM "_journey_span"
+;
+
+-- [9/9]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
-account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, max(ts) FILTER (WHERE stage = $stage_1 AND true) AS r_max, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT account_key, CAST(firsts[$code_1] AS TIMESTAMP) AS m_1, CAST(firsts[$code_2] AS TIMESTAMP) AS m_2, CAST(firsts[$code_3] AS TIMESTAMP) AS m_3, CAST(firsts[$code_4] AS TIMESTAMP) AS m_4, CAST(firsts[$code_1] AS TIMESTAMP) AS r_min, CAST(lasts[$code_1] AS TIMESTAMP) AS r_max, greatest(CAST(lasts[$exit_code_1] AS TIMESTAMP), CAST(lasts[$exit_code_2] AS TIMESTAMP), CAST(lasts[$exit_code_3] AS TIMESTAMP)) AS last_exit FROM "_journey_accounts"),
 coverage_all AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
@@ -52,14 +74,14 @@ coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (epoch_us(m_4) - epoch_us(t_1) <= $wi
 CASE WHEN m_4 >= t_3 AND epoch_us(m_4) - epoch_us(t_1) <= $window_us THEN m_4 END AS t_4
 FROM fast_3),
 fast AS MATERIALIZED (
-SELECT account_id, t_1, t_2, t_3, t_4, last_exit, needs_lists OR (cut IS NOT NULL AND r_max > r_min AND epoch_us(cut) - epoch_us(r_max) <= $window_us) AS needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, last_exit, needs_lists OR (cut IS NOT NULL AND r_max > r_min AND epoch_us(cut) - epoch_us(r_max) <= $window_us) AS needs_lists
 FROM fast_4),
 slow_events AS (
-SELECT * FROM events
-WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+SELECT * FROM layout_events
+WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)),
 slow_lists AS (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, list(ts) FILTER (WHERE stage_code = $code_3) AS l_3, list(ts) FILTER (WHERE stage_code = $code_4) AS l_4, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM slow_events GROUP BY account_key)),
 slow_1 AS (SELECT *, unnest(starts) AS t_1 FROM slow_lists),
 slow_2 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL AND epoch_us(nxt) - epoch_us(t_1) <= $window_us THEN nxt END AS t_2
@@ -71,17 +93,19 @@ slow_4 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL AND epoch_us(nxt) - epoch_us(t_1) <= $window_us THEN nxt END AS t_4
 FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
 slow AS (
-SELECT account_id, unnest(best), last_exit FROM (
-SELECT account_id, any_value(last_exit) AS last_exit,
+SELECT account_key, unnest(best), last_exit FROM (
+SELECT account_key, any_value(last_exit) AS last_exit,
 arg_max(struct_pack(t_1, t_2, t_3, t_4),
 CAST(CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) AS BIGINT) * 100000000000000000 - epoch_us(t_1)) AS best
-FROM slow_4 GROUP BY account_id)),
+FROM slow_4 GROUP BY account_key)),
 journeys_all AS (
-SELECT account_id, reached, t_1, t_2, t_3, t_4, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) ELSE false END AS exited
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) AS reached FROM (
-SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM fast WHERE NOT needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM slow))),
+SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM slow)) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 excluded_rules AS (
 SELECT DISTINCT j.account_id, 1 AS rule
 FROM journeys_all j JOIN events e ON e.account_id = j.account_id AND e.stage = $exclude_1
@@ -97,28 +121,20 @@ WHERE account_id NOT IN (SELECT account_id FROM excluded_rules)),
 coverage AS (SELECT * FROM coverage_all, excluded_counts),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+step1 AS (
+SELECT segment, count(*) AS n, coalesce(sum(w), 0) AS w,
+count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+count(*) FILTER (WHERE null_arr) AS null_arr
+FROM weighted GROUP BY segment),
 step_rows AS (
-SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
-CAST(NULL AS BIGINT) AS dur_us
-FROM weighted UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 2 AS step, reached >= 2 AS converted,
-CASE WHEN reached >= 2 THEN epoch_us(t_2) - epoch_us(t_1)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_1), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_1), 0)
+SELECT segment, w, exited, step, step <= reached AS converted,
+CASE WHEN step <= reached THEN times[step] - times[step - 1]
+WHEN exited THEN greatest(epoch_us(last_exit) - times[step - 1], 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - times[step - 1], 0)
 END AS dur_us
-FROM weighted WHERE reached >= 1 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 3 AS step, reached >= 3 AS converted,
-CASE WHEN reached >= 3 THEN epoch_us(t_3) - epoch_us(t_2)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_2), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_2), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 2 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 4 AS step, reached >= 4 AS converted,
-CASE WHEN reached >= 4 THEN epoch_us(t_4) - epoch_us(t_3)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_3), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_3), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 3),
+FROM (SELECT segment, w, exited, reached, last_exit, [epoch_us(t_1), epoch_us(t_2), epoch_us(t_3), epoch_us(t_4)] AS times,
+unnest(range(2, least(reached + 1, 4) + 1)) AS step
+FROM weighted)),
 per_step AS (
 SELECT segment, step,
 count(*) FILTER (WHERE converted) AS n,
@@ -127,9 +143,7 @@ coalesce(sum(w) FILTER (WHERE NOT converted AND exited), 0) AS wx,
 count(*) FILTER (WHERE NOT converted) AS censored,
 quantile_cont(dur_us / 86400000000.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
 list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
-AS km_sorted,
-count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
-count(*) FILTER (WHERE null_arr) AS null_arr
+AS km_sorted
 FROM step_rows GROUP BY segment, step),
 km_marks AS (
 SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step WHERE step > 1
@@ -153,10 +167,12 @@ FROM km_segments)
 WHERE total > 0 AND i < coalesce(next_p, total + 1)
 GROUP BY segment, step),
 grid AS (
-SELECT segment, unnest(range(1, 5)) AS step, missing_accounts, null_arr
-FROM per_step WHERE step = 1),
+SELECT segment, unnest(range(1, 5)) AS step, n AS n_1, w AS w_1, missing_accounts, null_arr
+FROM step1),
 result AS (
-SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
+SELECT g.segment, g.step,
+CASE WHEN g.step = 1 THEN g.n_1 ELSE coalesce(s.n, 0) END AS n,
+CASE WHEN g.step = 1 THEN g.w_1 ELSE coalesce(s.w, 0) END AS w,
 coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
 CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
 (s.km_sorted[k.i] >> 1) / 86400000000.0 AS km_median,
@@ -169,13 +185,13 @@ ORDER BY r.segment = '(none)', r.segment, r.step
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
+--   $code_1 = 2
+--   $code_2 = 4
+--   $code_3 = 5
+--   $code_4 = 6
 --   $exclude_1 = 'Disappointment'
 --   $exclude_2 = 'Churn'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
---   $stage_1 = 'Awareness'
---   $stage_2 = 'Consideration'
---   $stage_3 = 'Decision'
---   $stage_4 = 'Delivery'
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8
 --   $window_us = 1209600000000

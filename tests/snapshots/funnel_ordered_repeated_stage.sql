@@ -1,35 +1,57 @@
 -- cxlib.funnel.funnel(con, FunnelSpec(steps=['Usage', 'Loyalty', 'Usage']), settings)
--- snapshot funnel_ordered_repeated_stage: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_ordered_repeated_stage: 9 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/9]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/6]
+-- [2/9]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
+;
+
+-- [3/9]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [4/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/6]
+-- [5/9]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/6]
+-- [6/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [5/6]
+-- [7/9]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [6/6]
+-- [8/9]
+SELECT codes, t_max FROM "_journey_span"
+;
+
+-- [9/9]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
 lists AS MATERIALIZED (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM layout_events GROUP BY account_key)),
 coverage AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE coalesce(len(l_1), 0) = 0) AS no_step1,
@@ -42,28 +64,28 @@ FROM (SELECT *, list_min(list_filter(l_2, lambda x: x >= t_1)) AS nxt FROM journ
 journeys_raw_3 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
 FROM (SELECT *, CASE WHEN len(list_filter(l_1, lambda x: x = t_2)) > CAST(t_1 = t_2 AS INTEGER) THEN t_2 ELSE list_min(list_filter(l_1, lambda x: x > t_2)) END AS nxt FROM journeys_raw_2)),
-journeys_raw AS (SELECT account_id, t_1, t_2, t_3, last_exit FROM journeys_raw_3),
+journeys_raw AS (SELECT account_key, t_1, t_2, t_3, last_exit FROM journeys_raw_3),
 journeys AS (
-SELECT account_id, reached, t_1, t_2, t_3, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) ELSE false END AS exited
-FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) AS reached FROM journeys_raw)),
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) ELSE false END AS exited
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) AS reached FROM journeys_raw) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+step1 AS (
+SELECT segment, count(*) AS n, coalesce(sum(w), 0) AS w,
+count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+count(*) FILTER (WHERE null_arr) AS null_arr
+FROM weighted GROUP BY segment),
 step_rows AS (
-SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
-CAST(NULL AS BIGINT) AS dur_us
-FROM weighted UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 2 AS step, reached >= 2 AS converted,
-CASE WHEN reached >= 2 THEN epoch_us(t_2) - epoch_us(t_1)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_1), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_1), 0)
+SELECT segment, w, exited, step, step <= reached AS converted,
+CASE WHEN step <= reached THEN times[step] - times[step - 1]
+WHEN exited THEN greatest(epoch_us(last_exit) - times[step - 1], 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - times[step - 1], 0)
 END AS dur_us
-FROM weighted WHERE reached >= 1 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 3 AS step, reached >= 3 AS converted,
-CASE WHEN reached >= 3 THEN epoch_us(t_3) - epoch_us(t_2)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_2), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_2), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 2),
+FROM (SELECT segment, w, exited, reached, last_exit, [epoch_us(t_1), epoch_us(t_2), epoch_us(t_3)] AS times,
+unnest(range(2, least(reached + 1, 3) + 1)) AS step
+FROM weighted)),
 per_step AS (
 SELECT segment, step,
 count(*) FILTER (WHERE converted) AS n,
@@ -72,9 +94,7 @@ coalesce(sum(w) FILTER (WHERE NOT converted AND exited), 0) AS wx,
 count(*) FILTER (WHERE NOT converted) AS censored,
 quantile_cont(dur_us / 86400000000.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
 list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
-AS km_sorted,
-count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
-count(*) FILTER (WHERE null_arr) AS null_arr
+AS km_sorted
 FROM step_rows GROUP BY segment, step),
 km_marks AS (
 SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step WHERE step > 1
@@ -98,10 +118,12 @@ FROM km_segments)
 WHERE total > 0 AND i < coalesce(next_p, total + 1)
 GROUP BY segment, step),
 grid AS (
-SELECT segment, unnest(range(1, 4)) AS step, missing_accounts, null_arr
-FROM per_step WHERE step = 1),
+SELECT segment, unnest(range(1, 4)) AS step, n AS n_1, w AS w_1, missing_accounts, null_arr
+FROM step1),
 result AS (
-SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
+SELECT g.segment, g.step,
+CASE WHEN g.step = 1 THEN g.n_1 ELSE coalesce(s.n, 0) END AS n,
+CASE WHEN g.step = 1 THEN g.w_1 ELSE coalesce(s.w, 0) END AS w,
 coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
 CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
 (s.km_sorted[k.i] >> 1) / 86400000000.0 AS km_median,
@@ -114,8 +136,8 @@ ORDER BY r.segment = '(none)', r.segment, r.step
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
---   $stage_1 = 'Usage'
---   $stage_2 = 'Loyalty'
+--   $code_1 = 10
+--   $code_2 = 9
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8

@@ -51,28 +51,20 @@ SELECT account_id, reached, CAST(NULL AS TIMESTAMP) AS t_1, CAST(NULL AS TIMESTA
 FROM classified WHERE reached > 0 AND NOT exit_unknown),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
+step1 AS (
+SELECT segment, count(*) AS n, coalesce(sum(w), 0) AS w,
+count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
+count(*) FILTER (WHERE null_arr) AS null_arr
+FROM weighted GROUP BY segment),
 step_rows AS (
-SELECT segment, w, in_accounts, null_arr, exited, 1 AS step, true AS converted,
-CAST(NULL AS BIGINT) AS dur_us
-FROM weighted UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 2 AS step, reached >= 2 AS converted,
-CASE WHEN reached >= 2 THEN epoch_us(t_2) - epoch_us(t_1)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_1), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_1), 0)
+SELECT segment, w, exited, step, step <= reached AS converted,
+CASE WHEN step <= reached THEN times[step] - times[step - 1]
+WHEN exited THEN greatest(epoch_us(last_exit) - times[step - 1], 0)
+ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - times[step - 1], 0)
 END AS dur_us
-FROM weighted WHERE reached >= 1 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 3 AS step, reached >= 3 AS converted,
-CASE WHEN reached >= 3 THEN epoch_us(t_3) - epoch_us(t_2)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_2), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_2), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 2 UNION ALL
-SELECT segment, w, in_accounts, null_arr, exited, 4 AS step, reached >= 4 AS converted,
-CASE WHEN reached >= 4 THEN epoch_us(t_4) - epoch_us(t_3)
-WHEN exited THEN greatest(epoch_us(last_exit) - epoch_us(t_3), 0)
-ELSE greatest(epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(t_3), 0)
-END AS dur_us
-FROM weighted WHERE reached >= 3),
+FROM (SELECT segment, w, exited, reached, last_exit, [epoch_us(t_1), epoch_us(t_2), epoch_us(t_3), epoch_us(t_4)] AS times,
+unnest(range(2, least(reached + 1, 4) + 1)) AS step
+FROM weighted)),
 per_step AS (
 SELECT segment, step,
 count(*) FILTER (WHERE converted) AS n,
@@ -81,9 +73,7 @@ coalesce(sum(w) FILTER (WHERE NOT converted AND exited), 0) AS wx,
 count(*) FILTER (WHERE NOT converted) AS censored,
 quantile_cont(dur_us / 86400000000.0, [0.5, 0.9]) FILTER (WHERE converted) AS q,
 list_sort(list(dur_us * 2 + CAST(NOT converted AS BIGINT)) FILTER (WHERE dur_us IS NOT NULL))
-AS km_sorted,
-count(*) FILTER (WHERE NOT in_accounts) AS missing_accounts,
-count(*) FILTER (WHERE null_arr) AS null_arr
+AS km_sorted
 FROM step_rows GROUP BY segment, step),
 km_marks AS (
 SELECT segment, step, len(km_sorted) AS total, 0 AS p FROM per_step WHERE step > 1
@@ -107,10 +97,12 @@ FROM km_segments)
 WHERE total > 0 AND i < coalesce(next_p, total + 1)
 GROUP BY segment, step),
 grid AS (
-SELECT segment, unnest(range(1, 5)) AS step, missing_accounts, null_arr
-FROM per_step WHERE step = 1),
+SELECT segment, unnest(range(1, 5)) AS step, n AS n_1, w AS w_1, missing_accounts, null_arr
+FROM step1),
 result AS (
-SELECT g.segment, g.step, coalesce(s.n, 0) AS n, coalesce(s.w, 0) AS w,
+SELECT g.segment, g.step,
+CASE WHEN g.step = 1 THEN g.n_1 ELSE coalesce(s.n, 0) END AS n,
+CASE WHEN g.step = 1 THEN g.w_1 ELSE coalesce(s.w, 0) END AS w,
 coalesce(s.wx, 0) AS wx, s.q[1] AS median, s.q[2] AS p90,
 CASE WHEN g.step > 1 THEN coalesce(s.censored, 0) END AS censored,
 (s.km_sorted[k.i] >> 1) / 86400000000.0 AS km_median,

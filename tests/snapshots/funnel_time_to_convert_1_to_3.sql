@@ -1,33 +1,55 @@
 -- cxlib.funnel.time_to_convert(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery']), from_step=1, to_step=3, settings)
--- snapshot funnel_time_to_convert_1_to_3: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_time_to_convert_1_to_3: 9 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/9]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/6]
+-- [2/9]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
+;
+
+-- [3/9]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [4/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/6]
+-- [5/9]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [4/6]
+-- [6/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [5/6]
+-- [7/9]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [6/6]
+-- [8/9]
+SELECT codes, t_max FROM "_journey_span"
+;
+
+-- [9/9]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
 AND ts <= CAST($as_of AS TIMESTAMP)),
-account_stats AS MATERIALIZED (SELECT *, m_1 AS r_min FROM (SELECT account_id, min(ts) FILTER (WHERE stage = $stage_1) AS m_1, min(ts) FILTER (WHERE stage = $stage_2) AS m_2, min(ts) FILTER (WHERE stage = $stage_3) AS m_3, min(ts) FILTER (WHERE stage = $stage_4) AS m_4, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM events GROUP BY account_id)),
+layout_events AS NOT MATERIALIZED (
+SELECT account_key, stage_code, ts FROM "_journey_layout"
+WHERE ts <= CAST($as_of AS TIMESTAMP)),
+account_stats AS MATERIALIZED (SELECT account_key, CAST(firsts[$code_1] AS TIMESTAMP) AS m_1, CAST(firsts[$code_2] AS TIMESTAMP) AS m_2, CAST(firsts[$code_3] AS TIMESTAMP) AS m_3, CAST(firsts[$code_4] AS TIMESTAMP) AS m_4, CAST(firsts[$code_1] AS TIMESTAMP) AS r_min, greatest(CAST(lasts[$exit_code_1] AS TIMESTAMP), CAST(lasts[$exit_code_2] AS TIMESTAMP), CAST(lasts[$exit_code_3] AS TIMESTAMP)) AS last_exit FROM "_journey_accounts"),
 coverage AS (
 SELECT count(*) AS with_events,
 count(*) FILTER (WHERE m_1 IS NULL) AS no_step1,
@@ -52,14 +74,14 @@ coalesce(cut, CASE WHEN m_4 >= t_3 AND NOT (true) THEN m_4 END) AS cut),
 CASE WHEN m_4 >= t_3 AND true THEN m_4 END AS t_4
 FROM fast_3),
 fast AS MATERIALIZED (
-SELECT account_id, t_1, t_2, t_3, t_4, last_exit, needs_lists AS needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, last_exit, needs_lists AS needs_lists
 FROM fast_4),
 slow_events AS (
-SELECT * FROM events
-WHERE account_id IN (SELECT account_id FROM fast WHERE needs_lists)),
+SELECT * FROM layout_events
+WHERE account_key IN (SELECT account_key FROM fast WHERE needs_lists)),
 slow_lists AS (
 SELECT *, list_distinct(list_filter(l_1, lambda x: true)) AS starts
-FROM (SELECT account_id, list(ts) FILTER (WHERE stage = $stage_1) AS l_1, list(ts) FILTER (WHERE stage = $stage_2) AS l_2, list(ts) FILTER (WHERE stage = $stage_3) AS l_3, list(ts) FILTER (WHERE stage = $stage_4) AS l_4, max(ts) FILTER (WHERE stage IN ($exit_1, $exit_2, $exit_3)) AS last_exit FROM slow_events GROUP BY account_id)),
+FROM (SELECT account_key, list(ts) FILTER (WHERE stage_code = $code_1) AS l_1, list(ts) FILTER (WHERE stage_code = $code_2) AS l_2, list(ts) FILTER (WHERE stage_code = $code_3) AS l_3, list(ts) FILTER (WHERE stage_code = $code_4) AS l_4, max(ts) FILTER (WHERE stage_code IN ($exit_code_1, $exit_code_2, $exit_code_3)) AS last_exit FROM slow_events GROUP BY account_key)),
 slow_1 AS (SELECT *, list_min(starts) AS t_1 FROM slow_lists WHERE len(starts) > 0),
 slow_2 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_1 IS NOT NULL THEN nxt END AS t_2
@@ -70,13 +92,15 @@ FROM (SELECT *, list_min(list_filter(l_3, lambda x: x >= t_2)) AS nxt FROM slow_
 slow_4 AS (
 SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
 FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
-slow AS (SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM slow_4),
+slow AS (SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM slow_4),
 journeys AS (
-SELECT account_id, reached, t_1, t_2, t_3, t_4, last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) ELSE false END AS exited
+SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4,
+placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) AS reached FROM (
-SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM fast WHERE NOT needs_lists
+SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_id, t_1, t_2, t_3, t_4, last_exit FROM slow))),
+SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM slow)) AS placed
+JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys)
 SELECT account_id, (epoch_us(t_3) - epoch_us(t_1)) / 86400000000.0 AS days
@@ -85,10 +109,10 @@ ORDER BY days, account_id
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
---   $exit_1 = 'Disappointment'
---   $exit_2 = 'Churn'
---   $exit_3 = 'Lost deal'
---   $stage_1 = 'Awareness'
---   $stage_2 = 'Consideration'
---   $stage_3 = 'Decision'
---   $stage_4 = 'Delivery'
+--   $code_1 = 2
+--   $code_2 = 4
+--   $code_3 = 5
+--   $code_4 = 6
+--   $exit_code_1 = 7
+--   $exit_code_2 = 3
+--   $exit_code_3 = 8

@@ -1,57 +1,74 @@
 -- cxlib.journey.emotion_curve(con, settings, segment=('tier', 'SMB'))
--- snapshot journey_emotion_curve_tier_smb: 8 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_emotion_curve_tier_smb: 10 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/8]
+-- [1/10]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/8]
-SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) FROM "journey_events"
+-- [2/10]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [3/8]
+-- [3/10]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [4/10]
+SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
+;
+
+-- [5/10]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/8]
+-- [6/10]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/8]
+-- [7/10]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [6/8]
+-- [8/10]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [7/8]
+-- [9/10]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [8/8]
-WITH entries AS (
-SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
-FROM "journey_events" AS e
-WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
-AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
-AND e.account_id IN (SELECT seg.account_id FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1) AS seg WHERE COALESCE(NULLIF(trim(CAST(seg."tier" AS VARCHAR)), ''), '(none)') = trim(CAST($segment_value AS VARCHAR)))
+-- [10/10]
+WITH
+entries AS (
+SELECT e.account_key, e.ts, $remap[e.stage_code] AS code
+FROM "_journey_layout" AS e
+WHERE (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
+AND e.account_key IN (SELECT seg_keys.account_key FROM "_account_keys" AS seg_keys WHERE true AND seg_keys.account_id IN (SELECT seg.account_id FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1) AS seg WHERE COALESCE(NULLIF(trim(CAST(seg."tier" AS VARCHAR)), ''), '(none)') = trim(CAST($segment_value AS VARCHAR))))
 ),
 standing AS (
 -- where each account stands from each instant on: the last of that instant's entries
-SELECT account_id, ts, max(code) AS code
+SELECT account_key, ts, max(code) AS code
 FROM entries
-GROUP BY account_id, ts
+GROUP BY account_key, ts
 ),
 answers AS (
-SELECT s.account_id, s.ts, s.score, upper(trim(s.survey_type)) AS kind,
+-- an answer's account key (NULL when the account has no journey entries)
+SELECT k.account_key, s.ts, s.score, upper(trim(s.survey_type)) AS kind,
 list_position($stage_names, s.stage) AS named_code
 FROM "surveys" AS s
+LEFT JOIN "_account_keys" AS k ON k.account_id = s.account_id
 WHERE s.score IS NOT NULL AND s.account_id IS NOT NULL
 AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))
 AND s.account_id IN (SELECT seg.account_id FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1) AS seg WHERE COALESCE(NULLIF(trim(CAST(seg."tier" AS VARCHAR)), ''), '(none)') = trim(CAST($segment_value AS VARCHAR)))
@@ -59,7 +76,7 @@ AND s.account_id IN (SELECT seg.account_id FROM (SELECT * FROM "accounts" WHERE 
 placed AS (
 SELECT coalesce(a.named_code, st.code) AS code, a.kind, a.score
 FROM answers AS a
-ASOF LEFT JOIN standing AS st ON a.account_id = st.account_id AND a.ts >= st.ts
+ASOF LEFT JOIN standing AS st ON a.account_key = st.account_key AND a.ts >= st.ts
 ),
 scores AS (
 SELECT code,
@@ -73,7 +90,7 @@ WHERE code IS NOT NULL
 GROUP BY code
 ),
 reached AS (
-SELECT code, count(DISTINCT account_id) AS accounts_reached
+SELECT code, count(DISTINCT account_key) AS accounts_reached
 FROM entries
 GROUP BY code
 ),
@@ -107,5 +124,6 @@ ORDER BY stage_order
 --   $codes = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy', 'Disappointment', 'Churn', 'Lost deal']
 --   $configured = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy', 'Disappointment', 'Churn']
 --   $min_n = 30
+--   $remap = [7, 1, 9, 2, 3, 4, 8, 10, 6, 5]
 --   $segment_value = 'SMB'
 --   $stage_names = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy', 'Disappointment', 'Churn', 'Lost deal']

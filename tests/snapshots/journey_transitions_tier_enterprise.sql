@@ -1,53 +1,67 @@
 -- cxlib.journey.transitions(con, settings, segment=('tier', 'Enterprise'))
--- snapshot journey_transitions_tier_enterprise: 7 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_transitions_tier_enterprise: 9 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/7]
+-- [1/9]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/7]
-SELECT list(DISTINCT stage) FILTER (WHERE stage IS NOT NULL), epoch_us(min(ts)), epoch_us(max(ts)) FROM "journey_events"
+-- [2/9]
+SELECT coalesce((
+SELECT coalesce(
+(SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND table_name = 'journey_events'),
+(SELECT 'view:' || view_oid::VARCHAR FROM duckdb_views()
+WHERE database_name = current_database() AND schema_name = current_schema()
+AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [3/7]
+-- [3/9]
+SELECT code, stage FROM "_stage_codes" ORDER BY code
+;
+
+-- [4/9]
+SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
+;
+
+-- [5/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/7]
+-- [6/9]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [5/7]
+-- [7/9]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [6/7]
+-- [8/9]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [7/7]
+-- [9/9]
 WITH
 entries AS (
-SELECT e.account_id, e.ts, list_position($codes, e.stage) AS code
-FROM "journey_events" AS e
-WHERE e.account_id IS NOT NULL AND e.stage IS NOT NULL AND e.ts IS NOT NULL
-AND (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
-AND e.account_id IN (SELECT seg.account_id FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1) AS seg WHERE COALESCE(NULLIF(trim(CAST(seg."tier" AS VARCHAR)), ''), '(none)') = trim(CAST($segment_value AS VARCHAR)))
+SELECT e.account_key, e.ts, $remap[e.stage_code] AS code
+FROM "_journey_layout" AS e
+WHERE (CAST($as_of AS TIMESTAMP) IS NULL OR e.ts <= CAST($as_of AS TIMESTAMP))
+AND e.account_key IN (SELECT seg_keys.account_key FROM "_account_keys" AS seg_keys WHERE true AND seg_keys.account_id IN (SELECT seg.account_id FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1) AS seg WHERE COALESCE(NULLIF(trim(CAST(seg."tier" AS VARCHAR)), ''), '(none)') = trim(CAST($segment_value AS VARCHAR))))
 ),
 paths AS (
 -- each account's entries in time order, ties in stage order: one sorted list of keys
-SELECT account_id,
+SELECT account_key,
 list_transform(list_sort(list((epoch_us(ts) - $t0)::BIGINT * $m + code)),
 lambda k: (k % $m)::INTEGER) AS codes
 FROM entries
-GROUP BY account_id
+GROUP BY account_key
 ),
 visits AS (
 -- consecutive entries of one stage are one visit
-SELECT account_id, list_filter(codes, lambda c, i: i = 1 OR c <> codes[i - 1]) AS v
+SELECT account_key, list_filter(codes, lambda c, i: i = 1 OR c <> codes[i - 1]) AS v
 FROM paths
 ),
 moves AS (
@@ -88,5 +102,6 @@ ORDER BY pair
 --   $exit_names = ['Disappointment', 'Churn', 'Lost deal']
 --   $funnel_names = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
 --   $m = 16
+--   $remap = [7, 1, 9, 2, 3, 4, 8, 10, 6, 5]
 --   $segment_value = 'Enterprise'
 --   $t0 = 1696118400000000
