@@ -41,7 +41,7 @@ from cxlib.errors import MetricError
 from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, spec_params
 from cxlib.scores import ScoreConfig, segment_accounts_cte
 from cxlib.scores.composite import _per_account_sql
-from cxlib.scores.scales import effective_scales
+from cxlib.scores.scales import Scale, effective_scales
 from cxlib.settings import Settings
 
 STALE_DAYS = 180          # an answer older than this at a quarter's end counts as missing
@@ -56,14 +56,14 @@ def _check_measure(spec: OutcomeSpec, config: ScoreConfig | None) -> None:
     if config is None:
         raise MetricError(f"The desired outcome over time by '{spec.experience}' needs the score configuration "
                           "(its factors, scales and weights): pass config=.")
+    config.validate()
     spec.validate(config)
 
 
-def _rating_factors(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: ScoreConfig) -> list[str]:
+def _rating_factors(spec: OutcomeSpec, config: ScoreConfig, scales: dict[str, Scale]) -> list[str]:
     """The factors whose ratings are the measure's: the chosen factor, or every factor with a scale (composite)."""
     if spec.measure == "factor":
         return [str(spec.factor)]
-    scales = effective_scales(con, config)
     return [k for k in config.keys if scales.get(k) is not None]
 
 
@@ -116,8 +116,8 @@ def _answers_sql(spec: OutcomeSpec) -> str:
               AND (ts IS NULL OR ts <= $o_as_of)"""
 
 
-def _score_history_sql(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
-                       config: ScoreConfig) -> tuple[str, dict[str, Any]]:
+def _score_history_sql(spec: OutcomeSpec, config: ScoreConfig,
+                       scales: dict[str, Scale]) -> tuple[str, dict[str, Any]]:
     """CTE `score_history` (quarter_start, account_id, score): the factor's or composite's score at each
     quarter's end, from `scores`' per-account query with one snapshot per row of `quarter_ends`.
 
@@ -125,13 +125,12 @@ def _score_history_sql(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
     ages from the start of its last day (`age_from`), so a maximum of 180 days reads as "days between
     the rating's date and that day ≤ 180", the rule the CSAT/NPS answers follow.
     """
-    config.validate()
     snapshots = """
             SELECT quarter_start AS period,
                    LEAST(next_start - INTERVAL 1 MICROSECOND, CAST($o_as_of AS TIMESTAMP)) AS at,
                    CAST(at_day AS TIMESTAMP) AS age_from
             FROM quarter_ends"""
-    score_ctes, params = _per_account_sql(_stale_config(config), effective_scales(con, config), snapshots,
+    score_ctes, params = _per_account_sql(_stale_config(config), scales, snapshots,
                                           include_unrated=False, age_from="age_from")
     value = ("CASE WHEN coverage >= $min_coverage THEN composite END" if spec.measure == "composite"
              else canonical.quote(str(spec.factor)))
@@ -162,8 +161,9 @@ def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings 
         params["o_survey_type"] = spec.measure.upper()
     else:
         assert config is not None    # _check_measure
-        params["o_factors"] = _rating_factors(con, spec, config)
-        score_history, score_params = _score_history_sql(con, spec, config)
+        scales = effective_scales(con, config)
+        params["o_factors"] = _rating_factors(spec, config, scales)
+        score_history, score_params = _score_history_sql(spec, config, scales)
         params |= score_params
         score_history += ","
         latest_value = "h.score"
@@ -507,7 +507,7 @@ def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings:
             SELECT count(*) FROM {canonical.quote(canonical.FACTOR_RATINGS)}
             WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
               AND list_contains($factors, factor) AND ts IS NULL""",
-                           {"factors": _rating_factors(con, spec, config)}).fetchone()
+                           {"factors": _rating_factors(spec, config, effective_scales(con, config))}).fetchone()
         return int(n)
     in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
     (n,) = con.execute(f"""
@@ -556,7 +556,9 @@ def placement_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings
                      + (" (map a survey table with an account column and that survey type)" if not answers else ""))
     else:
         parts.append(f"{answers:,} {'factor' if spec.factor is None else repr(spec.factor)} ratings with an account"
-                     + (" (map a factor ratings table with an account column)" if not answers else ""))
+                     + (" (map a factor ratings table with an account column)" if not answers else "")
+                     + (" (a composite counts only when an account's rated factors reach the minimum coverage "
+                        "of the weights, set with the scores)" if answers and spec.measure == "composite" else ""))
     return f"no account has both an outcome and the {spec.experience} measure: " + "; ".join(parts)
 
 

@@ -377,6 +377,33 @@ def test_cli_outcomes_by_quarter(tmp_path: Path) -> None:
     assert out.splitlines()[0] == ",".join(oh.CLI_COLUMNS)
 
 
+def test_cli_outcomes_by_quarter_by_a_factor(tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").write_text(
+        "Account ID,Tier,ARR,Outcome Achieved\nA1,SMB,100,Yes\nA2,SMB,200,No\nA3,ENT,300,Yes\n", encoding="utf-8")
+    (tmp_path / "ratings.csv").write_text(     # 1–5 ratings: 5 is 100, 2 is 25
+        "Account ID,Rating Date,Customer Intent\nA1,2024-01-02,5\nA2,2024-01-01,5\nA3,2024-06-30,2\n",
+        encoding="utf-8")
+    (tmp_path / "undated.csv").write_text("Account ID,Customer Intent\nA3,5\n", encoding="utf-8")
+    files = [str(tmp_path / name) for name in ("accounts.csv", "ratings.csv", "undated.csv")]
+    code, out, err = _cli("outcomes", *files, "--by-quarter", "--experience", "factor:customer_intent",
+                          "--format", "csv")
+    assert code == 0, err
+    assert "note: 1 factor ratings have no date: they count in no quarter" in err
+    lines = out.splitlines()
+    assert lines[0] == ",".join(c for c in oh.CLI_COLUMNS if c != "segment")
+    # as of 2024-06-30: A1's rating is 180 days old (counts), A2's 181 (missing), A3's 25 is below 75
+    assert "FY2024 Q2,successful,1,0.5,100.0,True" in lines
+    assert "FY2024 Q2,outcome without the right experience,1,0.5,300.0,True" in lines
+    assert "FY2024 Q2,unknown,1,,200.0,True" in lines
+    assert "FY2024 Q1,good experience without the outcome,1,0.5,200.0,False" in lines
+    # one factor of eight rated: no composite reaches the minimum coverage, and the error says so
+    code, out, err = _cli("outcomes", *files[:2], "--by-quarter", "--experience", "composite")
+    assert (code, out) == (2, "")
+    assert "3 factor ratings with an account (a composite counts only when" in err
+    code, out, err = _cli("outcomes", *files[:2], "--by-quarter", "--experience", "factor:nope")
+    assert code == 2 and "Experience factor 'nope' is not one of the configured factors" in err
+
+
 def test_cli_outcomes_without_dates_or_outcomes_says_why(tmp_path: Path) -> None:
     churn_file = tmp_path / "telco_like.csv"
     churn_file.write_text("customerID,Contract,tenure,Churn\n0001-A,Month-to-month,3,Yes\n0002-B,Two year,40,No\n",
