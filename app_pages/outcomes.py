@@ -125,18 +125,19 @@ if overall is not None:
 
 # ---- Desired outcome over time ------------------------------------------------------------------
 st.subheader("Desired outcome over time")
-st.caption(f"Each account's quadrant at every fiscal quarter end, from its latest {measure.upper()} answer up to "
-           f"that day; an answer more than {oh.STALE_DAYS} days old then counts as missing (exactly "
-           f"{oh.STALE_DAYS} days still counts). The outcome has no date, so it counts in every quarter. The "
-           "current quarter is read at the as-of date and is not over yet." if measure in ("csat", "nps") else
-           "Each account's quadrant at every fiscal quarter end, from its latest CSAT or NPS answer then.")
+MEASURE_THEN = {"csat": "latest CSAT answer", "nps": "latest NPS answer",
+                "composite": "composite of its latest factor ratings", "factor": "latest rating of that factor"}
+st.caption(f"Each account's quadrant at every fiscal quarter end, from its {MEASURE_THEN[measure]} up to that day; "
+           f"{'an answer' if measure in ('csat', 'nps') else 'a rating'} more than {oh.STALE_DAYS} days old then "
+           f"counts as missing (exactly {oh.STALE_DAYS} days still counts). The outcome has no date, so it counts in "
+           "every quarter. The current quarter is read at the as-of date and is not over yet.")
 known_quarters = None
 if overall is not None and hl.placed_accounts(overall) == 0:
     st.caption("Shown once accounts can be placed in a quadrant: the message above says what to load.")
 elif overall is not None:
     try:
-        known_quarters = cached("outcome_history.quarters", oh.quarters, spec, settings)
-    except CxError as exc:     # a score measure, or no date at all: say why and what to do, not an error
+        known_quarters = cached("outcome_history.quarters", oh.quarters, spec, settings, cfg)
+    except CxError as exc:     # no date at all: say why and what to do, not an error
         st.info(str(exc), icon=":material/info:")
 if known_quarters is not None:
     labels = known_quarters["quarter"].tolist()
@@ -144,29 +145,29 @@ if known_quarters is not None:
     with t2:
         time_by = segment_picker(ws, key="oc_time_by", label="Table per segment")
     history = run_safely(lambda: cached("outcome_history.quarterly_summary", oh.quarterly_summary, spec, None,
-                                        settings))
+                                        settings, cfg))
     if history is not None:
         with t1:
             show_chart(outcome_figs.quadrant_shares(history), "desired_outcome_per_quarter", key="oc_time_shares")
         with t2:
             table = history if time_by is None else run_safely(lambda: cached(
-                "outcome_history.quarterly_summary", oh.quarterly_summary, spec, time_by, settings))
+                "outcome_history.quarterly_summary", oh.quarterly_summary, spec, time_by, settings, cfg))
             if table is not None:
                 styled_table(table.drop(columns=["quarter_start"]).rename(columns={"arr": "ARR",
                                                                                     "arr_share": "ARR share"}),
                              formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
                                       "accounts": "{:,}"})
                 download_table(oh.cli_table(table), "desired_outcome_per_quarter", key="dl_outcome_quarters")
-        undated = cached("outcome_history.undated_answers", oh.undated_answers, spec)
+        undated = cached("outcome_history.undated_answers", oh.undated_answers, spec, settings, cfg)
         if undated:
-            st.caption(f"{undated:,} {measure.upper()} answers have no date: they count in the quadrants above "
+            st.caption(f"{oh.answers_word(spec, undated)} no date: they count in the quadrants above "
                        "(now) but in no quarter, since their age is unknown.")
     st.markdown("**Moves between two quarter ends**")
     m1, m2 = st.columns(2)
     from_q = m1.selectbox("From", labels, index=max(0, len(labels) - 5), key="oc_move_from")
     to_q = m2.selectbox("To", labels, index=len(labels) - 1, key="oc_move_to")
     moves = run_safely(lambda: cached("outcome_history.quadrant_moves", oh.quadrant_moves, spec, from_q, to_q,
-                                      settings))
+                                      settings, cfg))
     if moves is not None:
         show_chart(outcome_figs.quadrant_sankey(moves, from_q, to_q), "desired_outcome_moves", key="oc_moves")
     st.markdown("**The cost of the wrong experience**")
@@ -177,14 +178,15 @@ if known_quarters is not None:
                 icon=":material/info:")
     else:
         default_q = run_safely(lambda: cached("outcome_history.default_churn_quarter", oh.default_churn_quarter,
-                                              spec, settings))
+                                              spec, settings, cfg))
         c1, c2 = st.columns([1, 3])
         churn_q = c1.selectbox("Customers at the end of", ended,
                                index=ended.index(default_q) if default_q in ended else len(ended) - 1,
                                key="oc_churn_after_quarter",
                                help="Customers (Decision or later, not churned) at that quarter's end, by their "
                                     "quadrant then; churned = entered Churn within the next two quarters.")
-        after = run_safely(lambda: cached("outcome_history.churn_after", oh.churn_after, spec, churn_q, settings))
+        after = run_safely(lambda: cached("outcome_history.churn_after", oh.churn_after, spec, churn_q, settings,
+                                                  cfg))
         if after is not None and int(after["accounts"].sum()) == 0:
             st.info("No customer at that quarter's end: churn after it needs journey events with Decision (or "
                     "later) entries and Churn entries" + (" — the accounts file's churn flag has no date, so it "

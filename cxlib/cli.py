@@ -148,14 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
                        "read at the as-of date). Share is of the accounts placed; 'unknown' has none.")
     _add_common(p)
     p.add_argument("--experience", default="csat", metavar="csat|nps|composite|factor:KEY",
-                   help="the experience measure (default csat: the latest CSAT answer); --by-quarter takes csat or nps")
+                   help="the experience measure (default csat: the latest CSAT answer)")
     p.add_argument("--experience-threshold", type=float, metavar="X",
                    help="appropriate experience at or above X (default: 4 for CSAT, 7 for NPS, 75 for scores)")
     p.add_argument("--outcome-threshold", type=float, default=0.5, metavar="X",
                    help="outcome reached at or above X (default 0.5: yes/no arrives as 1/0)")
     p.add_argument("--by", metavar="COLUMN", help="per value of an accounts column (adds the segment column)")
     p.add_argument("--by-quarter", action="store_true",
-                   help="the quadrants at every fiscal quarter end (answers older than 180 days count as missing)")
+                   help="the quadrants at every fiscal quarter end (answers and factor ratings older than 180 days "
+                        "then count as missing)")
     _add_format(p, default="json")
     p = sub.add_parser("drivers", help="what goes with churning, converting to a stage or the desired outcome: "
                        "odds ratios per segment value, rates by quartile, odds ratio per SD of each measure",
@@ -544,12 +545,11 @@ def _cmd_outcomes(args: argparse.Namespace) -> int:
     spec = outcomes.OutcomeSpec(args.outcome_threshold, args.experience, args.experience_threshold)
     by = _column(ws, args.by)
     if args.by_quarter:
-        table = outcome_history.quarterly_summary(ws.con, spec, by=by, settings=ws.settings)
-        undated = outcome_history.undated_answers(ws.con, spec)
+        table = outcome_history.quarterly_summary(ws.con, spec, by=by, settings=ws.settings, config=ws.score_config)
+        undated = outcome_history.undated_answers(ws.con, spec, config=ws.score_config)
         if undated:
-            have = "answer has" if undated == 1 else "answers have"
-            sys.stderr.write(f"note: {undated:,} {spec.measure.upper()} {have} no date: they count in no "
-                             "quarter (their age is unknown).\n")
+            sys.stderr.write(f"note: {outcome_history.answers_word(spec, undated)} no date: they count in "
+                             "no quarter (their age is unknown).\n")
     else:
         table = outcomes.quadrant_summary(ws.con, spec, ws.score_config, by=by, settings=ws.settings)
     placed = table[table["quadrant"] != outcomes.UNKNOWN]

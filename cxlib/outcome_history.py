@@ -9,15 +9,20 @@ README, "How each number is defined" → "Desired outcome over time":
   days at that day (days between the answer's date and that day: exactly 180 counts, 181 does not)
   counts as missing → unknown. Undated answers cannot be aged and count in no quarter. The outcome
   (`accounts.outcome`) carries no date, so it counts in every quarter.
+- A factor or the composite is `scores`' per-account score at that day (`_per_account_sql`, one
+  snapshot per quarter cut at its last instant, or at the as-of date): each factor's latest rating
+  dated up to then, a rating older than 180 days at that day (counted the same way, in days; a
+  factor's own shorter maximum age also counts in days from that day) missing; the composite from
+  the factors left, only at the minimum coverage. Undated ratings count in no quarter.
 - The accounts are the current quadrants' (`outcomes`): every account of the accounts table and
-  every account with an answer of the measure, in every quarter. Shares are of the accounts placed
-  in that quarter (and segment); ARR is the account's current ARR.
+  every account with an answer (rating) of the measure, in every quarter. Shares are of the
+  accounts placed in that quarter (and segment); ARR is the account's current ARR.
 - The cost of the wrong experience: the customers at a quarter's end (`churn`: in a customer spell
   then) by their quadrant then, and how many entered Churn within the next two quarters, with
   Wilson 95% intervals; the window is `complete` once it ended by the as-of date.
 
-The experience measure over time is CSAT or NPS (the answers carry their own dates); factor and
-composite scores are refused with a reason. Every count has a function returning its accounts.
+A factor or composite measure needs the score configuration (`config`). Every count has a
+function returning its accounts.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from cxlib import canonical, churn, dimensions, stats
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, spec_params
-from cxlib.scores import segment_accounts_cte
+from cxlib.scores import ScoreConfig, segment_accounts_cte
+from cxlib.scores.composite import _per_account_sql
+from cxlib.scores.scales import Scale, effective_scales
 from cxlib.settings import Settings
 
 STALE_DAYS = 180          # an answer older than this at a quarter's end counts as missing
@@ -42,10 +49,29 @@ CHURN_QUARTERS = 2        # "churn within the next two quarters"
 CLI_COLUMNS = ("quarter", "segment", "quadrant", "accounts", "share", "arr", "partial")
 
 
-def _check_measure(spec: OutcomeSpec) -> None:
-    if spec.measure not in ("csat", "nps"):
-        raise MetricError(f"The desired outcome over time reads the latest CSAT or NPS answer at each quarter's end; "
-                          f"'{spec.experience}' has no history here yet: choose csat or nps.")
+def _check_measure(spec: OutcomeSpec, config: ScoreConfig | None) -> None:
+    """A factor or composite measure needs the score configuration, and the factor must be one of it."""
+    if spec.measure in ("csat", "nps"):
+        return
+    if config is None:
+        raise MetricError(f"The desired outcome over time by '{spec.experience}' needs the score configuration "
+                          "(its factors, scales and weights): pass config=.")
+    config.validate()
+    spec.validate(config)
+
+
+def _rating_factors(spec: OutcomeSpec, config: ScoreConfig, scales: dict[str, Scale]) -> list[str]:
+    """The factors whose ratings are the measure's: the chosen factor, or every factor with a scale (composite)."""
+    if spec.measure == "factor":
+        return [str(spec.factor)]
+    return [k for k in config.keys if scales.get(k) is not None]
+
+
+def _stale_config(config: ScoreConfig) -> ScoreConfig:
+    """The score configuration with every factor's maximum age at most STALE_DAYS (a shorter one stays)."""
+    return dataclasses.replace(config, max_age_days={
+        k: STALE_DAYS if config.max_age_days.get(k) is None else min(int(config.max_age_days[k]), STALE_DAYS)
+        for k in config.keys})
 
 
 def _as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> dt.datetime:
@@ -60,36 +86,92 @@ def _as_of(con: duckdb.DuckDBPyConnection, settings: Settings | None) -> dt.date
     return as_of
 
 
-def _pinned(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None) -> Settings:
+def _pinned(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None,
+            config: ScoreConfig | None = None) -> Settings:
     """The settings with the as-of date resolved once (so one call looks it up once); checks the measure."""
-    _check_measure(spec)
+    _check_measure(spec, config)
     return dataclasses.replace(settings or Settings(), as_of=_as_of(con, settings))
 
 
-def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None,
-          by: str | None = None) -> tuple[str, dict[str, Any]]:
-    """CTEs ending in `quadrants_at`: one row per quarter and account (quarter_start, quarter, partial,
-    at_day, account_id, segment, arr, outcome_value, experience_value, measured_at, age_days, quadrant).
+def _answers_sql(spec: OutcomeSpec) -> str:
+    """The measure's answers (account_id, ts, source_row, score), undated ones too, up to $o_as_of.
 
-    `by` must be a checked accounts column (accounts without a value, or missing from the accounts
-    table, are "(none)").
+    CSAT/NPS: the survey answers of that type; a factor or the composite: the ratings of $o_factors.
     """
-    _check_measure(spec)
-    settings = _pinned(con, spec, settings) if settings is None or settings.as_of is None else settings
     q = canonical.quote
-    params: dict[str, Any] = spec_params(spec) | dimensions.period_params("quarter", settings) | {
-        "o_as_of": dimensions.configured_as_of(settings), "o_survey_type": spec.measure.upper(), "o_stale_days": STALE_DAYS}
+    if spec.measure not in ("csat", "nps"):
+        return f"""
+            SELECT account_id, ts, source_row, score
+            FROM {q(canonical.FACTOR_RATINGS)}
+            WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+              AND list_contains($o_factors, factor)
+              AND (ts IS NULL OR ts <= $o_as_of)"""
     # NPS answers outside 0–10 are not answers; CSAT scales vary, so any number counts (as `outcomes`).
     in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
-    start = "quarter_start"
-    ctes = f"""
-        {segment_accounts_cte(by)},
-        measure_answers AS (
+    return f"""
             SELECT account_id, ts, source_row, score
             FROM {q(canonical.SURVEYS)}
             WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
               AND upper(trim(survey_type)) = $o_survey_type
-              AND (ts IS NULL OR ts <= $o_as_of)
+              AND (ts IS NULL OR ts <= $o_as_of)"""
+
+
+def _score_history_sql(spec: OutcomeSpec, config: ScoreConfig,
+                       scales: dict[str, Scale]) -> tuple[str, dict[str, Any]]:
+    """CTE `score_history` (quarter_start, account_id, score): the factor's or composite's score at each
+    quarter's end, from `scores`' per-account query with one snapshot per row of `quarter_ends`.
+
+    The snapshot cuts at the quarter's last instant (the as-of date for the current one) and counts
+    ages from the start of its last day (`age_from`), so a maximum of 180 days reads as "days between
+    the rating's date and that day ≤ 180", the rule the CSAT/NPS answers follow.
+    """
+    snapshots = """
+            SELECT quarter_start AS period,
+                   LEAST(next_start - INTERVAL 1 MICROSECOND, CAST($o_as_of AS TIMESTAMP)) AS at,
+                   CAST(at_day AS TIMESTAMP) AS age_from
+            FROM quarter_ends"""
+    score_ctes, params = _per_account_sql(_stale_config(config), scales, snapshots,
+                                          include_unrated=False, age_from="age_from")
+    value = ("CASE WHEN coverage >= $min_coverage THEN composite END" if spec.measure == "composite"
+             else canonical.quote(str(spec.factor)))
+    return f"""
+        score_history AS (
+            WITH {score_ctes}
+            SELECT period AS quarter_start, account_id, {value} AS score
+            FROM per_account
+        )""", params
+
+
+def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None,
+          by: str | None = None, config: ScoreConfig | None = None) -> tuple[str, dict[str, Any]]:
+    """CTEs ending in `quadrants_at`: one row per quarter and account (quarter_start, quarter, partial,
+    at_day, account_id, segment, arr, outcome_value, experience_value, measured_at, age_days, quadrant).
+
+    `by` must be a checked accounts column (accounts without a value, or missing from the accounts
+    table, are "(none)"). For a factor or the composite, measured_at and age_days are those of the
+    latest rating of the measure's factors then (the experience value is the score's).
+    """
+    _check_measure(spec, config)
+    settings = _pinned(con, spec, settings, config) if settings is None or settings.as_of is None else settings
+    params: dict[str, Any] = spec_params(spec) | dimensions.period_params("quarter", settings) | {
+        "o_as_of": dimensions.configured_as_of(settings), "o_stale_days": STALE_DAYS}
+    start = "quarter_start"
+    latest_value, score_history = "a.score", ""
+    if spec.measure in ("csat", "nps"):
+        params["o_survey_type"] = spec.measure.upper()
+    else:
+        assert config is not None    # _check_measure
+        scales = effective_scales(con, config)
+        params["o_factors"] = _rating_factors(spec, config, scales)
+        score_history, score_params = _score_history_sql(spec, config, scales)
+        params |= score_params
+        score_history += ","
+        latest_value = "h.score"
+    score_join = ("LEFT JOIN score_history AS h ON h.quarter_start = qe.quarter_start AND h.account_id = a.account_id"
+                  if score_history else "")
+    ctes = f"""
+        {segment_accounts_cte(by)},
+        measure_answers AS ({_answers_sql(spec)}
         ),
         dated_answers AS (
             SELECT * FROM measure_answers WHERE ts IS NOT NULL
@@ -111,12 +193,13 @@ def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings 
                    CASE WHEN quarter_start + INTERVAL 3 MONTH > $o_as_of THEN CAST($o_as_of AS DATE)
                         ELSE CAST(quarter_start + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE) END AS at_day
             FROM quarter_list
-        ),
+        ),{score_history}
         latest_at AS (
-            SELECT qe.quarter_start, a.account_id, a.score, a.ts AS measured_at,
+            SELECT qe.quarter_start, a.account_id, {latest_value}, a.ts AS measured_at,
                    date_diff('day', CAST(a.ts AS DATE), qe.at_day) AS age_days
             FROM quarter_ends AS qe
             JOIN dated_answers AS a ON a.ts < qe.next_start
+            {score_join}
             QUALIFY row_number() OVER (PARTITION BY qe.quarter_start, a.account_id
                                        ORDER BY a.ts DESC, a.source_row DESC NULLS LAST) = 1
         ),
@@ -152,10 +235,11 @@ def _by(con: duckdb.DuckDBPyConnection, by: str | None) -> str | None:
     return dimensions.check_accounts_column(con, by) if by is not None else None
 
 
-def quarters(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> pd.DataFrame:
+def quarters(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None,
+             config: ScoreConfig | None = None) -> pd.DataFrame:
     """The quarters read: quarter_start, quarter (label), at_day, partial, churn_window_end, churn_window_complete."""
-    settings = _pinned(con, spec, settings)
-    ctes, params = _ctes(con, spec, settings)
+    settings = _pinned(con, spec, settings, config)
+    ctes, params = _ctes(con, spec, settings, config=config)
     params["o_churn_months"] = 3 * CHURN_QUARTERS
     return con.execute(f"""
         WITH {ctes}
@@ -168,10 +252,10 @@ def quarters(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settin
 
 
 def quarterly_quadrants(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
-                        settings: Settings | None = None) -> pd.DataFrame:
+                        settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
     """One row per quarter and account: its outcome, experience value (and its date and age) and quadrant then."""
-    settings = _pinned(con, spec, settings)
-    ctes, params = _ctes(con, spec, settings)
+    settings = _pinned(con, spec, settings, config)
+    ctes, params = _ctes(con, spec, settings, config=config)
     return con.execute(f"""
         WITH {ctes}
         SELECT quarter_start, quarter, partial, at_day, account_id, outcome_value, experience_value,
@@ -182,15 +266,15 @@ def quarterly_quadrants(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
 
 
 def quarterly_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, by: str | None = None,
-                      settings: Settings | None = None) -> pd.DataFrame:
+                      settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
     """Accounts, shares and ARR per quarter and quadrant (per segment with `by`), every quadrant listed.
 
     Shares are of the accounts (ARR) placed in that quarter and segment; 'unknown' has no share.
     Columns: quarter_start, quarter, [segment], quadrant, accounts, share, arr, arr_share, partial.
     """
     by = _by(con, by)
-    settings = _pinned(con, spec, settings)
-    ctes, params = _ctes(con, spec, settings, by)
+    settings = _pinned(con, spec, settings, config)
+    ctes, params = _ctes(con, spec, settings, by, config)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""
         WITH {ctes},
@@ -235,19 +319,20 @@ def _quarter_row(known: pd.DataFrame, quarter: str) -> pd.Series:
 
 
 def _quarter_start(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str,
-                   settings: Settings) -> dt.datetime:
+                   settings: Settings, config: ScoreConfig | None) -> dt.datetime:
     """The start of a quarter named by its label; else a MetricError listing the quarters."""
-    return pd.Timestamp(_quarter_row(quarters(con, spec, settings), quarter)["quarter_start"]).to_pydatetime()
+    return pd.Timestamp(_quarter_row(quarters(con, spec, settings, config), quarter)["quarter_start"]).to_pydatetime()
 
 
 def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
                       by: str | None = None, segment: str | None = None,
-                      settings: Settings | None = None) -> pd.DataFrame:
+                      settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
     """The accounts behind one `quarterly_summary` count: account_id and value (the experience value then)."""
     by = _by(con, by)
-    settings = _pinned(con, spec, settings)
-    ctes, params = _ctes(con, spec, settings, by)
-    params |= {"o_quarter_start": _quarter_start(con, spec, quarter, settings), "o_quadrant": quadrant}
+    settings = _pinned(con, spec, settings, config)
+    ctes, params = _ctes(con, spec, settings, by, config)
+    params |= {"o_quarter_start": _quarter_start(con, spec, quarter, settings, config),
+               "o_quadrant": quadrant}
     segment_filter = ""
     if by is not None:
         segment_filter = "AND segment = $o_segment"
@@ -262,11 +347,11 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter
 
 
 def _pair_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
-               settings: Settings | None) -> tuple[str, dict[str, Any]]:
+               settings: Settings | None, config: ScoreConfig | None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `pairs` (account_id, arr, from_quadrant, to_quadrant, value: the later experience value)."""
-    settings = _pinned(con, spec, settings)
-    known = quarters(con, spec, settings)
-    ctes, params = _ctes(con, spec, settings)
+    settings = _pinned(con, spec, settings, config)
+    known = quarters(con, spec, settings, config)
+    ctes, params = _ctes(con, spec, settings, config=config)
     params |= {"o_from": pd.Timestamp(_quarter_row(known, from_quarter)["quarter_start"]).to_pydatetime(),
                "o_to": pd.Timestamp(_quarter_row(known, to_quarter)["quarter_start"]).to_pydatetime()}
     return f"""{ctes},
@@ -280,12 +365,12 @@ def _pair_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: 
 
 
 def quadrant_moves(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
-                   settings: Settings | None = None) -> pd.DataFrame:
+                   settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
     """Accounts (and their ARR) per quadrant at one quarter's end × quadrant at another's, for a Sankey.
 
     Columns: from_quadrant, to_quadrant, accounts, arr; pairs with no account are left out.
     """
-    ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings)
+    ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings, config)
     order = ", ".join(f"'{name}'" for name in QUADRANTS)
     frame = con.execute(f"""
         WITH {ctes}
@@ -299,9 +384,10 @@ def quadrant_moves(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quart
 
 
 def move_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
-                  from_quadrant: str, to_quadrant: str, settings: Settings | None = None) -> pd.DataFrame:
+                  from_quadrant: str, to_quadrant: str, settings: Settings | None = None,
+                  config: ScoreConfig | None = None) -> pd.DataFrame:
     """The accounts behind one `quadrant_moves` count: account_id and value (the experience value at the later end)."""
-    ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings)
+    ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings, config)
     params |= {"o_from_quadrant": from_quadrant, "o_to_quadrant": to_quadrant}
     return con.execute(f"""
         WITH {ctes}
@@ -313,9 +399,9 @@ def move_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarte
 
 
 def default_churn_quarter(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
-                          settings: Settings | None = None) -> str:
+                          settings: Settings | None = None, config: ScoreConfig | None = None) -> str:
     """The latest ended quarter whose next two quarters ended by the as-of date (else the latest ended one)."""
-    return _default_quarter(quarters(con, spec, settings))
+    return _default_quarter(quarters(con, spec, settings, config))
 
 
 def _default_quarter(known: pd.DataFrame) -> str:
@@ -328,13 +414,13 @@ def _default_quarter(known: pd.DataFrame) -> str:
 
 
 def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, row: pd.Series,
-                settings: Settings) -> tuple[str, dict[str, Any]]:
+                settings: Settings, config: ScoreConfig | None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `customers_at_end` (account_id, quadrant, churned, churn_ts) for one ended quarter
     (`row` of `quarters`; settings pinned)."""
     if bool(row["partial"]):
         raise MetricError(f"Quarter '{row['quarter']}' has not ended (it is read at the as-of date): churn after it "
                           "is not known yet; choose an ended quarter.")
-    ctes, params = _ctes(con, spec, settings)
+    ctes, params = _ctes(con, spec, settings, config=config)
     params |= churn._base_params(con, settings) | {
         "o_quarter_start": pd.Timestamp(row["quarter_start"]).to_pydatetime(), "o_churn_months": 3 * CHURN_QUARTERS}
     return f"""{ctes},
@@ -355,7 +441,7 @@ def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, row: pd.Serie
 
 
 def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str | None = None,
-                settings: Settings | None = None) -> pd.DataFrame:
+                settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
     """The cost of the wrong experience: churn within the next two quarters of the customers at a quarter's end.
 
     Per quadrant (every quadrant listed): accounts (customers at the quarter's end), churned (entered
@@ -363,10 +449,10 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
     low_n (accounts below the minimum n). attrs: quarter, window_end, complete (the window ended
     by the as-of date; else the churn seen so far).
     """
-    settings = _pinned(con, spec, settings)
-    known = quarters(con, spec, settings)
+    settings = _pinned(con, spec, settings, config)
+    known = quarters(con, spec, settings, config)
     row = _quarter_row(known, quarter or _default_quarter(known))
-    ctes, params = _churn_ctes(con, spec, row, settings)
+    ctes, params = _churn_ctes(con, spec, row, settings, config)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""
         WITH {ctes},
@@ -391,13 +477,15 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
 
 
 def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
-                         churned: bool | None = None, settings: Settings | None = None) -> pd.DataFrame:
+                         churned: bool | None = None, settings: Settings | None = None,
+                         config: ScoreConfig | None = None) -> pd.DataFrame:
     """The accounts behind a `churn_after` count: account_id and value (the churn date, or empty).
 
     churned None: the quadrant's customers at the quarter's end (`accounts`); True: those who churned.
     """
-    settings = _pinned(con, spec, settings)
-    ctes, params = _churn_ctes(con, spec, _quarter_row(quarters(con, spec, settings), quarter), settings)
+    settings = _pinned(con, spec, settings, config)
+    ctes, params = _churn_ctes(con, spec, _quarter_row(quarters(con, spec, settings, config), quarter), settings,
+                               config)
     params |= {"o_quadrant": quadrant}
     only = "AND churned" if churned else ("AND NOT churned" if churned is False else "")
     return con.execute(f"""
@@ -409,15 +497,30 @@ def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quar
     """, params).df()
 
 
-def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> int:
-    """How many answers of the measure have no date (they count now, in no quarter), for a note."""
-    _check_measure(spec)
+def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None,
+                    config: ScoreConfig | None = None) -> int:
+    """How many answers (ratings) of the measure have no date (they count now, in no quarter), for a note."""
+    _check_measure(spec, config)
+    if spec.measure not in ("csat", "nps"):
+        assert config is not None    # _check_measure
+        (n,) = con.execute(f"""
+            SELECT count(*) FROM {canonical.quote(canonical.FACTOR_RATINGS)}
+            WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+              AND list_contains($factors, factor) AND ts IS NULL""",
+                           {"factors": _rating_factors(spec, config, effective_scales(con, config))}).fetchone()
+        return int(n)
     in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
     (n,) = con.execute(f"""
         SELECT count(*) FROM {canonical.quote(canonical.SURVEYS)}
         WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
           AND upper(trim(survey_type)) = $t AND ts IS NULL""", {"t": spec.measure.upper()}).fetchone()
     return int(n)
+
+
+def answers_word(spec: OutcomeSpec, count: int = 2) -> str:
+    """What `count` of the measure's dated rows are called in a note: '1 CSAT answer has', '2 factor ratings have'."""
+    noun = f"{spec.measure.upper()} answer" if spec.measure in ("csat", "nps") else "factor rating"
+    return f"{count:,} {noun} has" if count == 1 else f"{count:,} {noun}s have"
 
 
 def cli_table(summary: pd.DataFrame) -> pd.DataFrame:
@@ -441,14 +544,25 @@ def placement_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings
             f"AND NOT isnan(score) {in_range} AND upper(trim(survey_type)) = $t "
             "AND (ts IS NULL OR ts <= $as_of)",
             {"t": spec.measure.upper(), "as_of": dimensions.as_of_param(con, settings)}).fetchone()
+    else:   # a factor's ratings, or any factor's for the composite
+        (answers,) = con.execute(
+            f"SELECT count(*) FROM {q(canonical.FACTOR_RATINGS)} WHERE account_id IS NOT NULL "
+            "AND score IS NOT NULL AND NOT isnan(score) AND (CAST($f AS VARCHAR) IS NULL OR factor = $f) "
+            "AND (ts IS NULL OR ts <= $as_of)",
+            {"f": spec.factor, "as_of": dimensions.as_of_param(con, settings)}).fetchone()
     parts = [f"{accounts:,} accounts loaded, {with_outcome:,} with an outcome"
              + (" (map the accounts' outcome column: yes/no or a score)" if not with_outcome else "")]
     if spec.measure in ("csat", "nps"):
         parts.append(f"{answers:,} {spec.measure.upper()} answers with an account"
                      + (" (map a survey table with an account column and that survey type)" if not answers else ""))
+    else:
+        parts.append(f"{answers:,} {'factor' if spec.factor is None else repr(spec.factor)} ratings with an account"
+                     + (" (map a factor ratings table with an account column)" if not answers else "")
+                     + (" (a composite counts only when an account's rated factors reach the minimum coverage "
+                        "of the weights, set with the scores)" if answers and spec.measure == "composite" else ""))
     return f"no account has both an outcome and the {spec.experience} measure: " + "; ".join(parts)
 
 
 __all__ = ["CHURN_QUARTERS", "CLI_COLUMNS", "STALE_DAYS", "churn_after", "churn_after_accounts", "cli_table",
            "default_churn_quarter", "move_accounts", "quadrant_accounts", "quadrant_moves", "quarterly_quadrants",
-           "placement_reason", "quarterly_summary", "quarters", "undated_answers"]
+           "answers_word", "placement_reason", "quarterly_summary", "quarters", "undated_answers"]

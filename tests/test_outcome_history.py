@@ -15,8 +15,10 @@ from cxlib import canonical
 from cxlib import outcome_history as oh
 from cxlib.cli import main
 from cxlib.errors import MetricError
+from cxlib.factors import Factor
 from cxlib.figures.outcomes import quadrant_sankey, quadrant_shares
 from cxlib.outcomes import OutcomeSpec
+from cxlib.scores import Scale, ScoreConfig, Thresholds
 from cxlib.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,8 +156,10 @@ def test_every_count_equals_the_length_of_its_accounts(history) -> None:
 def test_unknown_quarter_and_score_measures_are_refused(history) -> None:
     with pytest.raises(MetricError, match=r"Quarter 'FY2020 Q1' is not one of .*FY2023 Q4, FY2024 Q1"):
         oh.quadrant_accounts(history, CSAT, "FY2020 Q1", OK, settings=Settings(as_of=AS_OF))
-    with pytest.raises(MetricError, match="CSAT or NPS"):
+    with pytest.raises(MetricError, match="by 'composite' needs the score configuration"):
         oh.quarterly_summary(history, OutcomeSpec(experience="composite"), settings=Settings(as_of=AS_OF))
+    with pytest.raises(MetricError, match=r"'z' is not one of the configured factors \(x, y\)"):
+        oh.quarters(history, OutcomeSpec(experience="factor:z"), Settings(as_of=AS_OF), SCORES)
 
 
 def test_no_dates_at_all_says_why(con) -> None:
@@ -167,6 +171,111 @@ def test_no_dates_at_all_says_why(con) -> None:
     summary = oh.quarterly_summary(con, CSAT, settings=Settings(as_of=dt.datetime(2024, 5, 5)))
     assert summary["quarter"].unique().tolist() == ["FY2024 Q2"]
     assert summary.set_index("quadrant")["accounts"][UNK] == 1 and summary["partial"].all()
+
+
+# ---------------------------------------------------------------- a factor or the composite over time
+
+SCORES = ScoreConfig(factors=[Factor("x", "X"), Factor("y", "Y")],
+                     scales={"x": Scale.of("0-100"), "y": Scale.of("0-100")})   # equal weights, min coverage 0.5
+FACTOR_X = OutcomeSpec(experience="factor:x")        # appropriate at 75 or more
+COMPOSITE = OutcomeSpec(experience="composite")      # appropriate at 75 or more, at coverage 0.5 or more
+
+
+def _ratings(con, rows) -> None:
+    """rows: (account_id, ts, factor, score); ts None is an undated rating."""
+    canonical.create_table(con, "factor_ratings", [(a, ts, f, score, "r.csv", i)
+                                                   for i, (a, ts, f, score) in enumerate(rows)])
+
+
+@pytest.fixture
+def rated(con):
+    """Quarter ends 2024-03-31, 2024-06-30 and the partial quarter read at 2024-08-15 (AS_OF)."""
+    _accounts(con, [("b1", "SMB", 100.0, 1.0), ("b2", "SMB", 200.0, 1.0), ("b3", "ENT", 300.0, 0.0),
+                    ("b4", "ENT", 400.0, 1.0)])
+    _ratings(con, [
+        # 180 days before 2024-06-30 by date, though more than 180×24 hours before that day's last instant
+        ("b1", "2024-01-02 18:00", "x", 90.0),
+        ("b1", "2024-05-01", "y", 70.0),
+        ("b2", "2024-01-01 06:00", "x", 90.0),   # 181 days before 2024-06-30: missing there
+        ("b2", "2024-05-01", "y", 70.0),
+        ("b2", "2024-08-20", "x", 50.0),         # after the as-of date: not known yet
+        ("b3", "2024-06-30 23:00", "x", 60.0),   # the quarter's last day, late: counts in that quarter
+        ("b4", None, "x", 99.0),                 # undated: counts in no quarter
+        ("b5", "2024-02-01", "y", 40.0),         # not in the accounts table (no outcome); no x rating
+    ])
+    return con
+
+
+def test_factor_measure_at_each_quarter_end_with_a_stale_rating(rated) -> None:
+    settings = Settings(as_of=AS_OF)
+    frame = oh.quarterly_quadrants(rated, FACTOR_X, settings, SCORES)
+    got = {(r.quarter, r.account_id): r.quadrant for r in frame.itertuples()}
+    assert got == {
+        ("FY2024 Q1", "b1"): OK, ("FY2024 Q1", "b2"): OK, ("FY2024 Q1", "b3"): UNK, ("FY2024 Q1", "b4"): UNK,
+        ("FY2024 Q2", "b1"): OK,    # x is 180 days old at 2024-06-30: counts
+        ("FY2024 Q2", "b2"): UNK,   # x is 181 days old: missing
+        ("FY2024 Q2", "b3"): NONE, ("FY2024 Q2", "b4"): UNK,
+        ("FY2024 Q3", "b1"): UNK,   # 226 days old at the as-of date
+        ("FY2024 Q3", "b2"): UNK,   # the 2024-08-20 rating is after the as-of date
+        ("FY2024 Q3", "b3"): NONE, ("FY2024 Q3", "b4"): UNK,
+    }
+    at = frame.set_index(["quarter", "account_id"])
+    assert (at.loc[("FY2024 Q2", "b1"), "age_days"], at.loc[("FY2024 Q2", "b2"), "age_days"]) == (180, 181)
+    assert at.loc[("FY2024 Q2", "b1"), "experience_value"] == 90.0
+    assert pd.isna(at.loc[("FY2024 Q2", "b2"), "experience_value"])
+    q = oh.quarters(rated, FACTOR_X, settings, SCORES)
+    assert q["quarter"].tolist() == ["FY2024 Q1", "FY2024 Q2", "FY2024 Q3"]
+    assert q["partial"].tolist() == [False, False, True]
+    assert oh.undated_answers(rated, FACTOR_X, config=SCORES) == 1
+    assert oh.answers_word(FACTOR_X) == "2 factor ratings have" and oh.answers_word(FACTOR_X, 1) == "1 factor rating has"
+
+
+def test_composite_at_each_quarter_end_drops_a_stale_factor(rated) -> None:
+    settings = Settings(as_of=AS_OF)
+    frame = oh.quarterly_quadrants(rated, COMPOSITE, settings, SCORES)
+    at = frame.set_index(["quarter", "account_id"])
+    got = at["quadrant"].to_dict()
+    assert got == {
+        ("FY2024 Q1", "b1"): OK, ("FY2024 Q1", "b2"): OK,       # x alone: 90 at coverage 0.5
+        ("FY2024 Q1", "b3"): UNK, ("FY2024 Q1", "b4"): UNK, ("FY2024 Q1", "b5"): UNK,
+        ("FY2024 Q2", "b1"): OK,    # (90 + 70) / 2 = 80: x, 180 days old, still counts
+        ("FY2024 Q2", "b2"): OUT,   # x is 181 days old: y alone, 70
+        ("FY2024 Q2", "b3"): NONE, ("FY2024 Q2", "b4"): UNK, ("FY2024 Q2", "b5"): UNK,
+        ("FY2024 Q3", "b1"): OUT, ("FY2024 Q3", "b2"): OUT,     # x stale for both: y alone, 70
+        ("FY2024 Q3", "b3"): NONE, ("FY2024 Q3", "b4"): UNK,
+        ("FY2024 Q3", "b5"): UNK,   # no outcome (and y is 196 days old)
+    }
+    values = at["experience_value"]
+    assert (values["FY2024 Q2", "b1"], values["FY2024 Q2", "b2"], values["FY2024 Q1", "b1"]) == (80.0, 70.0, 90.0)
+    assert pd.isna(values["FY2024 Q3", "b5"]) and values["FY2024 Q2", "b5"] == 40.0    # 150 days old there
+    summary = oh.quarterly_summary(rated, COMPOSITE, settings=settings, config=SCORES)
+    q2 = summary[summary["quarter"] == "FY2024 Q2"].set_index("quadrant")
+    assert q2["accounts"].to_dict() == {OK: 1, OUT: 1, EXP: 0, NONE: 1, UNK: 2}
+    assert q2.loc[OK, "share"] == pytest.approx(1 / 3) and q2["arr"].to_dict()[UNK] == 400.0
+    assert summary.loc[summary["quarter"] == "FY2024 Q3", "partial"].all()
+    # below the minimum coverage a composite is no experience: one factor of two is 0.5 < 0.75
+    strict = ScoreConfig(factors=SCORES.factors, scales=SCORES.scales, thresholds=Thresholds(50, 75, 0.75))
+    got = oh.quarterly_quadrants(rated, COMPOSITE, settings, strict).set_index(["quarter", "account_id"])["quadrant"]
+    assert (got["FY2024 Q1", "b1"], got["FY2024 Q2", "b1"], got["FY2024 Q2", "b2"], got["FY2024 Q3", "b1"]) == (
+        UNK, OK, UNK, UNK)
+    # every count has its accounts
+    for r in summary.itertuples():
+        assert len(oh.quadrant_accounts(rated, COMPOSITE, r.quarter, r.quadrant, settings=settings,
+                                        config=SCORES)) == r.accounts
+    moves = oh.quadrant_moves(rated, COMPOSITE, "FY2024 Q2", "FY2024 Q3", settings, SCORES)
+    assert [tuple(r) for r in moves[["from_quadrant", "to_quadrant", "accounts"]].itertuples(index=False)] == [
+        (OK, OUT, 1), (OUT, OUT, 1), (NONE, NONE, 1), (UNK, UNK, 2)]
+    listed = oh.move_accounts(rated, COMPOSITE, "FY2024 Q2", "FY2024 Q3", OK, OUT, settings, SCORES)
+    assert listed.to_dict("list") == {"account_id": ["b1"], "value": [70.0]}
+
+
+def test_a_factors_own_maximum_age_counts_in_days_too(rated) -> None:
+    # y of 2024-05-01 is 106 days old at 2024-08-15: a maximum of 106 days keeps it, 105 does not
+    settings = Settings(as_of=AS_OF)
+    for days, expected in ((106, OUT), (105, UNK)):
+        config = ScoreConfig(factors=SCORES.factors, scales=SCORES.scales, max_age_days={"y": days})
+        got = oh.quarterly_quadrants(rated, COMPOSITE, settings, config).set_index(["quarter", "account_id"])
+        assert got.loc[("FY2024 Q3", "b2"), "quadrant"] == expected, days
 
 
 # ---------------------------------------------------------------- the cost of the wrong experience
@@ -266,6 +375,33 @@ def test_cli_outcomes_by_quarter(tmp_path: Path) -> None:
     assert {(r["segment"], r["quadrant"]): r["accounts"] for r in rows}[("ENT", OUT)] == 1
     code, out, err = _cli("outcomes", *files, "--by-quarter", "--by", "Tier", "--format", "csv")
     assert out.splitlines()[0] == ",".join(oh.CLI_COLUMNS)
+
+
+def test_cli_outcomes_by_quarter_by_a_factor(tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").write_text(
+        "Account ID,Tier,ARR,Outcome Achieved\nA1,SMB,100,Yes\nA2,SMB,200,No\nA3,ENT,300,Yes\n", encoding="utf-8")
+    (tmp_path / "ratings.csv").write_text(     # 1–5 ratings: 5 is 100, 2 is 25
+        "Account ID,Rating Date,Customer Intent\nA1,2024-01-02,5\nA2,2024-01-01,5\nA3,2024-06-30,2\n",
+        encoding="utf-8")
+    (tmp_path / "undated.csv").write_text("Account ID,Customer Intent\nA3,5\n", encoding="utf-8")
+    files = [str(tmp_path / name) for name in ("accounts.csv", "ratings.csv", "undated.csv")]
+    code, out, err = _cli("outcomes", *files, "--by-quarter", "--experience", "factor:customer_intent",
+                          "--format", "csv")
+    assert code == 0, err
+    assert "note: 1 factor rating has no date: they count in no quarter" in err
+    lines = out.splitlines()
+    assert lines[0] == ",".join(c for c in oh.CLI_COLUMNS if c != "segment")
+    # as of 2024-06-30: A1's rating is 180 days old (counts), A2's 181 (missing), A3's 25 is below 75
+    assert "FY2024 Q2,successful,1,0.5,100.0,True" in lines
+    assert "FY2024 Q2,outcome without the right experience,1,0.5,300.0,True" in lines
+    assert "FY2024 Q2,unknown,1,,200.0,True" in lines
+    assert "FY2024 Q1,good experience without the outcome,1,0.5,200.0,False" in lines
+    # one factor of eight rated: no composite reaches the minimum coverage, and the error says so
+    code, out, err = _cli("outcomes", *files[:2], "--by-quarter", "--experience", "composite")
+    assert (code, out) == (2, "")
+    assert "3 factor ratings with an account (a composite counts only when" in err
+    code, out, err = _cli("outcomes", *files[:2], "--by-quarter", "--experience", "factor:nope")
+    assert code == 2 and "Experience factor 'nope' is not one of the configured factors" in err
 
 
 def test_cli_outcomes_without_dates_or_outcomes_says_why(tmp_path: Path) -> None:

@@ -55,6 +55,15 @@ def test_section_shows_the_quarters_moves_and_churn_after_on_the_sample(sample: 
     assert list(churn_table["churned"]) == list(after["churned"]) and after["accounts"].sum() > 0
 
 
-def test_a_score_measure_over_time_says_why(sample: Workspace) -> None:
-    at = run_page(sample, {"oc_measure": "composite"})
-    assert any("CSAT or NPS" in i.value for i in at.info)
+def test_the_composite_over_time_on_the_sample(sample: Workspace) -> None:
+    at = run_page(sample, {"oc_measure": "composite", "oc_time_by": None})
+    spec = OutcomeSpec(experience="composite")
+    expected = oh.quarterly_summary(sample.con, spec, settings=sample.settings, config=sample.score_config)
+    shown = table_with(at, "quarter", "quadrant", "partial")
+    assert len(shown) == len(expected) > 0
+    assert list(shown["accounts"]) == list(expected["accounts"])
+    assert expected.loc[expected["quadrant"] != "unknown", "accounts"].sum() > 0
+    assert any("composite of its latest factor ratings" in c.value for c in at.caption)
+    assert not any("CSAT or NPS" in i.value for i in at.info)
+    after = oh.churn_after(sample.con, spec, None, sample.settings, sample.score_config)
+    assert list(table_with(at, "churned", "churn within 2 quarters")["churned"]) == list(after["churned"])

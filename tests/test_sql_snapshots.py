@@ -284,6 +284,17 @@ CASES: list[Case] = [
          "cxlib.outcome_history.quarterly_summary(con, OutcomeSpec(), by='tier', settings)",
          lambda con, ws: outcome_history.quarterly_summary(con, outcomes.OutcomeSpec(), by="tier",
                                                            settings=ws.settings)),
+    Case("outcome_history_quarters_composite",
+         "cxlib.outcome_history.quarterly_summary(con, OutcomeSpec(experience='composite'), settings=settings, "
+         "config=ws.score_config)",
+         lambda con, ws: outcome_history.quarterly_summary(con, outcomes.OutcomeSpec(experience="composite"),
+                                                           settings=ws.settings, config=ws.score_config)),
+    Case("outcome_history_quarters_factor_customer_intent",
+         "cxlib.outcome_history.quarterly_summary(con, OutcomeSpec(experience='factor:customer_intent'), "
+         "settings=settings, config=ws.score_config)",
+         lambda con, ws: outcome_history.quarterly_summary(
+             con, outcomes.OutcomeSpec(experience="factor:customer_intent"), settings=ws.settings,
+             config=ws.score_config)),
     Case("outcome_history_churn_after_fy2025_q4",
          "cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings)",
          lambda con, ws: outcome_history.churn_after(con, outcomes.OutcomeSpec(), "FY2025 Q4", ws.settings)),

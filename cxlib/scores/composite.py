@@ -56,12 +56,18 @@ def _snapshots_now() -> str:
 
 
 def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: str,
-                     include_unrated: bool) -> tuple[str, dict[str, Any]]:
+                     include_unrated: bool, age_from: str = "at") -> tuple[str, dict[str, Any]]:
     """CTEs up to `per_account` (period, account_id, factor columns, composite, coverage, band, …).
 
     Also leaves `params` (the factor table) and `scored` (long form: one row per account, period
     and factor with score, gap and band) for callers that need them.
+
+    `snapshots` gives (period, at): ratings dated after `at` are not known yet. Maximum ages count
+    back from `at` too, unless `age_from` names another snapshots column ("age_from"): the desired
+    outcome over time cuts at a quarter's last instant but counts ages in whole days from its last day.
     """
+    if age_from not in ("at", "age_from"):
+        raise ValueError(f"age_from must be 'at' or 'age_from' (got {age_from!r})")
     q = canonical.quote
     values, params = _factor_values(config, scales)
     params.update(_band_params(config.thresholds))
@@ -84,7 +90,7 @@ def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: s
               AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
               AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
               AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
-                   OR r.ts >= s.at - to_days(p.max_age_days))
+                   OR r.ts >= s.{age_from} - to_days(p.max_age_days))
         ),
         latest AS (
             SELECT period, account_id, factor, score
