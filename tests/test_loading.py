@@ -975,6 +975,21 @@ def test_random_csvs_reconcile_or_fail_cleanly(ncols, delimiter, data):
         con.close()
 
 
+def test_a_stray_apostrophe_is_text_and_single_quotes_still_wrap_fields():
+    # sniff_csv guesses quote="'" from lines holding one apostrophe; two of them then read as one
+    # quoted newline and the rows vanish. A single quote counts only where it wraps a field.
+    con = loading_con()
+    try:
+        (report,) = load_file(con, data=b"col0\n'\n'\n", name="apostrophes.csv")
+        assert (report.rows_read, report.rows_loaded) == (2, 2)
+        assert con.execute(f'SELECT "col0" FROM "{report.table}" ORDER BY _source_row').fetchall() == [("'",), ("'",)]
+        (report,) = load_file(con, data=b"a;b\n'x;y';2\n'z';3\n", name="single_quoted.csv")
+        assert con.execute(f'SELECT "a", "b" FROM "{report.table}" ORDER BY _source_row').fetchall() == [
+            ("x;y", 2), ("z", 3)]
+    finally:
+        con.close()
+
+
 def loading_con():
     from cxlib import workspace
     return workspace.connect(memory_limit="256MB", threads=1)

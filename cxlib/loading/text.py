@@ -9,6 +9,8 @@ ever disagree the report says the line numbers are approximate.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,8 +153,17 @@ def _sniff_at(ctx: _Ctx, head: Path, delimiter: str | None) -> _Dialect | None:
         return None
     delim, quote_char, escape, ncols = rows[0][0], rows[0][1], rows[0][2], int(rows[0][3])
     quote_char = quote_char if quote_char not in ("", "(empty)", "\x00") else '"'
+    if quote_char != '"' and not _quotes_a_field(head, delim, quote_char):
+        quote_char = '"'   # a stray apostrophe is text, not a quote (sniff_csv guesses ' from one "'" line)
     escape = escape if escape not in ("", "(empty)", "\x00") else quote_char
     return _Dialect(delim, quote_char, escape, ncols)
+
+
+def _quotes_a_field(head: Path, delim: str, quote_char: str) -> bool:
+    """Whether some field of the file's start is wrapped in `quote_char` on one line ('a, b' between delimiters)."""
+    d, q = re.escape(delim), re.escape(quote_char)
+    text = head.read_bytes()[:_SNIFF_BYTES].decode("utf-8", errors="replace")
+    return re.search(rf"(?:^|{d}){q}[^{q}\n]+{q}(?:{d}|\r?$)", text, flags=re.MULTILINE) is not None
 
 
 def _line_structure(path: Path, quote_char: str, escape: str) -> dict[str, Any]:
