@@ -156,7 +156,7 @@ def cli_measurements(n_events: int, events: Path, accounts: Path, threads: int,
          "target": (f"{report.verdict(times <= report.MAX_RSS_TIMES_TABLES)} ≤ "
                     f"{report.MAX_RSS_TIMES_TABLES:g}× (the target names a browser session; this is the CLI)"
                     if big else ""),
-         "text": f"peak RSS {run.peak_rss_bytes / 1024**2:,.0f} MB = {times:.1f}× the tables' "
+         "text": f"peak RSS {run.peak_rss_bytes / 1024**2:,.0f} MB = {times:.2f}× the tables' "
                  f"{table_bytes / 1024**2:,.0f} MB (duckdb_memory() after load + apply, "
                  f"database_size says {size['database_size_memory_usage']})"},
     ]
