@@ -73,9 +73,12 @@ def write_files(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[Path, Pat
     return events, accounts
 
 
-def make_files(n_events: int, folder: Path, threads: int = 2) -> tuple[Path, Path]:
+def make_files(n_events: int, folder: Path, threads: int = 2, memory_limit: str | None = None) -> tuple[Path, Path]:
     """Generate `n_events` synthetic events in a scratch DuckDB and write them to `folder`."""
-    con = duckdb.connect(config={"threads": threads, "preserve_insertion_order": True})
+    config: dict[str, object] = {"threads": threads, "preserve_insertion_order": True}
+    if memory_limit:
+        config["memory_limit"] = memory_limit   # beyond it DuckDB spills to its temp directory
+    con = duckdb.connect(config=config)
     try:
         generate(con, n_events)
         return write_files(con, folder)

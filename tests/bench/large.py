@@ -31,7 +31,7 @@ def _generate(events: int, folder: Path, threads: int) -> None:
     """Child: write the bench files."""
     from tests.bench.data import make_files
 
-    make_files(events, folder, threads)
+    make_files(events, folder, threads, memory_limit="8GB")
 
 
 def _measure(folder: Path, threads: int, memory_limit: str, out: Path) -> None:
