@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-slow snapshots bench load browser sample clean
+.PHONY: run test test-slow snapshots bench bench-upload bench-large load browser sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,12 +49,25 @@ test-slow: $(VENV)/.test-deps browser
 snapshots: $(VENV)/.test-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_sql_snapshots.py --snapshot-update
 
-bench: $(VENV)/.test-deps
+# ClickHouse (chdb) is the bench's peer: installed only for the bench targets (it is large).
+$(VENV)/.bench-deps: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-bench.txt
+	touch $@
+
+# Benchmarks (see README "Benchmarks"); each appends its run to bench-results/bench.json.
+bench: $(VENV)/.bench-deps
 	$(BIN)/python -m tests.bench
+
+bench-upload: $(VENV)/.test-deps browser
+	$(BIN)/python -m tests.bench_upload
+
+bench-large: $(VENV)/.test-deps
+	$(BIN)/python -m tests.bench.large
 
 load: $(VENV)/.test-deps browser
 	$(BIN)/python -m tests.load
 
+# Writes the sample company's files and data/sample_workspace.zip (the prepared sample the app opens).
 sample: $(VENV)/.run-deps
 	$(BIN)/python -m cxlib.sample data
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from cxlib import sample_prepared
 from cxlib.errors import CxError
 from cxlib.saved import open_workspace, save_workspace
 from cxlib.workspace import SAMPLE_LABEL, Workspace, open_sample
@@ -23,9 +24,15 @@ _CACHE_KEY = "_jl_cache"
 _CACHE_SIZE = 64
 
 
+@st.cache_resource(show_spinner=False)
+def _shipped_sample() -> bytes | None:
+    """The prepared sample shipped in data/ (`make sample`): nothing to load or map at start."""
+    return sample_prepared.read()
+
+
 @st.cache_resource(show_spinner="Preparing the sample company…")
-def _sample_archive() -> bytes:
-    """The sample company loaded and mapped once per server; it is the same public data for everyone."""
+def _built_sample() -> bytes:
+    """The sample company loaded and mapped once per server, only when the shipped one is missing or unreadable."""
     ws = open_sample()
     buffer = io.BytesIO()
     save_workspace(ws, buffer)
@@ -34,8 +41,20 @@ def _sample_archive() -> bytes:
 
 
 def open_sample_copy() -> Workspace:
-    """A workspace of its own holding the sample company, restored from the server's one archive."""
-    ws = open_workspace(_sample_archive())
+    """A workspace of its own holding the sample company, restored from the server's one archive.
+
+    The shipped prepared sample when it opens; one this code cannot open (made by another version)
+    is rebuilt from data/ instead, so the app still starts.
+    """
+    ws = None
+    shipped = _shipped_sample()
+    if shipped is not None:
+        try:
+            ws = open_workspace(shipped)
+        except CxError:
+            ws = None
+    if ws is None:
+        ws = open_workspace(_built_sample())
     ws.label, ws.is_sample = SAMPLE_LABEL, True
     return ws
 

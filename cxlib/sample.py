@@ -1,6 +1,7 @@
 """The deterministic sample company: a managed-service provider's accounts, journeys, surveys, ratings.
 
-`python -m cxlib.sample OUT_DIR` writes the files committed under `data/`; the app opens on them.
+`python -m cxlib.sample OUT_DIR` writes the files committed under `data/` and the prepared sample (the
+same company loaded and mapped, `sample_prepared.py`) that the app opens at start.
 Everything is drawn from one seeded numpy Generator and vectorised over accounts (loops run only
 over journey steps, stages and snapshot dates), so one seed always yields the same company.
 
@@ -484,7 +485,7 @@ def _write_workbook(company: SampleCompany, path: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m cxlib.sample OUT_DIR`: write the sample company's files and list them."""
+    """`python -m cxlib.sample OUT_DIR`: write the sample company's files and its prepared workspace."""
     parser = argparse.ArgumentParser(prog="python -m cxlib.sample",
                                      description="Write the deterministic sample company (CSV + XLSX).")
     parser.add_argument("out_dir", type=Path, help="directory to write into (e.g. data)")
@@ -493,6 +494,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for path in write(generate(seed=args.seed, n_accounts=args.accounts), args.out_dir):
         print(f"{path}  {path.stat().st_size:,} bytes")
+    from cxlib import sample_prepared  # the prepared sample the app opens at start, from those files
+
+    path = sample_prepared.write(args.out_dir)
+    print(f"{path}  {path.stat().st_size:,} bytes")
     return 0
 
 

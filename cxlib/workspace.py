@@ -186,14 +186,16 @@ class Workspace:
                 pass
 
 
-def open_sample(memory_limit: str | None = None, threads: int | None = None) -> Workspace:
-    """A workspace holding the shipped sample company, loaded and mapped like any upload."""
+def open_sample(memory_limit: str | None = None, threads: int | None = None,
+                data_dir: Path = DATA_DIR) -> Workspace:
+    """A workspace holding the sample company (data/ unless told), loaded and mapped like any upload."""
     from cxlib import mapping
 
     ws = Workspace(con=connect(memory_limit, threads), label=SAMPLE_LABEL, is_sample=True)
-    ws.load(sample_files())
-    if SAMPLE_MAPPING.exists():
-        ws.apply(mapping.Mapping.from_json(SAMPLE_MAPPING.read_text(encoding="utf-8")))
+    ws.load(sample_files(data_dir))
+    sample_mapping = Path(data_dir) / SAMPLE_MAPPING.name
+    if sample_mapping.exists():
+        ws.apply(mapping.Mapping.from_json(sample_mapping.read_text(encoding="utf-8")))
     else:
         ws.apply(ws.suggest_mapping())
     return ws

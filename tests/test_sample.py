@@ -131,7 +131,8 @@ def test_generation_and_writing_are_fast(tmp_path: Path) -> None:
 def test_main_writes_the_files_and_lists_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert sample.main([str(tmp_path / "out"), "--accounts", "40", "--seed", "3"]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert len(printed) == len(CSV_FILES) + 1
+    assert len(printed) == len(CSV_FILES) + 2      # + the workbook + the prepared sample
+    assert printed[-1].startswith(str(tmp_path / "out" / "sample_workspace.zip"))
     assert len(_read_csv(tmp_path / "out" / "accounts.csv")) == 40
 
 
