@@ -592,6 +592,7 @@ def _cmd_pack(args: argparse.Namespace) -> int:
 
 
 def _cmd_warnings(args: argparse.Namespace) -> int:
+    from cxlib import dimensions
     from cxlib import early_warning as ew
 
     ws = _open(args.files, args.mapping)
@@ -602,6 +603,10 @@ def _cmd_warnings(args: argparse.Namespace) -> int:
     table = ew.warnings_table(ws.con, run)
     if table.empty:
         sys.stderr.write(f"note: no account flagged at {run.as_of:%Y-%m-%d}\n")
+        checked = ew.customers_count(ws.con, run)
+        (known,) = ws.con.execute(f"SELECT count(*) FROM ({dimensions.known_accounts_sql(ws.con)}) AS known").fetchone()
+        sys.stderr.write(f"note: {checked:,} of {known:,} accounts are customers at that date and were checked (a "
+                         "customer has entered Decision and not churned, and was never a lost deal)\n")
     _emit(ew.cli_table(table), args.format)
     return 0
 

@@ -114,7 +114,10 @@ def as_of_date(con: duckdb.DuckDBPyConnection, settings: Settings | None = None)
     """
     as_of = as_of_param(con, settings)
     if as_of is None:
-        raise MetricError("No dated rows are loaded, so there is no as-of date: set one in the settings.")
+        raise MetricError("No dated rows are loaded (no journey event, stage snapshot, survey answer or rating "
+                          "has a date), so there is no as-of date to measure from: load a dated file, or set the "
+                          "as-of date on the Data page (the command line reads it from a mapping saved there, "
+                          "--mapping).")
     return as_of
 
 

@@ -359,6 +359,9 @@ def test_warnings_with_nothing_flagged_is_an_empty_list_exit_0_and_a_note(tmp_pa
     code, out, err = run("warnings", str(events))
     assert code == 0, err
     assert json.loads(out) == []
-    assert err == "note: no account flagged at 2026-06-01\n"
+    # A1 is the one customer checked; A2 (a lead) and A3 (churned) are known accounts but not customers.
+    assert err == ("note: no account flagged at 2026-06-01\n"
+                   "note: 1 of 3 accounts are customers at that date and were checked (a customer has entered "
+                   "Decision and not churned, and was never a lost deal)\n")
     code, out, _ = run("warnings", str(events), "--format", "csv")
     assert code == 0 and out.strip() == ",".join(WARNING_COLUMNS)

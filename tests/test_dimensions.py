@@ -66,7 +66,7 @@ def test_a_zoned_setting_is_read_as_naive_utc(con: duckdb.DuckDBPyConnection) ->
 
 def test_without_dated_rows_there_is_no_as_of_date(con: duckdb.DuckDBPyConnection) -> None:
     canonical.create_table(con, canonical.ACCOUNTS, [("a", "Alpha", None, 10.0, "2030-01-01", "2031-01-01")])
-    with pytest.raises(MetricError, match="set one in the settings"):
+    with pytest.raises(MetricError, match=r"set the as-of date on the Data page \(the command line reads it from a mapping"):
         dimensions.as_of_date(con, Settings())
     assert dimensions.as_of_param(con, Settings()) is None
     assert dimensions.as_of_label(con, Settings()) == "no dated rows"

@@ -832,7 +832,7 @@ def test_as_of_is_the_latest_timestamp_or_the_setting(con):
 
 
 def test_as_of_without_dated_rows_asks_for_a_setting(con):
-    with pytest.raises(MetricError, match="set one in the settings"):
+    with pytest.raises(MetricError, match="or set the as-of date on the Data page"):
         dimensions.as_of_date(con, Settings())
 
 
