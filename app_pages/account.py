@@ -113,14 +113,19 @@ cards[4].metric("Current stage", p.current_stage or "–",
 cards[5].metric("Days in stage", "–" if p.days_in_stage is None else str(shown(p.days_in_stage)),
                 help=f"Days from entering the current stage to the as-of date ({as_of_text}).")
 
-for flag in story.flags:
-    st.warning(flag.detail[:1].upper() + flag.detail[1:] + ".", icon=":material/flag:")
-if story.warnings:
+# The account's flags are its early-warning signals: the same rows and evidence as the Early warning page.
+if story.flags:
     with st.container(border=True, key="account_early_warning"):
-        st.markdown(f"**Early warning** — {len(story.warnings)} signal{'s' if len(story.warnings) != 1 else ''} "
-                    "hold at the as-of date (the same evidence as the Early warning page)")
-        for flag in story.warnings:
+        n = len(story.flags)
+        st.markdown(f"**Early warning** — {n} signal{' holds' if n == 1 else 's hold'} at the as-of date "
+                    "(the same evidence as the Early warning page)")
+        for flag in story.flags:
             st.error(f"**{flag.title}**: {flag.detail}.", icon=":material/notification_important:")
+        stalled_by = ws.warning_config.stalled_by
+        st.caption("Thresholds as set on the Early warning page; stalled is measured against the p90 "
+                   + (f"of the account's {stalled_by} (all accounts' below the minimum n)" if stalled_by
+                      else "of all accounts")
+                   + "; the pace chart below compares with the segment picked in the sidebar.")
         st.page_link("app_pages/early_warning.py", label="All flagged accounts", icon=":material/list:")
 for note in story.notes:
     st.caption(note)
@@ -129,7 +134,8 @@ with st.container(border=True):
     st.markdown("**Meeting summary**")
     st.markdown("\n".join(f"- {sentence}" for sentence in account.meeting_summary(story)))
     meeting_pack_buttons(
-        lambda: meeting.account_pack(ws.con, selected, ws.score_config, ws.settings, segment_column),
+        lambda: meeting.account_pack(ws.con, selected, ws.score_config, ws.settings, segment_column,
+                                     ws.warning_config),
         f"meeting_pack_{selected}", key="account_pack", stamp=(ws.version, selected, segment_column))
 
 stem = f"account_{p.account_id}"

@@ -8,12 +8,9 @@ Definitions (the README quotes them; tests pin them on a hand-made fixture):
 - Pace: the funnel module's own per-step times (its counting sequence, default steps and mode)
   for this account, beside its segment's median and p90 from the same funnel broken down by the
   segment column. The segment is the account's value there (blank → "(none)").
-- Flags: *stalled* when the days since entering the current stage (a funnel step) exceed the
-  segment's p90 for the next step (strictly; no p90, no flag); *Disappointment* when the account
-  is in it now, or was earlier (its latest visit is named); *falling* when the engagement trend
-  (latest period vs the one before, `scores.score_trend`) is down by more than the dead band.
-- Early-warning flags (`warnings`): the account's signals from `cxlib.early_warning`, with the same
-  evidence sentences as the Early warning page and the `warnings` command (one source; one `Flag`).
+- Flags: the account's early-warning signals at the as-of date, read from `cxlib.early_warning`
+  (its definitions, thresholds kept with the mapping, and evidence sentences): the same flags the
+  Early warning page and the `warnings` command list. The story computes no flag of its own.
 - Numbers in sentences are shown as the app shows them: scores and days rounded half away from
   zero to whole numbers, bands from the rounded value, ARR with thousands separators.
 """
@@ -36,10 +33,8 @@ from cxlib.funnel import FunnelSpec, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
 from cxlib.scores import ScoreConfig, account_scores, factor_bands, score_history, score_trend, shown
 from cxlib.settings import Settings
-from cxlib.stages import suggest_stage
 
 TREND_PERIOD = "quarter"
-DISAPPOINTMENT = "Disappointment"
 SEARCH_LIMIT_MAX = 1000
 PACE_COLUMNS = ["step", "stage", "previous_stage", "days_from_previous", "segment_median_days",
                 "segment_p90_days", "segment_n"]
@@ -86,11 +81,11 @@ class AccountStory:
     quadrant: dict[str, Any]         # outcome_value, experience_value, quadrant
     outcome_spec: OutcomeSpec
     score_config: ScoreConfig
-    flags: list[Flag] = field(default_factory=list)
-    warnings: list[Flag] = field(default_factory=list)   # early-warning signals, as the Early warning page lists them
+    flags: list[Flag] = field(default_factory=list)   # early-warning signals, as the Early warning page lists them
     notes: list[str] = field(default_factory=list)
 
     def has_flag(self, kind: str) -> bool:
+        """Whether the early-warning signal `kind` (e.g. 'stalled') holds for the account at the as-of date."""
         return any(f.kind == kind for f in self.flags)
 
 
@@ -190,7 +185,8 @@ def _context_key(score_config: ScoreConfig, settings: Settings, segment_column: 
 
 def _warning_rows(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_config: ScoreConfig,
                   settings: Settings, notes: list[str]) -> pd.DataFrame | None:
-    """Every flagged customer's early-warning rows (one source with the Early warning page), or None with a note."""
+    """Every flagged customer's early-warning rows (one source with the Early warning page), or None with a note
+    saying why there are no flags (e.g. nothing is dated, so there is no as-of date to measure to)."""
     try:
         return ew.signal_rows(con, ew.prepare(con, config, score_config, settings))
     except MetricError as exc:
@@ -241,7 +237,7 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
         history=score_history(con, score_config, TREND_PERIOD, settings=pinned),
         quadrants=outcome_quadrants(con, outcome_spec, score_config, pinned),
         csat_scale=csat_scale,
-        warning_rows=_warning_rows(con, warning_config, score_config, pinned, notes) if as_of is not None else None)
+        warning_rows=_warning_rows(con, warning_config, score_config, pinned, notes))
 
 
 @dataclass
@@ -293,43 +289,8 @@ def _of(frame: pd.DataFrame, account_id: str) -> pd.DataFrame:
     return frame[frame["account_id"] == account_id].reset_index(drop=True)
 
 
-def _disappointment_stage(settings: Settings) -> str:
-    """The configured exit stage that means Disappointment (renamed stages are recognised)."""
-    for stage in settings.stages:
-        if stage.kind == "exit" and suggest_stage(stage.name) == DISAPPOINTMENT:
-            return stage.name
-    return DISAPPOINTMENT
-
-
 def _day(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
-def _flags(profile: AccountProfile, timeline: pd.DataFrame, next_stage: str | None, next_p90: float | None,
-           trend: dict[str, Any], config: ScoreConfig, settings: Settings) -> list[Flag]:
-    """Stalled, Disappointment (now or earlier) and falling engagement, in that order."""
-    flags: list[Flag] = []
-    days = profile.days_in_stage
-    if next_stage is not None and next_p90 is not None and days is not None and days > next_p90:
-        flags.append(Flag("stalled", "Stalled",
-                          f"stalled in {profile.current_stage} for {shown(days)} days, longer than the "
-                          f"segment's p90 of {shown(next_p90)} days to reach {next_stage}"))
-    disappointment = _disappointment_stage(settings)
-    visits = timeline[timeline["stage"] == disappointment]
-    if len(visits):
-        last = visits.iloc[-1]
-        if _missing(last["left"]):
-            flags.append(Flag("disappointment", f"In {disappointment}",
-                              f"in {disappointment} since {_day(last['entered'])}"))
-        else:
-            flags.append(Flag("disappointment", f"Was in {disappointment}",
-                              f"was in {disappointment} from {_day(last['entered'])} to {_day(last['left'])}"))
-    if trend.get("direction") == "down":
-        flags.append(Flag("falling", "Engagement falling",
-                          f"engagement fell {shown(-trend['change'])} points on the previous {TREND_PERIOD} "
-                          f"({shown(trend['previous_composite'])} → {shown(trend['composite'])}), more than "
-                          f"the {config.dead_band:g}-point dead band"))
-    return flags
 
 
 def _value(row: dict[str, Any], key: str) -> Any:
@@ -396,9 +357,8 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
         trend=trend, history=_of(ctx.history, account_id),
         surveys=account_surveys(con, account_id, as_of, ctx.csat_scale), quadrant=quadrant,
         outcome_spec=outcome_spec, score_config=score_config, notes=list(ctx.notes))
-    story.flags = _flags(profile, timeline, next_stage, next_p90, trend, score_config, ctx.settings)
     if ctx.warning_rows is not None:
-        story.warnings = ew.flags_of(ctx.warning_rows, account_id)
+        story.flags = ew.flags_of(ctx.warning_rows, account_id)
     return story
 
 
@@ -511,21 +471,30 @@ def _outcome_sentence(story: AccountStory) -> str:
     return f"Desired outcome: {q['quadrant']} ({outcome}, {experience})."
 
 
-def meeting_summary(story: AccountStory) -> list[str]:
-    """Six to eight plain sentences from the story's numbers, for the meeting (no language model).
+STANDING_SIGNALS = ("stalled", "entered_disappointment")   # their evidence says where the account stands
 
-    Order: where the account stands (left out when a stalled or Disappointment flag says it),
-    pace, engagement, voice, renewal and ARR, desired outcome, then one sentence per flag.
+
+def flag_sentence(flag: Flag) -> str:
+    """One early-warning flag as a summary sentence: its label and the Early warning page's evidence."""
+    return f"Flag: {flag.title} — {flag.detail}."
+
+
+def meeting_summary(story: AccountStory) -> list[str]:
+    """Plain sentences from the story's numbers, for the meeting (no language model): five or six, then
+    one per early-warning flag.
+
+    Order: where the account stands (left out when a stalled or entered-Disappointment flag's evidence
+    says it), pace, engagement, voice, renewal and ARR, desired outcome, then one sentence per flag
+    in the Early warning page's signal order (`flag_sentence`).
     """
-    standing_flagged = story.has_flag("stalled") or any(
-        f.kind == "disappointment" and f.detail.startswith("in ") for f in story.flags)
+    standing_flagged = any(story.has_flag(kind) for kind in STANDING_SIGNALS)
     sentences = [] if standing_flagged else [_position_sentence(story)]
     sentences += [_pace_sentence(story), _engagement_sentence(story), _voice_sentence(story),
                   _renewal_sentence(story), _outcome_sentence(story)]
-    sentences += [f"Flag: {f.detail}." for f in story.flags]
+    sentences += [flag_sentence(f) for f in story.flags]
     return sentences
 
 
 __all__ = ["SURVEY_COLUMNS", "TIMELINE_COLUMNS", "AccountProfile", "AccountStory", "Flag", "StoryContext",
            "account_story", "account_surveys", "account_timeline", "experience_label", "find_accounts",
-           "meeting_summary", "story_as_of", "story_context"]
+           "flag_sentence", "meeting_summary", "story_as_of", "story_context"]

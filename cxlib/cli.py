@@ -581,7 +581,8 @@ def _cmd_pack(args: argparse.Namespace) -> int:
         raise CxError(f"--out {args.out}: the pack is written as .pptx or .pdf")
     ws = _open(args.files, args.mapping)
     if args.account:
-        content = meeting.account_pack(ws.con, args.account, ws.score_config, ws.settings)
+        content = meeting.account_pack(ws.con, args.account, ws.score_config, ws.settings,
+                                       warning_config=ws.warning_config)
     else:
         column, value = segments.parse_rate(args.segment)
         content = meeting.segment_pack(ws.con, _column(ws, column), value, ws.score_config, ws.settings,

@@ -6,8 +6,11 @@ with its commonest paths, or the account's own timeline), the engagement scores 
 desired state, the voice of the customer (NPS and CSAT with their n, and a few recent comments),
 and the meeting summary. A segment's pack adds, before the summary, its flagged accounts with
 their evidence (`cxlib.early_warning`, the Early warning page's list and order). An account's
-summary is `account.meeting_summary`; a segment's is `segment_summary`, built the same way from the
-numbers, without any language model.
+flags are its early-warning signals (the story's `flags`): each is in the summary and on its topic's
+slide (stalled: funnel; entered Disappointment: journey; score drop: engagement; NPS, CSAT and
+decision-maker signals: voice), chosen by signal name. An account's summary is
+`account.meeting_summary`; a segment's is `segment_summary`, built the same way from the numbers,
+without any language model.
 
 A segment is the accounts whose segment column, as text without surrounding blanks, equals the
 value given (the funnel's and the scores' own reading of a segment value).
@@ -26,7 +29,7 @@ import plotly.graph_objects as go
 
 from cxlib import canonical, dimensions, journey, surveys
 from cxlib import early_warning as ew
-from cxlib.account import AccountStory, account_story, meeting_summary
+from cxlib.account import AccountStory, account_story, flag_sentence, meeting_summary
 from cxlib.early_warning import WarningConfig
 from cxlib.errors import CxError, MetricError
 from cxlib.figures import account as account_figures
@@ -52,6 +55,11 @@ COMMENT_CHARS = 180       # a longer comment is cut with an ellipsis
 TOP_PATHS = 3
 TOP_DRIVERS = 5           # strongest significant churn drivers in the segment pack's summary
 SANKEY_MOVES = 6
+# Which early-warning flags an account pack also shows on a topic slide (all of them are in the summary).
+FUNNEL_SIGNALS = ("stalled",)
+JOURNEY_SIGNALS = ("entered_disappointment",)
+SCORES_SIGNALS = ("score_drop",)
+VOICE_SIGNALS = ("nps_drop", "csat_drop", "decision_maker_detractor")
 PACK_SUFFIXES = (".pptx", ".pdf")
 
 
@@ -172,10 +180,15 @@ def _account_voice_table(story: AccountStory) -> pd.DataFrame:
 
 def _summary_parts(summary: list[str]) -> dict[str, list[str]]:
     """The account summary split by topic, using its documented order: [position,] pace, engagement,
-    voice, renewal, outcome, then one sentence per flag."""
+    voice, renewal, outcome, then one sentence per flag (taken from the story's flags, not from here)."""
     i = next(k for k, s in enumerate(summary) if s.startswith(("Engagement ", "No engagement ratings")))
     return {"position": summary[:i], "engagement": [summary[i]], "voice": [summary[i + 1]],
-            "renewal": summary[i + 2:i + 4], "flags": summary[i + 4:]}
+            "renewal": summary[i + 2:i + 4]}
+
+
+def _flag_bullets(story: AccountStory, kinds: tuple[str, ...]) -> list[str]:
+    """The summary sentences of the account's early-warning flags of these kinds (by signal, never by text)."""
+    return [flag_sentence(f) for f in story.flags if f.kind in kinds]
 
 
 def _account_slides(story: AccountStory, summary: list[str], settings: Settings) -> list[PackSlide]:
@@ -190,7 +203,7 @@ def _account_slides(story: AccountStory, summary: list[str], settings: Settings)
         "Segment n": pace["segment_n"].to_numpy(),
     })
     parts = _summary_parts(summary)
-    funnel_bullets = parts["position"] + [f for f in parts["flags"] if f.startswith("Flag: stalled")]
+    funnel_bullets = parts["position"] + _flag_bullets(story, FUNNEL_SIGNALS)
     funnel_slide = PackSlide(
         f"{FUNNEL_TITLE}: pace against {segment_text}",
         figure=account_figures.pace_figure(pace, story.segment if story.segment_column else None,
@@ -210,12 +223,13 @@ def _account_slides(story: AccountStory, summary: list[str], settings: Settings)
         journey_bullets.append("Exits: " + ", ".join(f"{s} on {_day(e)}" for s, e in
                                                      zip(exits["stage"], exits["entered"], strict=True)) + "."
                                if len(exits) else "No exit stage entered.")
+    journey_bullets += _flag_bullets(story, JOURNEY_SIGNALS)
     journey_slide = PackSlide(JOURNEY_TITLE,
                               figure=account_figures.timeline_figure(timeline, story.as_of, settings.stages,
                                                                      title=f"Journey of {p.name or p.account_id}"),
                               bullets=journey_bullets)
 
-    scores_bullets = parts["engagement"] + [f for f in parts["flags"] if f.startswith("Flag: engagement")]
+    scores_bullets = parts["engagement"] + _flag_bullets(story, SCORES_SIGNALS)
     if story.scores["coverage"] is not None:
         scores_bullets.append(f"Rated factors carry {_percent(story.scores['coverage'])} of the weight.")
     scores_slide = PackSlide(SCORES_TITLE, figure=account_figures.factor_figure(story.factors),
@@ -223,7 +237,7 @@ def _account_slides(story: AccountStory, summary: list[str], settings: Settings)
 
     comments = _account_comments(story)
     voice_table = _account_voice_table(story)
-    voice_bullets = list(parts["voice"])
+    voice_bullets = list(parts["voice"]) + _flag_bullets(story, VOICE_SIGNALS)
     voice_bullets += _quote_bullets(comments) if len(comments) else ["No comments up to the as-of date."]
     voice_slide = PackSlide(VOICE_TITLE, bullets=voice_bullets,
                             table=voice_table if len(voice_table) else None)
@@ -233,11 +247,16 @@ def _account_slides(story: AccountStory, summary: list[str], settings: Settings)
 
 
 def account_pack(con: duckdb.DuckDBPyConnection, account_id: str, score_config: ScoreConfig,
-                 settings: Settings | None = None, segment_column: str | None = "tier") -> PackContent:
+                 settings: Settings | None = None, segment_column: str | None = "tier",
+                 warning_config: WarningConfig | None = None) -> PackContent:
     """One account's meeting pack; the account may be known from any table (an event log or survey answers
-    alone will do); MetricError "No account 'X' in the accounts table" when no table knows it."""
+    alone will do); MetricError "No account 'X' in the accounts table" when no table knows it.
+
+    Its flags are the account's early-warning signals under `warning_config` (the mapping's thresholds),
+    as the Account page and the Early warning page show them.
+    """
     settings = settings or Settings()
-    story = account_story(con, account_id, score_config, settings, segment_column)
+    story = account_story(con, account_id, score_config, settings, segment_column, warning_config=warning_config)
     p = story.profile
     summary = meeting_summary(story)
     parts = [f"Account {p.account_id}"]

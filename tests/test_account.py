@@ -1,5 +1,9 @@
 """Account drill-down: search, timeline, pace against the segment, flags at their edges, meeting summary.
 
+The account's flags are its early-warning signals (`cxlib.early_warning`, README "Early warning"):
+the story computes none of its own. Their definitions' own edges are pinned in test_early_warning.py;
+here they are checked on this company, by hand, through the story.
+
 The fixture company (as of 2026-06-30, default nine stages):
 
     A1 Acme Corp      Gold    Aw 01-01, Aw 01-05, Co 01-11, Dl+De 02-10 (same instant), Us 03-12,
@@ -12,6 +16,10 @@ The fixture company (as of 2026-06-30, default nine stages):
 Gold's days per step (hand-computed, quantile_cont): Consideration [10, 20, 30] → median 20,
 p90 28; Decision [30, 30, 30] → 30, 30; Delivery [0, 10, 20] → 10, 18; Usage [30, 10, 10] →
 10, 26; Loyalty [30, 70] → 50, 66.
+
+Customers (early warning: from Decision on): A1, A2, A3, and C1 (accounts stage Decision, no entries).
+B1 never reached Decision, so it is never flagged. The stalled signal's p90 is over all accounts by
+default: Usage → Loyalty [30 (A2), 70 (A3)] → 30 + 0.9 × 40 = 66 days, 2 converted.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from cxlib import canonical, workspace
+from cxlib import early_warning as ew
 from cxlib.account import Flag, account_story, account_timeline, find_accounts, meeting_summary, story_context
+from cxlib.early_warning import WarningConfig
 from cxlib.errors import MetricError
 from cxlib.factors import Factor
 from cxlib.scores import Scale, ScoreConfig
@@ -233,42 +243,67 @@ def test_a_context_serves_many_accounts_but_only_its_own_settings(company) -> No
 # ---------------------------------------------------------------- flags at their edges
 
 
-def test_stalled_only_beyond_the_segment_p90(company) -> None:
-    # A1 entered Usage on 05-21; Gold's p90 to reach Loyalty is 66 days (07-26).
+STALLED_66 = Flag("stalled", "Stalled in a funnel step",
+                  "in Usage since 2026-05-21 (66 days), longer than the p90 of 66.0 days to reach Loyalty "
+                  "(2 accounts converted)")
+
+
+def test_stalled_only_beyond_the_p90(company) -> None:
+    # A1 entered Usage on 05-21; the p90 to reach Loyalty is 66 days (07-26): exactly 66 is not beyond it.
     at_p90 = account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 7, 26)))
     assert at_p90.profile.days_in_stage == 66.0
-    assert not at_p90.has_flag("stalled")
+    assert at_p90.flags == []
     an_hour_later = account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 7, 26, 1)))
-    assert an_hour_later.has_flag("stalled")
-    assert an_hour_later.flags[0].kind == "stalled"
+    assert an_hour_later.flags == [STALLED_66]
 
 
 def test_no_stall_without_a_next_step_p90(company) -> None:
-    # A3 sits in Loyalty; nobody in Gold reached Advocacy, so there is no p90 to exceed.
+    # A3 sits in Loyalty; nobody reached Advocacy, so there is no p90 to exceed (only silence since 06-10).
     story = account_story(company, "A3", CONFIG, Settings(as_of=dt.datetime(2030, 1, 1)))
     assert (story.next_stage, story.next_p90_days) == ("Advocacy", None)
-    assert not story.has_flag("stalled")
+    assert [f.kind for f in story.flags] == ["silent"]
 
 
-def test_disappointment_now_from_the_day_it_is_entered(company) -> None:
-    before = account_story(company, "B1", CONFIG, Settings(as_of=dt.datetime(2026, 5, 31, 23, 59)))
-    assert not before.has_flag("disappointment")
-    on_the_day = account_story(company, "B1", CONFIG, Settings(as_of=dt.datetime(2026, 6, 1)))
-    assert on_the_day.flags == [Flag("disappointment", "In Disappointment", "in Disappointment since 2026-06-01")]
+def test_entered_disappointment_from_the_day_it_is_entered_until_it_is_left(company) -> None:
+    # A1 (a customer since Decision on 02-10) was in Disappointment from 05-01 to 05-21. A minute before,
+    # it was stalled in Usage: 50 days since 03-12, beyond the p90 of A2's 30 days (A3 not in Loyalty yet).
+    before = account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 4, 30, 23, 59)))
+    assert [f.kind for f in before.flags] == ["stalled"]
+    on_the_day = account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 5, 1)))
+    assert on_the_day.flags == [Flag("entered_disappointment", "Entered Disappointment",
+                                     "entered Disappointment on 2026-05-01 (0 days before the as-of date) "
+                                     "and has not left it")]
+    assert not account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 5, 21))).flags
 
 
-def test_disappointment_earlier(company) -> None:
-    story = account_story(company, "A1", CONFIG, SETTINGS)
-    assert Flag("disappointment", "Was in Disappointment",
-                "was in Disappointment from 2026-05-01 to 2026-05-21") in story.flags
+def test_a_prospect_in_disappointment_is_not_flagged(company) -> None:
+    # B1 entered Disappointment on 06-01 but never reached Decision: not a customer, so no signal.
+    assert account_story(company, "B1", CONFIG, SETTINGS).flags == []
 
 
-def test_falling_only_beyond_the_dead_band(company) -> None:
-    # A1's engagement went 75 → 69: a 6-point fall.
-    from dataclasses import replace
-    assert account_story(company, "A1", CONFIG, SETTINGS).has_flag("falling")
-    assert not account_story(company, "A1", replace(CONFIG, dead_band=6.0), SETTINGS).has_flag("falling")
-    assert account_story(company, "A1", replace(CONFIG, dead_band=5.9), SETTINGS).has_flag("falling")
+def test_score_drop_from_exactly_the_threshold(company) -> None:
+    # A1's unrounded composite went (80 + 70) / 2 = 75 in Q1 → (80 + 58) / 2 = 69 in Q2: a 6-point fall.
+    assert account_story(company, "A1", CONFIG, SETTINGS).flags == []        # default: 10 points
+    at_six = account_story(company, "A1", CONFIG, SETTINGS, warning_config=WarningConfig(score_drop_points=6.0))
+    assert at_six.flags == [Flag("score_drop", "Engagement score dropped",
+                                 "engagement composite fell 6.0 points, from 75.0 (period from 2026-01-01) to "
+                                 "69.0 (period from 2026-04-01)")]
+    assert not account_story(company, "A1", CONFIG, SETTINGS,
+                             warning_config=WarningConfig(score_drop_points=6.1)).flags
+
+
+def test_the_story_flags_are_the_early_warning_rows(company) -> None:
+    # In 2030 everyone is silent and A1 is still in Usage: the story's flags and evidence are the list's.
+    settings = Settings(as_of=dt.datetime(2030, 1, 1))
+    run = ew.prepare(company, WarningConfig(), CONFIG, settings)
+    table = ew.warnings_table(company, run)
+    assert list(table["account_id"]) == ["A1", "A3", "A2", "C1"]   # 2 signals first, then ARR 80k, 50k, 9k
+    for row in table.itertuples(index=False):
+        story = account_story(company, row.account_id, CONFIG, settings)
+        assert ";".join(f.kind for f in story.flags) == row.signals
+        assert "; ".join(f"{f.kind}: {f.detail}" for f in story.flags) == row.evidence
+    assert account_story(company, "A1", CONFIG, settings).flags[1] == Flag(
+        "silent", "Silent", "no survey answer, rating or journey entry since 2026-07-05 (1276 days, more than 120)")
 
 
 # ---------------------------------------------------------------- meeting summary
@@ -283,21 +318,28 @@ def test_meeting_summary_of_a1(company) -> None:
         "NPS answers: 2 (latest 9 on 2026-06-14, promoter); CSAT answers: 2 (latest 4 on 2026-04-02, satisfied).",
         "Renews on 2026-08-10 (41 days after the as-of date); ARR 120,000.",
         "Desired outcome: successful (required outcome reached, latest CSAT 4).",
-        "Flag: was in Disappointment from 2026-05-01 to 2026-05-21.",
-        "Flag: engagement fell 6 points on the previous quarter (75 → 69), more than the 5-point dead band.",
     ]
 
 
-def test_meeting_summary_of_an_account_in_disappointment(company) -> None:
-    # The flag says where B1 stands, so the position sentence gives way to it.
+def test_meeting_summary_of_a_prospect_in_disappointment(company) -> None:
+    # B1 is no customer, so no flag: the position sentence says where it stands.
     assert meeting_summary(account_story(company, "B1", CONFIG, SETTINGS)) == [
+        "In Disappointment since 2026-06-01 (29 days).",
         "Reached Consideration 14 days after Awareness (segment median 14).",
         "No engagement ratings yet.",
         "No NPS or CSAT answers yet.",
         "No renewal date recorded; no ARR recorded.",
         "Desired outcome: unknown (no outcome recorded, no CSAT answer).",
-        "Flag: in Disappointment since 2026-06-01.",
     ]
+
+
+def test_meeting_summary_of_a_customer_who_entered_disappointment(company) -> None:
+    # The flag's evidence says where A1 stands on 05-10, so the position sentence gives way to it.
+    sentences = meeting_summary(account_story(company, "A1", CONFIG, Settings(as_of=dt.datetime(2026, 5, 10))))
+    assert sentences[0] == "Reached Usage 30 days after Delivery (segment median 10)."
+    assert sentences[-1] == ("Flag: Entered Disappointment — entered Disappointment on 2026-05-01 (9 days before "
+                             "the as-of date) and has not left it.")
+    assert len(sentences) == 6
 
 
 def test_meeting_summary_without_journey_entries(company) -> None:
@@ -308,6 +350,7 @@ def test_meeting_summary_without_journey_entries(company) -> None:
         "No NPS or CSAT answers yet.",
         "No renewal date recorded; ARR 9,000.",
         "Desired outcome: unknown (no outcome recorded, no CSAT answer).",
+        "Flag: Silent — no dated survey answer, rating or journey entry at all.",
     ]
 
 
@@ -330,8 +373,8 @@ def test_meeting_summary_when_stalled(company) -> None:
         "NPS answers: 3 (latest 10 on 2026-07-05, promoter); CSAT answers: 2 (latest 4 on 2026-04-02, satisfied).",
         "Renews on 2026-08-10 (1 day after the as-of date); ARR 120,000.",
         "Desired outcome: successful (required outcome reached, latest CSAT 4).",
-        "Flag: stalled in Usage for 80 days, longer than the segment's p90 of 66 days to reach Loyalty.",
-        "Flag: was in Disappointment from 2026-05-01 to 2026-05-21.",
+        "Flag: Stalled in a funnel step — in Usage since 2026-05-21 (80 days), longer than the p90 of 66.0 days "
+        "to reach Loyalty (2 accounts converted).",
     ]
 
 

@@ -32,6 +32,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from cxlib import canonical, images
+from cxlib.early_warning import WarningConfig
 from cxlib.errors import CxError, MetricError
 from cxlib.factors import Factor
 from cxlib.funnel import FunnelSpec, funnel
@@ -183,6 +184,30 @@ def test_unknown_segment_value_column_and_account_are_one_line_errors(company) -
     with pytest.raises(MetricError) as err:
         account_pack(company, "NOPE", CONFIG, SETTINGS)
     assert str(err.value) == "No account 'NOPE' in the accounts table"
+
+
+# ---------------------------------------------------------------- an account's flags in its pack
+
+
+def test_account_pack_places_early_warning_flags_by_signal(company) -> None:
+    # G1 is a customer (Decision on 02-10). On 06-30 its last contact was 03-01 (rating and CSAT): 121 days,
+    # more than 120, so it is silent; silence has no topic slide, so it is only in the summary.
+    silent = account_pack(company, "G1", CONFIG, SETTINGS)
+    flag = "Flag: Silent — no survey answer, rating or journey entry since 2026-03-01 (121 days, more than 120)."
+    assert silent.slides[-1].bullets[-1] == flag
+    assert [b for slide in silent.slides[:-1] for b in slide.bullets if b.startswith("Flag:")] == []
+    # On 07-05 its decision maker answers NPS 0 after 10 on 02-01: nps_drop, on the voice slide too.
+    # (Ann is G1's only respondent, so the decision-maker signal has no others to compare with.)
+    turned = account_pack(company, "G1", CONFIG, Settings(as_of=d("2026-07-05")))
+    flag = ("Flag: NPS dropped — latest NPS answer 0 on 2026-07-05 (detractor) after 10 on 2026-02-01 "
+            "(promoter).")
+    assert turned.slides[-1].bullets[-1] == flag
+    voice = next(s for s in turned.slides if s.title == "Voice of the customer")
+    assert voice.bullets[1] == flag
+    assert [b for slide in turned.slides[:-1] for b in slide.bullets if b.startswith("Flag:")] == [flag]
+    # A stricter silence threshold of 121 days leaves 06-30's G1 unflagged: the pack reads the mapping's settings.
+    calm = account_pack(company, "G1", CONFIG, SETTINGS, warning_config=WarningConfig(silent_days=121))
+    assert not [b for b in calm.slides[-1].bullets if b.startswith("Flag:")]
 
 
 def test_write_pack_refuses_other_suffixes(tmp_path: Path) -> None:

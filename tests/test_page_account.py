@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cxlib.account import account_story, meeting_summary
+from cxlib import early_warning as ew
+from cxlib.account import account_story, flag_sentence, meeting_summary
 from cxlib.workspace import Workspace
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -45,12 +46,21 @@ def test_a_link_opens_the_account_with_its_arr_and_summary(sample: Workspace) ->
     assert list(cards) == ["ARR", "Renewal", "Engagement", "NPS (latest)", "Current stage", "Days in stage"]
     assert at.main.selectbox[0].value == "ACC-00002"
     assert at.title[0].value == "Account"
-    story = account_story(sample.con, "ACC-00002", sample.score_config, sample.settings, "tier")
+    story = account_story(sample.con, "ACC-00002", sample.score_config, sample.settings, "tier",
+                          warning_config=sample.warning_config)
     sentences = meeting_summary(story)
     shown = [m.value for m in at.markdown]
     assert "\n".join(f"- {s}" for s in sentences) in shown
     assert cards["Current stage"] == story.profile.current_stage == "Loyalty"
-    assert [w.value for w in at.warning] == [f.detail[:1].upper() + f.detail[1:] + "." for f in story.flags]
+    # Its flags are its early-warning rows, shown once, in the labelled block, with the list's evidence:
+    # stalled in Loyalty since 2024-12-13 (the page used to add its own "stalled" by the tier's p90).
+    run = ew.prepare(sample.con, sample.warning_config, sample.score_config, sample.settings)
+    assert story.flags == ew.flags_of(ew.account_rows(sample.con, run, "ACC-00002"), "ACC-00002")
+    assert [f.kind for f in story.flags] == ["stalled"]
+    assert story.flags[0].detail.startswith("in Loyalty since 2024-12-13 (656 days), longer than the p90 of ")
+    assert not at.warning
+    assert [e.value for e in at.error] == [f"**{f.title}**: {f.detail}." for f in story.flags]
+    assert sentences[-1] == flag_sentence(story.flags[0])
 
 
 def test_search_by_name_selects_and_links_the_account(sample: Workspace) -> None:

@@ -33,8 +33,8 @@ SUMMARY_COLUMNS = ["signal", "label", "accounts", "arr"]
 
 @dataclass(frozen=True)
 class Flag:
-    """Something to raise about an account: a kind (an early-warning signal, or the Account story's
-    'stalled' / 'disappointment' / 'falling'), a title, and a detail (a lower-case phrase with the evidence)."""
+    """An account's early-warning signal: its kind (a `SIGNALS` name), title (`LABELS`) and detail (the
+    lower-case evidence phrase). The Account page, its story and its meeting pack show exactly these."""
 
     kind: str
     title: str
