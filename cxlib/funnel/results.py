@@ -7,6 +7,8 @@ and why (no step-1 entry, step 1 only outside the date range, missing from the a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pandas as pd
 
@@ -202,6 +204,8 @@ def funnel(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None,
     spec = spec or FunnelSpec()
     plan = make_plan(con, spec, settings)
     spec = plan.spec  # the breakdown column as the accounts view spells it
+    # Account ids are read only to join segments or weights, or by exclusions and optional steps.
+    plan = replace(plan, ids=spec.by is not None or spec.weight == "arr" or bool(plan.exclude or plan.optional))
     raw = run(con, table_sql(plan, journeys_ctes(plan, force_lists=_force_lists)), all_params(plan))
     cov = raw.iloc[0]
     raw = raw[raw["step"].notna()]

@@ -55,11 +55,17 @@ def exited_expr(plan: Plan) -> str:
 
 def finish_journeys(plan: Plan, source: str) -> str:
     """`journeys` from rows of (account_key, t_1..t_n, last_exit): how far each got, whether it exited,
-    and the account id (joined back from the layout's key dictionary)."""
+    and the account id (joined back from the layout's key dictionary unless `plan.ids` is off)."""
+    columns = f"""placed.account_key, placed.reached, {ts_cols(plan.n, 'placed.')},
+               placed.last_exit, {exited_expr(plan)} AS exited"""
+    placed = f"(SELECT *, {reached_expr(plan.n)} AS reached FROM {source}) AS placed"
+    if not plan.ids:
+        return f"""
+        SELECT {columns}
+        FROM {placed}"""
     return f"""
-        SELECT keys.account_id, placed.account_key, placed.reached, {ts_cols(plan.n, 'placed.')},
-               placed.last_exit, {exited_expr(plan)} AS exited
-        FROM (SELECT *, {reached_expr(plan.n)} AS reached FROM {source}) AS placed
+        SELECT keys.account_id, {columns}
+        FROM {placed}
         JOIN {quote(layout.ACCOUNT_KEYS)} AS keys ON keys.account_key = placed.account_key"""
 
 

@@ -102,6 +102,9 @@ class Plan:
     shown_steps: list[str] = field(default_factory=list)
     optional: tuple[int, ...] = ()
     exclude: tuple[Exclusion, ...] = ()
+    # Whether `journeys` carries account ids (joined back from the layout's key dictionary): a
+    # query that reads none (the per-step table without breakdown, weight or post-filters) skips the join.
+    ids: bool = True
 
     def required_index(self, shown: int) -> int:
         """The position in the required sequence of shown step `shown` (1-based; a required step)."""

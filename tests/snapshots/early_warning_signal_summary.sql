@@ -118,13 +118,12 @@ SELECT * EXCLUDE (nxt), CASE WHEN t_6 IS NOT NULL THEN nxt END AS t_7
 FROM (SELECT *, list_min(list_filter(l_7, lambda x: x >= t_6)) AS nxt FROM slow_6)),
 slow AS (SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow_7),
 journeys AS (
-SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4, placed.t_5, placed.t_6, placed.t_7,
+SELECT placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4, placed.t_5, placed.t_6, placed.t_7,
 placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) WHEN 5 THEN coalesce(last_exit >= t_5, false) WHEN 6 THEN coalesce(last_exit >= t_6, false) WHEN 7 THEN coalesce(last_exit >= t_7, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) + CAST(t_5 IS NOT NULL AS INTEGER) + CAST(t_6 IS NOT NULL AS INTEGER) + CAST(t_7 IS NOT NULL AS INTEGER) AS reached FROM (
 SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow)) AS placed
-JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
+SELECT account_key, t_1, t_2, t_3, t_4, t_5, t_6, t_7, last_exit FROM slow)) AS placed),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
 step1 AS (

@@ -60,10 +60,9 @@ any_2 AS (SELECT * REPLACE (CASE WHEN t_1 IS NOT NULL AND t_2 IS NOT NULL THEN t
 any_3 AS (SELECT * REPLACE (CASE WHEN t_2 IS NOT NULL AND t_3 IS NOT NULL THEN t_3 END AS t_3) FROM any_2),
 journeys_raw AS (SELECT * REPLACE (CASE WHEN t_3 IS NOT NULL AND t_4 IS NOT NULL THEN t_4 END AS t_4) FROM any_3),
 journeys AS (
-SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4,
+SELECT placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4,
 placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) ELSE false END AS exited
-FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) AS reached FROM journeys_raw) AS placed
-JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) AS reached FROM journeys_raw) AS placed),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
 step1 AS (

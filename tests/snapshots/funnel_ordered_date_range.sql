@@ -94,13 +94,12 @@ SELECT * EXCLUDE (nxt), CASE WHEN t_3 IS NOT NULL THEN nxt END AS t_4
 FROM (SELECT *, list_min(list_filter(l_4, lambda x: x >= t_3)) AS nxt FROM slow_3)),
 slow AS (SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM slow_4),
 journeys AS (
-SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4,
+SELECT placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3, placed.t_4,
 placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) WHEN 4 THEN coalesce(last_exit >= t_4, false) ELSE false END AS exited
 FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) + CAST(t_4 IS NOT NULL AS INTEGER) AS reached FROM (
 SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM fast WHERE NOT needs_lists
 UNION ALL
-SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM slow)) AS placed
-JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
+SELECT account_key, t_1, t_2, t_3, t_4, last_exit FROM slow)) AS placed),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
 step1 AS (

@@ -66,10 +66,9 @@ SELECT * EXCLUDE (nxt), CASE WHEN t_2 IS NOT NULL THEN nxt END AS t_3
 FROM (SELECT *, CASE WHEN len(list_filter(l_1, lambda x: x = t_2)) > CAST(t_1 = t_2 AS INTEGER) THEN t_2 ELSE list_min(list_filter(l_1, lambda x: x > t_2)) END AS nxt FROM journeys_raw_2)),
 journeys_raw AS (SELECT account_key, t_1, t_2, t_3, last_exit FROM journeys_raw_3),
 journeys AS (
-SELECT keys.account_id, placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3,
+SELECT placed.account_key, placed.reached, placed.t_1, placed.t_2, placed.t_3,
 placed.last_exit, CASE reached WHEN 1 THEN coalesce(last_exit >= t_1, false) WHEN 2 THEN coalesce(last_exit >= t_2, false) WHEN 3 THEN coalesce(last_exit >= t_3, false) ELSE false END AS exited
-FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) AS reached FROM journeys_raw) AS placed
-JOIN "_account_keys" AS keys ON keys.account_key = placed.account_key),
+FROM (SELECT *, CAST(t_1 IS NOT NULL AS INTEGER) + CAST(t_2 IS NOT NULL AS INTEGER) + CAST(t_3 IS NOT NULL AS INTEGER) AS reached FROM journeys_raw) AS placed),
 weighted AS MATERIALIZED (
 SELECT *, '' AS segment, CAST(1 AS DOUBLE) AS w, true AS in_accounts, false AS null_arr FROM journeys),
 step1 AS (
