@@ -15,6 +15,8 @@ from cxlib.canonical import quote
 from cxlib.mapping.raw_tables import raw_columns, type_class
 
 TOP_VALUES = 200   # how many of a column's most frequent values a profile keeps
+# Type classes whose distinct values print as distinct, non-empty, untrimmed text (not DOUBLE: -0.0 and 0.0).
+_ONE_TEXT_PER_VALUE = frozenset({"integer", "boolean", "date", "timestamp", "timestamptz"})
 
 
 @dataclass
@@ -52,13 +54,20 @@ def profile_column(con: duckdb.DuckDBPyConnection, table: str, column: str, duck
     integral = "bool_and(raw_value = floor(raw_value))" if numeric else "NULL"
     castable = "coalesce(sum(value_rows) FILTER (TRY_CAST(text_value AS TIMESTAMP) IS NOT NULL), 0)" \
         if tc == "text" else "0"
+    if tc in _ONE_TEXT_PER_VALUE:     # each value prints as its own non-empty text: no second grouping
+        low, high = ("CAST(raw_value AS DOUBLE)", "CAST(raw_value AS DOUBLE)") if numeric else ("NULL", "NULL")
+        integral = "(raw_value = floor(raw_value))" if numeric else "NULL"
+        by_text = (f"SELECT CAST(raw_value AS VARCHAR) AS text_value, raw_rows AS value_rows, {low} AS low_value, "
+                   f"{high} AS high_value, {integral} AS integral_values FROM raw_value_counts")
+    else:
+        by_text = (f"SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS text_value, sum(raw_rows) AS value_rows, "
+                   f"{low} AS low_value, {high} AS high_value, {integral} AS integral_values "
+                   "FROM raw_value_counts GROUP BY 1")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cx_profile_values AS
         WITH raw_value_counts AS (
             SELECT {col} AS raw_value, count(*) AS raw_rows FROM {tab} GROUP BY ALL)
-        SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS text_value, sum(raw_rows) AS value_rows,
-               {low} AS low_value, {high} AS high_value, {integral} AS integral_values
-        FROM raw_value_counts GROUP BY 1""")
+        {by_text}""")
     try:
         stats = con.execute(f"""
             SELECT coalesce(sum(value_rows), 0), coalesce(sum(value_rows) FILTER (text_value IS NOT NULL), 0),
