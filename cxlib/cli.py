@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from cxlib.errors import CxError
-from cxlib.workspace import Workspace
+from cxlib.workspace import Workspace, connect, machine_memory_limit
 
 EXIT_USAGE = 2
 
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m cxlib", description="Journey Lens from the command line: "
                      "the same loading, mapping and metrics as the app.",
                      epilog="Errors print one line to stderr and exit 2. A metric with rows loaded but none it "
-                            "can use prints no table: it exits 2 with the reason, naming the column and the counts.")
+                            "can use prints no table: it exits 2 with the reason, naming the column and the counts. "
+                            "DuckDB may use half the machine's memory (JOURNEY_LENS_MEMORY_LIMIT overrides).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("load", help="print the load report of exports (rows read/loaded/rejected, columns)")
@@ -241,7 +243,7 @@ def _load_and_choose(files: Sequence[Path], mapping_path: Path | None, extra: Se
     def choose(ws: Workspace) -> Any:
         return mp.fit_mapping(ws.con, loaded, ws.reports) if loaded is not None else ws.suggest_mapping()
 
-    ws = Workspace()
+    ws = _cli_workspace()
     ws.load(list(all_files))
     if ws.errors:
         raise ws.errors[0]
@@ -249,7 +251,7 @@ def _load_and_choose(files: Sequence[Path], mapping_path: Path | None, extra: Se
     hints = _tool_answers(ws, chosen)
     if hints:      # a recognised tool's convention answers what no value decided: reload, and say so
         ws.close()
-        ws = Workspace()
+        ws = _cli_workspace()
         for f in all_files:
             ws.load([f], hints={column: option for column, (option, _) in hints.get(f.name, {}).items()})
         if ws.errors:
@@ -262,6 +264,11 @@ def _load_and_choose(files: Sequence[Path], mapping_path: Path | None, extra: Se
     if overrides is not None:
         _override(ws.con, chosen, *overrides)
     return ws, chosen
+
+
+def _cli_workspace() -> Workspace:
+    """A workspace for one command: JOURNEY_LENS_MEMORY_LIMIT if set, else half the machine's RAM (no spilling)."""
+    return Workspace(con=connect(os.environ.get("JOURNEY_LENS_MEMORY_LIMIT") or machine_memory_limit()))
 
 
 def _tool_answers(ws: Workspace, chosen: Any) -> dict[str, dict[str, tuple[str, str]]]:

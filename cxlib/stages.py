@@ -5,6 +5,7 @@ This is the only place stage knowledge lives; mapping, metrics and figures all r
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -88,7 +89,13 @@ def stage_colors(stages: list[Stage] | None = None) -> dict[str, str]:
 
 def normalize_label(value: object) -> str:
     """Fold a header or stage value for matching: accents off, case folded, punctuation to spaces."""
-    text = unicodedata.normalize("NFKD", str(value))
+    return _normalize_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_text(value: str) -> str:
+    """`normalize_label` of a string, cached: suggestion folds the same few hundred values many times."""
+    text = unicodedata.normalize("NFKD", value)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("&", " and ")
     text = re.sub(r"[\W_]+", " ", text, flags=re.UNICODE)

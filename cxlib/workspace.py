@@ -46,6 +46,18 @@ def connect(memory_limit: str | None = None, threads: int | None = None) -> duck
     return con
 
 
+def machine_memory_limit() -> str:
+    """A memory limit for a process that is the machine's only session (the CLI): half its RAM, at least 1 GB.
+
+    The app's 1 GB per session protects a shared server; a command-line run over 10 M events would
+    spill to disk under it, so it gets the machine's room instead (JOURNEY_LENS_MEMORY_LIMIT wins)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return DEFAULT_MEMORY_LIMIT
+    return f"{max(1024, total // 2 // 2**20)}MiB"
+
+
 def sample_files(data_dir: Path = DATA_DIR) -> list[Path]:
     """The sample company's CSV exports (accounts, events, surveys, ratings, monthly snapshots)."""
     return sorted(data_dir.glob("*.csv")) + sorted((data_dir / "snapshots").glob("*.csv"))

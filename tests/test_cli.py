@@ -365,3 +365,23 @@ def test_warnings_with_nothing_flagged_is_an_empty_list_exit_0_and_a_note(tmp_pa
                    "Decision and not churned, and was never a lost deal)\n")
     code, out, _ = run("warnings", str(events), "--format", "csv")
     assert code == 0 and out.strip() == ",".join(WARNING_COLUMNS)
+
+
+def test_cli_memory_limit_is_half_the_machine_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI is the machine's only session: half its RAM (never under 1 GB), the env var wins."""
+    from cxlib import cli, workspace
+
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 6 * 2**30 // 4096}      # a 6 GiB machine
+    monkeypatch.setattr(workspace.os, "sysconf", lambda name: pages[name])
+    assert workspace.machine_memory_limit() == "3072MiB"
+    pages["SC_PHYS_PAGES"] = 2**30 // 4096                                    # 1 GiB: the 1 GB floor
+    assert workspace.machine_memory_limit() == "1024MiB"
+    monkeypatch.delenv("JOURNEY_LENS_MEMORY_LIMIT", raising=False)
+    pages["SC_PHYS_PAGES"] = 6 * 2**30 // 4096
+    ws = cli._cli_workspace()
+    assert ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "3.0 GiB"
+    ws.close()
+    monkeypatch.setenv("JOURNEY_LENS_MEMORY_LIMIT", "300MB")
+    ws = cli._cli_workspace()
+    assert ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
+    ws.close()

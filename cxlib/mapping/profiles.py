@@ -1,7 +1,7 @@
 """Column profiles: what suggestion knows about one raw column (type, counts, range, frequent values).
 
-Computed in SQL over the raw table with values aggregated, so a profile costs two queries per column
-whatever the table's size. Not to be confused with `cxlib.loading`'s own read-time profiling.
+Computed in SQL over the raw table with values aggregated: one GROUP BY per column, whatever the
+table's size. Not to be confused with `cxlib.loading`'s own read-time profiling.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from cxlib.canonical import quote
 from cxlib.mapping.raw_tables import raw_columns, type_class
 
 TOP_VALUES = 200   # how many of a column's most frequent values a profile keeps
+# Type classes whose distinct values print as distinct, non-empty, untrimmed text (not DOUBLE: -0.0 and 0.0).
+_ONE_TEXT_PER_VALUE = frozenset({"integer", "boolean", "date", "timestamp", "timestamptz"})
 
 
 @dataclass
@@ -40,21 +42,44 @@ class ColumnProfile:
 
 
 def profile_column(con: duckdb.DuckDBPyConnection, table: str, column: str, duck_type: str) -> ColumnProfile:
-    """Counts, range and the most frequent values of one column."""
+    """Counts, range and the most frequent values of one column, from one GROUP BY of its values.
+
+    The column is grouped once by raw value and once more by its trimmed text; every statistic
+    (rows, distinct, range, length, timestamp-readable share, top values) is then read from those
+    counts, so each distinct value is cast and tested once, not once per row."""
     col, tab = quote(column), quote(table)
     tc = type_class(duck_type)
-    text = f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
     numeric = tc in ("integer", "number")
-    low, high = (f"CAST(min({col}) AS DOUBLE)", f"CAST(max({col}) AS DOUBLE)") if numeric else ("NULL", "NULL")
-    integral = f"bool_and({col} = floor({col}))" if numeric else "NULL"
-    castable = f"count(TRY_CAST({text} AS TIMESTAMP))" if tc == "text" else "0"
-    stats = con.execute(f"""
-        SELECT count(*), count({text}), count(DISTINCT {text}), {low}, {high}, {integral},
-               coalesce(avg(length({text})), 0), {castable}
-        FROM {tab}""").fetchone()
-    top = con.execute(f"""
-        SELECT {text} AS top_value, count(*) AS top_value_rows FROM {tab} WHERE {text} IS NOT NULL
-        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP_VALUES}""").fetchall()
+    low, high = ("CAST(min(raw_value) AS DOUBLE)", "CAST(max(raw_value) AS DOUBLE)") if numeric else ("NULL", "NULL")
+    integral = "bool_and(raw_value = floor(raw_value))" if numeric else "NULL"
+    castable = "coalesce(sum(value_rows) FILTER (TRY_CAST(text_value AS TIMESTAMP) IS NOT NULL), 0)" \
+        if tc == "text" else "0"
+    if tc in _ONE_TEXT_PER_VALUE:     # each value prints as its own non-empty text: no second grouping
+        low, high = ("CAST(raw_value AS DOUBLE)", "CAST(raw_value AS DOUBLE)") if numeric else ("NULL", "NULL")
+        integral = "(raw_value = floor(raw_value))" if numeric else "NULL"
+        by_text = (f"SELECT CAST(raw_value AS VARCHAR) AS text_value, raw_rows AS value_rows, {low} AS low_value, "
+                   f"{high} AS high_value, {integral} AS integral_values FROM raw_value_counts")
+    else:
+        by_text = (f"SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS text_value, sum(raw_rows) AS value_rows, "
+                   f"{low} AS low_value, {high} AS high_value, {integral} AS integral_values "
+                   "FROM raw_value_counts GROUP BY 1")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _cx_profile_values AS
+        WITH raw_value_counts AS (
+            SELECT {col} AS raw_value, count(*) AS raw_rows FROM {tab} GROUP BY ALL)
+        {by_text}""")
+    try:
+        stats = con.execute(f"""
+            SELECT coalesce(sum(value_rows), 0), coalesce(sum(value_rows) FILTER (text_value IS NOT NULL), 0),
+                   count(text_value), min(low_value), max(high_value), bool_and(integral_values),
+                   coalesce(sum(length(text_value) * value_rows) / sum(value_rows) FILTER (text_value IS NOT NULL), 0),
+                   {castable}
+            FROM _cx_profile_values""").fetchone()
+        top = con.execute(f"""
+            SELECT text_value AS top_value, value_rows AS top_value_rows FROM _cx_profile_values
+            WHERE text_value IS NOT NULL ORDER BY 2 DESC, 1 LIMIT {TOP_VALUES}""").fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _cx_profile_values")
     rows, nonnull, distinct, low_v, high_v, integral_v, avg_len, castable_n = stats
     return ColumnProfile(column, tc, int(rows), int(nonnull), int(distinct), [(str(v), int(n)) for v, n in top],
                          low_v, high_v, bool(integral_v) if integral_v is not None else tc == "integer",

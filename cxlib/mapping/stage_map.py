@@ -74,9 +74,11 @@ def stage_values(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> pd.DataFra
                              "mapped_stage": pd.Series([], dtype="object")})
     counts: dict[str, int] = {}
     if cols:
-        parts = " UNION ALL ".join(f"SELECT NULLIF(trim(CAST({quote(c)} AS VARCHAR)), '') AS value "
-                                   f"FROM {quote(t)}" for t, c in cols)
-        counts = dict(con.execute(f"WITH raw_stage_values AS ({parts}) SELECT value, count(*) AS rows "
+        # Grouped by raw value first, so trimming runs once per distinct value, not once per row.
+        parts = " UNION ALL ".join(f"SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM "
+                                   f"(SELECT {quote(c)} AS raw_value, count(*) AS raw_rows FROM {quote(t)} GROUP BY ALL)"
+                                   for t, c in cols)
+        counts = dict(con.execute(f"WITH raw_stage_values AS ({parts}) SELECT value, sum(raw_rows) AS rows "
                                   "FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value").fetchall())
     for value, n in headers:
         counts[value] = counts.get(value, 0) + n

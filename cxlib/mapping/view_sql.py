@@ -60,6 +60,10 @@ _OFFSET_SQL = r"'[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*(Z|[+-][0-9]{2
 _OFFSET_SPACE_SQL = r"'\s+(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'"
 
 
+# Type classes whose non-NULL values always print as non-empty text.
+_TYPED_CLASSES = frozenset({"integer", "number", "boolean", "date", "timestamp", "timestamptz"})
+
+
 def constant_literal(text: str) -> str:
     """A SQL literal for this package's own constants (reasons, survey types, factor keys) only."""
     if not re.fullmatch(r"[A-Za-z0-9_ .:\-]*", text):
@@ -127,7 +131,12 @@ class TableSql:
         return self.number_of(col) if col else "CAST(NULL AS DOUBLE)"
 
     def given(self, column: str) -> str:
-        """Whether the row gives a value in this column at all (it may still not parse)."""
+        """Whether the row gives a value in this column at all (it may still not parse).
+
+        A typed value (number, date, time, yes/no) never prints as empty text, so for those columns
+        this is a NULL test, not a per-row cast to text."""
+        if type_class(self.types[column]) in _TYPED_CLASSES:
+            return f"({self.ref(column)} IS NOT NULL)"
         return f"({self.text_of(column)} IS NOT NULL)"
 
     def ts_of(self, column: str) -> str:
