@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib import canonical, churn, dimensions, stats
+from cxlib.behind.core import accounts_behind
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, spec_params
@@ -327,7 +328,7 @@ def _quarter_start(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: s
 def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
                       by: str | None = None, segment: str | None = None,
                       settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
-    """The accounts behind one `quarterly_summary` count: account_id and value (the experience value then)."""
+    """The accounts behind one `quarterly_summary` count: the one list shape of `cxlib.behind` (value: the experience value then)."""
     by = _by(con, by)
     settings = _pinned(con, spec, settings, config)
     ctes, params = _ctes(con, spec, settings, by, config)
@@ -337,13 +338,12 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter
     if by is not None:
         segment_filter = "AND segment = $o_segment"
         params["o_segment"] = NONE_SEGMENT if segment is None else str(segment)
-    return con.execute(f"""
+    return accounts_behind(con, f"""
         WITH {ctes}
         SELECT account_id, experience_value AS value
         FROM quadrants_at
         WHERE quarter_start = $o_quarter_start AND quadrant = $o_quadrant {segment_filter}
-        ORDER BY account_id
-    """, params).df()
+    """, params, value_label=f"experience ({spec.experience}) in {quarter}")
 
 
 def _pair_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
@@ -386,16 +386,15 @@ def quadrant_moves(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quart
 def move_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
                   from_quadrant: str, to_quadrant: str, settings: Settings | None = None,
                   config: ScoreConfig | None = None) -> pd.DataFrame:
-    """The accounts behind one `quadrant_moves` count: account_id and value (the experience value at the later end)."""
+    """The accounts behind one `quadrant_moves` count: the one list shape (value: the experience value at the later end)."""
     ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings, config)
     params |= {"o_from_quadrant": from_quadrant, "o_to_quadrant": to_quadrant}
-    return con.execute(f"""
+    return accounts_behind(con, f"""
         WITH {ctes}
         SELECT account_id, value
         FROM pairs
         WHERE from_quadrant = $o_from_quadrant AND to_quadrant = $o_to_quadrant
-        ORDER BY account_id
-    """, params).df()
+    """, params, value_label=f"experience ({spec.experience}) in {to_quarter}")
 
 
 def default_churn_quarter(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
@@ -479,7 +478,7 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
 def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
                          churned: bool | None = None, settings: Settings | None = None,
                          config: ScoreConfig | None = None) -> pd.DataFrame:
-    """The accounts behind a `churn_after` count: account_id and value (the churn date, or empty).
+    """The accounts behind a `churn_after` count: the one list shape (value: the churn date, or empty).
 
     churned None: the quadrant's customers at the quarter's end (`accounts`); True: those who churned.
     """
@@ -488,13 +487,12 @@ def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quar
                                config)
     params |= {"o_quadrant": quadrant}
     only = "AND churned" if churned else ("AND NOT churned" if churned is False else "")
-    return con.execute(f"""
+    return accounts_behind(con, f"""
         WITH {ctes}
         SELECT account_id, churn_ts AS value
         FROM customers_at_end
         WHERE quadrant = $o_quadrant {only}
-        ORDER BY account_id
-    """, params).df()
+    """, params, value_label="churned on (empty: still a customer)")
 
 
 def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None,
