@@ -35,6 +35,12 @@ def _count(option: str) -> int:
 
 def test_outcomes_page_lists_behind_quarters_moves_and_churn_after(sample: Workspace) -> None:
     at = open_page(sample, "app_pages/outcomes.py")
+    option, frame = pick(at, "behind_oc_quarters", "FY2026 Q3 · neither")
+    assert option == "FY2026 Q3 · neither (38)" and len(frame) == 38
+    option, frame = pick(at, "behind_oc_moves", "successful → outcome without the right experience")
+    assert option.endswith("(20)") and len(frame) == 20
+    option, frame = pick(at, "behind_oc_churn_after", "successful: churned within 2 quarters")
+    assert option.endswith("(6)") and len(frame) == 6 and frame["value"].notna().all()   # value: the churn date
     for key in ("behind_oc_quarters", "behind_oc_moves", "behind_oc_churn_after"):
         options = [o for o in at.selectbox(key=key).options if _count(o) > 0]
         assert options, key
