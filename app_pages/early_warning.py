@@ -13,6 +13,7 @@ from cxlib.early_warning.pace import p90_frame, p90_table
 from cxlib.errors import CxError
 from cxlib.figures import warnings as figs
 from cxlib.mapping.respondent_roles import RESPONDENT_ROLES, respondent_role_values
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import segment_columns, settings_caption
 from app_pages._session import cached, run_safely, workspace
@@ -112,6 +113,9 @@ c1, c2, c3 = st.columns(3)
 c1.metric("Customers checked", f"{customers:,}", help="Customer accounts at the as-of date (Decision until Churn).")
 c2.metric("Flagged", f"{int(total['accounts']):,}", help="Customers with at least one signal.")
 c3.metric("ARR flagged", f"{total['arr']:,.0f}", help="ARR of the flagged customers (accounts without ARR add 0).")
+accounts_behind([number("Customers checked", customers, ew.customer_accounts, run),
+                 number("Flagged", total["accounts"], ew.signal_accounts, run, "any signal"),
+                 number("ARR flagged", None, ew.signal_accounts, run, "any signal")], "behind_ew_cards")
 
 left, right = st.columns([3, 2])
 with left:
@@ -120,11 +124,8 @@ with right:
     st.dataframe(summary.rename(columns={"label": "Signal", "accounts": "Accounts", "arr": "ARR"})
                  [["Signal", "Accounts", "ARR"]], hide_index=True, width="stretch",
                  column_config={"ARR": st.column_config.NumberColumn(format="%,.0f")})
-    behind = st.selectbox("Accounts behind", list(summary["signal"]), key="ew_behind",
-                          format_func=lambda s: dict(zip(summary["signal"], summary["label"]))[s])
-    accounts = cached("ew.signal_accounts", ew.signal_accounts, run, behind)
-    st.caption(f"{len(accounts):,} accounts: the number in the table, one row each.")
-    st.dataframe(accounts, hide_index=True, width="stretch", height=220)
+    accounts_behind([number(r.label, r.accounts, ew.signal_accounts, run, r.signal)
+                     for r in summary.itertuples()], "behind_ew_signals")
 
 st.subheader("Flagged accounts")
 if table.empty:
@@ -159,10 +160,9 @@ st.subheader("Flagged accounts per month")
 history = run_safely(lambda: cached("ew.flagged_by_month", ew.flagged_by_month, config, scores_cfg, settings))
 if history is not None and not history.empty:
     show_chart(figs.flagged_over_time(history), "early_warning_per_month", key="ew_history_chart")
-    month = st.selectbox("Accounts flagged at the end of", list(history["month"])[::-1], key="ew_history_month")
-    at = history.loc[history["month"] == month, "at"].iloc[0]
-    st.dataframe(cached("ew.month_accounts", ew.month_accounts, at.to_pydatetime(), config, scores_cfg, settings),
-                 hide_index=True, width="stretch", height=220)
+    accounts_behind([number(f"Flagged at the end of {r.month}{' (so far)' if r.partial else ''}", r.flagged,
+                            ew.month_accounts, r.at.to_pydatetime(), config, scores_cfg, settings)
+                     for r in history.iloc[::-1].itertuples()], "behind_ew_months")
 
 with st.expander("The stalled signal's yardstick: p90 days to the next step"):
     p90 = cached("ew.p90_table", p90_table, settings, run.as_of, config.stalled_by)

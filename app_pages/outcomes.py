@@ -158,11 +158,10 @@ if known_quarters is not None:
                              formats={"share": "{:.0%}", "ARR share": "{:.0%}", "ARR": "{:,.0f}",
                                       "accounts": "{:,}"})
                 download_table(oh.cli_table(table), "desired_outcome_per_quarter", key="dl_outcome_quarters")
-                accounts_behind([number(f"{row.quarter}" + (f" · {row.segment}" if time_by else "") + f" · {row.quadrant}",
-                                        row.accounts, oh.quadrant_accounts, spec, row.quarter, row.quadrant, time_by,
-                                        row.segment if time_by else None, settings, cfg)
-                                 for row in table.itertuples(index=False) if row.accounts],
-                                key="behind_outcome_quarters")
+                accounts_behind([number(f"{r.quarter} · " + (f"{r.segment} · " if time_by else "") + r.quadrant,
+                                        r.accounts, oh.quadrant_accounts, spec, r.quarter, r.quadrant, time_by,
+                                        r.segment if time_by else None, settings, cfg)
+                                 for r in table.itertuples()], "behind_oc_quarters")
         undated = cached("outcome_history.undated_answers", oh.undated_answers, spec, settings, cfg)
         if undated:
             st.caption(f"{oh.answers_word(spec, undated)} no date: they count in the quadrants above "
@@ -175,9 +174,9 @@ if known_quarters is not None:
                                       settings, cfg))
     if moves is not None:
         show_chart(outcome_figs.quadrant_sankey(moves, from_q, to_q), "desired_outcome_moves", key="oc_moves")
-        accounts_behind([number(f"{row.from_quadrant} → {row.to_quadrant}", row.accounts, oh.move_accounts, spec,
-                                from_q, to_q, row.from_quadrant, row.to_quadrant, settings, cfg)
-                         for row in moves.itertuples(index=False) if row.accounts], key="behind_outcome_moves")
+        accounts_behind([number(f"{r.from_quadrant} → {r.to_quadrant}", r.accounts, oh.move_accounts, spec, from_q,
+                                to_q, r.from_quadrant, r.to_quadrant, settings, cfg)
+                         for r in moves.itertuples()], "behind_oc_moves")
     st.markdown("**The cost of the wrong experience**")
     ended = known_quarters.loc[~known_quarters["partial"], "quarter"].tolist()
     has_flags = cached("churn.has_churn_flags", ch.has_churn_flags)
@@ -209,11 +208,11 @@ if known_quarters is not None:
                          low_n=after["low_n"], note=LOW_N_NOTE,
                          formats={"churn within 2 quarters": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}"})
             download_table(after, f"churn_after_{churn_q}", key="dl_churn_after")
-            accounts_behind([n for row in after.itertuples(index=False) for n in (
-                number(f"{row.quadrant}: customers at the end of {churn_q}", row.accounts, oh.churn_after_accounts,
-                       spec, churn_q, row.quadrant, None, settings, cfg),
-                number(f"{row.quadrant}: churned within 2 quarters", row.churned, oh.churn_after_accounts, spec,
-                       churn_q, row.quadrant, True, settings, cfg))], key="behind_churn_after")
+            accounts_behind([n for quadrant, r in after.set_index("quadrant").iterrows() for n in (
+                number(f"{quadrant}: customers at the end of {churn_q}", r["accounts"], oh.churn_after_accounts,
+                       spec, churn_q, quadrant, None, settings, cfg),
+                number(f"{quadrant}: churned within 2 quarters", r["churned"], oh.churn_after_accounts, spec,
+                       churn_q, quadrant, True, settings, cfg))], "behind_oc_churn_after")
             window = f"{after.attrs['window_end']:%Y-%m-%d}"
             st.caption(f"Churn counted up to {window} (exclusive), with Wilson 95% intervals."
                        + ("" if after.attrs["complete"] else " That window ends after the as-of date: this is the "

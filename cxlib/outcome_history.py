@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from typing import Any
 
 import duckdb
@@ -37,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from cxlib import canonical, churn, dimensions, stats
-from cxlib.behind import accounts_behind
+from cxlib.behind.core import accounts_behind
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, spec_params
@@ -329,8 +328,7 @@ def _quarter_start(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: s
 def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
                       by: str | None = None, segment: str | None = None,
                       settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
-    """The accounts behind one `quarterly_summary` count, in the one list shape (`cxlib.behind`): value =
-    the experience value at that quarter's end."""
+    """The accounts behind one `quarterly_summary` count: the one list shape of `cxlib.behind` (value: the experience value then)."""
     by = _by(con, by)
     settings = _pinned(con, spec, settings, config)
     ctes, params = _ctes(con, spec, settings, by, config)
@@ -340,12 +338,12 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter
     if by is not None:
         segment_filter = "AND segment = $o_segment"
         params["o_segment"] = NONE_SEGMENT if segment is None else str(segment)
-    return _listed(con, f"""
+    return accounts_behind(con, f"""
         WITH {ctes}
         SELECT account_id, experience_value AS value
         FROM quadrants_at
-        WHERE quarter_start = $o_quarter_start AND quadrant = $o_quadrant {segment_filter}""", params,
-        f"{spec.measure} at the end of {quarter}")
+        WHERE quarter_start = $o_quarter_start AND quadrant = $o_quadrant {segment_filter}
+    """, params, value_label=f"experience ({spec.experience}) in {quarter}")
 
 
 def _pair_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
@@ -388,16 +386,15 @@ def quadrant_moves(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quart
 def move_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, from_quarter: str, to_quarter: str,
                   from_quadrant: str, to_quadrant: str, settings: Settings | None = None,
                   config: ScoreConfig | None = None) -> pd.DataFrame:
-    """The accounts behind one `quadrant_moves` count, in the one list shape (`cxlib.behind`): value = the
-    experience value at the later quarter's end."""
+    """The accounts behind one `quadrant_moves` count: the one list shape (value: the experience value at the later end)."""
     ctes, params = _pair_ctes(con, spec, from_quarter, to_quarter, settings, config)
     params |= {"o_from_quadrant": from_quadrant, "o_to_quadrant": to_quadrant}
-    return _listed(con, f"""
+    return accounts_behind(con, f"""
         WITH {ctes}
         SELECT account_id, value
         FROM pairs
-        WHERE from_quadrant = $o_from_quadrant AND to_quadrant = $o_to_quadrant""", params,
-        f"{spec.measure} at the end of {to_quarter}")
+        WHERE from_quadrant = $o_from_quadrant AND to_quadrant = $o_to_quadrant
+    """, params, value_label=f"experience ({spec.experience}) in {to_quarter}")
 
 
 def default_churn_quarter(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec,
@@ -481,8 +478,7 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
 def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
                          churned: bool | None = None, settings: Settings | None = None,
                          config: ScoreConfig | None = None) -> pd.DataFrame:
-    """The accounts behind a `churn_after` count, in the one list shape (`cxlib.behind`): value = the churn
-    date, or empty.
+    """The accounts behind a `churn_after` count: the one list shape (value: the churn date, or empty).
 
     churned None: the quadrant's customers at the quarter's end (`accounts`); True: those who churned.
     """
@@ -491,17 +487,12 @@ def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quar
                                config)
     params |= {"o_quadrant": quadrant}
     only = "AND churned" if churned else ("AND NOT churned" if churned is False else "")
-    return _listed(con, f"""
+    return accounts_behind(con, f"""
         WITH {ctes}
         SELECT account_id, churn_ts AS value
         FROM customers_at_end
-        WHERE quadrant = $o_quadrant {only}""", params, "churned on")
-
-
-def _listed(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], label: str) -> pd.DataFrame:
-    """The relation's accounts with name, segment columns and ARR (only the parameters the SQL names)."""
-    used = {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
-    return accounts_behind(con, sql, used, value_label=label)
+        WHERE quadrant = $o_quadrant {only}
+    """, params, value_label="churned on (empty: still a customer)")
 
 
 def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None,

@@ -300,6 +300,10 @@ def test_counts_and_arr_per_signal_equal_their_lists(con) -> None:
         assert len(behind) == row["accounts"], signal
         assert behind["arr"].sum() == row["arr"], signal
     assert ew.customers_count(con, run) == len(ew.customer_accounts(con, run)) == 7
+    # the one list shape of cxlib.behind: id, name, segment columns, ARR, value (the evidence), then since
+    silent = ew.signal_accounts(con, run, "silent")
+    assert list(silent.columns[:2]) == ["account_id", "name"] and list(silent.columns[-3:]) == ["arr", "value", "since"]
+    assert list(ew.customer_accounts(con, run)["value"]).count("flagged") == 7
     with pytest.raises(MetricError, match="Unknown signal"):
         ew.signal_accounts(con, run, "grumpy")
 

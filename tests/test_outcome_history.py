@@ -146,8 +146,9 @@ def test_every_count_equals_the_length_of_its_accounts(history) -> None:
                                         settings=settings)
         assert len(accounts) == r.accounts, (r.quarter, r.segment, r.quadrant)
     listed = oh.quadrant_accounts(history, CSAT, "FY2024 Q2", OK, settings=settings)
-    assert listed[["account_id", "value"]].to_dict("list") == {"account_id": ["a1", "a3"], "value": [5.0, 5.0]}
-    assert list(listed.columns) == ["account_id", "name", "tier", "arr", "value"]   # the one list shape
+    # the one list shape of cxlib.behind: id, name, segment columns, ARR, value
+    assert listed.to_dict("list") == {"account_id": ["a1", "a3"], "name": ["A1", "A3"], "tier": ["SMB", "ENT"],
+                                      "arr": [100.0, 300.0], "value": [5.0, 5.0]}
     moves = oh.quadrant_moves(history, CSAT, "FY2023 Q4", "FY2024 Q3", settings)
     for r in moves.itertuples():
         assert len(oh.move_accounts(history, CSAT, "FY2023 Q4", "FY2024 Q3", r.from_quadrant, r.to_quadrant,
@@ -268,6 +269,7 @@ def test_composite_at_each_quarter_end_drops_a_stale_factor(rated) -> None:
         (OK, OUT, 1), (OUT, OUT, 1), (NONE, NONE, 1), (UNK, UNK, 2)]
     listed = oh.move_accounts(rated, COMPOSITE, "FY2024 Q2", "FY2024 Q3", OK, OUT, settings, SCORES)
     assert listed[["account_id", "value"]].to_dict("list") == {"account_id": ["b1"], "value": [70.0]}
+    assert list(listed.columns[:2]) == ["account_id", "name"] and list(listed.columns[-2:]) == ["arr", "value"]
 
 
 def test_a_factors_own_maximum_age_counts_in_days_too(rated) -> None:

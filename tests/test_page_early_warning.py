@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxlib import early_warning as ew
 from cxlib.workspace import Workspace
+from tests.test_pages_behind import pick
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 300
@@ -36,12 +37,11 @@ def test_the_page_shows_counts_that_equal_the_library_and_its_lists(sample: Work
     shown = at.dataframe[1].value   # [0] is the respondent-role editor
     assert list(shown["Accounts"]) == list(summary["accounts"])
     assert (summary["accounts"] > 0).all()          # the sample makes every signal non-empty
-    # Each signal's "accounts behind" list has as many rows as its count says.
-    for signal, count in zip(summary["signal"], summary["accounts"]):
-        at.selectbox(key="ew_behind").select(signal).run()
-        assert not at.exception
-        assert len(at.dataframe[2].value) == count, signal
-    flagged = at.dataframe[3].value
+    flagged = at.dataframe[2].value     # no list is shown until a number is picked in its popover
+    # Each signal's "accounts behind" list (the shared widget) has as many rows as its count says.
+    for label, count in zip(summary["label"], summary["accounts"]):
+        option, listed = pick(at, "behind_ew_signals", label)
+        assert option == f"{label} ({count:,})" and len(listed) == count, label
     assert len(flagged) == len(table)
     assert list(flagged["open"])[:1] == [f"account?account={table['account_id'].iloc[0]}"]
 

@@ -135,15 +135,3 @@ def test_journey_page_lists_behind_accounts_paths_and_moves(sample: Workspace) -
     option, frame = pick(at, "behind_journey_stages", "Decision: accounts reached")
     assert option.endswith("(834)") and len(frame) == 834
 
-
-def test_outcomes_over_time_lists_behind_quarters_moves_and_churn(sample: Workspace) -> None:
-    at = open_page(sample, "app_pages/outcomes.py")
-    option, frame = pick(at, "behind_outcome_quarters", "FY2026 Q3 · successful")
-    assert option == "FY2026 Q3 · successful (304)" and len(frame) == 304
-    assert list(frame.columns)[:2] == ["account_id", "name"] and (frame["value"] >= 4).all()   # CSAT 4–5 then
-    option, frame = pick(at, "behind_outcome_moves", "successful → successful")      # FY2025 Q3 → FY2026 Q3
-    assert option == "successful → successful (125)" and len(frame) == 125
-    option, frame = pick(at, "behind_churn_after", "successful: customers at the end of FY2025 Q4")
-    assert option.endswith("(194)") and len(frame) == 194
-    option, frame = pick(at, "behind_churn_after", "successful: churned within 2 quarters")
-    assert option.endswith("(6)") and len(frame) == 6 and frame["value"].notna().all()

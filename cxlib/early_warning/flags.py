@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from cxlib import dimensions
+from cxlib.behind.core import accounts_behind
 from cxlib.early_warning import evidence, pace
 from cxlib.early_warning.config import SIGNALS, WarningConfig
 from cxlib.early_warning.ordering import order_by_sql, renews_soon_sql
@@ -164,25 +165,34 @@ def signal_summary(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
     return summary[SUMMARY_COLUMNS]
 
 
-def signal_accounts(con: duckdb.DuckDBPyConnection, run: Run, signal: str | None = None) -> pd.DataFrame:
-    """The accounts behind a signal's count (None or 'any signal': behind the flagged total).
+def _listed(con: duckdb.DuckDBPyConnection, ids: list[Any], values: list[Any], since: list[Any] | None,
+            value_label: str) -> pd.DataFrame:
+    """The one list shape (`cxlib.behind.accounts_behind`) for accounts and their values computed here."""
+    since_col = ", unnest($ew_since::DATE[]) AS since" if since is not None else ""
+    sql = f"SELECT unnest($ew_ids::VARCHAR[]) AS account_id, unnest($ew_values::VARCHAR[]) AS value{since_col}"
+    params: dict[str, Any] = {"ew_ids": [str(i) for i in ids], "ew_values": [None if pd.isna(v) else str(v)
+                                                                          for v in values]}
+    if since is not None:
+        params["ew_since"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in since]
+    return accounts_behind(con, sql, params, value_label=value_label)
 
-    Columns: account_id, name, arr, value (the evidence sentence behind the number), since.
+
+def signal_accounts(con: duckdb.DuckDBPyConnection, run: Run, signal: str | None = None) -> pd.DataFrame:
+    """The accounts behind a signal's count (None or 'any signal': behind the flagged total), in the one list shape.
+
+    Columns: account_id, name, segment columns, arr, value (the evidence sentence behind the number), since
+    (the date the signal became true; for the total, `first_signal_date`).
     """
     if signal not in (None, "any signal", *SIGNALS):
         raise MetricError(f"Unknown signal '{signal}': use one of {', '.join(SIGNALS)}.")
-    rows = signal_rows(con, run)
     if signal in (None, "any signal"):
         table = warnings_table(con, run)
-        return pd.DataFrame({"account_id": table["account_id"], "name": table["name"], "arr": table["arr"],
-                             "value": table["evidence"], "since": table["first_signal_date"]})
+        return _listed(con, list(table["account_id"]), list(table["evidence"]), list(table["first_signal_date"]),
+                       "evidence (all signals that hold)")
+    rows = signal_rows(con, run)
     mine = rows[rows["signal"] == signal]
-    names = con.execute(f"WITH {dimensions.ACCOUNTS_CTE} SELECT account_id, name, arr FROM acct "
-                        "WHERE list_contains($ids, account_id)", {"ids": list(mine["account_id"]) or [""]}).df()
-    out = mine[["account_id", "evidence", "since"]].merge(names, on="account_id", how="left")
-    out = out.rename(columns={"evidence": "value"})
-    out["since"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in out["since"]]
-    return out[["account_id", "name", "arr", "value", "since"]].reset_index(drop=True)
+    return _listed(con, list(mine["account_id"]), list(mine["evidence"]), list(mine["since"]),
+                   f"evidence ({evidence.LABELS[signal]})")
 
 
 def customers_count(con: duckdb.DuckDBPyConnection, run: Run) -> int:
@@ -191,9 +201,11 @@ def customers_count(con: duckdb.DuckDBPyConnection, run: Run) -> int:
 
 
 def customer_accounts(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
-    """The accounts behind `customers_count`: account_id, name, arr."""
-    return run.query(con, "SELECT c.account_id, a.name, a.arr FROM ew_customers AS c "
-                          "LEFT JOIN acct AS a USING (account_id) ORDER BY c.account_id")
+    """The accounts behind `customers_count`, in the one list shape (value: 'flagged' or 'not flagged')."""
+    ids = list(run.query(con, "SELECT account_id FROM ew_customers ORDER BY account_id")["account_id"])
+    flagged = set(signal_rows(con, run)["account_id"])
+    return _listed(con, ids, ["flagged" if i in flagged else "not flagged" for i in ids], None,
+                   "flagged at the as-of date")
 
 
 def account_rows(con: duckdb.DuckDBPyConnection, run: Run, account_id: str) -> pd.DataFrame:
