@@ -290,7 +290,7 @@ def test_score_col_turns_another_kind_into_survey_answers(tmp_path: Path) -> Non
 
 
 def test_override_clears_roles_the_new_kind_does_not_have(tmp_path: Path) -> None:
-    from cxlib.cli import _override
+    from cxlib.cli import override_roles
     from cxlib.mapping import ROLES, Mapping, TableMapping
     from cxlib.workspace import Workspace
 
@@ -301,7 +301,7 @@ def test_override_clears_roles_the_new_kind_does_not_have(tmp_path: Path) -> Non
     chosen = Mapping([TableMapping(report.table, report.source, "accounts", {
         "Account ID": "account_id", "Account Name": "name", "Tier": "segment", "Signup Date": "start_date",
         "Rating": "arr"})], {})
-    _override(ws.con, chosen, "surveys", {"Rating": "score:CSAT"})
+    override_roles(ws.con, chosen, "surveys", {"Rating": "score:CSAT"})
     [table] = chosen.tables
     assert table.kind == "surveys"
     assert set(table.roles.values()) <= set(ROLES["surveys"])
@@ -328,10 +328,10 @@ def test_empty_metric_is_refused_with_its_reason(answers: Path) -> None:
 
 
 def test_scale_choices_are_the_surveys_scales() -> None:
-    from cxlib.cli import _SCALES
+    from cxlib.cli import SCALES as CLI_SCALES
     from cxlib.surveys import SCALES
 
-    assert set(_SCALES) == set(SCALES)
+    assert set(CLI_SCALES) == set(SCALES)
 
 
 WARNING_COLUMNS = ["account_id", "name", "arr", "renewal_date", "signals", "first_signal_date", "evidence"]
@@ -378,10 +378,10 @@ def test_cli_memory_limit_is_half_the_machine_unless_set(monkeypatch: pytest.Mon
     assert workspace.machine_memory_limit() == "1024MiB"
     monkeypatch.delenv("JOURNEY_LENS_MEMORY_LIMIT", raising=False)
     pages["SC_PHYS_PAGES"] = 6 * 2**30 // 4096
-    ws = cli._cli_workspace()
+    ws = cli.cli_workspace()
     assert ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "3.0 GiB"
     ws.close()
     monkeypatch.setenv("JOURNEY_LENS_MEMORY_LIMIT", "300MB")
-    ws = cli._cli_workspace()
+    ws = cli.cli_workspace()
     assert ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
     ws.close()
