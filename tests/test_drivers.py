@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,7 @@ from cxlib.drivers import logistic, twobytwo
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.workspace import Workspace
+from tests.test_cli import run
 
 D = dt.datetime
 
@@ -291,16 +292,9 @@ def _telco_like(path: Path) -> Path:
     return path
 
 
-def _run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = cli.main(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_cli_drivers_on_a_telco_shaped_file(tmp_path: Path) -> None:
     path = _telco_like(tmp_path / "telco_like.csv")
-    code, out, err = _run_cli("drivers", str(path), "--outcome", "churned")
+    code, out, err = run("drivers", str(path), "--outcome", "churned")
     assert code == 0, err
     table = pd.read_csv(io.StringIO(out))
     assert list(table.columns) == dr.CLI_COLUMNS == [
@@ -326,7 +320,7 @@ def test_cli_drivers_help_and_errors(tmp_path: Path) -> None:
     assert ("driver, value, n, rate, rest_rate, odds_ratio, ci_low, ci_high, p_value, p_adjusted, significant, "
             "test") in " ".join(out.getvalue().split())
     path = _telco_like(tmp_path / "telco_like.csv")
-    code, _, err = _run_cli("drivers", str(path), "--outcome", "converted:Usage")
+    code, _, err = run("drivers", str(path), "--outcome", "converted:Usage")
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
 
 

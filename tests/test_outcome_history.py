@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pandas as pd
@@ -13,27 +11,20 @@ import pytest
 
 from cxlib import canonical
 from cxlib import outcome_history as oh
-from cxlib.cli import main
 from cxlib.errors import MetricError
 from cxlib.factors import Factor
 from cxlib.figures.outcomes import quadrant_sankey, quadrant_shares
 from cxlib.outcomes import OutcomeSpec
 from cxlib.scores import Scale, ScoreConfig, Thresholds
 from cxlib.settings import Settings
+from tests.test_cli import run
+from tests.test_outcomes import _accounts
 
 ROOT = Path(__file__).resolve().parents[1]
 OK, OUT, EXP, NONE, UNK = ("successful", "outcome without the right experience",
                            "good experience without the outcome", "neither", "unknown")
 AS_OF = dt.datetime(2024, 8, 15)
 CSAT = OutcomeSpec()       # latest CSAT answer, appropriate at 4 or more; outcome reached at 0.5 or more
-
-
-def _accounts(con, rows) -> None:
-    """rows: (account_id, tier, arr, outcome)."""
-    canonical.create_table(con, "accounts", [(a, a.upper(), "Usage", arr, None, None, None, outcome)
-                                             for a, _, arr, outcome in rows], [("tier", "VARCHAR")])
-    for a, tier, _, _ in rows:
-        con.execute("UPDATE accounts SET tier = ? WHERE account_id = ?", [tier, a])
 
 
 def _surveys(con, rows) -> None:
@@ -342,16 +333,6 @@ def test_share_chart_has_a_bar_per_placed_quadrant(history) -> None:
 # ---------------------------------------------------------------- command line
 
 
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse exits for --help and usage errors
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_cli_outcomes_by_quarter(tmp_path: Path) -> None:
     (tmp_path / "accounts.csv").write_text(
         "Account ID,Tier,ARR,Outcome Achieved\nA1,SMB,100,Yes\nA2,SMB,200,No\nA3,ENT,300,Yes\n", encoding="utf-8")
@@ -360,7 +341,7 @@ def test_cli_outcomes_by_quarter(tmp_path: Path) -> None:
         "A3,2024-06-30,CSAT,2\n", encoding="utf-8")
     (tmp_path / "undated.csv").write_text("Account ID,Survey Type,Score\nA3,CSAT,5\n", encoding="utf-8")
     files = [str(tmp_path / name) for name in ("accounts.csv", "surveys.csv", "undated.csv")]
-    code, out, err = _cli("outcomes", *files, "--by-quarter", "--format", "csv")
+    code, out, err = run("outcomes", *files, "--by-quarter", "--format", "csv")
     assert code == 0, err
     assert "note: 1 CSAT answer has no date: they count in no quarter" in err
     lines = out.splitlines()
@@ -371,12 +352,12 @@ def test_cli_outcomes_by_quarter(tmp_path: Path) -> None:
     assert "FY2024 Q2,outcome without the right experience,1,0.5,300.0,True" in lines
     assert "FY2024 Q2,unknown,1,,200.0,True" in lines
     assert "FY2024 Q1,good experience without the outcome,1,0.5,200.0,False" in lines
-    code, out, err = _cli("outcomes", *files, "--by", "Tier")
+    code, out, err = run("outcomes", *files, "--by", "Tier")
     rows = json.loads(out)
     assert list(rows[0]) == ["segment", "quadrant", "accounts", "share", "arr"]
     # now (no age limit) A3's latest answer is the 2024-06-30 one: the undated answer loses to any dated one
     assert {(r["segment"], r["quadrant"]): r["accounts"] for r in rows}[("ENT", OUT)] == 1
-    code, out, err = _cli("outcomes", *files, "--by-quarter", "--by", "Tier", "--format", "csv")
+    code, out, err = run("outcomes", *files, "--by-quarter", "--by", "Tier", "--format", "csv")
     assert out.splitlines()[0] == ",".join(oh.CLI_COLUMNS)
 
 
@@ -388,7 +369,7 @@ def test_cli_outcomes_by_quarter_by_a_factor(tmp_path: Path) -> None:
         encoding="utf-8")
     (tmp_path / "undated.csv").write_text("Account ID,Customer Intent\nA3,5\n", encoding="utf-8")
     files = [str(tmp_path / name) for name in ("accounts.csv", "ratings.csv", "undated.csv")]
-    code, out, err = _cli("outcomes", *files, "--by-quarter", "--experience", "factor:customer_intent",
+    code, out, err = run("outcomes", *files, "--by-quarter", "--experience", "factor:customer_intent",
                           "--format", "csv")
     assert code == 0, err
     assert "note: 1 factor rating has no date: they count in no quarter" in err
@@ -400,10 +381,10 @@ def test_cli_outcomes_by_quarter_by_a_factor(tmp_path: Path) -> None:
     assert "FY2024 Q2,unknown,1,,200.0,True" in lines
     assert "FY2024 Q1,good experience without the outcome,1,0.5,200.0,False" in lines
     # one factor of eight rated: no composite reaches the minimum coverage, and the error says so
-    code, out, err = _cli("outcomes", *files[:2], "--by-quarter", "--experience", "composite")
+    code, out, err = run("outcomes", *files[:2], "--by-quarter", "--experience", "composite")
     assert (code, out) == (2, "")
     assert "3 factor ratings with an account (a composite counts only when" in err
-    code, out, err = _cli("outcomes", *files[:2], "--by-quarter", "--experience", "factor:nope")
+    code, out, err = run("outcomes", *files[:2], "--by-quarter", "--experience", "factor:nope")
     assert code == 2 and "Experience factor 'nope' is not one of the configured factors" in err
 
 
@@ -411,19 +392,19 @@ def test_cli_outcomes_without_dates_or_outcomes_says_why(tmp_path: Path) -> None
     churn_file = tmp_path / "telco_like.csv"
     churn_file.write_text("customerID,Contract,tenure,Churn\n0001-A,Month-to-month,3,Yes\n0002-B,Two year,40,No\n",
                           encoding="utf-8")
-    code, out, err = _cli("outcomes", str(churn_file), "--by-quarter")
+    code, out, err = run("outcomes", str(churn_file), "--by-quarter")
     assert (code, out) == (2, "")
     assert err.startswith("error: The desired outcome over time needs dates: no row is dated")
-    code, out, err = _cli("outcomes", str(churn_file))
+    code, out, err = run("outcomes", str(churn_file))
     assert (code, out) == (2, "")
     assert "2 accounts loaded, 0 with an outcome (map the accounts' outcome column" in err
     assert "0 CSAT answers with an account" in err
 
 
 def test_cli_outcomes_is_documented() -> None:
-    code, out, _ = _cli("--help")
+    code, out, _ = run("--help")
     assert code == 0 and "    outcomes" in out
-    code, out, _ = _cli("outcomes", "--help")
+    code, out, _ = run("outcomes", "--help")
     assert "columns quarter, (segment), quadrant, accounts, share, arr, partial" in " ".join(out.split())
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith("| `outcomes` |"))
