@@ -160,17 +160,20 @@ def _checks_sql(name: str, source: str, days_param: str) -> str:
 
 def _nps_sql() -> str:
     """CTEs ending in `ew_nps_now`: nps_drop's two forms evaluated at every instant, and its run start."""
+    recent = "a.ts >= c.t_at - to_days($nps_days)"
+    before = "a.ts < c.t_at - to_days($nps_days)"
+
+    def nps(window: str) -> str:
+        return (f"100.0 * (count(*) FILTER (WHERE {window} AND a.score >= 9) - count(*) FILTER (WHERE {window} "
+                f"AND a.score <= 6)) / NULLIF(count(*) FILTER (WHERE {window}), 0)")
+
     return f"""{_checks_sql("ew_n", "ew_nps", "nps_days")},
 ew_n_windows AS (
   SELECT c.account_id, c.t_at,
-         count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days)) AS recent_n,
-         100.0 * (count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score >= 9)
-                  - count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score <= 6))
-               / NULLIF(count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days)), 0) AS recent_nps,
-         count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days)) AS before_n,
-         100.0 * (count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score >= 9)
-                  - count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score <= 6))
-               / NULLIF(count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days)), 0) AS before_nps
+         count(*) FILTER (WHERE {recent}) AS recent_n,
+         {nps(recent)} AS recent_nps,
+         count(*) FILTER (WHERE {before}) AS before_n,
+         {nps(before)} AS before_nps
   FROM ew_n_checks AS c
   JOIN ew_nps AS a ON a.account_id = c.account_id AND a.ts <= c.t_at AND a.ts >= c.t_at - to_days(2 * $nps_days)
   GROUP BY c.account_id, c.t_at
@@ -187,9 +190,7 @@ ew_n_eval AS (
          coalesce(l.score <= 6 AND l.before_score >= 7, false) AS turned,
          coalesce(w.recent_n >= $nps_min AND w.before_n >= $nps_min
                   AND w.before_nps - w.recent_nps >= $nps_points - {EPS}, false) AS fell,
-         coalesce(l.score <= 6 AND l.before_score >= 7, false)
-           OR coalesce(w.recent_n >= $nps_min AND w.before_n >= $nps_min
-                       AND w.before_nps - w.recent_nps >= $nps_points - {EPS}, false) AS holds
+         turned OR fell AS holds
   FROM ew_n_checks AS c
   LEFT JOIN ew_n_windows AS w USING (account_id, t_at)
   LEFT JOIN ew_n_last AS n USING (account_id, t_at)
@@ -224,9 +225,7 @@ ew_c_eval AS (
          coalesce(w.recent_n >= $csat_min AND w.recent_csat < $csat_below - {EPS}, false) AS low,
          coalesce(w.recent_n >= $csat_min AND w.before_n >= $csat_min
                   AND 100 * (w.before_csat - w.recent_csat) >= $csat_points - {EPS}, false) AS fell,
-         coalesce(w.recent_n >= $csat_min AND w.recent_csat < $csat_below - {EPS}, false)
-           OR coalesce(w.recent_n >= $csat_min AND w.before_n >= $csat_min
-                       AND 100 * (w.before_csat - w.recent_csat) >= $csat_points - {EPS}, false) AS holds
+         low OR fell AS holds
   FROM ew_c_checks AS c LEFT JOIN ew_c_windows AS w USING (account_id, t_at)
 ),
 {_since_ctes("ew_c")},

@@ -420,13 +420,9 @@ WHERE t_at <= CAST($as_of AS TIMESTAMP)
 ew_n_windows AS (
 SELECT c.account_id, c.t_at,
 count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days)) AS recent_n,
-100.0 * (count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score >= 9)
-- count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score <= 6))
-/ NULLIF(count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days)), 0) AS recent_nps,
+100.0 * (count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score >= 9) - count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days) AND a.score <= 6)) / NULLIF(count(*) FILTER (WHERE a.ts >= c.t_at - to_days($nps_days)), 0) AS recent_nps,
 count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days)) AS before_n,
-100.0 * (count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score >= 9)
-- count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score <= 6))
-/ NULLIF(count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days)), 0) AS before_nps
+100.0 * (count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score >= 9) - count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days) AND a.score <= 6)) / NULLIF(count(*) FILTER (WHERE a.ts < c.t_at - to_days($nps_days)), 0) AS before_nps
 FROM ew_n_checks AS c
 JOIN ew_nps AS a ON a.account_id = c.account_id AND a.ts <= c.t_at AND a.ts >= c.t_at - to_days(2 * $nps_days)
 GROUP BY c.account_id, c.t_at
@@ -443,9 +439,7 @@ w.recent_n, w.recent_nps, w.before_n, w.before_nps,
 coalesce(l.score <= 6 AND l.before_score >= 7, false) AS turned,
 coalesce(w.recent_n >= $nps_min AND w.before_n >= $nps_min
 AND w.before_nps - w.recent_nps >= $nps_points - 1e-09, false) AS fell,
-coalesce(l.score <= 6 AND l.before_score >= 7, false)
-OR coalesce(w.recent_n >= $nps_min AND w.before_n >= $nps_min
-AND w.before_nps - w.recent_nps >= $nps_points - 1e-09, false) AS holds
+turned OR fell AS holds
 FROM ew_n_checks AS c
 LEFT JOIN ew_n_windows AS w USING (account_id, t_at)
 LEFT JOIN ew_n_last AS n USING (account_id, t_at)
@@ -490,9 +484,7 @@ SELECT c.account_id, c.t_at, w.recent_n, w.recent_csat, w.before_n, w.before_csa
 coalesce(w.recent_n >= $csat_min AND w.recent_csat < $csat_below - 1e-09, false) AS low,
 coalesce(w.recent_n >= $csat_min AND w.before_n >= $csat_min
 AND 100 * (w.before_csat - w.recent_csat) >= $csat_points - 1e-09, false) AS fell,
-coalesce(w.recent_n >= $csat_min AND w.recent_csat < $csat_below - 1e-09, false)
-OR coalesce(w.recent_n >= $csat_min AND w.before_n >= $csat_min
-AND 100 * (w.before_csat - w.recent_csat) >= $csat_points - 1e-09, false) AS holds
+low OR fell AS holds
 FROM ew_c_checks AS c LEFT JOIN ew_c_windows AS w USING (account_id, t_at)
 ),
 ew_c_off AS (
