@@ -36,7 +36,7 @@ import pandas as pd
 from cxlib import canonical, dimensions, stats
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
-from cxlib.stages import STAGE_SYNONYMS, Stage, normalize_label
+from cxlib.stages import STAGE_SYNONYMS, normalize_label, Stage
 
 
 def _means(stage: Stage, role: str) -> bool:
@@ -63,7 +63,7 @@ def churn_stage(stages: list[Stage]) -> str:
     raise MetricError("The stage list has no Churn exit stage: name one exit stage 'Churn'.")
 
 
-def _spells_sql() -> str:
+def spells_sql() -> str:
     """CTE `spells`: each account's customer spells [spell_start, spell_end) up to the as-of date ($as_of).
 
     Events reduce to customer (0) and churn (1) entries; a spell starts at a customer entry not
@@ -94,7 +94,7 @@ spells AS (
 )"""
 
 
-def _base_params(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
+def base_params(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
     """The as-of date (NULL when nothing is dated: then no event counts) and the stage roles."""
     return {"as_of": dimensions.as_of_param(con, settings), "customer_stages": customer_stages(settings.stages),
             "churn_stage": churn_stage(settings.stages)}
@@ -112,7 +112,7 @@ def panel_ctes(periods_cte: str) -> str:
     """CTEs `acct`, the spells, `periods` and `panel`: one row per period and account active at its start,
     with whether it churned in the period (what `_rates` counts, and the accounts behind it list)."""
     return f"""{dimensions.ACCOUNTS_CTE},
-{_spells_sql()},
+{spells_sql()},
 {periods_cte},
 panel AS (
   SELECT p.period_start, p.period_end, s.account_id,
@@ -122,7 +122,7 @@ panel AS (
 )"""
 
 
-def _rates_periods_cte() -> str:
+def rates_periods_cte() -> str:
     """`periods` of `churn_rates`: every period from the first customer spell to the as-of date."""
     return f"""periods AS (
   SELECT period_start, period_start + to_months($step) AS period_end
@@ -134,7 +134,7 @@ def _rates_periods_cte() -> str:
 
 def rates_params(con: duckdb.DuckDBPyConnection, period: str, settings: Settings) -> dict[str, Any]:
     """The parameters of `churn_rates`' query for a period length."""
-    params = _base_params(con, settings) | dimensions.period_params(period, settings)
+    params = base_params(con, settings) | dimensions.period_params(period, settings)
     params["step"] = dimensions.period_months(period)
     return params
 
@@ -180,7 +180,7 @@ def churn_rates(con: duckdb.DuckDBPyConnection, period: str = "quarter", by: str
     no row.
     """
     settings = settings or Settings()
-    return _rates(con, _rates_periods_cte(), by, rates_params(con, period, settings), settings.min_n)
+    return _rates(con, rates_periods_cte(), by, rates_params(con, period, settings), settings.min_n)
 
 
 # `periods` of `churn_window`: the one window [$start, $end), through the as-of date when $end is NULL.
@@ -196,7 +196,7 @@ def churn_window(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.dat
     churn for the segment overview.
     """
     settings = settings or Settings()
-    params = _base_params(con, settings) | {"start": start, "end": end}
+    params = base_params(con, settings) | {"start": start, "end": end}
     df = _rates(con, WINDOW_PERIODS_CTE, by, params, settings.min_n)
     if end is None:
         df["partial"] = False  # "through the as-of date" is the whole window, not a cut-off one
@@ -212,7 +212,7 @@ def churn_by_reason(con: duckdb.DuckDBPyConnection, period: str | None = None,
     share, ci_low, ci_high, arr_churned, arr_share. Most frequent reasons first, blank last.
     """
     settings = settings or Settings()
-    params = _base_params(con, settings)
+    params = base_params(con, settings)
     period_select, keys = "", []
     if period is not None:
         params |= dimensions.period_params(period, settings)
@@ -220,7 +220,7 @@ def churn_by_reason(con: duckdb.DuckDBPyConnection, period: str | None = None,
     partition = f"PARTITION BY {', '.join(keys)}" if keys else ""
     group = ", ".join([*keys, "reason"])
     sql = f"""WITH {dimensions.ACCOUNTS_CTE},
-{_spells_sql()},
+{spells_sql()},
 churned AS (
   SELECT {period_select}{dimensions.segment_sql('a.churn_reason')} AS reason, a.arr
   FROM spells s LEFT JOIN acct a ON a.account_id = s.account_id
@@ -338,8 +338,8 @@ def churned_at_as_of_ctes(con: duckdb.DuckDBPyConnection, settings: Settings | N
     """
     settings = settings or Settings()
     try:
-        params = _base_params(con, settings)
-        spells = f"""{_spells_sql()},
+        params = base_params(con, settings)
+        spells = f"""{spells_sql()},
 spell_state AS (
   SELECT account_id, arg_max(spell_end IS NOT NULL, spell_start) AS churned FROM spells GROUP BY account_id
 )"""

@@ -9,7 +9,7 @@ README, "How each number is defined" → "Desired outcome over time":
   days at that day (days between the answer's date and that day: exactly 180 counts, 181 does not)
   counts as missing → unknown. Undated answers cannot be aged and count in no quarter. The outcome
   (`accounts.outcome`) carries no date, so it counts in every quarter.
-- A factor or the composite is `scores`' per-account score at that day (`_per_account_sql`, one
+- A factor or the composite is `scores`' per-account score at that day (`per_account_sql`, one
   snapshot per quarter cut at its last instant, or at the as-of date): each factor's latest rating
   dated up to then, a rating older than 180 days at that day (counted the same way, in days; a
   factor's own shorter maximum age also counts in days from that day) missing; the composite from
@@ -41,8 +41,8 @@ from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, spec_params
 from cxlib.scores import ScoreConfig, segment_accounts_cte
-from cxlib.scores.composite import _per_account_sql
-from cxlib.scores.scales import Scale, effective_scales
+from cxlib.scores.composite import per_account_sql
+from cxlib.scores.scales import effective_scales, Scale
 from cxlib.settings import Settings
 
 STALE_DAYS = 180          # an answer older than this at a quarter's end counts as missing
@@ -131,7 +131,7 @@ def _score_history_sql(spec: OutcomeSpec, config: ScoreConfig,
                    LEAST(next_start - INTERVAL 1 MICROSECOND, CAST($o_as_of AS TIMESTAMP)) AS at,
                    CAST(at_day AS TIMESTAMP) AS age_from
             FROM quarter_ends"""
-    score_ctes, params = _per_account_sql(_stale_config(config), scales, snapshots,
+    score_ctes, params = per_account_sql(_stale_config(config), scales, snapshots,
                                           include_unrated=False, age_from="age_from")
     value = ("CASE WHEN coverage >= $min_coverage THEN composite END" if spec.measure == "composite"
              else canonical.quote(str(spec.factor)))
@@ -420,10 +420,10 @@ def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, row: pd.Serie
         raise MetricError(f"Quarter '{row['quarter']}' has not ended (it is read at the as-of date): churn after it "
                           "is not known yet; choose an ended quarter.")
     ctes, params = _ctes(con, spec, settings, config=config)
-    params |= churn._base_params(con, settings) | {
+    params |= churn.base_params(con, settings) | {
         "o_quarter_start": pd.Timestamp(row["quarter_start"]).to_pydatetime(), "o_churn_months": 3 * CHURN_QUARTERS}
     return f"""{ctes},
-        {churn._spells_sql()},
+        {churn.spells_sql()},
         chosen AS (
             SELECT quarter_start, next_start, next_start + to_months($o_churn_months) AS window_end
             FROM quarter_ends

@@ -22,7 +22,7 @@ import pandas as pd
 from cxlib import canonical, dimensions
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
-from cxlib.scores import ScoreConfig, account_scores_sql, segment_accounts_cte
+from cxlib.scores import account_scores_sql, ScoreConfig, segment_accounts_cte
 from cxlib.settings import Settings
 
 SUCCESSFUL = "successful"
@@ -101,7 +101,7 @@ def spec_params(spec: OutcomeSpec) -> dict[str, Any]:
     return {"o_outcome_threshold": float(spec.outcome_threshold), "o_experience_threshold": spec.threshold}
 
 
-def _quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: ScoreConfig,
+def quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: ScoreConfig,
                    settings: Settings | None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `quadrants(account_id, outcome_value, experience_value, quadrant)`."""
     spec.validate(config)
@@ -155,7 +155,7 @@ def _quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: Sc
 def outcome_quadrants(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, score_config: ScoreConfig,
                       settings: Settings | None = None) -> pd.DataFrame:
     """One row per account: outcome value, experience value and its desired-outcome quadrant."""
-    ctes, params = _quadrant_ctes(con, spec, score_config, settings)
+    ctes, params = quadrant_ctes(con, spec, score_config, settings)
     return con.execute(f"""
         WITH {ctes}
         SELECT account_id, outcome_value, experience_value, quadrant
@@ -173,7 +173,7 @@ def quadrant_summary(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: 
     """
     if by is not None:
         by = dimensions.check_accounts_column(con, by)
-    ctes, params = _quadrant_ctes(con, spec, config, settings)
+    ctes, params = quadrant_ctes(con, spec, config, settings)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""
         WITH {ctes},
@@ -215,7 +215,7 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config:
     """The accounts behind one `quadrant_summary` count: account_id and value (the experience value)."""
     if by is not None:
         by = dimensions.check_accounts_column(con, by)
-    ctes, params = _quadrant_ctes(con, spec, config, settings)
+    ctes, params = quadrant_ctes(con, spec, config, settings)
     params["o_quadrant"] = quadrant
     segment_filter = ""
     if by is not None:

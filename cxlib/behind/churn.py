@@ -16,7 +16,7 @@ import pandas as pd
 
 from cxlib import canonical, dimensions
 from cxlib.behind.core import accounts_behind
-from cxlib.churn import WINDOW_PERIODS_CTE, _base_params, _rates_periods_cte, panel_ctes, rates_params
+from cxlib.churn import WINDOW_PERIODS_CTE, base_params, panel_ctes, rates_params, rates_periods_cte
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 
@@ -41,7 +41,7 @@ def churn_accounts(con: duckdb.DuckDBPyConnection, period_start: dt.datetime,
     settings = settings or Settings()
     in_segment = _segment_condition(con, by, segment)
     churned = "AND panel.churned" if which == "churned" else ""
-    sql = f"""WITH {panel_ctes(_rates_periods_cte())}
+    sql = f"""WITH {panel_ctes(rates_periods_cte())}
 SELECT panel.account_id, panel.churned AS value
 FROM panel LEFT JOIN acct a ON a.account_id = panel.account_id
 WHERE panel.period_start = CAST($behind_period AS TIMESTAMP) {churned} {in_segment}"""
@@ -65,7 +65,7 @@ def churn_window_accounts(con: duckdb.DuckDBPyConnection, start: dt.datetime, en
 SELECT panel.account_id, panel.churned AS value
 FROM panel LEFT JOIN acct a ON a.account_id = panel.account_id
 WHERE true {churned} {in_segment}"""
-    params = _base_params(con, settings) | {"start": start, "end": end}
+    params = base_params(con, settings) | {"start": start, "end": end}
     if segment is not None:
         params["behind_segment"] = str(segment)
     return accounts_behind(con, sql, params, value_label="churned in the window")

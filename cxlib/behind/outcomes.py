@@ -1,6 +1,6 @@
 """The accounts behind the desired-outcome quadrants: one quadrant's accounts, overall or in one segment.
 
-Built on `outcomes._quadrant_ctes` (the `quadrants` CTE `quadrant_summary` counts) and the same
+Built on `outcomes.quadrant_ctes` (the `quadrants` CTE `quadrant_summary` counts) and the same
 segment CTE (`scores.segment_accounts_cte`; accounts without a value under "(none)").
 """
 
@@ -13,7 +13,7 @@ from cxlib import dimensions
 from cxlib.behind.core import accounts_behind
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
-from cxlib.outcomes import QUADRANTS, OutcomeSpec, _quadrant_ctes
+from cxlib.outcomes import QUADRANTS, OutcomeSpec, quadrant_ctes
 from cxlib.scores import ScoreConfig, segment_accounts_cte
 from cxlib.settings import Settings
 
@@ -31,7 +31,7 @@ def quadrant_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config:
         raise MetricError("A segment's accounts need both the column (by) and its value (segment).")
     if by is not None:
         by = dimensions.check_accounts_column(con, by)
-    ctes, params = _quadrant_ctes(con, spec, config, settings)
+    ctes, params = quadrant_ctes(con, spec, config, settings)
     in_segment = f"AND coalesce(a.segment, '{NONE_SEGMENT}') = $behind_segment" if by is not None else ""
     sql = f"""
         WITH {ctes},

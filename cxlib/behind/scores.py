@@ -16,10 +16,10 @@ from cxlib.behind.core import accounts_behind
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.scores.bands import BANDS
-from cxlib.scores.composite import _per_account_sql, _prepare, _snapshots_now
+from cxlib.scores.composite import per_account_sql, prepare_scales, snapshots_now
 from cxlib.scores.config import ScoreConfig
 from cxlib.scores.segments import segment_accounts_cte
-from cxlib.scores.trend import _trend_ctes
+from cxlib.scores.trend import trend_ctes
 from cxlib.settings import Settings
 
 TREND_DIRECTIONS: tuple[str, ...] = ("up", "down", "same", "not_comparable")
@@ -27,8 +27,8 @@ TREND_DIRECTIONS: tuple[str, ...] = ("up", "down", "same", "not_comparable")
 
 def _now_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
               settings: Settings | None) -> tuple[str, dict[str, Any]]:
-    scales, params = _prepare(con, config, settings)
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    scales, params = prepare_scales(con, config, settings)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     return ctes, params | p
 
 
@@ -79,7 +79,7 @@ def trend_accounts(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: 
     with the previous and latest composites."""
     if direction not in TREND_DIRECTIONS:
         raise MetricError(f"Unknown trend direction '{direction}': use one of {', '.join(TREND_DIRECTIONS)}.")
-    ctes, params = _trend_ctes(con, config, period, settings)
+    ctes, params = trend_ctes(con, config, period, settings)
     where = "direction IS NULL" if direction == "not_comparable" else "direction = $behind_direction"
     sql = f"""
         WITH {ctes}

@@ -97,7 +97,7 @@ def _converted(con: duckdb.DuckDBPyConnection, stage: str, settings: Settings) -
 
 def _successful(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: ScoreConfig,
                 settings: Settings) -> tuple[Ctes, dict[str, Any]]:
-    quadrant_ctes, params = outcomes._quadrant_ctes(con, spec, config, settings)   # the one quadrant definition
+    quadrant_ctes, params = outcomes.quadrant_ctes(con, spec, config, settings)   # the one quadrant definition
     body = f"""WITH {quadrant_ctes}
 SELECT account_id, CASE WHEN quadrant = '{outcomes.SUCCESSFUL}' THEN 1 ELSE 0 END AS y
 FROM quadrants WHERE quadrant <> '{outcomes.UNKNOWN}'"""

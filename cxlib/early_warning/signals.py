@@ -42,12 +42,12 @@ from typing import Any
 import duckdb
 
 from cxlib import canonical, dimensions
-from cxlib.churn import _spells_sql, churn_stage, customer_stages
+from cxlib.churn import churn_stage, customer_stages, spells_sql
 from cxlib.early_warning.config import SIGNALS, WarningConfig
 from cxlib.errors import MetricError
 from cxlib.mapping.respondent_roles import LEADER_ROLES, raw_values_of
 from cxlib.scores import ScoreConfig
-from cxlib.scores.trend import _trend_ctes
+from cxlib.scores.trend import trend_ctes
 from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
 
@@ -87,7 +87,7 @@ def _since_ctes(name: str) -> str:
 def _customers_sql() -> str:
     """CTEs `spells` … `ew_customers`: the customers at $as_of (the churn module's spells, one definition)."""
     events = _Q(canonical.JOURNEY_EVENTS)
-    return f"""{_spells_sql()},
+    return f"""{spells_sql()},
 ew_customers AS (
   SELECT account_id FROM spells WHERE spell_end IS NULL
   UNION
@@ -366,7 +366,7 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
     from cxlib import surveys
 
     pinned = replace(settings, as_of=as_of)
-    trend_ctes, params = _trend_ctes(con, score_config, config.score_period, pinned)
+    score_trend, params = trend_ctes(con, score_config, config.score_period, pinned)
     try:
         scale = surveys.detect_scale(con, "CSAT")
     except MetricError:
@@ -392,7 +392,7 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
         "p90_n": stalled_p90["n"] or [0],
     })
     ctes = ",\n".join([
-        dimensions.ACCOUNTS_CTE, trend_ctes.strip(), _customers_sql(), _visit_sql(), _answers_sql(), _nps_sql(),
+        dimensions.ACCOUNTS_CTE, score_trend.strip(), _customers_sql(), _visit_sql(), _answers_sql(), _nps_sql(),
         _csat_sql(), _leader_sql(), _silent_sql(), _stalled_sql().replace("{segment_expr}", segment_expr),
         _score_sql(), _rows_sql()])
     return ctes, params

@@ -12,7 +12,7 @@ README, "How each number is defined" → "Engagement against the desired state":
 - Weakest factor = the factor with the largest gap among those with a score and a weight above 0;
   ties go to the earlier factor in the configured order.
 
-Every other score metric (segments, trend, bands, risk) builds on `_per_account_sql`.
+Every other score metric (segments, trend, bands, risk) builds on `per_account_sql`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pandas as pd
 from cxlib import canonical, dimensions
 from cxlib.scores.bands import _band_params, band_sql
 from cxlib.scores.config import ScoreConfig
-from cxlib.scores.scales import Scale, effective_scales
+from cxlib.scores.scales import effective_scales, Scale
 from cxlib.settings import Settings
 
 
@@ -50,12 +50,12 @@ def _factor_values(config: ScoreConfig, scales: dict[str, Scale]) -> tuple[str, 
     return values, params
 
 
-def _snapshots_now() -> str:
+def snapshots_now() -> str:
     """One snapshot: the as-of date ($as_of; NULL when the data has no dates)."""
     return "SELECT CAST(NULL AS TIMESTAMP) AS period, CAST($as_of AS TIMESTAMP) AS at"
 
 
-def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: str,
+def per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: str,
                      include_unrated: bool, age_from: str = "at") -> tuple[str, dict[str, Any]]:
     """CTEs up to `per_account` (period, account_id, factor columns, composite, coverage, band, …).
 
@@ -132,7 +132,7 @@ def _per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: s
     return sql, params
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
+def prepare_scales(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
              settings: Settings | None) -> tuple[dict[str, Scale], dict[str, Any]]:
     config.validate()
     return effective_scales(con, config), {"as_of": dimensions.as_of_param(con, settings)}
@@ -141,8 +141,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
 def account_scores_sql(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
                        settings: Settings | None = None) -> tuple[str, dict[str, Any]]:
     """The account-score query and its parameters, for other metrics to use as a sub-query."""
-    scales, params = _prepare(con, config, settings)
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    scales, params = prepare_scales(con, config, settings)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
     cols = ", ".join(canonical.quote(k) for k in config.keys)
     sql = f"""
@@ -163,8 +163,8 @@ def account_scores(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
 def factor_bands(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
                  settings: Settings | None = None) -> pd.DataFrame:
     """Long form, one row per account and factor: score, target, gap and the factor's own band."""
-    scales, params = _prepare(con, config, settings)
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    scales, params = prepare_scales(con, config, settings)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
     return con.execute(f"""
         WITH {ctes}
@@ -177,8 +177,8 @@ def factor_bands(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
 def factor_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
                    settings: Settings | None = None) -> pd.DataFrame:
     """One row per factor over all accounts: mean score, accounts rated, weight, target, gap and band."""
-    scales, params = _prepare(con, config, settings)
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    scales, params = prepare_scales(con, config, settings)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
     return con.execute(f"""
         WITH {ctes},

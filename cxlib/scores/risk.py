@@ -14,7 +14,7 @@ import pandas as pd
 
 from cxlib import canonical, dimensions
 from cxlib.errors import MetricError
-from cxlib.scores.composite import _per_account_sql, _prepare, _snapshots_now
+from cxlib.scores.composite import per_account_sql, prepare_scales, snapshots_now
 from cxlib.scores.config import ScoreConfig
 from cxlib.scores.segments import segment_accounts_cte
 from cxlib.settings import Settings
@@ -70,11 +70,11 @@ def arr_at_risk(con: duckdb.DuckDBPyConnection, config: ScoreConfig, days: int |
     days = config.risk_horizon_days if days is None else int(days)
     if days < 0:
         raise MetricError(f"The ARR-at-risk horizon must not be negative (got {days} days).")
-    scales, params = _prepare(con, config, settings)
+    scales, params = prepare_scales(con, config, settings)
     if params["as_of"] is None:
         raise MetricError("ARR at risk needs an as-of date: set one in the settings "
                           "(the data has no dates to take it from).")
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
     stage_ctes, p = current_stage_sql(settings)
     params.update(p)

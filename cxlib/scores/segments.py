@@ -16,7 +16,7 @@ from cxlib import canonical, dimensions
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.scores.bands import band_sql
-from cxlib.scores.composite import _per_account_sql, _prepare, _snapshots_now
+from cxlib.scores.composite import per_account_sql, prepare_scales, snapshots_now
 from cxlib.scores.config import ScoreConfig
 from cxlib.settings import Settings
 
@@ -50,8 +50,8 @@ def segment_scores(con: duckdb.DuckDBPyConnection, config: ScoreConfig, by: str,
     by = dimensions.check_accounts_column(con, by)
     arr_weighted = _weight_flag(weight)
     settings = settings or Settings()
-    scales, params = _prepare(con, config, settings)
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    scales, params = prepare_scales(con, config, settings)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
     params.update({"arr_weighted": arr_weighted, "min_n": settings.min_n})
     q = canonical.quote

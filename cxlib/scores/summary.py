@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from cxlib.scores.bands import BANDS
-from cxlib.scores.composite import _per_account_sql, _prepare, _snapshots_now
+from cxlib.scores.composite import per_account_sql, prepare_scales, snapshots_now
 from cxlib.scores.config import ScoreConfig
 from cxlib.scores.segments import segment_accounts_cte
 from cxlib.settings import Settings
@@ -22,8 +22,8 @@ from cxlib.settings import Settings
 def band_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
                  settings: Settings | None = None) -> pd.DataFrame:
     """Accounts and ARR per band (every band listed, zeros included), with shares of the totals."""
-    scales, params = _prepare(con, config, settings)
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    scales, params = prepare_scales(con, config, settings)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
     band_rows = ", ".join(f"('{b}', {i})" for i, b in enumerate(BANDS))
     return con.execute(f"""
@@ -62,8 +62,8 @@ class CompositeSummary:
 def composite_summary(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
                       settings: Settings | None = None) -> CompositeSummary:
     """The median composite over the banded (non-grey) accounts, with the counts behind it."""
-    scales, params = _prepare(con, config, settings)
-    ctes, p = _per_account_sql(config, scales, _snapshots_now(), include_unrated=True)
+    scales, params = prepare_scales(con, config, settings)
+    ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
     row = con.execute(f"""
         WITH {ctes}

@@ -20,7 +20,7 @@ from cxlib import canonical, dimensions
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.scores.bands import band_sql
-from cxlib.scores.composite import _per_account_sql, _prepare
+from cxlib.scores.composite import per_account_sql, prepare_scales
 from cxlib.scores.config import ScoreConfig
 from cxlib.scores.segments import _weight_flag, segment_accounts_cte
 from cxlib.settings import Settings
@@ -60,14 +60,14 @@ def _period_params(period: str, settings: Settings) -> dict[str, Any]:
 def _history_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str,
                   settings: Settings | None) -> tuple[str, dict[str, Any]]:
     settings = settings or Settings()
-    scales, params = _prepare(con, config, settings)
+    scales, params = prepare_scales(con, config, settings)
     params.update(_period_params(period, settings))
-    ctes, p = _per_account_sql(config, scales, _snapshots_periods(), include_unrated=False)
+    ctes, p = per_account_sql(config, scales, _snapshots_periods(), include_unrated=False)
     params.update(p)
     return ctes, params
 
 
-def _trend_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str,
+def trend_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str,
                 settings: Settings | None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `account_trend`: one row per account with its latest change and direction."""
     ctes, params = _history_ctes(con, config, period, settings)
@@ -111,7 +111,7 @@ def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str
     Direction is up / down / same (|change| ≤ the dead band); it is left empty unless both
     composites exist with enough coverage, so a thinly rated quarter never reads as a trend.
     """
-    ctes, params = _trend_ctes(con, config, period, settings)
+    ctes, params = trend_ctes(con, config, period, settings)
     return _with_undated_note(con, con.execute(f"""
         WITH {ctes}
         SELECT account_id, previous_period, previous_composite, period, composite, change, direction
@@ -136,7 +136,7 @@ class TrendCounts:
 def trend_counts(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
                  settings: Settings | None = None) -> TrendCounts:
     """The directions of `score_trend` counted: up, down, same and not comparable, with the two periods."""
-    ctes, params = _trend_ctes(con, config, period, settings)
+    ctes, params = trend_ctes(con, config, period, settings)
     row = con.execute(f"""
         WITH {ctes},
         periods AS (
