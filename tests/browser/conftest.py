@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,26 @@ def wait_for_metric(page, label: str, value: str, timeout_s: float = 60.0) -> No
         if time.monotonic() > deadline:
             raise AssertionError(f"metric {label!r} shows {metric_value(page, label)!r}, expected {value!r}")
         page.wait_for_timeout(250)
+
+
+def upload(page, files: list[Path], attempts: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """Open the Data page, drop `files` into its uploader and wait until the sidebar names the upload.
+
+    The Data page reruns while it first loads the sample; a file set on the uploader during that rerun
+    can be dropped by the front end, so the drop is repeated (up to `attempts` times) until it lands.
+    """
+    wait_for_app(page)
+    page.get_by_role("link", name="Data").first.click()
+    page.get_by_text("Load report").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    expected = "Your upload: " + ", ".join(f.name for f in files)
+    for attempt in range(attempts):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(f) for f in files])
+        try:
+            page.get_by_text(expected).first.wait_for(timeout=40_000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try the drop again
+            if attempt == attempts - 1:
+                raise
+            wait_for_app(page)
+    wait_for_app(page)

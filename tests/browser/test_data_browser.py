@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.conftest import metric_value, wait_for_app, wait_for_metric
+from tests.browser.conftest import metric_value, upload, wait_for_metric
 
 
 def test_upload_shows_the_right_row_counts(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -16,12 +16,7 @@ def test_upload_shows_the_right_row_counts(page, tmp_path: Path) -> None:  # typ
         "A3;客户科技;Gold;1.500,00\n"
         "A4;Hôtel Lumière;Bronze\n"
         "A5;Broken;Gold;12;extra;fields\n", encoding="utf-8")
-    wait_for_app(page)
-    page.get_by_role("link", name="Data").first.click()
-    wait_for_app(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(export))
-    page.get_by_text("Your upload: crm_accounts.csv").first.wait_for(timeout=60_000)
-    wait_for_app(page)
+    upload(page, [export])
     # The sidebar names the upload before the Data page has redrawn its cards: wait for the new count.
     wait_for_metric(page, "Rows read", "5")
     read, loaded, rejected = (metric_value(page, label) for label in ("Rows read", "Rows loaded", "Rows rejected"))

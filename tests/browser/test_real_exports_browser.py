@@ -11,17 +11,7 @@ from pathlib import Path
 from tests.acceptance import expected as ex
 from tests.acceptance import generators as gen
 from tests.acceptance.test_hubspot import company_entries
-from tests.browser.conftest import metric_value, wait_for_app, wait_for_metric
-
-
-def upload(page, export: Path) -> None:  # type: ignore[no-untyped-def]
-    """Drop one export into the Data page and wait until the page has loaded it."""
-    wait_for_app(page)
-    page.get_by_role("link", name="Data").first.click()
-    wait_for_app(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(export))
-    page.get_by_text(f"Your upload: {export.name}").first.wait_for(timeout=60_000)
-    wait_for_app(page)
+from tests.browser.conftest import metric_value, upload, wait_for_app, wait_for_metric
 
 
 def open_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +22,7 @@ def open_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
 def test_hubspot_companies_funnel_on_the_funnel_page(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     export = gen.write_hubspot_companies(tmp_path)
     want = ex.ordered_funnel(company_entries(), ex.FUNNEL_STAGES)["accounts"]
-    upload(page, export)
+    upload(page, [export])
     page.get_by_text("HubSpot").first.wait_for(timeout=30_000)  # the Data page names the recognised tool
     open_page(page, "Funnel")
     wait_for_metric(page, "Accounts at step 1", f"{want[0]:,}")
@@ -43,7 +33,7 @@ def test_hubspot_companies_funnel_on_the_funnel_page(page, tmp_path: Path) -> No
 def test_zendesk_csat_on_the_outcomes_page(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     export = gen.write_zendesk_tickets(tmp_path)
     answers = [t[6] in gen.ZENDESK_SATISFIED for t in gen.ZENDESK_TICKETS if t[6] in gen.ZENDESK_ANSWERS]
-    upload(page, export)
+    upload(page, [export])
     open_page(page, "Outcomes & voice")
     wait_for_metric(page, "CSAT", f"{sum(answers) / len(answers):.0%}")
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -52,7 +42,7 @@ def test_zendesk_csat_on_the_outcomes_page(page, tmp_path: Path) -> None:  # typ
 def test_qualtrics_nps_on_the_outcomes_page(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     export = gen.write_qualtrics(tmp_path)
     want = ex.nps([r[1] for r in gen.QUALTRICS_WITH_COMPANY])
-    upload(page, export)
+    upload(page, [export])
     open_page(page, "Outcomes & voice")
     wait_for_metric(page, "NPS", f"{want['nps']:.0f}")
     assert page.locator('[data-testid="stException"]').count() == 0
