@@ -17,6 +17,14 @@ JOURNEY_EVENTS = "journey_events"
 STAGE_SNAPSHOTS = "stage_snapshots"
 SURVEYS = "surveys"
 FACTOR_RATINGS = "factor_ratings"
+ACTIVITIES = "activities"
+
+# What the provider and the customer did, as the activities view names it (README, "Activities").
+# `qbr` covers QBRs and EBRs; `reference` a reference call or visit given for the provider.
+ACTIVITY_TYPES: tuple[str, ...] = ("qbr", "meeting", "call", "email", "task", "training", "webinar",
+                                   "ticket", "reference", "other")
+PROVIDER = "provider"
+CUSTOMER = "customer"
 
 # view → ordered (column, DuckDB type). `source`/`source_row` point back at the raw file and row.
 SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
@@ -30,6 +38,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("churn_reason", "VARCHAR"),
         ("outcome", "DOUBLE"),           # required outcome: yes/no as 1/0, or a score
         ("churned", "BOOLEAN"),          # a churn flag in the export (Churn yes/no, Status Cancelled); NULL: not said
+        ("intent", "VARCHAR"),           # why they bought, as written (e.g. "replace our legacy spreadsheets")
         ("source", "VARCHAR"),
         ("source_row", "BIGINT"),
     ),
@@ -69,6 +78,22 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("source", "VARCHAR"),
         ("source_row", "BIGINT"),
     ),
+    ACTIVITIES: (
+        ("account_id", "VARCHAR"),
+        ("ts", "TIMESTAMP"),             # when it happened: the completed date, else the activity date
+        ("activity_type", "VARCHAR"),    # one of ACTIVITY_TYPES ('other' when the value maps to none)
+        ("initiated_by", "VARCHAR"),     # PROVIDER or CUSTOMER
+        ("subject", "VARCHAR"),
+        ("theme", "VARCHAR"),            # theme or tag as exported
+        ("status", "VARCHAR"),           # as exported
+        ("done", "BOOLEAN"),             # it happened; an open task or a planned meeting is not done
+        ("activity_date", "TIMESTAMP"),  # the activity's own date as exported (a task's creation date)
+        ("due_date", "TIMESTAMP"),
+        ("completed_at", "TIMESTAMP"),
+        ("owner", "VARCHAR"),
+        ("source", "VARCHAR"),
+        ("source_row", "BIGINT"),
+    ),
 }
 
 VIEWS: tuple[str, ...] = tuple(SCHEMA)
@@ -76,7 +101,7 @@ VIEWS: tuple[str, ...] = tuple(SCHEMA)
 # Columns added to a view after its first version. `create_table` fills tuple rows in the first
 # version's order, then the extra columns, then these — so rows written for older schemas keep
 # their meaning (dict rows name their columns and need no such care).
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {ACCOUNTS: ("churned",)}
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {ACCOUNTS: ("churned", "intent")}
 
 
 def columns(view: str) -> list[str]:

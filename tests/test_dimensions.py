@@ -189,7 +189,7 @@ def test_accounts_columns_are_found_case_insensitively(con: duckdb.DuckDBPyConne
     with pytest.raises(MetricError) as err:
         dimensions.check_accounts_column(con, "region")
     assert str(err.value) == ("Column 'region' is not in the accounts table; available: account_id, name, stage, "
-                              "arr, start_date, renewal_date, churn_reason, outcome, churned, Customer tier.")
+                              "arr, start_date, renewal_date, churn_reason, outcome, churned, intent, Customer tier.")
     # the metrics take the column as the user typed it
     canonical.create_table(con, canonical.JOURNEY_EVENTS, [("a", A, "2024-01-01")])
     result = funnel(con, FunnelSpec(steps=[A], by="CUSTOMER TIER"))

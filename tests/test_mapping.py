@@ -392,6 +392,7 @@ def test_apply_builds_exact_accounts_view(con):
         "churn_reason": pd.Series([None, None], dtype="object"),
         "outcome": [1.0, 0.0],
         "churned": pd.Series([pd.NA, pd.NA], dtype="boolean"),
+        "intent": pd.Series([None, None], dtype="object"),
         "source": ["accounts.csv", "accounts.csv"],
         "source_row": [2, 3],
         "customer_tier": ["Gold", "Silver"],
@@ -435,7 +436,8 @@ def test_apply_unpivots_wide_survey_scores_and_rejects_nps_off_scale(con):
 
 def test_validation_reports_reconcile_with_reasons(con):
     reports = {r.view: r for r in mp.apply_mapping(con, _small_company(con))}
-    assert list(reports) == ["accounts", "journey_events", "stage_snapshots", "surveys", "factor_ratings"]
+    assert list(reports) == ["accounts", "journey_events", "stage_snapshots", "surveys", "factor_ratings",
+                             "activities"]
     for r in reports.values():
         assert r.rows_in == r.rows_used + r.rows_excluded == int(r.reasons["rows"].sum()) + r.rows_used
 

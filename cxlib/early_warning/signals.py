@@ -84,7 +84,7 @@ def _since_ctes(name: str) -> str:
 )"""
 
 
-def _customers_sql() -> str:
+def customers_ctes() -> str:
     """CTEs `spells` … `ew_customers`: the customers at $as_of (the churn module's spells, one definition)."""
     events = _Q(canonical.JOURNEY_EVENTS)
     return f"""{spells_sql()},
@@ -392,7 +392,7 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
         "p90_n": stalled_p90["n"] or [0],
     })
     ctes = ",\n".join([
-        dimensions.ACCOUNTS_CTE, score_trend.strip(), _customers_sql(), _visit_sql(), _answers_sql(), _nps_sql(),
+        dimensions.ACCOUNTS_CTE, score_trend.strip(), customers_ctes(), _visit_sql(), _answers_sql(), _nps_sql(),
         _csat_sql(), _leader_sql(), _silent_sql(), _stalled_sql().replace("{segment_expr}", segment_expr),
         _score_sql(), _rows_sql()])
     return ctes, params

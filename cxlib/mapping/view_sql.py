@@ -29,7 +29,7 @@ from cxlib import canonical
 from cxlib.canonical import quote
 from cxlib.mapping.document import TableMapping
 from cxlib.mapping.raw_tables import type_class
-from cxlib.mapping.roles import (ACCOUNTS, CHURNED, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, MEASURE,
+from cxlib.mapping.roles import (ACCOUNTS, ACTIVITIES, CHURNED, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, MEASURE,
                                  SCORE_ROLES, STAGE_SNAPSHOTS, SURVEYS)
 from cxlib.mapping.vocabulary import survey_type_of
 
@@ -234,7 +234,7 @@ def _unknown_account(has_accounts: bool) -> tuple[str, str]:
 
 def account_rows(s: TableSql, segments: list[tuple[TableMapping, str, str]]) -> list[str]:
     """Accounts raw rows: head, account_id, name, stage_raw, arr, start_date, renewal_date,
-    churn_reason, outcome, churned and this table's segment and measure columns.
+    churn_reason, outcome, churned, intent and this table's segment and measure columns.
 
     ARR is the arr column, else MRR × 12 (per row: an empty ARR cell takes MRR × 12). Segment
     columns (and a churn flag's own values) are text, measure columns numbers."""
@@ -247,7 +247,7 @@ def account_rows(s: TableSql, segments: list[tuple[TableMapping, str, str]]) -> 
             f"{s.text('stage')} AS stage_raw, {arr} AS arr, "
             f"{s.ts_or_null('start_date')} AS start_date, {s.ts_or_null('renewal_date')} AS renewal_date, "
             f"{s.text('churn_reason')} AS churn_reason, {s.yes_no_number('outcome')} AS outcome, "
-            f"{s.churn_flag(CHURNED)} AS churned"
+            f"{s.churn_flag(CHURNED)} AS churned, {s.text('intent')} AS intent"
             + "".join(f", {x}" for x in extra) + f" {s.from_}"]
 
 
@@ -356,7 +356,7 @@ numbered AS (
     SELECT *, row_number() OVER (PARTITION BY account_id, check_reason IS NULL
                                  ORDER BY table_idx, source_row) AS duplicate_number
     FROM with_check)
-SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, churned, source,
+SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, churned, intent, source,
        source_row{seg_select},
        table_idx,
        COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN {constant_literal(R_DUP_ACCOUNT)} END) AS reason
@@ -452,6 +452,11 @@ data_latest AS (
 all_ratings AS (SELECT * FROM dated_ratings {undated_part})
 SELECT account_id, ts, factor, score, source, source_row, table_idx, {checks} AS reason
 FROM all_ratings"""
+
+
+def activities_ledger_sql(parts: list[str], has_accounts: bool) -> str:
+    """Every activity row with its reason (no builder yet: the view stays empty)."""
+    return _empty_ledger(ACTIVITIES)
 
 
 _NO_DATED_RATINGS = (

@@ -24,7 +24,7 @@ from cxlib.mapping.check import check_mapping
 from cxlib.mapping.document import Mapping, TableMapping, parse_as_of
 from cxlib.mapping.keys import create_account_id_macros
 from cxlib.mapping.raw_tables import raw_columns, table_exists, type_class
-from cxlib.mapping.roles import (ACCOUNTS, CHURNED, FACTOR_RATINGS, IGNORE, JOURNEY_EVENTS, SCORE_RANGES,
+from cxlib.mapping.roles import (ACCOUNTS, ACTIVITIES, CHURNED, FACTOR_RATINGS, IGNORE, JOURNEY_EVENTS, SCORE_RANGES,
                                  STAGE_SNAPSHOTS, SURVEYS)
 from cxlib.mapping.shapes import rows as shape_rows
 from cxlib.mapping.stage_map import effective_stage, stage_names, stage_values
@@ -32,8 +32,8 @@ from cxlib.mapping.view_sql import TableSql
 from cxlib.mapping.vocabulary import churn_flag_value, survey_type_of, yes_no_number
 from cxlib.stages import LOST_DEAL
 
-# Dependencies run accounts → snapshots → events → surveys → factor ratings.
-_BUILD_ORDER = (ACCOUNTS, STAGE_SNAPSHOTS, JOURNEY_EVENTS, SURVEYS, FACTOR_RATINGS)
+# Dependencies run accounts → snapshots → events → surveys → factor ratings → activities.
+_BUILD_ORDER = (ACCOUNTS, STAGE_SNAPSHOTS, JOURNEY_EVENTS, SURVEYS, FACTOR_RATINGS, ACTIVITIES)
 
 
 @dataclass
@@ -131,6 +131,7 @@ def _ledger_sqls(items: list[TableSql], segments: list[tuple[TableMapping, str, 
         JOURNEY_EVENTS: view_sql.events_ledger_sql(events, has_accounts),
         SURVEYS: view_sql.surveys_ledger_sql(surveys, has_accounts),
         FACTOR_RATINGS: view_sql.factors_ledger_sql(dated, undated, has_accounts),
+        ACTIVITIES: view_sql.activities_ledger_sql([], has_accounts),
     }
 
 

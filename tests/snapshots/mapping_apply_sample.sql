@@ -1,214 +1,214 @@
 -- cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping
--- snapshot mapping_apply_sample: 93 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot mapping_apply_sample: 100 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/93]
+-- [1/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [2/93]
+-- [2/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [3/93]
+-- [3/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [4/93]
+-- [4/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [5/93]
+-- [5/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [6/93]
+-- [6/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [7/93]
+-- [7/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [8/93]
+-- [8/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [9/93]
+-- [9/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [10/93]
+-- [10/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [11/93]
+-- [11/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [12/93]
+-- [12/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [13/93]
+-- [13/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [14/93]
+-- [14/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [15/93]
+-- [15/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [16/93]
+-- [16/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [17/93]
+-- [17/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [18/93]
+-- [18/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [19/93]
+-- [19/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [20/93]
+-- [20/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [21/93]
+-- [21/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [22/93]
+-- [22/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [23/93]
+-- [23/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [24/93]
+-- [24/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [25/93]
+-- [25/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [26/93]
+-- [26/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [27/93]
+-- [27/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [28/93]
+-- [28/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [29/93]
+-- [29/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [30/93]
+-- [30/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [31/93]
+-- [31/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [32/93]
+-- [32/100]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [33/93]
+-- [33/100]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [34/93]
+-- [34/100]
 WITH raw_stage_values AS (SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Stage" AS raw_value, count(*) AS raw_rows FROM "journey_events_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Touchpoint" AS raw_value, count(*) AS raw_rows FROM "surveys_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_07_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_08_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_09_30" GROUP BY ALL)) SELECT value, sum(raw_rows) AS rows FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value
 ;
 
--- [35/93]
+-- [35/100]
 CREATE OR REPLACE TABLE "_stage_map" (value VARCHAR PRIMARY KEY, stage VARCHAR)
 ;
 
--- [36/93] executemany
+-- [36/100] executemany
 INSERT INTO "_stage_map" VALUES (?, ?)
 ;
 -- rows (20):
@@ -233,11 +233,11 @@ INSERT INTO "_stage_map" VALUES (?, ?)
 --   ['Renewal', 'Loyalty']
 --   ['Usage', 'Usage']
 
--- [37/93]
+-- [37/100]
 CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position INTEGER)
 ;
 
--- [38/93] executemany
+-- [38/100] executemany
 INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 ;
 -- rows (10):
@@ -252,11 +252,11 @@ INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 --   ['Loyalty', 'funnel', 6]
 --   ['Usage', 'funnel', 5]
 
--- [39/93]
+-- [39/100]
 CREATE OR REPLACE TABLE "_cx_tables" (idx INTEGER, table_name VARCHAR, source VARCHAR, kind VARCHAR, as_of TIMESTAMP, survey_type VARCHAR, timezone VARCHAR)
 ;
 
--- [40/93] executemany
+-- [40/100] executemany
 INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 ;
 -- rows (7):
@@ -268,15 +268,15 @@ INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 --   [5, 'stage_snapshot_2026_08_31', 'stage_snapshot_2026-08-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 --   [6, 'stage_snapshot_2026_09_30', 'stage_snapshot_2026-09-30.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 
--- [41/93]
+-- [41/100]
 SELECT DISTINCT NULLIF(trim(CAST("Survey Type" AS VARCHAR)), '') FROM "surveys_2"
 ;
 
--- [42/93]
+-- [42/100]
 CREATE OR REPLACE TABLE "_cx_value_map" (category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [43/93] executemany
+-- [43/100] executemany
 INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 ;
 -- rows (3):
@@ -284,51 +284,51 @@ INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 --   ['survey_type', 'CSAT', 'CSAT']
 --   ['survey_type', 'NPS', 'NPS']
 
--- [44/93]
+-- [44/100]
 CREATE OR REPLACE TABLE "_cx_score_ranges" (survey_type VARCHAR, low DOUBLE, high DOUBLE)
 ;
 
--- [45/93] executemany
+-- [45/100] executemany
 INSERT INTO "_cx_score_ranges" VALUES (?, ?, ?)
 ;
 -- rows (1):
 --   ['NPS', 0.0, 10.0]
 
--- [46/93]
+-- [46/100]
 CREATE OR REPLACE TABLE "_cx_shape_values" (table_idx INTEGER, category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [47/93]
+-- [47/100]
 CREATE OR REPLACE MACRO _cx_sf_chunk(s, k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + (CASE WHEN regexp_matches(substr(s, k * 5 + 1, 1), '[A-Z]') THEN 1 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 2, 1), '[A-Z]') THEN 2 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 3, 1), '[A-Z]') THEN 4 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 4, 1), '[A-Z]') THEN 8 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 5, 1), '[A-Z]') THEN 16 ELSE 0 END), 1)
 ;
 
--- [48/93]
+-- [48/100]
 CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
 ;
 
--- [49/93]
+-- [49/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'accounts'
 
--- [50/93]
+-- [50/100]
 DROP TABLE "accounts"
 ;
 
--- [51/93]
+-- [51/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_accounts_rows'
 
--- [52/93]
+-- [52/100]
 DROP TABLE "_cx_accounts_rows"
 ;
 
--- [53/93]
+-- [53/100]
 CREATE TABLE "_cx_accounts_rows" AS
-WITH raw_rows AS ((SELECT 0 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Account Name" AS VARCHAR)), '') AS name, CAST(NULL AS VARCHAR) AS stage_raw, CAST(raw."ARR" AS DOUBLE) AS arr, CAST(raw."Contract Start" AS TIMESTAMP) AS start_date, CAST(raw."Renewal Date" AS TIMESTAMP) AS renewal_date, NULLIF(trim(CAST(raw."Churn Reason" AS VARCHAR)), '') AS churn_reason, CAST(raw."Outcome Achieved" AS DOUBLE) AS outcome, CAST(NULL AS BOOLEAN) AS churned, NULLIF(trim(CAST(raw."Tier" AS VARCHAR)), '') AS "tier", NULLIF(trim(CAST(raw."Region" AS VARCHAR)), '') AS "region", NULLIF(trim(CAST(raw."Industry" AS VARCHAR)), '') AS "industry", NULLIF(trim(CAST(raw."CSM" AS VARCHAR)), '') AS "csm" FROM "accounts_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 0) AS table_info)),
+WITH raw_rows AS ((SELECT 0 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Account Name" AS VARCHAR)), '') AS name, CAST(NULL AS VARCHAR) AS stage_raw, CAST(raw."ARR" AS DOUBLE) AS arr, CAST(raw."Contract Start" AS TIMESTAMP) AS start_date, CAST(raw."Renewal Date" AS TIMESTAMP) AS renewal_date, NULLIF(trim(CAST(raw."Churn Reason" AS VARCHAR)), '') AS churn_reason, CAST(raw."Outcome Achieved" AS DOUBLE) AS outcome, CAST(NULL AS BOOLEAN) AS churned, CAST(NULL AS VARCHAR) AS intent, NULLIF(trim(CAST(raw."Tier" AS VARCHAR)), '') AS "tier", NULLIF(trim(CAST(raw."Region" AS VARCHAR)), '') AS "region", NULLIF(trim(CAST(raw."Industry" AS VARCHAR)), '') AS "industry", NULLIF(trim(CAST(raw."CSM" AS VARCHAR)), '') AS "csm" FROM "accounts_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 0) AS table_info)),
 with_stage AS (
 SELECT raw_rows.*, stage_entry.stage
 FROM raw_rows LEFT JOIN _stage_map AS stage_entry ON stage_entry.value = raw_rows.stage_raw),
@@ -337,38 +337,38 @@ numbered AS (
 SELECT *, row_number() OVER (PARTITION BY account_id, check_reason IS NULL
 ORDER BY table_idx, source_row) AS duplicate_number
 FROM with_check)
-SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, churned, source,
+SELECT account_id, name, stage, arr, start_date, renewal_date, churn_reason, outcome, churned, intent, source,
 source_row, "tier", "region", "industry", "csm",
 table_idx,
 COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id' END) AS reason
 FROM numbered
 ;
 
--- [54/93]
-CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason", "outcome", "churned", "source", "source_row", "tier", "region", "industry", "csm" FROM _cx_accounts_rows WHERE reason IS NULL
+-- [54/100]
+CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason", "outcome", "churned", "intent", "source", "source_row", "tier", "region", "industry", "csm" FROM _cx_accounts_rows WHERE reason IS NULL
 ;
 
--- [55/93]
+-- [55/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshots'
 
--- [56/93]
+-- [56/100]
 DROP TABLE "stage_snapshots"
 ;
 
--- [57/93]
+-- [57/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_stage_snapshots_rows'
 
--- [58/93]
+-- [58/100]
 DROP TABLE "_cx_stage_snapshots_rows"
 ;
 
--- [59/93]
+-- [59/100]
 CREATE TABLE "_cx_stage_snapshots_rows" AS
 WITH raw_rows AS ((SELECT 4 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_07_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 4) AS table_info)
 UNION ALL BY NAME
@@ -389,7 +389,7 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [60/93]
+-- [60/100]
 CREATE TABLE "stage_snapshots" AS
 WITH used_snapshots AS (SELECT * FROM _cx_stage_snapshots_rows WHERE reason IS NULL),
 with_funnel_before AS (
@@ -405,27 +405,27 @@ source, source_row
 FROM with_funnel_before
 ;
 
--- [61/93]
+-- [61/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'journey_events'
 
--- [62/93]
+-- [62/100]
 DROP TABLE "journey_events"
 ;
 
--- [63/93]
+-- [63/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_journey_events_rows'
 
--- [64/93]
+-- [64/100]
 DROP TABLE "_cx_journey_events_rows"
 ;
 
--- [65/93]
+-- [65/100]
 CREATE TABLE "_cx_journey_events_rows" AS
 WITH raw_rows AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (raw."Entered At" IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
@@ -438,7 +438,7 @@ COALESCE(shape_reason, CASE WHEN account_id IS NULL THEN 'account id missing' WH
 FROM with_stage
 ;
 
--- [66/93]
+-- [66/100]
 CREATE TABLE "journey_events" AS
 WITH real_events AS (
 SELECT account_id, stage, ts, resolution, source, source_row
@@ -458,27 +458,27 @@ UNION ALL
 SELECT * FROM monthly_events
 ;
 
--- [67/93]
+-- [67/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'surveys'
 
--- [68/93]
+-- [68/100]
 DROP TABLE "surveys"
 ;
 
--- [69/93]
+-- [69/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_surveys_rows'
 
--- [70/93]
+-- [70/100]
 DROP TABLE "_cx_surveys_rows"
 ;
 
--- [71/93]
+-- [71/100]
 CREATE TABLE "_cx_surveys_rows" AS
 WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (raw."Survey Date" IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (raw."Score" IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)
 UNION ALL BY NAME
@@ -492,31 +492,31 @@ table_idx, COALESCE(shape_reason, CASE WHEN account_id IS NULL AND NOT coalesce(
 FROM with_stage_and_range
 ;
 
--- [72/93]
+-- [72/100]
 CREATE TABLE "surveys" AS SELECT "account_id", "respondent", "respondent_role", "ts", "survey_type", "score", "comment", "stage", "source", "source_row" FROM _cx_surveys_rows WHERE reason IS NULL
 ;
 
--- [73/93]
+-- [73/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings'
 
--- [74/93]
+-- [74/100]
 DROP TABLE "factor_ratings"
 ;
 
--- [75/93]
+-- [75/100]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_factor_ratings_rows'
 
--- [76/93]
+-- [76/100]
 DROP TABLE "_cx_factor_ratings_rows"
 ;
 
--- [77/93]
+-- [77/100]
 CREATE TABLE "_cx_factor_ratings_rows" AS
 WITH dated_ratings AS ((SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_intent' AS factor, CAST(raw."Customer Intent" AS DOUBLE) AS score, (raw."Customer Intent" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
 UNION ALL BY NAME
@@ -542,32 +542,60 @@ SELECT account_id, ts, factor, score, source, source_row, table_idx, CASE WHEN a
 FROM all_ratings
 ;
 
--- [78/93]
+-- [78/100]
 CREATE TABLE "factor_ratings" AS SELECT "account_id", "ts", "factor", "score", "source", "source_row" FROM _cx_factor_ratings_rows WHERE reason IS NULL
 ;
 
--- [79/93]
+-- [79/100]
+SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+;
+-- params:
+--   $1 = 'activities'
+
+-- [80/100]
+DROP TABLE "activities"
+;
+
+-- [81/100]
+SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+;
+-- params:
+--   $1 = '_cx_activities_rows'
+
+-- [82/100]
+DROP TABLE "_cx_activities_rows"
+;
+
+-- [83/100]
+CREATE TABLE "_cx_activities_rows" AS SELECT CAST(NULL AS VARCHAR) AS "account_id", CAST(NULL AS TIMESTAMP) AS "ts", CAST(NULL AS VARCHAR) AS "activity_type", CAST(NULL AS VARCHAR) AS "initiated_by", CAST(NULL AS VARCHAR) AS "subject", CAST(NULL AS VARCHAR) AS "theme", CAST(NULL AS VARCHAR) AS "status", CAST(NULL AS BOOLEAN) AS "done", CAST(NULL AS TIMESTAMP) AS "activity_date", CAST(NULL AS TIMESTAMP) AS "due_date", CAST(NULL AS TIMESTAMP) AS "completed_at", CAST(NULL AS VARCHAR) AS "owner", CAST(NULL AS VARCHAR) AS "source", CAST(NULL AS BIGINT) AS "source_row", CAST(NULL AS INTEGER) AS "table_idx", CAST(NULL AS VARCHAR) AS "reason" WHERE false
+;
+
+-- [84/100]
+CREATE TABLE "activities" AS SELECT "account_id", "ts", "activity_type", "initiated_by", "subject", "theme", "status", "done", "activity_date", "due_date", "completed_at", "owner", "source", "source_row" FROM _cx_activities_rows WHERE reason IS NULL
+;
+
+-- [85/100]
 BEGIN TRANSACTION
 ;
 
--- [80/93]
+-- [86/100]
 CREATE OR REPLACE TABLE "_stage_codes" AS
 WITH present AS (SELECT DISTINCT stage FROM "journey_events" WHERE stage IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY stage) AS USMALLINT) AS code, stage FROM present
 ;
 
--- [81/93]
+-- [87/100]
 CREATE OR REPLACE TABLE "_account_keys" AS
 WITH present AS (SELECT DISTINCT account_id FROM "journey_events" WHERE account_id IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY account_id) AS INTEGER) AS account_key, account_id
 FROM present
 ;
 
--- [82/93]
+-- [88/100]
 SELECT count(*) > 255 FROM "_stage_codes"
 ;
 
--- [83/93]
+-- [89/100]
 CREATE OR REPLACE TABLE "_journey_layout" AS
 WITH coded AS (
 SELECT k.account_key, CAST(c.code AS UTINYINT) AS stage_code, e.ts
@@ -578,11 +606,11 @@ WHERE e.ts IS NOT NULL)
 SELECT * FROM coded ORDER BY account_key, ts, stage_code
 ;
 
--- [84/93]
+-- [90/100]
 SELECT count(*) FROM "_stage_codes"
 ;
 
--- [85/93]
+-- [91/100]
 CREATE OR REPLACE TABLE "_journey_accounts" AS
 WITH per_account AS (
 SELECT account_key, [min(ts) FILTER (WHERE stage_code = 1), min(ts) FILTER (WHERE stage_code = 2), min(ts) FILTER (WHERE stage_code = 3), min(ts) FILTER (WHERE stage_code = 4), min(ts) FILTER (WHERE stage_code = 5), min(ts) FILTER (WHERE stage_code = 6), min(ts) FILTER (WHERE stage_code = 7), min(ts) FILTER (WHERE stage_code = 8), min(ts) FILTER (WHERE stage_code = 9), min(ts) FILTER (WHERE stage_code = 10)] AS firsts, [max(ts) FILTER (WHERE stage_code = 1), max(ts) FILTER (WHERE stage_code = 2), max(ts) FILTER (WHERE stage_code = 3), max(ts) FILTER (WHERE stage_code = 4), max(ts) FILTER (WHERE stage_code = 5), max(ts) FILTER (WHERE stage_code = 6), max(ts) FILTER (WHERE stage_code = 7), max(ts) FILTER (WHERE stage_code = 8), max(ts) FILTER (WHERE stage_code = 9), max(ts) FILTER (WHERE stage_code = 10)] AS lasts
@@ -590,7 +618,7 @@ FROM "_journey_layout" GROUP BY account_key)
 SELECT * FROM per_account ORDER BY account_key
 ;
 
--- [86/93]
+-- [92/100]
 CREATE OR REPLACE TABLE "_journey_span" AS
 SELECT min(ts) AS t_min, max(ts) AS t_max, 10 AS codes, (
 SELECT coalesce(
@@ -603,30 +631,34 @@ AND view_name = 'journey_events'))) AS source
 FROM "_journey_layout"
 ;
 
--- [87/93]
+-- [93/100]
 COMMIT
 ;
 
--- [88/93]
+-- [94/100]
 SELECT reason, count(*) AS rows FROM "_cx_accounts_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [89/93]
+-- [95/100]
 SELECT reason, count(*) AS rows FROM "_cx_journey_events_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [90/93]
+-- [96/100]
 SELECT count(*) FROM journey_events WHERE resolution = 'monthly'
 ;
 
--- [91/93]
+-- [97/100]
 SELECT reason, count(*) AS rows FROM "_cx_stage_snapshots_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [92/93]
+-- [98/100]
 SELECT reason, count(*) AS rows FROM "_cx_surveys_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [93/93]
+-- [99/100]
 SELECT reason, count(*) AS rows FROM "_cx_factor_ratings_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
+;
+
+-- [100/100]
+SELECT reason, count(*) AS rows FROM "_cx_activities_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
