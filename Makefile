@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-slow snapshots bench bench-upload bench-large load browser sample clean
+.PHONY: run test test-slow snapshots bench bench-upload bench-large load profile-pages browser sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench-large: $(VENV)/.test-deps
 
 load: $(VENV)/.test-deps browser
 	$(BIN)/python -m tests.load
+
+# Server CPU per page, cold and warm, split into queries / figures / serialisation (README, "Page cost").
+profile-pages: $(VENV)/.test-deps browser
+	$(BIN)/python -m tests.profile_pages
 
 # Writes the sample company's files and data/sample_workspace.zip (the prepared sample the app opens).
 sample: $(VENV)/.run-deps

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages._lifetime import sweep_sessions
+from app_pages._profile import profiled
 from app_pages._session import reset_to_sample, workspace
 
 st.set_page_config(page_title="Journey Lens", page_icon=":material/route:", layout="wide")
@@ -30,18 +31,19 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES)
-ws = workspace()
-sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
+with profiled(navigation.title):  # `make profile-pages` only; a no-op otherwise
+    ws = workspace()
+    sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
 
-with st.sidebar:
-    st.markdown("### Journey Lens")
-    if ws.is_sample:
-        st.info(f"**{ws.label}**\n\nUpload your own exports on the Data page.", icon=":material/science:")
-    else:
-        st.success(f"**{ws.label}**", icon=":material/dataset:")
-    if not ws.is_sample and st.button("Reset to sample data", icon=":material/restart_alt:",
-                                      width="stretch"):
-        reset_to_sample()
-        st.rerun()
+    with st.sidebar:
+        st.markdown("### Journey Lens")
+        if ws.is_sample:
+            st.info(f"**{ws.label}**\n\nUpload your own exports on the Data page.", icon=":material/science:")
+        else:
+            st.success(f"**{ws.label}**", icon=":material/dataset:")
+        if not ws.is_sample and st.button("Reset to sample data", icon=":material/restart_alt:",
+                                          width="stretch"):
+            reset_to_sample()
+            st.rerun()
 
-navigation.run()
+    navigation.run()

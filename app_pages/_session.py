@@ -5,7 +5,9 @@ App layer only (Streamlit lives here and in the pages, never in cxlib).
 
 from __future__ import annotations
 
+import copy
 import io
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -21,7 +23,58 @@ from app_pages import _lifetime
 T = TypeVar("T")
 _WORKSPACE_KEY = "workspace"
 _CACHE_KEY = "_jl_cache"
-_CACHE_SIZE = 64
+_SAMPLE_KEY = "_jl_sample"
+_CACHE_SIZE = 256        # results per session: every page's, so a page visited again is served warm
+_SHARED_SIZE = 1024      # results of the untouched sample, server-wide
+
+
+class _SharedResults:
+    """The untouched sample company's results, computed once per server and handed out as copies.
+
+    The sample is public and the same for every visitor, so one session computes a result and the
+    others read it; a result being computed is waited for rather than computed again. Uploaded data
+    never comes here (`cached` only asks for a session whose workspace is the untouched sample).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[tuple, tuple[bool, Any]] = OrderedDict()
+        self._computing: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The value for `key`, computing it once; a user error is remembered and raised again."""
+        with self._lock:
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                found = self._values.get(key)
+                if found is not None:
+                    self._values.move_to_end(key)
+            if found is None:
+                try:
+                    found = (True, compute())
+                except CxError as exc:
+                    found = (False, exc)
+                with self._lock:
+                    self._values[key] = found
+                    while len(self._values) > self.size:
+                        self._values.popitem(last=False)
+            with self._lock:
+                self._computing.pop(key, None)
+        ok, value = found
+        if not ok:
+            raise value
+        return copy.deepcopy(value)   # a page may change what it got; the next visitor gets the original
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+@st.cache_resource(show_spinner=False)
+def shared_results() -> _SharedResults:
+    """The server's one store of sample results (app layer; never holds an upload's numbers)."""
+    return _SharedResults(_SHARED_SIZE)
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,10 +106,28 @@ def open_sample_copy() -> Workspace:
             ws = open_workspace(shipped)
         except CxError:
             ws = None
+    which = "shipped"
     if ws is None:
-        ws = open_workspace(_built_sample())
+        ws, which = open_workspace(_built_sample()), "built"
     ws.label, ws.is_sample = SAMPLE_LABEL, True
+    # Which sample this is, and the version it opened at: until it changes, results are the server's.
+    st.session_state[_SAMPLE_KEY] = (_sample_digest(which), ws.version)
     return ws
+
+
+@st.cache_resource(show_spinner=False)
+def _sample_digest(which: str) -> str:
+    """What the shipped or the built sample archive holds (its content hash), once per server."""
+    archive = _shipped_sample() if which == "shipped" else _built_sample()
+    return sample_prepared.content_digest(archive or b"")
+
+
+def _untouched_sample(ws: Workspace) -> str | None:
+    """The sample's digest when `ws` is this session's sample exactly as opened (no upload, no remapping)."""
+    opened = st.session_state.get(_SAMPLE_KEY)
+    if not ws.is_sample or opened is None or opened[1] != ws.version:
+        return None
+    return opened[0]
 
 
 def workspace() -> Workspace:
@@ -76,6 +147,7 @@ def workspace() -> Workspace:
 def reset_to_sample() -> None:
     """Drop this session's data and reopen the sample company."""
     old = st.session_state.pop(_WORKSPACE_KEY, None)
+    st.session_state.pop(_SAMPLE_KEY, None)
     if old is not None:
         old.close()
     drop_cached()
@@ -100,9 +172,14 @@ def cached(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run `fn(ws.con, …)` once per (data version, parameters) in this session; reruns reuse it.
 
     Keyed by the workspace's version, so new data or a new mapping never serves old numbers, and
-    stored in session state, so one session's results are never served to another.
+    stored in session state, so one session's results are never served to another. On the untouched
+    sample company the result is the server's (`shared_results`): computed once for every visitor.
     """
     ws = workspace()
+    sample = _untouched_sample(ws)
+    if sample is not None:
+        return shared_results().get((sample, name, repr(args), repr(sorted(kwargs.items()))),
+                                    lambda: fn(ws.con, *args, **kwargs))
     key = (name, ws.version, repr(args), repr(sorted(kwargs.items())))
     store: OrderedDict = st.session_state.setdefault(_CACHE_KEY, OrderedDict())
     if key in store:
