@@ -61,3 +61,18 @@ def segment_filter(ws: Workspace, key: str, label: str = "Segment") -> tuple[str
     value = right.selectbox(f"{column} is", list(counts), key=f"{key}_value_{column}",
                             format_func=lambda v: f"{dimensions.NONE_SEGMENT if v is None else v} · {counts[v]:,} accounts")
     return column, value
+
+
+def lazy_expander(label: str, key: str, **kwargs: Any) -> Any:
+    """An expander whose content runs only while it is open: closed, nothing is computed or sent.
+
+    Returns the expander to fill when it is open, else None (`if (box := lazy_expander(…)):`).
+    """
+    box = st.expander(label, key=key, on_change="rerun", **kwargs)
+    return box if box.open else None
+
+
+def lazy_tabs(labels: list[str], key: str) -> list[Any]:
+    """Tabs of which only the one on screen runs: the others' entries are None until chosen."""
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    return [tab if tab.open else None for tab in tabs]

@@ -156,13 +156,19 @@ else:
                      "evidence": st.column_config.TextColumn("Evidence", width="large")})
     download_table(ew.cli_table(shown), "early_warning", key="dl_early_warning")
 
-st.subheader("Flagged accounts per month")
-history = run_safely(lambda: cached("ew.flagged_by_month", ew.flagged_by_month, config, scores_cfg, settings))
-if history is not None and not history.empty:
-    show_chart(figs.flagged_over_time(history), "early_warning_per_month", key="ew_history_chart")
-    accounts_behind([number(f"Flagged at the end of {r.month}{' (so far)' if r.partial else ''}", r.flagged,
-                            ew.month_accounts, r.at.to_pydatetime(), config, scores_cfg, settings)
-                     for r in history.iloc[::-1].itertuples()], "behind_ew_months")
+# Every month's end is a full evaluation of the signals: computed when opened, not on every visit.
+months = st.expander("Flagged accounts per month (the signals as of each month's end)", icon=":material/timeline:",
+                     key="ew_months", on_change="rerun")
+if months.open:
+    with months:
+        history = run_safely(lambda: cached("ew.flagged_by_month", ew.flagged_by_month, config, scores_cfg,
+                                            settings))
+        if history is not None and not history.empty:
+            show_chart(figs.flagged_over_time(history), "early_warning_per_month", key="ew_history_chart")
+            accounts_behind([number(f"Flagged at the end of {r.month}{' (so far)' if r.partial else ''}",
+                                    r.flagged, ew.month_accounts, r.at.to_pydatetime(), config, scores_cfg,
+                                    settings)
+                             for r in history.iloc[::-1].itertuples()], "behind_ew_months")
 
 with st.expander("The stalled signal's yardstick: p90 days to the next step"):
     p90 = cached("ew.p90_table", p90_table, settings, run.as_of, config.stalled_by)

@@ -15,7 +15,7 @@ from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import segment_columns, segment_picker, settings_caption
+from app_pages._controls import lazy_expander, segment_columns, segment_picker, settings_caption
 from app_pages._session import cached, drop_cached, run_safely, workspace
 from app_pages._share import view_params
 from app_pages._tables import download_table, styled_table
@@ -376,11 +376,12 @@ else:
         st.caption(f"Each cell: share of the cohort's accounts reaching the step within {horizon:g} days of their "
                    f"step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the horizon "
                    f"(incomplete, not worse) or has fewer than {settings.min_n} accounts.")
-        with st.expander(f"Cohort table ({n_periods:,} cohorts)"):
-            st.dataframe(cohort_table, hide_index=True, width="stretch", column_config={
-                "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
-                "conversion": st.column_config.NumberColumn("Conversion", format="percent")})
-            download_table(cohort_table, "funnel_cohorts", key="dl_funnel_cohorts")
+        if cohort_box := lazy_expander(f"Cohort table ({n_periods:,} cohorts)", key="funnel_cohort_table"):
+            with cohort_box:
+                st.dataframe(cohort_table, hide_index=True, width="stretch", column_config={
+                    "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
+                    "conversion": st.column_config.NumberColumn("Conversion", format="percent")})
+                download_table(cohort_table, "funnel_cohorts", key="dl_funnel_cohorts")
 
 st.subheader("Time to convert")
 if not dated:

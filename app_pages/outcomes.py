@@ -19,7 +19,7 @@ from cxlib.figures import scores as score_figs
 from cxlib.figures import surveys as survey_figs
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import segment_columns, segment_picker, settings_caption
+from app_pages._controls import lazy_expander, lazy_tabs, segment_columns, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table, styled_table
 
@@ -308,12 +308,14 @@ else:
     if ces_by is not None:
         with b3:
             show_chart(survey_figs.ces_bars(ces_by, title=f"CES by {by}"), f"ces_by_{by}", key="oc_ces_by")
-    tabs = st.tabs(["NPS table", "CSAT table", "CES table"])
+    tabs = lazy_tabs(["NPS table", "CSAT table", "CES table"], key="oc_by_tables")
     for tab, frame, formats, name in (
             (tabs[0], nps_by, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
             (tabs[1], csat_by, {"csat": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}"}, "csat"),
             (tabs[2], ces_by, {"mean": "{:.2f}", "sd": "{:.2f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}"},
              "ces")):
+        if tab is None:
+            continue
         with tab:
             if frame is not None:
                 styled_table(frame.drop(columns=["low_n"]), formats=formats, low_n=frame["low_n"],
@@ -353,19 +355,20 @@ else:
     for name, frame in (("NPS", nps_t), ("CSAT", csat_t), ("CES", ces_t)):
         for note in (frame.attrs.get("notes", []) if frame is not None else []):
             st.caption(f"{name}: {note} (they count in the totals above).")
-    with st.expander(f"NPS, CSAT and CES per {period} (tables)"):
-        for frame, formats, name in (
-                (nps_t, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
-                (csat_t, {"csat": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}"}, "csat"),
-                (ces_t, {"mean": "{:.2f}", "sd": "{:.2f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}"}, "ces")):
-            if frame is None:
-                continue
-            st.markdown(f"**{name.upper()}**")
-            dates = {c: "{:%Y-%m-%d}" for c in ("period_start", "segment") if c in frame
-                     and pd.api.types.is_datetime64_any_dtype(frame[c])}
-            styled_table(frame.drop(columns=["low_n"]), formats=formats | dates, low_n=frame["low_n"],
-                           note=LOW_N_NOTE)
-            download_table(frame, f"{name}_per_{period}", key=f"dl_{name}_per_period")
+    if period_tables := lazy_expander(f"NPS, CSAT and CES per {period} (tables)", key="oc_period_tables"):
+        with period_tables:
+            for frame, formats, name in (
+                    (nps_t, {"nps": "{:.1f}", "moe95": "± {:.1f}"}, "nps"),
+                    (csat_t, {"csat": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}"}, "csat"),
+                    (ces_t, {"mean": "{:.2f}", "sd": "{:.2f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}"}, "ces")):
+                if frame is None:
+                    continue
+                st.markdown(f"**{name.upper()}**")
+                dates = {c: "{:%Y-%m-%d}" for c in ("period_start", "segment") if c in frame
+                         and pd.api.types.is_datetime64_any_dtype(frame[c])}
+                styled_table(frame.drop(columns=["low_n"]), formats=formats | dates, low_n=frame["low_n"],
+                               note=LOW_N_NOTE)
+                download_table(frame, f"{name}_per_{period}", key=f"dl_{name}_per_period")
 
 # ---- Churn --------------------------------------------------------------------------------------
 st.subheader("Churn")
@@ -462,18 +465,19 @@ else:
         with g2:
             show_chart(survey_figs.churn_trend(lines, revenue=True), f"revenue_churn_per_{churn_period}",
                          key="oc_revenue_churn")
-        with st.expander(f"Churn per {churn_period} (table)"):
-            styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=LOW_N_NOTE, formats={
-                "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
-                "arr_active_start": "{:,.0f}", "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
-            download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
-            accounts_behind([number(f"{row.period_start:%Y-%m-%d}" + (f" · {row.segment}" if churn_by else "")
-                                    + f": {text}", getattr(row, which), bh.churn_accounts,
-                                    row.period_start.to_pydatetime(), which, churn_period, churn_by,
-                                    row.segment if churn_by else None, settings)
-                             for row in lines.itertuples(index=False)
-                             for which, text in (("active_start", "customers at the start"),
-                                                 ("churned", "churned"))], key="behind_churn_periods")
+        if churn_table := lazy_expander(f"Churn per {churn_period} (table)", key="oc_churn_table"):
+            with churn_table:
+                styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=LOW_N_NOTE, formats={
+                    "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
+                    "arr_active_start": "{:,.0f}", "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
+                download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
+                accounts_behind([number(f"{row.period_start:%Y-%m-%d}" + (f" · {row.segment}" if churn_by else "")
+                                        + f": {text}", getattr(row, which), bh.churn_accounts,
+                                        row.period_start.to_pydatetime(), which, churn_period, churn_by,
+                                        row.segment if churn_by else None, settings)
+                                 for row in lines.itertuples(index=False)
+                                 for which, text in (("active_start", "customers at the start"),
+                                                     ("churned", "churned"))], key="behind_churn_periods")
     reasons = run_safely(lambda: cached("churn.churn_by_reason", ch.churn_by_reason, None, settings))
     if reasons is not None and not reasons.empty:
         r1, r2 = st.columns(2)

@@ -23,6 +23,9 @@ def test_early_warning_page_lists_behind_cards_signals_and_months(sample: Worksp
     assert option.endswith("(107)") and len(frame) == 107
     run = ew.prepare(sample.con, sample.warning_config, sample.score_config, sample.settings)
     assert frame["account_id"].tolist() == ew.signal_accounts(sample.con, run, "stalled")["account_id"].tolist()
+    assert "behind_ew_months" not in {box.key for box in at.selectbox}     # per month: computed when opened
+    at.session_state["ew_months"] = True
+    at.run()
     option, frame = pick(at, "behind_ew_months", "Flagged at the end of 2025-10")
     assert option == "Flagged at the end of 2025-10 (103)" and len(frame) == 103
     option, frame = pick(at, "behind_ew_months", "Flagged at the end of 2026-09")
