@@ -32,11 +32,13 @@ def show_chart(fig: Any, name: str, key: str) -> None:
             st.info(PNG_HINT + " — then reload this page. The HTML download works without it.",
                     icon=":material/info:")
     else:
-        stamp = hashlib.sha256(fig.to_json().encode("utf-8")).hexdigest()
         drawn: dict = st.session_state.setdefault(_PNG_KEY, {})
         ready = drawn.get(key)
+        # The figure's fingerprint costs a second JSON encoding: only when a PNG was drawn or is asked for.
+        stamp = hashlib.sha256(fig.to_json().encode("utf-8")).hexdigest() if ready is not None else None
         if (ready is None or ready[0] != stamp) and slot.button(
                 "PNG", key=f"{key}_png", icon=":material/image:", help="Draw this chart as a PNG image"):
+            stamp = stamp or hashlib.sha256(fig.to_json().encode("utf-8")).hexdigest()
             with st.spinner("Drawing the chart as PNG…"):
                 png = run_safely(lambda: images.figure_png(fig))
             if png is not None:

@@ -15,8 +15,8 @@ from app_pages._session import cached
 def settings_caption(ws: Workspace) -> None:
     """The settings every number depends on, shown on every page."""
     s = ws.settings
-    as_of_text = dimensions.as_of_label(ws.con, s)
-    origin = dimensions.as_of_origin(ws.con, s)
+    as_of_text = cached("dimensions.as_of_label", dimensions.as_of_label, s)
+    origin = cached("dimensions.as_of_origin", dimensions.as_of_origin, s)
     zones = ", ".join(sorted(set(s.timezones.values()))) or "UTC"
     st.caption(f"As of **{as_of_text}** ({origin}) · time zone {zones} · fiscal year starts in month "
                f"{s.fiscal_year_start_month} · minimum n {s.min_n} · data: {ws.label}")

@@ -93,25 +93,46 @@ def _built_sample() -> bytes:
     return buffer.getvalue()
 
 
+@st.cache_resource(show_spinner=False)
+def _sample_template() -> tuple[bytes, str, dict[str, Any]]:
+    """The server's sample archive (shipped, else built from data/), checked by opening it once.
+
+    Returns the archive, what it holds (its digest) and what a session needs before it queries:
+    label, load reports, errors, mapping, validation and version.
+    """
+    which, archive = "shipped", _shipped_sample()
+    ws = None
+    if archive is not None:
+        try:
+            ws = open_workspace(archive)
+        except CxError:
+            ws = None
+    if ws is None:      # missing, or made by another version of this code: rebuilt, so the app still starts
+        which, archive = "built", _built_sample()
+        ws = open_workspace(archive)
+    try:
+        described = {"reports": ws.reports, "errors": ws.errors, "validation": ws.validation,
+                     "mapping": ws.mapping.to_json() if ws.mapping is not None else None, "version": ws.version}
+    finally:
+        ws.close()
+    return archive, _sample_digest(which), described
+
+
 def open_sample_copy() -> Workspace:
     """A workspace of its own holding the sample company, restored from the server's one archive.
 
-    The shipped prepared sample when it opens; one this code cannot open (made by another version)
-    is rebuilt from data/ instead, so the app still starts.
+    Deferred: its database is restored only when a query needs it. On the untouched sample every
+    number comes from the server's shared results, so most visitors never pay for a database.
     """
-    ws = None
-    shipped = _shipped_sample()
-    if shipped is not None:
-        try:
-            ws = open_workspace(shipped)
-        except CxError:
-            ws = None
-    which = "shipped"
-    if ws is None:
-        ws, which = open_workspace(_built_sample()), "built"
-    ws.label, ws.is_sample = SAMPLE_LABEL, True
+    from cxlib.mapping import Mapping
+
+    archive, digest, described = _sample_template()
+    ws = Workspace.deferred(lambda: open_workspace(archive), label=SAMPLE_LABEL, is_sample=True,
+                            reports=copy.deepcopy(described["reports"]), errors=list(described["errors"]),
+                            mapping=Mapping.from_json(described["mapping"]) if described["mapping"] else None,
+                            validation=described["validation"], version=described["version"])
     # Which sample this is, and the version it opened at: until it changes, results are the server's.
-    st.session_state[_SAMPLE_KEY] = (_sample_digest(which), ws.version)
+    st.session_state[_SAMPLE_KEY] = (digest, ws.version)
     return ws
 
 

@@ -13,12 +13,11 @@ import streamlit as st
 
 from cxlib.errors import CxError, WorkspaceChanged
 from cxlib.workspace import Workspace
-from app_pages._session import open_sample_copy, use_workspace, workspace, workspace_ref
+from app_pages._session import cached, open_sample_copy, use_workspace, workspace, workspace_ref
 
 LINK_WORKSPACE, LINK_HASH = "ws", "h"
 SAMPLE_ID, UNSAVED_ID = "sample", "unsaved"
 CHANGED = "The data changed since this link was made; the numbers would differ, so they are not shown."
-_HASH_KEY = "_jl_content_hash"  # (id, version) of the workspace → its content hash
 _ID_KEY = "_jl_workspace_id"   # (id, version) of the workspace → the id it was saved or opened under
 _WRITTEN_KEY = "_jl_link_written"  # the (ws, h) this session last put in the address
 
@@ -37,15 +36,13 @@ def workspace_store() -> Any:
 
 
 def content_hash(ws: Workspace) -> str:
-    """The workspace's content hash (what a link records), computed once per data version."""
+    """The workspace's content hash (what a link records), computed once per data version.
+
+    It exports every table, so on the untouched sample it is computed once per server (`cached`).
+    """
     from cxlib.saved import workspace_hash
 
-    known = st.session_state.get(_HASH_KEY)
-    if known is not None and known[0] == workspace_ref(ws):
-        return known[1]
-    digest = workspace_hash(ws)
-    st.session_state[_HASH_KEY] = (workspace_ref(ws), digest)
-    return digest
+    return cached("saved.workspace_hash", lambda _con: workspace_hash(ws))
 
 
 def workspace_id(ws: Workspace) -> str:

@@ -192,7 +192,7 @@ st.caption("Each value is tested against all other accounts together: a pooled t
            "rate, Welch's t-test for a mean; p-values are adjusted across the table (Benjamini–Hochberg, "
            f"q = 0.05). Segments with fewer than {settings.min_n} accounts are greyed, keep their raw p for "
            "reference and are never marked significant.")
-columns = [c for c in dimensions.accounts_columns(ws.con) if c not in ("account_id", "name", "source", "source_row")]
+columns = [c for c in cached("dimensions.accounts_columns", dimensions.accounts_columns) if c not in ("account_id", "name", "source", "source_row")]
 flags = cached("churn.has_churn_flags", ch.has_churn_flags)
 numbers = cached("segments.measure_columns", sg.measure_columns)
 # A churn file (a churn flag, no outcome) opens on its churn rate; one without ARR on its first measure.

@@ -73,8 +73,11 @@ class Workspace:
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None, label: str = "No data loaded",
                  is_sample: bool = False, reports: list[LoadReport] | None = None,
                  errors: list[LoadError] | None = None, mapping: Mapping | None = None,
-                 validation: list[ValidationReport] | None = None, version: int = 0) -> None:
-        self.root = con if con is not None else connect()
+                 validation: list[ValidationReport] | None = None, version: int = 0,
+                 opener: Callable[[], Workspace] | None = None) -> None:
+        # A deferred workspace (`opener` given) has no database until a query needs one.
+        self._root = con if con is not None or opener is not None else connect()
+        self._opener = opener
         self.label = label
         self.is_sample = is_sample
         self.reports: list[LoadReport] = list(reports or [])
@@ -88,6 +91,40 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace(label={self.label!r}, tables={len(self.reports)}, version={self.version})"
+
+    @classmethod
+    def deferred(cls, opener: Callable[[], Workspace], *, label: str, is_sample: bool, reports: list[LoadReport],
+                 errors: list[LoadError], mapping: Mapping | None, validation: list[ValidationReport],
+                 version: int) -> Workspace:
+        """A workspace whose database is opened (by `opener`) only when a query first needs it.
+
+        Everything else (reports, mapping, validation) is there from the start, so a session whose
+        numbers all come from elsewhere (the server's shared sample results) never builds a database.
+        Opening it does not change `version`: the data it holds is the data described.
+        """
+        return cls(label=label, is_sample=is_sample, reports=reports, errors=errors, mapping=mapping,
+                   validation=validation, version=version, opener=opener)
+
+    @property
+    def root(self) -> duckdb.DuckDBPyConnection:
+        """The session database's root connection (opened now if the workspace was deferred)."""
+        if self._root is None:
+            with self._lock:
+                if self._root is None and self._opener is not None:
+                    opened = self._opener()
+                    with opened._lock:
+                        cursors, opened._cursors = opened._cursors, []
+                    for cursor in cursors:
+                        cursor.close()
+                    self._root, self._opener = opened._root, None
+        if self._root is None:
+            raise duckdb.ConnectionException("This workspace was closed before its database was opened.")
+        return self._root
+
+    @property
+    def opened(self) -> bool:
+        """Whether the database exists yet (False only for a deferred workspace nobody has queried)."""
+        return self._root is not None
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -191,7 +228,8 @@ class Workspace:
         """Release the session's database: every thread's cursor, then the root connection."""
         with self._lock:
             cursors, self._cursors = self._cursors, []
-        for connection in [*cursors, self.root]:
+            root, self._opener = self._root, None
+        for connection in [*cursors, *([root] if root is not None else [])]:
             try:
                 connection.close()
             except duckdb.Error:

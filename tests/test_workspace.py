@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import duckdb
 import pytest
 
 from cxlib import workspace
+from cxlib.workspace import Workspace
 
 ACCOUNTS_NO_ARR = b"Account ID,Account Name,Tier\nA-1,Alpha,Gold\nA-2,Beta,Silver\n"
 ACCOUNTS_ARR = b"Account ID,Account Name,Tier,ARR\nA-1,Alpha,Gold,1000\nA-2,Beta,Silver,500\n"
@@ -47,3 +49,31 @@ def test_arr_and_snapshot_without_events() -> None:
         assert not ws.has_events()  # one snapshot date: nothing to derive events from
     finally:
         ws.close()
+
+
+def test_a_deferred_workspace_opens_its_database_only_when_queried() -> None:
+    opened: list[int] = []
+
+    def opener() -> Workspace:
+        opened.append(1)
+        full = Workspace(label="full", version=7)
+        full.con.execute("CREATE TABLE t AS SELECT 42 AS answer")
+        return full
+
+    ws = Workspace.deferred(opener, label="Sample", is_sample=True, reports=[], errors=[], mapping=None,
+                            validation=[], version=3)
+    assert (ws.opened, ws.version, opened) == (False, 3, [])
+    assert ws.con.execute("SELECT answer FROM t").fetchone() == (42,)
+    assert ws.con.execute("SELECT answer FROM t").fetchone() == (42,)
+    assert (ws.opened, ws.version, opened) == (True, 3, [1])      # opened once; the version stays
+    ws.close()
+
+
+def test_a_deferred_workspace_closed_unopened_never_opens() -> None:
+    opened: list[int] = []
+    ws = Workspace.deferred(lambda: opened.append(1) or Workspace(), label="Sample", is_sample=True, reports=[],
+                            errors=[], mapping=None, validation=[], version=0)
+    ws.close()
+    with pytest.raises(duckdb.ConnectionException, match="closed before its database was opened"):
+        ws.con
+    assert opened == []
