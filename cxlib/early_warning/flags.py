@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -50,6 +50,8 @@ class Run:
     params: dict[str, Any]
     as_of: dt.datetime
     config: WarningConfig
+    # The signal rows, once evaluated: the list, the summary and the per-signal lists all start from them.
+    memo: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     def query(self, con: duckdb.DuckDBPyConnection, select: str, extra: dict[str, Any] | None = None
               ) -> pd.DataFrame:
@@ -84,9 +86,12 @@ def prepare(con: duckdb.DuckDBPyConnection, config: WarningConfig | None = None,
 
 def signal_rows(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
     """One row per (flagged account, signal): the values behind it, `since` and the `evidence` sentence."""
-    rows = run.query(con, f"SELECT * FROM signal_rows ORDER BY account_id, {signal_order_sql('signal')}")
-    rows["evidence"] = [evidence.sentence(r, run.config) for r in rows.to_dict("records")]
-    return rows
+    rows = run.memo.get("signal_rows")
+    if rows is None:
+        rows = run.query(con, f"SELECT * FROM signal_rows ORDER BY account_id, {signal_order_sql('signal')}")
+        rows["evidence"] = [evidence.sentence(r, run.config) for r in rows.to_dict("records")]
+        run.memo["signal_rows"] = rows
+    return rows.copy()
 
 
 def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str, Any] | None = None
