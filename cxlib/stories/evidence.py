@@ -78,7 +78,7 @@ def timing_sentence(row: Any, segment_column: str | None = None) -> str:
     where = f"in {segment_column} {row['segment']}" if segment_column else "overall"
     peers = int(row["peers"])
     return (f"Decision on {_day(row['decision_ts'])}; in Usage on {_day(row['usage_ts'])}, "
-            f"{_days_text(int(row['days_to_value']))} later (timing {float(row['timing']):.2f} among "
+            f"{_days_text(int(row['days_to_value']))} later (timing {round(float(row['timing']), 3):g} among "
             f"{peers} account{'s' if peers != 1 else ''} with a known time {where}).")
 
 
