@@ -333,3 +333,26 @@ def test_cli_stories_help_and_bad_arguments() -> None:
     assert "--top" in out and "--segment-col" in out
     code, _, err = run("stories", str(DATA / "accounts.csv"), "--top", "0")
     assert code == 2 and err.count("\n") == 1 and "--top" in err
+
+
+# ---------------------------------------------------------------- the story slide in the account's pack
+
+
+def test_add_to_meeting_pack_puts_the_story_slide_before_the_summary(sample) -> None:
+    from cxlib import meeting
+
+    table = stories.find_stories(sample.con, sample.settings, sample.score_config,
+                                 warning_config=sample.warning_config, segment_column="tier")
+    top = table.iloc[0]
+    slide = meeting.story_slide(top, stories.activities_count(sample.con), "tier")
+    pack = meeting.account_pack(sample.con, top["account_id"], sample.score_config, sample.settings, "tier",
+                                extra_slides=[slide])
+    titles = [s.title for s in pack.slides]
+    assert titles[-2:] == [f"{meeting.STORY_TITLE}: {top['name']}", meeting.SUMMARY_TITLE]
+    assert len(titles) == 6
+    story = pack.slides[-2]
+    assert story.bullets[0] == (f"Story score {top['score']:.1f}: challenge {top['challenge']:g}, timing "
+                                f"{round(top['timing'], 2):g}, celebration {round(top['celebration'], 2):g}.")
+    assert story.bullets[1:4] == stories.evidence(top, "tier")
+    assert story.bullets[-1] == stories.reference_text(top, stories.activities_count(sample.con))
+    assert "0.35·C" in story.notes
