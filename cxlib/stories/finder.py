@@ -124,6 +124,24 @@ def find_stories(con: duckdb.DuckDBPyConnection, settings: Settings, score_confi
     return con.execute(f"WITH {ctes}\nSELECT * FROM st_stories ORDER BY score DESC, account_id", params).df()
 
 
+def story_summary(con: duckdb.DuckDBPyConnection, settings: Settings, score_config: ScoreConfig,
+                  config: StoryConfig | None = None, warning_config: WarningConfig | None = None,
+                  segment_column: str | None = None, as_of: dt.datetime | None = None) -> dict[str, Any]:
+    """The page's headline: accounts ranked, with a challenge overcome, median days to value (and over how
+    many), used as a reference in the last 90 days."""
+    as_of = as_of or dimensions.as_of_date(con, settings)
+    ctes, params = stories_sql(con, settings, score_config, as_of, config, warning_config, segment_column)
+    row = con.execute(f"""WITH {ctes},
+st_summary AS (
+  SELECT count(*) AS ranked, count(*) FILTER (WHERE challenge = 1) AS overcome,
+         median(days_to_value) AS median_days, count(days_to_value) AS with_days,
+         count(*) FILTER (WHERE recent_reference) AS references
+  FROM st_stories
+)
+SELECT * FROM st_summary""", params).fetchone()
+    return dict(zip(("ranked", "overcome", "median_days", "with_days", "references"), row, strict=True))
+
+
 def eligible_count(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt.datetime) -> tuple[int, int]:
     """(customers at the as-of date, of them neither in Disappointment nor in Churn): for the empty states."""
     stage_sql, params = current_stage_sql(settings)
@@ -138,4 +156,4 @@ def eligible_count(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt
 
 
 __all__ = ["RATING_INSTANTS", "StoryRun", "activities_count", "eligible_count", "find_stories", "stage_params",
-           "stories_sql", "story_run"]
+           "stories_sql", "story_run", "story_summary"]
