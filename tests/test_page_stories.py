@@ -71,3 +71,18 @@ def test_a_weight_edit_is_kept_with_the_mapping(sample: Workspace) -> None:
 def test_without_data_the_page_says_what_to_load() -> None:
     at = page(Workspace())
     assert any("Load your journey events" in i.value for i in at.info)
+
+
+def test_without_customers_the_page_says_so(tmp_path: Path) -> None:
+    events = tmp_path / "journey_events.csv"
+    events.write_text("Account ID,Stage,Date\nA1,Awareness,2026-01-05\nA1,Consideration,2026-02-01\n"
+                      "A2,Awareness,2026-01-10\n", encoding="utf-8")
+    ws = Workspace()
+    ws.load([events])
+    ws.apply(ws.suggest_mapping())
+    try:
+        at = page(ws)
+        assert any("No customers yet at 2026-02-01" in i.value for i in at.info), [i.value for i in at.info]
+        assert not at.error
+    finally:
+        ws.close()
