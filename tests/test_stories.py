@@ -89,18 +89,21 @@ def test_recovery_on_the_same_day_as_the_low_point_is_no_challenge_overcome_one_
     build(con, [
         *signed("SAME"), ("SAME", "Disappointment", "2026-01-10 09:00"), ("SAME", "Usage", "2026-01-10 18:00"),
         *signed("NEXT"), ("NEXT", "Disappointment", "2026-01-10 23:00"), ("NEXT", "Usage", "2026-01-11 01:00"),
-        *signed("NPS_SAME"), *signed("NPS_NEXT"), *signed("CSAT_NEXT"),
+        *signed("NPS_SAME"), *signed("NPS_NEXT"), *signed("CSAT_NEXT"), *signed("CSAT_MID"),
     ], surveys=[
         ("NPS_SAME", None, "2026-02-01 08:00", "NPS", 3), ("NPS_SAME", None, "2026-02-01 17:00", "NPS", 9),
         ("NPS_NEXT", None, "2026-02-01", "NPS", 6), ("NPS_NEXT", None, "2026-02-02", "NPS", 10),
-        ("CSAT_NEXT", None, "2026-02-01", "CSAT", 3), ("CSAT_NEXT", None, "2026-02-02", "NPS", 9),
+        ("CSAT_NEXT", None, "2026-02-01", "CSAT", 2), ("CSAT_NEXT", None, "2026-02-02", "NPS", 9),
+        ("CSAT_MID", None, "2026-02-01", "CSAT", 3), ("CSAT_MID", None, "2026-02-02", "NPS", 9),
+        ("CSAT_MID", None, "2026-02-03", "CSAT", 5),
     ])
     table = ranked(con)
     assert table.loc["SAME", "challenge"] == 0.0
     assert table.loc["NEXT", "challenge"] == 1.0
     assert table.loc["NPS_SAME", "challenge"] == 0.0
     assert table.loc["NPS_NEXT", "challenge"] == 1.0
-    assert table.loc["CSAT_NEXT", "challenge"] == 1.0      # CSAT 3 of 1–5 is below the satisfied box (4)
+    assert table.loc["CSAT_NEXT", "challenge"] == 1.0      # CSAT 2 of 1–5 is below the middle (3): bad
+    assert table.loc["CSAT_MID", "challenge"] == 0.0       # 3 is the middle: no low point
     sentence = stories.challenge_sentence(table.loc["NEXT"])
     assert sentence == "Entered Disappointment on 2026-01-10; back in Usage on 2026-01-11, 1 day later."
     assert stories.challenge_sentence(table.loc["NPS_NEXT"]) == \

@@ -51,7 +51,8 @@ def _low_text(row: Any) -> str:
 def _recovery_text(row: Any) -> str:
     kind, day, value = row["recovery_kind"], _day(row["recovery_ts"]), row["recovery_value"]
     if kind == "stage":
-        return f"back in {row['recovery_label']} on {day}"
+        verb = "back in" if row["low_kind"] == "disappointment" else "entered"
+        return f"{verb} {row['recovery_label']} on {day}"
     if kind == "nps":
         return f"NPS answer {_number(value)} on {day}"
     return f"composite green ({shown(value)}) on {day}"
@@ -65,8 +66,8 @@ def challenge_sentence(row: Any) -> str:
     if not _missing(row["intent_text"]):
         return (f"Bought to replace a legacy process or leave a competitor: \"{str(row['intent_text']).strip()}\" "
                 "(no low point overcome on record).")
-    return ("No challenge overcome on record: no low point (Disappointment, NPS 0–6, a bad CSAT answer, a red "
-            "composite) followed by a recovery on a later day.")
+    return ("No challenge overcome on record: no low point (Disappointment, NPS 0–6, a CSAT answer below the middle of "
+            "its scale, a red composite) followed by a recovery on a later day.")
 
 
 def timing_sentence(row: Any, segment_column: str | None = None) -> str:

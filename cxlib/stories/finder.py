@@ -85,7 +85,7 @@ def stories_sql(con: duckdb.DuckDBPyConnection, settings: Settings, score_config
         segment_expr = canonical.quote(dimensions.check_accounts_column(con, segment_column))
     params.update(stage_params(settings))
     params.update({
-        "as_of": as_of, "csat_top": scale.top_from, "csat_low": scale.low, "csat_high": scale.high,
+        "as_of": as_of, "csat_low": scale.low, "csat_high": scale.high,
         "leader_values": raw_values_of(con, LEADER_ROLES, warning_config.role_map) or [""],
         "intent_keywords": list(INTENT_KEYWORDS), "reference_days": REFERENCE_DAYS,
         "outcome_threshold": float((outcome_spec or OutcomeSpec()).outcome_threshold),

@@ -6,7 +6,7 @@ Definitions (issue 13, README "Stories"). Ranked: the early-warning customers at
 neither Disappointment nor Churn. Only dated rows up to the as-of date count, except where said.
 
 - Challenge C: 1 when a low point (a Disappointment entry, an NPS answer 0–6, a CSAT answer below the
-  scale's satisfied box, a red composite) is followed on a strictly later day by a recovery (an entry
+  middle of its scale (1–2 of 1–5, 0–4 of 0–10), a red composite) is followed on a strictly later day by a recovery (an entry
   into Usage or a later funnel stage, an NPS answer 9–10, a green composite); 0.5 when not, but the
   accounts' `intent` text holds an intent keyword (`config.INTENT_KEYWORDS`); else 0. Composites are
   the Scores page's, evaluated at every dated rating instant up to the as-of date, in its bands.
@@ -61,7 +61,8 @@ st_nps AS (
 ),
 st_csat_low AS (
   SELECT * FROM st_answers
-  WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high AND score < $csat_top
+  WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high
+    AND score < ($csat_low + $csat_high) / 2.0
 ),
 st_composites AS (
   SELECT p.account_id, p.period AS ts, p.composite, p.band

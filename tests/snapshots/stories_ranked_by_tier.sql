@@ -211,7 +211,8 @@ SELECT * FROM st_answers WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score
 ),
 st_csat_low AS (
 SELECT * FROM st_answers
-WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high AND score < $csat_top
+WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high
+AND score < ($csat_low + $csat_high) / 2.0
 ),
 st_composites AS (
 SELECT p.account_id, p.period AS ts, p.composite, p.band
@@ -347,7 +348,6 @@ SELECT * FROM st_stories ORDER BY score DESC, account_id
 --   $churn_stage = 'Churn'
 --   $csat_high = 5
 --   $csat_low = 1
---   $csat_top = 4
 --   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
 --   $decision = 'Decision'
 --   $disappointment = 'Disappointment'
