@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cxlib import meeting, stories
+from cxlib import dimensions, meeting, stories
 from cxlib.errors import CxError
 from cxlib.stories.config import LIMITS
 from app_pages._controls import segment_picker, settings_caption
@@ -59,6 +59,11 @@ top = right.number_input("Stories shown", 1, 100, stories.DEFAULT_TOP, 1, key="s
 st.caption(f"Rule in force: {config.rule()}.")
 
 settings, score_cfg, warn_cfg = ws.settings, ws.score_config, ws.warning_config
+if cached("dimensions.as_of_param", dimensions.as_of_param, settings) is None:
+    st.info("Nothing is dated yet: stories are told from dated journey entries (Decision, Usage, Disappointment, "
+            "Advocacy), survey answers and ratings up to the as-of date. Load a dated file, or set the as-of date "
+            "on the **Data** page.", icon=":material/info:")
+    st.stop()
 run = run_safely(lambda: cached("stories.run", stories.story_run, settings, config, segment))
 if run is None:
     st.stop()

@@ -86,3 +86,17 @@ def test_without_customers_the_page_says_so(tmp_path: Path) -> None:
         assert not at.error
     finally:
         ws.close()
+
+
+def test_with_nothing_dated_the_page_says_what_to_load(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("Account ID,Account name,Stage\nA1,Acme,Usage\nA2,Bolt,Decision\n", encoding="utf-8")
+    ws = Workspace()
+    ws.load([accounts])
+    ws.apply(ws.suggest_mapping())
+    try:
+        at = page(ws)
+        assert any(i.value.startswith("Nothing is dated yet") for i in at.info), [i.value for i in at.info]
+        assert not at.error
+    finally:
+        ws.close()
