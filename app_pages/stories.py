@@ -8,6 +8,7 @@ import streamlit as st
 from cxlib import dimensions, meeting, stories
 from cxlib.errors import CxError
 from cxlib.stories.config import LIMITS
+from app_pages._behind import accounts_behind, number
 from app_pages._controls import segment_picker, settings_caption
 from app_pages._pack import add_pack_slide
 from app_pages._session import cached, run_safely, workspace
@@ -99,6 +100,14 @@ c3.metric("Median days to value", "–" if summary["median_days"] is None else f
                "dated" + ("" if summary["with_days"] else " (none has both: no median)") + ".")
 c4.metric("Used as a reference (90 days)", f"{summary['references']:,}" if run.activities else "unknown",
           help="Done reference activities in the last 90 days." if run.activities else "No activities are loaded.")
+
+story_args = (settings, score_cfg, config, warn_cfg, run.segment_column, run.as_of)
+accounts_behind([number("Customers ranked", summary["ranked"], stories.story_accounts, "ranked", *story_args),
+                 number("Challenge overcome", summary["overcome"], stories.story_accounts, "overcome", *story_args),
+                 number("With a days to value", summary["with_days"], stories.story_accounts, "with_days",
+                        *story_args),
+                 *([number("Used as a reference (90 days)", summary["references"], stories.story_accounts,
+                           "references", *story_args)] if run.activities else [])], "behind_stories_cards")
 
 download_table(stories.cli_table(table, None, run.segment_column), "stories", key="dl_stories")
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxlib import meeting, stories
 from cxlib.workspace import Workspace
+from tests.test_pages_behind import pick
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 300
@@ -42,6 +43,13 @@ def test_the_cards_show_the_ranked_stories_with_their_parts_and_evidence(sample:
     bullets = "\n".join(f"- {s}" for s in stories.evidence(top))
     assert any(md.value == bullets for md in at.markdown)
     assert len([b for b in at.button if b.key and b.key.startswith("story_pack_")]) == stories.DEFAULT_TOP
+    # The headline counts open their accounts (the shared "accounts behind" widget), as many as they say.
+    summary = stories.story_summary(sample.con, sample.settings, sample.score_config, sample.story_config,
+                                    sample.warning_config)
+    assert metrics["Challenge overcome"] == f"{summary['overcome']:,}" and summary["overcome"] > 0
+    option, listed = pick(at, "behind_stories_cards", "Challenge overcome")
+    assert option == f"Challenge overcome ({summary['overcome']:,})" and len(listed) == summary["overcome"]
+    assert set(listed["account_id"]) == set(table.loc[table["challenge"] == 1, "account_id"])
 
 
 def test_add_to_meeting_pack_puts_the_story_slide_into_the_accounts_pack(sample: Workspace) -> None:

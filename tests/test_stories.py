@@ -240,6 +240,12 @@ def test_a_reference_exactly_90_days_ago_counts_91_does_not(con) -> None:
     assert stories.reference_text(table.loc["R90"], 4) == \
         "Used as a reference on 2026-04-01 (within 90 days): ask sparingly."
     assert stories.reference_text(table.loc["R91"], 4) == "No reference given in the last 90 days."
+    summary = stories.story_summary(con, SETTINGS, CONFIG)
+    assert (summary["ranked"], summary["references"]) == (4, 1)
+    behind = stories.story_accounts(con, "references", SETTINGS, CONFIG)
+    assert list(behind["account_id"]) == ["R90"] and list(behind["value"]) == ["2026-04-01"]
+    with pytest.raises(MetricError, match="Unknown story count 'nope'"):
+        stories.story_accounts(con, "nope", SETTINGS, CONFIG)
 
 
 def test_without_activities_recent_reference_is_false_and_says_so(con) -> None:

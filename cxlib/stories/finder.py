@@ -142,6 +142,30 @@ SELECT * FROM st_summary""", params).fetchone()
     return dict(zip(("ranked", "overcome", "median_days", "with_days", "references"), row, strict=True))
 
 
+# The headline counts the page shows, and the value listed beside each account behind them.
+BEHIND: dict[str, tuple[str, str, str]] = {
+    "ranked": ("round(score, 1)", "true", "story score"),
+    "overcome": ("strftime(recovery_ts, '%Y-%m-%d')", "challenge = 1", "recovered on"),
+    "with_days": ("days_to_value", "days_to_value IS NOT NULL", "days to value"),
+    "references": ("strftime(reference_ts, '%Y-%m-%d')", "recent_reference", "reference given on"),
+}
+
+
+def story_accounts(con: duckdb.DuckDBPyConnection, which: str, settings: Settings, score_config: ScoreConfig,
+                   config: StoryConfig | None = None, warning_config: WarningConfig | None = None,
+                   segment_column: str | None = None, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """The accounts behind one of `story_summary`'s counts (`BEHIND`), in the one list shape of `cxlib.behind`."""
+    from cxlib.behind.core import accounts_behind
+
+    if which not in BEHIND:
+        raise MetricError(f"Unknown story count '{which}': use one of {', '.join(BEHIND)}.")
+    value, condition, label = BEHIND[which]
+    as_of = as_of or dimensions.as_of_date(con, settings)
+    ctes, params = stories_sql(con, settings, score_config, as_of, config, warning_config, segment_column)
+    values = f"WITH {ctes}\nSELECT account_id, {value} AS value FROM st_stories WHERE {condition}"
+    return accounts_behind(con, values, params, value_label=label)
+
+
 def eligible_count(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt.datetime) -> tuple[int, int]:
     """(customers at the as-of date, of them neither in Disappointment nor in Churn): for the empty states."""
     stage_sql, params = current_stage_sql(settings)
@@ -155,5 +179,5 @@ def eligible_count(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt
     return int(customers), int(ranked)
 
 
-__all__ = ["RATING_INSTANTS", "StoryRun", "activities_count", "eligible_count", "find_stories", "stage_params",
-           "stories_sql", "story_run", "story_summary"]
+__all__ = ["BEHIND", "RATING_INSTANTS", "StoryRun", "activities_count", "eligible_count", "find_stories", "stage_params",
+           "stories_sql", "story_accounts", "story_run", "story_summary"]
