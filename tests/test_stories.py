@@ -120,13 +120,18 @@ def test_the_evidence_is_the_latest_low_point_overcome_with_its_first_recovery(c
 
 
 def test_a_red_composite_then_a_green_one_is_a_challenge_overcome(con) -> None:
-    build(con, [*signed("R", usage="2025-08-01")], ratings=[
+    # Composites are the Scores page's monthly trend, dated at each month's last day.
+    build(con, [*signed("R", usage="2025-08-01"), *signed("SAME_MONTH", usage="2025-08-01")], ratings=[
         ("R", "2026-02-01", "customer_intent", 30), ("R", "2026-02-01", "customer_education", 30),
-        ("R", "2026-03-01", "customer_intent", 90), ("R", "2026-03-01", "customer_education", 90)])
-    row = ranked(con).loc["R"]
-    assert row["challenge"] == 1.0
-    assert stories.challenge_sentence(row) == \
-        "Composite red (30) on 2026-02-01; composite green (90) on 2026-03-01, 28 days later."
+        ("R", "2026-03-01", "customer_intent", 90), ("R", "2026-03-01", "customer_education", 90),
+        # red on 02-01 but green by 02-20: February ends green, so no red composite is on record
+        ("SAME_MONTH", "2026-02-01", "customer_intent", 30), ("SAME_MONTH", "2026-02-01", "customer_education", 30),
+        ("SAME_MONTH", "2026-02-20", "customer_intent", 90), ("SAME_MONTH", "2026-02-20", "customer_education", 90)])
+    table = ranked(con)
+    assert table.loc["R", "challenge"] == 1.0
+    assert stories.challenge_sentence(table.loc["R"]) == \
+        "Composite red (30) on 2026-02-28; composite green (90) on 2026-03-31, 31 days later."
+    assert table.loc["SAME_MONTH", "challenge"] == 0.0
 
 
 @pytest.mark.parametrize(("intent", "challenge"), [

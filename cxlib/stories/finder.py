@@ -22,14 +22,15 @@ from cxlib.outcomes import OutcomeSpec
 from cxlib.scores import ScoreConfig
 from cxlib.scores.composite import per_account_sql, prepare_scales
 from cxlib.scores.risk import current_stage_sql
+from cxlib.scores.trend import period_params, snapshots_periods
 from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
 from cxlib.stories import sql
 from cxlib.stories.config import INTENT_KEYWORDS, REFERENCE_DAYS, StoryConfig
 
-# Composites are evaluated at every dated rating instant up to the as-of date (red and green are dated).
-RATING_INSTANTS = (f"SELECT DISTINCT ts AS period, ts AS at FROM {canonical.quote(canonical.FACTOR_RATINGS)} "
-                   "WHERE ts IS NOT NULL AND ts <= CAST($as_of AS TIMESTAMP)")
+# Red and green composites are the Scores page's monthly trend: each month's composite at its last instant
+# (the current month's at the as-of date), so their number is bounded by the months, not by the ratings.
+COMPOSITE_PERIOD = "month"
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ def stories_sql(con: duckdb.DuckDBPyConnection, settings: Settings, score_config
     config.validate()
     warning_config = warning_config or WarningConfig()
     scales, params = prepare_scales(con, score_config, settings)
-    composite_ctes, score_params = per_account_sql(score_config, scales, RATING_INSTANTS, include_unrated=False)
+    composite_ctes, score_params = per_account_sql(score_config, scales, snapshots_periods(), include_unrated=False)
     params.update(score_params)
+    params.update(period_params(COMPOSITE_PERIOD, settings))
     stage_sql, stage_sql_params = current_stage_sql(settings)
     params.update(stage_sql_params)
     try:
@@ -179,5 +181,5 @@ def eligible_count(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt
     return int(customers), int(ranked)
 
 
-__all__ = ["BEHIND", "RATING_INSTANTS", "StoryRun", "activities_count", "eligible_count", "find_stories", "stage_params",
+__all__ = ["BEHIND", "COMPOSITE_PERIOD", "StoryRun", "activities_count", "eligible_count", "find_stories", "stage_params",
            "stories_sql", "story_accounts", "story_run", "story_summary"]

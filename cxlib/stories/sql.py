@@ -9,7 +9,8 @@ neither Disappointment nor Churn. Only dated rows up to the as-of date count, ex
   middle of its scale (1–2 of 1–5, 0–4 of 0–10), a red composite) is followed on a strictly later day by a recovery (an entry
   into Usage or a later funnel stage, an NPS answer 9–10, a green composite); 0.5 when not, but the
   accounts' `intent` text holds an intent keyword (`config.INTENT_KEYWORDS`); else 0. Composites are
-  the Scores page's, evaluated at every dated rating instant up to the as-of date, in its bands.
+  the Scores page's monthly trend (each month's composite at its last instant, the current month's at
+  the as-of date), in its bands.
   The evidence is the latest low point that was overcome, with its first recovery.
 - Timing T: 1 − percent_rank() of days_to_value (calendar days from the first Decision entry to the
   first Usage entry at or after it) among the ranked accounts of the same segment with a known
@@ -65,8 +66,8 @@ st_csat_low AS (
     AND score < ($csat_low + $csat_high) / 2.0
 ),
 st_composites AS (
-  SELECT p.account_id, p.period AS ts, p.composite, p.band
-  FROM per_account AS p JOIN st_eligible USING (account_id)
+  SELECT p.account_id, s.at AS ts, p.composite, p.band
+  FROM per_account AS p JOIN st_eligible USING (account_id) JOIN snapshots AS s ON s.period = p.period
   WHERE p.band IN ('red', 'green')
 )"""
 

@@ -126,7 +126,21 @@ SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
 CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS target,
 CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
 FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
-snapshots AS (SELECT DISTINCT ts AS period, ts AS at FROM "factor_ratings" WHERE ts IS NOT NULL AND ts <= CAST($as_of AS TIMESTAMP)),
+snapshots AS (
+WITH bounds AS (
+SELECT (date_trunc($period_unit, CAST(min(ts) AS TIMESTAMP) - to_months($fy_shift)) + to_months($fy_shift)) AS first_period,
+(date_trunc($period_unit, CAST(CAST($as_of AS TIMESTAMP) AS TIMESTAMP) - to_months($fy_shift)) + to_months($fy_shift)) AS last_period
+FROM "factor_ratings"
+WHERE ts IS NOT NULL AND ts <= $as_of
+),
+periods AS (
+SELECT unnest(generate_series(first_period, last_period, to_months($step_months))) AS period
+FROM bounds
+WHERE first_period IS NOT NULL
+)
+SELECT period,
+LEAST(period + to_months($step_months) - INTERVAL 1 MICROSECOND, CAST($as_of AS TIMESTAMP)) AS at
+FROM periods),
 rated AS (
 -- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
 SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
@@ -215,8 +229,8 @@ WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_hig
 AND score < ($csat_low + $csat_high) / 2.0
 ),
 st_composites AS (
-SELECT p.account_id, p.period AS ts, p.composite, p.band
-FROM per_account AS p JOIN st_eligible USING (account_id)
+SELECT p.account_id, s.at AS ts, p.composite, p.band
+FROM per_account AS p JOIN st_eligible USING (account_id) JOIN snapshots AS s ON s.period = p.period
 WHERE p.band IN ('red', 'green')
 ),
 st_lows AS (
@@ -415,11 +429,13 @@ SELECT * FROM st_stories ORDER BY score DESC, account_id
 --   $f7_target = 80.0
 --   $f7_weight = 1.0
 --   $f7_zero = 1.0
+--   $fy_shift = 0
 --   $green_above = 75.0
 --   $intent_keywords = ['legacy', 'replace', 'switched from', 'switch from', 'switching from', 'migrated from', 'migrate from', 'moved from', 'competitor', 'remplac', 'ancien systeme', 'ancien outil', 'systeme existant', 'concurrent', 'migre depuis', 'sostitu', 'vecchio sistema', 'sistema legacy', 'concorrent', 'passati da', 'substitu', 'sistema legado', 'legado', 'concorrente', 'migramos de', 'trocamos', 'lecserel', 'kivalt', 'regi rendszer', 'versenytars', 'atalltunk', '替换', '取代', '旧系统', '遗留', '竞争对手', '竞品', '迁移自', '转用']
 --   $leader_values = ['Decision maker', 'Executive']
 --   $min_coverage = 0.5
 --   $outcome_threshold = 0.5
+--   $period_unit = 'month'
 --   $recovery_stages = ['Usage', 'Loyalty', 'Advocacy']
 --   $red_below = 50.0
 --   $reference_days = 90
@@ -443,6 +459,7 @@ SELECT * FROM st_stories ORDER BY score DESC, account_id
 --   $s8_ord = 9
 --   $s9_name = 'Lost deal'
 --   $s9_ord = 10
+--   $step_months = 1
 --   $usage = 'Usage'
 --   $w_celebration = 0.35
 --   $w_challenge = 0.35
