@@ -120,18 +120,22 @@ def test_the_evidence_is_the_latest_low_point_overcome_with_its_first_recovery(c
 
 
 def test_a_red_composite_then_a_green_one_is_a_challenge_overcome(con) -> None:
-    # Composites are the Scores page's monthly trend, dated at each month's last day.
-    build(con, [*signed("R", usage="2025-08-01"), *signed("SAME_MONTH", usage="2025-08-01")], ratings=[
+    # Composites are the Scores page's monthly trend, each dated by the latest rating behind it.
+    build(con, [*signed("R", usage="2025-08-01"), *signed("SAME_MONTH", usage="2025-08-01"),
+                *signed("STALE", usage="2025-08-01")], surveys=[("STALE", None, "2026-02-10", "NPS", 4)], ratings=[
         ("R", "2026-02-01", "customer_intent", 30), ("R", "2026-02-01", "customer_education", 30),
         ("R", "2026-03-01", "customer_intent", 90), ("R", "2026-03-01", "customer_education", 90),
         # red on 02-01 but green by 02-20: February ends green, so no red composite is on record
         ("SAME_MONTH", "2026-02-01", "customer_intent", 30), ("SAME_MONTH", "2026-02-01", "customer_education", 30),
-        ("SAME_MONTH", "2026-02-20", "customer_intent", 90), ("SAME_MONTH", "2026-02-20", "customer_education", 90)])
+        ("SAME_MONTH", "2026-02-20", "customer_intent", 90), ("SAME_MONTH", "2026-02-20", "customer_education", 90),
+        # green since 01-05 and never rated again: still green after the NPS 4 of 02-10, but no new recovery
+        ("STALE", "2026-01-05", "customer_intent", 90), ("STALE", "2026-01-05", "customer_education", 90)])
     table = ranked(con)
     assert table.loc["R", "challenge"] == 1.0
     assert stories.challenge_sentence(table.loc["R"]) == \
-        "Composite red (30) on 2026-02-28; composite green (90) on 2026-03-31, 31 days later."
+        "Composite red (30) on 2026-02-01; composite green (90) on 2026-03-01, 28 days later."
     assert table.loc["SAME_MONTH", "challenge"] == 0.0
+    assert table.loc["STALE", "challenge"] == 0.0
 
 
 @pytest.mark.parametrize(("intent", "challenge"), [

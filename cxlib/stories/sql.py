@@ -10,7 +10,8 @@ neither Disappointment nor Churn. Only dated rows up to the as-of date count, ex
   into Usage or a later funnel stage, an NPS answer 9–10, a green composite); 0.5 when not, but the
   accounts' `intent` text holds an intent keyword (`config.INTENT_KEYWORDS`); else 0. Composites are
   the Scores page's monthly trend (each month's composite at its last instant, the current month's at
-  the as-of date), in its bands.
+  the as-of date), in its bands, each dated by the latest rating behind it (a composite that stays
+  green is no new recovery).
   The evidence is the latest low point that was overcome, with its first recovery.
 - Timing T: 1 − percent_rank() of days_to_value (calendar days from the first Decision entry to the
   first Usage entry at or after it) among the ranked accounts of the same segment with a known
@@ -65,9 +66,13 @@ st_csat_low AS (
   WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high
     AND score < ($csat_low + $csat_high) / 2.0
 ),
+st_rated_at AS (
+  SELECT period, account_id, max(ts) AS rated_at FROM rated WHERE ts IS NOT NULL GROUP BY period, account_id
+),
 st_composites AS (
-  SELECT p.account_id, s.at AS ts, p.composite, p.band
-  FROM per_account AS p JOIN st_eligible USING (account_id) JOIN snapshots AS s ON s.period = p.period
+  SELECT DISTINCT p.account_id, r.rated_at AS ts, p.composite, p.band
+  FROM per_account AS p JOIN st_eligible USING (account_id)
+  JOIN st_rated_at AS r ON r.period = p.period AND r.account_id = p.account_id
   WHERE p.band IN ('red', 'green')
 )"""
 

@@ -228,9 +228,13 @@ SELECT * FROM st_answers
 WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high
 AND score < ($csat_low + $csat_high) / 2.0
 ),
+st_rated_at AS (
+SELECT period, account_id, max(ts) AS rated_at FROM rated WHERE ts IS NOT NULL GROUP BY period, account_id
+),
 st_composites AS (
-SELECT p.account_id, s.at AS ts, p.composite, p.band
-FROM per_account AS p JOIN st_eligible USING (account_id) JOIN snapshots AS s ON s.period = p.period
+SELECT DISTINCT p.account_id, r.rated_at AS ts, p.composite, p.band
+FROM per_account AS p JOIN st_eligible USING (account_id)
+JOIN st_rated_at AS r ON r.period = p.period AND r.account_id = p.account_id
 WHERE p.band IN ('red', 'green')
 ),
 st_lows AS (
