@@ -63,6 +63,11 @@ def test_add_to_meeting_pack_puts_the_story_slide_into_the_accounts_pack(sample:
     ref, slide = at.session_state["_jl_pack_extra_slides"][top["account_id"]]
     assert slide.title == f"{meeting.STORY_TITLE}: {top['name']}"
     assert slide.bullets[1:4] == stories.evidence(top)
+    # The Account page's meeting pack now carries it (and says so above its pack button).
+    at.query_params["account"] = top["account_id"]
+    at.switch_page("app_pages/account.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(c.value == f"The pack includes: {slide.title}." for c in at.caption)
 
 
 def test_a_weight_edit_is_kept_with_the_mapping(sample: Workspace) -> None:
