@@ -16,7 +16,7 @@ from cxlib.figures import account as figs
 from cxlib.scores import shown
 from app_pages._charts import show_chart
 from app_pages._controls import segment_picker, settings_caption
-from app_pages._pack import meeting_pack_buttons
+from app_pages._pack import meeting_pack_buttons, pack_slides
 from app_pages._session import cached, run_safely, workspace
 from app_pages._share import view_params
 from app_pages._tables import show_table
@@ -133,10 +133,14 @@ for note in story.notes:
 with st.container(border=True):
     st.markdown("**Meeting summary**")
     st.markdown("\n".join(f"- {sentence}" for sentence in account.meeting_summary(story)))
+    extra = pack_slides(ws, selected)     # e.g. the story slide added on the Stories page
+    if extra:
+        st.caption("The pack includes: " + ", ".join(s.title for s in extra) + ".")
     meeting_pack_buttons(
         lambda: meeting.account_pack(ws.con, selected, ws.score_config, ws.settings, segment_column,
-                                     ws.warning_config),
-        f"meeting_pack_{selected}", key="account_pack", stamp=(ws.version, selected, segment_column))
+                                     ws.warning_config, extra_slides=extra),
+        f"meeting_pack_{selected}", key="account_pack",
+        stamp=(ws.version, selected, segment_column, [s.title for s in extra]))
 
 stem = f"account_{p.account_id}"
 show_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), f"{stem}_timeline",

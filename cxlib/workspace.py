@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from cxlib.loading import LoadReport
     from cxlib.mapping import Mapping, ValidationReport
     from cxlib.early_warning import WarningConfig
+    from cxlib.stories import StoryConfig
     from cxlib.scores import ScoreConfig
 
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -171,6 +172,19 @@ class Workspace:
         """Keep edited early-warning settings with the mapping (so they download with it)."""
         if self.mapping is not None:
             self.mapping.warnings = config.to_dict()
+            self.version += 1
+
+    @property
+    def story_config(self) -> StoryConfig:
+        """The story finder's weights, saved with the mapping under "stories"."""
+        from cxlib.stories import StoryConfig
+
+        return StoryConfig.from_dict(self.mapping.stories if self.mapping is not None else None)
+
+    def set_story_config(self, config: StoryConfig) -> None:
+        """Keep edited story weights with the mapping (so they download with it)."""
+        if self.mapping is not None:
+            self.mapping.stories = config.to_dict()
             self.version += 1
 
     def has_arr(self) -> bool:

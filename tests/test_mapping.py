@@ -956,3 +956,28 @@ def test_sheet_names_join_the_source_label(con):
                                                  sheet="2026-08-31")])
     assert [(t.source, t.kind, t.as_of) for t in m.tables] == [
         ("book.xlsx › Accounts", "accounts", None), ("book.xlsx › 2026-08-31", "stage_snapshots", "2026-08-31")]
+
+
+# ---- why they bought: the accounts' text column `intent` (issue 13) --------------------------------
+
+@pytest.mark.parametrize("header", ["Intent", "Why they bought", "Buying reason", "Use case", "Reason for purchase",
+                                    "Intention d'achat", "Motivo dell'acquisto", "Motivo da compra", "Vásárlás oka",
+                                    "购买原因"])
+def test_a_text_intent_column_is_suggested_as_intent(con, header):
+    raw(con, "acc", [("Account ID", "VARCHAR"), (header, "VARCHAR")],
+        [("A", "Replace our legacy spreadsheets"), ("B", "Switched from a competitor"), ("C", None)])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="acc", source="accounts.csv")])
+    assert (m.tables[0].kind, m.tables[0].roles) == ("accounts", {"Account ID": "account_id", header: "intent"})
+    mp.apply_mapping(con, m)
+    assert con.execute("SELECT account_id, intent FROM accounts ORDER BY account_id").fetchall() == [
+        ("A", "Replace our legacy spreadsheets"), ("B", "Switched from a competitor"), ("C", None)]
+
+
+def test_a_numeric_intent_column_stays_the_customer_intent_factor(con):
+    raw(con, "acc", [("Account ID", "VARCHAR"), ("Account name", "VARCHAR"), ("ARR", "DOUBLE"), ("Intent", "BIGINT"),
+                     ("Use case", "VARCHAR")],
+        [("A", "Acme", 1000.0, 4, "Reporting"), ("B", "Bolt", 2000.0, 2, "Replace Excel")])
+    m = mp.suggest_mapping(con, [SimpleNamespace(table="acc", source="accounts.csv")])
+    assert m.tables[0].kind == "accounts"
+    assert m.tables[0].roles == {"Account ID": "account_id", "Account name": "name", "ARR": "arr",
+                                 "Intent": "factor:customer_intent", "Use case": "intent"}

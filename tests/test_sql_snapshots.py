@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from cxlib import (behind, churn, dimensions, drivers, early_warning, journey, outcome_history, outcomes, scores,
-                   segments, surveys)
+                   segments, stories, surveys)
 from cxlib import funnel as fn
 from cxlib.mapping import Mapping, apply_mapping
 from cxlib.workspace import Workspace
@@ -338,6 +338,11 @@ CASES: list[Case] = [
          _apply_sample_mapping),
     Case("dimensions_as_of_latest", "cxlib.dimensions.as_of_date(con, settings)  # no as-of set: latest timestamp",
          lambda con, ws: dimensions.as_of_date(con, ws.settings)),
+    # cxlib/stories (issue 13): the ranked stories with their parts and evidence values, timing per tier
+    Case("stories_ranked_by_tier",
+         "cxlib.stories.find_stories(con, settings, ws.score_config, StoryConfig(), ws.warning_config, 'tier')",
+         lambda con, ws: stories.find_stories(con, ws.settings, ws.score_config, stories.StoryConfig(),
+                                              ws.warning_config, "tier")),
     # cxlib/early_warning (issue 12): the funnel's p90s, then the signals and their counts per signal
     Case("early_warning_signal_summary",
          "cxlib.early_warning.signal_summary(con, prepare(con, WarningConfig(), ws.score_config, settings))",

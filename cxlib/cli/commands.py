@@ -211,6 +211,25 @@ def _cmd_warnings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_stories(args: argparse.Namespace) -> int:
+    from cxlib import stories
+
+    ws = open_workspace(args.files, args.mapping)
+    run = stories.story_run(ws.con, ws.settings, ws.story_config, column_name(ws, args.segment_col))
+    table = stories.find_stories(ws.con, ws.settings, ws.score_config, run.config, ws.warning_config,
+                                 run.segment_column, as_of=run.as_of)
+    if table.empty:
+        customers, ranked = stories.eligible_count(ws.con, ws.settings, run.as_of)
+        sys.stderr.write(f"note: no story to tell at {run.as_of:%Y-%m-%d}: {customers:,} customers at that date, "
+                         f"{ranked:,} of them neither in Disappointment nor in Churn (load journey events with "
+                         "Decision entries, or an accounts table with a current stage)\n")
+    if run.activities == 0:
+        sys.stderr.write("note: no activities are loaded, so recent_reference is false for every account "
+                         "(reference use unknown)\n")
+    emit(stories.cli_table(table, args.top, run.segment_column), args.format)
+    return 0
+
+
 COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
             "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "outcomes": _cmd_outcomes,
-            "drivers": _cmd_drivers, "warnings": _cmd_warnings, "pack": _cmd_pack}
+            "drivers": _cmd_drivers, "warnings": _cmd_warnings, "stories": _cmd_stories, "pack": _cmd_pack}

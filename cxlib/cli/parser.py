@@ -23,6 +23,17 @@ def _files(value: str) -> Path:
     return Path(value)
 
 
+def _positive(value: str) -> int:
+    """A whole number ≥ 1 (--top)."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{value}'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {n}")
+    return n
+
+
 def _add_common(p: argparse.ArgumentParser, *, files: bool = True) -> None:
     if files:
         p.add_argument("files", nargs="+", type=_files, metavar="FILE", help="CSV, TSV, TXT, XLSX, XLS or Parquet exports")
@@ -177,6 +188,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--segment-col", metavar="COLUMN",
                    help="accounts column whose segments give the stalled signal's p90 (default: all accounts)")
+    _add_format(p, default="json")
+
+    p = sub.add_parser("stories", help="story finder: customer stories worth telling, best first (account_id, name, "
+                            "score, challenge, timing, celebration, days_to_value, evidence, quote, recent_reference)",
+                       description="Customers (from Decision until Churn) not in Disappointment or Churn at the as-of "
+                                   "date, ranked by score = 100 × (0.35 C + 0.30 T + 0.35 W) (weights from the "
+                                   "mapping's \"stories\" entry, the Stories page), then account_id. Columns: "
+                                   "account_id, name, score, challenge (C: 1 a low point overcome on a later day, "
+                                   "0.5 an intent to replace a legacy process or a competitor, else 0), timing (T: "
+                                   "1 − percent_rank of days_to_value in the segment, 0 unknown), celebration (W: mean "
+                                   "of outcome achieved, latest NPS ≥ 9, reached Advocacy), days_to_value (Decision "
+                                   "to the first Usage after it), evidence (three dated sentences), quote (the "
+                                   "longest comment of an NPS 9–10 answer), recent_reference (a done reference "
+                                   "activity in the last 90 days; false when no activities are loaded, with a note).")
+    _add_common(p)
+    p.add_argument("--top", type=_positive, default=10, metavar="N", help="the N best stories (default 10)")
+    p.add_argument("--segment-col", metavar="COLUMN",
+                   help="accounts column whose segments timing is ranked within (default: all ranked accounts)")
     _add_format(p, default="json")
 
     p = sub.add_parser("sql", help="a read-only SQL query over the loaded tables and canonical views")

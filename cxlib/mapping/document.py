@@ -3,8 +3,9 @@
 One JSON document (version 1) that downloads and uploads again for next month's export (README,
 "Data you can bring"): per table its kind, each column's role and the export shape recognised (if
 any), the stage map (raw value → configured stage, or null for "not mapped"), the settings, and the
-scores module's and the early warning's opaque dicts. A mapping file saved before shapes (or
-early-warning settings) existed has no "shape" (or "warnings") and loads.
+scores module's, the early warning's and the story finder's opaque dicts. A mapping file saved before
+shapes (or early-warning settings, story weights) existed has no "shape" (or "warnings", "stories") and
+loads.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Mapping:
     settings: Settings = field(default_factory=Settings)
     scores: dict = field(default_factory=dict)
     warnings: dict = field(default_factory=dict)   # cxlib.early_warning.WarningConfig (thresholds, role map)
+    stories: dict = field(default_factory=dict)    # cxlib.stories.StoryConfig (the story score's weights)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as a dict, stage map sorted so equal mappings give equal files."""
@@ -78,6 +80,7 @@ class Mapping:
             "settings": self.settings.to_dict(),
             "scores": self.scores,
             "warnings": self.warnings,
+            "stories": self.stories,
         }
 
     def to_json(self) -> str:
@@ -98,7 +101,8 @@ class Mapping:
                                   for k, v in (d.get("stage_map") or {}).items()},
                        settings=Settings.from_dict(d.get("settings") or {}),
                        scores=dict(d.get("scores") or {}),
-                       warnings=dict(d.get("warnings") or {}))
+                       warnings=dict(d.get("warnings") or {}),
+                       stories=dict(d.get("stories") or {}))
         except (KeyError, TypeError, ValueError) as exc:
             raise MappingError(f"The mapping file is incomplete or malformed ({exc}).") from exc
 

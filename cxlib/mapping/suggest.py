@@ -40,7 +40,7 @@ _KIND_CONCEPTS: dict[str, dict[str, tuple[str, float]]] = {
     ACCOUNTS: {"id": ("account_id", 1.0), "name": ("name", 1.0), "stage": ("stage", 1.0), "arr": ("arr", 1.0),
                "mrr": ("mrr", 1.0), "start": ("start_date", 1.0), "renewal": ("renewal_date", 1.0),
                "churn_reason": ("churn_reason", 1.0), "churn_flag": (CHURNED, 1.0), "outcome": ("outcome", 1.0),
-               "segment": ("segment", 0.9)},
+               "intent": ("intent", 1.0), "segment": ("segment", 0.9)},
     STAGE_SNAPSHOTS: {"id": ("account_id", 1.0), "stage": ("stage", 1.0), "snapshot": ("as_of", 1.0),
                       "date": ("as_of", 0.6), "last_stage": ("last_funnel_stage", 1.0),
                       "segment": ("segment", 0.9)},
@@ -57,7 +57,7 @@ _KIND_CONCEPTS: dict[str, dict[str, tuple[str, float]]] = {
 }
 _DATE_ROLES = {"start_date", "renewal_date", "as_of", "ts"}
 _NUMBER_ROLES = {"arr", "mrr", "score", *SCORE_ROLES, *FACTOR_ROLES}
-_TEXT_ROLES = {"name", "stage", "churn_reason", "last_funnel_stage", "respondent", "respondent_role",
+_TEXT_ROLES = {"name", "stage", "churn_reason", "intent", "last_funnel_stage", "respondent", "respondent_role",
                "survey_type", "comment", "factor"}
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.:/#]*$")
 

@@ -147,6 +147,20 @@ _CONCEPTS: dict[str, tuple[frozenset[str], str | None]] = {
         "目标达成|成果达成|是否达成目标|达成目标|结果达成"),
         r"outcome (achieved|met)|goals? (achieved|met)|objectifs? atteints?|obiettiv[oi] raggiunt|"
         r"objetivo (alcancado|atingido)|cel elerve|目标达成"),
+    # Why the account bought, as text (role `intent`); a numeric intent score stays the factor customer_intent.
+    "intent": (_words(
+        "intent|intention|customer intent|buying intent|purchase intent|why they bought|why bought|"
+        "buying reason|reason for buying|purchase reason|reason for purchase|reason to buy|use case|"
+        "primary use case|main use case|business case|buying motive|purchase motive|goal of purchase",
+        "intention d achat|raison de l achat|motif d achat|pourquoi ils ont achete|cas d usage|cas d utilisation|"
+        "raison d achat",
+        "intento|intenzione|intenzione d acquisto|motivo dell acquisto|motivo d acquisto|perche hanno acquistato|"
+        "caso d uso",
+        "intencao|intencao de compra|motivo da compra|razao da compra|por que compraram|caso de uso",
+        "vasarlasi szandek|vasarlas oka|miert vasaroltak|felhasznalasi eset|szandek",
+        "购买意图|购买原因|购买动机|为什么购买|使用场景|用例|采购原因"),
+        r"\b(why (they|the customer) (bought|buy)|buying reason|reason for (purchase|buying)|purchase reason|"
+        r"use case|raison (de l |d )achat|motivo (dell |d |da )?(acquisto|compra)|vasarlas oka)\b|购买(原因|动机|意图)"),
     "segment": (_words(
         "tier|segment|region|industry|csm|customer success manager|cs manager|success manager|account owner|"
         "company owner|owner|account manager|plan|country|country region|size|company size|vertical|market|"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -14,6 +16,9 @@ from cxlib.meeting.common import (COMMENTS, FUNNEL_SIGNALS, FUNNEL_TITLE, JOURNE
 from cxlib.pack import PackContent, PackSlide
 from cxlib.scores import ScoreConfig, shown
 from cxlib.settings import Settings
+from cxlib.stories import StoryConfig, evidence, reference_text
+
+STORY_TITLE = "Customer story"
 
 
 def _account_comments(story: AccountStory) -> pd.DataFrame:
@@ -123,10 +128,32 @@ def _account_slides(story: AccountStory, summary: list[str], settings: Settings)
     return [funnel_slide, journey_slide, scores_slide, voice_slide, summary_slide]
 
 
+def story_slide(story: Any, activities: int, segment_column: str | None = None,
+                config: StoryConfig | None = None) -> PackSlide:
+    """A story slide from one row of `stories.find_stories`: the score and its parts, the three dated
+    evidence sentences, the best promoter quote, days to value and reference fatigue."""
+    config = config or StoryConfig()
+    name = story["name"] if not missing(story["name"]) else story["account_id"]
+    days = "unknown" if missing(story["days_to_value"]) else plural(int(story["days_to_value"]), "day")
+    bullets = [f"Story score {float(story['score']):.1f}: challenge {float(story['challenge']):g}, timing "
+               f"{round(float(story['timing']), 2):g}, celebration {round(float(story['celebration']), 2):g}.",
+               *evidence(story, segment_column),
+               f"Days to value (Decision to Usage): {days}.",
+               reference_text(story, activities)]
+    if not missing(story["quote"]):
+        bullets.insert(4, f"“{story['quote']}”")
+    return PackSlide(f"{STORY_TITLE}: {name}", bullets=bullets,
+                     notes=f"Story finder: {config.rule()}. C = a low point overcome on a later day (1) or an "
+                           "intent to replace a legacy process or a competitor (0.5); T = 1 − percent rank of "
+                           "days to value in the segment; W = mean of outcome achieved, latest NPS ≥ 9, reached "
+                           "Advocacy.")
+
+
 def account_pack(con: duckdb.DuckDBPyConnection, account_id: str, score_config: ScoreConfig,
                  settings: Settings | None = None, segment_column: str | None = "tier",
-                 warning_config: WarningConfig | None = None) -> PackContent:
-    """One account's meeting pack; the account may be known from any table (an event log or survey answers
+                 warning_config: WarningConfig | None = None,
+                 extra_slides: list[PackSlide] | tuple[PackSlide, ...] = ()) -> PackContent:
+    """One account's meeting pack (`extra_slides`, e.g. a `story_slide`, go before the summary); the account may be known from any table (an event log or survey answers
     alone will do); MetricError "No account 'X' in the accounts table" when no table knows it.
 
     Its flags are the account's early-warning signals under `warning_config` (the mapping's thresholds),
@@ -146,7 +173,12 @@ def account_pack(con: duckdb.DuckDBPyConnection, account_id: str, score_config: 
     return PackContent(
         title=f"{p.name or p.account_id} — meeting pack",
         subtitle=" · ".join(parts),
-        slides=_account_slides(story, summary, settings),
+        slides=_with_extra(_account_slides(story, summary, settings), extra_slides),
         as_of=day_text(story.as_of) if story.as_of is not None else "",
         settings_line=settings_line(settings, story.as_of),
     )
+
+
+def _with_extra(slides: list[PackSlide], extra: list[PackSlide] | tuple[PackSlide, ...]) -> list[PackSlide]:
+    """The account's slides with the extra ones placed before the meeting summary (the last slide)."""
+    return [*slides[:-1], *extra, slides[-1]]

@@ -26,7 +26,7 @@ from cxlib.scores.segments import _weight_flag, segment_accounts_cte
 from cxlib.settings import Settings
 
 
-def _snapshots_periods() -> str:
+def snapshots_periods() -> str:
     """One snapshot per period (month or fiscal quarter) from the first dated rating to the as-of date.
 
     A period's snapshot is taken at its last instant, or at the as-of date for the current one.
@@ -50,7 +50,7 @@ def _snapshots_periods() -> str:
         FROM periods"""
 
 
-def _period_params(period: str, settings: Settings) -> dict[str, Any]:
+def period_params(period: str, settings: Settings) -> dict[str, Any]:
     """`dimensions`' period parameters for a trend by month or fiscal quarter, and its length."""
     if period not in ("quarter", "month"):
         raise MetricError(f"Period must be 'quarter' or 'month' (got '{period}').")
@@ -61,8 +61,8 @@ def _history_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
                   settings: Settings | None) -> tuple[str, dict[str, Any]]:
     settings = settings or Settings()
     scales, params = prepare_scales(con, config, settings)
-    params.update(_period_params(period, settings))
-    ctes, p = per_account_sql(config, scales, _snapshots_periods(), include_unrated=False)
+    params.update(period_params(period, settings))
+    ctes, p = per_account_sql(config, scales, snapshots_periods(), include_unrated=False)
     params.update(p)
     return ctes, params
 
