@@ -47,3 +47,31 @@ def test_no_follow_up_task_says_why(con) -> None:
     row = table(con)["N"]
     assert row["followups"] == 0 and row["follow_through"] != row["follow_through"]    # NaN
     assert follow_through_text(row).startswith("no follow-up task counted")
+
+
+# ---------------------------------------------------------------- missed_qbr (early warning)
+
+
+def test_missed_qbr_exactly_100_days_and_only_when_activities_exist(con) -> None:
+    from cxlib import early_warning as ew
+
+    build(con, [("Q100", "A"), ("Q101", "A"), ("NONE", "A"), ("NEW", "A")], events=[
+        ("NEW", "Decision", ago(99), "event", "ev", 20),            # a customer for 99 days: too new
+        ("OLD", "Decision", ago(100), "event", "ev", 21),           # exactly 100 days and no QBR: missed
+    ], activities=[act("Q100", ago(100), activity_type="qbr"), act("Q101", ago(101), activity_type="qbr")])
+    con.execute("DELETE FROM journey_events WHERE account_id = 'NEW' AND ts < '2026-01-01'")
+    run = ew.prepare(con, settings=SETTINGS)
+    rows = ew.signal_rows(con, run)
+    missed = rows[rows["signal"] == "missed_qbr"].set_index("account_id")
+    assert sorted(missed.index) == ["NONE", "OLD", "Q101"]
+    assert missed.loc["Q101", "evidence"] == ("last QBR/EBR on 2026-03-21 (101 days ago, more than 100); "
+                                              "a customer since 2025-01-01")
+    assert missed.loc["OLD", "evidence"] == "no QBR/EBR on record; a customer since 2026-03-22 (100 days, at least 100)"
+    assert str(missed.loc["Q101", "since"].date()) == "2026-06-29"     # 03-21 + 100 days (and a microsecond)
+    summary = ew.signal_summary(con, run).set_index("signal")
+    assert summary.loc["missed_qbr", "accounts"] == 3
+
+    con.execute("DELETE FROM activities")          # no activities: the signal is neither raised nor listed
+    run = ew.prepare(con, settings=SETTINGS)
+    assert "missed_qbr" not in set(ew.signal_rows(con, run)["signal"])
+    assert "missed_qbr" not in set(ew.signal_summary(con, run)["signal"])

@@ -8,8 +8,8 @@ One module per concern: `themes` (the editable theme list kept with the mapping 
 from __future__ import annotations
 
 from cxlib.centricity.metrics import (CLI_COLUMNS, NO_ACTIVITIES, Centricity, activities_count, centricity,
-                                      cli_table, group_row)
+                                      cli_table, group_row, notes)
 from cxlib.centricity.themes import DEFAULT_THEMES, ThemeConfig
 
 __all__ = ["CLI_COLUMNS", "DEFAULT_THEMES", "NO_ACTIVITIES", "Centricity", "ThemeConfig", "activities_count",
-           "centricity", "cli_table", "group_row"]
+           "centricity", "cli_table", "group_row", "notes"]

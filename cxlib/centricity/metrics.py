@@ -147,6 +147,19 @@ def cli_table(result: Centricity) -> pd.DataFrame:
     return out[columns].reset_index(drop=True)
 
 
+def notes(result: Centricity) -> list[str]:
+    """Each empty number's reason once, naming the segments it applies to (the CLI's stderr notes)."""
+    seen: dict[tuple[str, str], list[str]] = {}
+    for segment, reasons in result.reasons.items():
+        for number, text in reasons.items():
+            seen.setdefault((number, text), []).append(segment)
+    out = []
+    for (number, text), segments in seen.items():
+        where = f" ({', '.join(segments)})" if result.by else ""
+        out.append(f"{number}{where}: {text}")
+    return out
+
+
 def group_row(result: Centricity, segment: str | None = None) -> dict[str, Any]:
     """One group's row as a dict (the first when `segment` is None)."""
     rows = result.groups if segment is None else result.groups[result.groups["segment"] == segment]
@@ -154,4 +167,4 @@ def group_row(result: Centricity, segment: str | None = None) -> dict[str, Any]:
 
 
 __all__ = ["CLI_COLUMNS", "NO_ACTIVITIES", "NUMBERS", "Centricity", "activities_count", "centricity", "cli_table",
-           "group_row"]
+           "group_row", "notes"]

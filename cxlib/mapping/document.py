@@ -68,6 +68,7 @@ class Mapping:
     settings: Settings = field(default_factory=Settings)
     scores: dict = field(default_factory=dict)
     warnings: dict = field(default_factory=dict)   # cxlib.early_warning.WarningConfig (thresholds, role map)
+    centricity: dict = field(default_factory=dict)  # cxlib.centricity.ThemeConfig (want-vs-do themes)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as a dict, stage map sorted so equal mappings give equal files."""
@@ -78,6 +79,7 @@ class Mapping:
             "settings": self.settings.to_dict(),
             "scores": self.scores,
             "warnings": self.warnings,
+            **({"centricity": self.centricity} if self.centricity else {}),
         }
 
     def to_json(self) -> str:
@@ -98,7 +100,8 @@ class Mapping:
                                   for k, v in (d.get("stage_map") or {}).items()},
                        settings=Settings.from_dict(d.get("settings") or {}),
                        scores=dict(d.get("scores") or {}),
-                       warnings=dict(d.get("warnings") or {}))
+                       warnings=dict(d.get("warnings") or {}),
+                       centricity=dict(d.get("centricity") or {}))
         except (KeyError, TypeError, ValueError) as exc:
             raise MappingError(f"The mapping file is incomplete or malformed ({exc}).") from exc
 
