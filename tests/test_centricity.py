@@ -219,7 +219,7 @@ def test_no_activities_says_so_and_care_still_counts(con) -> None:
     assert "no activities loaded" in reasons["proactive_share"]
     assert "no activities loaded" in reasons["act_daily_median"]
     assert "0 answers with, 1 answer without" in reasons["attested_with"]
-    assert "surveys.comment" in reasons["want_do_coverage"]
+    assert "0 account–theme requests in survey comments, but no activities loaded" in reasons["want_do_coverage"]
     assert math.isnan(row["proactive_share"])
 
 
@@ -228,3 +228,12 @@ def test_cli_table_columns(con) -> None:
     assert list(ct.cli_table(result(con)).columns) == ct.CLI_COLUMNS[1:]
     table = ct.cli_table(result(con, by="tier"))
     assert list(table.columns) == ct.CLI_COLUMNS and list(table["segment"]) == ["A", "B"]
+
+
+def test_keyword_needles_are_words_between_spaces() -> None:
+    from cxlib.centricity.themes import keyword_needle
+
+    assert keyword_needle("Response-Time") == " response time "      # punctuation is a word edge
+    assert keyword_needle("Formação") == " formacao "
+    assert keyword_needle("培训") == "培训"                             # Chinese: anywhere
+    assert keyword_needle("képzés") == " kepzes "

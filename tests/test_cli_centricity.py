@@ -34,7 +34,7 @@ def test_centricity_without_activities_counts_care_and_says_why_the_rest_is_empt
                                 "attested_with": None, "attested_without": 1.0, "attested_p_value": None,
                                 "want_do_coverage": None}]
     assert "note: act_daily_median: no activities loaded" in err and "note: proactive_share: no activities" in err
-    assert "note: attested_with: no NPS answer" in err and "note: want_do_coverage: no survey comment" in err
+    assert "note: attested_with: no NPS answer" in err and "note: want_do_coverage: 0 account–theme requests" in err
     code, out, err = run("centricity", *paths, "--by", "Tier", "--format", "csv")
     assert code == 0, err
     assert out.splitlines()[0] == ",".join(COLUMNS) and out.splitlines()[1].startswith("Gold,1,1.0,0.0,,,1.0,,")

@@ -80,6 +80,8 @@ def centricity(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
     distribution = _query(con, ctes, params, "SELECT * FROM ct_distribution ORDER BY segment, weeks")
     groups = _with_tests(groups)
     n_activities = activities_count(con)
+    if n_activities == 0:     # nothing done is known: a coverage of 0 would claim nothing asked for was done
+        groups["want_do_coverage"] = np.nan
     reasons = {str(r["segment"]): _reasons(r, n_activities) for r in groups.to_dict("records")}
     return Centricity(as_of, by, groups, accounts, theme_rows, distribution, n_activities, reasons)
 
@@ -131,7 +133,10 @@ def _reasons(row: dict[str, Any], n_activities: int) -> dict[str, str]:
         reasons["attested_p_value"] = text
         if answers == 0:
             reasons["attested_with"] = reasons["attested_without"] = text
-    if pd.isna(row["want_do_coverage"]):
+    if n_activities == 0:
+        reasons["want_do_coverage"] = (f"{int(row['asking_pairs']):,} account–theme requests in survey comments, but "
+                                       f"{NO_ACTIVITIES}, so what was done is unknown")
+    elif pd.isna(row["want_do_coverage"]):
         reasons["want_do_coverage"] = (f"no survey comment (surveys.comment) of the last {CARE_DAYS} days from these "
                                        f"{_plural(accounts, 'customer')} matched a theme of the theme list, so "
                                        f"nobody asked for anything the list knows (acted = a matching activity "

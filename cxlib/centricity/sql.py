@@ -39,9 +39,9 @@ _Q = canonical.quote
 OVERALL = "All customers"
 
 
-def _norm(expr: str) -> str:
-    """Text lower-cased and stripped of accents, as the theme patterns expect it."""
-    return f"lower(strip_accents(CAST({expr} AS VARCHAR)))"
+def words_sql(expr: str) -> str:
+    """Text as the theme needles expect it: lower case, no accents, every non-letter/digit run one space, padded."""
+    return f"' ' || regexp_replace(lower(strip_accents(CAST({expr} AS VARCHAR))), '[^\\pL\\pN]+', ' ', 'g') || ' '"
 
 
 def centricity_ctes(segment_expr: str | None = None) -> str:
@@ -107,22 +107,22 @@ ct_nps AS (
   WHERE n.kind = 'NPS' AND n.score BETWEEN 0 AND 10 AND n.score = floor(n.score)
     AND n.ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
-ct_patterns AS (
-  SELECT unnest($theme_names) AS theme, unnest($theme_patterns) AS pattern
+ct_keywords AS (
+  SELECT unnest($theme_names) AS theme, unnest($theme_needles) AS needle
 ),
 ct_comments AS (
-  SELECT account_id, ts, {_norm("comment")} AS text FROM ct_answers_all
+  SELECT account_id, ts, {words_sql("comment")} AS text FROM ct_answers_all
   WHERE comment IS NOT NULL AND trim(comment) <> '' AND ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
 ct_asks AS (
   SELECT DISTINCT c.account_id, c.ts, p.theme
-  FROM ct_comments AS c JOIN ct_patterns AS p ON regexp_matches(c.text, p.pattern)
+  FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
 ct_doings AS (
   SELECT DISTINCT d.account_id, d.ts, p.theme
   FROM ct_provider AS d
-  JOIN ct_patterns AS p
-    ON regexp_matches({_norm("coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '')")}, p.pattern)
+  JOIN ct_keywords AS p
+    ON contains({words_sql("coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '')")}, p.needle)
 ),
 ct_asked AS (
   SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -151,7 +151,7 @@ ct_attested AS (
 ),
 ct_segment_themes AS (
   SELECT s.segment, p.theme FROM (SELECT DISTINCT segment FROM ct_customers) AS s
-  CROSS JOIN (SELECT DISTINCT theme FROM ct_patterns WHERE theme IS NOT NULL) AS p
+  CROSS JOIN (SELECT DISTINCT theme FROM ct_keywords WHERE theme IS NOT NULL) AS p
 ),
 ct_themes AS (
   SELECT t.segment, t.theme, g.accounts,
@@ -180,7 +180,7 @@ ct_groups AS (
          coalesce(any_value(t.with_n), 0) AS with_n, coalesce(any_value(t.with_promoters), 0) AS with_promoters,
          coalesce(any_value(t.without_n), 0) AS without_n,
          coalesce(any_value(t.without_promoters), 0) AS without_promoters,
-         any_value(v.want_do_coverage) AS want_do_coverage
+         any_value(v.want_do_coverage) AS want_do_coverage, coalesce(any_value(v.asking_pairs), 0) AS asking_pairs
   FROM ct_account AS a LEFT JOIN ct_attested AS t USING (segment) LEFT JOIN ct_coverage AS v USING (segment)
   GROUP BY a.segment
 ),
@@ -194,13 +194,13 @@ ct_distribution AS (
 
 def centricity_params(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt.datetime,
                       themes: ThemeConfig) -> dict[str, Any]:
-    """The parameters of `centricity_ctes` (windows, stage roles, theme patterns)."""
-    names, patterns = themes.patterns()
+    """The parameters of `centricity_ctes` (windows, stage roles, theme keywords)."""
+    names, needles = themes.needles()
     return {"as_of": as_of, "customer_stages": customer_stages(settings.stages),
             "churn_stage": churn_stage(settings.stages), "care_days": CARE_DAYS, "weeks": WEEKS,
             "reactive_days": REACTIVE_DAYS, "attested_days": ATTESTED_DAYS, "acted_days": ACTED_DAYS,
-            "theme_names": names or [None], "theme_patterns": patterns or [None]}
+            "theme_names": names or [None], "theme_needles": needles or [None]}
 
 
 __all__ = ["ACTED_DAYS", "ATTESTED_DAYS", "CARE_DAYS", "OVERALL", "REACTIVE_DAYS", "WEEKS", "centricity_ctes",
-           "centricity_params"]
+           "centricity_params", "words_sql"]

@@ -1,10 +1,12 @@
 """The want-vs-do theme list (keywords → theme), kept with the mapping JSON under "centricity".
 
 Shipped in the app's six languages (English, French, Italian, Portuguese, Hungarian, Chinese).
-Matching is case- and accent-insensitive on whole words: text and keyword are lower-cased and
-stripped of accents (DuckDB `strip_accents`), and a keyword matches only where no letter or digit
-touches it on either side, so "training" does not match "trainings" (the plural is its own
-keyword). Chinese keywords match anywhere (the script puts no spaces between words).
+Matching is case- and accent-insensitive on whole words: text and keyword are lower-cased,
+stripped of accents (DuckDB `strip_accents`) and every run of characters that are not letters or
+digits becomes one space; a keyword matches where its words appear with a space (or the text's
+start or end) on both sides, so "training" does not match "trainings" (the plural is its own
+keyword) and "response time" matches "Response-time". Chinese keywords match anywhere (the script
+puts no spaces between words). Plain substring tests, so no per-row regular expression is compiled.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ DEFAULT_THEMES: dict[str, list[str]] = {
 }
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-WORD_EDGE_BEFORE = r"(^|[^\pL\pN])"
-WORD_EDGE_AFTER = r"($|[^\pL\pN])"
 
 
 def normalize(text: str) -> str:
@@ -38,11 +38,10 @@ def normalize(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
-def keyword_pattern(keyword: str) -> str:
-    """The RE2 pattern of one keyword over normalised text: whole words, anywhere for Chinese."""
-    word = re.sub(r"\s+", " ", normalize(keyword))
-    body = re.escape(word).replace(r"\ ", r"\s+")
-    return body if _CJK.search(word) else WORD_EDGE_BEFORE + body + WORD_EDGE_AFTER
+def keyword_needle(keyword: str) -> str:
+    """What one keyword looks for in text normalised by `sql.words_sql`: ' word word ', or the bare Chinese."""
+    words = " ".join("".join(c if c.isalnum() else " " for c in normalize(keyword)).split())
+    return words if _CJK.search(words) else f" {words} "
 
 
 @dataclass
@@ -59,14 +58,16 @@ class ThemeConfig:
             if not words or any(not str(w).strip() for w in words):
                 raise MetricError(f"Theme '{theme}' has an empty keyword: give it at least one word.")
 
-    def patterns(self) -> tuple[list[str], list[str]]:
-        """Parallel lists (theme, pattern) for the SQL parameters."""
-        themes, patterns = [], []
+    def needles(self) -> tuple[list[str], list[str]]:
+        """Parallel lists (theme, needle) for the SQL parameters (keywords with no letter or digit are dropped)."""
+        themes, needles = [], []
         for theme, words in self.themes.items():
             for w in words:
-                themes.append(str(theme).strip())
-                patterns.append(keyword_pattern(w))
-        return themes, patterns
+                needle = keyword_needle(w)
+                if needle.strip():
+                    themes.append(str(theme).strip())
+                    needles.append(needle)
+        return themes, needles
 
     def to_dict(self) -> dict[str, Any]:
         return {"themes": {k: list(v) for k, v in self.themes.items()}}
@@ -103,4 +104,4 @@ class ThemeConfig:
         return "\n".join(f"{k}: {', '.join(v)}" for k, v in self.themes.items())
 
 
-__all__ = ["DEFAULT_THEMES", "ThemeConfig", "keyword_pattern", "normalize"]
+__all__ = ["DEFAULT_THEMES", "ThemeConfig", "keyword_needle", "normalize"]
