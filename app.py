@@ -15,6 +15,7 @@ PAGES = {
         st.Page("app_pages/journey.py", title="Journey map", icon=":material/route:"),
         st.Page("app_pages/account.py", title="Account", icon=":material/person_search:"),
         st.Page("app_pages/early_warning.py", title="Early warning", icon=":material/notification_important:"),
+        st.Page("app_pages/centricity.py", title="Centricity", icon=":material/volunteer_activism:"),
     ],
     "Engagement": [
         st.Page("app_pages/scores.py", title="Scores", icon=":material/speed:"),

@@ -110,22 +110,22 @@ FROM ct_answers_all AS n
 WHERE n.kind = 'NPS' AND n.score BETWEEN 0 AND 10 AND n.score = floor(n.score)
 AND n.ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
-ct_patterns AS (
-SELECT unnest($theme_names) AS theme, unnest($theme_patterns) AS pattern
+ct_keywords AS (
+SELECT unnest($theme_names) AS theme, unnest($theme_needles) AS needle
 ),
 ct_comments AS (
-SELECT account_id, ts, lower(strip_accents(CAST(comment AS VARCHAR))) AS text FROM ct_answers_all
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(comment AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_answers_all
 WHERE comment IS NOT NULL AND trim(comment) <> '' AND ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
 ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
-FROM ct_comments AS c JOIN ct_patterns AS p ON regexp_matches(c.text, p.pattern)
+FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
 FROM ct_provider AS d
-JOIN ct_patterns AS p
-ON regexp_matches(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), p.pattern)
+JOIN ct_keywords AS p
+ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -154,7 +154,7 @@ GROUP BY c.segment
 ),
 ct_segment_themes AS (
 SELECT s.segment, p.theme FROM (SELECT DISTINCT segment FROM ct_customers) AS s
-CROSS JOIN (SELECT DISTINCT theme FROM ct_patterns WHERE theme IS NOT NULL) AS p
+CROSS JOIN (SELECT DISTINCT theme FROM ct_keywords WHERE theme IS NOT NULL) AS p
 ),
 ct_themes AS (
 SELECT t.segment, t.theme, g.accounts,
@@ -183,7 +183,7 @@ sum(a.proactive_n) / NULLIF(sum(a.provider_n), 0) AS proactive_share,
 coalesce(any_value(t.with_n), 0) AS with_n, coalesce(any_value(t.with_promoters), 0) AS with_promoters,
 coalesce(any_value(t.without_n), 0) AS without_n,
 coalesce(any_value(t.without_promoters), 0) AS without_promoters,
-any_value(v.want_do_coverage) AS want_do_coverage
+any_value(v.want_do_coverage) AS want_do_coverage, coalesce(any_value(v.asking_pairs), 0) AS asking_pairs
 FROM ct_account AS a LEFT JOIN ct_attested AS t USING (segment) LEFT JOIN ct_coverage AS v USING (segment)
 GROUP BY a.segment
 ),
@@ -204,7 +204,7 @@ SELECT * FROM ct_groups ORDER BY segment
 --   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
 --   $reactive_days = 14
 --   $theme_names = ['training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time']
---   $theme_patterns = ['(^|[^\pL\pN])training($|[^\pL\pN])', '(^|[^\pL\pN])trainings($|[^\pL\pN])', '(^|[^\pL\pN])onboarding\s+training($|[^\pL\pN])', '(^|[^\pL\pN])formation($|[^\pL\pN])', '(^|[^\pL\pN])formations($|[^\pL\pN])', '(^|[^\pL\pN])formazione($|[^\pL\pN])', '(^|[^\pL\pN])formacao($|[^\pL\pN])', '(^|[^\pL\pN])treinamento($|[^\pL\pN])', '(^|[^\pL\pN])treinamentos($|[^\pL\pN])', '(^|[^\pL\pN])kepzes($|[^\pL\pN])', '(^|[^\pL\pN])oktatas($|[^\pL\pN])', '培训', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrations($|[^\pL\pN])', '(^|[^\pL\pN])api($|[^\pL\pN])', '(^|[^\pL\pN])connector($|[^\pL\pN])', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrazione($|[^\pL\pN])', '(^|[^\pL\pN])integracao($|[^\pL\pN])', '(^|[^\pL\pN])integracio($|[^\pL\pN])', '集成', '对接', '(^|[^\pL\pN])reporting($|[^\pL\pN])', '(^|[^\pL\pN])report($|[^\pL\pN])', '(^|[^\pL\pN])reports($|[^\pL\pN])', '(^|[^\pL\pN])dashboard($|[^\pL\pN])', '(^|[^\pL\pN])dashboards($|[^\pL\pN])', '(^|[^\pL\pN])rapport($|[^\pL\pN])', '(^|[^\pL\pN])rapports($|[^\pL\pN])', '(^|[^\pL\pN])reportistica($|[^\pL\pN])', '(^|[^\pL\pN])relatorio($|[^\pL\pN])', '(^|[^\pL\pN])relatorios($|[^\pL\pN])', '(^|[^\pL\pN])riport($|[^\pL\pN])', '(^|[^\pL\pN])jelentes($|[^\pL\pN])', '报表', '报告', '(^|[^\pL\pN])response\s+time($|[^\pL\pN])', '(^|[^\pL\pN])slow\s+response($|[^\pL\pN])', '(^|[^\pL\pN])support\s+speed($|[^\pL\pN])', '(^|[^\pL\pN])temps\s+de\s+reponse($|[^\pL\pN])', '(^|[^\pL\pN])tempi\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+de\s+resposta($|[^\pL\pN])', '(^|[^\pL\pN])valaszido($|[^\pL\pN])', '响应时间']
+--   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
 -- [7/10]
@@ -293,22 +293,22 @@ FROM ct_answers_all AS n
 WHERE n.kind = 'NPS' AND n.score BETWEEN 0 AND 10 AND n.score = floor(n.score)
 AND n.ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
-ct_patterns AS (
-SELECT unnest($theme_names) AS theme, unnest($theme_patterns) AS pattern
+ct_keywords AS (
+SELECT unnest($theme_names) AS theme, unnest($theme_needles) AS needle
 ),
 ct_comments AS (
-SELECT account_id, ts, lower(strip_accents(CAST(comment AS VARCHAR))) AS text FROM ct_answers_all
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(comment AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_answers_all
 WHERE comment IS NOT NULL AND trim(comment) <> '' AND ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
 ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
-FROM ct_comments AS c JOIN ct_patterns AS p ON regexp_matches(c.text, p.pattern)
+FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
 FROM ct_provider AS d
-JOIN ct_patterns AS p
-ON regexp_matches(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), p.pattern)
+JOIN ct_keywords AS p
+ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -337,7 +337,7 @@ GROUP BY c.segment
 ),
 ct_segment_themes AS (
 SELECT s.segment, p.theme FROM (SELECT DISTINCT segment FROM ct_customers) AS s
-CROSS JOIN (SELECT DISTINCT theme FROM ct_patterns WHERE theme IS NOT NULL) AS p
+CROSS JOIN (SELECT DISTINCT theme FROM ct_keywords WHERE theme IS NOT NULL) AS p
 ),
 ct_themes AS (
 SELECT t.segment, t.theme, g.accounts,
@@ -366,7 +366,7 @@ sum(a.proactive_n) / NULLIF(sum(a.provider_n), 0) AS proactive_share,
 coalesce(any_value(t.with_n), 0) AS with_n, coalesce(any_value(t.with_promoters), 0) AS with_promoters,
 coalesce(any_value(t.without_n), 0) AS without_n,
 coalesce(any_value(t.without_promoters), 0) AS without_promoters,
-any_value(v.want_do_coverage) AS want_do_coverage
+any_value(v.want_do_coverage) AS want_do_coverage, coalesce(any_value(v.asking_pairs), 0) AS asking_pairs
 FROM ct_account AS a LEFT JOIN ct_attested AS t USING (segment) LEFT JOIN ct_coverage AS v USING (segment)
 GROUP BY a.segment
 ),
@@ -389,7 +389,7 @@ FROM ct_account AS a LEFT JOIN acct USING (account_id) ORDER BY a.segment, a.acc
 --   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
 --   $reactive_days = 14
 --   $theme_names = ['training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time']
---   $theme_patterns = ['(^|[^\pL\pN])training($|[^\pL\pN])', '(^|[^\pL\pN])trainings($|[^\pL\pN])', '(^|[^\pL\pN])onboarding\s+training($|[^\pL\pN])', '(^|[^\pL\pN])formation($|[^\pL\pN])', '(^|[^\pL\pN])formations($|[^\pL\pN])', '(^|[^\pL\pN])formazione($|[^\pL\pN])', '(^|[^\pL\pN])formacao($|[^\pL\pN])', '(^|[^\pL\pN])treinamento($|[^\pL\pN])', '(^|[^\pL\pN])treinamentos($|[^\pL\pN])', '(^|[^\pL\pN])kepzes($|[^\pL\pN])', '(^|[^\pL\pN])oktatas($|[^\pL\pN])', '培训', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrations($|[^\pL\pN])', '(^|[^\pL\pN])api($|[^\pL\pN])', '(^|[^\pL\pN])connector($|[^\pL\pN])', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrazione($|[^\pL\pN])', '(^|[^\pL\pN])integracao($|[^\pL\pN])', '(^|[^\pL\pN])integracio($|[^\pL\pN])', '集成', '对接', '(^|[^\pL\pN])reporting($|[^\pL\pN])', '(^|[^\pL\pN])report($|[^\pL\pN])', '(^|[^\pL\pN])reports($|[^\pL\pN])', '(^|[^\pL\pN])dashboard($|[^\pL\pN])', '(^|[^\pL\pN])dashboards($|[^\pL\pN])', '(^|[^\pL\pN])rapport($|[^\pL\pN])', '(^|[^\pL\pN])rapports($|[^\pL\pN])', '(^|[^\pL\pN])reportistica($|[^\pL\pN])', '(^|[^\pL\pN])relatorio($|[^\pL\pN])', '(^|[^\pL\pN])relatorios($|[^\pL\pN])', '(^|[^\pL\pN])riport($|[^\pL\pN])', '(^|[^\pL\pN])jelentes($|[^\pL\pN])', '报表', '报告', '(^|[^\pL\pN])response\s+time($|[^\pL\pN])', '(^|[^\pL\pN])slow\s+response($|[^\pL\pN])', '(^|[^\pL\pN])support\s+speed($|[^\pL\pN])', '(^|[^\pL\pN])temps\s+de\s+reponse($|[^\pL\pN])', '(^|[^\pL\pN])tempi\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+de\s+resposta($|[^\pL\pN])', '(^|[^\pL\pN])valaszido($|[^\pL\pN])', '响应时间']
+--   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
 -- [8/10]
@@ -478,22 +478,22 @@ FROM ct_answers_all AS n
 WHERE n.kind = 'NPS' AND n.score BETWEEN 0 AND 10 AND n.score = floor(n.score)
 AND n.ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
-ct_patterns AS (
-SELECT unnest($theme_names) AS theme, unnest($theme_patterns) AS pattern
+ct_keywords AS (
+SELECT unnest($theme_names) AS theme, unnest($theme_needles) AS needle
 ),
 ct_comments AS (
-SELECT account_id, ts, lower(strip_accents(CAST(comment AS VARCHAR))) AS text FROM ct_answers_all
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(comment AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_answers_all
 WHERE comment IS NOT NULL AND trim(comment) <> '' AND ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
 ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
-FROM ct_comments AS c JOIN ct_patterns AS p ON regexp_matches(c.text, p.pattern)
+FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
 FROM ct_provider AS d
-JOIN ct_patterns AS p
-ON regexp_matches(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), p.pattern)
+JOIN ct_keywords AS p
+ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -522,7 +522,7 @@ GROUP BY c.segment
 ),
 ct_segment_themes AS (
 SELECT s.segment, p.theme FROM (SELECT DISTINCT segment FROM ct_customers) AS s
-CROSS JOIN (SELECT DISTINCT theme FROM ct_patterns WHERE theme IS NOT NULL) AS p
+CROSS JOIN (SELECT DISTINCT theme FROM ct_keywords WHERE theme IS NOT NULL) AS p
 ),
 ct_themes AS (
 SELECT t.segment, t.theme, g.accounts,
@@ -551,7 +551,7 @@ sum(a.proactive_n) / NULLIF(sum(a.provider_n), 0) AS proactive_share,
 coalesce(any_value(t.with_n), 0) AS with_n, coalesce(any_value(t.with_promoters), 0) AS with_promoters,
 coalesce(any_value(t.without_n), 0) AS without_n,
 coalesce(any_value(t.without_promoters), 0) AS without_promoters,
-any_value(v.want_do_coverage) AS want_do_coverage
+any_value(v.want_do_coverage) AS want_do_coverage, coalesce(any_value(v.asking_pairs), 0) AS asking_pairs
 FROM ct_account AS a LEFT JOIN ct_attested AS t USING (segment) LEFT JOIN ct_coverage AS v USING (segment)
 GROUP BY a.segment
 ),
@@ -575,7 +575,7 @@ FROM ct_themes ORDER BY segment, w DESC, theme
 --   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
 --   $reactive_days = 14
 --   $theme_names = ['training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time']
---   $theme_patterns = ['(^|[^\pL\pN])training($|[^\pL\pN])', '(^|[^\pL\pN])trainings($|[^\pL\pN])', '(^|[^\pL\pN])onboarding\s+training($|[^\pL\pN])', '(^|[^\pL\pN])formation($|[^\pL\pN])', '(^|[^\pL\pN])formations($|[^\pL\pN])', '(^|[^\pL\pN])formazione($|[^\pL\pN])', '(^|[^\pL\pN])formacao($|[^\pL\pN])', '(^|[^\pL\pN])treinamento($|[^\pL\pN])', '(^|[^\pL\pN])treinamentos($|[^\pL\pN])', '(^|[^\pL\pN])kepzes($|[^\pL\pN])', '(^|[^\pL\pN])oktatas($|[^\pL\pN])', '培训', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrations($|[^\pL\pN])', '(^|[^\pL\pN])api($|[^\pL\pN])', '(^|[^\pL\pN])connector($|[^\pL\pN])', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrazione($|[^\pL\pN])', '(^|[^\pL\pN])integracao($|[^\pL\pN])', '(^|[^\pL\pN])integracio($|[^\pL\pN])', '集成', '对接', '(^|[^\pL\pN])reporting($|[^\pL\pN])', '(^|[^\pL\pN])report($|[^\pL\pN])', '(^|[^\pL\pN])reports($|[^\pL\pN])', '(^|[^\pL\pN])dashboard($|[^\pL\pN])', '(^|[^\pL\pN])dashboards($|[^\pL\pN])', '(^|[^\pL\pN])rapport($|[^\pL\pN])', '(^|[^\pL\pN])rapports($|[^\pL\pN])', '(^|[^\pL\pN])reportistica($|[^\pL\pN])', '(^|[^\pL\pN])relatorio($|[^\pL\pN])', '(^|[^\pL\pN])relatorios($|[^\pL\pN])', '(^|[^\pL\pN])riport($|[^\pL\pN])', '(^|[^\pL\pN])jelentes($|[^\pL\pN])', '报表', '报告', '(^|[^\pL\pN])response\s+time($|[^\pL\pN])', '(^|[^\pL\pN])slow\s+response($|[^\pL\pN])', '(^|[^\pL\pN])support\s+speed($|[^\pL\pN])', '(^|[^\pL\pN])temps\s+de\s+reponse($|[^\pL\pN])', '(^|[^\pL\pN])tempi\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+de\s+resposta($|[^\pL\pN])', '(^|[^\pL\pN])valaszido($|[^\pL\pN])', '响应时间']
+--   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
 -- [9/10]
@@ -664,22 +664,22 @@ FROM ct_answers_all AS n
 WHERE n.kind = 'NPS' AND n.score BETWEEN 0 AND 10 AND n.score = floor(n.score)
 AND n.ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
-ct_patterns AS (
-SELECT unnest($theme_names) AS theme, unnest($theme_patterns) AS pattern
+ct_keywords AS (
+SELECT unnest($theme_names) AS theme, unnest($theme_needles) AS needle
 ),
 ct_comments AS (
-SELECT account_id, ts, lower(strip_accents(CAST(comment AS VARCHAR))) AS text FROM ct_answers_all
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(comment AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_answers_all
 WHERE comment IS NOT NULL AND trim(comment) <> '' AND ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
 ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
-FROM ct_comments AS c JOIN ct_patterns AS p ON regexp_matches(c.text, p.pattern)
+FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
 FROM ct_provider AS d
-JOIN ct_patterns AS p
-ON regexp_matches(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), p.pattern)
+JOIN ct_keywords AS p
+ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -708,7 +708,7 @@ GROUP BY c.segment
 ),
 ct_segment_themes AS (
 SELECT s.segment, p.theme FROM (SELECT DISTINCT segment FROM ct_customers) AS s
-CROSS JOIN (SELECT DISTINCT theme FROM ct_patterns WHERE theme IS NOT NULL) AS p
+CROSS JOIN (SELECT DISTINCT theme FROM ct_keywords WHERE theme IS NOT NULL) AS p
 ),
 ct_themes AS (
 SELECT t.segment, t.theme, g.accounts,
@@ -737,7 +737,7 @@ sum(a.proactive_n) / NULLIF(sum(a.provider_n), 0) AS proactive_share,
 coalesce(any_value(t.with_n), 0) AS with_n, coalesce(any_value(t.with_promoters), 0) AS with_promoters,
 coalesce(any_value(t.without_n), 0) AS without_n,
 coalesce(any_value(t.without_promoters), 0) AS without_promoters,
-any_value(v.want_do_coverage) AS want_do_coverage
+any_value(v.want_do_coverage) AS want_do_coverage, coalesce(any_value(v.asking_pairs), 0) AS asking_pairs
 FROM ct_account AS a LEFT JOIN ct_attested AS t USING (segment) LEFT JOIN ct_coverage AS v USING (segment)
 GROUP BY a.segment
 ),
@@ -758,7 +758,7 @@ SELECT * FROM ct_distribution ORDER BY segment, weeks
 --   $customer_stages = ['Decision', 'Delivery', 'Usage', 'Loyalty', 'Advocacy']
 --   $reactive_days = 14
 --   $theme_names = ['training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'training', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'integration', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'reporting', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time', 'response time']
---   $theme_patterns = ['(^|[^\pL\pN])training($|[^\pL\pN])', '(^|[^\pL\pN])trainings($|[^\pL\pN])', '(^|[^\pL\pN])onboarding\s+training($|[^\pL\pN])', '(^|[^\pL\pN])formation($|[^\pL\pN])', '(^|[^\pL\pN])formations($|[^\pL\pN])', '(^|[^\pL\pN])formazione($|[^\pL\pN])', '(^|[^\pL\pN])formacao($|[^\pL\pN])', '(^|[^\pL\pN])treinamento($|[^\pL\pN])', '(^|[^\pL\pN])treinamentos($|[^\pL\pN])', '(^|[^\pL\pN])kepzes($|[^\pL\pN])', '(^|[^\pL\pN])oktatas($|[^\pL\pN])', '培训', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrations($|[^\pL\pN])', '(^|[^\pL\pN])api($|[^\pL\pN])', '(^|[^\pL\pN])connector($|[^\pL\pN])', '(^|[^\pL\pN])integration($|[^\pL\pN])', '(^|[^\pL\pN])integrazione($|[^\pL\pN])', '(^|[^\pL\pN])integracao($|[^\pL\pN])', '(^|[^\pL\pN])integracio($|[^\pL\pN])', '集成', '对接', '(^|[^\pL\pN])reporting($|[^\pL\pN])', '(^|[^\pL\pN])report($|[^\pL\pN])', '(^|[^\pL\pN])reports($|[^\pL\pN])', '(^|[^\pL\pN])dashboard($|[^\pL\pN])', '(^|[^\pL\pN])dashboards($|[^\pL\pN])', '(^|[^\pL\pN])rapport($|[^\pL\pN])', '(^|[^\pL\pN])rapports($|[^\pL\pN])', '(^|[^\pL\pN])reportistica($|[^\pL\pN])', '(^|[^\pL\pN])relatorio($|[^\pL\pN])', '(^|[^\pL\pN])relatorios($|[^\pL\pN])', '(^|[^\pL\pN])riport($|[^\pL\pN])', '(^|[^\pL\pN])jelentes($|[^\pL\pN])', '报表', '报告', '(^|[^\pL\pN])response\s+time($|[^\pL\pN])', '(^|[^\pL\pN])slow\s+response($|[^\pL\pN])', '(^|[^\pL\pN])support\s+speed($|[^\pL\pN])', '(^|[^\pL\pN])temps\s+de\s+reponse($|[^\pL\pN])', '(^|[^\pL\pN])tempi\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+di\s+risposta($|[^\pL\pN])', '(^|[^\pL\pN])tempo\s+de\s+resposta($|[^\pL\pN])', '(^|[^\pL\pN])valaszido($|[^\pL\pN])', '响应时间']
+--   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
 -- [10/10]

@@ -1,0 +1,64 @@
+"""AppTest of the Centricity page: empty states (no data, no activities) and the cards equal the library's numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from cxlib import canonical
+from cxlib import centricity as ct
+from cxlib.workspace import Workspace
+from tests.test_pages_behind import pick
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+TIMEOUT = 300
+
+
+def page(ws: Workspace) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["workspace"] = ws
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("app_pages/centricity.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_without_data_the_page_says_what_to_load() -> None:
+    at = page(Workspace())
+    assert any("activities export" in i.value for i in at.info)
+    assert not at.metric
+
+
+def test_the_sample_without_activities_says_so_and_still_counts_care(sample: Workspace) -> None:
+    at = page(sample)
+    assert any(i.value.startswith("No activities loaded") for i in at.info)
+    result = ct.centricity(sample.con, sample.settings, sample.centricity_config)
+    row = ct.group_row(result)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Care — we ask"] == f"{row['care']:.0%}" and cards["Want vs do coverage"] == "—"
+    assert any("**Proactive share** is empty: no activities loaded" in c.value for c in at.caption)
+    option, listed = pick(at, "behind_ct_cards", "Cared for (answer or QBR in 365 days)")
+    assert len(listed) == int(row["cared"]) > 0
+
+
+def test_with_activities_the_cards_and_segments_equal_the_library(sample: Workspace) -> None:
+    as_of = ct.centricity(sample.con, sample.settings).as_of
+    ids = [r[0] for r in sample.con.execute("SELECT account_id FROM accounts ORDER BY account_id LIMIT 40").fetchall()]
+    rows = [{"account_id": a, "ts": as_of - dt.timedelta(days=7 * (i % 13)), "activity_type": "training",
+             "initiated_by": "provider", "done": True, "subject": "Admin training", "source": "acts",
+             "source_row": i + 1} for i, a in enumerate(ids)]
+    canonical.create_table(sample.con, canonical.ACTIVITIES, rows)
+    sample.version += 1
+    at = page(sample)
+    assert not any(i.value.startswith("No activities loaded") for i in at.info)
+    result = ct.centricity(sample.con, sample.settings, sample.centricity_config)
+    row = ct.group_row(result)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Act daily — we act"] == f"{row['act_daily_median']:.0%}"
+    assert int(row["provider_n"]) > 0
+    per = ct.cli_table(ct.centricity(sample.con, sample.settings, sample.centricity_config, by="tier"))
+    shown = next(d.value for d in at.dataframe if "act_daily_median" in d.value.columns)
+    assert list(shown["segment"]) == list(per["segment"]) and list(shown["accounts"]) == list(per["accounts"])
