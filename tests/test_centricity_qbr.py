@@ -75,3 +75,22 @@ def test_missed_qbr_exactly_100_days_and_only_when_activities_exist(con) -> None
     run = ew.prepare(con, settings=SETTINGS)
     assert "missed_qbr" not in set(ew.signal_rows(con, run)["signal"])
     assert "missed_qbr" not in set(ew.signal_summary(con, run)["signal"])
+
+
+def test_the_account_timeline_puts_activities_in_their_own_lane(con) -> None:
+    import pandas as pd
+
+    from cxlib.account_rows import account_activities, account_timeline
+    from cxlib.figures.account import ACTIVITY_LANE, timeline_figure
+
+    build(con, [("T", "A")], activities=[act("T", ago(40), activity_type="qbr"),
+                                         act("T", ago(20), activity_type="ticket", initiated_by="customer"),
+                                         act("T", ago(-5))])           # after the as-of date: not shown
+    acts = account_activities(con, "T", AS_OF)
+    assert list(acts["activity_type"]) == ["qbr", "ticket"]
+    fig = timeline_figure(account_timeline(con, "T", SETTINGS, AS_OF), AS_OF, SETTINGS.stages, activities=acts)
+    assert list(fig.layout.yaxis.categoryarray)[-1] == ACTIVITY_LANE
+    markers = {t.name: t for t in fig.data if t.name and t.name.endswith("activity")}
+    assert set(markers) == {"provider activity", "customer activity"}
+    assert list(markers["provider activity"].marker.size) == [14]          # a QBR is drawn larger
+    assert pd.Timestamp(markers["customer activity"].x[0]) == pd.Timestamp(ago(20))

@@ -62,3 +62,29 @@ def test_with_activities_the_cards_and_segments_equal_the_library(sample: Worksp
     per = ct.cli_table(ct.centricity(sample.con, sample.settings, sample.centricity_config, by="tier"))
     shown = next(d.value for d in at.dataframe if "act_daily_median" in d.value.columns)
     assert list(shown["segment"]) == list(per["segment"]) and list(shown["accounts"]) == list(per["accounts"])
+
+
+def test_the_account_page_shows_qbr_discipline_and_activities_on_its_timeline(sample: Workspace) -> None:
+    as_of = ct.centricity(sample.con, sample.settings).as_of
+    (account_id,) = sample.con.execute("SELECT account_id FROM accounts ORDER BY account_id LIMIT 1").fetchone()
+    day = dt.timedelta(days=1)
+    base = {"account_id": account_id, "initiated_by": "provider", "source": "acts"}
+    canonical.create_table(sample.con, canonical.ACTIVITIES, [
+        base | {"ts": as_of - 40 * day, "activity_type": "qbr", "done": True, "subject": "QBR", "source_row": 1},
+        base | {"ts": as_of - 35 * day, "activity_date": as_of - 38 * day, "activity_type": "task", "done": True,
+                "due_date": as_of - 35 * day, "completed_at": as_of - 35 * day, "subject": "Send deck", "source_row": 2},
+        base | {"ts": as_of - 37 * day, "activity_date": as_of - 37 * day, "activity_type": "task", "done": False,
+                "due_date": as_of - 10 * day, "subject": "Plan training", "source_row": 3},
+    ])
+    sample.version += 1
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["workspace"] = sample
+    at.query_params["account"] = account_id
+    at.run()
+    at.switch_page("app_pages/account.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Last QBR/EBR"] == f"{as_of - 40 * day:%Y-%m-%d}"
+    assert cards["QBR held in the last 100 days"] == "yes" and cards["Follow-through"] == "50%"
+    assert any(c.value.startswith("1 of 2 follow-up tasks completed by their due date (50%); 1 overdue")
+               for c in at.caption)
