@@ -46,7 +46,8 @@ if text != saved.to_text():
     except CxError as exc:
         st.error(f"{exc} — the numbers below still use the last valid theme list.", icon=":material/error:")
     else:
-        ws.set_centricity_config(themes)
+        if themes != saved:          # a reformatted but equal list keeps the data version (and the caches)
+            ws.set_centricity_config(themes)
 
 settings = ws.settings
 result = run_safely(lambda: cached("centricity.centricity", ct.centricity, settings, themes))

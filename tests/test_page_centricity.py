@@ -88,3 +88,16 @@ def test_the_account_page_shows_qbr_discipline_and_activities_on_its_timeline(sa
     assert cards["QBR held in the last 100 days"] == "yes" and cards["Follow-through"] == "50%"
     assert any(c.value.startswith("1 of 2 follow-up tasks completed by their due date (50%); 1 overdue")
                for c in at.caption)
+
+
+def test_an_edited_theme_list_is_kept_with_the_mapping_and_a_bad_line_is_named(sample: Workspace) -> None:
+    at = page(sample)
+    version = sample.version
+    at.text_area(key="ct_themes_text").set_value("onboarding: kickoff, go-live\nreporting: report").run()
+    assert not at.exception
+    assert sample.mapping.to_dict()["centricity"] == {"themes": {"onboarding": ["kickoff", "go-live"],
+                                                                 "reporting": ["report"]}}
+    assert sample.version == version + 1
+    at.text_area(key="ct_themes_text").set_value("onboarding kickoff").run()
+    assert any("line 1" in e.value for e in at.error)
+    assert sample.centricity_config.themes["reporting"] == ["report"]     # the last valid list stays
