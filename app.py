@@ -17,6 +17,7 @@ PAGES = {
         st.Page("app_pages/account.py", title="Account", icon=":material/person_search:"),
         st.Page("app_pages/early_warning.py", title="Early warning", icon=":material/notification_important:"),
         st.Page("app_pages/stories.py", title="Stories", icon=":material/auto_stories:"),
+        st.Page("app_pages/centricity.py", title="Centricity", icon=":material/volunteer_activism:"),
     ],
     "Engagement": [
         st.Page("app_pages/scores.py", title="Scores", icon=":material/speed:"),

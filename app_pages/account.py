@@ -12,6 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import account, meeting
+from cxlib.account_rows import account_activities
+from cxlib.centricity import NO_ACTIVITIES, activities_count
+from cxlib.centricity.qbr import QBR_DAYS, follow_through_text, qbr_discipline
 from cxlib.figures import account as figs
 from cxlib.scores import shown
 from app_pages._charts import show_chart
@@ -143,8 +146,9 @@ with st.container(border=True):
         stamp=(ws.version, selected, segment_column, [s.title for s in extra]))
 
 stem = f"account_{p.account_id}"
-show_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages), f"{stem}_timeline",
-             key="account_timeline")
+acts = cached("account_rows.account_activities", account_activities, selected, story.as_of)
+show_chart(figs.timeline_figure(story.timeline, story.as_of, ws.settings.stages, activities=acts), f"{stem}_timeline",
+           key="account_timeline")
 with st.expander("Timeline table"):
     tl = story.timeline
     show_table(pd.DataFrame({
@@ -171,6 +175,29 @@ with factor_col:
     show_chart(figs.factor_figure(story.factors), f"{stem}_factors", key="account_factors")
 with history_col:
     show_chart(figs.history_figure(story.history), f"{stem}_engagement", key="account_history")
+
+st.subheader("QBR discipline")
+if cached("centricity.activities_count", activities_count) == 0:
+    st.info(NO_ACTIVITIES[0].upper() + NO_ACTIVITIES[1:] + ": QBR/EBRs and their follow-up tasks come from it.",
+            icon=":material/info:")
+elif acts.empty:
+    st.caption(f"No activity of {p.account_id} is dated up to {as_of_text}.")
+else:
+    discipline = run_safely(lambda: cached("centricity.qbr_discipline", qbr_discipline, ws.settings, story.as_of,
+                                           selected))
+    if discipline is not None and len(discipline):
+        q = discipline.iloc[0].to_dict()
+        k1, k2, k3 = st.columns(3)
+        k1.metric("Last QBR/EBR", "none" if q["last_qbr"] is None else f"{q['last_qbr']:%Y-%m-%d}")
+        k2.metric(f"QBR held in the last {QBR_DAYS} days", "yes" if q["qbr_held"] else "no")
+        k3.metric("Follow-through", "—" if pd.isna(q["follow_through"]) else f"{q['follow_through']:.0%}",
+                  help="Follow-up tasks (provider tasks created within 14 days after a QBR/EBR) completed by their "
+                       "due date ÷ those counted; open tasks not yet due are left out.")
+        text = follow_through_text(q)
+        st.caption(text[0].upper() + text[1:] + ".")
+    with st.expander(f"Activities ({len(acts):,})"):
+        show_table(acts.assign(ts=_day(acts["ts"]), due_date=_day(acts["due_date"])), f"{stem}_activities",
+                   key="account_activities_table")
 
 st.subheader("Survey answers")
 if story.surveys.empty:

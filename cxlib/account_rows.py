@@ -27,6 +27,7 @@ from cxlib.stages import exit_stages, funnel_stages, stage_order
 TIMELINE_COLUMNS = ["stage", "entered", "left", "days_in_stage", "is_exit", "is_return"]
 SURVEY_COLUMNS = ["ts", "survey_type", "score", "category", "respondent", "respondent_role", "touchpoint",
                   "comment"]
+ACTIVITY_COLUMNS = ["ts", "activity_type", "initiated_by", "subject", "status", "done", "due_date", "owner"]
 
 
 def account_timeline(con: duckdb.DuckDBPyConnection, account_id: str, settings: Settings,
@@ -74,6 +75,18 @@ def account_timeline(con: duckdb.DuckDBPyConnection, account_id: str, settings: 
     params = {"stage_names": sorted(order, key=order.__getitem__), "funnel_names": funnel_stages(settings.stages),
               "exit_names": exit_stages(settings.stages), "account_id": account_id, "as_of": as_of}
     return con.execute(sql, params).df()[TIMELINE_COLUMNS].reset_index(drop=True)
+
+
+def account_activities(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.datetime | None
+                       ) -> pd.DataFrame:
+    """The account's dated activities up to the as-of date (`ACTIVITY_COLUMNS`), oldest first."""
+    sql = f"""
+        SELECT ts, activity_type, initiated_by, subject, status, done, due_date, owner
+        FROM {canonical.quote(canonical.ACTIVITIES)}
+        WHERE account_id = $account_id AND ts IS NOT NULL AND (CAST($as_of AS TIMESTAMP) IS NULL OR ts <= $as_of)
+        ORDER BY ts, source, source_row
+    """
+    return con.execute(sql, {"account_id": str(account_id), "as_of": as_of}).df()[ACTIVITY_COLUMNS]
 
 
 def account_surveys(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.datetime | None,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from cxlib.mapping import Mapping, ValidationReport
     from cxlib.early_warning import WarningConfig
     from cxlib.stories import StoryConfig
+    from cxlib.centricity import ThemeConfig
     from cxlib.scores import ScoreConfig
 
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -185,6 +186,19 @@ class Workspace:
         """Keep edited story weights with the mapping (so they download with it)."""
         if self.mapping is not None:
             self.mapping.stories = config.to_dict()
+            self.version += 1
+
+    @property
+    def centricity_config(self) -> ThemeConfig:
+        """The want-vs-do theme list, saved with the mapping under "centricity" (default: the shipped list)."""
+        from cxlib.centricity import ThemeConfig
+
+        return ThemeConfig.from_dict(self.mapping.centricity if self.mapping is not None else None)
+
+    def set_centricity_config(self, config: ThemeConfig) -> None:
+        """Keep an edited theme list with the mapping (so it downloads with it)."""
+        if self.mapping is not None:
+            self.mapping.centricity = config.to_dict()
             self.version += 1
 
     def has_arr(self) -> bool:

@@ -22,8 +22,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from cxlib import (behind, churn, dimensions, drivers, early_warning, journey, outcome_history, outcomes, scores,
-                   segments, stories, surveys)
+from cxlib import (behind, centricity, churn, dimensions, drivers, early_warning, journey, outcome_history, outcomes,
+                   scores, segments, stories, surveys)
 from cxlib import funnel as fn
 from cxlib.mapping import Mapping, apply_mapping
 from cxlib.workspace import Workspace
@@ -348,6 +348,9 @@ CASES: list[Case] = [
          "cxlib.early_warning.signal_summary(con, prepare(con, WarningConfig(), ws.score_config, settings))",
          lambda con, ws: early_warning.signal_summary(
              con, early_warning.prepare(con, early_warning.WarningConfig(), ws.score_config, ws.settings))),
+    # cxlib/centricity (issue 13): care, act daily, attested, want vs do per tier
+    Case("centricity_by_tier", "cxlib.centricity.centricity(con, settings, ThemeConfig(), by='tier')",
+         lambda con, ws: centricity.centricity(con, ws.settings, centricity.ThemeConfig(), by="tier")),
 ]
 
 

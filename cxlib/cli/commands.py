@@ -230,6 +230,21 @@ def _cmd_stories(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_centricity(args: argparse.Namespace) -> int:
+    from cxlib import centricity
+
+    ws = open_workspace(args.files, args.mapping)
+    result = centricity.centricity(ws.con, ws.settings, ws.centricity_config, by=column_name(ws, args.by))
+    if result.groups.empty:
+        raise CxError(f"no customers at {result.as_of:%Y-%m-%d}: an account becomes one at Decision and stops at "
+                      "Churn (journey_events.stage, accounts.stage); load a journey or accounts export with stages")
+    for note in centricity.notes(result):
+        sys.stderr.write(f"note: {note}\n")
+    emit(centricity.cli_table(result), args.format)
+    return 0
+
+
 COMMANDS = {"load": _cmd_load, "funnel": _cmd_funnel, "sql": _cmd_sql, "scores": _cmd_scores, "nps": _cmd_nps,
             "csat": _cmd_csat, "ces": _cmd_ces, "compare": _cmd_compare, "outcomes": _cmd_outcomes,
-            "drivers": _cmd_drivers, "warnings": _cmd_warnings, "stories": _cmd_stories, "pack": _cmd_pack}
+            "drivers": _cmd_drivers, "warnings": _cmd_warnings, "stories": _cmd_stories, "pack": _cmd_pack,
+            "centricity": _cmd_centricity}

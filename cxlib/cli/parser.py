@@ -208,6 +208,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="accounts column whose segments timing is ranked within (default: all ranked accounts)")
     _add_format(p, default="json")
 
+    p = sub.add_parser("centricity", help="customer-centricity: care, act daily, attested, want vs do (accounts, care, "
+                       "act_daily_median, proactive_share, attested_with, attested_without, attested_p_value, "
+                       "want_do_coverage)",
+                       description="Columns: segment (with --by), accounts, care, act_daily_median, proactive_share, "
+                                   "attested_with, attested_without, attested_p_value, want_do_coverage. Over the "
+                                   "customers at the as-of date (Decision until Churn, Disappointment included, lost "
+                                   "deals never): care = share with a survey answer or a QBR/EBR in the last 365 days; "
+                                   "act_daily_median = median share of the 13 seven-day blocks ending at the as-of "
+                                   "date with a provider-initiated activity; proactive_share = activities not within "
+                                   "0-14 days after a customer ticket or detractor answer, of all provider-initiated "
+                                   "ones in those 13 weeks; attested_with / attested_without = promoter share of the "
+                                   "last 365 days' NPS answers with / without a proactive activity in the 90 days "
+                                   "before, attested_p_value the two-proportion test; want_do_coverage = sum of w over "
+                                   "themes acted on (a >= 0.5) / sum of w (themes from the mapping's \"centricity\" "
+                                   "entry). An empty number is null, with its reason on stderr as a note.")
+    _add_common(p)
+    p.add_argument("--by", metavar="COLUMN", help="per value of an accounts column (adds the segment column)")
+    _add_format(p, default="json")
+
     p = sub.add_parser("sql", help="a read-only SQL query over the loaded tables and canonical views")
     _add_common(p)
     p.add_argument("--query", required=True, metavar='"SELECT …"')

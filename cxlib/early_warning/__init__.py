@@ -13,10 +13,10 @@ from cxlib.early_warning.evidence import LABELS, sentence
 from cxlib.early_warning.flags import (CLI_COLUMNS, SUMMARY_COLUMNS, TABLE_COLUMNS, Flag, Run, account_rows,
                                        cli_table, flags_of,
                                        customer_accounts, customers_count, prepare, signal_accounts, signal_rows,
-                                       signal_summary, warnings_table)
+                                       signal_summary, signals_in_use, warnings_table)
 from cxlib.early_warning.history import flagged_by_month, month_accounts
 
 __all__ = ["CLI_COLUMNS", "LABELS", "SIGNALS", "SUMMARY_COLUMNS", "TABLE_COLUMNS", "Flag", "Run", "WarningConfig",
            "account_rows", "cli_table", "flags_of", "customer_accounts", "customers_count", "flagged_by_month",
-           "month_accounts", "prepare", "sentence", "signal_accounts", "signal_rows", "signal_summary",
+           "month_accounts", "prepare", "sentence", "signal_accounts", "signal_rows", "signal_summary", "signals_in_use",
            "warnings_table"]

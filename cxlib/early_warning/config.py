@@ -18,7 +18,9 @@ from cxlib.errors import MetricError
 from cxlib.mapping.respondent_roles import RESPONDENT_ROLES
 
 SIGNALS: tuple[str, ...] = ("entered_disappointment", "score_drop", "nps_drop", "csat_drop", "stalled", "silent",
-                            "decision_maker_detractor")
+                            "decision_maker_detractor", "missed_qbr")
+# Signals that need a table kind beyond accounts, journeys, answers and ratings: listed only when it is loaded.
+NEEDS_ACTIVITIES: tuple[str, ...] = ("missed_qbr",)
 TREND_PERIODS = ("quarter", "month")
 
 # Field → (label on the page, minimum, maximum, whole number?) for the editor and `validate`.
@@ -88,6 +90,7 @@ class WarningConfig:
             f"stalled beyond the p90 to the next step ({by})",
             f"silent for more than {self.silent_days} days",
             f"decision maker or executive a detractor while others average ≥ {self.leader_others_mean:g}",
+            "no QBR/EBR in the last 100 days for a customer of at least 100 days (when activities are loaded)",
         ]
 
     def with_edits(self, **values: Any) -> WarningConfig:
@@ -122,4 +125,4 @@ def _whole(value: Any) -> bool:
         return False
 
 
-__all__ = ["LIMITS", "SIGNALS", "TREND_PERIODS", "WarningConfig"]
+__all__ = ["LIMITS", "NEEDS_ACTIVITIES", "SIGNALS", "TREND_PERIODS", "WarningConfig"]

@@ -21,6 +21,7 @@ LABELS: dict[str, str] = {
     "stalled": "Stalled in a funnel step",
     "silent": "Silent",
     "decision_maker_detractor": "Decision maker is a detractor",
+    "missed_qbr": "Missed QBR",
 }
 
 
@@ -92,6 +93,11 @@ def sentence(row: dict[str, Any], config: WarningConfig) -> str:
     if s == "decision_maker_detractor":
         return (f"{row['label']} answered NPS {_answer(row['x1'])} on {_day(row['d1'])} (detractor) while the latest "
                 f"answers of {_n(row['n1'], 'other respondent')} average {float(row['x2']):.1f}")
+    if s == "missed_qbr":
+        since = f"a customer since {_day(row['d2'])}"
+        if _missing(row["d1"]):
+            return f"no QBR/EBR on record; {since} ({_whole(row['x1'])} days, at least 100)"
+        return (f"last QBR/EBR on {_day(row['d1'])} ({_whole(row['x1'])} days ago, more than 100); {since}")
     raise ValueError(f"unknown signal {s!r}")
 
 

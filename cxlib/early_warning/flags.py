@@ -17,10 +17,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import dimensions
+from cxlib import canonical, dimensions
 from cxlib.behind.core import accounts_behind
 from cxlib.early_warning import evidence, pace
-from cxlib.early_warning.config import SIGNALS, WarningConfig
+from cxlib.early_warning.config import NEEDS_ACTIVITIES, SIGNALS, WarningConfig
 from cxlib.early_warning.ordering import order_by_sql, renews_soon_sql
 from cxlib.early_warning.signals import signal_order_sql, signals_ctes
 from cxlib.errors import MetricError
@@ -50,6 +50,7 @@ class Run:
     params: dict[str, Any]
     as_of: dt.datetime
     config: WarningConfig
+    has_activities: bool = False
     # The signal rows, once evaluated: the list, the summary and the per-signal lists all start from them.
     memo: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
@@ -81,7 +82,20 @@ def prepare(con: duckdb.DuckDBPyConnection, config: WarningConfig | None = None,
     p90 = pace.p90_table(con, settings, as_of, by)
     ctes, params = signals_ctes(con, config, score_config, settings, as_of, p90)
     params["renewal_days"] = int(config.renewal_days)
-    return Run(ctes, params, as_of, config)
+    return Run(ctes, params, as_of, config, _has_activities(con))
+
+
+def _has_activities(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the activities view holds a row (missed_qbr is listed only then)."""
+    try:
+        return con.execute(f"SELECT EXISTS (SELECT 1 FROM {canonical.quote(canonical.ACTIVITIES)})").fetchone()[0]
+    except duckdb.CatalogException:
+        return False
+
+
+def signals_in_use(run: Run) -> list[str]:
+    """The signals this run lists: all of `SIGNALS`, those needing activities only when activities are loaded."""
+    return [s for s in SIGNALS if run.has_activities or s not in NEEDS_ACTIVITIES]
 
 
 def signal_rows(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
@@ -142,8 +156,8 @@ def cli_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def signal_summary(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
-    """Per signal (all seven, in order, zeros kept): flagged accounts and their ARR; then 'any signal'."""
-    names = list(SIGNALS)
+    """Per signal (`signals_in_use`, in order, zeros kept): flagged accounts and their ARR; then 'any signal'."""
+    names = signals_in_use(run)
     summary = run_sql(con, f"""
         WITH {run.ctes},
         names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
@@ -227,4 +241,5 @@ def flags_of(rows: pd.DataFrame, account_id: str) -> list[Flag]:
 
 __all__ = ["CLI_COLUMNS", "SUMMARY_COLUMNS", "TABLE_COLUMNS", "Flag", "Run", "account_rows", "flags_of", "cli_table",
            "customer_accounts", "customers_count", "prepare", "signal_accounts", "signal_rows", "signal_summary",
+           "signals_in_use",
            "warnings_table"]

@@ -27,6 +27,9 @@ no window.
 - decision_maker_detractor: the latest NPS answer of a decision maker or executive (respondent roles,
   `cxlib.mapping.respondent_roles`) is a detractor while the mean of the other respondents' latest NPS
   answers is ≥ `leader_others_mean`.
+- missed_qbr: only when the activities view holds rows. A customer for at least 100 days (its open
+  spell started on or before as-of − 100 days) with no QBR/EBR held in the last 100 days
+  (`cxlib.centricity.qbr`). Since: the later of spell start + 100 days and the last QBR + 100 days.
 
 `since` is the earliest instant from which the signal has held without a break up to now. Window
 and answer signals are evaluated at every instant their inputs change (an answer's date, and the
@@ -335,6 +338,23 @@ ew_score_now AS (
 )"""
 
 
+def _missed_qbr_sql() -> str:
+    """CTEs ending in `ew_qbr_now`: customers for ≥ 100 days with no QBR/EBR in the last 100 (activities loaded)."""
+    from cxlib.centricity.qbr import qbr_ctes   # here: cxlib.centricity builds on early warning's customers
+
+    return f"""{qbr_ctes()},
+ew_qbr_now AS (
+  SELECT s.account_id, s.spell_start, l.last_qbr,
+         epoch(CAST($as_of AS TIMESTAMP) - coalesce(l.last_qbr, s.spell_start)) / 86400.0 AS days,
+         greatest(s.spell_start + to_days($qbr_days),
+                  coalesce(l.last_qbr + to_days($qbr_days) + INTERVAL 1 MICROSECOND, s.spell_start)) AS since
+  FROM spells AS s JOIN ew_customers USING (account_id) LEFT JOIN qb_last AS l USING (account_id)
+  WHERE s.spell_end IS NULL AND s.spell_start <= CAST($as_of AS TIMESTAMP) - to_days($qbr_days)
+    AND (l.last_qbr IS NULL OR l.last_qbr < CAST($as_of AS TIMESTAMP) - to_days($qbr_days))
+    AND EXISTS (SELECT 1 FROM {_Q(canonical.ACTIVITIES)})
+)"""
+
+
 def _rows_sql() -> str:
     """CTE `signal_rows`: every signal's rows in one shape (the evidence module reads them)."""
     return "signal_rows AS (\n" + "\nUNION ALL\n".join([
@@ -353,6 +373,7 @@ def _rows_sql() -> str:
         _row("silent", "ew_silent_now", "since", d1="last_contact", x1="days"),
         _row("decision_maker_detractor", "ew_leader_now", "since", d1="leader_ts", x1="leader_score",
              x2="others_mean", n1="others_n", label="role_value"),
+        _row("missed_qbr", "ew_qbr_now", "since", d1="last_qbr", d2="spell_start", x1="days"),
     ]) + "\n)"
 
 
@@ -364,6 +385,7 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
     `stalled_p90` comes from `stalled.p90_table` (lists segment/stage/next/days/n, segment None = all).
     """
     from cxlib import surveys
+    from cxlib.centricity.qbr import qbr_params
 
     pinned = replace(settings, as_of=as_of)
     score_trend, params = trend_ctes(con, score_config, config.score_period, pinned)
@@ -390,11 +412,11 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
         "p90_segment": stalled_p90["segment"] or [None], "p90_stage": stalled_p90["stage"] or [None],
         "p90_next": stalled_p90["next"] or [None], "p90_days": stalled_p90["days"] or [None],
         "p90_n": stalled_p90["n"] or [0],
-    })
+    } | qbr_params(as_of))
     ctes = ",\n".join([
         dimensions.ACCOUNTS_CTE, score_trend.strip(), customers_ctes(), _visit_sql(), _answers_sql(), _nps_sql(),
         _csat_sql(), _leader_sql(), _silent_sql(), _stalled_sql().replace("{segment_expr}", segment_expr),
-        _score_sql(), _rows_sql()])
+        _score_sql(), _missed_qbr_sql(), _rows_sql()])
     return ctes, params
 
 

@@ -21,12 +21,19 @@ TILE_LABELS = {SUCCESSFUL: "Successful", OUTCOME_ONLY: "Outcome without<br>the r
 P90_COLOR = "#424242"
 
 
+ACTIVITY_LANE = "Activities"
+ACTIVITY_SYMBOLS = {"provider": "circle", "customer": "diamond"}
+
+
 def timeline_figure(timeline: pd.DataFrame, as_of: dt.datetime | None = None,
-                    stages: list[Stage] | None = None, title: str = "Journey timeline") -> go.Figure:
+                    stages: list[Stage] | None = None, title: str = "Journey timeline",
+                    activities: pd.DataFrame | None = None) -> go.Figure:
     """Gantt-like bars: one lane per stage (journey order, top down), one bar per visit.
 
     Bars carry the stage's fixed colour, exit stages the exit red; the current visit runs to the
-    as-of date and is hatched; a return into a stage is marked with a purple triangle.
+    as-of date and is hatched; a return into a stage is marked with a purple triangle. `activities`
+    (`account_rows.ACTIVITY_COLUMNS`) adds a lane of markers at the bottom: circles for the
+    provider's, diamonds for the customer's, QBR/EBRs larger.
     """
     if timeline is None or timeline.empty:
         return no_data_figure(title, "No dated journey entries for this account")
@@ -51,6 +58,17 @@ def timeline_figure(timeline: pd.DataFrame, as_of: dt.datetime | None = None,
             x=returns["entered"], y=returns["stage"], mode="markers", name="Return",
             marker=dict(symbol="triangle-right", size=14, color=RETURN_LINK, line=dict(width=1, color="#3f007d")),
             hovertemplate="Return to %{y} on %{x|%Y-%m-%d}<extra></extra>"))
+    if activities is not None and not activities.empty:
+        for who, rows in activities.groupby(activities["initiated_by"].fillna("unknown"), sort=True):
+            fig.add_trace(go.Scatter(
+                x=rows["ts"], y=[ACTIVITY_LANE] * len(rows), mode="markers", name=f"{who} activity",
+                marker=dict(symbol=ACTIVITY_SYMBOLS.get(str(who), "square"),
+                            size=[14 if t == "qbr" else 9 for t in rows["activity_type"]],
+                            color=SEQUENCE[0] if who == "provider" else SEQUENCE[1],
+                            opacity=[1.0 if d is not False else 0.4 for d in rows["done"]]),
+                customdata=list(zip(rows["activity_type"].fillna(""), rows["subject"].fillna(""), strict=True)),
+                hovertemplate=f"%{{x|%Y-%m-%d}} {who}: %{{customdata[0]}} %{{customdata[1]}}<extra></extra>"))
+        lanes = [*lanes, ACTIVITY_LANE]
     if as_of is not None:
         fig.add_vline(x=pd.Timestamp(as_of).to_pydatetime(), line_dash="dot", line_color="rgba(80,80,80,0.9)")
         fig.add_annotation(x=pd.Timestamp(as_of).to_pydatetime(), y=1, yref="paper", text="as of",

@@ -70,6 +70,7 @@ class Mapping:
     scores: dict = field(default_factory=dict)
     warnings: dict = field(default_factory=dict)   # cxlib.early_warning.WarningConfig (thresholds, role map)
     stories: dict = field(default_factory=dict)    # cxlib.stories.StoryConfig (the story score's weights)
+    centricity: dict = field(default_factory=dict)  # cxlib.centricity.ThemeConfig (want-vs-do themes)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as a dict, stage map sorted so equal mappings give equal files."""
@@ -81,6 +82,7 @@ class Mapping:
             "scores": self.scores,
             "warnings": self.warnings,
             "stories": self.stories,
+            **({"centricity": self.centricity} if self.centricity else {}),
         }
 
     def to_json(self) -> str:
@@ -102,7 +104,8 @@ class Mapping:
                        settings=Settings.from_dict(d.get("settings") or {}),
                        scores=dict(d.get("scores") or {}),
                        warnings=dict(d.get("warnings") or {}),
-                       stories=dict(d.get("stories") or {}))
+                       stories=dict(d.get("stories") or {}),
+                       centricity=dict(d.get("centricity") or {}))
         except (KeyError, TypeError, ValueError) as exc:
             raise MappingError(f"The mapping file is incomplete or malformed ({exc}).") from exc
 

@@ -1,28 +1,28 @@
 -- cxlib.early_warning.signal_summary(con, prepare(con, WarningConfig(), ws.score_config, settings))
--- snapshot early_warning_signal_summary: 13 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot early_warning_signal_summary: 14 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/13]
+-- [1/14]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [2/13]
+-- [2/14]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [3/13]
+-- [3/14]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/13]
+-- [4/14]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [5/13]
+-- [5/14]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [6/13]
+-- [6/14]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -33,15 +33,15 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [7/13]
+-- [7/14]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [8/13]
+-- [8/14]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [9/13]
+-- [9/14]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
@@ -201,7 +201,7 @@ ORDER BY r.segment = '(none)', r.segment, r.step
 --   $exit_code_2 = 3
 --   $exit_code_3 = 8
 
--- [10/13]
+-- [10/14]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -217,13 +217,13 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [11/13]
+-- [11/14]
 SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CSAT'
 
--- [12/13]
+-- [12/14]
 WITH raw_roles AS (
 SELECT NULLIF(trim(CAST(respondent_role AS VARCHAR)), '') AS value
 FROM "surveys"
@@ -232,7 +232,11 @@ SELECT value, count(*) AS rows FROM raw_roles WHERE value IS NOT NULL
 GROUP BY value ORDER BY rows DESC, value
 ;
 
--- [13/13]
+-- [13/14]
+SELECT EXISTS (SELECT 1 FROM "activities")
+;
+
+-- [14/14]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -591,6 +595,57 @@ JOIN ew_customers USING (account_id)
 LEFT JOIN ew_first_rating AS f USING (account_id)
 WHERE t.direction IS NOT NULL AND t.previous_composite - t.composite >= $score_points - 1e-09
 ),
+qb_qbrs AS (
+SELECT account_id, ts FROM "activities"
+WHERE activity_type = 'qbr' AND done IS NOT FALSE AND ts IS NOT NULL AND ts <= CAST($as_of AS TIMESTAMP)
+AND account_id IS NOT NULL
+),
+qb_last AS (SELECT account_id, max(ts) AS last_qbr FROM qb_qbrs GROUP BY account_id),
+qb_tasks AS (
+SELECT t.account_id, coalesce(t.activity_date, t.ts) AS created, t.due_date,
+coalesce(t.completed_at, t.ts) AS completed,
+t.done IS TRUE AND coalesce(t.completed_at, t.ts, CAST($as_of AS TIMESTAMP)) <= CAST($as_of AS TIMESTAMP)
+AS done_now
+FROM "activities" AS t
+WHERE t.activity_type = 'task' AND t.initiated_by = 'provider'
+AND coalesce(t.activity_date, t.ts) <= CAST($as_of AS TIMESTAMP)
+AND EXISTS (SELECT 1 FROM qb_qbrs AS q WHERE q.account_id = t.account_id
+AND coalesce(t.activity_date, t.ts) >= q.ts
+AND coalesce(t.activity_date, t.ts) <= q.ts + to_days($follow_up_days))
+),
+qb_followups AS (
+SELECT account_id, created, due_date, completed,
+CASE WHEN done_now AND (due_date IS NULL OR CAST(completed AS DATE) <= CAST(due_date AS DATE))
+THEN 'completed on time'
+WHEN done_now THEN 'completed late'
+WHEN due_date < CAST($as_of AS TIMESTAMP) THEN 'overdue'
+ELSE 'open, not yet due' END AS state
+FROM qb_tasks
+),
+qb_account AS (
+SELECT ids.account_id, l.last_qbr,
+coalesce(l.last_qbr >= CAST($as_of AS TIMESTAMP) - to_days($qbr_days), false) AS qbr_held,
+count(f.state) FILTER (WHERE f.state <> 'open, not yet due') AS followups,
+count(f.state) FILTER (WHERE f.state = 'completed on time') AS followed_through,
+count(f.state) FILTER (WHERE f.state = 'completed on time')
+/ NULLIF(count(f.state) FILTER (WHERE f.state <> 'open, not yet due'), 0) AS follow_through,
+count(f.state) FILTER (WHERE f.state = 'overdue') AS overdue,
+count(f.state) FILTER (WHERE f.state = 'open, not yet due') AS left_out
+FROM (SELECT DISTINCT account_id FROM "activities" WHERE account_id IS NOT NULL) AS ids
+LEFT JOIN qb_last AS l USING (account_id)
+LEFT JOIN qb_followups AS f USING (account_id)
+GROUP BY ids.account_id, l.last_qbr
+),
+ew_qbr_now AS (
+SELECT s.account_id, s.spell_start, l.last_qbr,
+epoch(CAST($as_of AS TIMESTAMP) - coalesce(l.last_qbr, s.spell_start)) / 86400.0 AS days,
+greatest(s.spell_start + to_days($qbr_days),
+coalesce(l.last_qbr + to_days($qbr_days) + INTERVAL 1 MICROSECOND, s.spell_start)) AS since
+FROM spells AS s JOIN ew_customers USING (account_id) LEFT JOIN qb_last AS l USING (account_id)
+WHERE s.spell_end IS NULL AND s.spell_start <= CAST($as_of AS TIMESTAMP) - to_days($qbr_days)
+AND (l.last_qbr IS NULL OR l.last_qbr < CAST($as_of AS TIMESTAMP) - to_days($qbr_days))
+AND EXISTS (SELECT 1 FROM "activities")
+),
 signal_rows AS (
 SELECT account_id, 'entered_disappointment' AS signal, CAST(entered AS TIMESTAMP) AS since, CAST(entered AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(days AS DOUBLE) AS x1, CAST(NULL AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(stage AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_visit WHERE stage = $disappointment AND entered >= CAST($as_of AS TIMESTAMP) - to_days($disappointment_days)
 UNION ALL
@@ -605,6 +660,8 @@ UNION ALL
 SELECT account_id, 'silent' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(last_contact AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(days AS DOUBLE) AS x1, CAST(NULL AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_silent_now
 UNION ALL
 SELECT account_id, 'decision_maker_detractor' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(leader_ts AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(leader_score AS DOUBLE) AS x1, CAST(others_mean AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(others_n AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(role_value AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_leader_now
+UNION ALL
+SELECT account_id, 'missed_qbr' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(last_qbr AS TIMESTAMP) AS d1, CAST(spell_start AS TIMESTAMP) AS d2, CAST(days AS DOUBLE) AS x1, CAST(NULL AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_qbr_now
 ),
 names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
 flagged_rows AS (
@@ -700,6 +757,7 @@ UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
 --   $f7_target = 80.0
 --   $f7_weight = 1.0
 --   $f7_zero = 1.0
+--   $follow_up_days = 14
 --   $fy_shift = 0
 --   $green_above = 75.0
 --   $leader_mean = 7.0
@@ -716,6 +774,7 @@ UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
 --   $p90_segment = [NULL, NULL, NULL, NULL, NULL, NULL]
 --   $p90_stage = ['Awareness', 'Consideration', 'Decision', 'Delivery', 'Usage', 'Loyalty']
 --   $period_unit = 'quarter'
+--   $qbr_days = 100
 --   $red_below = 50.0
 --   $score_points = 10.0
 --   $silent_days = 120
