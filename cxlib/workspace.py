@@ -247,7 +247,10 @@ class Workspace:
         """Build the canonical views from a confirmed mapping; returns the validation reports."""
         from cxlib import mapping
 
+        from cxlib.centricity.qbr import add_qbr_segment
+
         self.validation = mapping.apply_mapping(self.con, new_mapping)
+        add_qbr_segment(self.con, new_mapping.settings)     # a derived segment, once activities exist
         self.mapping = new_mapping
         self.version += 1
         return self.validation

@@ -94,3 +94,23 @@ def test_the_account_timeline_puts_activities_in_their_own_lane(con) -> None:
     assert set(markers) == {"provider activity", "customer activity"}
     assert list(markers["provider activity"].marker.size) == [14]          # a QBR is drawn larger
     assert pd.Timestamp(markers["customer activity"].x[0]) == pd.Timestamp(ago(20))
+
+
+# ---------------------------------------------------------------- the derived segment column
+
+
+def test_qbr_segment_is_yes_at_exactly_100_days_and_absent_without_activities(con) -> None:
+    from cxlib import dimensions
+    from cxlib.centricity.qbr import SEGMENT_COLUMN, add_qbr_segment
+
+    build(con, [("H100", "A"), ("H101", "A"), ("PLAN", "A"), ("NONE", "A")])
+    assert add_qbr_segment(con, SETTINGS) is False                       # no activities: no column
+    assert SEGMENT_COLUMN not in dimensions.segment_columns(con)
+    build(con, [("H100", "A"), ("H101", "A"), ("PLAN", "A"), ("NONE", "A")], activities=[
+        act("H100", ago(100), activity_type="qbr"), act("H101", ago(101), activity_type="qbr"),
+        act("PLAN", ago(3), activity_type="qbr", done=False), act("NONE", ago(3), activity_type="call"),
+    ])
+    assert add_qbr_segment(con, SETTINGS) is True
+    assert SEGMENT_COLUMN in dimensions.segment_columns(con)
+    values = dict(con.execute(f'SELECT account_id, "{SEGMENT_COLUMN}" FROM accounts ORDER BY 1').fetchall())
+    assert values == {"H100": "yes", "H101": "no", "NONE": "no", "PLAN": "no"}

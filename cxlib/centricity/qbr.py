@@ -25,6 +25,7 @@ from cxlib.settings import Settings
 
 QBR_DAYS = 100
 FOLLOW_UP_DAYS = 14
+SEGMENT_COLUMN = "qbr_last_100_days"   # the accounts' derived segment: 'yes' / 'no' (only when activities exist)
 COLUMNS = ["account_id", "last_qbr", "qbr_held", "followups", "followed_through", "follow_through", "overdue",
            "left_out"]
 
@@ -94,6 +95,26 @@ def qbr_discipline(con: duckdb.DuckDBPyConnection, settings: Settings | None = N
     return table[COLUMNS]
 
 
+def add_qbr_segment(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Give the accounts table the segment column `qbr_last_100_days` at the as-of date; False when not added.
+
+    'yes' when the account held a QBR/EBR in the last 100 days (as `qbr_held`), else 'no'. Added only
+    when activities are loaded and something is dated; it is rebuilt whenever the mapping is applied
+    (a new as-of date is part of the mapping's settings), so every segment picker and `--by` can use it.
+    """
+    (activities,) = con.execute(f"SELECT count(*) FROM {_Q(canonical.ACTIVITIES)}").fetchone()
+    as_of = dimensions.as_of_param(con, settings) if activities else None
+    if as_of is None:
+        return False
+    column = _Q(SEGMENT_COLUMN)
+    con.execute(f"ALTER TABLE {_Q(canonical.ACCOUNTS)} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+    con.execute(f"""
+        UPDATE {_Q(canonical.ACCOUNTS)} SET {column} = CASE WHEN account_id IN (
+            WITH {qbr_ctes()} SELECT account_id FROM qb_account WHERE qbr_held) THEN 'yes' ELSE 'no' END""",
+                qbr_params(as_of))
+    return True
+
+
 def follow_through_text(row: dict[str, Any]) -> str:
     """The follow-through in words, saying why when no task counts (the Account page)."""
     n, k, left = int(row["followups"]), int(row["followed_through"]), int(row["left_out"])
@@ -109,4 +130,5 @@ def follow_through_text(row: dict[str, Any]) -> str:
     return text
 
 
-__all__ = ["COLUMNS", "FOLLOW_UP_DAYS", "QBR_DAYS", "follow_through_text", "qbr_ctes", "qbr_discipline", "qbr_params"]
+__all__ = ["COLUMNS", "FOLLOW_UP_DAYS", "QBR_DAYS", "SEGMENT_COLUMN", "add_qbr_segment", "follow_through_text",
+           "qbr_ctes", "qbr_discipline", "qbr_params"]
