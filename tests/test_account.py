@@ -303,7 +303,7 @@ def test_the_story_flags_are_the_early_warning_rows(company) -> None:
         assert ";".join(f.kind for f in story.flags) == row.signals
         assert "; ".join(f"{f.kind}: {f.detail}" for f in story.flags) == row.evidence
     assert account_story(company, "A1", CONFIG, settings).flags[1] == Flag(
-        "silent", "Silent", "no survey answer, rating or journey entry since 2026-07-05 (1276 days, more than 120)")
+        "silent", "Silent", "no survey answer, rating, journey entry or activity since 2026-07-05 (1276 days, more than 120)")
 
 
 # ---------------------------------------------------------------- meeting summary
@@ -350,7 +350,7 @@ def test_meeting_summary_without_journey_entries(company) -> None:
         "No NPS or CSAT answers yet.",
         "No renewal date recorded; ARR 9,000.",
         "Desired outcome: unknown (no outcome recorded, no CSAT answer).",
-        "Flag: Silent — no dated survey answer, rating or journey entry at all.",
+        "Flag: Silent — no dated survey answer, rating, journey entry or activity at all.",
     ]
 
 

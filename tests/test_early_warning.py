@@ -237,8 +237,23 @@ def test_silent_after_more_than_120_days(con) -> None:
     assert "SL120" not in table.index and "SR" not in table.index
     assert signals(table, "SL121") == {"silent"}
     assert table.loc["SL121", "first_signal_date"] == dt.date(2026, 6, 29)  # 03-01 + 120 days, just after
-    assert table.loc["SL121", "evidence"] == ("silent: no survey answer, rating or journey entry since 2026-03-01 "
+    assert table.loc["SL121", "evidence"] == ("silent: no survey answer, rating, journey entry or activity since 2026-03-01 "
                                               "(121 days, more than 120)")
+
+
+def test_silent_counts_an_activity_that_happened_not_an_open_task(con) -> None:
+    build(con, [*signed("CALLED", "2026-01-01"), *signed("TASKED", "2026-01-01")],
+          surveys=[("CALLED", "Ann", None, "2026-02-01", "CES", 5), ("TASKED", "Bo", None, "2026-03-01", "CES", 5)])
+    canonical.create_table(con, "activities", [
+        {"account_id": "CALLED", "ts": d("2026-03-02"), "activity_type": "call", "initiated_by": "provider",
+         "done": True, "source": "act", "source_row": 2},                        # 120 days before: contact
+        {"account_id": "TASKED", "ts": d("2026-06-20"), "activity_type": "task", "initiated_by": "provider",
+         "done": False, "source": "act", "source_row": 3}])                      # an open task: no contact
+    table = flagged(con)          # with activities loaded, neither has held a QBR: missed_qbr holds for both
+    assert signals(table, "CALLED") == {"missed_qbr"}
+    assert signals(table, "TASKED") == {"silent", "missed_qbr"}
+    assert ("silent: no survey answer, rating, journey entry or activity since 2026-03-01 (121 days, more than 120)"
+            in table.loc["TASKED", "evidence"])
 
 
 # ---------------------------------------------------------------- decision_maker_detractor
@@ -376,5 +391,5 @@ def test_a_customer_known_only_from_the_accounts_table(con) -> None:
         ("U3", "Lead Co", "Consideration", 30.0, None, None, None, None, "acc", 3)])
     table = flagged(con)
     assert list(table.index) == ["U1"]
-    assert table.loc["U1", "evidence"] == "silent: no dated survey answer, rating or journey entry at all"
+    assert table.loc["U1", "evidence"] == "silent: no dated survey answer, rating, journey entry or activity at all"
     assert table.loc["U1", "first_signal_date"] is None

@@ -143,7 +143,7 @@ def test_segment_pack_slides_without_a_browser(company) -> None:
     # G2 (a lost deal) and G3 (never signed) are no customers.
     assert content.slides[4].bullets == [
         "1 account flagged, ARR 100,000.",
-        "G1: silent: no survey answer, rating or journey entry since 2026-03-01 (121 days, more than 120)"]
+        "G1: silent: no survey answer, rating, journey entry or activity since 2026-03-01 (121 days, more than 120)"]
     assert content.slides[4].table.to_dict("records") == [
         {"Account": "Alpha", "ARR": "100,000", "Renewal": "", "Signals": "silent", "Since": "2026-06-29"}]
     assert content.slides[-1].bullets == segment_summary(segment_story(company, "tier", "Gold", CONFIG, SETTINGS))
@@ -193,7 +193,7 @@ def test_account_pack_places_early_warning_flags_by_signal(company) -> None:
     # G1 is a customer (Decision on 02-10). On 06-30 its last contact was 03-01 (rating and CSAT): 121 days,
     # more than 120, so it is silent; silence has no topic slide, so it is only in the summary.
     silent = account_pack(company, "G1", CONFIG, SETTINGS)
-    flag = "Flag: Silent — no survey answer, rating or journey entry since 2026-03-01 (121 days, more than 120)."
+    flag = "Flag: Silent — no survey answer, rating, journey entry or activity since 2026-03-01 (121 days, more than 120)."
     assert silent.slides[-1].bullets[-1] == flag
     assert [b for slide in silent.slides[:-1] for b in slide.bullets if b.startswith("Flag:")] == []
     # On 07-05 its decision maker answers NPS 0 after 10 on 02-01: nps_drop, on the voice slide too.

@@ -87,8 +87,8 @@ def sentence(row: dict[str, Any], config: WarningConfig) -> str:
                 f"{float(row['x2']):.1f} days to reach {row['label2']} ({_n(row['n1'], 'account')} converted)")
     if s == "silent":
         if _missing(row["d1"]):
-            return "no dated survey answer, rating or journey entry at all"
-        return (f"no survey answer, rating or journey entry since {_day(row['d1'])} ({_whole(row['x1'])} days, "
+            return "no dated survey answer, rating, journey entry or activity at all"
+        return (f"no survey answer, rating, journey entry or activity since {_day(row['d1'])} ({_whole(row['x1'])} days, "
                 f"more than {config.silent_days})")
     if s == "decision_maker_detractor":
         return (f"{row['label']} answered NPS {_answer(row['x1'])} on {_day(row['d1'])} (detractor) while the latest "

@@ -22,8 +22,8 @@ no window.
   since entering it) than the p90 of days to the next step (the funnel's `quantile_cont`) in the
   account's segment; a segment whose p90 rests on fewer than the minimum n uses the overall p90.
   Since: entry + p90.
-- silent: no survey answer, factor rating or journey entry (`CONTACT_SOURCES`) in the last
-  `silent_days` days. Since: the last one + `silent_days`.
+- silent: no survey answer, factor rating, journey entry or activity that happened (`CONTACT_SOURCES`)
+  in the last `silent_days` days. Since: the last one + `silent_days`.
 - decision_maker_detractor: the latest NPS answer of a decision maker or executive (respondent roles,
   `cxlib.mapping.respondent_roles`) is a detractor while the mean of the other respondents' latest NPS
   answers is ≥ `leader_others_mean`.
@@ -55,10 +55,11 @@ from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
 
 EPS = 1e-9   # float noise never decides a threshold ("exactly 10 points" is in)
-# Where contact is dated: every answer, rating and journey entry. Activities (calls, meetings, e-mails)
-# are not a canonical view yet; once they are, add ("activities", "ts") here and `silent` counts them.
-CONTACT_SOURCES: tuple[tuple[str, str], ...] = ((canonical.SURVEYS, "ts"), (canonical.FACTOR_RATINGS, "ts"),
-                                                (canonical.JOURNEY_EVENTS, "ts"))
+# Where contact is dated: every answer, rating and journey entry, and every activity that happened
+# (an open task or a planned meeting is no contact): (view, time column, which rows count).
+CONTACT_SOURCES: tuple[tuple[str, str, str], ...] = (
+    (canonical.SURVEYS, "ts", "true"), (canonical.FACTOR_RATINGS, "ts", "true"),
+    (canonical.JOURNEY_EVENTS, "ts", "true"), (canonical.ACTIVITIES, "ts", "done IS NOT FALSE"))
 ROW_COLUMNS = ["account_id", "signal", "since", "d1", "d2", "x1", "x2", "x3", "x4", "n1", "n2", "label",
                "label2"]
 
@@ -277,7 +278,8 @@ ew_leader_now AS (
 
 def _silent_sql() -> str:
     """CTE `ew_silent_now`: customers with no dated contact in the last `silent_days` days."""
-    parts = " UNION ALL ".join(f"SELECT account_id, {_Q(col)} AS ts FROM {_Q(view)}" for view, col in CONTACT_SOURCES)
+    parts = " UNION ALL ".join(f"SELECT account_id, {_Q(col)} AS ts FROM {_Q(view)} WHERE {rows}"
+                               for view, col, rows in CONTACT_SOURCES)
     return f"""ew_contacts AS (
   SELECT c.account_id, max(x.ts) AS last_contact
   FROM ew_customers AS c

@@ -548,7 +548,7 @@ WHERE e.t_at = CAST($as_of AS TIMESTAMP) AND e.holds
 ew_contacts AS (
 SELECT c.account_id, max(x.ts) AS last_contact
 FROM ew_customers AS c
-LEFT JOIN (SELECT account_id, "ts" AS ts FROM "surveys" UNION ALL SELECT account_id, "ts" AS ts FROM "factor_ratings" UNION ALL SELECT account_id, "ts" AS ts FROM "journey_events") AS x ON x.account_id = c.account_id AND x.ts <= CAST($as_of AS TIMESTAMP)
+LEFT JOIN (SELECT account_id, "ts" AS ts FROM "surveys" WHERE true UNION ALL SELECT account_id, "ts" AS ts FROM "factor_ratings" WHERE true UNION ALL SELECT account_id, "ts" AS ts FROM "journey_events" WHERE true UNION ALL SELECT account_id, "ts" AS ts FROM "activities" WHERE done IS NOT FALSE) AS x ON x.account_id = c.account_id AND x.ts <= CAST($as_of AS TIMESTAMP)
 GROUP BY c.account_id
 ),
 ew_silent_now AS (
