@@ -26,7 +26,6 @@ neither Disappointment nor Churn. Only dated rows up to the as-of date count, ex
 from __future__ import annotations
 
 from cxlib import canonical, dimensions
-from cxlib.early_warning.signals import customers_ctes
 
 _Q = canonical.quote
 
@@ -79,7 +78,7 @@ st_composites AS (
 
 def challenge_ctes() -> str:
     """CTEs ending in `st_challenge` (account_id, challenge, low/recovery kinds, dates and values)."""
-    return f"""st_lows AS (
+    return """st_lows AS (
   SELECT account_id, ts, 1 AS kind_ord, 'disappointment' AS kind, CAST(NULL AS DOUBLE) AS value
   FROM st_events WHERE stage = $disappointment
   UNION ALL SELECT account_id, ts, 2, 'nps', score FROM st_nps WHERE ts IS NOT NULL AND score <= 6

@@ -15,7 +15,6 @@ and appends the run to bench-results/bench.json.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import os
 import tempfile

@@ -46,7 +46,7 @@ def recognise_feedback(t: RawTable) -> Recognised | None:
             roles.setdefault(column, IGNORE)
     shape = TableShape(
         id="hubspot.feedback", tool="HubSpot", name="feedback submissions",
-        label=f"HubSpot feedback submissions — NPS, CSAT and CES answers"
+        label="HubSpot feedback submissions — NPS, CSAT and CES answers"
               + (f" by {account}" if account else " (no company column: answers without an account)"),
         answer_column=rating, answers={"CSAT": {"0": 0.0, "1": 0.0, "2": 1.0}},
         notes=["CSAT is HubSpot's three faces 0/1/2: 2 (Promoter) is satisfied, 0 and 1 are not; NPS is "
