@@ -1,0 +1,107 @@
+"""Activities (issue 13): the ledger's reasons, ts, type, initiator and done rules at their edges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from cxlib import dimensions
+from cxlib import mapping as mp
+from cxlib.loading import load_file
+from cxlib.mapping.activity_words import activity_state_of, activity_type_of, initiated_by_of
+
+AS_OF = dt.datetime(2025, 10, 1)
+
+ACCOUNTS = "Account ID,Name\nA1,Acme\nA2,Globex\n"
+# Rows 2–13 of the file (row 1 is the header).
+ACTIVITIES = (
+    "Account ID,Activity Date,Activity Type,Initiated By,Subject,Theme/Tag,Status,Due Date,Completed Date,Owner\n"
+    "A1,2025-09-01,QBR,,Q3 review,,,,,Ann\n"                       # 2 qbr, no status, past → done
+    "A1,2025-09-02,Task,,Send deck,,Open,2025-09-10,,Ann\n"         # 3 open task: not done
+    "A1,2025-09-02,Task,,Send notes,,,2025-09-10,,Ann\n"            # 4 task, no status: not done
+    "A1,2025-09-03,Task,,Fix export,,Open,2025-09-10,2025-09-12,Ann\n"  # 5 status open beats completed: not done
+    "A1,2025-09-03,Task,,Agenda,,Completed,2025-09-10,2025-09-12,Ann\n"  # 6 ts = completed 09-12, done
+    "A2,2025-10-02,Meeting,,Kickoff,,,,,Bob\n"                      # 7 meeting after as-of: not done
+    "A2,2025-10-01,Meeting,,Training day,,,,,Bob\n"                 # 8 meeting on the as-of date: done
+    "A2,2025-09-05,Frobnicate,,Something,,,,,Bob\n"                 # 9 unknown type → other, done
+    "A2,2025-09-06,Ticket,,Login broken,,,,,\n"                     # 10 ticket → customer
+    "A2,2025-09-07,Call,Inbound,They called,,,,,Bob\n"              # 11 inbound call → customer
+    ",2025-09-07,Call,,No account,,,,,Bob\n"                        # 12 account id missing
+    "A9,2025-09-07,Call,,Stranger,,,,,Bob\n"                        # 13 not in accounts
+    "A1,,Email,,Undated,,,,,Ann\n"                                  # 14 no date at all
+    "A1,someday,Email,,Bad date,,,,,Ann\n")                         # 15 date unreadable
+
+
+def build(con: duckdb.DuckDBPyConnection, tmp_path: Path, as_of: dt.datetime | None = AS_OF) -> list:
+    reports = []
+    for name, text in (("accounts.csv", ACCOUNTS), ("activities.csv", ACTIVITIES)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        reports += load_file(con, tmp_path / name)
+    m = mp.suggest_mapping(con, reports)
+    m.settings.as_of = as_of
+    return m, {r.view: r for r in mp.apply_mapping(con, m)}
+
+
+def test_generic_activities_are_recognised(con, tmp_path):
+    m, _ = build(con, tmp_path)
+    tm = next(t for t in m.tables if t.source == "activities.csv")
+    assert (tm.kind, tm.shape.id) == ("activities", "generic.activities")
+    assert tm.roles == {"Account ID": "account_id", "Activity Date": "ts", "Activity Type": "activity_type",
+                        "Initiated By": "initiated_by", "Subject": "subject", "Theme/Tag": "theme",
+                        "Status": "status", "Due Date": "due_date", "Completed Date": "completed_at",
+                        "Owner": "owner"}
+
+
+def test_ledger_reasons_reconcile(con, tmp_path):
+    _, reports = build(con, tmp_path)
+    r = reports["activities"]
+    assert (r.rows_in, r.rows_used, r.rows_excluded) == (14, 10, 4)
+    assert dict(zip(r.reasons["reason"], r.reasons["rows"])) == {
+        "account id missing": 1, "account id not in the accounts table": 1, "timestamp missing": 1,
+        "timestamp unparseable": 1}
+    excluded = mp.excluded_rows(con, "activities")
+    assert list(excluded["source_row"]) == [12, 13, 14, 15]
+
+
+def test_done_ts_type_and_initiator_rules(con, tmp_path):
+    build(con, tmp_path)
+    got = {row[0]: row[1:] for row in con.execute(
+        "SELECT source_row, strftime(ts, '%Y-%m-%d'), activity_type, initiated_by, done "
+        "FROM activities ORDER BY source_row").fetchall()}
+    assert got == {
+        2: ("2025-09-01", "qbr", "provider", True),
+        3: ("2025-09-02", "task", "provider", False),
+        4: ("2025-09-02", "task", "provider", False),
+        5: ("2025-09-12", "task", "provider", False),
+        6: ("2025-09-12", "task", "provider", True),
+        7: ("2025-10-02", "meeting", "provider", False),
+        8: ("2025-10-01", "meeting", "provider", True),
+        9: ("2025-09-05", "other", "provider", True),
+        10: ("2025-09-06", "ticket", "customer", True),
+        11: ("2025-09-07", "call", "customer", True),
+    }
+
+
+def test_activities_never_move_the_as_of_date(con, tmp_path):
+    """With no other dated view, the as-of date is not the activities' latest (a planned 2025-10-02)."""
+    build(con, tmp_path, as_of=None)
+    assert dimensions.latest_timestamp(con) is None
+    # Judged at today: the meeting of 2025-10-02 is in the past by now, so it is done.
+    assert con.execute("SELECT done FROM activities WHERE source_row = 7").fetchone() == (True,)
+
+
+def test_value_words():
+    assert [activity_type_of(v) for v in ("QBR", "EBR", "Business Review", "Quarterly Business Review",
+                                          "QBR meeting", "Reference call", "Referenz", "Réunion", "电话",
+                                          "Zoom", None)] == [
+        "qbr", "qbr", "qbr", "qbr", "qbr", "reference", "reference", "meeting", "call", "other", "other"]
+    assert [activity_state_of(v) for v in ("Completed", "Held", "Terminé", "已完成", "Not Started",
+                                           "In Progress", "Archived")] == [
+        "done", "done", "done", "done", "open", "open", None]
+    assert initiated_by_of("Outbound") == "provider"
+    assert initiated_by_of("Inbound") == "customer"
+    assert initiated_by_of("yes", customer_flag=True) == "customer"
+    assert initiated_by_of("No", customer_flag=True) == "provider"
+    assert initiated_by_of("maybe") is None
