@@ -5,7 +5,7 @@ Rules (README, "Activities"):
   missing", or "timestamp unparseable" when a date is given but reads as none).
 - activity_type: the type cell through `_cx_value_map` (category 'activity_type', filled by
   `activity_words.activity_type_of`); a value naming no type, or no type column, is `other`. A
-  meeting, call or other whose subject names a QBR/EBR or a reference call is that ('subject_type').
+  meeting (or an activity without a type) whose subject names a QBR/EBR or a reference call is that ('subject_type').
 - initiated_by: the "initiated by" cell (category 'initiated_by'), else `customer` for tickets and
   `provider` for everything else.
 - done: never when the status says open (not started, planned …) or, without a completed date, when
@@ -50,7 +50,7 @@ def activity_rows(s: TableSql) -> list[str]:
     subject_col = s.tm.column("subject")
     if subject_col:   # a "Q3 QBR" logged as a meeting is a QBR
         by_subject = s.mapped_value("subject_type", s.text_of(subject_col))
-        activity_type = (f"CASE WHEN ({activity_type}) IS NULL OR ({activity_type}) IN ('meeting', 'call', 'other') "
+        activity_type = (f"CASE WHEN ({activity_type}) IS NULL OR ({activity_type}) = 'meeting' "
                          f"THEN COALESCE({by_subject}, {activity_type}) ELSE {activity_type} END")
     state = s.mapped_value("activity_state", s.text_of(status_col)) if status_col else _NULL_TEXT
     activity_date, date_given = _date(s, "ts")
@@ -123,7 +123,7 @@ decided AS (
     SELECT dated.*,
            COALESCE(initiated_by, CASE WHEN mapped_type = 'ticket' THEN {constant_literal(CUSTOMER)}
                                        ELSE {constant_literal(PROVIDER)} END) AS who,
-           CASE WHEN state = 'open' THEN false
+           CASE WHEN state = 'open' OR ts IS NULL THEN false
                 WHEN completed_at IS NOT NULL THEN true
                 WHEN activity_date > (SELECT as_of FROM activity_as_of) THEN false
                 WHEN state = 'done' THEN true

@@ -153,8 +153,8 @@ def activity_type_of(value: object) -> str:
 def subject_type_of(value: object) -> str | None:
     """'qbr' or 'reference' when a subject names one ("Q3 QBR", "Reference call for Initech"), else None.
 
-    Read only when the type column says no more than meeting, call or other (Salesforce's Type
-    picklist has no QBR), or there is no type column."""
+    Read only when the type column says meeting or there is none (Salesforce's Type picklist
+    has no QBR; a "QBR prep call" stays a call, a "Send QBR notes" task a task)."""
     return _lookup(value, _TYPES[:2])
 
 

@@ -29,8 +29,8 @@ from cxlib.mapping.shapes.model import ROW_FILTER_REASONS, Recognised, RowFilter
 
 # In order: the first recogniser that matches names the shape; more specific layouts come first.
 RECOGNISERS: tuple[Callable[[RawTable], Recognised | None], ...] = (
-    activities.recognise_salesforce_activities, activities.recognise_hubspot_activities,
-    activities.recognise_gainsight_timeline, activities.recognise_generic_activities,
+    activities.recognise_salesforce_activities, activities.recognise_gainsight_timeline,
+    activities.recognise_hubspot_activities, activities.recognise_generic_activities,
     hubspot.recognise_feedback, hubspot.recognise_records,
     salesforce.recognise_field_history, salesforce.recognise_opportunity_history,
     tickets.recognise_zendesk, tickets.recognise_intercom, tickets.recognise_freshdesk,

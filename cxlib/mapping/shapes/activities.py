@@ -50,7 +50,7 @@ def _verdict(t: RawTable, roles: dict[str, str], shape: TableShape) -> Recognise
 def recognise_salesforce_activities(t: RawTable) -> Recognised | None:
     """Salesforce Tasks and Events report: Subject, Type, Activity Date, Assigned, Status/Due Date."""
     subject, when, assigned = t.find("Subject"), t.find("Activity Date", "Date"), t.find("Assigned", "Assigned To")
-    account = t.find("Company / Account", "Account Name", "Account")
+    account = t.find("Account Name", "Company / Account", "Account")
     if subject is None or when is None or assigned is None or account is None:
         return None
     if t.find("Status", "Due Date", "Type", "Task", "Event") is None:
@@ -69,7 +69,7 @@ def recognise_salesforce_activities(t: RawTable) -> Recognised | None:
 def recognise_hubspot_activities(t: RawTable) -> Recognised | None:
     """HubSpot activities export: Activity type, Activity date, Associated Company."""
     kind, when = t.find("Activity type", "Engagement type"), t.find("Activity date", "Engagement date")
-    account = t.find("Associated Company", "Associated Companies", "Company name")
+    account = t.find("Associated Company", "Associated Companies")
     if kind is None or when is None or account is None:
         return None
     roles = _roles(t, [(account, "account_id"), (when, "ts"), (kind, "activity_type"),
@@ -85,7 +85,7 @@ def recognise_gainsight_timeline(t: RawTable) -> Recognised | None:
     kind, when, account = t.find("Activity Type"), t.find("Activity Date"), t.find("Company Name", "Company")
     if kind is None or when is None or account is None or t.find("Subject") is None:
         return None
-    if t.find("Initiated By", "Account ID", "Customer ID") is not None:
+    if t.find("Initiated By", "Account ID", "Customer ID", "Associated Company") is not None:
         return None      # the generic layout names its own account id and initiator
     roles = _roles(t, [(account, "account_id"), (when, "ts"), (kind, "activity_type"),
                        (t.find("Author", "Created By", "Owner", "Internal Attendees"), "owner"), *_common(t)])
