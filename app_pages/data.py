@@ -49,7 +49,7 @@ def _load_upload(files: list) -> None:
 with st.container(border=True):
     st.markdown("#### Upload your exports")
     st.caption(f"CSV, TSV, TXT, XLSX, XLS or Parquet — several at once; up to {MAX_MB} MB per file. "
-               "Accounts, stage snapshots, journey events, survey responses and factor ratings are "
+               "Accounts, stage snapshots, journey events, survey responses, factor ratings and activities are "
                "recognised from their columns; you confirm below.")
     uploads = st.file_uploader("Drop files here", type=ACCEPTED, accept_multiple_files=True,
                                key="uploads", label_visibility="collapsed")

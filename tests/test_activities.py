@@ -105,3 +105,36 @@ def test_value_words():
     assert initiated_by_of("yes", customer_flag=True) == "customer"
     assert initiated_by_of("No", customer_flag=True) == "provider"
     assert initiated_by_of("maybe") is None
+
+
+def test_activities_survive_a_workspace_file_and_show_in_the_key_match(tmp_path):
+    """A saved workspace reopens with the same activities; the key-match report counts their accounts."""
+    from cxlib import saved, workspace
+
+    for name, text in (("accounts.csv", ACCOUNTS), ("activities.csv", ACTIVITIES)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ws = workspace.Workspace()
+    ws.load([tmp_path / "accounts.csv", tmp_path / "activities.csv"])
+    m = ws.suggest_mapping()
+    m.settings.as_of = AS_OF
+    reports = {r.view: r for r in ws.apply(m)}
+    assert (reports["activities"].rows_used, reports["activities"].rows_excluded) == (10, 4)
+    # Every row but row 12 names an account (13 rows); all but A9 (row 13) are in the accounts table.
+    match = {k.view: k for k in mp.key_match(ws.con)}["activities"]
+    assert (match.rows, match.matched) == (13, 12)
+    back = saved.open_workspace(_saved(ws))
+    try:
+        assert back.con.execute("SELECT count(*), count(*) FILTER (WHERE done) FROM activities").fetchone() == (10, 6)
+    finally:
+        back.close()
+        ws.close()
+
+
+def _saved(ws) -> bytes:
+    import io
+
+    from cxlib import saved
+
+    buf = io.BytesIO()
+    saved.save_workspace(ws, buf)
+    return buf.getvalue()
