@@ -138,3 +138,34 @@ def _saved(ws) -> bytes:
     buf = io.BytesIO()
     saved.save_workspace(ws, buf)
     return buf.getvalue()
+
+
+def test_sample_activity_history_is_recognised_and_has_its_stories(con, tmp_path):
+    """The (small) sample's activities load by the suggested mapping, all used, with the stories they tell."""
+    from cxlib import sample
+
+    company = sample.small()
+    files = sample.write(company, tmp_path)
+    reports = []
+    for path in files:
+        if path.suffix == ".csv" and "snapshots" not in path.parts:
+            reports += load_file(con, path)
+    m = mp.suggest_mapping(con, reports)
+    [tm] = [t for t in m.tables if t.source == "activities.csv"]
+    assert (tm.kind, tm.shape.id) == ("activities", "generic.activities")
+    r = {x.view: x for x in mp.apply_mapping(con, m)}["activities"]
+    assert (r.rows_in, r.rows_excluded) == (len(company.activities), 0)
+    as_of = dt.datetime(2026, 9, 30)
+    one = lambda sql: con.execute(sql, [as_of]).fetchone()[0]  # noqa: E731
+    assert one("SELECT count(*) FROM activities WHERE activity_type = 'task' AND NOT done AND due_date < ?") > 0
+    assert one("SELECT count(*) FROM activities WHERE activity_type = 'task' AND completed_at > due_date "
+               "AND completed_at <= ?") > 0
+    assert one("SELECT count(*) FROM activities WHERE ts > ? AND NOT done") > 0          # planned, never the as-of
+    assert one("SELECT count(*) FROM activities AS t JOIN activities AS c ON c.account_id = t.account_id "
+               "AND c.initiated_by = 'provider' AND c.activity_type = 'call' "
+               "AND c.ts BETWEEN t.ts AND t.ts + INTERVAL 14 DAY WHERE t.activity_type = 'ticket' AND ? IS NOT NULL") > 0
+    # Some customers (a QBR more than 100 days ago) have had none since: missed QBRs to find.
+    assert one("SELECT count(*) FROM (SELECT account_id FROM activities WHERE activity_type = 'qbr' AND done "
+               "GROUP BY account_id HAVING max(ts) < ? - INTERVAL 100 DAY)") > 0
+    assert one("SELECT count(*) FROM activities WHERE activity_type = 'reference' AND ? IS NOT NULL") > 0
+    assert one("SELECT count(DISTINCT theme) FROM activities WHERE theme IS NOT NULL AND ? IS NOT NULL") == 4
