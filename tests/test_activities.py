@@ -169,3 +169,32 @@ def test_sample_activity_history_is_recognised_and_has_its_stories(con, tmp_path
                "GROUP BY account_id HAVING max(ts) < ? - INTERVAL 100 DAY)") > 0
     assert one("SELECT count(*) FROM activities WHERE activity_type = 'reference' AND ? IS NOT NULL") > 0
     assert one("SELECT count(DISTINCT theme) FROM activities WHERE theme IS NOT NULL AND ? IS NOT NULL") == 4
+
+
+def test_data_page_shows_activities_kind_types_validation_and_key_match(tmp_path):
+    """The Data page: the activities kind in the dropdown, its types as read, its validation and key match."""
+    from streamlit.testing.v1 import AppTest
+
+    from cxlib import workspace
+
+    for name, text in (("accounts.csv", ACCOUNTS), ("activities.csv", ACTIVITIES)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ws = workspace.Workspace(label="Your upload")
+    ws.load([tmp_path / "accounts.csv", tmp_path / "activities.csv"])
+    ws.apply(ws.suggest_mapping())
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app_pages" / "data.py"), default_timeout=120)
+    at.session_state["workspace"] = ws
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    kinds = [s for s in at.selectbox if s.label == "Kind of table"]
+    assert "activities" in kinds[0].options and sorted(s.value for s in kinds) == ["accounts", "activities"]
+    tables = [t.value for t in at.table]
+    types = next(t for t in tables if "activity_type" in t.columns)
+    assert dict(zip(types["value"], types["activity_type"])) == {
+        "Call": "call", "Task": "task", "Email": "email", "Meeting": "meeting", "Frobnicate": "other",
+        "QBR": "qbr", "Ticket": "ticket"}
+    summary = next(t for t in tables if "rows in" in t.columns)
+    assert summary.set_index("view").loc["activities", ["rows in", "rows used", "rows excluded"]].tolist() == [14, 10, 4]
+    keys = next(t for t in tables if "matched" in t.columns)
+    assert keys.set_index("view").loc["activities", ["rows", "matched"]].tolist() == [13, 12]
+    ws.close()

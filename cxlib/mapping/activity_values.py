@@ -9,11 +9,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import duckdb
+import pandas as pd
 
 from cxlib import dimensions
+from cxlib.canonical import quote
 from cxlib.mapping.activities_sql import AS_OF_TABLE
 from cxlib.mapping.activity_words import activity_state_of, activity_type_of, initiated_by_of, subject_type_of
-from cxlib.mapping.document import TableMapping
+from cxlib.mapping.document import Mapping, TableMapping
+from cxlib.mapping.roles import ACTIVITIES
 from cxlib.settings import Settings
 from cxlib.stages import normalize_label
 
@@ -57,3 +60,23 @@ def write_activity_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> 
     """Write the one-row table the activities ledger reads its as-of date from."""
     con.execute(f"CREATE OR REPLACE TABLE {AS_OF_TABLE} (as_of TIMESTAMP)")
     con.execute(f"INSERT INTO {AS_OF_TABLE} VALUES (?)", [activity_as_of(con, settings)])
+
+
+def activity_type_values(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> pd.DataFrame:
+    """Each raw activity-type value of the mapped activities tables, its rows and the type it is read as.
+
+    The Data page shows it beside the stage values (read-only: the words are the vocabulary's)."""
+    counts: dict[str, int] = {}
+    for tm in mapping.tables:
+        if tm.kind != ACTIVITIES:
+            continue
+        for column in tm.columns_with("activity_type"):
+            for value, rows in con.execute(
+                    f"SELECT NULLIF(trim(CAST({quote(column)} AS VARCHAR)), '') AS value, count(*) "
+                    f"FROM {quote(tm.table)} GROUP BY ALL").fetchall():
+                if value is not None:
+                    counts[value] = counts.get(value, 0) + int(rows)
+    values = sorted(counts, key=lambda v: (-counts[v], v))
+    return pd.DataFrame({"value": pd.Series(values, dtype="str"),
+                         "rows": pd.Series([counts[v] for v in values], dtype="int64"),
+                         "activity_type": pd.Series([activity_type_of(v) for v in values], dtype="str")})
