@@ -198,3 +198,27 @@ def test_data_page_shows_activities_kind_types_validation_and_key_match(tmp_path
     keys = next(t for t in tables if "matched" in t.columns)
     assert keys.set_index("view").loc["activities", ["rows", "matched"]].tolist() == [13, 12]
     ws.close()
+
+
+INTERCOM = ("Conversation ID,Updated at (America/New_York),Conversation rating remark,Conversation rating,User name,"
+            "Company name,Agent rated type,Last survey sent\n"
+            "215467890123456,2026-09-01 13:44:10,Quick and helpful,5,Ada Lovelace,Acme Corp,Teammate,\n"
+            "215467890123457,2026-09-02 08:15:00,,2,Bob Smith,,Chatbot,\n")
+FRESHDESK = ("Ticket ID,Subject,Status,Created time (Europe/Paris),Resolved time,Survey results,Contact ID,Company Name\n"
+             "5012,Cannot export,Closed,2026-09-01 13:44:10,2026-09-02 09:00:00,Extremely Happy,70001,Acme Corp\n")
+
+
+def test_ticket_exports_without_a_created_at_column_or_with_a_zoned_one(con, tmp_path):
+    """Intercom's ratings have no created date (dated by Updated at); a zoned "Created time (…)" is the created date."""
+    reports = []
+    for name, text in (("intercom.csv", INTERCOM), ("freshdesk.csv", FRESHDESK)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        reports += load_file(con, tmp_path / name)
+    m = mp.suggest_mapping(con, reports)
+    assert sorted(t.shape.id for t in m.tables) == ["freshdesk.tickets", "intercom.conversation_ratings"]
+    mp.apply_mapping(con, m)
+    assert con.execute("SELECT source, source_row, strftime(ts, '%Y-%m-%d %H:%M'), activity_type, initiated_by, reason "
+                       "FROM _cx_activities_rows ORDER BY ALL").fetchall() == [
+        ("freshdesk.csv", 2, "2026-09-01 13:44", "ticket", "customer", None),
+        ("intercom.csv", 2, "2026-09-01 13:44", "ticket", "customer", None),
+        ("intercom.csv", 3, "2026-09-02 08:15", "ticket", "customer", "account id missing")]

@@ -16,10 +16,12 @@ Rules (README, "Activities"):
   today (`_cx_activity_as_of`, written by `views`): activities never move the as-of date.
 A ticket export (`zendesk.tickets`, `intercom.conversation_ratings`, `freshdesk.tickets`) stays a
 surveys table (its CSAT answers unchanged) and also yields one customer-initiated `ticket` activity
-per row, dated when the ticket was created.
+per row, dated when the ticket was created (else when its answer is dated).
 """
 
 from __future__ import annotations
+
+import re
 
 from cxlib.canonical import CUSTOMER, PROVIDER
 from cxlib.mapping.raw_tables import type_class
@@ -64,8 +66,10 @@ def activity_rows(s: TableSql) -> list[str]:
 
 
 def created_column(s: TableSql) -> str | None:
-    """A ticket export's created-date column ("Created at", "Created time" …), or None."""
-    return next((c for c in s.types if normalize_label(c) in _CREATED), None)
+    """A ticket export's created-date column ("Created at", "Created time", "Created at (Europe/Paris)"),
+    else the column its answers are dated by (Intercom's ratings export has no created date), or None."""
+    found = next((c for c in s.types if normalize_label(re.sub(r"\s*\([^)]*\)\s*$", "", c)) in _CREATED), None)
+    return found or s.tm.column("ts")
 
 
 def ticket_rows(s: TableSql) -> list[str]:
