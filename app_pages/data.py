@@ -10,6 +10,7 @@ import streamlit as st
 from cxlib import mapping as mp
 from cxlib.exports import to_csv_bytes
 from cxlib.mapping import shapes
+from cxlib.mapping.activity_values import activity_type_values
 from cxlib.loading import rejected_rows
 from cxlib.stages import LOST_DEAL
 from cxlib.workspace import Workspace, connect
@@ -49,7 +50,7 @@ def _load_upload(files: list) -> None:
 with st.container(border=True):
     st.markdown("#### Upload your exports")
     st.caption(f"CSV, TSV, TXT, XLSX, XLS or Parquet — several at once; up to {MAX_MB} MB per file. "
-               "Accounts, stage snapshots, journey events, survey responses and factor ratings are "
+               "Accounts, stage snapshots, journey events, survey responses, factor ratings and activities are "
                "recognised from their columns; you confirm below.")
     uploads = st.file_uploader("Drop files here", type=ACCEPTED, accept_multiple_files=True,
                                key="uploads", label_visibility="collapsed")
@@ -211,6 +212,12 @@ if not values.empty:
         column_config={"mapped_stage": st.column_config.SelectboxColumn("stage", options=stage_names)})
     draft.stage_map.update({v: (s if isinstance(s, str) and s else None)
                             for v, s in zip(edited_values["value"], edited_values["mapped_stage"])})
+
+activity_types = activity_type_values(ws.con, draft)
+if not activity_types.empty:
+    st.markdown("**Activity types** — each raw type value as it is read (six languages; a value that names "
+                "no type is *other*, never dropped).")
+    html_table(activity_types)
 
 with st.expander("Settings every number depends on"):
     s = draft.settings

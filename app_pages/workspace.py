@@ -24,7 +24,8 @@ PREVIEW_ROWS = 20
 FLASH_KEY = "_jl_workspace_flash"
 FILE_KEY = "_jl_workspace_file"
 COUNTED = {"Accounts": canonical.ACCOUNTS, "Journey events": canonical.JOURNEY_EVENTS,
-           "Survey answers": canonical.SURVEYS, "Factor ratings": canonical.FACTOR_RATINGS}
+           "Survey answers": canonical.SURVEYS, "Factor ratings": canonical.FACTOR_RATINGS,
+           "Activities": canonical.ACTIVITIES}
 
 st.title("Workspace")
 view_params({"workspace_table": canonical.ACCOUNTS})

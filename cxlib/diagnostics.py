@@ -35,7 +35,7 @@ from cxlib.stages import funnel_stages
 SURVEY_METRICS = ("NPS", "CSAT", "CES")
 _KIND_WORDS = {canonical.ACCOUNTS: "accounts", canonical.JOURNEY_EVENTS: "journey events",
                canonical.STAGE_SNAPSHOTS: "stage snapshots", canonical.SURVEYS: "survey answers",
-               canonical.FACTOR_RATINGS: "factor ratings", IGNORE: "ignored"}
+               canonical.FACTOR_RATINGS: "factor ratings", canonical.ACTIVITIES: "activities", IGNORE: "ignored"}
 _SHOWN_VALUES = 5        # raw values quoted in a reason, most frequent first
 
 

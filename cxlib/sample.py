@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from cxlib.sample_activities import generate_activities
 from cxlib.sample_story import (  # noqa: F401 - also importable from here, as before
     AS_OF, HISTORY_DAYS, SNAPSHOT_DATES, TIERS, TIER_SHARE, REGIONS, REGION_SHARE, INDUSTRIES,
     INDUSTRY_SHARE, CSMS_BY_REGION, CHURN_REASONS, CHURN_REASON_P, ARR_MEDIAN, ARR_SIGMA, FACTOR_COLUMNS,
@@ -43,6 +44,7 @@ class SampleCompany:
     surveys: pd.DataFrame
     ratings: pd.DataFrame
     snapshots: dict[date, pd.DataFrame]
+    activities: pd.DataFrame | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +82,8 @@ def generate(seed: int = 7, n_accounts: int = 2000, as_of: date = AS_OF) -> Samp
     snapshots = _snapshots(ids, names, ev_acc, ev_stage, ev_day, origin)
     surveys, ratings = _early_warning_story(np.random.default_rng(seed + EARLY_WARNING_SEED_OFFSET), ids, tier,
                                             final, final_day, surveys, ratings, as_of)
-    return SampleCompany(accounts, events, surveys, ratings, snapshots)
+    activities = generate_activities(seed, accounts, events, surveys, as_of)
+    return SampleCompany(accounts, events, surveys, ratings, snapshots, activities)
 
 
 def _early_warning_story(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, final: np.ndarray,
@@ -457,6 +460,8 @@ def write(company: SampleCompany, out_dir: Path) -> list[Path]:
     (out_dir / "snapshots").mkdir(parents=True, exist_ok=True)
     tables = {"accounts.csv": company.accounts, "journey_events.csv": company.events,
               "surveys.csv": company.surveys, "factor_ratings.csv": company.ratings}
+    if company.activities is not None:
+        tables["activities.csv"] = company.activities
     tables |= {f"snapshots/stage_snapshot_{d.isoformat()}.csv": f for d, f in company.snapshots.items()}
     written = []
     for rel, frame in tables.items():

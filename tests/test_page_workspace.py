@@ -78,7 +78,7 @@ def test_save_gives_a_file_that_reopens_the_same_workspace(sample: Workspace) ->
     # (3,260 rows of several factors) and are counted one row per account, date and factor.
     (ratings,) = sample.con.execute("SELECT count(*) FROM factor_ratings").fetchone()
     assert cards(at) == {"Accounts": "2,000", "Journey events": "7,064", "Survey answers": "7,368",
-                         "Factor ratings": f"{ratings:,}"}
+                         "Factor ratings": f"{ratings:,}", "Activities": "25,303"}
     assert not any(d.startswith("Download “") for d in downloads(at))
     button(at, "workspace_prepare").click().run()
     assert not at.exception
@@ -112,7 +112,8 @@ def test_opening_a_file_restores_its_tables_and_label(sample: Workspace) -> None
     opened = at.session_state["workspace"]
     assert opened is not sample and opened.label == "Tiny upload: accounts.csv"
     assert [s.value for s in at.success] == ["Opened “Tiny upload: accounts.csv” from tiny.zip."]
-    assert cards(at) == {"Accounts": "2", "Journey events": "0", "Survey answers": "0", "Factor ratings": "0"}
+    assert cards(at) == {"Accounts": "2", "Journey events": "0", "Survey answers": "0", "Factor ratings": "0",
+                         "Activities": "0"}
     assert opened.con.execute("SELECT account_id, name FROM accounts ORDER BY 1").fetchall() == [
         ("A1", "Acme"), ("A2", "Beta")]
     opened.close()

@@ -20,6 +20,7 @@ CSV_FILES = [
     "journey_events.csv",
     "surveys.csv",
     "factor_ratings.csv",
+    "activities.csv",
     "snapshots/stage_snapshot_2026-07-31.csv",
     "snapshots/stage_snapshot_2026-08-31.csv",
     "snapshots/stage_snapshot_2026-09-30.csv",

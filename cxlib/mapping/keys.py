@@ -14,7 +14,7 @@ import pandas as pd
 
 from cxlib.canonical import quote
 from cxlib.mapping.raw_tables import table_exists
-from cxlib.mapping.roles import FACTOR_RATINGS, JOURNEY_EVENTS, STAGE_SNAPSHOTS, SURVEYS
+from cxlib.mapping.roles import ACTIVITIES, FACTOR_RATINGS, JOURNEY_EVENTS, STAGE_SNAPSHOTS, SURVEYS
 from cxlib.mapping.view_sql import ledger_table
 
 # The Salesforce checksum: for each five-character chunk, a bit per upper-case letter picks one of 32.
@@ -53,7 +53,7 @@ def key_match(con: duckdb.DuckDBPyConnection, top: int = 10) -> list[KeyMatch]:
     if not con.execute("SELECT count(*) FROM accounts").fetchone()[0]:
         return []
     out = []
-    for view in (JOURNEY_EVENTS, STAGE_SNAPSHOTS, SURVEYS, FACTOR_RATINGS):
+    for view in (JOURNEY_EVENTS, STAGE_SNAPSHOTS, SURVEYS, FACTOR_RATINGS, ACTIVITIES):
         source = ledger_table(view) if table_exists(con, ledger_table(view)) else view
         sql = f"""
 WITH known_ids AS (SELECT DISTINCT account_id FROM accounts WHERE account_id IS NOT NULL),

@@ -230,6 +230,13 @@ def _unknown_account(has_accounts: bool) -> tuple[str, str]:
     return cond, R_ACCOUNT_UNKNOWN
 
 
+# Public names of the helpers other view builders (`activities_sql`) share.
+reason_case = _reason_case
+union = _union
+empty_ledger = _empty_ledger
+unknown_account = _unknown_account
+
+
 # ---- row builders: one mapped raw table → SELECTs of a view's raw-row columns -------------------
 
 def account_rows(s: TableSql, segments: list[tuple[TableMapping, str, str]]) -> list[str]:
@@ -454,9 +461,16 @@ SELECT account_id, ts, factor, score, source, source_row, table_idx, {checks} AS
 FROM all_ratings"""
 
 
+def activity_rows(s: TableSql) -> list[str]:
+    """Activity raw rows of a mapped table (`activities_sql.activity_rows`: activities and ticket exports)."""
+    from cxlib.mapping import activities_sql   # the activities SQL builds on this module's helpers
+    return activities_sql.activity_rows(s)
+
+
 def activities_ledger_sql(parts: list[str], has_accounts: bool) -> str:
-    """Every activity row with its reason (no builder yet: the view stays empty)."""
-    return _empty_ledger(ACTIVITIES)
+    """Every activity row with its reason (`activities_sql.activities_ledger_sql`)."""
+    from cxlib.mapping import activities_sql
+    return activities_sql.activities_ledger_sql(parts, has_accounts)
 
 
 _NO_DATED_RATINGS = (

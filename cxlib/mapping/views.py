@@ -20,6 +20,7 @@ from cxlib.errors import MappingError
 from cxlib.factors import factor_key
 from cxlib.mapping import view_sql
 from cxlib.mapping.account_columns import segment_sources
+from cxlib.mapping.activity_values import activity_value_columns, write_activity_as_of
 from cxlib.mapping.check import check_mapping
 from cxlib.mapping.document import Mapping, TableMapping, parse_as_of
 from cxlib.mapping.keys import create_account_id_macros
@@ -91,6 +92,8 @@ def _helper_tables(con: duckdb.DuckDBPyConnection, mapping: Mapping, live: list[
                    if type_class(types[tm.table][c]) == "text"]
         wanted += [(c, "churned", churn_flag_value) for c in tm.columns_with(CHURNED)
                    if type_class(types[tm.table][c]) == "text"]
+        if tm.kind == ACTIVITIES:
+            wanted += activity_value_columns(tm)
         for column, category, fn in wanted:
             distinct = con.execute(f"SELECT DISTINCT NULLIF(trim(CAST({quote(column)} AS VARCHAR)), '') "
                                    f"FROM {quote(tm.table)}").fetchall()
@@ -131,7 +134,8 @@ def _ledger_sqls(items: list[TableSql], segments: list[tuple[TableMapping, str, 
         JOURNEY_EVENTS: view_sql.events_ledger_sql(events, has_accounts),
         SURVEYS: view_sql.surveys_ledger_sql(surveys, has_accounts),
         FACTOR_RATINGS: view_sql.factors_ledger_sql(dated, undated, has_accounts),
-        ACTIVITIES: view_sql.activities_ledger_sql([], has_accounts),
+        ACTIVITIES: view_sql.activities_ledger_sql([p for s in items for p in view_sql.activity_rows(s)],
+                                                   has_accounts),
     }
 
 
@@ -158,6 +162,8 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Vali
     for view in _BUILD_ORDER:
         canonical.drop_relation(con, view)
         canonical.drop_relation(con, view_sql.ledger_table(view))
+        if view == ACTIVITIES:   # done-ness needs the as-of date of the views built so far
+            write_activity_as_of(con, mapping.settings)
         con.execute(f"CREATE TABLE {quote(view_sql.ledger_table(view))} AS {ledger_sqls[view]}")
         con.execute(f"CREATE TABLE {quote(view)} AS {view_sql.canonical_view_sql(view, segment_names)}")
     # The journeys' physical layout (integer account keys, stage codes, (account, time) order) is

@@ -764,7 +764,7 @@ UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
 --   $leader_values = ['Decision maker', 'Executive']
 --   $min_coverage = 0.5
 --   $min_n = 30
---   $names = ['entered_disappointment', 'score_drop', 'nps_drop', 'csat_drop', 'stalled', 'silent', 'decision_maker_detractor']
+--   $names = ['entered_disappointment', 'score_drop', 'nps_drop', 'csat_drop', 'stalled', 'silent', 'decision_maker_detractor', 'missed_qbr']
 --   $nps_days = 180
 --   $nps_min = 3
 --   $nps_points = 30.0

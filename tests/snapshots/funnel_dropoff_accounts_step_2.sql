@@ -111,7 +111,7 @@ acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_numbe
 SELECT j.account_id, a.name, j.t_2 AS reached_at,
 (epoch_us(CAST($as_of AS TIMESTAMP)) - epoch_us(j.t_2)) / 86400000000.0 AS days_since,
 CASE WHEN j.exited THEN 'exited' ELSE 'in progress' END AS status,
-a.arr, a.renewal_date, a."tier", a."region", a."industry", a."csm"
+a.arr, a.renewal_date, a."tier", a."region", a."industry", a."csm", a."qbr_last_100_days"
 FROM journeys j LEFT JOIN acct a ON a.account_id = j.account_id
 WHERE j.reached = 2
 ORDER BY days_since DESC NULLS LAST, j.account_id

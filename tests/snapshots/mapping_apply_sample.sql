@@ -1,214 +1,244 @@
 -- cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping
--- snapshot mapping_apply_sample: 100 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot mapping_apply_sample: 113 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/100]
+-- [1/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [2/100]
+-- [2/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [3/100]
+-- [3/113]
+SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+;
+-- params:
+--   $1 = 'activities_2'
+
+-- [4/113]
+SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $1 = 'activities_2'
+
+-- [5/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [4/100]
+-- [6/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [5/100]
+-- [7/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [6/100]
+-- [8/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [7/100]
+-- [9/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [8/100]
+-- [10/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [9/100]
+-- [11/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [10/100]
+-- [12/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [11/100]
+-- [13/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [12/100]
+-- [14/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [13/100]
+-- [15/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [14/100]
+-- [16/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [15/100]
+-- [17/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [16/100]
+-- [18/113]
+SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $1 = 'activities_2'
+
+-- [19/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [17/100]
+-- [20/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [18/100]
+-- [21/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [19/100]
+-- [22/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [20/100]
+-- [23/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [21/100]
+-- [24/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [22/100]
+-- [25/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [23/100]
+-- [26/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [24/100]
+-- [27/113]
+SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+;
+-- params:
+--   $1 = 'activities_2'
+
+-- [28/113]
+SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+;
+-- params:
+--   $1 = 'activities_2'
+
+-- [29/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [25/100]
+-- [30/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [26/100]
+-- [31/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [27/100]
+-- [32/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [28/100]
+-- [33/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [29/100]
+-- [34/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [30/100]
+-- [35/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [31/100]
+-- [36/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [32/100]
+-- [37/113]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [33/100]
+-- [38/113]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [34/100]
+-- [39/113]
 WITH raw_stage_values AS (SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Stage" AS raw_value, count(*) AS raw_rows FROM "journey_events_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Touchpoint" AS raw_value, count(*) AS raw_rows FROM "surveys_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_07_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_08_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_09_30" GROUP BY ALL)) SELECT value, sum(raw_rows) AS rows FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value
 ;
 
--- [35/100]
+-- [40/113]
 CREATE OR REPLACE TABLE "_stage_map" (value VARCHAR PRIMARY KEY, stage VARCHAR)
 ;
 
--- [36/100] executemany
+-- [41/113] executemany
 INSERT INTO "_stage_map" VALUES (?, ?)
 ;
 -- rows (20):
@@ -233,11 +263,11 @@ INSERT INTO "_stage_map" VALUES (?, ?)
 --   ['Renewal', 'Loyalty']
 --   ['Usage', 'Usage']
 
--- [37/100]
+-- [42/113]
 CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position INTEGER)
 ;
 
--- [38/100] executemany
+-- [43/113] executemany
 INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 ;
 -- rows (10):
@@ -252,81 +282,136 @@ INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 --   ['Loyalty', 'funnel', 6]
 --   ['Usage', 'funnel', 5]
 
--- [39/100]
+-- [44/113]
 CREATE OR REPLACE TABLE "_cx_tables" (idx INTEGER, table_name VARCHAR, source VARCHAR, kind VARCHAR, as_of TIMESTAMP, survey_type VARCHAR, timezone VARCHAR)
 ;
 
--- [40/100] executemany
+-- [45/113] executemany
 INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 ;
--- rows (7):
+-- rows (8):
 --   [0, 'accounts_2', 'accounts.csv', 'accounts', NULL, NULL, 'UTC']
---   [1, 'factor_ratings_2', 'factor_ratings.csv', 'factor_ratings', NULL, NULL, 'UTC']
---   [2, 'journey_events_2', 'journey_events.csv', 'journey_events', NULL, NULL, 'UTC']
---   [3, 'surveys_2', 'surveys.csv', 'surveys', NULL, NULL, 'UTC']
---   [4, 'stage_snapshot_2026_07_31', 'stage_snapshot_2026-07-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
---   [5, 'stage_snapshot_2026_08_31', 'stage_snapshot_2026-08-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
---   [6, 'stage_snapshot_2026_09_30', 'stage_snapshot_2026-09-30.csv', 'stage_snapshots', NULL, NULL, 'UTC']
+--   [1, 'activities_2', 'activities.csv', 'activities', NULL, NULL, 'UTC']
+--   [2, 'factor_ratings_2', 'factor_ratings.csv', 'factor_ratings', NULL, NULL, 'UTC']
+--   [3, 'journey_events_2', 'journey_events.csv', 'journey_events', NULL, NULL, 'UTC']
+--   [4, 'surveys_2', 'surveys.csv', 'surveys', NULL, NULL, 'UTC']
+--   [5, 'stage_snapshot_2026_07_31', 'stage_snapshot_2026-07-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
+--   [6, 'stage_snapshot_2026_08_31', 'stage_snapshot_2026-08-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
+--   [7, 'stage_snapshot_2026_09_30', 'stage_snapshot_2026-09-30.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 
--- [41/100]
+-- [46/113]
+SELECT DISTINCT NULLIF(trim(CAST("Activity Type" AS VARCHAR)), '') FROM "activities_2"
+;
+
+-- [47/113]
+SELECT DISTINCT NULLIF(trim(CAST("Status" AS VARCHAR)), '') FROM "activities_2"
+;
+
+-- [48/113]
+SELECT DISTINCT NULLIF(trim(CAST("Subject" AS VARCHAR)), '') FROM "activities_2"
+;
+
+-- [49/113]
+SELECT DISTINCT NULLIF(trim(CAST("Initiated By" AS VARCHAR)), '') FROM "activities_2"
+;
+
+-- [50/113]
 SELECT DISTINCT NULLIF(trim(CAST("Survey Type" AS VARCHAR)), '') FROM "surveys_2"
 ;
 
--- [42/100]
+-- [51/113]
 CREATE OR REPLACE TABLE "_cx_value_map" (category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [43/100] executemany
+-- [52/113] executemany
 INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 ;
--- rows (3):
---   ['survey_type', 'CES', 'CES']
---   ['survey_type', 'CSAT', 'CSAT']
---   ['survey_type', 'NPS', 'NPS']
+-- rows (55):
+--   ['activity_state', 'Completed', 'done']
+--   ['activity_state', 'Not Started', 'open']
+--   ['activity_state', 'Planned', 'open']
+--   ['activity_state', 'Solved', 'done']
+--   ['activity_type', 'Call', 'call']
+--   ['activity_type', 'EBR', 'qbr']
+--   ['activity_type', 'Email', 'email']
+--   ['activity_type', 'Meeting', 'meeting']
+--   ['activity_type', 'QBR', 'qbr']
+--   ['activity_type', 'Reference call', 'reference']
+--   ['activity_type', 'Task', 'task']
+--   ['activity_type', 'Ticket', 'ticket']
+--   ['activity_type', 'Training', 'training']
+--   ['activity_type', 'Webinar', 'webinar']
+--   ['initiated_by', 'Customer', 'customer']
+--   ['initiated_by', 'Provider', 'provider']
+--   ['subject_type', 'EBR 2025 Q1', 'qbr']
+--   ['subject_type', 'EBR 2025 Q2', 'qbr']
+--   ['subject_type', 'EBR 2025 Q3', 'qbr']
+--   ['subject_type', 'EBR 2025 Q4', 'qbr']
+--   ['subject_type', 'EBR 2026 Q1', 'qbr']
+--   ['subject_type', 'EBR 2026 Q2', 'qbr']
+--   ['subject_type', 'EBR 2026 Q3', 'qbr']
+--   ['subject_type', 'Planned QBR prep', 'qbr']
+--   ['subject_type', 'QBR 2023 Q4', 'qbr']
+--   ['subject_type', 'QBR 2024 Q1', 'qbr']
+--   ['subject_type', 'QBR 2024 Q2', 'qbr']
+--   ['subject_type', 'QBR 2024 Q3', 'qbr']
+--   ['subject_type', 'QBR 2024 Q4', 'qbr']
+--   ['subject_type', 'QBR 2025 Q1', 'qbr']
+--   ['subject_type', 'QBR 2025 Q2', 'qbr']
+--   ['subject_type', 'QBR 2025 Q3', 'qbr']
+--   ['subject_type', 'QBR 2025 Q4', 'qbr']
+--   ['subject_type', 'QBR 2026 Q1', 'qbr']
+--   ['subject_type', 'QBR 2026 Q2', 'qbr']
+--   ['subject_type', 'QBR 2026 Q3', 'qbr']
+--   ['subject_type', 'QBR follow-up: admin training follow-up', 'qbr']
+--   ['subject_type', 'QBR follow-up: api integration check-in', 'qbr']
+--   ['subject_type', 'QBR follow-up: custom reporting request', 'qbr']
+--   ['subject_type', 'QBR follow-up: escalation and response time', 'qbr']
+--   … 15 more rows
 
--- [44/100]
+-- [53/113]
 CREATE OR REPLACE TABLE "_cx_score_ranges" (survey_type VARCHAR, low DOUBLE, high DOUBLE)
 ;
 
--- [45/100] executemany
+-- [54/113] executemany
 INSERT INTO "_cx_score_ranges" VALUES (?, ?, ?)
 ;
 -- rows (1):
 --   ['NPS', 0.0, 10.0]
 
--- [46/100]
+-- [55/113]
 CREATE OR REPLACE TABLE "_cx_shape_values" (table_idx INTEGER, category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [47/100]
+-- [56/113]
 CREATE OR REPLACE MACRO _cx_sf_chunk(s, k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + (CASE WHEN regexp_matches(substr(s, k * 5 + 1, 1), '[A-Z]') THEN 1 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 2, 1), '[A-Z]') THEN 2 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 3, 1), '[A-Z]') THEN 4 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 4, 1), '[A-Z]') THEN 8 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 5, 1), '[A-Z]') THEN 16 ELSE 0 END), 1)
 ;
 
--- [48/100]
+-- [57/113]
 CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
 ;
 
--- [49/100]
+-- [58/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'accounts'
 
--- [50/100]
+-- [59/113]
 DROP TABLE "accounts"
 ;
 
--- [51/100]
+-- [60/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_accounts_rows'
 
--- [52/100]
+-- [61/113]
 DROP TABLE "_cx_accounts_rows"
 ;
 
--- [53/100]
+-- [62/113]
 CREATE TABLE "_cx_accounts_rows" AS
 WITH raw_rows AS ((SELECT 0 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Account Name" AS VARCHAR)), '') AS name, CAST(NULL AS VARCHAR) AS stage_raw, CAST(raw."ARR" AS DOUBLE) AS arr, CAST(raw."Contract Start" AS TIMESTAMP) AS start_date, CAST(raw."Renewal Date" AS TIMESTAMP) AS renewal_date, NULLIF(trim(CAST(raw."Churn Reason" AS VARCHAR)), '') AS churn_reason, CAST(raw."Outcome Achieved" AS DOUBLE) AS outcome, CAST(NULL AS BOOLEAN) AS churned, CAST(NULL AS VARCHAR) AS intent, NULLIF(trim(CAST(raw."Tier" AS VARCHAR)), '') AS "tier", NULLIF(trim(CAST(raw."Region" AS VARCHAR)), '') AS "region", NULLIF(trim(CAST(raw."Industry" AS VARCHAR)), '') AS "industry", NULLIF(trim(CAST(raw."CSM" AS VARCHAR)), '') AS "csm" FROM "accounts_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 0) AS table_info)),
 with_stage AS (
@@ -344,37 +429,37 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [54/100]
+-- [63/113]
 CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason", "outcome", "churned", "intent", "source", "source_row", "tier", "region", "industry", "csm" FROM _cx_accounts_rows WHERE reason IS NULL
 ;
 
--- [55/100]
+-- [64/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshots'
 
--- [56/100]
+-- [65/113]
 DROP TABLE "stage_snapshots"
 ;
 
--- [57/100]
+-- [66/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_stage_snapshots_rows'
 
--- [58/100]
+-- [67/113]
 DROP TABLE "_cx_stage_snapshots_rows"
 ;
 
--- [59/100]
+-- [68/113]
 CREATE TABLE "_cx_stage_snapshots_rows" AS
-WITH raw_rows AS ((SELECT 4 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_07_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 4) AS table_info)
+WITH raw_rows AS ((SELECT 5 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_07_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 5) AS table_info)
 UNION ALL BY NAME
-(SELECT 5 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_08_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 5) AS table_info)
+(SELECT 6 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_08_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 6) AS table_info)
 UNION ALL BY NAME
-(SELECT 6 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_09_30" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 6) AS table_info)),
+(SELECT 7 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_09_30" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 7) AS table_info)),
 with_stage AS (
 SELECT raw_rows.*, stage_entry.stage, last_stage_entry.stage AS last_funnel_stage
 FROM raw_rows LEFT JOIN _stage_map AS stage_entry ON stage_entry.value = raw_rows.stage_raw
@@ -389,7 +474,7 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [60/100]
+-- [69/113]
 CREATE TABLE "stage_snapshots" AS
 WITH used_snapshots AS (SELECT * FROM _cx_stage_snapshots_rows WHERE reason IS NULL),
 with_funnel_before AS (
@@ -405,29 +490,29 @@ source, source_row
 FROM with_funnel_before
 ;
 
--- [61/100]
+-- [70/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'journey_events'
 
--- [62/100]
+-- [71/113]
 DROP TABLE "journey_events"
 ;
 
--- [63/100]
+-- [72/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_journey_events_rows'
 
--- [64/100]
+-- [73/113]
 DROP TABLE "_cx_journey_events_rows"
 ;
 
--- [65/100]
+-- [74/113]
 CREATE TABLE "_cx_journey_events_rows" AS
-WITH raw_rows AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (raw."Entered At" IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
+WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (raw."Entered At" IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)
 UNION ALL BY NAME
 (SELECT CAST(NULL AS VARCHAR) AS shape_reason, false AS shape_keeps_unkeyed WHERE false)),
 with_stage AS (
@@ -438,7 +523,7 @@ COALESCE(shape_reason, CASE WHEN account_id IS NULL THEN 'account id missing' WH
 FROM with_stage
 ;
 
--- [66/100]
+-- [75/113]
 CREATE TABLE "journey_events" AS
 WITH real_events AS (
 SELECT account_id, stage, ts, resolution, source, source_row
@@ -458,29 +543,29 @@ UNION ALL
 SELECT * FROM monthly_events
 ;
 
--- [67/100]
+-- [76/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'surveys'
 
--- [68/100]
+-- [77/113]
 DROP TABLE "surveys"
 ;
 
--- [69/100]
+-- [78/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_surveys_rows'
 
--- [70/100]
+-- [79/113]
 DROP TABLE "_cx_surveys_rows"
 ;
 
--- [71/100]
+-- [80/113]
 CREATE TABLE "_cx_surveys_rows" AS
-WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (raw."Survey Date" IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (raw."Score" IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)
+WITH raw_rows AS ((SELECT 4 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (raw."Survey Date" IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (raw."Score" IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 4) AS table_info)
 UNION ALL BY NAME
 (SELECT CAST(NULL AS VARCHAR) AS shape_reason, false AS shape_keeps_unkeyed WHERE false)),
 with_stage_and_range AS (
@@ -492,47 +577,47 @@ table_idx, COALESCE(shape_reason, CASE WHEN account_id IS NULL AND NOT coalesce(
 FROM with_stage_and_range
 ;
 
--- [72/100]
+-- [81/113]
 CREATE TABLE "surveys" AS SELECT "account_id", "respondent", "respondent_role", "ts", "survey_type", "score", "comment", "stage", "source", "source_row" FROM _cx_surveys_rows WHERE reason IS NULL
 ;
 
--- [73/100]
+-- [82/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings'
 
--- [74/100]
+-- [83/113]
 DROP TABLE "factor_ratings"
 ;
 
--- [75/100]
+-- [84/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_factor_ratings_rows'
 
--- [76/100]
+-- [85/113]
 DROP TABLE "_cx_factor_ratings_rows"
 ;
 
--- [77/100]
+-- [86/113]
 CREATE TABLE "_cx_factor_ratings_rows" AS
-WITH dated_ratings AS ((SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_intent' AS factor, CAST(raw."Customer Intent" AS DOUBLE) AS score, (raw."Customer Intent" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
+WITH dated_ratings AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_intent' AS factor, CAST(raw."Customer Intent" AS DOUBLE) AS score, (raw."Customer Intent" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
-(SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'anticipation_of_needs' AS factor, CAST(raw."Anticipation of Needs" AS DOUBLE) AS score, (raw."Anticipation of Needs" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
+(SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'anticipation_of_needs' AS factor, CAST(raw."Anticipation of Needs" AS DOUBLE) AS score, (raw."Anticipation of Needs" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
-(SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'successful_product_adoption' AS factor, CAST(raw."Successful Product Adoption" AS DOUBLE) AS score, (raw."Successful Product Adoption" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
+(SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'successful_product_adoption' AS factor, CAST(raw."Successful Product Adoption" AS DOUBLE) AS score, (raw."Successful Product Adoption" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
-(SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'outcomes_at_scale' AS factor, CAST(raw."Outcomes at Scale" AS DOUBLE) AS score, (raw."Outcomes at Scale" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
+(SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'outcomes_at_scale' AS factor, CAST(raw."Outcomes at Scale" AS DOUBLE) AS score, (raw."Outcomes at Scale" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
-(SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'relationships' AS factor, CAST(raw."Relationships" AS DOUBLE) AS score, (raw."Relationships" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
+(SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'relationships' AS factor, CAST(raw."Relationships" AS DOUBLE) AS score, (raw."Relationships" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
-(SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'communication_and_engagement' AS factor, CAST(raw."Communication and Engagement" AS DOUBLE) AS score, (raw."Communication and Engagement" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
+(SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'communication_and_engagement' AS factor, CAST(raw."Communication and Engagement" AS DOUBLE) AS score, (raw."Communication and Engagement" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
-(SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_education' AS factor, CAST(raw."Customer Education" AS DOUBLE) AS score, (raw."Customer Education" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)
+(SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_education' AS factor, CAST(raw."Customer Education" AS DOUBLE) AS score, (raw."Customer Education" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
-(SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'optimal_customer_journey' AS factor, CAST(raw."Optimal Customer Journey" AS DOUBLE) AS score, (raw."Optimal Customer Journey" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)),
+(SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'optimal_customer_journey' AS factor, CAST(raw."Optimal Customer Journey" AS DOUBLE) AS score, (raw."Optimal Customer Journey" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)),
 data_latest AS (
 SELECT max(latest_ts) AS latest_ts FROM (
 SELECT max(ts) AS latest_ts FROM dated_ratings UNION ALL SELECT max(ts) FROM journey_events
@@ -542,60 +627,99 @@ SELECT account_id, ts, factor, score, source, source_row, table_idx, CASE WHEN a
 FROM all_ratings
 ;
 
--- [78/100]
+-- [87/113]
 CREATE TABLE "factor_ratings" AS SELECT "account_id", "ts", "factor", "score", "source", "source_row" FROM _cx_factor_ratings_rows WHERE reason IS NULL
 ;
 
--- [79/100]
+-- [88/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'activities'
 
--- [80/100]
+-- [89/113]
 DROP TABLE "activities"
 ;
 
--- [81/100]
+-- [90/113]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_activities_rows'
 
--- [82/100]
+-- [91/113]
 DROP TABLE "_cx_activities_rows"
 ;
 
--- [83/100]
-CREATE TABLE "_cx_activities_rows" AS SELECT CAST(NULL AS VARCHAR) AS "account_id", CAST(NULL AS TIMESTAMP) AS "ts", CAST(NULL AS VARCHAR) AS "activity_type", CAST(NULL AS VARCHAR) AS "initiated_by", CAST(NULL AS VARCHAR) AS "subject", CAST(NULL AS VARCHAR) AS "theme", CAST(NULL AS VARCHAR) AS "status", CAST(NULL AS BOOLEAN) AS "done", CAST(NULL AS TIMESTAMP) AS "activity_date", CAST(NULL AS TIMESTAMP) AS "due_date", CAST(NULL AS TIMESTAMP) AS "completed_at", CAST(NULL AS VARCHAR) AS "owner", CAST(NULL AS VARCHAR) AS "source", CAST(NULL AS BIGINT) AS "source_row", CAST(NULL AS INTEGER) AS "table_idx", CAST(NULL AS VARCHAR) AS "reason" WHERE false
+-- [92/113]
+CREATE OR REPLACE TABLE _cx_activity_as_of (as_of TIMESTAMP)
 ;
 
--- [84/100]
+-- [93/113]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [94/113]
+SELECT max(ts) FROM (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings")
+;
+
+-- [95/113]
+INSERT INTO _cx_activity_as_of VALUES (?)
+;
+-- params:
+--   $1 = TIMESTAMP '2026-09-30 00:00:00'
+
+-- [96/113]
+CREATE TABLE "_cx_activities_rows" AS
+WITH raw_rows AS ((SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS shape_reason, true AS shape_keeps_unkeyed, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CASE WHEN (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) IS NULL OR (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) = 'meeting' THEN COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'subject_type' AND value_entry.value = NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '')), COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) ELSE COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other') END AS activity_type, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'initiated_by' AND value_entry.value = NULLIF(trim(CAST(raw."Initiated By" AS VARCHAR)), '')) AS initiated_by, NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '') AS subject, NULLIF(trim(CAST(raw."Theme/Tag" AS VARCHAR)), '') AS theme, NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '') AS status, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_state' AND value_entry.value = NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '')) AS state, CAST(raw."Activity Date" AS TIMESTAMP) AS activity_date, (raw."Activity Date" IS NOT NULL) AS activity_date_given, CAST(raw."Due Date" AS TIMESTAMP) AS due_date, CAST(raw."Completed Date" AS TIMESTAMP) AS completed_at, (raw."Completed Date" IS NOT NULL) AS completed_given, NULLIF(trim(CAST(raw."Owner" AS VARCHAR)), '') AS owner FROM "activities_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)),
+activity_as_of AS (SELECT max(as_of) AS as_of FROM _cx_activity_as_of),
+dated AS (
+SELECT raw_rows.*, COALESCE(completed_at, activity_date) AS ts,
+COALESCE(activity_type, 'other') AS mapped_type
+FROM raw_rows),
+decided AS (
+SELECT dated.*,
+COALESCE(initiated_by, CASE WHEN mapped_type = 'ticket' THEN 'customer'
+ELSE 'provider' END) AS who,
+CASE WHEN state = 'open' OR ts IS NULL THEN false
+WHEN completed_at IS NOT NULL THEN true
+WHEN activity_date > (SELECT as_of FROM activity_as_of) THEN false
+WHEN state = 'done' THEN true
+WHEN status IS NULL AND mapped_type <> 'task' THEN true
+ELSE false END AS is_done
+FROM dated)
+SELECT account_id, ts, mapped_type AS activity_type, who AS initiated_by, subject, theme, status,
+is_done AS done, activity_date, due_date, completed_at, owner, source, source_row, table_idx,
+CASE WHEN account_id IS NULL THEN 'account id missing' WHEN (account_id NOT IN (SELECT account_id FROM accounts WHERE account_id IS NOT NULL)) THEN 'account id not in the accounts table' WHEN NOT activity_date_given AND NOT completed_given THEN 'timestamp missing' WHEN ts IS NULL THEN 'timestamp unparseable' END AS reason
+FROM decided
+;
+
+-- [97/113]
 CREATE TABLE "activities" AS SELECT "account_id", "ts", "activity_type", "initiated_by", "subject", "theme", "status", "done", "activity_date", "due_date", "completed_at", "owner", "source", "source_row" FROM _cx_activities_rows WHERE reason IS NULL
 ;
 
--- [85/100]
+-- [98/113]
 BEGIN TRANSACTION
 ;
 
--- [86/100]
+-- [99/113]
 CREATE OR REPLACE TABLE "_stage_codes" AS
 WITH present AS (SELECT DISTINCT stage FROM "journey_events" WHERE stage IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY stage) AS USMALLINT) AS code, stage FROM present
 ;
 
--- [87/100]
+-- [100/113]
 CREATE OR REPLACE TABLE "_account_keys" AS
 WITH present AS (SELECT DISTINCT account_id FROM "journey_events" WHERE account_id IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY account_id) AS INTEGER) AS account_key, account_id
 FROM present
 ;
 
--- [88/100]
+-- [101/113]
 SELECT count(*) > 255 FROM "_stage_codes"
 ;
 
--- [89/100]
+-- [102/113]
 CREATE OR REPLACE TABLE "_journey_layout" AS
 WITH coded AS (
 SELECT k.account_key, CAST(c.code AS UTINYINT) AS stage_code, e.ts
@@ -606,11 +730,11 @@ WHERE e.ts IS NOT NULL)
 SELECT * FROM coded ORDER BY account_key, ts, stage_code
 ;
 
--- [90/100]
+-- [103/113]
 SELECT count(*) FROM "_stage_codes"
 ;
 
--- [91/100]
+-- [104/113]
 CREATE OR REPLACE TABLE "_journey_accounts" AS
 WITH per_account AS (
 SELECT account_key, [min(ts) FILTER (WHERE stage_code = 1), min(ts) FILTER (WHERE stage_code = 2), min(ts) FILTER (WHERE stage_code = 3), min(ts) FILTER (WHERE stage_code = 4), min(ts) FILTER (WHERE stage_code = 5), min(ts) FILTER (WHERE stage_code = 6), min(ts) FILTER (WHERE stage_code = 7), min(ts) FILTER (WHERE stage_code = 8), min(ts) FILTER (WHERE stage_code = 9), min(ts) FILTER (WHERE stage_code = 10)] AS firsts, [max(ts) FILTER (WHERE stage_code = 1), max(ts) FILTER (WHERE stage_code = 2), max(ts) FILTER (WHERE stage_code = 3), max(ts) FILTER (WHERE stage_code = 4), max(ts) FILTER (WHERE stage_code = 5), max(ts) FILTER (WHERE stage_code = 6), max(ts) FILTER (WHERE stage_code = 7), max(ts) FILTER (WHERE stage_code = 8), max(ts) FILTER (WHERE stage_code = 9), max(ts) FILTER (WHERE stage_code = 10)] AS lasts
@@ -618,7 +742,7 @@ FROM "_journey_layout" GROUP BY account_key)
 SELECT * FROM per_account ORDER BY account_key
 ;
 
--- [92/100]
+-- [105/113]
 CREATE OR REPLACE TABLE "_journey_span" AS
 SELECT min(ts) AS t_min, max(ts) AS t_max, 10 AS codes, (
 SELECT coalesce(
@@ -631,34 +755,34 @@ AND view_name = 'journey_events'))) AS source
 FROM "_journey_layout"
 ;
 
--- [93/100]
+-- [106/113]
 COMMIT
 ;
 
--- [94/100]
+-- [107/113]
 SELECT reason, count(*) AS rows FROM "_cx_accounts_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [95/100]
+-- [108/113]
 SELECT reason, count(*) AS rows FROM "_cx_journey_events_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [96/100]
+-- [109/113]
 SELECT count(*) FROM journey_events WHERE resolution = 'monthly'
 ;
 
--- [97/100]
+-- [110/113]
 SELECT reason, count(*) AS rows FROM "_cx_stage_snapshots_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [98/100]
+-- [111/113]
 SELECT reason, count(*) AS rows FROM "_cx_surveys_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [99/100]
+-- [112/113]
 SELECT reason, count(*) AS rows FROM "_cx_factor_ratings_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [100/100]
+-- [113/113]
 SELECT reason, count(*) AS rows FROM "_cx_activities_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;

@@ -8,7 +8,8 @@ that are not entries, labelled answers, the account as an email's domain). Sugge
 recognition first; the user can pick another shape that fits, or none, on the Data page. The
 README's "Data you can bring" lists the recognised tools and what each gives.
 
-One module per tool family: `hubspot`, `salesforce`, `tickets` (Zendesk, Intercom, Freshdesk),
+One module per tool family: `activities` (Salesforce Tasks/Events, HubSpot activities, Gainsight
+Timeline, generic activities files), `hubspot`, `salesforce`, `tickets` (Zendesk, Intercom, Freshdesk),
 `survey_tools` (Qualtrics, SurveyMonkey, Typeform, Delighted), `stage_dates` (HubSpot's and generic
 stage-date columns), `accounts` (customer lists with a churn flag, the IBM Telco file); `headers`
 holds what they share, `model` what the mapping keeps, `rows` the shape-aware row builders of the
@@ -22,12 +23,14 @@ from collections.abc import Callable, Sequence
 import duckdb
 
 from cxlib.mapping.profiles import ColumnProfile
-from cxlib.mapping.shapes import accounts, hubspot, salesforce, stage_dates, survey_tools, tickets
+from cxlib.mapping.shapes import accounts, activities, hubspot, salesforce, stage_dates, survey_tools, tickets
 from cxlib.mapping.shapes.headers import FREE_MAIL, RawTable, email_domain, never_account
 from cxlib.mapping.shapes.model import ROW_FILTER_REASONS, Recognised, RowFilter, TableShape
 
 # In order: the first recogniser that matches names the shape; more specific layouts come first.
 RECOGNISERS: tuple[Callable[[RawTable], Recognised | None], ...] = (
+    activities.recognise_salesforce_activities, activities.recognise_gainsight_timeline,
+    activities.recognise_hubspot_activities, activities.recognise_generic_activities,
     hubspot.recognise_feedback, hubspot.recognise_records,
     salesforce.recognise_field_history, salesforce.recognise_opportunity_history,
     tickets.recognise_zendesk, tickets.recognise_intercom, tickets.recognise_freshdesk,
