@@ -80,16 +80,18 @@ def generate(seed: int = 7, n_accounts: int = 2000, as_of: date = AS_OF) -> Samp
     surveys = _surveys_frame(rng, ids, tier, region, health, ev_acc, ev_stage, ev_day, origin)
     ratings = _ratings_frame(rng, ids, tier, health, final, ev_acc, ev_stage, ev_day, origin, as_of)
     snapshots = _snapshots(ids, names, ev_acc, ev_stage, ev_day, origin)
-    surveys, ratings = _early_warning_story(np.random.default_rng(seed + EARLY_WARNING_SEED_OFFSET), ids, tier,
-                                            final, final_day, surveys, ratings, as_of)
-    activities = generate_activities(seed, accounts, events, surveys, as_of)
+    surveys, ratings, quiet = _early_warning_story(np.random.default_rng(seed + EARLY_WARNING_SEED_OFFSET), ids,
+                                                   tier, final, final_day, surveys, ratings, as_of)
+    activities = generate_activities(seed, accounts, events, surveys, as_of, quiet=set(quiet),
+                                     quiet_since=pd.Timestamp(as_of) - pd.Timedelta(days=SILENT_DAYS))
     return SampleCompany(accounts, events, surveys, ratings, snapshots, activities)
 
 
 def _early_warning_story(rng: np.random.Generator, ids: np.ndarray, tier: np.ndarray, final: np.ndarray,
                          final_day: np.ndarray, surveys: pd.DataFrame, ratings: pd.DataFrame,
-                         as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Who the early warning should find: settled customers gone quiet, and a bad support month.
+                         as_of: date) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Who the early warning should find: settled customers gone quiet (their ids returned too), and a bad
+    support month.
 
     Silent: customers settled in Usage, Loyalty or Advocacy for over `SILENT_DAYS` whose answers and
     ratings of those days are dropped (nobody asked, nobody rated). Falling CSAT: other settled SMB and
@@ -123,7 +125,7 @@ def _early_warning_story(rng: np.random.Generator, ids: np.ndarray, tier: np.nda
     })
     surveys = pd.concat([surveys, added], ignore_index=True)
     return (surveys.sort_values(["Account ID", "Survey Date"], kind="stable", ignore_index=True),
-            ratings.reset_index(drop=True))
+            ratings.reset_index(drop=True), quiet)
 
 
 def small(seed: int = 7) -> SampleCompany:

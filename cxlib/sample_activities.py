@@ -13,11 +13,15 @@ generator (`ACTIVITY_SEED_OFFSET`), so the other files' numbers do not change.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 ACTIVITY_SEED_OFFSET = 2000
+# How often the CSMs act on a theme a customer asked for in a survey comment (within 60 days): the
+# sample's want-vs-do story — training and reporting requests are followed up, response time rarely.
+ANSWERED_THEMES = {"training": 0.85, "reporting": 0.8, "integration": 0.8, "response time": 0.2}
 COLUMNS = ("Account ID", "Activity Date", "Activity Type", "Initiated By", "Subject", "Theme/Tag", "Status",
            "Due Date", "Completed Date", "Owner")
 THEMES = ("training", "integration", "reporting", "response time")
@@ -38,9 +42,31 @@ def _day(origin: pd.Timestamp, d: float) -> pd.Timestamp:
     return origin + pd.Timedelta(days=int(d))
 
 
+def _answer_requests(rng: np.random.Generator, surveys: pd.DataFrame, end: pd.Timestamp, add: Any) -> None:
+    """Provider activities on the theme a survey comment asked about, 1–60 days later, as often as
+    `ANSWERED_THEMES` says (its own random stream: the rest of the history is unchanged)."""
+    from cxlib.centricity.themes import DEFAULT_THEMES, keyword_needle, normalize
+
+    needles = {theme: [keyword_needle(k) for k in words] for theme, words in DEFAULT_THEMES.items()}
+    asked = surveys[surveys["Comment"].notna()].sort_values(["Account ID", "Survey Date"], kind="stable")
+    for acc, when, comment in zip(asked["Account ID"], pd.to_datetime(asked["Survey Date"]), asked["Comment"]):
+        text = " " + " ".join("".join(c if c.isalnum() else " " for c in normalize(comment)).split()) + " "
+        for theme, theme_needles in needles.items():
+            if any(n in text for n in theme_needles) and rng.random() < ANSWERED_THEMES.get(theme, 0.0):
+                day = when.normalize() + pd.Timedelta(days=int(rng.integers(1, 61)))
+                if day <= end:
+                    add(acc, day, "Meeting", "Provider", _THEME_SUBJECTS[theme][rng.integers(3)], None, theme=theme)
+
+
 def generate_activities(seed: int, accounts: pd.DataFrame, events: pd.DataFrame, surveys: pd.DataFrame,
-                        as_of: date) -> pd.DataFrame:
-    """The activities file for a generated company (same seed, same rows)."""
+                        as_of: date, quiet: set[str] = frozenset(), quiet_since: pd.Timestamp | None = None,
+                        ) -> pd.DataFrame:
+    """The activities file for a generated company (same seed, same rows).
+
+    The `quiet` accounts (the early-warning story's silent customers) have no activity after
+    `quiet_since`: nobody called, met or wrote, so they stay silent. Their later rows are drawn and
+    then dropped, so every other account's history is the same with or without them.
+    """
     rng = np.random.default_rng(seed + ACTIVITY_SEED_OFFSET)
     end = pd.Timestamp(as_of)
     entered = pd.to_datetime(events["Entered At"])
@@ -128,5 +154,8 @@ def generate_activities(seed: int, accounts: pd.DataFrame, events: pd.DataFrame,
         if stop == end and rng.random() < 0.1:
             add(acc, end + pd.Timedelta(days=int(rng.integers(3, 30))), "Meeting", "Provider", "Planned QBR prep",
                 "Planned")
+    _answer_requests(np.random.default_rng(seed + ACTIVITY_SEED_OFFSET + 1), surveys, end, add)
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    if quiet and quiet_since is not None:
+        frame = frame[~(frame["Account ID"].isin(quiet) & (frame["Activity Date"] > quiet_since))]
     return frame.sort_values(["Account ID", "Activity Date"], kind="stable", ignore_index=True)

@@ -42,7 +42,11 @@ def test_a_link_opens_the_account_with_its_arr_and_summary(sample: Workspace) ->
     assert arr == 25800.0
     cards = metrics(at)
     assert cards["ARR"] == "25,800"
-    assert list(cards) == ["ARR", "Renewal", "Engagement", "NPS (latest)", "Current stage", "Days in stage"]
+    assert list(cards) == ["ARR", "Renewal", "Engagement", "NPS (latest)", "Current stage", "Days in stage",
+                           "Last QBR/EBR", "QBR held in the last 100 days", "Follow-through"]
+    # the sample's activities: last QBR 2026-06-04, 118 days before the as-of date; 2 of 5 follow-ups on time
+    assert (cards["Last QBR/EBR"], cards["QBR held in the last 100 days"], cards["Follow-through"]) == (
+        "2026-06-04", "no", "40%")
     assert at.main.selectbox[0].value == "ACC-00002"
     assert at.title[0].value == "Account"
     story = account_story(sample.con, "ACC-00002", sample.score_config, sample.settings, "tier",
@@ -52,14 +56,15 @@ def test_a_link_opens_the_account_with_its_arr_and_summary(sample: Workspace) ->
     assert "\n".join(f"- {s}" for s in sentences) in shown
     assert cards["Current stage"] == story.profile.current_stage == "Loyalty"
     # Its flags are its early-warning rows, shown once, in the labelled block, with the list's evidence:
-    # stalled in Loyalty since 2024-12-13 (the page used to add its own "stalled" by the tier's p90).
+    # stalled in Loyalty since 2024-12-13 (the page used to add its own "stalled" by the tier's p90), and
+    # no QBR since 2026-06-04 (118 days: missed_qbr, from the sample's activities).
     run = ew.prepare(sample.con, sample.warning_config, sample.score_config, sample.settings)
     assert story.flags == ew.flags_of(ew.account_rows(sample.con, run, "ACC-00002"), "ACC-00002")
-    assert [f.kind for f in story.flags] == ["stalled"]
+    assert [f.kind for f in story.flags] == ["stalled", "missed_qbr"]
     assert story.flags[0].detail.startswith("in Loyalty since 2024-12-13 (656 days), longer than the p90 of ")
     assert not at.warning
     assert [e.value for e in at.error] == [f"**{f.title}**: {f.detail}." for f in story.flags]
-    assert sentences[-1] == flag_sentence(story.flags[0])
+    assert sentences[-2:] == [flag_sentence(f) for f in story.flags]
 
 
 def test_search_by_name_selects_and_links_the_account(sample: Workspace) -> None:

@@ -78,7 +78,7 @@ def test_save_gives_a_file_that_reopens_the_same_workspace(sample: Workspace) ->
     # (3,260 rows of several factors) and are counted one row per account, date and factor.
     (ratings,) = sample.con.execute("SELECT count(*) FROM factor_ratings").fetchone()
     assert cards(at) == {"Accounts": "2,000", "Journey events": "7,064", "Survey answers": "7,368",
-                         "Factor ratings": f"{ratings:,}", "Activities": "25,303"}
+                         "Factor ratings": f"{ratings:,}", "Activities": "25,313"}
     assert not any(d.startswith("Download “") for d in downloads(at))
     button(at, "workspace_prepare").click().run()
     assert not at.exception

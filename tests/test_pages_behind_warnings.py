@@ -18,7 +18,7 @@ def test_early_warning_page_lists_behind_cards_signals_and_months(sample: Worksp
     option, frame = pick(at, "behind_ew_cards", "Customers checked")
     assert option == "Customers checked (667)" and len(frame) == 667
     option, frame = pick(at, "behind_ew_cards", "Flagged")
-    assert option == "Flagged (202)" and len(frame) == 202
+    assert option == "Flagged (264)" and len(frame) == 264
     option, frame = pick(at, "behind_ew_signals", "Stalled")
     assert option.endswith("(107)") and len(frame) == 107
     run = ew.prepare(sample.con, sample.warning_config, sample.score_config, sample.settings)
@@ -27,9 +27,9 @@ def test_early_warning_page_lists_behind_cards_signals_and_months(sample: Worksp
     at.session_state["ew_months"] = True
     at.run()
     option, frame = pick(at, "behind_ew_months", "Flagged at the end of 2025-10")
-    assert option == "Flagged at the end of 2025-10 (103)" and len(frame) == 103
+    assert option == "Flagged at the end of 2025-10 (138)" and len(frame) == 138
     option, frame = pick(at, "behind_ew_months", "Flagged at the end of 2026-09")
-    assert option == "Flagged at the end of 2026-09 (so far) (202)" and len(frame) == 202
+    assert option == "Flagged at the end of 2026-09 (so far) (264)" and len(frame) == 264
 
 
 def _count(option: str) -> int:

@@ -25,7 +25,7 @@ DEFAULT_THEMES: dict[str, list[str]] = {
                     "integráció", "集成", "对接"],
     "reporting": ["reporting", "report", "reports", "dashboard", "dashboards", "rapport", "rapports", "reportistica",
                   "relatório", "relatórios", "riport", "jelentés", "报表", "报告"],
-    "response time": ["response time", "slow response", "support speed", "temps de réponse", "tempi di risposta",
+    "response time": ["response time", "response times", "slow response", "support speed", "temps de réponse", "tempi di risposta",
                       "tempo di risposta", "tempo de resposta", "válaszidő", "响应时间"],
 }
 
