@@ -32,7 +32,7 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
+navigation = st.navigation(PAGES, expanded=True)  # 13 pages: every one in view, the Data page included
 with profiled(navigation.title):  # `make profile-pages` only; a no-op otherwise
     ws = workspace()
     sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
