@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -18,21 +19,26 @@ def file_stem(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("._") or "journey_lens"
 
 
-def download_table(df: pd.DataFrame, name: str, key: str, *, named: bool = True) -> None:
+def download_table(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str, *,
+                   named: bool = True) -> None:
     """CSV and XLSX downloads of a table, made on click (spreadsheet formulas neutralised).
 
     The buttons say which table they download ("funnel (CSV)"), or just "CSV" when `named` is
-    False (right under the table they belong to).
+    False (right under the table they belong to). A table that is costly to build (every story's
+    evidence) can be given as a function: it is then built on click only.
     """
     from cxlib.exports import to_csv_bytes, to_xlsx_bytes
+
+    def table() -> pd.DataFrame:
+        return df() if callable(df) else df
 
     stem = file_stem(name)
     prefix = f"{name} (" if named else ""
     suffix = ")" if named else ""
     row = st.container(horizontal=True, gap="small")
-    row.download_button(f"{prefix}CSV{suffix}", lambda: to_csv_bytes(df), file_name=f"{stem}.csv",
+    row.download_button(f"{prefix}CSV{suffix}", lambda: to_csv_bytes(table()), file_name=f"{stem}.csv",
                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    row.download_button(f"{prefix}XLSX{suffix}", lambda: to_xlsx_bytes(df, sheet=stem[:31]),
+    row.download_button(f"{prefix}XLSX{suffix}", lambda: to_xlsx_bytes(table(), sheet=stem[:31]),
                         file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
                         icon=":material/download:")
 

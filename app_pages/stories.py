@@ -109,7 +109,7 @@ accounts_behind([number("Customers ranked", summary["ranked"], stories.story_acc
                  *([number("Used as a reference (90 days)", summary["references"], stories.story_accounts,
                            "references", *story_args)] if run.activities else [])], "behind_stories_cards")
 
-download_table(stories.cli_table(table, None, run.segment_column), "stories", key="dl_stories")
+download_table(lambda: stories.cli_table(table, None, run.segment_column), "stories", key="dl_stories")
 
 for rank, (_, row) in enumerate(table.head(int(top)).iterrows(), start=1):
     name = row["name"] if not pd.isna(row["name"]) else row["account_id"]
