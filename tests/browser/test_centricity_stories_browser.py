@@ -6,21 +6,10 @@ drift from the library; the sample's activity history makes every centricity car
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from cxlib import centricity as ct
 from cxlib import stories
-from cxlib.workspace import Workspace, open_sample
+from cxlib.workspace import Workspace
 from tests.browser.conftest import metric_value, wait_for_app
-
-
-@pytest.fixture(scope="module")
-def sample() -> Iterator[Workspace]:
-    ws = open_sample(threads=1)
-    yield ws
-    ws.close()
 
 
 def _open(page, app_url: str, path: str, heading: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,22 +7,18 @@ from dataclasses import replace
 import pytest
 
 from cxlib import scores as sc
-from cxlib.workspace import open_sample
+from cxlib.workspace import Workspace
 from tests.browser.conftest import metric_value, wait_for_app
 
 CARD = "Median composite"
 ROW_HEIGHT = 35  # Streamlit's data editor: header and rows are 35 px high
 
 
-def expected_median(weights: dict[str, float]) -> str:
+def expected_median(ws: Workspace, weights: dict[str, float]) -> str:
     """The card's number as cxlib computes it for these weights on the sample company."""
-    ws = open_sample(threads=1)
-    try:
-        config = replace(ws.score_config, weights=ws.score_config.weights | weights)
-        scores = sc.account_scores(ws.con, config, ws.settings)
-        return f"{scores.loc[scores['band'] != 'grey', 'composite'].median():.1f}"
-    finally:
-        ws.close()
+    config = replace(ws.score_config, weights=ws.score_config.weights | weights)
+    scores = sc.account_scores(ws.con, config, ws.settings)
+    return f"{scores.loc[scores['band'] != 'grey', 'composite'].median():.1f}"
 
 
 def wait_for_card(page, label: str, not_equal: str | None = None, timeout_ms: int = 120_000) -> str:  # type: ignore[no-untyped-def]
@@ -52,11 +48,11 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(1000)
 
 
-def test_weight_edit_changes_composite(page, app_url) -> None:  # type: ignore[no-untyped-def]
+def test_weight_edit_changes_composite(page, app_url, sample: Workspace) -> None:  # type: ignore[no-untyped-def]
     page.goto(app_url + "/scores")
     settle(page)
     before = wait_for_card(page, CARD)
-    assert before == expected_median({})
+    assert before == expected_median(sample, {})
 
     editor = page.locator('[data-testid="stDataFrame"]',
                           has=page.locator('th', has_text="Weight")).first
@@ -74,5 +70,5 @@ def test_weight_edit_changes_composite(page, app_url) -> None:  # type: ignore[n
     page.keyboard.press("Enter")
 
     after = wait_for_card(page, CARD, not_equal=before)
-    assert after == expected_median({"customer_intent": 5.0})
+    assert after == expected_median(sample, {"customer_intent": 5.0})
     assert page.locator('[data-testid="stException"]').count() == 0

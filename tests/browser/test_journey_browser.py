@@ -7,21 +7,10 @@ library without this failing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from cxlib import funnel as fn
 from cxlib import journey as jn
-from cxlib.workspace import Workspace, open_sample
+from cxlib.workspace import Workspace
 from tests.browser.conftest import metric_value, wait_for_app
-
-
-@pytest.fixture(scope="module")
-def sample() -> Iterator[Workspace]:
-    ws = open_sample(threads=1)
-    yield ws
-    ws.close()
 
 
 def table_rows(page, header: str) -> list[list[str]]:  # type: ignore[no-untyped-def]

@@ -6,21 +6,10 @@ with cxlib and computes the expected numbers itself, so the pages cannot drift f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from cxlib import drivers as dr
 from cxlib import early_warning as ew
-from cxlib.workspace import Workspace, open_sample
+from cxlib.workspace import Workspace
 from tests.browser.conftest import metric_value, wait_for_app
-
-
-@pytest.fixture(scope="module")
-def sample() -> Iterator[Workspace]:
-    ws = open_sample(threads=1)
-    yield ws
-    ws.close()
 
 
 def _open(page, app_url: str, path: str, heading: str) -> None:  # type: ignore[no-untyped-def]
