@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from cxlib import canonical
 from cxlib import centricity as ct
 from cxlib.workspace import Workspace
+from tests.test_pages_journey import open_page
 from tests.test_pages_behind import pick
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -17,13 +18,8 @@ TIMEOUT = 300
 
 
 def page(ws: Workspace) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.session_state["workspace"] = ws
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("app_pages/centricity.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The app on this page with `ws` as the session's workspace."""
+    return open_page(ws, "app_pages/centricity.py")
 
 
 def test_without_data_the_page_says_what_to_load() -> None:

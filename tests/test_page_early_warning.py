@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxlib import early_warning as ew
 from cxlib.workspace import Workspace
+from tests.test_pages_journey import open_page
 from tests.test_pages_behind import pick
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -16,14 +17,8 @@ TIMEOUT = 300
 
 
 def page(ws: Workspace) -> AppTest:
-    """The app on the Early warning page with `ws` as the session's workspace."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.session_state["workspace"] = ws
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("app_pages/early_warning.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The app on this page with `ws` as the session's workspace."""
+    return open_page(ws, "app_pages/early_warning.py")
 
 
 def test_the_page_shows_counts_that_equal_the_library_and_its_lists(sample: Workspace) -> None:

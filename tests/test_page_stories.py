@@ -10,20 +10,12 @@ from streamlit.testing.v1 import AppTest
 from cxlib import meeting, stories
 from cxlib.workspace import Workspace
 from tests.test_pages_behind import pick
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
-TIMEOUT = 300
+from tests.test_pages_journey import open_page
 
 
 def page(ws: Workspace) -> AppTest:
-    """The app on the Stories page with `ws` as the session's workspace."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.session_state["workspace"] = ws
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("app_pages/stories.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The app on this page with `ws` as the session's workspace."""
+    return open_page(ws, "app_pages/stories.py")
 
 
 def test_the_cards_show_the_ranked_stories_with_their_parts_and_evidence(sample: Workspace) -> None:
