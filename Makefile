@@ -39,8 +39,15 @@ browser:
 	  fi; \
 	fi
 
+# Two pytest runs: the library and page tests on TEST_WORKERS processes (each test module stays on
+# one worker, so its module fixtures run once), then the browser tests alone (one server, one
+# Chromium). Both always run; make fails if either did.
+TEST_WORKERS ?= 2
 test: $(VENV)/.test-deps browser
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope -m "not browser"; lib=$$?; \
+	$(BIN)/python -m pytest -q -m browser; web=$$?; \
+	echo "make test: library and pages exit $$lib, browser exit $$web"; \
+	exit $$(( lib || web ))
 
 test-slow: $(VENV)/.test-deps browser
 	$(BIN)/python -m pytest -q -m slow --run-slow

@@ -1,4 +1,11 @@
-"""Run `python -m cxlib …` exactly as a user types it, from the repository folder."""
+"""Run `python -m cxlib …` as a user types it, from the repository folder.
+
+By default a command runs in this process through the same entry point `python -m cxlib` calls
+(`cxlib.cli.main`), with stdout and stderr captured: each command then costs its work, not a new
+interpreter's imports (about 1 s each, 80 commands). `ACCEPTANCE_SUBPROCESS=1` runs every command
+in its own `python -m cxlib` process instead; tests/acceptance/test_entry_point.py checks that both
+give the same output.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +14,20 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import chdir, redirect_stderr, redirect_stdout
+from io import StringIO
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Commands of one module run this many at a time (the machine has 2 shared cores).
-JOBS = max(1, int(os.environ.get("ACCEPTANCE_JOBS", "2")))
+SUBPROCESS = os.environ.get("ACCEPTANCE_SUBPROCESS") == "1"
+# Subprocess commands of one module run this many at a time (the machine has 2 shared cores);
+# in-process commands run one at a time (stdout and stderr are the process's own).
+JOBS = max(1, int(os.environ.get("ACCEPTANCE_JOBS", "2"))) if SUBPROCESS else 1
+_IN_PROCESS = threading.Lock()
 K = TypeVar("K")
 
 
@@ -42,12 +55,28 @@ class Run:
         return self.err
 
 
-def cxlib(*args: object) -> Run:
-    """`python -m cxlib ARGS…` in a subprocess with the test's interpreter, cwd at the repository root."""
+def cxlib(*args: object, subprocess_: bool | None = None) -> Run:
+    """`python -m cxlib ARGS…` with cwd at the repository root: in this process, or in a subprocess
+    with the test's interpreter (`subprocess_`, default ACCEPTANCE_SUBPROCESS)."""
     argv = ("python", "-m", "cxlib", *(str(a) for a in args))
+    if not (SUBPROCESS if subprocess_ is None else subprocess_):
+        return _in_process(argv)
     proc = subprocess.run([sys.executable, *argv[1:]], cwd=REPO_ROOT, capture_output=True, text=True,
                           encoding="utf-8", timeout=300)
     return Run(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+def _in_process(argv: tuple[str, ...]) -> Run:
+    """What `python -m cxlib` does (cxlib/__main__.py), with the output captured."""
+    from cxlib.cli import main
+
+    out, err = StringIO(), StringIO()
+    with _IN_PROCESS, chdir(REPO_ROOT), redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(argv[3:]))
+        except SystemExit as exc:  # argparse: --help and usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    return Run(argv, code, out.getvalue(), err.getvalue())
 
 
 def run_all(commands: Mapping[K, Sequence[object]]) -> dict[K, Run]:
