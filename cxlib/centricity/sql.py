@@ -118,11 +118,12 @@ ct_asks AS (
   SELECT DISTINCT c.account_id, c.ts, p.theme
   FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
+ct_provider_text AS (
+  SELECT account_id, ts, {words_sql("coalesce(subject, '') || ' | ' || coalesce(theme, '')")} AS text FROM ct_provider
+),
 ct_doings AS (
   SELECT DISTINCT d.account_id, d.ts, p.theme
-  FROM ct_provider AS d
-  JOIN ct_keywords AS p
-    ON contains({words_sql("coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '')")}, p.needle)
+  FROM ct_provider_text AS d JOIN ct_keywords AS p ON contains(d.text, p.needle)
 ),
 ct_asked AS (
   SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted

@@ -121,11 +121,12 @@ ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
 FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
+ct_provider_text AS (
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(coalesce(subject, '') || ' | ' || coalesce(theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_provider
+),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
-FROM ct_provider AS d
-JOIN ct_keywords AS p
-ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
+FROM ct_provider_text AS d JOIN ct_keywords AS p ON contains(d.text, p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -304,11 +305,12 @@ ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
 FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
+ct_provider_text AS (
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(coalesce(subject, '') || ' | ' || coalesce(theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_provider
+),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
-FROM ct_provider AS d
-JOIN ct_keywords AS p
-ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
+FROM ct_provider_text AS d JOIN ct_keywords AS p ON contains(d.text, p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -489,11 +491,12 @@ ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
 FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
+ct_provider_text AS (
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(coalesce(subject, '') || ' | ' || coalesce(theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_provider
+),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
-FROM ct_provider AS d
-JOIN ct_keywords AS p
-ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
+FROM ct_provider_text AS d JOIN ct_keywords AS p ON contains(d.text, p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
@@ -675,11 +678,12 @@ ct_asks AS (
 SELECT DISTINCT c.account_id, c.ts, p.theme
 FROM ct_comments AS c JOIN ct_keywords AS p ON contains(c.text, p.needle)
 ),
+ct_provider_text AS (
+SELECT account_id, ts, ' ' || regexp_replace(lower(strip_accents(CAST(coalesce(subject, '') || ' | ' || coalesce(theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ' AS text FROM ct_provider
+),
 ct_doings AS (
 SELECT DISTINCT d.account_id, d.ts, p.theme
-FROM ct_provider AS d
-JOIN ct_keywords AS p
-ON contains(' ' || regexp_replace(lower(strip_accents(CAST(coalesce(d.subject, '') || ' | ' || coalesce(d.theme, '') AS VARCHAR))), '[^\pL\pN]+', ' ', 'g') || ' ', p.needle)
+FROM ct_provider_text AS d JOIN ct_keywords AS p ON contains(d.text, p.needle)
 ),
 ct_asked AS (
 SELECT k.account_id, k.theme, count(d.account_id) > 0 AS acted
