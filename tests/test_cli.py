@@ -342,6 +342,8 @@ def test_warnings_columns_are_the_contract_in_help_and_output() -> None:
     assert code == 0
     assert "account_id, name, arr, renewal_date, signals" in " ".join(out.split())
     assert "first_signal_date, evidence" in " ".join(out.split())
+    assert ("entered_disappointment, score_drop, nps_drop, csat_drop, stalled, silent, decision_maker_detractor, "
+            "missed_qbr; missed_qbr only when activities are loaded") in " ".join(out.split())
     data = Path(__file__).resolve().parents[1] / "data"
     code, out, err = run("warnings", *[str(p) for p in sorted(data.glob("*.csv"))], "--format", "csv")
     assert code == 0, err

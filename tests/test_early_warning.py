@@ -151,6 +151,25 @@ def test_nps_drop_over_windows_needs_3_answers_in_each(con) -> None:
     assert "N2" not in table.index
 
 
+def test_nps_drop_of_exactly_30_points_with_an_answer_exactly_180_days_back(con) -> None:
+    before = [("2025-08-01", 10), ("2025-09-01", 10), ("2025-10-01", 10)]     # NPS 100 (3 answers)
+    # 2026-01-01 is as-of − 180 days: in the last 180 days. Then 7 promoters, a passive, a promoter last.
+    recent = [("2026-01-01", 6), *[(f"2026-0{m}-0{d}", 10) for m, d in ((2, 1), (2, 2), (3, 1), (3, 2), (4, 1),
+                                                                         (4, 2), (5, 1))],
+              ("2026-05-02", 8), ("2026-06-01", 10)]                       # 8 P, 1 D, 1 passive: NPS 70
+    short = [("2026-02-01", 10), ("2026-03-01", 10), ("2026-04-01", 10), ("2026-04-02", 10), ("2026-05-01", 10),
+             ("2026-05-02", 8), ("2026-06-01", 8)]                          # 5 P, 2 passives: NPS 71.4
+    build(con, [*signed("E30", "2025-07-01"), *signed("E29", "2025-07-01")], surveys=[
+        *[("E30", "Ann", None, t, "NPS", s) for t, s in before + recent],
+        *[("E29", "Bo", None, t, "NPS", s) for t, s in before + short],
+    ])
+    table = flagged(con)
+    assert signals(table, "E30") == {"nps_drop"}                  # exactly 30 points below: flagged
+    assert table.loc["E30", "evidence"] == ("nps_drop: NPS 70 over the last 180 days (10 answers) against 100 the "
+                                            "180 days before (3 answers)")
+    assert "E29" not in table.index                               # 28.6 points below: not flagged
+
+
 # ---------------------------------------------------------------- csat_drop
 
 
@@ -301,6 +320,19 @@ def test_order_renewals_within_180_days_first_then_signals_arr_id(con) -> None:
     assert list(ew.cli_table(table).columns) == ["account_id", "name", "arr", "renewal_date", "signals",
                                                  "first_signal_date", "evidence"]
     assert ew.cli_table(table)["renewal_date"].iloc[0] == "2026-07-15"
+
+
+def test_renewal_on_the_as_of_day_is_soon_when_the_as_of_has_a_time_of_day(con) -> None:
+    build(con, [e for a in ("T0", "T180", "T181", "TB") for e in signed(a, "2025-01-01")],
+          accounts=[("T0", "Today", 1.0, "2026-06-30", None),          # the as-of day itself, 15:00 later
+                    ("T180", "Edge", 1.0, "2026-12-27", None),        # 180 calendar days after the as-of day
+                    ("T181", "Late", 9.0, "2026-12-28", None),        # 181: out
+                    ("TB", "Before", 9.0, "2026-06-29", None)])       # the day before: out
+    settings = Settings(as_of=dt.datetime(2026, 6, 30, 15, 0))
+    run = ew.prepare(con, ew.WarningConfig(), CONFIG, settings)
+    table = ew.warnings_table(con, run)
+    assert list(table["account_id"]) == ["T0", "T180", "T181", "TB"]
+    assert list(table["renews_soon"]) == [True, True, False, False]
 
 
 def test_counts_and_arr_per_signal_equal_their_lists(con) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from cxlib.early_warning.config import NEEDS_ACTIVITIES, SIGNALS
 
 EXIT_USAGE = 2
 
@@ -181,8 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "first_signal_date, evidence)",
                        description="Customers (from Decision until Churn) flagged at the as-of date, renewals within "
                                    "180 days first. Columns: account_id, name, arr, renewal_date, signals "
-                                   "(';'-separated: entered_disappointment, score_drop, nps_drop, csat_drop, stalled, "
-                                   "silent, decision_maker_detractor), first_signal_date, evidence. Thresholds come "
+                                   f"(';'-separated: {', '.join(SIGNALS)}; {', '.join(NEEDS_ACTIVITIES)} only when "
+                                   "activities are loaded), first_signal_date, evidence. Thresholds come "
                                    "from the mapping's \"warnings\" entry (the Early warning page). Nothing flagged: "
                                    "an empty list, exit 0, and 'note: no account flagged at DATE' on stderr.")
     _add_common(p)

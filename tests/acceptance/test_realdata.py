@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import statistics
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def by_contract(telco: Path) -> dict[str, list[dict[str, str]]]:
 @pytest.fixture(scope="module")
 def runs(telco: Path) -> dict[str, Run]:
     return run_all({"churn": ("compare", telco, "--by", "Contract", "--rate", "Churn=Yes"),
-                    "tenure": ("compare", telco, "--by", "Contract", "--mean", "tenure")})
+                    "tenure": ("compare", telco, "--by", "Contract", "--mean", "tenure"),
+                    "drivers": ("drivers", telco, "--outcome", "churned", "--format", "json")})
 
 
 def test_telco_churn_rate_by_contract(runs: dict[str, Run], by_contract: dict[str, list[dict[str, str]]]) -> None:
@@ -54,3 +56,22 @@ def test_telco_mean_tenure_by_contract(runs: dict[str, Run], by_contract: dict[s
     assert {c: round(v, 2) for c, v in by_hand.items()} == TENURE
     got = by_segment(runs["tenure"].json())
     assert {c: round(got[c]["mean"], 2) for c in TENURE} == TENURE
+
+
+def test_telco_month_to_month_odds_ratio_of_churn(runs: dict[str, Run],
+                                                  by_contract: dict[str, list[dict[str, str]]]) -> None:
+    """Issue 12's check: churn for Contract = Month-to-month against the rest, odds ratio ≈ 10.3 (Woolf 95 %)."""
+    monthly = by_contract["Month-to-month"]
+    rest = [r for c, rows in by_contract.items() if c != "Month-to-month" for r in rows]
+    a, b = sum(r["Churn"] == "Yes" for r in monthly), sum(r["Churn"] == "No" for r in monthly)
+    c, d = sum(r["Churn"] == "Yes" for r in rest), sum(r["Churn"] == "No" for r in rest)
+    assert (a, b, c, d) == (1655, 2220, 214, 2954)
+    odds_ratio = a * d / (b * c)
+    half = 1.96 * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    assert round(odds_ratio, 2) == 10.29
+    row = next(r for r in runs["drivers"].json() if (r["driver"], r["value"]) == ("Contract", "Month-to-month"))
+    assert (row["n"], row["test"], row["significant"]) == (3875, "z", True)
+    assert row["odds_ratio"] == pytest.approx(odds_ratio, rel=1e-9)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(
+        (math.exp(math.log(odds_ratio) - half), math.exp(math.log(odds_ratio) + half)), rel=1e-3)
+    assert (round(row["rate"], 4), round(row["rest_rate"], 4)) == (round(a / (a + b), 4), round(c / (c + d), 4))
