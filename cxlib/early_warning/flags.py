@@ -100,12 +100,33 @@ def signals_in_use(run: Run) -> list[str]:
 
 def signal_rows(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
     """One row per (flagged account, signal): the values behind it, `since` and the `evidence` sentence."""
+    return _signal_rows(con, run).copy()
+
+
+def _signal_rows(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
+    """The run's signal rows, evaluated once (the list, the summary and every per-signal list read them)."""
     rows = run.memo.get("signal_rows")
     if rows is None:
         rows = run.query(con, f"SELECT * FROM signal_rows ORDER BY account_id, {signal_order_sql('signal')}")
         rows["evidence"] = [evidence.sentence(r, run.config) for r in rows.to_dict("records")]
         run.memo["signal_rows"] = rows
-    return rows.copy()
+    return rows
+
+
+def _over_signal_rows(con: duckdb.DuckDBPyConnection, run: Run, ctes_and_select: str,
+                      params: dict[str, Any]) -> pd.DataFrame:
+    """`WITH acct, signal_rows, <ctes_and_select>` where signal_rows are the run's evaluated rows, not the
+    signal CTEs again (every signal re-evaluated: most of the page's first visit on a large upload)."""
+    rows = _signal_rows(con, run)[["account_id", "signal", "since"]]
+    view = "ew_evaluated_signal_rows"      # a connection's own view name; one session runs one query at a time
+    con.register(view, rows)
+    try:
+        return run_sql(con, f"""
+            WITH {dimensions.ACCOUNTS_CTE},
+            signal_rows AS (SELECT account_id, signal, CAST(since AS TIMESTAMP) AS since FROM {canonical.quote(view)}),
+            {ctes_and_select}""", params)
+    finally:
+        con.unregister(view)
 
 
 def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str, Any] | None = None
@@ -120,8 +141,7 @@ def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str,
         where, extra = dimensions.segment_filter_sql(dimensions.check_accounts_column(con, segment[0]), segment[1],
                                                      "f")
         where = "WHERE true " + where
-    table = run_sql(con, f"""
-        WITH {run.ctes},
+    table = _over_signal_rows(con, run, f"""
         flagged AS (
             SELECT account_id,
                    string_agg(signal, ';' ORDER BY {signal_order_sql('signal')}) AS signals,
@@ -136,10 +156,9 @@ def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str,
         {where}
         {order_by_sql('a.renewal_date', 'f.n_signals', 'a.arr', 'f.account_id')}
     """, run.params | extra)
-    rows = signal_rows(con, run)
-    joined = {acc: "; ".join(f"{sig}: {text}" for sig, text in zip(g["signal"], g["evidence"]))
-              for acc, g in rows.groupby("account_id", sort=False)}
-    table["evidence"] = [joined.get(a, "") for a in table["account_id"]]
+    rows = _signal_rows(con, run)
+    joined = (rows["signal"] + ": " + rows["evidence"]).groupby(rows["account_id"], sort=False).agg("; ".join)
+    table["evidence"] = table["account_id"].map(joined).fillna("")
     for c in ("renewal_date", "first_signal_date"):     # calendar dates, as the CLI prints them
         table[c] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in table[c]], dtype="object")
     table["n_signals"] = table["n_signals"].astype("int64")
@@ -158,8 +177,7 @@ def cli_table(table: pd.DataFrame) -> pd.DataFrame:
 def signal_summary(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
     """Per signal (`signals_in_use`, in order, zeros kept): flagged accounts and their ARR; then 'any signal'."""
     names = signals_in_use(run)
-    summary = run_sql(con, f"""
-        WITH {run.ctes},
+    summary = _over_signal_rows(con, run, """
         names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
         flagged_rows AS (
             SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)

@@ -1,28 +1,28 @@
 -- cxlib.early_warning.signal_summary(con, prepare(con, WarningConfig(), ws.score_config, settings))
--- snapshot early_warning_signal_summary: 14 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot early_warning_signal_summary: 15 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/14]
+-- [1/15]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [2/14]
+-- [2/15]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [3/14]
+-- [3/15]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/14]
+-- [4/15]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [5/14]
+-- [5/15]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [6/14]
+-- [6/15]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -33,15 +33,15 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [7/14]
+-- [7/15]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [8/14]
+-- [8/15]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [9/14]
+-- [9/15]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
@@ -201,7 +201,7 @@ ORDER BY r.segment = '(none)', r.segment, r.step
 --   $exit_code_2 = 3
 --   $exit_code_3 = 8
 
--- [10/14]
+-- [10/15]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -217,13 +217,13 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [11/14]
+-- [11/15]
 SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CSAT'
 
--- [12/14]
+-- [12/15]
 WITH raw_roles AS (
 SELECT NULLIF(trim(CAST(respondent_role AS VARCHAR)), '') AS value
 FROM "surveys"
@@ -232,11 +232,11 @@ SELECT value, count(*) AS rows FROM raw_roles WHERE value IS NOT NULL
 GROUP BY value ORDER BY rows DESC, value
 ;
 
--- [13/14]
+-- [13/15]
 SELECT EXISTS (SELECT 1 FROM "activities")
 ;
 
--- [14/14]
+-- [14/15]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -662,22 +662,8 @@ UNION ALL
 SELECT account_id, 'decision_maker_detractor' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(leader_ts AS TIMESTAMP) AS d1, CAST(NULL AS TIMESTAMP) AS d2, CAST(leader_score AS DOUBLE) AS x1, CAST(others_mean AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(others_n AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(role_value AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_leader_now
 UNION ALL
 SELECT account_id, 'missed_qbr' AS signal, CAST(since AS TIMESTAMP) AS since, CAST(last_qbr AS TIMESTAMP) AS d1, CAST(spell_start AS TIMESTAMP) AS d2, CAST(days AS DOUBLE) AS x1, CAST(NULL AS DOUBLE) AS x2, CAST(NULL AS DOUBLE) AS x3, CAST(NULL AS DOUBLE) AS x4, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS VARCHAR) AS label, CAST(NULL AS VARCHAR) AS label2 FROM ew_qbr_now
-),
-names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
-flagged_rows AS (
-SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)
-),
-per_signal AS (
-SELECT n.signal, n.ord, count(f.account_id) AS accounts, sum(f.arr) AS arr
-FROM names AS n LEFT JOIN flagged_rows AS f USING (signal)
-GROUP BY n.signal, n.ord
-),
-any_signal AS (
-SELECT 'any signal' AS signal, 99 AS ord, count(*) AS accounts, sum(arr) AS arr
-FROM (SELECT account_id, any_value(arr) AS arr FROM flagged_rows GROUP BY account_id) AS flagged
 )
-SELECT signal, accounts, coalesce(arr, 0) AS arr FROM per_signal
-UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
+SELECT * FROM signal_rows ORDER BY account_id, list_position(['entered_disappointment', 'score_drop', 'nps_drop', 'csat_drop', 'stalled', 'silent', 'decision_maker_detractor', 'missed_qbr'], signal)
 ;
 -- params:
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
@@ -764,7 +750,6 @@ UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
 --   $leader_values = ['Decision maker', 'Executive']
 --   $min_coverage = 0.5
 --   $min_n = 30
---   $names = ['entered_disappointment', 'score_drop', 'nps_drop', 'csat_drop', 'stalled', 'silent', 'decision_maker_detractor', 'missed_qbr']
 --   $nps_days = 180
 --   $nps_min = 3
 --   $nps_points = 30.0
@@ -779,3 +764,25 @@ UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
 --   $score_points = 10.0
 --   $silent_days = 120
 --   $step_months = 3
+
+-- [15/15]
+WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
+signal_rows AS (SELECT account_id, signal, CAST(since AS TIMESTAMP) AS since FROM "ew_evaluated_signal_rows"),
+names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),
+flagged_rows AS (
+SELECT r.signal, r.account_id, a.arr FROM signal_rows AS r LEFT JOIN acct AS a USING (account_id)
+),
+per_signal AS (
+SELECT n.signal, n.ord, count(f.account_id) AS accounts, sum(f.arr) AS arr
+FROM names AS n LEFT JOIN flagged_rows AS f USING (signal)
+GROUP BY n.signal, n.ord
+),
+any_signal AS (
+SELECT 'any signal' AS signal, 99 AS ord, count(*) AS accounts, sum(arr) AS arr
+FROM (SELECT account_id, any_value(arr) AS arr FROM flagged_rows GROUP BY account_id) AS flagged
+)
+SELECT signal, accounts, coalesce(arr, 0) AS arr FROM per_signal
+UNION ALL SELECT signal, accounts, coalesce(arr, 0) FROM any_signal
+;
+-- params:
+--   $names = ['entered_disappointment', 'score_drop', 'nps_drop', 'csat_drop', 'stalled', 'silent', 'decision_maker_detractor', 'missed_qbr']
