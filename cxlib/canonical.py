@@ -120,6 +120,11 @@ def empty_select(view: str) -> str:
     return f"SELECT {cols} WHERE false"
 
 
+# The dates the as-of date is taken from, recorded once per applied mapping (`dimensions.record_dates`);
+# replacing a canonical table by hand (`create_table`) forgets them, so they are read from the views again.
+DATES_TABLE = "_cx_dates"
+
+
 def drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop a table or view of that name, whichever it is (DuckDB refuses DROP VIEW on a table)."""
     row = con.execute("SELECT table_type FROM information_schema.tables "
@@ -140,6 +145,7 @@ def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Seque
     schema = list(SCHEMA[view]) + list(extra_columns)
     table = name or view
     drop_relation(con, table)
+    con.execute(f"DROP TABLE IF EXISTS {quote(DATES_TABLE)}")
     con.execute(f"CREATE TABLE {quote(table)} ("
                 + ", ".join(f"{quote(c)} {t}" for c, t in schema) + ")")
     names = [c for c, _ in schema]

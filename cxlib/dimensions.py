@@ -68,8 +68,31 @@ def latest_timestamp(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 
     Views that do not exist (a connection holding only some canonical tables) have no dates.
     """
-    dated, named = _latest_dated(con), _file_name_dates(con)
+    dated, named = _dates(con)
     return max([d for d in (dated, *named) if d is not None], default=None)
+
+
+def record_dates(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the dated views' latest timestamp and the accounts files' name dates once per applied mapping.
+
+    Every number reads the as-of date, often several times per page; reading one recorded row instead of
+    the views (and the catalogue) each time saves most of that. `apply_mapping` calls this after building
+    the views; `canonical.create_table` forgets the record.
+    """
+    con.execute(f"DROP TABLE IF EXISTS {canonical.quote(canonical.DATES_TABLE)}")
+    dated, named = _latest_dated(con), _file_name_dates(con)
+    con.execute(f"CREATE TABLE {canonical.quote(canonical.DATES_TABLE)} AS "
+                "SELECT CAST($dated AS TIMESTAMP) AS dated, CAST($named AS TIMESTAMP[]) AS named",
+                {"dated": dated, "named": named})
+
+
+def _dates(con: duckdb.DuckDBPyConnection) -> tuple[dt.datetime | None, list[dt.datetime]]:
+    """(latest timestamp of the dated views, the accounts files' name dates): recorded, else read now."""
+    try:
+        row = con.execute(f"SELECT dated, named FROM {canonical.quote(canonical.DATES_TABLE)}").fetchone()
+    except duckdb.CatalogException:
+        return _latest_dated(con), _file_name_dates(con)
+    return (row[0], list(row[1] or [])) if row is not None else (None, [])
 
 
 def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -131,7 +154,7 @@ def as_of_origin(con: duckdb.DuckDBPyConnection, settings: Settings | None = Non
     """Where the as-of date comes from, as the settings caption says it (or why there is none)."""
     if configured_as_of(settings) is not None:
         return "set by you"
-    dated, named = _latest_dated(con), _file_name_dates(con)
+    dated, named = _dates(con)
     if named and (dated is None or max(named) > dated):
         return "the date in the accounts file's name"
     if dated is not None:
@@ -421,5 +444,6 @@ def period_months(period: str) -> int:
 __all__ = ["ACCOUNTS_CTE", "COHORT_PERIODS", "NONE_SEGMENT", "ONE_ROW_PER_ACCOUNT", "PERIODS", "ByColumn",
            "account_known", "accounts_columns", "as_of_date", "as_of_label", "as_of_origin", "as_of_param",
            "check_accounts_column", "check_period", "configured_as_of", "known_accounts_sql", "latest_timestamp",
+           "record_dates",
            "period_label_sql", "period_months", "period_params", "period_sql", "resolve_by_column", "segment_columns",
            "segment_filter_sql", "segment_sql", "segment_values"]

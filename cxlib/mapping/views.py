@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, layout
+from cxlib import canonical, dimensions, layout
 from cxlib.canonical import quote
 from cxlib.errors import MappingError
 from cxlib.factors import factor_key
@@ -169,12 +169,14 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Vali
     # The journeys' physical layout (integer account keys, stage codes, (account, time) order) is
     # built once here, so funnels and journey maps pay for it once per mapping, not per click.
     layout.build_layout(con)
+    dimensions.record_dates(con)
     return [validation_report(con, view) for view in canonical.VIEWS]
 
 
 def unmap(con: duckdb.DuckDBPyConnection) -> None:
     """Forget the applied mapping: the canonical tables, their row ledgers and the layout go, empty views return."""
     layout.drop_layout(con)
+    canonical.drop_relation(con, canonical.DATES_TABLE)
     for view in canonical.VIEWS:
         canonical.drop_relation(con, view)
         canonical.drop_relation(con, view_sql.ledger_table(view))

@@ -1,36 +1,24 @@
 -- cxlib.behind.churn_accounts(con, datetime(2026, 4, 1), 'churned', 'quarter', settings=settings)
--- snapshot behind_churn_quarter_2026_q2_churned: 7 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot behind_churn_quarter_2026_q2_churned: 4 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/4]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/7]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/7]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/7]
+-- [2/4]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [6/7]
+-- [3/4]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [7/7]
+-- [4/4]
 WITH behind_values AS (WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,

@@ -1,18 +1,18 @@
 -- cxlib.behind.funnel_accounts(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery'], by='tier'), step=2, settings, segment='SMB')
--- snapshot behind_funnel_by_tier_step_2_smb: 12 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot behind_funnel_by_tier_step_2_smb: 9 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/12]
+-- [1/9]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/12]
+-- [2/9]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [3/12]
+-- [3/9]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -23,43 +23,31 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [4/12]
+-- [4/9]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [5/12]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [5/9]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [6/12]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [7/12]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [8/12]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [9/12]
+-- [6/9]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [10/12]
+-- [7/9]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [11/12]
+-- [8/9]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [12/12]
+-- [9/9]
 WITH behind_values AS (WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

@@ -1,12 +1,12 @@
 -- cxlib.behind.funnel_accounts(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery']), step=3, which='dropped_exited', settings)
--- snapshot behind_funnel_step_3_dropped_exited: 11 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot behind_funnel_step_3_dropped_exited: 8 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/11]
+-- [1/8]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/11]
+-- [2/8]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -17,43 +17,31 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [3/11]
+-- [3/8]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [4/11]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [4/8]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [5/11]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [6/11]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [7/11]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [8/11]
+-- [5/8]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [9/11]
+-- [6/8]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [10/11]
+-- [7/8]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [11/11]
+-- [8/8]
 WITH behind_values AS (WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

@@ -1,8 +1,8 @@
 -- cxlib.behind.journey_accounts(con, settings, move=('Consideration', 'Decision'))
--- snapshot behind_journey_move_consideration_decision: 10 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot behind_journey_move_consideration_decision: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/10]
+-- [1/7]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -13,43 +13,31 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [2/10]
+-- [2/7]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [3/10]
+-- [3/7]
 SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
 ;
 
--- [4/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [4/7]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [5/10]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [6/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [7/10]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [8/10]
+-- [5/7]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [9/10]
+-- [6/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [10/10]
+-- [7/7]
 WITH behind_values AS (
 WITH
 entries AS (

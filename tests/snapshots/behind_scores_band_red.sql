@@ -1,8 +1,8 @@
 -- cxlib.behind.band_accounts(con, ws.score_config, 'red', settings)
--- snapshot behind_scores_band_red: 8 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot behind_scores_band_red: 5 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/8]
+-- [1/5]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -18,35 +18,23 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [2/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [2/5]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [3/8]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [4/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [5/8]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [6/8]
+-- [3/5]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [7/8]
+-- [4/5]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [8/8]
+-- [5/5]
 WITH behind_values AS (
 WITH
 params AS (

@@ -1,30 +1,18 @@
 -- cxlib.centricity.centricity(con, settings, ThemeConfig(), by='tier')
--- snapshot centricity_by_tier: 10 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot centricity_by_tier: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/7]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/10]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/10]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/10]
+-- [2/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [6/10]
+-- [3/7]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,
@@ -208,7 +196,7 @@ SELECT * FROM ct_groups ORDER BY segment
 --   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' response times ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
--- [7/10]
+-- [4/7]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,
@@ -394,7 +382,7 @@ FROM ct_account AS a LEFT JOIN acct USING (account_id) ORDER BY a.segment, a.acc
 --   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' response times ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
--- [8/10]
+-- [5/7]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,
@@ -581,7 +569,7 @@ FROM ct_themes ORDER BY segment, w DESC, theme
 --   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' response times ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
--- [9/10]
+-- [6/7]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,
@@ -765,6 +753,6 @@ SELECT * FROM ct_distribution ORDER BY segment, weeks
 --   $theme_needles = [' training ', ' trainings ', ' onboarding training ', ' formation ', ' formations ', ' formazione ', ' formacao ', ' treinamento ', ' treinamentos ', ' kepzes ', ' oktatas ', '培训', ' integration ', ' integrations ', ' api ', ' connector ', ' integration ', ' integrazione ', ' integracao ', ' integracio ', '集成', '对接', ' reporting ', ' report ', ' reports ', ' dashboard ', ' dashboards ', ' rapport ', ' rapports ', ' reportistica ', ' relatorio ', ' relatorios ', ' riport ', ' jelentes ', '报表', '报告', ' response time ', ' response times ', ' slow response ', ' support speed ', ' temps de reponse ', ' tempi di risposta ', ' tempo di risposta ', ' tempo de resposta ', ' valaszido ', '响应时间']
 --   $weeks = 13
 
--- [10/10]
+-- [7/7]
 SELECT count(*) FROM "activities"
 ;

@@ -1,24 +1,12 @@
 -- cxlib.churn.churn_by_reason(con, period='quarter', settings=settings)
--- snapshot churn_by_reason_quarter: 5 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot churn_by_reason_quarter: 2 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/5]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/2]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/5]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/5]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/5]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/5]
+-- [2/2]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,

@@ -1,26 +1,26 @@
 -- cxlib.drivers.drivers(con, Outcome('churned'), settings, mapping=ws.mapping, score_config=ws.score_config)
--- snapshot drivers_churned: 17 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot drivers_churned: 11 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/17]
+-- [1/11]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/17]
+-- [2/11]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [3/17]
+-- [3/11]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [4/17]
+-- [4/11]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -36,45 +36,21 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [5/17]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [5/11]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [6/17]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+-- [6/11]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [7/17]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [8/17]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [9/17]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [10/17]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [11/17]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [12/17]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [13/17]
+-- [7/11]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [14/17]
+-- [8/11]
 WITH driver_outcome AS (WITH ev AS (
 SELECT e.account_id, e.ts,
 CASE WHEN list_contains($customer_stages, e.stage) THEN 0
@@ -273,7 +249,7 @@ SELECT count(*) AS n, coalesce(sum(y), 0) AS events FROM population
 --   $min_coverage = 0.5
 --   $red_below = 50.0
 
--- [15/17]
+-- [9/11]
 WITH driver_outcome AS (WITH ev AS (
 SELECT e.account_id, e.ts,
 CASE WHEN list_contains($customer_stages, e.stage) THEN 0
@@ -474,7 +450,7 @@ ORDER BY ord, value = '(none)', value
 --   $min_coverage = 0.5
 --   $red_below = 50.0
 
--- [16/17]
+-- [10/11]
 WITH driver_outcome AS (WITH ev AS (
 SELECT e.account_id, e.ts,
 CASE WHEN list_contains($customer_stages, e.stage) THEN 0
@@ -675,7 +651,7 @@ FROM quartered GROUP BY ord, column_name, quartile ORDER BY ord, quartile
 --   $min_coverage = 0.5
 --   $red_below = 50.0
 
--- [17/17]
+-- [11/11]
 WITH driver_outcome AS (WITH ev AS (
 SELECT e.account_id, e.ts,
 CASE WHEN list_contains($customer_stages, e.stage) THEN 0

@@ -1,12 +1,12 @@
 -- cxlib.drivers.drivers(con, Outcome('converted', 'Delivery'), settings, mapping=ws.mapping, score_config=ws.score_config)
--- snapshot drivers_converted_delivery: 28 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot drivers_converted_delivery: 19 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/28]
+-- [1/19]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/28]
+-- [2/19]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -17,49 +17,37 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [3/28]
+-- [3/19]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [4/28]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [4/19]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [5/28]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [6/28]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [7/28]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [8/28]
+-- [5/19]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [9/28]
+-- [6/19]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [10/28]
+-- [7/19]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [11/28]
+-- [8/19]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [12/28]
+-- [9/19]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -75,27 +63,15 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [13/28]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [10/19]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [14/28]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [15/28]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [16/28]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [17/28]
+-- [11/19]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [18/28]
+-- [12/19]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -106,31 +82,19 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [19/28]
+-- [13/19]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [20/28]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [14/19]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [21/28]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [22/28]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [23/28]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [24/28]
+-- [15/19]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [25/28]
+-- [16/19]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
@@ -391,7 +355,7 @@ SELECT count(*) AS n, coalesce(sum(y), 0) AS events FROM population
 --   $min_coverage = 0.5
 --   $red_below = 50.0
 
--- [26/28]
+-- [17/19]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
@@ -654,7 +618,7 @@ ORDER BY ord, value = '(none)', value
 --   $min_coverage = 0.5
 --   $red_below = 50.0
 
--- [27/28]
+-- [18/19]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
@@ -917,7 +881,7 @@ FROM quartered GROUP BY ord, column_name, quartile ORDER BY ord, quartile
 --   $min_coverage = 0.5
 --   $red_below = 50.0
 
--- [28/28]
+-- [19/19]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

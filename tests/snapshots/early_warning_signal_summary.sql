@@ -1,28 +1,16 @@
 -- cxlib.early_warning.signal_summary(con, prepare(con, WarningConfig(), ws.score_config, settings))
--- snapshot early_warning_signal_summary: 15 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot early_warning_signal_summary: 12 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/15]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/12]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/15]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/15]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/15]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/15]
+-- [2/12]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [6/15]
+-- [3/12]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -33,15 +21,15 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [7/15]
+-- [4/12]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [8/15]
+-- [5/12]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [9/15]
+-- [6/12]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL
@@ -201,7 +189,7 @@ ORDER BY r.segment = '(none)', r.segment, r.step
 --   $exit_code_2 = 3
 --   $exit_code_3 = 8
 
--- [10/15]
+-- [7/12]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -217,13 +205,13 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [11/15]
+-- [8/12]
 SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CSAT'
 
--- [12/15]
+-- [9/12]
 WITH raw_roles AS (
 SELECT NULLIF(trim(CAST(respondent_role AS VARCHAR)), '') AS value
 FROM "surveys"
@@ -232,11 +220,11 @@ SELECT value, count(*) AS rows FROM raw_roles WHERE value IS NOT NULL
 GROUP BY value ORDER BY rows DESC, value
 ;
 
--- [13/15]
+-- [10/12]
 SELECT EXISTS (SELECT 1 FROM "activities")
 ;
 
--- [14/15]
+-- [11/12]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -765,7 +753,7 @@ SELECT * FROM signal_rows ORDER BY account_id, list_position(['entered_disappoin
 --   $silent_days = 120
 --   $step_months = 3
 
--- [15/15]
+-- [12/12]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 signal_rows AS (SELECT account_id, signal, CAST(since AS TIMESTAMP) AS since FROM "ew_evaluated_signal_rows"),
 names AS (SELECT unnest($names) AS signal, generate_subscripts($names, 1) AS ord),

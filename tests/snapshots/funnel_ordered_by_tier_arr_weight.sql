@@ -1,18 +1,18 @@
 -- cxlib.funnel.funnel(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery'], by='tier', weight='arr'), settings)
--- snapshot funnel_ordered_by_tier_arr_weight: 10 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_ordered_by_tier_arr_weight: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/10]
+-- [1/7]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/10]
+-- [2/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [3/10]
+-- [3/7]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -23,31 +23,19 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [4/10]
+-- [4/7]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [5/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [5/7]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [6/10]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [7/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [8/10]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [9/10]
+-- [6/7]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [10/10]
+-- [7/7]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

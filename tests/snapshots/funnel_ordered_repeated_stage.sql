@@ -1,12 +1,12 @@
 -- cxlib.funnel.funnel(con, FunnelSpec(steps=['Usage', 'Loyalty', 'Usage']), settings)
--- snapshot funnel_ordered_repeated_stage: 9 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_ordered_repeated_stage: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/9]
+-- [1/6]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [2/9]
+-- [2/6]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -17,31 +17,19 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [3/9]
+-- [3/6]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [4/9]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [4/6]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [5/9]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [6/9]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [7/9]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [8/9]
+-- [5/6]
 SELECT codes, t_max FROM "_journey_span"
 ;
 
--- [9/9]
+-- [6/6]
 WITH events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts FROM "journey_events"
 WHERE account_id IS NOT NULL AND stage IS NOT NULL AND ts IS NOT NULL

@@ -1,28 +1,16 @@
 -- cxlib.funnel.funnel(con, FunnelSpec(steps=['Awareness', 'Consideration', 'Decision', 'Delivery'], source='snapshot'), settings)
--- snapshot funnel_snapshot: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot funnel_snapshot: 3 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/3]
 SELECT EXISTS (SELECT 1 FROM "stage_snapshots")
 ;
 
--- [2/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [2/3]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [3/6]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [4/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [5/6]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [6/6]
+-- [3/3]
 WITH latest AS (
 SELECT account_id, arg_max(stage, as_of) AS stage, arg_max(last_funnel_stage, as_of) AS last_funnel
 FROM "stage_snapshots"

@@ -1,8 +1,8 @@
 -- cxlib.journey.sankey_data(con, max_moves=6, settings)
--- snapshot journey_sankey_6_moves: 8 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_sankey_6_moves: 5 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/8]
+-- [1/5]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -13,31 +13,19 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [2/8]
+-- [2/5]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [3/8]
+-- [3/5]
 SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
 ;
 
--- [4/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [4/5]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [5/8]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [6/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [7/8]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [8/8]
+-- [5/5]
 WITH
 entries AS (
 SELECT e.account_key, e.ts, $remap[e.stage_code] AS code

@@ -1,14 +1,14 @@
 -- cxlib.journey.transitions(con, settings, segment=('tier', 'Enterprise'))
--- snapshot journey_transitions_tier_enterprise: 9 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_transitions_tier_enterprise: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/9]
+-- [1/6]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/9]
+-- [2/6]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -19,31 +19,19 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [3/9]
+-- [3/6]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [4/9]
+-- [4/6]
 SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
 ;
 
--- [5/9]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [5/6]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [6/9]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [7/9]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [8/9]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [9/9]
+-- [6/6]
 WITH
 entries AS (
 SELECT e.account_key, e.ts, $remap[e.stage_code] AS code

@@ -1,244 +1,244 @@
 -- cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping
--- snapshot mapping_apply_sample: 113 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot mapping_apply_sample: 119 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/113]
+-- [1/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [2/113]
+-- [2/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [3/113]
+-- [3/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [4/113]
+-- [4/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [5/113]
+-- [5/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [6/113]
+-- [6/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [7/113]
+-- [7/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [8/113]
+-- [8/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [9/113]
+-- [9/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [10/113]
+-- [10/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [11/113]
+-- [11/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [12/113]
+-- [12/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [13/113]
+-- [13/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [14/113]
+-- [14/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [15/113]
+-- [15/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [16/113]
+-- [16/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [17/113]
+-- [17/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [18/113]
+-- [18/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [19/113]
+-- [19/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [20/113]
+-- [20/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [21/113]
+-- [21/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [22/113]
+-- [22/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [23/113]
+-- [23/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [24/113]
+-- [24/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [25/113]
+-- [25/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [26/113]
+-- [26/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [27/113]
+-- [27/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [28/113]
+-- [28/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [29/113]
+-- [29/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [30/113]
+-- [30/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [31/113]
+-- [31/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [32/113]
+-- [32/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [33/113]
+-- [33/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [34/113]
+-- [34/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [35/113]
+-- [35/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [36/113]
+-- [36/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [37/113]
+-- [37/119]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [38/113]
+-- [38/119]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [39/113]
+-- [39/119]
 WITH raw_stage_values AS (SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Stage" AS raw_value, count(*) AS raw_rows FROM "journey_events_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Touchpoint" AS raw_value, count(*) AS raw_rows FROM "surveys_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_07_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_08_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_09_30" GROUP BY ALL)) SELECT value, sum(raw_rows) AS rows FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value
 ;
 
--- [40/113]
+-- [40/119]
 CREATE OR REPLACE TABLE "_stage_map" (value VARCHAR PRIMARY KEY, stage VARCHAR)
 ;
 
--- [41/113] executemany
+-- [41/119] executemany
 INSERT INTO "_stage_map" VALUES (?, ?)
 ;
 -- rows (20):
@@ -263,11 +263,11 @@ INSERT INTO "_stage_map" VALUES (?, ?)
 --   ['Renewal', 'Loyalty']
 --   ['Usage', 'Usage']
 
--- [42/113]
+-- [42/119]
 CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position INTEGER)
 ;
 
--- [43/113] executemany
+-- [43/119] executemany
 INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 ;
 -- rows (10):
@@ -282,11 +282,11 @@ INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 --   ['Loyalty', 'funnel', 6]
 --   ['Usage', 'funnel', 5]
 
--- [44/113]
+-- [44/119]
 CREATE OR REPLACE TABLE "_cx_tables" (idx INTEGER, table_name VARCHAR, source VARCHAR, kind VARCHAR, as_of TIMESTAMP, survey_type VARCHAR, timezone VARCHAR)
 ;
 
--- [45/113] executemany
+-- [45/119] executemany
 INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 ;
 -- rows (8):
@@ -299,31 +299,31 @@ INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 --   [6, 'stage_snapshot_2026_08_31', 'stage_snapshot_2026-08-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 --   [7, 'stage_snapshot_2026_09_30', 'stage_snapshot_2026-09-30.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 
--- [46/113]
+-- [46/119]
 SELECT DISTINCT NULLIF(trim(CAST("Activity Type" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [47/113]
+-- [47/119]
 SELECT DISTINCT NULLIF(trim(CAST("Status" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [48/113]
+-- [48/119]
 SELECT DISTINCT NULLIF(trim(CAST("Subject" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [49/113]
+-- [49/119]
 SELECT DISTINCT NULLIF(trim(CAST("Initiated By" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [50/113]
+-- [50/119]
 SELECT DISTINCT NULLIF(trim(CAST("Survey Type" AS VARCHAR)), '') FROM "surveys_2"
 ;
 
--- [51/113]
+-- [51/119]
 CREATE OR REPLACE TABLE "_cx_value_map" (category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [52/113] executemany
+-- [52/119] executemany
 INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 ;
 -- rows (55):
@@ -369,49 +369,49 @@ INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 --   ['subject_type', 'QBR follow-up: escalation and response time', 'qbr']
 --   … 15 more rows
 
--- [53/113]
+-- [53/119]
 CREATE OR REPLACE TABLE "_cx_score_ranges" (survey_type VARCHAR, low DOUBLE, high DOUBLE)
 ;
 
--- [54/113] executemany
+-- [54/119] executemany
 INSERT INTO "_cx_score_ranges" VALUES (?, ?, ?)
 ;
 -- rows (1):
 --   ['NPS', 0.0, 10.0]
 
--- [55/113]
+-- [55/119]
 CREATE OR REPLACE TABLE "_cx_shape_values" (table_idx INTEGER, category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [56/113]
+-- [56/119]
 CREATE OR REPLACE MACRO _cx_sf_chunk(s, k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + (CASE WHEN regexp_matches(substr(s, k * 5 + 1, 1), '[A-Z]') THEN 1 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 2, 1), '[A-Z]') THEN 2 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 3, 1), '[A-Z]') THEN 4 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 4, 1), '[A-Z]') THEN 8 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 5, 1), '[A-Z]') THEN 16 ELSE 0 END), 1)
 ;
 
--- [57/113]
+-- [57/119]
 CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
 ;
 
--- [58/113]
+-- [58/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'accounts'
 
--- [59/113]
+-- [59/119]
 DROP TABLE "accounts"
 ;
 
--- [60/113]
+-- [60/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_accounts_rows'
 
--- [61/113]
+-- [61/119]
 DROP TABLE "_cx_accounts_rows"
 ;
 
--- [62/113]
+-- [62/119]
 CREATE TABLE "_cx_accounts_rows" AS
 WITH raw_rows AS ((SELECT 0 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Account Name" AS VARCHAR)), '') AS name, CAST(NULL AS VARCHAR) AS stage_raw, CAST(raw."ARR" AS DOUBLE) AS arr, CAST(raw."Contract Start" AS TIMESTAMP) AS start_date, CAST(raw."Renewal Date" AS TIMESTAMP) AS renewal_date, NULLIF(trim(CAST(raw."Churn Reason" AS VARCHAR)), '') AS churn_reason, CAST(raw."Outcome Achieved" AS DOUBLE) AS outcome, CAST(NULL AS BOOLEAN) AS churned, CAST(NULL AS VARCHAR) AS intent, NULLIF(trim(CAST(raw."Tier" AS VARCHAR)), '') AS "tier", NULLIF(trim(CAST(raw."Region" AS VARCHAR)), '') AS "region", NULLIF(trim(CAST(raw."Industry" AS VARCHAR)), '') AS "industry", NULLIF(trim(CAST(raw."CSM" AS VARCHAR)), '') AS "csm" FROM "accounts_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 0) AS table_info)),
 with_stage AS (
@@ -429,31 +429,31 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [63/113]
+-- [63/119]
 CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason", "outcome", "churned", "intent", "source", "source_row", "tier", "region", "industry", "csm" FROM _cx_accounts_rows WHERE reason IS NULL
 ;
 
--- [64/113]
+-- [64/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshots'
 
--- [65/113]
+-- [65/119]
 DROP TABLE "stage_snapshots"
 ;
 
--- [66/113]
+-- [66/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_stage_snapshots_rows'
 
--- [67/113]
+-- [67/119]
 DROP TABLE "_cx_stage_snapshots_rows"
 ;
 
--- [68/113]
+-- [68/119]
 CREATE TABLE "_cx_stage_snapshots_rows" AS
 WITH raw_rows AS ((SELECT 5 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_07_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 5) AS table_info)
 UNION ALL BY NAME
@@ -474,7 +474,7 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [69/113]
+-- [69/119]
 CREATE TABLE "stage_snapshots" AS
 WITH used_snapshots AS (SELECT * FROM _cx_stage_snapshots_rows WHERE reason IS NULL),
 with_funnel_before AS (
@@ -490,27 +490,27 @@ source, source_row
 FROM with_funnel_before
 ;
 
--- [70/113]
+-- [70/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'journey_events'
 
--- [71/113]
+-- [71/119]
 DROP TABLE "journey_events"
 ;
 
--- [72/113]
+-- [72/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_journey_events_rows'
 
--- [73/113]
+-- [73/119]
 DROP TABLE "_cx_journey_events_rows"
 ;
 
--- [74/113]
+-- [74/119]
 CREATE TABLE "_cx_journey_events_rows" AS
 WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (raw."Entered At" IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)
 UNION ALL BY NAME
@@ -523,7 +523,7 @@ COALESCE(shape_reason, CASE WHEN account_id IS NULL THEN 'account id missing' WH
 FROM with_stage
 ;
 
--- [75/113]
+-- [75/119]
 CREATE TABLE "journey_events" AS
 WITH real_events AS (
 SELECT account_id, stage, ts, resolution, source, source_row
@@ -543,27 +543,27 @@ UNION ALL
 SELECT * FROM monthly_events
 ;
 
--- [76/113]
+-- [76/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'surveys'
 
--- [77/113]
+-- [77/119]
 DROP TABLE "surveys"
 ;
 
--- [78/113]
+-- [78/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_surveys_rows'
 
--- [79/113]
+-- [79/119]
 DROP TABLE "_cx_surveys_rows"
 ;
 
--- [80/113]
+-- [80/119]
 CREATE TABLE "_cx_surveys_rows" AS
 WITH raw_rows AS ((SELECT 4 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (raw."Survey Date" IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (raw."Score" IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 4) AS table_info)
 UNION ALL BY NAME
@@ -577,31 +577,31 @@ table_idx, COALESCE(shape_reason, CASE WHEN account_id IS NULL AND NOT coalesce(
 FROM with_stage_and_range
 ;
 
--- [81/113]
+-- [81/119]
 CREATE TABLE "surveys" AS SELECT "account_id", "respondent", "respondent_role", "ts", "survey_type", "score", "comment", "stage", "source", "source_row" FROM _cx_surveys_rows WHERE reason IS NULL
 ;
 
--- [82/113]
+-- [82/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings'
 
--- [83/113]
+-- [83/119]
 DROP TABLE "factor_ratings"
 ;
 
--- [84/113]
+-- [84/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_factor_ratings_rows'
 
--- [85/113]
+-- [85/119]
 DROP TABLE "_cx_factor_ratings_rows"
 ;
 
--- [86/113]
+-- [86/119]
 CREATE TABLE "_cx_factor_ratings_rows" AS
 WITH dated_ratings AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_intent' AS factor, CAST(raw."Customer Intent" AS DOUBLE) AS score, (raw."Customer Intent" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
@@ -627,49 +627,49 @@ SELECT account_id, ts, factor, score, source, source_row, table_idx, CASE WHEN a
 FROM all_ratings
 ;
 
--- [87/113]
+-- [87/119]
 CREATE TABLE "factor_ratings" AS SELECT "account_id", "ts", "factor", "score", "source", "source_row" FROM _cx_factor_ratings_rows WHERE reason IS NULL
 ;
 
--- [88/113]
+-- [88/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'activities'
 
--- [89/113]
+-- [89/119]
 DROP TABLE "activities"
 ;
 
--- [90/113]
+-- [90/119]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_activities_rows'
 
--- [91/113]
+-- [91/119]
 DROP TABLE "_cx_activities_rows"
 ;
 
--- [92/113]
+-- [92/119]
 CREATE OR REPLACE TABLE _cx_activity_as_of (as_of TIMESTAMP)
 ;
 
--- [93/113]
+-- [93/119]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [94/113]
+-- [94/119]
 SELECT max(ts) FROM (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings")
 ;
 
--- [95/113]
+-- [95/119]
 INSERT INTO _cx_activity_as_of VALUES (?)
 ;
 -- params:
 --   $1 = TIMESTAMP '2026-09-30 00:00:00'
 
--- [96/113]
+-- [96/119]
 CREATE TABLE "_cx_activities_rows" AS
 WITH raw_rows AS ((SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS shape_reason, true AS shape_keeps_unkeyed, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CASE WHEN (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) IS NULL OR (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) = 'meeting' THEN COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'subject_type' AND value_entry.value = NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '')), COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) ELSE COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other') END AS activity_type, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'initiated_by' AND value_entry.value = NULLIF(trim(CAST(raw."Initiated By" AS VARCHAR)), '')) AS initiated_by, NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '') AS subject, NULLIF(trim(CAST(raw."Theme/Tag" AS VARCHAR)), '') AS theme, NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '') AS status, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_state' AND value_entry.value = NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '')) AS state, CAST(raw."Activity Date" AS TIMESTAMP) AS activity_date, (raw."Activity Date" IS NOT NULL) AS activity_date_given, CAST(raw."Due Date" AS TIMESTAMP) AS due_date, CAST(raw."Completed Date" AS TIMESTAMP) AS completed_at, (raw."Completed Date" IS NOT NULL) AS completed_given, NULLIF(trim(CAST(raw."Owner" AS VARCHAR)), '') AS owner FROM "activities_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)),
 activity_as_of AS (SELECT max(as_of) AS as_of FROM _cx_activity_as_of),
@@ -694,32 +694,32 @@ CASE WHEN account_id IS NULL THEN 'account id missing' WHEN (account_id NOT IN (
 FROM decided
 ;
 
--- [97/113]
+-- [97/119]
 CREATE TABLE "activities" AS SELECT "account_id", "ts", "activity_type", "initiated_by", "subject", "theme", "status", "done", "activity_date", "due_date", "completed_at", "owner", "source", "source_row" FROM _cx_activities_rows WHERE reason IS NULL
 ;
 
--- [98/113]
+-- [98/119]
 BEGIN TRANSACTION
 ;
 
--- [99/113]
+-- [99/119]
 CREATE OR REPLACE TABLE "_stage_codes" AS
 WITH present AS (SELECT DISTINCT stage FROM "journey_events" WHERE stage IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY stage) AS USMALLINT) AS code, stage FROM present
 ;
 
--- [100/113]
+-- [100/119]
 CREATE OR REPLACE TABLE "_account_keys" AS
 WITH present AS (SELECT DISTINCT account_id FROM "journey_events" WHERE account_id IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY account_id) AS INTEGER) AS account_key, account_id
 FROM present
 ;
 
--- [101/113]
+-- [101/119]
 SELECT count(*) > 255 FROM "_stage_codes"
 ;
 
--- [102/113]
+-- [102/119]
 CREATE OR REPLACE TABLE "_journey_layout" AS
 WITH coded AS (
 SELECT k.account_key, CAST(c.code AS UTINYINT) AS stage_code, e.ts
@@ -730,11 +730,11 @@ WHERE e.ts IS NOT NULL)
 SELECT * FROM coded ORDER BY account_key, ts, stage_code
 ;
 
--- [103/113]
+-- [103/119]
 SELECT count(*) FROM "_stage_codes"
 ;
 
--- [104/113]
+-- [104/119]
 CREATE OR REPLACE TABLE "_journey_accounts" AS
 WITH per_account AS (
 SELECT account_key, [min(ts) FILTER (WHERE stage_code = 1), min(ts) FILTER (WHERE stage_code = 2), min(ts) FILTER (WHERE stage_code = 3), min(ts) FILTER (WHERE stage_code = 4), min(ts) FILTER (WHERE stage_code = 5), min(ts) FILTER (WHERE stage_code = 6), min(ts) FILTER (WHERE stage_code = 7), min(ts) FILTER (WHERE stage_code = 8), min(ts) FILTER (WHERE stage_code = 9), min(ts) FILTER (WHERE stage_code = 10)] AS firsts, [max(ts) FILTER (WHERE stage_code = 1), max(ts) FILTER (WHERE stage_code = 2), max(ts) FILTER (WHERE stage_code = 3), max(ts) FILTER (WHERE stage_code = 4), max(ts) FILTER (WHERE stage_code = 5), max(ts) FILTER (WHERE stage_code = 6), max(ts) FILTER (WHERE stage_code = 7), max(ts) FILTER (WHERE stage_code = 8), max(ts) FILTER (WHERE stage_code = 9), max(ts) FILTER (WHERE stage_code = 10)] AS lasts
@@ -742,7 +742,7 @@ FROM "_journey_layout" GROUP BY account_key)
 SELECT * FROM per_account ORDER BY account_key
 ;
 
--- [105/113]
+-- [105/119]
 CREATE OR REPLACE TABLE "_journey_span" AS
 SELECT min(ts) AS t_min, max(ts) AS t_max, 10 AS codes, (
 SELECT coalesce(
@@ -755,34 +755,61 @@ AND view_name = 'journey_events'))) AS source
 FROM "_journey_layout"
 ;
 
--- [106/113]
+-- [106/119]
 COMMIT
 ;
 
--- [107/113]
+-- [107/119]
+DROP TABLE IF EXISTS "_cx_dates"
+;
+
+-- [108/119]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [109/119]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+;
+
+-- [110/119]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [111/119]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [112/119]
+CREATE TABLE "_cx_dates" AS SELECT CAST($dated AS TIMESTAMP) AS dated, CAST($named AS TIMESTAMP[]) AS named
+;
+-- params:
+--   $dated = TIMESTAMP '2026-09-30 00:00:00'
+--   $named = []
+
+-- [113/119]
 SELECT reason, count(*) AS rows FROM "_cx_accounts_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [108/113]
+-- [114/119]
 SELECT reason, count(*) AS rows FROM "_cx_journey_events_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [109/113]
+-- [115/119]
 SELECT count(*) FROM journey_events WHERE resolution = 'monthly'
 ;
 
--- [110/113]
+-- [116/119]
 SELECT reason, count(*) AS rows FROM "_cx_stage_snapshots_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [111/113]
+-- [117/119]
 SELECT reason, count(*) AS rows FROM "_cx_surveys_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [112/113]
+-- [118/119]
 SELECT reason, count(*) AS rows FROM "_cx_factor_ratings_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [113/113]
+-- [119/119]
 SELECT reason, count(*) AS rows FROM "_cx_activities_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;

@@ -1,24 +1,12 @@
 -- cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings)
--- snapshot outcome_history_churn_after_fy2025_q4: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot outcome_history_churn_after_fy2025_q4: 3 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/3]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/6]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/6]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/6]
+-- [2/3]
 WITH
 acct AS (
 SELECT account_id, name, stage, arr, renewal_date, '(none)' AS segment
@@ -107,7 +95,7 @@ ORDER BY quarter_start
 --   $o_survey_type = 'CSAT'
 --   $period_unit = 'quarter'
 
--- [6/6]
+-- [3/3]
 WITH
 acct AS (
 SELECT account_id, name, stage, arr, renewal_date, '(none)' AS segment

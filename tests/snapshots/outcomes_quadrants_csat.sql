@@ -1,24 +1,12 @@
 -- cxlib.outcomes.outcome_quadrants(con, OutcomeSpec(), ws.score_config, settings)
--- snapshot outcomes_quadrants_csat: 5 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot outcomes_quadrants_csat: 2 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/5]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/2]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/5]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/5]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/5]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/5]
+-- [2/2]
 WITH
 experience AS (
 SELECT account_id, score AS experience_value

@@ -1,8 +1,8 @@
 -- cxlib.scores.arr_at_risk(con, ws.score_config, days=90, settings=settings)
--- snapshot scores_arr_at_risk_90d: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot scores_arr_at_risk_90d: 3 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/3]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -18,23 +18,11 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [2/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [2/3]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [3/6]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [4/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [5/6]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [6/6]
+-- [3/3]
 WITH
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,

@@ -1,14 +1,14 @@
 -- cxlib.scores.score_history(con, ws.score_config, period='month', by='tier', settings=settings)
--- snapshot scores_history_month_by_tier: 8 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot scores_history_month_by_tier: 5 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/8]
+-- [1/5]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/8]
+-- [2/5]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -24,23 +24,11 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [3/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [3/5]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [4/8]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [5/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [6/8]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [7/8]
+-- [4/5]
 WITH
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -215,6 +203,6 @@ ORDER BY segment = '(none)', segment, period
 --   $red_below = 50.0
 --   $step_months = 1
 
--- [8/8]
+-- [5/5]
 SELECT count(*) FROM "factor_ratings" WHERE ts IS NULL AND score IS NOT NULL
 ;

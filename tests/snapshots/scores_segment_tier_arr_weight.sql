@@ -1,14 +1,14 @@
 -- cxlib.scores.segment_scores(con, ws.score_config, 'tier', weight='arr', settings=settings)
--- snapshot scores_segment_tier_arr_weight: 7 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot scores_segment_tier_arr_weight: 4 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/7]
+-- [1/4]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/7]
+-- [2/4]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -24,23 +24,11 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [3/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [3/4]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [4/7]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [5/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [6/7]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [7/7]
+-- [4/4]
 WITH
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,

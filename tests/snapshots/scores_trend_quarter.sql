@@ -1,8 +1,8 @@
 -- cxlib.scores.score_trend(con, ws.score_config, period='quarter', settings)
--- snapshot scores_trend_quarter: 7 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot scores_trend_quarter: 4 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/7]
+-- [1/4]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -18,23 +18,11 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [2/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [2/4]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [3/7]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [4/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [5/7]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [6/7]
+-- [3/4]
 WITH
 params AS (
 SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
@@ -219,6 +207,6 @@ ORDER BY account_id
 --   $red_below = 50.0
 --   $step_months = 3
 
--- [7/7]
+-- [4/4]
 SELECT count(*) FROM "factor_ratings" WHERE ts IS NULL AND score IS NOT NULL
 ;

@@ -1,56 +1,44 @@
 -- cxlib.segments.segment_overview(con, 'tier', settings)
--- snapshot segments_overview_tier: 34 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot segments_overview_tier: 22 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/34]
+-- [1/22]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [2/34]
+-- [2/22]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1)
 SELECT COALESCE(NULLIF(trim(CAST(a."tier" AS VARCHAR)), ''), '(none)') AS segment, count(*) AS accounts, sum(a.arr) AS arr
 FROM acct a GROUP BY segment ORDER BY segment = '(none)', segment
 ;
 
--- [3/34]
+-- [3/22]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [4/34]
+-- [4/22]
 SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT source FROM "_cx_surveys_rows") ORDER BY idx
 ;
 
--- [5/34]
+-- [5/22]
 SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [6/34]
+-- [6/22]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [7/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [7/22]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [8/34]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [9/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [10/34]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [11/34]
+-- [8/22]
 WITH by_accounts AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(by_accounts."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN by_accounts ON by_accounts.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 0 AND 10 AND score = floor(score), false) AS s_valid FROM typed),
@@ -62,49 +50,37 @@ SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE coun
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
 --   $survey_type = 'NPS'
 
--- [12/34]
+-- [9/22]
 SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CSAT'
 
--- [13/34]
+-- [10/22]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [14/34]
+-- [11/22]
 SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT source FROM "_cx_surveys_rows") ORDER BY idx
 ;
 
--- [15/34]
+-- [12/22]
 SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [16/34]
+-- [13/22]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [17/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [14/22]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [18/34]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [19/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [20/34]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [21/34]
+-- [15/22]
 WITH by_accounts AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(by_accounts."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN by_accounts ON by_accounts.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 1 AND 5 AND score = floor(score), false) AS s_valid FROM typed),
@@ -116,49 +92,25 @@ SELECT segment, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE coun
 --   $as_of = TIMESTAMP '2026-09-30 00:00:00'
 --   $survey_type = 'CSAT'
 
--- [22/34]
+-- [16/22]
 SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
--- [23/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [17/22]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [24/34]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
+-- [18/22]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [25/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [26/34]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [27/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [28/34]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [29/34]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [30/34]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [31/34]
+-- [19/22]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [32/34]
+-- [20/22]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,
@@ -203,12 +155,12 @@ ORDER BY period_start, segment = '(none)', segment
 --   $end = NULL
 --   $start = TIMESTAMP '2025-09-30 00:00:00'
 
--- [33/34]
+-- [21/22]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [34/34]
+-- [22/22]
 SELECT EXISTS (SELECT 1 FROM "accounts" WHERE churned IS NOT NULL)
 ;

@@ -1,24 +1,12 @@
 -- cxlib.stories.find_stories(con, settings, ws.score_config, StoryConfig(), ws.warning_config, 'tier')
--- snapshot stories_ranked_by_tier: 13 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot stories_ranked_by_tier: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/13]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/7]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/13]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/13]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/13]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/13]
+-- [2/7]
 WITH vals AS (
 SELECT factor, score
 FROM "factor_ratings"
@@ -34,35 +22,23 @@ GROUP BY factor
 ORDER BY factor
 ;
 
--- [6/13]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [3/7]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [7/13]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [8/13]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [9/13]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [10/13]
+-- [4/7]
 SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CSAT'
 
--- [11/13]
+-- [5/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [12/13]
+-- [6/7]
 WITH raw_roles AS (
 SELECT NULLIF(trim(CAST(respondent_role AS VARCHAR)), '') AS value
 FROM "surveys"
@@ -71,7 +47,7 @@ SELECT value, count(*) AS rows FROM raw_roles WHERE value IS NOT NULL
 GROUP BY value ORDER BY rows DESC, value
 ;
 
--- [13/13]
+-- [7/7]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 ev AS (
 SELECT e.account_id, e.ts,

@@ -1,30 +1,18 @@
 -- cxlib.surveys.ces(con, settings=settings)
--- snapshot surveys_ces: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot surveys_ces: 3 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
+-- [1/3]
 SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'CES'
 
--- [2/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [2/3]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [3/6]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [4/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [5/6]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [6/6]
+-- [3/3]
 WITH typed AS (SELECT s.account_id, s.ts, s.source_row, s.score FROM "surveys" s  WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 1 AND 7 AND score = floor(score), false) AS s_valid FROM typed),
 flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND row_number() OVER (PARTITION BY s_valid, account_id ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST) = 1)) AS counts FROM checked)

@@ -1,44 +1,32 @@
 -- cxlib.surveys.csat(con, by='region', scale='1-5', settings=settings)
--- snapshot surveys_csat_by_region_scale_1_5: 9 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot surveys_csat_by_region_scale_1_5: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/9]
+-- [1/6]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [2/9]
+-- [2/6]
 SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT source FROM "_cx_surveys_rows") ORDER BY idx
 ;
 
--- [3/9]
+-- [3/6]
 SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [4/9]
+-- [4/6]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [5/9]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [5/6]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [6/9]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [7/9]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [8/9]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [9/9]
+-- [6/6]
 WITH by_accounts AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(by_accounts."region" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN by_accounts ON by_accounts.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 1 AND 5 AND score = floor(score), false) AS s_valid FROM typed),

@@ -1,50 +1,38 @@
 -- cxlib.surveys.nps(con, by='tier', level='account', settings=settings)
--- snapshot surveys_nps_account_by_tier: 10 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot surveys_nps_account_by_tier: 7 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/10]
+-- [1/7]
 SELECT count(*), count(account_id) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
 --   $t = 'NPS'
 
--- [2/10]
+-- [2/7]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [3/10]
+-- [3/7]
 SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT source FROM "_cx_surveys_rows") ORDER BY idx
 ;
 
--- [4/10]
+-- [4/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [5/10]
+-- [5/7]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [6/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [6/7]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [7/10]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [8/10]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [9/10]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [10/10]
+-- [7/7]
 WITH by_accounts AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
 typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, COALESCE(NULLIF(trim(CAST(by_accounts."tier" AS VARCHAR)), ''), '(none)') AS segment FROM "surveys" s LEFT JOIN by_accounts ON by_accounts.account_id = s.account_id WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 0 AND 10 AND score = floor(score), false) AS s_valid FROM typed),

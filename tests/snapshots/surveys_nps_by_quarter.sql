@@ -1,24 +1,12 @@
 -- cxlib.surveys.nps(con, settings=settings, period='quarter')
--- snapshot surveys_nps_by_quarter: 6 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot surveys_nps_by_quarter: 3 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/3]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/6]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/6]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/6]
+-- [2/3]
 WITH typed AS (SELECT s.account_id, s.ts, s.source_row, s.score, (date_trunc($period_unit, CAST(s.ts AS TIMESTAMP) - to_months($fy_shift)) + to_months($fy_shift)) AS period_start FROM "surveys" s  WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL AND s.ts IS NOT NULL AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),
 checked AS (SELECT *, coalesce(score BETWEEN 0 AND 10 AND score = floor(score), false) AS s_valid FROM typed),
 flagged AS (SELECT *, s_valid AND (NOT $account_level OR (account_id IS NOT NULL AND row_number() OVER (PARTITION BY s_valid, account_id, period_start ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST) = 1)) AS counts FROM checked)
@@ -31,7 +19,7 @@ SELECT period_start, count(*) FILTER (WHERE counts) AS n, count(*) FILTER (WHERE
 --   $period_unit = 'quarter'
 --   $survey_type = 'NPS'
 
--- [6/6]
+-- [3/3]
 SELECT count(*) FROM "surveys" WHERE ts IS NULL AND upper(trim(survey_type)) = $t AND score IS NOT NULL
 ;
 -- params:
