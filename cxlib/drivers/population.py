@@ -37,9 +37,9 @@ def outcome_accounts(con: duckdb.DuckDBPyConnection, outcome: Outcome, which: Wh
     from cxlib.funnel.params import with_clause
 
     ctes, params = outcome_ctes(con, outcome, settings or Settings(), score_config, outcome_spec)
-    only = "AND y = 1" if which == "outcome" else ""
+    only = "\nWHERE y = 1" if which == "outcome" else ""
     sql = with_clause([*ctes, ("population", f"SELECT account_id, y FROM {OUTCOME_CTE} WHERE y IS NOT NULL")]) + f"""
-SELECT account_id, y = 1 AS value FROM population WHERE true {only}"""
+SELECT account_id, y = 1 AS value FROM population{only}"""
     used = {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}   # DuckDB rejects unused ones
     return accounts_behind(con, sql, used or None, value_label=f"{outcome.label} (true: has the outcome)")
 
