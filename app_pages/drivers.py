@@ -14,6 +14,7 @@ from cxlib.errors import CxError
 from cxlib.figures import drivers as driver_figs
 from cxlib.figures.segments import SIGNIFICANT_MARK
 from cxlib.stages import funnel_stages
+from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
 from app_pages._controls import settings_caption
 from app_pages._session import cached, workspace
@@ -75,6 +76,17 @@ m3.metric("Rate", f"{attrs['rate']:.1%}", help="Accounts with the outcome ÷ acc
 m4.metric("Significant drivers", f"{int(table['significant'].sum()):,}",
           help=f"Rows whose Benjamini–Hochberg adjusted p is at most {attrs['q']:g}, among the rows with at least "
                f"{attrs['min_n']} accounts (and a rest that large).")
+
+
+def _outcome_accounts(con: Any, outcome: dr.Outcome, spec: oc.OutcomeSpec | None, which: str) -> pd.DataFrame:
+    return dr.outcome_accounts(con, outcome, which, settings, score_config=cfg, outcome_spec=spec)
+
+
+# "Significant drivers" counts driver rows, not accounts: the rows' own accounts are listed below the table.
+accounts_behind([number("Accounts with a known outcome", attrs["population"], _outcome_accounts, outcome, spec,
+                        "population"),
+                 number(f"Of them {outcome.label}", attrs["events"], _outcome_accounts, outcome, spec, "outcome")],
+                "behind_dr_cards")
 for note in attrs.get("notes", []):
     st.caption(note)
 

@@ -413,15 +413,23 @@ def _default_quarter(known: pd.DataFrame) -> str:
 
 
 def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, row: pd.Series,
-                settings: Settings, config: ScoreConfig | None) -> tuple[str, dict[str, Any]]:
+                settings: Settings, config: ScoreConfig | None, by: str | None = None,
+                segment: str | None = None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `customers_at_end` (account_id, quadrant, churned, churn_ts) for one ended quarter
-    (`row` of `quarters`; settings pinned)."""
+    (`row` of `quarters`; settings pinned); only the customers of one segment of `by` when given."""
     if bool(row["partial"]):
         raise MetricError(f"Quarter '{row['quarter']}' has not ended (it is read at the as-of date): churn after it "
                           "is not known yet; choose an ended quarter.")
-    ctes, params = _ctes(con, spec, settings, config=config)
+    if (by is None) != (segment is None):
+        raise MetricError("A segment's churn needs both the column (by) and its value (segment).")
+    ctes, params = _ctes(con, spec, settings, _by(con, by), config)
     params |= churn.base_params(con, settings) | {
         "o_quarter_start": pd.Timestamp(row["quarter_start"]).to_pydatetime(), "o_churn_months": 3 * CHURN_QUARTERS}
+    in_segment = ""     # the default SQL is unchanged without a segment
+    if by is not None:
+        params["o_segment"] = str(segment).strip()
+        in_segment = (f"\n            LEFT JOIN acct AS sa ON sa.account_id = s.account_id"
+                      f"\n            WHERE coalesce(sa.segment, '{NONE_SEGMENT}') = $o_segment")
     return f"""{ctes},
         {churn.spells_sql()},
         chosen AS (
@@ -435,13 +443,15 @@ def _churn_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, row: pd.Serie
                    CASE WHEN s.spell_end < c.window_end THEN s.spell_end END AS churn_ts
             FROM chosen AS c
             JOIN spells AS s ON s.spell_start < c.next_start AND (s.spell_end IS NULL OR s.spell_end >= c.next_start)
-            LEFT JOIN quadrants_at AS qa ON qa.quarter_start = c.quarter_start AND qa.account_id = s.account_id
+            LEFT JOIN quadrants_at AS qa ON qa.quarter_start = c.quarter_start AND qa.account_id = s.account_id{in_segment}
         )""", params
 
 
 def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str | None = None,
-                settings: Settings | None = None, config: ScoreConfig | None = None) -> pd.DataFrame:
-    """The cost of the wrong experience: churn within the next two quarters of the customers at a quarter's end.
+                settings: Settings | None = None, config: ScoreConfig | None = None, *, by: str | None = None,
+                segment: str | None = None) -> pd.DataFrame:
+    """The cost of the wrong experience: churn within the next two quarters of the customers at a quarter's end
+    (only those of one segment of `by` when given: its value as `dimensions.segment_sql` labels it).
 
     Per quadrant (every quadrant listed): accounts (customers at the quarter's end), churned (entered
     Churn within the next two quarters), churn_rate with a Wilson 95% interval (ci_low, ci_high),
@@ -451,7 +461,7 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
     settings = _pinned(con, spec, settings, config)
     known = quarters(con, spec, settings, config)
     row = _quarter_row(known, quarter or _default_quarter(known))
-    ctes, params = _churn_ctes(con, spec, row, settings, config)
+    ctes, params = _churn_ctes(con, spec, row, settings, config, by, segment)
     quadrant_rows = ", ".join(f"('{name}', {i})" for i, name in enumerate(QUADRANTS))
     frame = con.execute(f"""
         WITH {ctes},
@@ -477,14 +487,15 @@ def churn_after(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str 
 
 def churn_after_accounts(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, quarter: str, quadrant: str,
                          churned: bool | None = None, settings: Settings | None = None,
-                         config: ScoreConfig | None = None) -> pd.DataFrame:
+                         config: ScoreConfig | None = None, *, by: str | None = None,
+                         segment: str | None = None) -> pd.DataFrame:
     """The accounts behind a `churn_after` count: the one list shape (value: the churn date, or empty).
 
     churned None: the quadrant's customers at the quarter's end (`accounts`); True: those who churned.
     """
     settings = _pinned(con, spec, settings, config)
     ctes, params = _churn_ctes(con, spec, _quarter_row(quarters(con, spec, settings, config), quarter), settings,
-                               config)
+                               config, by, segment)
     params |= {"o_quadrant": quadrant}
     only = "AND churned" if churned else ("AND NOT churned" if churned is False else "")
     return accounts_behind(con, f"""

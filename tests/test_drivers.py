@@ -345,6 +345,27 @@ def test_sample_rows_count_their_accounts_and_successful_uses_the_quadrants(samp
         assert len(accounts) == row["n"]
 
 
+@pytest.mark.parametrize(("outcome", "population", "events"), [
+    (dr.Outcome("churned"), 834, 167), (dr.Outcome("converted", "Delivery"), 834, 713),
+    (dr.Outcome("successful"), 625, 365)])
+def test_sample_headline_counts_equal_their_lists(sample: Workspace, outcome: dr.Outcome, population: int,
+                                                  events: int) -> None:
+    ws = sample
+    table = dr.drivers(ws.con, outcome, ws.settings, mapping=ws.mapping, score_config=ws.score_config)
+    assert (table.attrs["population"], table.attrs["events"]) == (population, events)
+    known = dr.outcome_accounts(ws.con, outcome, "population", ws.settings, score_config=ws.score_config)
+    happened = dr.outcome_accounts(ws.con, outcome, "outcome", ws.settings, score_config=ws.score_config)
+    assert (len(known), len(happened)) == (population, events)
+    assert int(known["value"].sum()) == events and bool(happened["value"].all())
+    assert set(happened["account_id"]) <= set(known["account_id"])
+    assert {"account_id", "name", "tier", "arr", "value"} <= set(known.columns)
+
+
+def test_headline_lists_refuse_an_unknown_count(sample: Workspace) -> None:
+    with pytest.raises(MetricError, match="population or outcome"):
+        dr.outcome_accounts(sample.con, dr.Outcome("churned"), "events")    # type: ignore[arg-type]
+
+
 def test_segment_pack_summary_carries_the_top_churn_drivers(tmp_path: Path) -> None:
     from cxlib import meeting
 

@@ -136,15 +136,22 @@ def test_segment_pack_slides_without_a_browser(company) -> None:
                                      "minimum n 30 · time zone UTC · Journey Lens")
     assert [s.title for s in content.slides] == [
         "Funnel: tier = Gold", "Journey map", "Engagement against the desired state", "Voice of the customer",
-        "Flagged accounts (early warning)", "Meeting summary"]
-    assert [s.figure is not None for s in content.slides] == [True, True, True, True, False, False]
+        "Desired outcome over time", "Flagged accounts (early warning)", "Meeting summary"]
+    assert [s.figure is not None for s in content.slides] == [True, True, True, True, False, False, False]
+    # No account has an outcome, so none is placed in a quadrant: the slide says so with the segment's counts
+    # (G1's CSAT answer of 03-01 and G2's of 04-01 are dated; G3 has none).
+    assert content.slides[4].bullets == [
+        "No account of tier = Gold is placed in a desired-outcome quadrant in any quarter: of its 3 accounts, 0 have a "
+        "value in column 'outcome' and 2 have a dated CSAT answer (one older than 180 days at a quarter's end counts "
+        "as missing). Map the accounts' outcome column and the experience measure's data on the Data page."]
+    assert content.slides[4].table is None
     # Flagged accounts with evidence: G1 (a customer since Decision on 02-10) last heard of on 03-01 (its CSAT
     # answer and ratings): 121 days before the as-of date 06-30, more than 120, so silent since 03-01 + 120 days.
     # G2 (a lost deal) and G3 (never signed) are no customers.
-    assert content.slides[4].bullets == [
+    assert content.slides[5].bullets == [
         "1 account flagged, ARR 100,000.",
         "G1: silent: no survey answer, rating, journey entry or activity since 2026-03-01 (121 days, more than 120)"]
-    assert content.slides[4].table.to_dict("records") == [
+    assert content.slides[5].table.to_dict("records") == [
         {"Account": "Alpha", "ARR": "100,000", "Renewal": "", "Signals": "silent", "Since": "2026-06-29"}]
     assert content.slides[-1].bullets == segment_summary(segment_story(company, "tier", "Gold", CONFIG, SETTINGS))
     assert content.slides[1].bullets == [
@@ -232,8 +239,8 @@ def chromium() -> None:
 ACCOUNT_TITLES = ["Oriarvia — meeting pack", "Funnel: pace against tier Mid-Market", "Journey map",
                   "Engagement against the desired state", "Voice of the customer", "Meeting summary"]
 SEGMENT_TITLES = ["tier = Enterprise — meeting pack", "Funnel: tier = Enterprise", "Journey map",
-                  "Engagement against the desired state", "Voice of the customer", "Flagged accounts (early warning)",
-                  "Meeting summary"]
+                  "Engagement against the desired state", "Voice of the customer", "Desired outcome over time",
+                  "Flagged accounts (early warning)", "Meeting summary"]
 
 
 @pytest.fixture(scope="module")
@@ -286,17 +293,69 @@ def test_segment_pack_as_pptx_and_pdf(chromium: None, sample: Workspace, segment
     write_pack(segment_content, tmp_path / "enterprise.pdf")
     prs = Presentation(tmp_path / "enterprise.pptx")
     assert [s.shapes.title.text for s in prs.slides] == SEGMENT_TITLES
-    assert [_pictures(s) for s in prs.slides] == [0, 1, 1, 1, 1, 0, 0]
+    assert [_pictures(s) for s in prs.slides] == [0, 1, 1, 1, 1, 1, 0, 0]
     reader = PdfReader(tmp_path / "enterprise.pdf")
     texts = [" ".join(page.extract_text().split()) for page in reader.pages]
-    assert len(texts) == 7 and all(t in x for t, x in zip(SEGMENT_TITLES, texts, strict=True))
-    assert [len(page.images) for page in reader.pages] == [0, 1, 1, 1, 1, 0, 0]
+    assert len(texts) == 8 and all(t in x for t, x in zip(SEGMENT_TITLES, texts, strict=True))
+    assert [len(page.images) for page in reader.pages] == [0, 1, 1, 1, 1, 1, 0, 0]
+    assert "Successful 39 1 3% (0%–13%)" in texts[5]      # the churn-after table (test_segment_outcome_slide…)
 
     # The summary's numbers are the sample's own: 284 Enterprise accounts, as the funnel counts them.
     (accounts,) = sample.con.execute("SELECT count(*) FROM accounts WHERE tier = 'Enterprise'").fetchone()
     table = funnel(sample.con, FunnelSpec(by="tier"), sample.settings).table
     mine = table[table["segment"] == "Enterprise"]
     assert accounts == int(mine["accounts"].iloc[0]) == 284
-    summary = _bullets(prs.slides[6])
+    summary = _bullets(prs.slides[7])
     assert summary[1] == f"284 accounts entered Awareness; {int(mine['accounts'].iloc[-1])} (3%) reached Advocacy."
     assert summary == segment_content.slides[-1].bullets and len(summary) == 8
+
+
+def test_segment_outcome_slide_has_outcome_historys_numbers_for_the_segment(sample: Workspace,
+                                                                            segment_content: PackContent) -> None:
+    """Enterprise: shares per quarter and churn after FY2025 Q4 are outcome_history's for tier = Enterprise."""
+    from cxlib import outcome_history as oh
+    from cxlib.outcomes import OutcomeSpec
+
+    slide = next(s for s in segment_content.slides if s.title == "Desired outcome over time")
+    assert slide.figure is not None
+    summary = oh.quarterly_summary(sample.con, OutcomeSpec(), by="tier", settings=sample.settings,
+                                   config=sample.score_config)
+    mine = summary[summary["segment"] == "Enterprise"]
+    latest = mine[mine["quarter"] == "FY2026 Q3"]
+    placed = latest[latest["quadrant"] != "unknown"]
+    assert int(placed["accounts"].sum()) == 111 and int(placed["accounts"].iloc[0]) == 57     # 57 of 111 → 51%
+    assert slide.bullets[0] == ("FY2026 Q3 (so far): 51% of the 111 accounts placed are successful (outcome and the "
+                                "appropriate experience).")
+    assert "FY2026 Q2: successful 49 (47%); outcome without the right experience 12 (11%); good experience without "\
+           "the outcome 30 (29%); neither 14 (13%); unknown 179" in slide.notes.splitlines()
+    churn = oh.churn_after(sample.con, OutcomeSpec(), None, sample.settings, sample.score_config, by="tier",
+                           segment="Enterprise")
+    assert churn.attrs["quarter"] == "FY2025 Q4" and churn.attrs["complete"]
+    assert slide.table["Customers"].tolist() == churn["accounts"].tolist() == [39, 4, 15, 12, 10]
+    assert slide.table["Churned"].tolist() == churn["churned"].tolist() == [1, 0, 2, 3, 0]
+    # 1 of 39: Wilson 95% (0.0046, 0.1318) by hand → 3% (0%–13%); the other quadrants are below the minimum n.
+    assert slide.table["Churn rate (95%)"].tolist()[:2] == ["3% (0%–13%)", "0% (0%–49%) · low n"]
+    assert churn["ci_high"].iloc[0] == pytest.approx(0.13181, abs=1e-5)
+    assert slide.bullets[1] == ("The cost of the wrong experience: churn within the two quarters after FY2025 Q4 by "
+                                "quadrant then, 80 customers.")
+
+
+def test_segment_churn_after_adds_up_to_all_accounts(sample: Workspace) -> None:
+    """Each tier's churn after a quarter counts its own customers: the tiers add up to the overall counts, and each
+    count is its list's length."""
+    from cxlib import outcome_history as oh
+    from cxlib.outcomes import OutcomeSpec
+
+    spec, ws = OutcomeSpec(), sample
+    overall = oh.churn_after(ws.con, spec, None, ws.settings, ws.score_config)
+    assert overall["accounts"].tolist() == [194, 27, 59, 29, 156] and overall["churned"].tolist() == [6, 0, 8, 7, 20]
+    tiers = [oh.churn_after(ws.con, spec, None, ws.settings, ws.score_config, by="tier", segment=t)
+             for t in ("Enterprise", "Mid-Market", "SMB")]
+    assert [t["accounts"].tolist() for t in tiers] == [[39, 4, 15, 12, 10], [78, 11, 23, 8, 54], [77, 12, 21, 9, 92]]
+    assert (sum(t["accounts"] for t in tiers) == overall["accounts"]).all()
+    assert (sum(t["churned"] for t in tiers) == overall["churned"]).all()
+    listed = oh.churn_after_accounts(ws.con, spec, "FY2025 Q4", "neither", True, ws.settings, ws.score_config,
+                                     by="tier", segment="Enterprise")
+    assert len(listed) == 3 and set(listed["tier"]) == {"Enterprise"}
+    with pytest.raises(MetricError, match="both the column"):
+        oh.churn_after(ws.con, spec, None, ws.settings, ws.score_config, by="tier")

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxlib.workspace import Workspace
+from tests.test_pages_behind import pick
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 180
@@ -101,3 +102,18 @@ def test_no_churn_to_explain_says_what_to_load(tmp_path: Path) -> None:
         assert not [t for t in at.table if "odds_ratio" in t.value.columns]
     finally:
         ws.close()
+
+
+def test_headline_cards_list_their_accounts(sample: Workspace) -> None:
+    """The sample's churn cards: 834 accounts with a known outcome, 167 churned; each opens as many accounts."""
+    at = run_page(sample, {"dr_outcome": "churned"})
+    shown = {m.label: m.value for m in at.metric}
+    assert not at.selectbox(key="behind_dr_cards").value       # nothing runs until a number is picked
+    option, frame = pick(at, "behind_dr_cards", "Accounts with a known outcome")
+    assert option == f"Accounts with a known outcome ({shown['Accounts with a known outcome']})" == \
+        "Accounts with a known outcome (834)"
+    assert frame is not None and len(frame) == 834
+    option, frame = pick(at, "behind_dr_cards", "Of them churned")
+    assert option == "Of them churned (167)" and shown["Of them churned"] == "167"
+    assert frame is not None and len(frame) == 167 and bool(frame["value"].all())
+    assert "Significant drivers" not in " ".join(at.selectbox(key="behind_dr_cards").options)   # rows, not accounts

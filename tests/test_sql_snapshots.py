@@ -298,6 +298,14 @@ CASES: list[Case] = [
     Case("outcome_history_churn_after_fy2025_q4",
          "cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings)",
          lambda con, ws: outcome_history.churn_after(con, outcomes.OutcomeSpec(), "FY2025 Q4", ws.settings)),
+    Case("outcome_history_churn_after_fy2025_q4_enterprise",
+         "cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings, by='tier', "
+         "segment='Enterprise')",
+         lambda con, ws: outcome_history.churn_after(con, outcomes.OutcomeSpec(), "FY2025 Q4", ws.settings,
+                                                     by="tier", segment="Enterprise")),
+    Case("drivers_outcome_accounts_churned",
+         "cxlib.drivers.outcome_accounts(con, Outcome('churned'), 'outcome', settings)",
+         lambda con, ws: drivers.outcome_accounts(con, drivers.Outcome("churned"), "outcome", ws.settings)),
     # cxlib/drivers
     Case("drivers_churned", "cxlib.drivers.drivers(con, Outcome('churned'), settings, mapping=ws.mapping, "
          "score_config=ws.score_config)",

@@ -1,4 +1,5 @@
-"""A segment's meeting pack: its story (funnel, journey, scores, voice, flagged accounts, drivers) as slides."""
+"""A segment's meeting pack: its story (funnel, journey, scores, voice, desired outcome over time, flagged accounts,
+drivers) as slides."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from cxlib.funnel import FunnelSpec, funnel
 from cxlib.meeting.common import (ALL_ACCOUNTS, COMMENTS, FUNNEL_TITLE, JOURNEY_TITLE, SANKEY_MOVES, SCORES_TITLE,
                                   SUMMARY_TITLE, TOP_DRIVERS, TOP_PATHS, VOICE_TITLE, WARNING_ROWS, WARNING_TITLE,
                                   day_text, funnel_figure, missing, percent, plural, quote_bullets, settings_line)
+from cxlib.meeting.outcome_slide import SegmentOutcome, outcome_slide, segment_outcome
 from cxlib.pack import PackContent, PackSlide
 from cxlib.scores import ScoreConfig, band, segment_scores, shown
 from cxlib.settings import Settings
@@ -47,6 +49,7 @@ class SegmentStory:
     settings: Settings
     notes: list[str] = field(default_factory=list)
     flagged: pd.DataFrame | None = None   # early_warning.warnings_table of the segment (None: no as-of date)
+    outcome: SegmentOutcome | None = None  # desired outcome over time of the segment (outcome_history)
 
 
 def _segment_size(con: duckdb.DuckDBPyConnection, column: str, value: str) -> tuple[int, float | None, int]:
@@ -153,7 +156,8 @@ def segment_story(con: duckdb.DuckDBPyConnection, column: str, value: str, score
                         factors=factors, nps=nps, csat=csat,
                         comments=_segment_comments(con, column, value, as_of),
                         score_config=score_config, settings=settings, notes=notes,
-                        flagged=_segment_flagged(con, column, value, score_config, settings, warning_config, notes))
+                        flagged=_segment_flagged(con, column, value, score_config, settings, warning_config, notes),
+                        outcome=segment_outcome(con, column, value, score_config, settings))
 
 
 def _size_sentence(story: SegmentStory) -> str:
@@ -333,7 +337,8 @@ def _segment_slides(story: SegmentStory, summary: list[str], drivers_table: pd.D
         VOICE_TITLE, figure=nps_bars(story.nps, title=f"NPS of {who} against all accounts"),
         table=voice_table if len(voice_table) else None,
         bullets=summary[5:7] + (quote_bullets(comments) if len(comments) else ["No comments up to the as-of date."]))
-    return [funnel_slide, journey_slide, scores_slide, voice_slide, _warning_slide(story),
+    outcome = [] if story.outcome is None else [outcome_slide(story.outcome, who)]
+    return [funnel_slide, journey_slide, scores_slide, voice_slide, *outcome, _warning_slide(story),
             PackSlide(SUMMARY_TITLE, bullets=list(summary), table=drivers_table,
                       notes="" if drivers_table is None else
                       "Top churn drivers: each value against all other accounts (odds ratio, Woolf 95% interval), "
