@@ -1,42 +1,30 @@
 -- cxlib.drivers.outcome_accounts(con, Outcome('churned'), 'outcome', settings)
--- snapshot drivers_outcome_accounts_churned: 8 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot drivers_outcome_accounts_churned: 5 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/5]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/8]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/8]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/8]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/8]
+-- [2/5]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [6/8]
+-- [3/5]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [7/8]
+-- [4/5]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [8/8]
+-- [5/5]
 WITH behind_values AS (WITH driver_outcome AS (WITH ev AS (
 SELECT e.account_id, e.ts,
 CASE WHEN list_contains($customer_stages, e.stage) THEN 0

@@ -1,24 +1,12 @@
 -- cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings, by='tier', segment='Enterprise')
--- snapshot outcome_history_churn_after_fy2025_q4_enterprise: 7 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot outcome_history_churn_after_fy2025_q4_enterprise: 4 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+-- [1/4]
+SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/7]
-WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
-;
-
--- [3/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-;
-
--- [4/7]
-SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
-;
-
--- [5/7]
+-- [2/4]
 WITH
 acct AS (
 SELECT account_id, name, stage, arr, renewal_date, '(none)' AS segment
@@ -107,13 +95,13 @@ ORDER BY quarter_start
 --   $o_survey_type = 'CSAT'
 --   $period_unit = 'quarter'
 
--- [6/7]
+-- [3/4]
 SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [7/7]
+-- [4/4]
 WITH
 acct AS (
 SELECT account_id, name, stage, arr, renewal_date, COALESCE(NULLIF(trim(CAST("tier" AS VARCHAR)), ''), '(none)') AS segment
