@@ -12,9 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from cxlib import account, meeting
+from cxlib import early_warning as ew
 from cxlib.account_rows import account_activities
 from cxlib.centricity import NO_ACTIVITIES, activities_count
 from cxlib.centricity.qbr import QBR_DAYS, follow_through_text, qbr_discipline
+from cxlib.errors import CxError
 from cxlib.figures import account as figs
 from cxlib.scores import shown
 from app_pages._charts import show_chart
@@ -67,8 +69,13 @@ if st.query_params.get(ACCOUNT_KEY) != selected:
 
 # The all-account parts are computed once per data version and settings; each account then only
 # runs its own queries.
+# The Early warning page's evaluation (same key), so a session evaluates the signals once for both pages.
+try:
+    warning_run = cached("ew.prepare", ew.prepare, ws.warning_config, ws.score_config, ws.settings)
+except CxError:
+    warning_run = None      # the story says why there are no flags
 context = run_safely(lambda: cached("account.story_context", account.story_context, ws.score_config,
-                                        ws.settings, segment_column, None, ws.warning_config))
+                                        ws.settings, segment_column, None, ws.warning_config, warning_run))
 if context is None:
     st.stop()
 story = run_safely(lambda: cached("account.account_story", account.account_story, selected,

@@ -184,11 +184,13 @@ def _context_key(score_config: ScoreConfig, settings: Settings, segment_column: 
 
 
 def _warning_rows(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_config: ScoreConfig,
-                  settings: Settings, notes: list[str]) -> pd.DataFrame | None:
+                  settings: Settings, notes: list[str], run: ew.Run | None = None) -> pd.DataFrame | None:
     """Every flagged customer's early-warning rows (one source with the Early warning page), or None with a note
-    saying why there are no flags (e.g. nothing is dated, so there is no as-of date to measure to)."""
+    saying why there are no flags (e.g. nothing is dated, so there is no as-of date to measure to).
+
+    `run`: the Early warning page's own evaluation (the same config), so the signals are evaluated once."""
     try:
-        return ew.signal_rows(con, ew.prepare(con, config, score_config, settings))
+        return ew.signal_rows(con, run if run is not None else ew.prepare(con, config, score_config, settings))
     except MetricError as exc:
         notes.append(f"No early-warning flags: {exc}")
         return None
@@ -196,11 +198,12 @@ def _warning_rows(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_c
 
 def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, settings: Settings | None = None,
                   segment_column: str | None = "tier", outcome_spec: OutcomeSpec | None = None,
-                  warning_config: WarningConfig | None = None) -> StoryContext:
+                  warning_config: WarningConfig | None = None, warning_run: ew.Run | None = None) -> StoryContext:
     """The all-account results behind every story: funnels, scores, trend, history and quadrants.
 
     One as-of date is pinned into the settings for all of them, so every part of a story is
-    measured to the same day the settings caption shows.
+    measured to the same day the settings caption shows. `warning_run` (from `ew.prepare` with
+    `warning_config` at that as-of date) shares the Early warning page's evaluated signals.
     """
     settings = settings or Settings()
     outcome_spec = outcome_spec or OutcomeSpec()
@@ -237,7 +240,7 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
         history=score_history(con, score_config, TREND_PERIOD, settings=pinned),
         quadrants=outcome_quadrants(con, outcome_spec, score_config, pinned),
         csat_scale=csat_scale,
-        warning_rows=_warning_rows(con, warning_config, score_config, pinned, notes))
+        warning_rows=_warning_rows(con, warning_config, score_config, pinned, notes, warning_run))
 
 
 @dataclass
