@@ -1,7 +1,8 @@
 """Session lifetime: release what a closed browser tab leaves behind (see cxlib.sessions).
 
-Streamlit has no session-end hook, so every script run marks its session as seen and sweeps
-sessions the server no longer holds. App layer only.
+Streamlit has no session-end hook, so every script run marks its session as seen, and a background
+thread (one per server) sweeps sessions the server no longer holds, so a closed tab's memory goes
+back without waiting for another visitor. App layer only.
 """
 
 from __future__ import annotations
@@ -68,6 +69,63 @@ def track_workspace(ws: Workspace) -> None:
         sessions.watch(ws, session_id, is_alive=_session_alive)
 
 
+def track_resource(resource: object) -> None:
+    """Close (or empty) `resource` when this session is released; held weakly."""
+    from cxlib import sessions
+
+    session_id = _session_id()
+    if session_id is not None:
+        sessions.register(session_id, resource)
+
+
+def trim_memory() -> None:
+    """Hand freed heap back to the operating system (glibc's malloc_trim), so RSS falls after a release."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+    except OSError:
+        pass
+
+
+def _sweep_interval_s() -> float:
+    """How often the background sweep looks for sessions to release: a quarter of the idle limit, 2–60 s."""
+    return min(60.0, max(2.0, _idle_limit_s() / 4))
+
+
+def _sweep_forever() -> None:
+    """The server's sweep without a visitor: release sessions long gone, then give their memory back."""
+    import logging
+    import time
+
+    from cxlib import sessions
+
+    while True:
+        time.sleep(_sweep_interval_s())
+        try:
+            if sessions.sweep(_idle_limit_s(), is_alive=_session_alive):
+                trim_memory()
+                _write_stats("sweep")
+        except Exception:  # noqa: BLE001 - the sweep must keep running whatever one pass raises
+            logging.getLogger(__name__).warning("session sweep failed", exc_info=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _sweeper() -> object:
+    """Start the background sweep once per server (a daemon thread: it ends with the server)."""
+    import threading
+
+    thread = threading.Thread(target=_sweep_forever, name="journey-lens-session-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
 def _idle_limit_s() -> float:
     """Seconds without a script run before the sweep may release a session the server no longer holds."""
     import os
@@ -82,26 +140,35 @@ def sweep_sessions() -> None:
     """Once per script run: mark this session seen, track its SQL sandbox, release sessions long gone.
 
     With JOURNEY_LENS_SESSION_STATS set (tests and `make load` only), the registry's counts are
-    written to that file as JSON after each sweep.
+    written to that file as JSON after each sweep (the background sweep writes it when it released any).
     """
-    import json
-    import os
-    from pathlib import Path
-
     from cxlib import sessions
 
     session_id = _session_id()
     if session_id is None:
         return
     sessions.on_release(_drop_server_files)
+    _sweeper()
     sessions.touch(session_id)
     explorer = st.session_state.get("sql_explorer")
     if explorer is not None:
         sessions.register(session_id, explorer)
-    sessions.sweep(_idle_limit_s(), is_alive=_session_alive)
+    if sessions.sweep(_idle_limit_s(), is_alive=_session_alive):
+        trim_memory()
+    _write_stats(session_id)
+
+
+def _write_stats(writer: str) -> None:
+    """With JOURNEY_LENS_SESSION_STATS set (tests and `make load` only), write the registry's counts there as JSON."""
+    import json
+    import os
+    from pathlib import Path
+
+    from cxlib import sessions
+
     target = os.environ.get("JOURNEY_LENS_SESSION_STATS")
     if target:
         path = Path(target)
-        part = path.with_name(f"{path.name}.{os.getpid()}.{session_id}.part")
+        part = path.with_name(f"{path.name}.{os.getpid()}.{writer}.part")
         part.write_text(json.dumps(sessions.stats().to_dict()), encoding="utf-8")
         part.replace(path)

@@ -189,6 +189,13 @@ def workspace_ref(ws: Workspace) -> tuple[int, int]:
     return id(ws), ws.version
 
 
+class SessionResults(OrderedDict):
+    """One session's cached results, oldest first; `close` empties it (the session was released)."""
+
+    def close(self) -> None:
+        self.clear()
+
+
 def cached(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run `fn(ws.con, …)` once per (data version, parameters) in this session; reruns reuse it.
 
@@ -202,7 +209,10 @@ def cached(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return shared_results().get((sample, name, repr(args), repr(sorted(kwargs.items()))),
                                     lambda: fn(ws.con, *args, **kwargs))
     key = (name, ws.version, repr(args), repr(sorted(kwargs.items())))
-    store: OrderedDict = st.session_state.setdefault(_CACHE_KEY, OrderedDict())
+    store = st.session_state.get(_CACHE_KEY)
+    if store is None:
+        store = st.session_state[_CACHE_KEY] = SessionResults()
+        _lifetime.track_resource(store)   # emptied when the session is released
     if key in store:
         store.move_to_end(key)
         return store[key]

@@ -269,3 +269,13 @@ def test_connect_defaults_to_one_gigabyte(monkeypatch: pytest.MonkeyPatch) -> No
     default_threads = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]
     assert _limits(con) == ("953.6 MiB", default_threads)   # 1 GB = 10^9 bytes
     con.close()
+
+
+def test_a_released_session_s_cached_results_are_emptied(reg: Registry) -> None:
+    from app_pages._session import SessionResults
+
+    results = SessionResults(funnel="a big table", scores="another")
+    reg.register("s1", results)
+    assert reg.stats().open_resources == 1        # held weakly, yet counted while the session holds it
+    assert reg.release("s1")
+    assert results == {}

@@ -194,7 +194,8 @@ def _new_session(browser, url: str):  # type: ignore[no-untyped-def]
 
 
 def test_closed_session_is_released_and_an_open_idle_one_is_kept(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """TTL 2 s and idle limit 3 s: a closed tab is released by the next sweep; an open idle tab is not."""
+    """TTL 2 s and idle limit 3 s: a closed tab is released by the background sweep without another visitor;
+    an open idle tab is not."""
     stats = tmp_path / "sessions.json"
     env = {"JOURNEY_LENS_SESSION_STATS": str(stats), "JOURNEY_LENS_SESSION_IDLE_S": "3",
            "JOURNEY_LENS_THREADS": "1"}
@@ -215,9 +216,13 @@ def test_closed_session_is_released_and_an_open_idle_one_is_kept(browser, tmp_pa
         (session_c,) = set(_stats(stats)["session_ids"]) - {session_a}
 
         closing.close()
-        time.sleep(2 + 3 + 2)    # TTL, then the idle limit, then a margin; C sits idle all along
+        time.sleep(2 + 3 + 2 + 2)    # TTL, the idle limit, the background sweep's 2 s, a margin; C sits idle
 
-        probe, page_b = _new_session(browser, url)   # its script run sweeps
+        # No visitor needed: the server's background sweep released A and wrote the counts.
+        swept = _stats(stats)
+        assert session_a not in swept["session_ids"] and swept["released_sessions"] == 1
+
+        probe, page_b = _new_session(browser, url)   # its script run sweeps too
         after = _stats(stats)
         assert session_a not in after["session_ids"]
         assert session_c in after["session_ids"]      # idle past the limit, but its tab is open
