@@ -51,8 +51,34 @@ def activities_count(con: duckdb.DuckDBPyConnection) -> int:
         return 0
 
 
-def _query(con: duckdb.DuckDBPyConnection, ctes: str, params: dict[str, Any], select: str) -> pd.DataFrame:
-    return run_sql(con, f"WITH {ctes}\n{select}", params)
+# The four parts, each a list of rows, evaluated by one pass of the CTE chain into this connection's
+# temporary table (one session runs one query at a time), then read back part by part.
+_PASSED = "ct_evaluated"
+_PARTS = {
+    "groups": "SELECT list(g ORDER BY g.segment) FROM ct_groups AS g",
+    "accounts": """SELECT list(x ORDER BY x.segment, x.account_id) FROM (
+        SELECT a.account_id, acct.name, a.segment, a.care, CAST(a.last_contact AS DATE) AS last_contact, a.weeks,
+               a.act_daily, a.provider_n, a.proactive_n
+        FROM ct_account AS a LEFT JOIN acct USING (account_id)) AS x""",
+    "themes": """SELECT list(t ORDER BY t.segment, t.w DESC, t.theme) FROM (
+        SELECT segment, theme, accounts, asking, acted, doing, w, a,
+               asking > 0 AND coalesce(a, 0) < 0.5 AS wanted_not_done,
+               asking = 0 AND doing > 0 AS done_not_wanted
+        FROM ct_themes) AS t""",
+    "distribution": "SELECT list(d ORDER BY d.segment, d.weeks) FROM ct_distribution AS d",
+}
+
+
+def _evaluate(con: duckdb.DuckDBPyConnection, ctes: str, params: dict[str, Any]) -> list[pd.DataFrame]:
+    """Groups, accounts, themes and distribution from one evaluation of the chain (DuckDB materialises a
+    CTE that several parts read, so the activities' theme matching runs once, not once per part)."""
+    parts = ",\n".join(f"({sql}) AS {name}" for name, sql in _PARTS.items())
+    run_sql(con, f"CREATE OR REPLACE TEMP TABLE {_PASSED} AS\nWITH {ctes}\nSELECT {parts}", params)
+    try:
+        return [con.execute(f"SELECT part.* FROM (SELECT unnest({name}) AS part FROM {_PASSED}) AS rows").df()
+                for name in _PARTS]
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {_PASSED}")
 
 
 def centricity(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, themes: ThemeConfig | None = None,
@@ -67,17 +93,7 @@ def centricity(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
     column = canonical.quote(dimensions.check_accounts_column(con, by)) if by else None
     ctes = centricity_ctes(column)
     params = centricity_params(con, settings, as_of, themes)
-    groups = _query(con, ctes, params, "SELECT * FROM ct_groups ORDER BY segment")
-    accounts = _query(con, ctes, params, """
-        SELECT a.account_id, acct.name, a.segment, a.care, CAST(a.last_contact AS DATE) AS last_contact, a.weeks,
-               a.act_daily, a.provider_n, a.proactive_n
-        FROM ct_account AS a LEFT JOIN acct USING (account_id) ORDER BY a.segment, a.account_id""")
-    theme_rows = _query(con, ctes, params, """
-        SELECT segment, theme, accounts, asking, acted, doing, w, a,
-               asking > 0 AND coalesce(a, 0) < 0.5 AS wanted_not_done,
-               asking = 0 AND doing > 0 AS done_not_wanted
-        FROM ct_themes ORDER BY segment, w DESC, theme""")
-    distribution = _query(con, ctes, params, "SELECT * FROM ct_distribution ORDER BY segment, weeks")
+    groups, accounts, theme_rows, distribution = _evaluate(con, ctes, params)
     groups = _with_tests(groups)
     n_activities = activities_count(con)
     if n_activities == 0:     # nothing done is known: a coverage of 0 would claim nothing asked for was done
