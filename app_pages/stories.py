@@ -88,8 +88,7 @@ if run.activities == 0:
             "(reference fatigue shows as unknown). Load an activities export (Salesforce tasks and events, HubSpot "
             "activities, Gainsight timeline) on the **Data** page.", icon=":material/info:")
 
-summary = cached("stories.summary", stories.story_summary, settings, score_cfg, config, warn_cfg,
-                 run.segment_column, run.as_of)
+summary = stories.summary_of(ws.con, table)     # the ranked rows above, counted in DuckDB
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Customers ranked", f"{summary['ranked']:,}",
           help="Customers at the as-of date, not in Disappointment or Churn.")

@@ -251,6 +251,8 @@ def test_a_reference_exactly_90_days_ago_counts_91_does_not(con) -> None:
     assert stories.reference_text(table.loc["R91"], 4) == "No reference given in the last 90 days."
     summary = stories.story_summary(con, SETTINGS, CONFIG)
     assert (summary["ranked"], summary["references"]) == (4, 1)
+    # The page counts the rows it already has: the same summary without running the chain again.
+    assert stories.summary_of(con, stories.find_stories(con, SETTINGS, CONFIG)) == summary
     behind = stories.story_accounts(con, "references", SETTINGS, CONFIG)
     assert list(behind["account_id"]) == ["R90"] and list(behind["value"]) == ["2026-04-01"]
     with pytest.raises(MetricError, match="Unknown story count 'nope'"):
@@ -374,3 +376,10 @@ def test_add_to_meeting_pack_puts_the_story_slide_before_the_summary(sample) -> 
     assert story.bullets[1:4] == stories.evidence(top, "tier")
     assert story.bullets[-1] == stories.reference_text(top, stories.activities_count(sample.con))
     assert "0.35·C" in story.notes
+
+
+def test_summary_of_the_ranked_rows_equals_story_summary_on_the_sample(sample) -> None:  # type: ignore[no-untyped-def]
+    args = (sample.settings, sample.score_config, sample.story_config, sample.warning_config)
+    summary = stories.story_summary(sample.con, *args)
+    assert stories.summary_of(sample.con, stories.find_stories(sample.con, *args)) == summary
+    assert summary["ranked"] > 0 and summary["overcome"] > 0 and summary["with_days"] > 0

@@ -10,9 +10,9 @@ from cxlib.stories.config import DEFAULT_TOP, INTENT_KEYWORDS, REFERENCE_DAYS, S
 from cxlib.stories.evidence import (CLI_COLUMNS, celebration_sentence, challenge_sentence, cli_table, evidence,
                                     reference_text, timing_sentence)
 from cxlib.stories.finder import (StoryRun, activities_count, eligible_count, find_stories, stories_sql,
-                                  story_accounts, story_run, story_summary)
+                                  story_accounts, story_run, story_summary, summary_of)
 
 __all__ = ["CLI_COLUMNS", "DEFAULT_TOP", "INTENT_KEYWORDS", "REFERENCE_DAYS", "StoryConfig", "StoryRun",
            "activities_count", "celebration_sentence", "challenge_sentence", "cli_table", "eligible_count",
            "evidence", "find_stories", "reference_text", "stories_sql", "story_accounts", "story_run", "story_summary",
-           "timing_sentence"]
+           "summary_of", "timing_sentence"]

@@ -133,15 +133,29 @@ def story_summary(con: duckdb.DuckDBPyConnection, settings: Settings, score_conf
     many), used as a reference in the last 90 days."""
     as_of = as_of or dimensions.as_of_date(con, settings)
     ctes, params = stories_sql(con, settings, score_config, as_of, config, warning_config, segment_column)
-    row = con.execute(f"""WITH {ctes},
-st_summary AS (
+    row = con.execute(f"WITH {ctes},\n{_SUMMARY}", params).fetchone()
+    return dict(zip(SUMMARY_KEYS, row, strict=True))
+
+
+def summary_of(con: duckdb.DuckDBPyConnection, stories: pd.DataFrame) -> dict[str, Any]:
+    """`story_summary` from the rows `find_stories` returned (the page has them: the chain is not run again)."""
+    view = "st_found_stories"     # a connection's own view name; one session runs one query at a time
+    con.register(view, stories[["challenge", "days_to_value", "recent_reference"]])
+    try:
+        (row,) = con.execute(f"WITH st_stories AS (SELECT * FROM {view}),\n{_SUMMARY}").fetchall()
+    finally:
+        con.unregister(view)
+    return dict(zip(SUMMARY_KEYS, row, strict=True))
+
+
+SUMMARY_KEYS = ("ranked", "overcome", "median_days", "with_days", "references")
+_SUMMARY = """st_summary AS (
   SELECT count(*) AS ranked, count(*) FILTER (WHERE challenge = 1) AS overcome,
          median(days_to_value) AS median_days, count(days_to_value) AS with_days,
          count(*) FILTER (WHERE recent_reference) AS references
   FROM st_stories
 )
-SELECT * FROM st_summary""", params).fetchone()
-    return dict(zip(("ranked", "overcome", "median_days", "with_days", "references"), row, strict=True))
+SELECT * FROM st_summary"""
 
 
 # The headline counts the page shows, and the value listed beside each account behind them.
@@ -182,4 +196,4 @@ def eligible_count(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt
 
 
 __all__ = ["BEHIND", "COMPOSITE_PERIOD", "StoryRun", "activities_count", "eligible_count", "find_stories", "stage_params",
-           "stories_sql", "story_accounts", "story_run", "story_summary"]
+           "stories_sql", "story_accounts", "story_run", "story_summary", "summary_of"]
