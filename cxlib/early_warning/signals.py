@@ -52,7 +52,6 @@ from cxlib.errors import MetricError
 from cxlib.mapping.respondent_roles import LEADER_ROLES, raw_values_of
 from cxlib.scores import ScoreConfig
 from cxlib.scores.composite import per_account_sql
-from cxlib.scores.scales import effective_scales
 from cxlib.scores.trend import trend_ctes
 from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
@@ -423,10 +422,11 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
     pinned = replace(settings, as_of=as_of)
     score_trend, params = trend_ctes(con, score_config, config.score_period, pinned)
     # The latest period's composite at each instant of a score_drop run: the same definition, own snapshots.
+    # Its SQL names the factor table's parameters only, and the trend's `params` already hold their values
+    # (same names, same scales), so the scales are not detected a second time.
     as_of_composite, composite_params = per_account_sql(
-        score_config, effective_scales(con, score_config), "SELECT DISTINCT t_at AS period, t_at AS at "
-        "FROM ew_sd_instants", include_unrated=False)
-    params.update(composite_params)
+        score_config, {}, "SELECT DISTINCT t_at AS period, t_at AS at FROM ew_sd_instants", include_unrated=False)
+    assert composite_params.keys() <= params.keys()
     try:
         scale = surveys.detect_scale(con, "CSAT")
     except MetricError:
