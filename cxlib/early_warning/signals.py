@@ -22,7 +22,7 @@ no window.
 - stalled: the current visit is a funnel step with a next step, for strictly longer (fractional days
   since entering it) than the p90 of days to the next step (the funnel's `quantile_cont`) in the
   account's segment; a segment whose p90 rests on fewer than the minimum n uses the overall p90.
-  Since: entry + p90.
+  Since: entry + today's p90 (the day the account passed the p90 as it stands at $as_of).
 - silent: no survey answer, factor rating, journey entry or activity that happened (`CONTACT_SOURCES`)
   in the last `silent_days` days. Since: the last one + `silent_days`.
 - decision_maker_detractor: the latest NPS answer of a decision maker or executive (respondent roles,
