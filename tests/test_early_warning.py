@@ -116,6 +116,56 @@ def test_score_drop_needs_the_minimum_coverage_in_both_periods(con) -> None:
     assert "SC" not in flagged(con, score_config=strict).index
 
 
+def test_score_drop_since_is_the_day_the_fall_reached_the_threshold(con) -> None:
+    build(con, [*signed("SR", "2026-01-02")], ratings=[
+        ("SR", "2026-03-15", "customer_intent", 80), ("SR", "2026-03-15", "customer_education", 80),   # Q1: 80
+        ("SR", "2026-05-01", "customer_intent", 75),       # (75 + 80) / 2 = 77.5: a 2.5-point fall, no drop yet
+        ("SR", "2026-05-20", "customer_education", 65),    # (75 + 65) / 2 = 70: a 10-point fall from today on
+    ])
+    table = flagged(con)
+    assert signals(table, "SR") == {"score_drop"}
+    assert table.loc["SR", "first_signal_date"] == dt.date(2026, 5, 20)      # not the first rating (05-01)
+
+
+def test_score_drop_since_restarts_when_the_fall_dips_below_the_threshold(con) -> None:
+    build(con, [*signed("SB", "2026-01-02")], ratings=[
+        ("SB", "2026-03-15", "customer_intent", 80), ("SB", "2026-03-15", "customer_education", 80),   # Q1: 80
+        ("SB", "2026-04-10", "customer_intent", 60),        # (60 + 80) / 2 = 70: a 10-point fall
+        ("SB", "2026-05-05", "customer_intent", 62),        # (62 + 80) / 2 = 71: 9 points, the run breaks
+        ("SB", "2026-06-01", "customer_education", 76),     # (62 + 76) / 2 = 69: 11 points again
+    ])
+    table = flagged(con)
+    assert signals(table, "SB") == {"score_drop"}
+    assert table.loc["SB", "first_signal_date"] == dt.date(2026, 6, 1)       # the return, not 04-10
+
+
+def test_score_drop_since_is_the_first_rating_when_it_held_from_there(con) -> None:
+    build(con, [*signed("SF", "2026-01-02")], ratings=[
+        ("SF", "2026-03-15", "customer_intent", 80), ("SF", "2026-03-15", "customer_education", 80),   # Q1: 80
+        ("SF", "2026-04-03", "customer_intent", 60),        # (60 + 80) / 2 = 70: 10 points from the first rating
+        ("SF", "2026-05-12", "customer_education", 70),     # (60 + 70) / 2 = 65: 15 points, still held
+    ])
+    table = flagged(con)
+    assert signals(table, "SF") == {"score_drop"}
+    assert table.loc["SF", "first_signal_date"] == dt.date(2026, 4, 3)
+
+
+def test_score_drop_since_breaks_while_coverage_is_below_the_minimum(con) -> None:
+    build(con, [*signed("SV", "2026-01-02")], ratings=[
+        ("SV", "2026-03-15", "customer_intent", 80), ("SV", "2026-03-15", "customer_education", 80),   # Q1: 80
+        ("SV", "2026-04-05", "customer_intent", 60),        # (60 + 80) / 2 = 70, coverage 1: 10 points
+        ("SV", "2026-06-10", "customer_education", 60),     # 60, coverage 1: 20 points
+    ])
+    # Education's 03-15 rating is valid for 30 days (Q1's snapshot on 03-31 still has it): from 04-14
+    # (one microsecond after 03-15 + 30 days) until 06-10 only intent is rated, coverage 0.5.
+    max_age = replace(CONFIG, max_age_days={"customer_education": 30})
+    assert flagged(con, score_config=max_age).loc["SV", "first_signal_date"] == dt.date(2026, 4, 5)   # 0.5 ≥ 0.5
+    strict = replace(max_age, thresholds=Thresholds(50, 75, 0.6))
+    table = flagged(con, score_config=strict)
+    assert signals(table, "SV") == {"score_drop"}
+    assert table.loc["SV", "first_signal_date"] == dt.date(2026, 6, 10)   # coverage 0.5 < 0.6 broke the run
+
+
 # ---------------------------------------------------------------- nps_drop
 
 

@@ -11,8 +11,9 @@ no window.
   one stage are one visit) was entered in the last `disappointment_days` days. Since: the entry.
 - score_drop: `scores.score_trend`'s composites (unrounded) of the Scores page's period: the
   previous period's minus the latest's ≥ `score_drop_points`, both at the minimum coverage. Since:
-  the account's first rating in the latest period (until a rating arrives the composite is the
-  previous period's, so the fall cannot start earlier).
+  the latest period's composite is re-evaluated as of the period's start, each of the account's
+  ratings in it (and each instant a rating passes its maximum age), from the latest ratings up to
+  that instant with the same coverage rule, against the previous period's fixed composite.
 - nps_drop: the latest NPS answer is a detractor (0–6) and the one before it a promoter or passive;
   or NPS over the last `nps_window_days` is ≥ `nps_drop_points` below the window before, with
   ≥ `nps_min_answers` answers in each.
@@ -21,7 +22,7 @@ no window.
 - stalled: the current visit is a funnel step with a next step, for strictly longer (fractional days
   since entering it) than the p90 of days to the next step (the funnel's `quantile_cont`) in the
   account's segment; a segment whose p90 rests on fewer than the minimum n uses the overall p90.
-  Since: entry + p90.
+  Since: entry + today's p90 (the day the account passed the p90 as it stands at $as_of).
 - silent: no survey answer, factor rating, journey entry or activity that happened (`CONTACT_SOURCES`)
   in the last `silent_days` days. Since: the last one + `silent_days`.
 - decision_maker_detractor: the latest NPS answer of a decision maker or executive (respondent roles,
@@ -50,6 +51,7 @@ from cxlib.early_warning.config import SIGNALS, WarningConfig
 from cxlib.errors import MetricError
 from cxlib.mapping.respondent_roles import LEADER_ROLES, raw_values_of
 from cxlib.scores import ScoreConfig
+from cxlib.scores.composite import per_account_sql
 from cxlib.scores.trend import trend_ctes
 from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
@@ -322,21 +324,49 @@ ew_stalled_now AS (
 )"""
 
 
-def _score_sql() -> str:
-    """CTE `ew_score_now`: a comparable composite fall of at least `score_drop_points` (trend CTEs above)."""
-    return f"""ew_first_rating AS (
-  SELECT r.account_id, min(r.ts) AS first_ts
-  FROM {_Q(canonical.FACTOR_RATINGS)} AS r JOIN last_two AS t ON r.ts >= t.period
-  WHERE r.ts <= CAST($as_of AS TIMESTAMP) AND r.score IS NOT NULL
-  GROUP BY r.account_id
-),
-ew_score_now AS (
+def _score_sql(as_of_composite: str) -> str:
+    """CTEs ending in `ew_score_now`: a comparable composite fall of at least `score_drop_points`, and its run start.
+
+    The fall is re-evaluated at every instant the latest period's composite can change: the period's
+    start, each of the account's ratings in it, each instant a rating passes its factor's maximum age,
+    and $as_of. `as_of_composite` is `per_account` (the Scores page's one composite definition) over
+    the snapshots `ew_sd_instants`, so each instant sees the latest ratings up to it and its coverage.
+    """
+    ratings = _Q(canonical.FACTOR_RATINGS)
+    return f"""ew_sd_hold AS (
   SELECT t.account_id, t.previous_period, t.period, t.previous_composite, t.composite,
-         t.previous_composite - t.composite AS fall, coalesce(f.first_ts, t.period) AS since
+         t.previous_composite - t.composite AS fall
   FROM account_trend AS t
   JOIN ew_customers USING (account_id)
-  LEFT JOIN ew_first_rating AS f USING (account_id)
   WHERE t.direction IS NOT NULL AND t.previous_composite - t.composite >= $score_points - {EPS}
+),
+ew_sd_instants AS (
+  SELECT DISTINCT account_id, t_at FROM (
+    SELECT h.account_id, h.period AS t_at FROM ew_sd_hold AS h
+    UNION ALL SELECT h.account_id, r.ts FROM ew_sd_hold AS h JOIN {ratings} AS r USING (account_id)
+    UNION ALL SELECT h.account_id, r.ts + to_days(p.max_age_days) + INTERVAL 1 MICROSECOND
+    FROM ew_sd_hold AS h JOIN {ratings} AS r USING (account_id) JOIN params AS p ON p.factor = r.factor
+    WHERE p.max_age_days IS NOT NULL
+    UNION ALL SELECT account_id, CAST($as_of AS TIMESTAMP) FROM ew_sd_hold
+  ) AS instants
+  JOIN ew_sd_hold AS h USING (account_id)
+  WHERE t_at >= h.period AND t_at <= CAST($as_of AS TIMESTAMP)
+),
+ew_sd_composite AS (
+  WITH {as_of_composite.strip()}
+  SELECT period AS t_at, account_id, composite, coverage FROM per_account
+),
+ew_sd_eval AS (
+  SELECT i.account_id, i.t_at, c.composite, c.coverage,
+         coalesce(c.coverage >= $min_coverage AND h.previous_composite - c.composite >= $score_points - {EPS},
+                  false) AS holds
+  FROM ew_sd_instants AS i
+  JOIN ew_sd_hold AS h USING (account_id)
+  LEFT JOIN ew_sd_composite AS c USING (account_id, t_at)
+),
+{_since_ctes("ew_sd")},
+ew_score_now AS (
+  SELECT h.*, s.since FROM ew_sd_hold AS h JOIN ew_sd_since AS s USING (account_id)
 )"""
 
 
@@ -391,6 +421,12 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
 
     pinned = replace(settings, as_of=as_of)
     score_trend, params = trend_ctes(con, score_config, config.score_period, pinned)
+    # The latest period's composite at each instant of a score_drop run: the same definition, own snapshots.
+    # Its SQL names the factor table's parameters only, and the trend's `params` already hold their values
+    # (same names, same scales), so the scales are not detected a second time.
+    as_of_composite, composite_params = per_account_sql(
+        score_config, {}, "SELECT DISTINCT t_at AS period, t_at AS at FROM ew_sd_instants", include_unrated=False)
+    assert composite_params.keys() <= params.keys()
     try:
         scale = surveys.detect_scale(con, "CSAT")
     except MetricError:
@@ -418,7 +454,7 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
     ctes = ",\n".join([
         dimensions.ACCOUNTS_CTE, score_trend.strip(), customers_ctes(), _visit_sql(), _answers_sql(), _nps_sql(),
         _csat_sql(), _leader_sql(), _silent_sql(), _stalled_sql().replace("{segment_expr}", segment_expr),
-        _score_sql(), _missed_qbr_sql(), _rows_sql()])
+        _score_sql(as_of_composite), _missed_qbr_sql(), _rows_sql()])
     return ctes, params
 
 

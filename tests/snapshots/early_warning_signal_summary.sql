@@ -569,19 +569,111 @@ JOIN ew_p90 AS overall ON overall.segment IS NULL AND overall.stage = v.stage
 LEFT JOIN ew_p90 AS own ON own.segment = s.segment AND own.stage = v.stage
 WHERE v.days > CASE WHEN own.n >= $min_n THEN own.p90 ELSE overall.p90 END
 ),
-ew_first_rating AS (
-SELECT r.account_id, min(r.ts) AS first_ts
-FROM "factor_ratings" AS r JOIN last_two AS t ON r.ts >= t.period
-WHERE r.ts <= CAST($as_of AS TIMESTAMP) AND r.score IS NOT NULL
-GROUP BY r.account_id
-),
-ew_score_now AS (
+ew_sd_hold AS (
 SELECT t.account_id, t.previous_period, t.period, t.previous_composite, t.composite,
-t.previous_composite - t.composite AS fall, coalesce(f.first_ts, t.period) AS since
+t.previous_composite - t.composite AS fall
 FROM account_trend AS t
 JOIN ew_customers USING (account_id)
-LEFT JOIN ew_first_rating AS f USING (account_id)
 WHERE t.direction IS NOT NULL AND t.previous_composite - t.composite >= $score_points - 1e-09
+),
+ew_sd_instants AS (
+SELECT DISTINCT account_id, t_at FROM (
+SELECT h.account_id, h.period AS t_at FROM ew_sd_hold AS h
+UNION ALL SELECT h.account_id, r.ts FROM ew_sd_hold AS h JOIN "factor_ratings" AS r USING (account_id)
+UNION ALL SELECT h.account_id, r.ts + to_days(p.max_age_days) + INTERVAL 1 MICROSECOND
+FROM ew_sd_hold AS h JOIN "factor_ratings" AS r USING (account_id) JOIN params AS p ON p.factor = r.factor
+WHERE p.max_age_days IS NOT NULL
+UNION ALL SELECT account_id, CAST($as_of AS TIMESTAMP) FROM ew_sd_hold
+) AS instants
+JOIN ew_sd_hold AS h USING (account_id)
+WHERE t_at >= h.period AND t_at <= CAST($as_of AS TIMESTAMP)
+),
+ew_sd_composite AS (
+WITH params AS (
+SELECT CAST(c0 AS VARCHAR) AS factor, CAST(c1 AS VARCHAR) AS factor_name,
+CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS target,
+CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
+FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
+snapshots AS (SELECT DISTINCT t_at AS period, t_at AS at FROM ew_sd_instants),
+rated AS (
+-- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
+SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
+FROM "factor_ratings" AS r
+JOIN params AS p ON p.factor = r.factor
+CROSS JOIN snapshots AS s
+WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
+AND p.zero IS NOT NULL
+AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
+AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
+OR r.ts >= s.at - to_days(p.max_age_days))
+),
+latest AS (
+SELECT period, account_id, factor, score
+FROM rated
+QUALIFY row_number() OVER (
+PARTITION BY period, account_id, factor
+ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST, score DESC) = 1
+),
+universe AS (
+SELECT s.period, u.account_id
+FROM snapshots AS s
+CROSS JOIN (SELECT DISTINCT account_id FROM latest ) AS u
+),
+scored AS (
+SELECT u.period, u.account_id, p.factor, p.factor_name, p.ord, p.weight, p.target,
+l.score, p.target - l.score AS gap,
+CASE WHEN (l.score) IS NULL OR isnan(l.score) OR (1.0) < $min_coverage THEN 'grey' WHEN round(l.score) < $red_below THEN 'red' WHEN round(l.score) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM universe AS u
+CROSS JOIN params AS p
+LEFT JOIN latest AS l
+ON l.period IS NOT DISTINCT FROM u.period AND l.account_id = u.account_id
+AND l.factor = p.factor
+),
+composite AS (
+SELECT period, account_id,
+max(score) FILTER (WHERE factor = $f0_key) AS "customer_intent",
+max(score) FILTER (WHERE factor = $f1_key) AS "anticipation_of_needs",
+max(score) FILTER (WHERE factor = $f2_key) AS "successful_product_adoption",
+max(score) FILTER (WHERE factor = $f3_key) AS "outcomes_at_scale",
+max(score) FILTER (WHERE factor = $f4_key) AS "relationships",
+max(score) FILTER (WHERE factor = $f5_key) AS "communication_and_engagement",
+max(score) FILTER (WHERE factor = $f6_key) AS "customer_education",
+max(score) FILTER (WHERE factor = $f7_key) AS "optimal_customer_journey",
+sum(weight * score) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS composite,
+coalesce(sum(weight) FILTER (WHERE score IS NOT NULL), 0) / sum(weight) AS coverage,
+first(factor ORDER BY gap DESC, ord)
+FILTER (WHERE score IS NOT NULL AND weight > 0) AS weakest_factor,
+sum(weight * gap) / NULLIF(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS gap
+FROM scored
+GROUP BY period, account_id
+),
+per_account AS (
+SELECT c.*, CASE WHEN (c.composite) IS NULL OR isnan(c.composite) OR (c.coverage) < $min_coverage THEN 'grey' WHEN round(c.composite) < $red_below THEN 'red' WHEN round(c.composite) > $green_above THEN 'green' ELSE 'yellow' END AS band
+FROM composite AS c
+)
+SELECT period AS t_at, account_id, composite, coverage FROM per_account
+),
+ew_sd_eval AS (
+SELECT i.account_id, i.t_at, c.composite, c.coverage,
+coalesce(c.coverage >= $min_coverage AND h.previous_composite - c.composite >= $score_points - 1e-09,
+false) AS holds
+FROM ew_sd_instants AS i
+JOIN ew_sd_hold AS h USING (account_id)
+LEFT JOIN ew_sd_composite AS c USING (account_id, t_at)
+),
+ew_sd_off AS (
+SELECT account_id, max(t_at) FILTER (WHERE NOT holds) AS last_off FROM ew_sd_eval GROUP BY account_id
+),
+ew_sd_since AS (
+SELECT e.account_id, min(e.t_at) AS since
+FROM ew_sd_eval AS e JOIN ew_sd_off AS o USING (account_id)
+WHERE e.holds AND (o.last_off IS NULL OR e.t_at > o.last_off)
+GROUP BY e.account_id
+),
+ew_score_now AS (
+SELECT h.*, s.since FROM ew_sd_hold AS h JOIN ew_sd_since AS s USING (account_id)
 ),
 qb_qbrs AS (
 SELECT account_id, ts FROM "activities"
