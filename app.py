@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._lifetime import sweep_sessions
+from app_pages._lifetime import share_cores, sweep_sessions
 from app_pages._profile import profiled
 from app_pages._session import reset_to_sample, workspace
 
@@ -36,6 +36,7 @@ navigation = st.navigation(PAGES, expanded=True)  # 13 pages: every one in view,
 with profiled(navigation.title):  # `make profile-pages` only; a no-op otherwise
     ws = workspace()
     sweep_sessions()  # Streamlit has no session-end hook: release sessions long gone
+    share_cores(ws)   # a lone user's queries use every core; under load each session's use one
 
     with st.sidebar:
         st.markdown("### Journey Lens")

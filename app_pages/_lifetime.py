@@ -126,6 +126,28 @@ def _sweeper() -> object:
     return thread
 
 
+_ACTIVE_S = 60.0      # a session that ran a script within this many seconds shares the cores now
+_THREADS_KEY = "_jl_threads"
+
+
+def share_cores(ws: Workspace) -> None:
+    """Fit this session's DuckDB threads to the sessions active now (`sessions.threads_for`).
+
+    JOURNEY_LENS_THREADS, when set, wins. A deferred workspace (the untouched sample, whose numbers
+    come from the server's shared results) is not opened for this.
+    """
+    import os
+
+    from cxlib import sessions
+
+    if os.environ.get("JOURNEY_LENS_THREADS") or not ws.opened:
+        return
+    threads = sessions.threads_for(os.cpu_count() or 1, sessions.active(_ACTIVE_S))
+    if st.session_state.get(_THREADS_KEY) != (id(ws), threads):
+        ws.con.execute(f"SET threads = {int(threads)}")
+        st.session_state[_THREADS_KEY] = (id(ws), threads)
+
+
 def _idle_limit_s() -> float:
     """Seconds without a script run before the sweep may release a session the server no longer holds."""
     import os

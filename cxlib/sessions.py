@@ -138,6 +138,12 @@ class Registry:
             entry.refs.append(_hold(closeable, weak))
             return True
 
+    def active(self, within_s: float) -> int:
+        """How many sessions ran a script in the last `within_s` seconds (the sessions sharing the cores now)."""
+        now = self._clock()
+        with self._lock:
+            return sum(1 for e in self._entries.values() if now - e.last_seen <= within_s)
+
     def on_release(self, hook: Callable[[str], None]) -> None:
         """Call `hook(session_id)` after each release (e.g. to drop the server's own per-session files)."""
         with self._lock:
@@ -238,9 +244,16 @@ REGISTRY = Registry()
 touch = REGISTRY.touch
 register = REGISTRY.register
 release = REGISTRY.release
+active = REGISTRY.active
 sweep = REGISTRY.sweep
 watch = REGISTRY.watch
 on_release = REGISTRY.on_release
 was_released = REGISTRY.was_released
 last_seen = REGISTRY.last_seen
 stats = REGISTRY.stats
+
+
+def threads_for(cores: int, active_sessions: int) -> int:
+    """DuckDB threads for one session's database when `active_sessions` share `cores`: a lone user gets
+    every core; under load each query runs on one, since parallel work then only adds coordination."""
+    return max(1, cores // max(1, active_sessions))

@@ -279,3 +279,19 @@ def test_a_released_session_s_cached_results_are_emptied(reg: Registry) -> None:
     assert reg.stats().open_resources == 1        # held weakly, yet counted while the session holds it
     assert reg.release("s1")
     assert results == {}
+
+
+def test_active_counts_sessions_seen_within_the_window(reg: Registry, clock: FakeClock) -> None:
+    reg.touch("old")
+    clock.now += 61
+    reg.touch("a")
+    reg.touch("b")
+    assert (reg.active(60), reg.active(61), reg.active(0)) == (2, 3, 2)
+
+
+@pytest.mark.parametrize(("cores", "active", "threads"), [(2, 0, 2), (2, 1, 2), (2, 2, 1), (2, 20, 1), (8, 3, 2),
+                                                          (1, 1, 1)])
+def test_threads_for_shares_the_cores_among_active_sessions(cores: int, active: int, threads: int) -> None:
+    from cxlib.sessions import threads_for
+
+    assert threads_for(cores, active) == threads
