@@ -15,7 +15,7 @@ from cxlib.loading import rejected_rows
 from cxlib.stages import LOST_DEAL
 from cxlib.workspace import Workspace, connect
 from app_pages._controls import settings_caption
-from app_pages._session import drop_cached, run_safely, use_workspace, workspace
+from app_pages._session import cached, drop_cached, run_safely, use_workspace, workspace
 from app_pages._tables import html_table
 
 ACCEPTED = ["csv", "tsv", "txt", "xlsx", "xls", "parquet"]
@@ -152,8 +152,8 @@ def _shape_choices(tm: mp.TableMapping) -> dict[str, str]:
     if tm.table not in cache["tables"]:
         labels = {str(c.name): str(c.label) for r in ws.reports if r.table == tm.table for c in r.columns
                   if getattr(c, "label", None)}
-        cache["tables"][tm.table] = {r.shape.id: r.shape.label
-                                     for r in shapes.candidates(ws.con, tm.table, tm.source, labels)}
+        cache["tables"][tm.table] = {r.shape.id: r.shape.label for r in
+                                     cached("shapes.candidates", shapes.candidates, tm.table, tm.source, labels)}
     choices = dict(cache["tables"][tm.table])
     if tm.shape is not None:
         choices = {tm.shape.id: tm.shape.label} | choices
@@ -198,7 +198,9 @@ for tm in current.tables:
 draft = mp.Mapping(tables=edited_tables, stage_map=dict(current.stage_map), settings=current.settings,
                    scores=dict(current.scores), warnings=dict(current.warnings))
 
-values = mp.stage_values(ws.con, draft)
+# Through the session's cache (the untouched sample's from the server's): a rerun, or a later visitor
+# of the sample, reads no raw table for these.
+values = cached("mapping.stage_values", mp.stage_values, draft)
 if not values.empty:
     st.markdown("**Stage values** — each raw value is mapped onto a stage of the journey.")
     unmapped = values[values["mapped_stage"].isna()]
@@ -213,7 +215,7 @@ if not values.empty:
     draft.stage_map.update({v: (s if isinstance(s, str) and s else None)
                             for v, s in zip(edited_values["value"], edited_values["mapped_stage"])})
 
-activity_types = activity_type_values(ws.con, draft)
+activity_types = cached("mapping.activity_type_values", activity_type_values, draft)
 if not activity_types.empty:
     st.markdown("**Activity types** — each raw type value as it is read (six languages; a value that names "
                 "no type is *other*, never dropped).")
@@ -273,10 +275,11 @@ if ws.validation:
         if v.rows_excluded:
             with st.expander(f"{v.view}: {v.rows_excluded} excluded"):
                 html_table(v.reasons)
-                excluded = mp.excluded_rows(ws.con, v.view)
-                st.download_button(f"Download excluded {v.view} rows (CSV)", to_csv_bytes(excluded),
-                                   file_name=f"{v.view}_excluded.csv", key=f"exc_{v.view}")
-    matches = mp.key_match(ws.con)
+                st.download_button(f"Download excluded {v.view} rows (CSV)",
+                                   lambda view=v.view: to_csv_bytes(mp.excluded_rows(ws.con, view)),
+                                   file_name=f"{v.view}_excluded.csv", key=f"exc_{v.view}", on_click="ignore",
+                                   icon=":material/download:")   # the rows are read on click
+    matches = cached("mapping.key_match", mp.key_match)
     if matches:
         st.markdown("**Account id match** — share of rows whose account id is found in the accounts table.")
         html_table(pd.DataFrame([{"view": k.view, "rows": k.rows, "matched": k.matched,

@@ -107,3 +107,17 @@ def test_an_upload_never_reads_the_shared_store(monkeypatch: pytest.MonkeyPatch)
     assert asked == []
     metrics = {m.label: m.value for m in uploader.metric}
     assert (sample_accounts, metrics["Accounts at step 1"]) == ("2,000", "3")
+
+
+def test_a_later_visitor_of_the_sample_s_data_page_never_opens_a_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Data page's stage values, shapes and key match come from the shared results: no restore."""
+    monkeypatch.chdir(ROOT)
+    first = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    first.switch_page("app_pages/data.py").run()
+    assert not first.exception
+    later = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    later.switch_page("app_pages/data.py").run()
+    assert not later.exception
+    assert later.session_state["workspace"].opened is False
+    assert [m.value for m in later.metric] == [m.value for m in first.metric]
+    assert [t.value.to_dict() for t in later.table] == [t.value.to_dict() for t in first.table]
