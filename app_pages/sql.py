@@ -10,7 +10,7 @@ from cxlib.exports import to_csv_bytes
 from cxlib.figures.data import result_chart
 from cxlib.workspace import Workspace
 from app_pages._controls import settings_caption
-from app_pages._session import workspace
+from app_pages._session import cached, workspace
 
 st.title("SQL")
 ws = workspace()
@@ -34,11 +34,12 @@ def explorer(ws: Workspace) -> sql.Explorer:
     return fresh
 
 
-ex = explorer(ws)
 browser, editor = st.columns([1, 3])
 with browser:
     st.markdown("**Tables**")
-    listing = sql.tables(ex)
+    # Listed from the session's own catalogue: the sandbox (a copy of every table) is built only when a
+    # query runs, so a visit that runs none copies nothing.
+    listing = cached("sql.session_tables", sql.session_tables)
     for table, cols in listing.groupby("table", sort=False):
         with st.expander(table):
             st.markdown("\n".join(f"- `{c}` {t}" for c, t in zip(cols["column"], cols["type"])))
@@ -46,6 +47,7 @@ with editor:
     query = st.text_area("Query", key="sql_query", height=160,
                          value=sql.EXAMPLE_QUERY)
     if st.button("Run", type="primary", icon=":material/play_arrow:") or "sql_result" in st.session_state:
+        ex = explorer(ws)
         try:
             result = sql.run_query(ex, query)
         except QueryRefused as exc:
@@ -62,6 +64,7 @@ with editor:
             table_tab, chart_tab = st.tabs(["Table", "Chart"])
             table_tab.dataframe(result.df, hide_index=True, width="stretch")
             chart_tab.plotly_chart(result_chart(result.df), width="stretch")
-            data = sql.full_result_csv(ex, query) if result.truncated else to_csv_bytes(result.df)
-            st.download_button("Download full result (CSV)", data,
-                               file_name="query_result.csv", mime="text/csv", icon=":material/download:")
+            frame = result.df
+            data = (lambda: sql.full_result_csv(ex, query)) if result.truncated else (lambda: to_csv_bytes(frame))
+            st.download_button("Download full result (CSV)", data, file_name="query_result.csv",
+                               mime="text/csv", icon=":material/download:", on_click="ignore")   # made on click

@@ -394,6 +394,34 @@ def tables(explorer: Explorer) -> pd.DataFrame:
         cursor.close()
 
 
+def session_tables(session_con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The tables and columns a sandbox of this session holds (`tables`), read without building one.
+
+    The SQL page lists them before any query runs, so a visit that runs none copies nothing. A
+    relation the sandbox would skip (a broken view) is listed here; running a query says so.
+    """
+    relations = _session_relations(session_con)
+    return session_con.execute("""
+        WITH wanted AS (
+            SELECT unnest($schemas) AS schema_name, unnest($names) AS table_name
+        ),
+        cols AS (
+            SELECT CASE WHEN c.schema_name = 'main' THEN c.table_name
+                        ELSE c.schema_name || '.' || c.table_name END AS "table",
+                   c.column_name AS "column",
+                   c.data_type AS "type",
+                   list_position($canonical, c.table_name) AS canonical_rank,
+                   c.column_index
+            FROM duckdb_columns() AS c JOIN wanted USING (schema_name, table_name)
+            WHERE NOT c.internal AND c.database_name = current_database()
+        )
+        SELECT "table", "column", "type"
+        FROM cols
+        ORDER BY canonical_rank NULLS LAST, "table", column_index
+    """, {"schemas": [r[0] for r in relations] or [""], "names": [r[1] for r in relations] or [""],
+          "canonical": list(canonical.VIEWS)}).df()
+
+
 def run_cli_query(con: duckdb.DuckDBPyConnection, sql: str,
                   timeout_s: float = DEFAULT_TIMEOUT_S) -> pd.DataFrame:
     """Every row of one read-only query over `con`'s tables, with the explorer's rules (for the CLI)."""

@@ -85,6 +85,13 @@ def test_sql_page_follows_each_new_upload(app: AppTest) -> None:
         app.file_uploader(key="uploads").set_value((name, b"Account ID,Tier\nA1,Gold\n", "text/csv")).run()
         app.switch_page("app_pages/sql.py").run()
         assert not app.exception
+        listed = {e.label for e in app.expander}
+        assert name.removesuffix(".csv") in listed
+        if name.startswith("alpha"):                      # listed before any query: no sandbox built yet
+            assert "sql_explorer" not in app.session_state
+        next(b for b in app.button if b.label == "Run").click().run()
+        assert not app.exception
         tables = set(sql.tables(app.session_state["sql_explorer"])["table"])
+        assert tables == listed
         assert name.removesuffix(".csv") in tables
         assert {"alpha_accounts", "beta_accounts"} - {name.removesuffix(".csv")} & tables == set()

@@ -367,3 +367,12 @@ def test_cli_query_refuses_with_the_same_rules(session: duckdb.DuckDBPyConnectio
         sql.run_cli_query(session, "SELECT * FROM read_text('/etc/hostname')")
     with pytest.raises(QueryRefused, match=r"cut off after 0\.3 s"):
         sql.run_cli_query(session, "SELECT count(*) FROM range(1e9::BIGINT) a, range(10) b", timeout_s=0.3)
+
+
+def test_session_tables_list_exactly_what_the_sandbox_holds(sample) -> None:  # type: ignore[no-untyped-def]
+    from cxlib import sql as sql_mod
+
+    listed = sql_mod.session_tables(sample.con)
+    with sql_mod.Explorer(sample.con) as explorer:
+        assert listed.equals(sql_mod.tables(explorer))
+    assert list(listed["table"].drop_duplicates())[:3] == ["accounts", "journey_events", "stage_snapshots"]

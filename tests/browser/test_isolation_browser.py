@@ -205,6 +205,7 @@ def test_closed_session_is_released_and_an_open_idle_one_is_kept(browser, tmp_pa
         (session_a,) = _stats(stats)["session_ids"]
         links = nav_links(page_a)
         go(page_a, next(h for h in links if h.rstrip("/").endswith("/sql")))
+        _sql(page_a, "SELECT count(*) AS n FROM accounts", tmp_path, "a_count.csv")   # builds the sandbox
         go(page_a, links[0])     # the next run registers the SQL sandbox the last one built
         assert _stats(stats)["open_resources"] == 2   # workspace + SQL sandbox
 
