@@ -74,6 +74,11 @@ def test_upload_replaces_the_sample_with_an_honest_report(app: AppTest) -> None:
                  "app_pages/segments.py", "app_pages/sql.py"):
         app.switch_page(page).run()
         assert not app.exception, page
+    for tab in ("Desired outcome over time", "What customers say", "Churn"):    # the lazy tabs, opened
+        app.switch_page("app_pages/outcomes.py")
+        app.session_state["oc_section"] = tab
+        app.run()
+        assert not app.exception, tab
 
 
 def test_sql_page_follows_each_new_upload(app: AppTest) -> None:

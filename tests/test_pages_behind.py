@@ -74,6 +74,8 @@ def test_scores_page_lists_behind_bands_and_trend(sample: Workspace) -> None:
     assert frame["value"].round().max() < 50                 # red: composite shown below 50
     option, frame = pick(at, "behind_scores_bands", "Insufficient data")
     assert option == "Insufficient data (1,228)" and len(frame) == 1228
+    at.session_state["scores_section"] = "Trend"      # the trend's lazy tab
+    rerun(at)
     option, frame = pick(at, "behind_scores_trend", "Down")
     assert option == "Down (139)" and len(frame) == 139 and (frame["value"] < -5).all()
 
@@ -84,12 +86,16 @@ def test_outcomes_page_lists_behind_quadrants_and_nps(sample: Workspace) -> None
     assert option == "Successful (365)" and len(frame) == 365
     option, frame = pick(at, "behind_outcome_quadrants", "Not placed")
     assert option == "Not placed (1,375)" and len(frame) == 1375
-    option, frame = pick(at, "behind_nps", "NPS: detractors")
-    assert option == "NPS: detractors (128)" and len(frame) == 128 and (frame["value"] <= 6).all()
     at.selectbox(key="oc_quadrant_by").set_value("tier")
     rerun(at)
     option, frame = pick(at, "behind_outcome_segments", "Enterprise · successful")
     assert option.endswith("(58)") and len(frame) == 58
+    at.session_state["oc_section"] = "What customers say"     # the tabs below run when opened
+    rerun(at)
+    option, frame = pick(at, "behind_nps", "NPS: detractors")
+    assert option == "NPS: detractors (128)" and len(frame) == 128 and (frame["value"] <= 6).all()
+    at.session_state["oc_section"] = "Churn"
+    rerun(at)
     option, frame = pick(at, "behind_churn", "Churned in the quarter from")
     count = int(option.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
     assert count > 0 and len(frame) == count and frame["value"].all()
@@ -99,7 +105,7 @@ def test_outcomes_page_lists_behind_quadrants_and_nps(sample: Workspace) -> None
 
 def test_outcomes_page_lists_behind_a_churn_flag(churn_file: Workspace) -> None:  # noqa: F811
     # 40 accounts per contract; month-to-month churns 1 in 2 (20), one year 1 in 5 (8), two year 1 in 8 (5).
-    at = open_page(churn_file, "app_pages/outcomes.py", {"oc_churn_by": "contract"})
+    at = open_page(churn_file, "app_pages/outcomes.py", {"oc_churn_by": "contract", "oc_section": "Churn"})
     option, frame = pick(at, "behind_churn_flags", "Accounts flagged churned")
     assert option == "Accounts flagged churned (33)" and len(frame) == 33 and frame["value"].all()
     option, frame = pick(at, "behind_churn_flags", "Accounts without a churn flag")

@@ -101,7 +101,7 @@ def test_segments_page_tests_a_measure(churn_file: Workspace) -> None:
 
 
 def test_outcomes_page_shows_the_churned_share_without_periods(churn_file: Workspace) -> None:
-    at = run_page("outcomes", churn_file, {"oc_churn_by": "contract"})
+    at = run_page("outcomes", churn_file, {"oc_churn_by": "contract", "oc_section": "Churn"})
     shown = {m.label: m.value for m in at.metric}
     # 33 of 120 accounts flagged churned
     assert shown["Churned share (no period)"] == f"{33 / 120:.1%}"

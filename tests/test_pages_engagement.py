@@ -149,7 +149,11 @@ def test_scores_band_threshold_inputs_rebands(scratch: Workspace) -> None:
 
 def test_outcomes_cards_equal_cxlib(sample: Workspace) -> None:
     at = run_page("outcomes", sample)
-    shown = metrics(at)
+    shown = metrics(at)                                      # the first tab: the desired outcome
+    at.session_state["oc_section"] = "What customers say"    # the survey cards' lazy tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown |= metrics(at)
     con, cfg, settings = sample.con, sample.score_config, sample.settings
     nps = sv.nps(con, settings=settings).iloc[0]
     csat = sv.csat(con, settings=settings).iloc[0]
@@ -170,7 +174,7 @@ def _delta(at: AppTest, label: str) -> str:
 
 
 def test_outcomes_account_level_nps(sample: Workspace) -> None:
-    at = run_page("outcomes", sample, {"oc_nps_level": "account"})
+    at = run_page("outcomes", sample, {"oc_nps_level": "account", "oc_section": "What customers say"})
     account = sv.nps(sample.con, level="account", settings=sample.settings).iloc[0]
     response = sv.nps(sample.con, level="response", settings=sample.settings).iloc[0]
     assert account["n"] < response["n"]  # one latest answer per account
@@ -254,8 +258,21 @@ def test_pages_explain_empty_data(name: str) -> None:
         ws.close()
 
 
+def test_every_outcomes_tab_explains_empty_data() -> None:
+    ws = Workspace()
+    try:
+        at = run_page("outcomes", ws)
+        for tab in ("Desired outcome over time", "What customers say", "Churn"):
+            at.session_state["oc_section"] = tab
+            at.run()
+            assert not at.exception and not at.error, tab
+            assert at.info or at.caption[1:], f"{tab}: an empty workspace should get a message saying what to load"
+    finally:
+        ws.close()
+
+
 def test_no_sql_in_pages() -> None:
-    for name in ("scores", "outcomes", "segments"):
+    for name in ("scores", "outcomes", "segments", *(p.stem for p in PAGES.glob("_outcomes_*.py"))):
         text = (PAGES / f"{name}.py").read_text(encoding="utf-8")
         for banned in ("duckdb", "GROUP BY", ".execute(", "SELECT "):
             assert banned not in text, f"{name}.py: {banned}"
