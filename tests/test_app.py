@@ -74,11 +74,15 @@ def test_upload_replaces_the_sample_with_an_honest_report(app: AppTest) -> None:
                  "app_pages/segments.py", "app_pages/sql.py"):
         app.switch_page(page).run()
         assert not app.exception, page
-    for tab in ("Desired outcome over time", "What customers say", "Churn"):    # the lazy tabs, opened
-        app.switch_page("app_pages/outcomes.py")
-        app.session_state["oc_section"] = tab
+    for page, key, tab in (("outcomes", "oc_section", "Desired outcome over time"),   # the lazy tabs, opened
+                           ("outcomes", "oc_section", "What customers say"), ("outcomes", "oc_section", "Churn"),
+                           ("scores", "scores_section", "Accounts"), ("scores", "scores_section", "Trend"),
+                           ("segments", "seg_section", "Is a segment different from the rest?"),
+                           ("segments", "seg_section", "Measures and funnel")):
+        app.switch_page(f"app_pages/{page}.py")
+        app.session_state[key] = tab
         app.run()
-        assert not app.exception, tab
+        assert not app.exception, (page, tab)
 
 
 def test_sql_page_follows_each_new_upload(app: AppTest) -> None:

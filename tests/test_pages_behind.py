@@ -123,8 +123,12 @@ def test_segments_page_lists_behind_rows_and_tests(sample: Workspace) -> None:
     assert option == "SMB: scored accounts (366)" and len(frame) == 366
     option, frame = pick(at, "behind_segments_side", "SMB: customers 12 months ago")
     assert option == "SMB: customers 12 months ago (186)" and len(frame) == 186
+    at.session_state["seg_section"] = "Measures and funnel"     # the lower sections are lazy tabs
+    rerun(at)
     option, frame = pick(at, "behind_segments_funnel", "SMB: reached Awareness")
     assert option.endswith("(1,050)") and len(frame) == 1050
+    at.session_state["seg_section"] = "Is a segment different from the rest?"
+    rerun(at)
     option, frame = pick(at, "behind_segments_compare", "SMB: n")
     assert option == "SMB: n (324)" and len(frame) == 324 and set(frame["value"]) <= {0.0, 1.0}
 

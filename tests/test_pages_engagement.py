@@ -86,11 +86,15 @@ def test_scores_cards_equal_cxlib(sample: Workspace) -> None:
         == int(bands["accounts"].sum())
     assert total > 0 and len(risky) > 0
     assert shown["ARR at risk"] == f"{total:,.0f}"
-    assert shown["Up"] == f"{int((trend['direction'] == 'up').sum()):,}"
-    assert shown["Down"] == f"{int((trend['direction'] == 'down').sum()):,}"
-    # factor table: one row per configured factor, in order, with its band
+    # factor table (the first lazy tab): one row per configured factor, in order, with its band
     factors = table_with(at, "Factor")
     assert list(factors["Factor"]) == [f.name for f in cfg.factors]
+    at.session_state["scores_section"] = "Trend"      # the trend's lazy tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = metrics(at)
+    assert shown["Up"] == f"{int((trend['direction'] == 'up').sum()):,}"
+    assert shown["Down"] == f"{int((trend['direction'] == 'down').sum()):,}"
 
 
 def test_scores_weight_edit_changes_composite_and_is_saved_with_mapping(scratch: Workspace) -> None:
@@ -207,7 +211,10 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
     # DuckDB sums in parallel: the last bits may differ between two runs, never the shown decimal
     assert list(side["Composite"]) == pytest.approx(list(seg_scores["composite"]), rel=1e-9)
     first = seg_scores.iloc[0]
-    assert metrics(at)["Composite"] == f"{first['composite']:.1f}"
+    assert metrics(at)["Composite"] == f"{first['composite']:.1f}"    # the first lazy tab: against the desired state
+
+    at.session_state["seg_section"] = "Measures and funnel"
+    at.run()
 
     # each funnel step's conversion per segment, from cxlib.funnel
     steps = fn.funnel(con, fn.FunnelSpec(by="tier"), settings).table
@@ -216,6 +223,8 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
     assert list(funnel["tier"]) == list(overview["segment"])
     assert list(funnel["→ Consideration"]) == pytest.approx(list(expected.loc[list(funnel["tier"])]))
 
+    at.session_state["seg_section"] = "Is a segment different from the rest?"
+    at.run()
     tested = sg.compare(con, "tier", rate="outcome=1", settings=settings)
     table = table_with(at, "significant")
     assert list(table["n"].astype(int)) == list(tested["n"])
@@ -226,7 +235,8 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
 def test_segments_low_n_greyed_and_never_significant(scratch: Workspace) -> None:
     ws = scratch
     assert ws.mapping is not None
-    at = run_page("segments", ws, {"seg_by": "csm", "seg_test_kind": "mean", "seg_mean_column": "arr"})
+    at = run_page("segments", ws, {"seg_by": "csm", "seg_test_kind": "mean", "seg_mean_column": "arr",
+                               "seg_section": "Is a segment different from the rest?"})
     tested = sg.compare(ws.con, "csm", mean="arr", settings=ws.settings)
     # with the default minimum n (30) a small book of business differs from the rest on ARR …
     small = tested.loc[tested["significant"] & (tested["n"] < 60), "segment"]

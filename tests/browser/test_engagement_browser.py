@@ -38,12 +38,15 @@ def wait_for_card(page, label: str, not_equal: str | None = None, timeout_ms: in
 
 
 def settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the Scores page has run to its end and its charts are drawn (so nothing moves)."""
-    page.get_by_text("Trend per account").first.wait_for(timeout=180_000)
+    """Wait until the Scores page has run to its end and its charts are drawn (so nothing moves).
+
+    A first visit ends with the first lazy tab (factors): histogram, bands and factor chart, 3 charts.
+    """
+    page.get_by_text("Mean score: the mean of the accounts' latest rating").first.wait_for(timeout=180_000)
     wait_for_app(page)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 4 && "
-        "document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 4",
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 3 && "
+        "document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 3",
         timeout=120_000)
     page.wait_for_timeout(1000)
 
