@@ -73,7 +73,8 @@ def churn(ws: Workspace) -> None:
                                "churned = yes per segment.")
             flagged_reasons = cached("churn.flagged_churn_by_reason", ch.flagged_churn_by_reason)
             if not flagged_reasons.empty and (flagged_reasons["reason"] != NONE_SEGMENT).any():
-                styled_table(flagged_reasons.rename(columns={"reason": "Reason", "churned": "Churned", "share": "Share"}),
+                styled_table(flagged_reasons.rename(columns={"reason": "Reason", "churned": "Churned",
+                                                             "share": "Share"}),
                              formats={"Share": "{:.0%}", "ci_low": "{:.0%}", "ci_high": "{:.0%}",
                                       "arr_churned": "{:,.0f}", "arr_share": "{:.0%}"})
                 download_table(flagged_reasons, "churned_by_reason", key="dl_flagged_reasons")
@@ -118,9 +119,10 @@ def churn(ws: Workspace) -> None:
                              key="oc_revenue_churn")
             if churn_table := lazy_expander(f"Churn per {churn_period} (table)", key="oc_churn_table"):
                 with churn_table:
-                    styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=low_n_note(settings), formats={
-                        "logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}", "revenue_churn": "{:.1%}",
-                        "arr_active_start": "{:,.0f}", "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
+                    styled_table(lines.drop(columns=["low_n"]), low_n=lines["low_n"], note=low_n_note(settings),
+                                 formats={"logo_churn": "{:.1%}", "ci_low": "{:.1%}", "ci_high": "{:.1%}",
+                                          "revenue_churn": "{:.1%}", "arr_active_start": "{:,.0f}",
+                                          "arr_churned": "{:,.0f}", "period_start": "{:%Y-%m-%d}"})
                     download_table(lines, f"churn_per_{churn_period}", key="dl_churn_rates")
                     accounts_behind([number(f"{row.period_start:%Y-%m-%d}" + (f" · {row.segment}" if churn_by else "")
                                             + f": {text}", getattr(row, which), bh.churn_accounts,

@@ -29,8 +29,8 @@ def over_time(ws: Workspace, spec: OutcomeSpec) -> None:
                     "composite": "composite of its latest factor ratings", "factor": "latest rating of that factor"}
     st.caption(f"Each account's quadrant at every fiscal quarter end, from its {MEASURE_THEN[measure]} up to that day; "
                f"{'an answer' if measure in ('csat', 'nps') else 'a rating'} more than {oh.STALE_DAYS} days old then "
-               f"counts as missing (exactly {oh.STALE_DAYS} days still counts). The outcome has no date, so it counts in "
-               "every quarter. The current quarter is read at the as-of date and is not over yet.")
+               f"counts as missing (exactly {oh.STALE_DAYS} days still counts). The outcome has no date, so it "
+               "counts in every quarter. The current quarter is read at the as-of date and is not over yet.")
     overall = placed_summary(ws, spec)
     known_quarters = None
     if overall is not None and hl.placed_accounts(overall) == 0:
@@ -75,8 +75,8 @@ def over_time(ws: Workspace, spec: OutcomeSpec) -> None:
                                           settings, cfg))
         if moves is not None:
             show_chart(outcome_figs.quadrant_sankey(moves, from_q, to_q), "desired_outcome_moves", key="oc_moves")
-            accounts_behind([number(f"{r.from_quadrant} → {r.to_quadrant}", r.accounts, oh.move_accounts, spec, from_q,
-                                    to_q, r.from_quadrant, r.to_quadrant, settings, cfg)
+            accounts_behind([number(f"{r.from_quadrant} → {r.to_quadrant}", r.accounts, oh.move_accounts, spec,
+                                    from_q, to_q, r.from_quadrant, r.to_quadrant, settings, cfg)
                              for r in moves.itertuples()], "behind_oc_moves")
         st.markdown("**The cost of the wrong experience**")
         ended = known_quarters.loc[~known_quarters["partial"], "quarter"].tolist()

@@ -12,7 +12,7 @@ from cxlib.errors import CxError
 from cxlib.figures import scores as figs
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import lazy_tabs, segment_picker, settings_caption
+from app_pages._controls import lazy_expander, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table, styled_table
 
@@ -198,10 +198,9 @@ with risk_box:
                 download_table(risk_list, "arr_at_risk", key="dl_arr_at_risk")
 
 
-# ---- Below the editor: one lazy tab each, only the open one computes -------------------------------
+# ---- Below the editor: one lazy expander each, only an open one computes ---------------------------
 def factors_section() -> None:
     """Each factor's mean score against its target and weight, as a table and a chart."""
-    st.subheader("Factors against the desired state")
     factors = cached("scores.factor_summary", sc.factor_summary, cfg, settings)
     table = pd.DataFrame({
         "Factor": factors["name"], "Accounts rated": factors["n"], "Mean score": factors["score"],
@@ -217,7 +216,6 @@ def factors_section() -> None:
 
 def accounts_section() -> None:
     """Every account's composite, band, coverage and weakest factor, filtered by band."""
-    st.subheader("Accounts")
     show = st.multiselect("Bands", ["red", "yellow", "green", "grey"], default=["red", "yellow", "green", "grey"],
                           format_func=lambda b: labels[b], key="scores_band_filter")
     listing = accounts[accounts["band"].isin(show)].assign(
@@ -239,7 +237,6 @@ def accounts_section() -> None:
 
 def trend_section() -> None:
     """Up / down / same since the previous period, the composite over time by segment and per account."""
-    st.subheader("Trend")
     t1, t2 = st.columns([1, 2])
     period = t1.radio("Period", ["quarter", "month"], horizontal=True, key="scores_period",
                       format_func=str.capitalize)
@@ -292,9 +289,10 @@ def trend_section() -> None:
         download_table(trend, "score_trend", key="dl_score_trend")
 
 
-factors_tab, accounts_tab, trend_tab = lazy_tabs(["Factors against the desired state", "Accounts", "Trend"],
-                                                 key="scores_section")
-for tab, section in ((factors_tab, factors_section), (accounts_tab, accounts_section), (trend_tab, trend_section)):
-    if tab is not None:
-        with tab:
+# Closed, a section costs nothing; several can be open at once (the factors next to the trend).
+for label, key, section in (("Factors against the desired state", "scores_factors_open", factors_section),
+                            ("Accounts", "scores_accounts_open", accounts_section),
+                            ("Trend", "scores_trend_open", trend_section)):
+    if box := lazy_expander(label, key=key):
+        with box:
             section()

@@ -162,7 +162,8 @@ def different_from_rest() -> None:
                "rate, Welch's t-test for a mean; p-values are adjusted across the table (Benjamini–Hochberg, "
                f"q = 0.05). Segments with fewer than {settings.min_n} accounts are greyed, keep their raw p for "
                "reference and are never marked significant.")
-    columns = [c for c in cached("dimensions.accounts_columns", dimensions.accounts_columns) if c not in ("account_id", "name", "source", "source_row")]
+    columns = [c for c in cached("dimensions.accounts_columns", dimensions.accounts_columns)
+               if c not in ("account_id", "name", "source", "source_row")]
     flags = cached("churn.has_churn_flags", ch.has_churn_flags)
     numbers = cached("segments.measure_columns", sg.measure_columns)
     # A churn file (a churn flag, no outcome) opens on its churn rate; one without ARR on its first measure.
@@ -250,8 +251,8 @@ def measures_and_funnel() -> None:
                                                  or c.endswith(funnel.steps[-1])}
                        | {f"Reached {funnel.steps[0]}": "{:,.0f}"})
         download_table(steps, f"funnel_by_{by}", key="dl_funnel_by")
-        accounts_behind([number(f"{segment}: reached {funnel.steps[0]}", count, bh.funnel_accounts, fn.FunnelSpec(by=by),
-                                1, "reached", settings, str(segment))
+        accounts_behind([number(f"{segment}: reached {funnel.steps[0]}", count, bh.funnel_accounts,
+                                fn.FunnelSpec(by=by), 1, "reached", settings, str(segment))
                          for segment, count in zip(pivot.index, pivot["n"], strict=True)], key="behind_segments_funnel")
         for note in funnel.notes:
             st.caption(note)

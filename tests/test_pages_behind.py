@@ -74,7 +74,7 @@ def test_scores_page_lists_behind_bands_and_trend(sample: Workspace) -> None:
     assert frame["value"].round().max() < 50                 # red: composite shown below 50
     option, frame = pick(at, "behind_scores_bands", "Insufficient data")
     assert option == "Insufficient data (1,228)" and len(frame) == 1228
-    at.session_state["scores_section"] = "Trend"      # the trend's lazy tab
+    at.session_state["scores_trend_open"] = True      # the trend's lazy expander
     rerun(at)
     option, frame = pick(at, "behind_scores_trend", "Down")
     assert option == "Down (139)" and len(frame) == 139 and (frame["value"] < -5).all()

@@ -86,11 +86,13 @@ def test_scores_cards_equal_cxlib(sample: Workspace) -> None:
         == int(bands["accounts"].sum())
     assert total > 0 and len(risky) > 0
     assert shown["ARR at risk"] == f"{total:,.0f}"
-    # factor table (the first lazy tab): one row per configured factor, in order, with its band
+    at.session_state["scores_factors_open"] = True    # the lower sections' lazy expanders
+    at.session_state["scores_trend_open"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # factor table: one row per configured factor, in order, with its band
     factors = table_with(at, "Factor")
     assert list(factors["Factor"]) == [f.name for f in cfg.factors]
-    at.session_state["scores_section"] = "Trend"      # the trend's lazy tab
-    at.run()
     assert not at.exception, [e.value for e in at.exception]
     shown = metrics(at)
     assert shown["Up"] == f"{int((trend['direction'] == 'up').sum()):,}"
@@ -118,6 +120,7 @@ def test_scores_weight_edit_changes_composite_and_is_saved_with_mapping(scratch:
     assert ws.mapping is not None and ws.mapping.scores["weights"]["customer_intent"] == 5.0
     assert '"customer_education": 90.0' in ws.mapping.to_json()
     assert ws.version == version + 1
+    at.session_state["scores_factors_open"] = True    # the factors' lazy expander
     at.run()
     assert ws.version == version + 1 and metrics(at)["Median composite"] == after
     factors = table_with(at, "Factor").set_index("Factor")

@@ -37,7 +37,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter:
     """Spies on the library functions only the lower sections call: how often each ran."""
     counter: Counter = Counter()
     for module, name in ((sv, "nps"), (ch, "churn_rates"), (oh, "quarters"), (sc, "score_trend"),
-                         (sc, "trend_counts"), (sg, "compare"), (sg, "measure_means"), (fn, "funnel")):
+                         (sc, "trend_counts"), (sc, "factor_summary"), (sg, "compare"), (sg, "measure_means"),
+                         (fn, "funnel")):
         original = getattr(module, name)
 
         def spy(*args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:
@@ -97,20 +98,28 @@ def test_outcomes_first_visit_computes_the_quadrants_only(sample: Workspace, cal
     assert "FY2026 Q3 · neither (38)" in at.selectbox(key="behind_oc_quarters").options
 
 
-def test_scores_first_visit_computes_no_trend(sample: Workspace, calls: Counter) -> None:
+def test_scores_first_visit_computes_no_factor_accounts_or_trend_section(sample: Workspace, calls: Counter) -> None:
     at = open_page(sample, "scores")
     shown = cards(at)
     assert (shown["Median composite"], shown["Green"], shown["Red"], shown["ARR at risk"]) == (
         "64.3", "214", "210", "861,600")
-    assert calls["score_trend"] == calls["trend_counts"] == 0
+    assert len(at.get("plotly_chart")) == 2                                  # histogram and bands
+    assert calls["score_trend"] == calls["trend_counts"] == calls["factor_summary"] == 0
     assert "Up" not in shown and "scores_band_filter" not in {m.key for m in at.multiselect}
+    assert not any("Factor" in t.value.columns for t in at.table)
 
-    open_tab(at, "scores_section", "Trend")
-    assert calls["score_trend"] > 0
+    at.session_state["scores_trend_open"] = True
+    at.run()
+    assert calls["score_trend"] > 0 and calls["factor_summary"] == 0
     shown = cards(at)
     assert (shown["Up"], shown["Down"], shown["Same"], shown["Not comparable"]) == ("161", "139", "394", "78")
 
-    open_tab(at, "scores_section", "Accounts")
+    at.session_state["scores_factors_open"] = True                          # two open at once
+    at.session_state["scores_accounts_open"] = True
+    at.run()
+    assert calls["factor_summary"] > 0 and "Down" in cards(at)
+    factors = next(t.value for t in at.table if "Factor" in t.value.columns)
+    assert list(factors["Target"]) == [80.0] * 8                           # the desired state: 80 each
     assert at.multiselect(key="scores_band_filter").value == ["red", "yellow", "green", "grey"]
     assert any(c.value.startswith("2,000 accounts, weakest first") for c in at.caption)
 
