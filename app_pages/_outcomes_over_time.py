@@ -19,14 +19,15 @@ from app_pages._outcomes_text import low_n_note
 from app_pages._session import cached, run_safely
 from app_pages._tables import download_table, styled_table
 
+MEASURE_THEN = {"csat": "latest CSAT answer", "nps": "latest NPS answer",
+                "composite": "composite of its latest factor ratings", "factor": "latest rating of that factor"}
+
 
 def over_time(ws: Workspace, spec: OutcomeSpec) -> None:
     """Each account's quadrant at every fiscal quarter end, the moves between two, and churn after one."""
     cfg, settings = ws.score_config, ws.settings
     measure = spec.measure
     st.subheader("Desired outcome over time")
-    MEASURE_THEN = {"csat": "latest CSAT answer", "nps": "latest NPS answer",
-                    "composite": "composite of its latest factor ratings", "factor": "latest rating of that factor"}
     st.caption(f"Each account's quadrant at every fiscal quarter end, from its {MEASURE_THEN[measure]} up to that day; "
                f"{'an answer' if measure in ('csat', 'nps') else 'a rating'} more than {oh.STALE_DAYS} days old then "
                f"counts as missing (exactly {oh.STALE_DAYS} days still counts). The outcome has no date, so it "

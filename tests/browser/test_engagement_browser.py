@@ -40,13 +40,13 @@ def wait_for_card(page, label: str, not_equal: str | None = None, timeout_ms: in
 def settle(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until the Scores page has run to its end and its charts are drawn (so nothing moves).
 
-    A first visit ends with the first lazy tab (factors): histogram, bands and factor chart, 3 charts.
+    A first visit ends with the closed lazy expanders below the editor; its charts: histogram and bands.
     """
-    page.get_by_text("Mean score: the mean of the accounts' latest rating").first.wait_for(timeout=180_000)
+    page.get_by_text("Factors against the desired state").first.wait_for(timeout=180_000)
     wait_for_app(page)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 3 && "
-        "document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 3",
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 2 && "
+        "document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 2",
         timeout=120_000)
     page.wait_for_timeout(1000)
 
