@@ -12,7 +12,7 @@ from cxlib.errors import CxError
 from cxlib.figures import scores as figs
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import segment_picker, settings_caption
+from app_pages._controls import lazy_expander, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table, styled_table
 
@@ -197,89 +197,102 @@ with risk_box:
                     "days_to_renewal": st.column_config.NumberColumn("Days to renewal")})
                 download_table(risk_list, "arr_at_risk", key="dl_arr_at_risk")
 
-# ---- Factors -------------------------------------------------------------------------------------
-st.subheader("Factors against the desired state")
-factors = cached("scores.factor_summary", sc.factor_summary, cfg, settings)
-table = pd.DataFrame({
-    "Factor": factors["name"], "Accounts rated": factors["n"], "Mean score": factors["score"],
-    "Target": factors["target"], "Gap to target": factors["gap"], "Weight": factors["weight"],
-    "Band": factors["band"]})
-styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap to target": "{:+.1f}",
-                               "Weight": "{:g}", "Accounts rated": "{:,}"}, band_columns=("Band",))
-st.caption("Mean score: the mean of the accounts' latest rating of the factor (0–100). Gap = target − mean "
-           "score; a positive gap is how far the factor falls short of the desired state. The band of a "
-           "factor uses the same thresholds as the composite.")
-show_chart(figs.factor_bar_chart(factors), "factors_against_desired_state", key="scores_factors")
 
-# ---- Accounts -----------------------------------------------------------------------------------
-st.subheader("Accounts")
-show = st.multiselect("Bands", ["red", "yellow", "green", "grey"], default=["red", "yellow", "green", "grey"],
-                      format_func=lambda b: labels[b], key="scores_band_filter")
-listing = accounts[accounts["band"].isin(show)].assign(
-    weakest_factor=lambda d: d["weakest_factor"].map(names)).sort_values("composite", na_position="last")
-st.caption(f"{len(listing):,} accounts, weakest first. Click a column header to sort. Coverage is the share "
-           "of the total weight that had a rating; the weakest factor has the largest gap to its target.")
-column_config = {
-    "account_id": st.column_config.TextColumn("Account"),
-    "composite": st.column_config.NumberColumn("Composite", format="%.1f"),
-    "coverage": st.column_config.ProgressColumn("Coverage", min_value=0.0, max_value=1.0, format="percent"),
-    "band": st.column_config.TextColumn("Band"),
-    "weakest_factor": st.column_config.TextColumn("Weakest factor"),
-    "gap": st.column_config.NumberColumn("Gap to target", format="%+.1f"),
-} | {k: st.column_config.NumberColumn(names[k], format="%.0f") for k in cfg.keys}
-st.dataframe(listing, hide_index=True, width="stretch", column_config=column_config,
-             column_order=["account_id", "composite", "band", "coverage", "weakest_factor", "gap", *cfg.keys])
-download_table(listing, "account_scores", key="dl_account_scores")
+# ---- Below the editor: one lazy expander each, only an open one computes ---------------------------
+def factors_section() -> None:
+    """Each factor's mean score against its target and weight, as a table and a chart."""
+    factors = cached("scores.factor_summary", sc.factor_summary, cfg, settings)
+    table = pd.DataFrame({
+        "Factor": factors["name"], "Accounts rated": factors["n"], "Mean score": factors["score"],
+        "Target": factors["target"], "Gap to target": factors["gap"], "Weight": factors["weight"],
+        "Band": factors["band"]})
+    styled_table(table, formats={"Mean score": "{:.1f}", "Target": "{:.0f}", "Gap to target": "{:+.1f}",
+                                   "Weight": "{:g}", "Accounts rated": "{:,}"}, band_columns=("Band",))
+    st.caption("Mean score: the mean of the accounts' latest rating of the factor (0–100). Gap = target − mean "
+               "score; a positive gap is how far the factor falls short of the desired state. The band of a "
+               "factor uses the same thresholds as the composite.")
+    show_chart(figs.factor_bar_chart(factors), "factors_against_desired_state", key="scores_factors")
 
-# ---- Trend --------------------------------------------------------------------------------------
-st.subheader("Trend")
-t1, t2 = st.columns([1, 2])
-period = t1.radio("Period", ["quarter", "month"], horizontal=True, key="scores_period",
-                  format_func=str.capitalize)
-trend = run_safely(lambda: cached("scores.score_trend", sc.score_trend, cfg, period, settings))
-if trend is None or trend.empty:
-    st.info("Trends need dated ratings in at least two periods.")
-    st.stop()
-counts = cached("scores.trend_counts", sc.trend_counts, cfg, period, settings)
-st.caption(f"Each account's composite at the end of the {period} starting {counts.period:%Y-%m-%d} (or at "
-           f"the as-of date, if sooner) against the {period} starting {counts.previous_period:%Y-%m-%d}; a "
-           f"change within ±{cfg.dead_band:g} points is 'same'. Accounts without both composites at the minimum "
-           "coverage are not compared.")
-m = st.columns(4)
-for col, (label, count, text) in zip(m, [
-        ("Up", counts.up, f"Composite rose by more than {cfg.dead_band:g} points."),
-        ("Down", counts.down, f"Composite fell by more than {cfg.dead_band:g} points."),
-        ("Same", counts.same, f"Composite changed by at most ±{cfg.dead_band:g} points."),
-        ("Not comparable", counts.not_comparable, "Accounts missing the latest or previous composite, or below "
-                                                  "the minimum coverage in either period.")]):
-    col.metric(label, f"{count:,}", help=text)
-accounts_behind([number(label, count, bh.trend_accounts, cfg, period, direction, settings)
-                 for label, count, direction in (("Up", counts.up, "up"), ("Down", counts.down, "down"),
-                                                 ("Same", counts.same, "same"),
-                                                 ("Not comparable", counts.not_comparable, "not_comparable"))],
-                key="behind_scores_trend")
 
-h1, h2 = st.columns(2)
-with h1:
-    by = segment_picker(ws, key="scores_trend_by", label="Composite over time by", allow_none=False)
-    if by is not None:
-        history = cached("scores.score_history", sc.score_history, cfg, period, by, "accounts", settings)
-        show_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
-                     f"composite_over_time_by_{by}", key="scores_history_segments")
-        if "low_n" in history and history["low_n"].any():
-            st.caption(f"Faint lines: segments with fewer than {settings.min_n} banded accounts in a period.")
-with h2:
-    movers = trend.dropna(subset=["change"]).sort_values("change")
-    options = list(movers["account_id"]) or list(trend["account_id"])
-    account = st.selectbox("One account's history (largest fall first)", options, key="scores_trend_account")
-    account_history = cached("scores.score_history_accounts", sc.score_history, cfg, period, None,
-                               "accounts", settings)
-    show_chart(figs.history_chart(account_history[account_history["account_id"] == account],
-                                    title=f"{account}: composite over time"), f"{account}_composite_over_time",
-                 key="scores_history_account")
-with st.expander(f"Trend per account ({len(trend):,})"):
-    st.dataframe(trend.sort_values("change", na_position="last"), hide_index=True, width="stretch",
-                 column_config={"previous_composite": st.column_config.NumberColumn(format="%.1f"),
-                                "composite": st.column_config.NumberColumn(format="%.1f"),
-                                "change": st.column_config.NumberColumn(format="%+.1f")})
-    download_table(trend, "score_trend", key="dl_score_trend")
+def accounts_section() -> None:
+    """Every account's composite, band, coverage and weakest factor, filtered by band."""
+    show = st.multiselect("Bands", ["red", "yellow", "green", "grey"], default=["red", "yellow", "green", "grey"],
+                          format_func=lambda b: labels[b], key="scores_band_filter")
+    listing = accounts[accounts["band"].isin(show)].assign(
+        weakest_factor=lambda d: d["weakest_factor"].map(names)).sort_values("composite", na_position="last")
+    st.caption(f"{len(listing):,} accounts, weakest first. Click a column header to sort. Coverage is the share "
+               "of the total weight that had a rating; the weakest factor has the largest gap to its target.")
+    column_config = {
+        "account_id": st.column_config.TextColumn("Account"),
+        "composite": st.column_config.NumberColumn("Composite", format="%.1f"),
+        "coverage": st.column_config.ProgressColumn("Coverage", min_value=0.0, max_value=1.0, format="percent"),
+        "band": st.column_config.TextColumn("Band"),
+        "weakest_factor": st.column_config.TextColumn("Weakest factor"),
+        "gap": st.column_config.NumberColumn("Gap to target", format="%+.1f"),
+    } | {k: st.column_config.NumberColumn(names[k], format="%.0f") for k in cfg.keys}
+    st.dataframe(listing, hide_index=True, width="stretch", column_config=column_config,
+                 column_order=["account_id", "composite", "band", "coverage", "weakest_factor", "gap", *cfg.keys])
+    download_table(listing, "account_scores", key="dl_account_scores")
+
+
+def trend_section() -> None:
+    """Up / down / same since the previous period, the composite over time by segment and per account."""
+    t1, t2 = st.columns([1, 2])
+    period = t1.radio("Period", ["quarter", "month"], horizontal=True, key="scores_period",
+                      format_func=str.capitalize)
+    trend = run_safely(lambda: cached("scores.score_trend", sc.score_trend, cfg, period, settings))
+    if trend is None or trend.empty:
+        st.info("Trends need dated ratings in at least two periods.")
+        return
+    counts = cached("scores.trend_counts", sc.trend_counts, cfg, period, settings)
+    st.caption(f"Each account's composite at the end of the {period} starting {counts.period:%Y-%m-%d} (or at "
+               f"the as-of date, if sooner) against the {period} starting {counts.previous_period:%Y-%m-%d}; a "
+               f"change within ±{cfg.dead_band:g} points is 'same'. Accounts without both composites at the minimum "
+               "coverage are not compared.")
+    m = st.columns(4)
+    for col, (label, count, text) in zip(m, [
+            ("Up", counts.up, f"Composite rose by more than {cfg.dead_band:g} points."),
+            ("Down", counts.down, f"Composite fell by more than {cfg.dead_band:g} points."),
+            ("Same", counts.same, f"Composite changed by at most ±{cfg.dead_band:g} points."),
+            ("Not comparable", counts.not_comparable, "Accounts missing the latest or previous composite, or below "
+                                                      "the minimum coverage in either period.")]):
+        col.metric(label, f"{count:,}", help=text)
+    accounts_behind([number(label, count, bh.trend_accounts, cfg, period, direction, settings)
+                     for label, count, direction in (("Up", counts.up, "up"), ("Down", counts.down, "down"),
+                                                     ("Same", counts.same, "same"),
+                                                     ("Not comparable", counts.not_comparable, "not_comparable"))],
+                    key="behind_scores_trend")
+
+    h1, h2 = st.columns(2)
+    with h1:
+        by = segment_picker(ws, key="scores_trend_by", label="Composite over time by", allow_none=False)
+        if by is not None:
+            history = cached("scores.score_history", sc.score_history, cfg, period, by, "accounts", settings)
+            show_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
+                         f"composite_over_time_by_{by}", key="scores_history_segments")
+            if "low_n" in history and history["low_n"].any():
+                st.caption(f"Faint lines: segments with fewer than {settings.min_n} banded accounts in a period.")
+    with h2:
+        movers = trend.dropna(subset=["change"]).sort_values("change")
+        options = list(movers["account_id"]) or list(trend["account_id"])
+        account = st.selectbox("One account's history (largest fall first)", options, key="scores_trend_account")
+        account_history = cached("scores.score_history_accounts", sc.score_history, cfg, period, None,
+                                   "accounts", settings)
+        show_chart(figs.history_chart(account_history[account_history["account_id"] == account],
+                                        title=f"{account}: composite over time"), f"{account}_composite_over_time",
+                     key="scores_history_account")
+    with st.expander(f"Trend per account ({len(trend):,})"):
+        st.dataframe(trend.sort_values("change", na_position="last"), hide_index=True, width="stretch",
+                     column_config={"previous_composite": st.column_config.NumberColumn(format="%.1f"),
+                                    "composite": st.column_config.NumberColumn(format="%.1f"),
+                                    "change": st.column_config.NumberColumn(format="%+.1f")})
+        download_table(trend, "score_trend", key="dl_score_trend")
+
+
+# Closed, a section costs nothing; several can be open at once (the factors next to the trend).
+for label, key, section in (("Factors against the desired state", "scores_factors_open", factors_section),
+                            ("Accounts", "scores_accounts_open", accounts_section),
+                            ("Trend", "scores_trend_open", trend_section)):
+    if box := lazy_expander(label, key=key):
+        with box:
+            section()

@@ -74,6 +74,15 @@ def test_upload_replaces_the_sample_with_an_honest_report(app: AppTest) -> None:
                  "app_pages/segments.py", "app_pages/sql.py"):
         app.switch_page(page).run()
         assert not app.exception, page
+    for page, key, tab in (  # tab: a lazy tab's label, or True to open a lazy expander("outcomes", "oc_section", "Desired outcome over time"),   # the lazy tabs, opened
+                           ("outcomes", "oc_section", "What customers say"), ("outcomes", "oc_section", "Churn"),
+                           ("scores", "scores_accounts_open", True), ("scores", "scores_trend_open", True),
+                           ("segments", "seg_section", "Is a segment different from the rest?"),
+                           ("segments", "seg_section", "Measures and funnel")):
+        app.switch_page(f"app_pages/{page}.py")
+        app.session_state[key] = tab
+        app.run()
+        assert not app.exception, (page, tab)
 
 
 def test_sql_page_follows_each_new_upload(app: AppTest) -> None:

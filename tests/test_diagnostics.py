@@ -260,13 +260,15 @@ def test_cli_funnel_on_unmapped_stages_names_the_column(tmp_path: Path) -> None:
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def page(name: str, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def page(name: str, ws: Workspace, monkeypatch: pytest.MonkeyPatch, state: dict | None = None) -> list[str]:
     """Run one page with `ws` as the session's workspace; every info, warning and caption text it shows."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["workspace"] = ws
+    for key, value in (state or {}).items():      # e.g. the lazy tab to open
+        at.session_state[key] = value
     at.switch_page(f"app_pages/{name}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -275,7 +277,7 @@ def page(name: str, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> list[str]
 
 def test_outcomes_page_says_why_nps_csat_and_ces_are_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws = mapped(tmp_path, "feedback.csv", survey_file(SURVEY_ROWS), "surveys", SURVEY_ROLES)
-    shown = page("outcomes", ws, monkeypatch)
+    shown = page("outcomes", ws, monkeypatch, {"oc_section": "What customers say"})
     for kind in ("NPS", "CSAT", "CES"):
         assert any(text.startswith(f"{kind}: 8 survey rows loaded; 0 read as {kind} answers: column 'Score'")
                    for text in shown), shown

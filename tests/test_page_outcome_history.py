@@ -25,6 +25,7 @@ def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def run_page(ws: Workspace, state: dict) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["workspace"] = ws
+    at.session_state["oc_section"] = "Desired outcome over time"    # the section's lazy tab
     for key, value in state.items():
         at.session_state[key] = value
     at.switch_page("app_pages/outcomes.py")

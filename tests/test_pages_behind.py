@@ -74,6 +74,8 @@ def test_scores_page_lists_behind_bands_and_trend(sample: Workspace) -> None:
     assert frame["value"].round().max() < 50                 # red: composite shown below 50
     option, frame = pick(at, "behind_scores_bands", "Insufficient data")
     assert option == "Insufficient data (1,228)" and len(frame) == 1228
+    at.session_state["scores_trend_open"] = True      # the trend's lazy expander
+    rerun(at)
     option, frame = pick(at, "behind_scores_trend", "Down")
     assert option == "Down (139)" and len(frame) == 139 and (frame["value"] < -5).all()
 
@@ -84,12 +86,16 @@ def test_outcomes_page_lists_behind_quadrants_and_nps(sample: Workspace) -> None
     assert option == "Successful (365)" and len(frame) == 365
     option, frame = pick(at, "behind_outcome_quadrants", "Not placed")
     assert option == "Not placed (1,375)" and len(frame) == 1375
-    option, frame = pick(at, "behind_nps", "NPS: detractors")
-    assert option == "NPS: detractors (128)" and len(frame) == 128 and (frame["value"] <= 6).all()
     at.selectbox(key="oc_quadrant_by").set_value("tier")
     rerun(at)
     option, frame = pick(at, "behind_outcome_segments", "Enterprise · successful")
     assert option.endswith("(58)") and len(frame) == 58
+    at.session_state["oc_section"] = "What customers say"     # the tabs below run when opened
+    rerun(at)
+    option, frame = pick(at, "behind_nps", "NPS: detractors")
+    assert option == "NPS: detractors (128)" and len(frame) == 128 and (frame["value"] <= 6).all()
+    at.session_state["oc_section"] = "Churn"
+    rerun(at)
     option, frame = pick(at, "behind_churn", "Churned in the quarter from")
     count = int(option.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
     assert count > 0 and len(frame) == count and frame["value"].all()
@@ -99,7 +105,7 @@ def test_outcomes_page_lists_behind_quadrants_and_nps(sample: Workspace) -> None
 
 def test_outcomes_page_lists_behind_a_churn_flag(churn_file: Workspace) -> None:  # noqa: F811
     # 40 accounts per contract; month-to-month churns 1 in 2 (20), one year 1 in 5 (8), two year 1 in 8 (5).
-    at = open_page(churn_file, "app_pages/outcomes.py", {"oc_churn_by": "contract"})
+    at = open_page(churn_file, "app_pages/outcomes.py", {"oc_churn_by": "contract", "oc_section": "Churn"})
     option, frame = pick(at, "behind_churn_flags", "Accounts flagged churned")
     assert option == "Accounts flagged churned (33)" and len(frame) == 33 and frame["value"].all()
     option, frame = pick(at, "behind_churn_flags", "Accounts without a churn flag")
@@ -117,8 +123,12 @@ def test_segments_page_lists_behind_rows_and_tests(sample: Workspace) -> None:
     assert option == "SMB: scored accounts (366)" and len(frame) == 366
     option, frame = pick(at, "behind_segments_side", "SMB: customers 12 months ago")
     assert option == "SMB: customers 12 months ago (186)" and len(frame) == 186
+    at.session_state["seg_section"] = "Measures and funnel"     # the lower sections are lazy tabs
+    rerun(at)
     option, frame = pick(at, "behind_segments_funnel", "SMB: reached Awareness")
     assert option.endswith("(1,050)") and len(frame) == 1050
+    at.session_state["seg_section"] = "Is a segment different from the rest?"
+    rerun(at)
     option, frame = pick(at, "behind_segments_compare", "SMB: n")
     assert option == "SMB: n (324)" and len(frame) == 324 and set(frame["value"]) <= {0.0, 1.0}
 

@@ -37,7 +37,7 @@ def _count(option: str) -> int:
 
 
 def test_outcomes_page_lists_behind_quarters_moves_and_churn_after(sample: Workspace) -> None:
-    at = open_page(sample, "app_pages/outcomes.py")
+    at = open_page(sample, "app_pages/outcomes.py", {"oc_section": "Desired outcome over time"})
     option, frame = pick(at, "behind_oc_quarters", "FY2026 Q3 · neither")
     assert option == "FY2026 Q3 · neither (38)" and len(frame) == 38
     option, frame = pick(at, "behind_oc_moves", "successful → outcome without the right experience")

@@ -80,11 +80,15 @@ def test_segments_page_shows_churn_and_measures_by_contract(churn_file: Workspac
     assert churned == {"Month-to-month": 0.5, "One year": 0.2, "Two year": 0.125}
     side = table_with(at, "Churned share (no period)")
     assert dict(zip(side["contract"], side["Churned share (no period)"])) == pytest.approx(churned)
+    at.session_state["seg_section"] = "Measures and funnel"     # the lower sections are lazy tabs
+    at.run()
     measures = table_with(at, "tenure (n)")
     tenure = {c: sum(v) / len(v) for c, v in by_contract(lambda t, m, ch: t).items()}
     assert tenure == {"Month-to-month": 20.5, "One year": 44.5, "Two year": 68.5}
     assert dict(zip(measures["contract"], measures["tenure"])) == pytest.approx(tenure)
     # The test section opens on churned = yes: each contract's churn rate tested against the rest.
+    at.session_state["seg_section"] = "Is a segment different from the rest?"
+    at.run()
     tested = table_with(at, "p_adjusted")
     assert dict(zip(tested["contract"], tested["rate"])) == pytest.approx(churned)
     assert list(tested["n"]) == [SIZE] * 3
@@ -94,14 +98,15 @@ def test_segments_page_shows_churn_and_measures_by_contract(churn_file: Workspac
 
 def test_segments_page_tests_a_measure(churn_file: Workspace) -> None:
     at = run_page("segments", churn_file, {"seg_by": "contract", "seg_test_kind": "mean",
-                                           "seg_mean_column": "tenure"})
+                                           "seg_mean_column": "tenure",
+                                           "seg_section": "Is a segment different from the rest?"})
     tested = table_with(at, "p_adjusted")
     assert dict(zip(tested["contract"], tested["mean"])) == pytest.approx(
         {"Month-to-month": 20.5, "One year": 44.5, "Two year": 68.5})
 
 
 def test_outcomes_page_shows_the_churned_share_without_periods(churn_file: Workspace) -> None:
-    at = run_page("outcomes", churn_file, {"oc_churn_by": "contract"})
+    at = run_page("outcomes", churn_file, {"oc_churn_by": "contract", "oc_section": "Churn"})
     shown = {m.label: m.value for m in at.metric}
     # 33 of 120 accounts flagged churned
     assert shown["Churned share (no period)"] == f"{33 / 120:.1%}"

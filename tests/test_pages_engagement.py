@@ -86,11 +86,17 @@ def test_scores_cards_equal_cxlib(sample: Workspace) -> None:
         == int(bands["accounts"].sum())
     assert total > 0 and len(risky) > 0
     assert shown["ARR at risk"] == f"{total:,.0f}"
-    assert shown["Up"] == f"{int((trend['direction'] == 'up').sum()):,}"
-    assert shown["Down"] == f"{int((trend['direction'] == 'down').sum()):,}"
+    at.session_state["scores_factors_open"] = True    # the lower sections' lazy expanders
+    at.session_state["scores_trend_open"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
     # factor table: one row per configured factor, in order, with its band
     factors = table_with(at, "Factor")
     assert list(factors["Factor"]) == [f.name for f in cfg.factors]
+    assert not at.exception, [e.value for e in at.exception]
+    shown = metrics(at)
+    assert shown["Up"] == f"{int((trend['direction'] == 'up').sum()):,}"
+    assert shown["Down"] == f"{int((trend['direction'] == 'down').sum()):,}"
 
 
 def test_scores_weight_edit_changes_composite_and_is_saved_with_mapping(scratch: Workspace) -> None:
@@ -114,6 +120,7 @@ def test_scores_weight_edit_changes_composite_and_is_saved_with_mapping(scratch:
     assert ws.mapping is not None and ws.mapping.scores["weights"]["customer_intent"] == 5.0
     assert '"customer_education": 90.0' in ws.mapping.to_json()
     assert ws.version == version + 1
+    at.session_state["scores_factors_open"] = True    # the factors' lazy expander
     at.run()
     assert ws.version == version + 1 and metrics(at)["Median composite"] == after
     factors = table_with(at, "Factor").set_index("Factor")
@@ -149,7 +156,11 @@ def test_scores_band_threshold_inputs_rebands(scratch: Workspace) -> None:
 
 def test_outcomes_cards_equal_cxlib(sample: Workspace) -> None:
     at = run_page("outcomes", sample)
-    shown = metrics(at)
+    shown = metrics(at)                                      # the first tab: the desired outcome
+    at.session_state["oc_section"] = "What customers say"    # the survey cards' lazy tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown |= metrics(at)
     con, cfg, settings = sample.con, sample.score_config, sample.settings
     nps = sv.nps(con, settings=settings).iloc[0]
     csat = sv.csat(con, settings=settings).iloc[0]
@@ -170,7 +181,7 @@ def _delta(at: AppTest, label: str) -> str:
 
 
 def test_outcomes_account_level_nps(sample: Workspace) -> None:
-    at = run_page("outcomes", sample, {"oc_nps_level": "account"})
+    at = run_page("outcomes", sample, {"oc_nps_level": "account", "oc_section": "What customers say"})
     account = sv.nps(sample.con, level="account", settings=sample.settings).iloc[0]
     response = sv.nps(sample.con, level="response", settings=sample.settings).iloc[0]
     assert account["n"] < response["n"]  # one latest answer per account
@@ -203,7 +214,10 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
     # DuckDB sums in parallel: the last bits may differ between two runs, never the shown decimal
     assert list(side["Composite"]) == pytest.approx(list(seg_scores["composite"]), rel=1e-9)
     first = seg_scores.iloc[0]
-    assert metrics(at)["Composite"] == f"{first['composite']:.1f}"
+    assert metrics(at)["Composite"] == f"{first['composite']:.1f}"    # the first lazy tab: against the desired state
+
+    at.session_state["seg_section"] = "Measures and funnel"
+    at.run()
 
     # each funnel step's conversion per segment, from cxlib.funnel
     steps = fn.funnel(con, fn.FunnelSpec(by="tier"), settings).table
@@ -212,6 +226,8 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
     assert list(funnel["tier"]) == list(overview["segment"])
     assert list(funnel["→ Consideration"]) == pytest.approx(list(expected.loc[list(funnel["tier"])]))
 
+    at.session_state["seg_section"] = "Is a segment different from the rest?"
+    at.run()
     tested = sg.compare(con, "tier", rate="outcome=1", settings=settings)
     table = table_with(at, "significant")
     assert list(table["n"].astype(int)) == list(tested["n"])
@@ -222,7 +238,8 @@ def test_segments_side_by_side_equals_cxlib(sample: Workspace) -> None:
 def test_segments_low_n_greyed_and_never_significant(scratch: Workspace) -> None:
     ws = scratch
     assert ws.mapping is not None
-    at = run_page("segments", ws, {"seg_by": "csm", "seg_test_kind": "mean", "seg_mean_column": "arr"})
+    at = run_page("segments", ws, {"seg_by": "csm", "seg_test_kind": "mean", "seg_mean_column": "arr",
+                               "seg_section": "Is a segment different from the rest?"})
     tested = sg.compare(ws.con, "csm", mean="arr", settings=ws.settings)
     # with the default minimum n (30) a small book of business differs from the rest on ARR …
     small = tested.loc[tested["significant"] & (tested["n"] < 60), "segment"]
@@ -254,8 +271,21 @@ def test_pages_explain_empty_data(name: str) -> None:
         ws.close()
 
 
+def test_every_outcomes_tab_explains_empty_data() -> None:
+    ws = Workspace()
+    try:
+        at = run_page("outcomes", ws)
+        for tab in ("Desired outcome over time", "What customers say", "Churn"):
+            at.session_state["oc_section"] = tab
+            at.run()
+            assert not at.exception and not at.error, tab
+            assert at.info or at.caption[1:], f"{tab}: an empty workspace should get a message saying what to load"
+    finally:
+        ws.close()
+
+
 def test_no_sql_in_pages() -> None:
-    for name in ("scores", "outcomes", "segments"):
+    for name in ("scores", "outcomes", "segments", *(p.stem for p in PAGES.glob("_outcomes_*.py"))):
         text = (PAGES / f"{name}.py").read_text(encoding="utf-8")
         for banned in ("duckdb", "GROUP BY", ".execute(", "SELECT "):
             assert banned not in text, f"{name}.py: {banned}"

@@ -82,6 +82,7 @@ def test_outcomes_page_on_an_undated_survey_sheet(tmp_path, monkeypatch: pytest.
     ws.apply(ws.suggest_mapping())
     at = AppTest.from_file(str(root / "app.py"), default_timeout=180)
     at.session_state["workspace"] = ws
+    at.session_state["oc_section"] = "What customers say"
     at.switch_page("app_pages/outcomes.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -38,12 +38,15 @@ def wait_for_card(page, label: str, not_equal: str | None = None, timeout_ms: in
 
 
 def settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the Scores page has run to its end and its charts are drawn (so nothing moves)."""
-    page.get_by_text("Trend per account").first.wait_for(timeout=180_000)
+    """Wait until the Scores page has run to its end and its charts are drawn (so nothing moves).
+
+    A first visit ends with the closed lazy expanders below the editor; its charts: histogram and bands.
+    """
+    page.get_by_text("Factors against the desired state").first.wait_for(timeout=180_000)
     wait_for_app(page)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 4 && "
-        "document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 4",
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 2 && "
+        "document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 2",
         timeout=120_000)
     page.wait_for_timeout(1000)
 

@@ -19,6 +19,12 @@ def open_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
     wait_for_app(page)
 
 
+def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page's lazy tab by its label: its section runs on that click."""
+    page.get_by_role("tab", name=name).first.click()
+    wait_for_app(page)
+
+
 def test_hubspot_companies_funnel_on_the_funnel_page(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     export = gen.write_hubspot_companies(tmp_path)
     want = ex.ordered_funnel(company_entries(), ex.FUNNEL_STAGES)["accounts"]
