@@ -41,6 +41,7 @@ def test_zendesk_csat_on_the_outcomes_page(page, tmp_path: Path) -> None:  # typ
     answers = [t[6] in gen.ZENDESK_SATISFIED for t in gen.ZENDESK_TICKETS if t[6] in gen.ZENDESK_ANSWERS]
     upload(page, [export])
     open_page(page, "Outcomes & voice")
+    open_tab(page, "What customers say")
     wait_for_metric(page, "CSAT", f"{sum(answers) / len(answers):.0%}")
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -50,5 +51,6 @@ def test_qualtrics_nps_on_the_outcomes_page(page, tmp_path: Path) -> None:  # ty
     want = ex.nps([r[1] for r in gen.QUALTRICS_WITH_COMPANY])
     upload(page, [export])
     open_page(page, "Outcomes & voice")
+    open_tab(page, "What customers say")
     wait_for_metric(page, "NPS", f"{want['nps']:.0f}")
     assert page.locator('[data-testid="stException"]').count() == 0
