@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages._controls import keep_widget_values
 from app_pages._lifetime import share_cores, sweep_sessions
 from app_pages._profile import profiled
 from app_pages._session import reset_to_sample, workspace
@@ -49,4 +50,5 @@ with profiled(navigation.title):  # `make profile-pages` only; a no-op otherwise
             reset_to_sample()
             st.rerun()
 
+    keep_widget_values(ws)  # choices inside a closed lazy tab or expander survive until it opens again
     navigation.run()

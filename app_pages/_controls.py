@@ -68,11 +68,39 @@ def lazy_expander(label: str, key: str, **kwargs: Any) -> Any:
 
     Returns the expander to fill when it is open, else None (`if (box := lazy_expander(…)):`).
     """
-    box = st.expander(label, key=key, on_change="rerun", **kwargs)
+    box = st.expander(label, key=kept(key), on_change="rerun", **kwargs)
     return box if box.open else None
 
 
 def lazy_tabs(labels: list[str], key: str) -> list[Any]:
     """Tabs of which only the one on screen runs: the others' entries are None until chosen."""
-    tabs = st.tabs(labels, key=key, on_change="rerun")
+    tabs = st.tabs(labels, key=kept(key), on_change="rerun")     # the open tab is kept across pages
     return [tab if tab.open else None for tab in tabs]
+
+
+_KEPT = "_jl_kept_widgets"
+_KEPT_FOR = "_jl_kept_for"
+
+
+def kept(key: str) -> str:
+    """A widget key whose value survives the runs that do not draw it (its lazy tab or expander closed):
+    `st.selectbox(…, key=kept("oc_time_by"))`. Input widgets only (not buttons, uploads or editors)."""
+    st.session_state.setdefault(_KEPT, set()).add(key)
+    return key
+
+
+def keep_widget_values(ws: Workspace) -> None:
+    """Once per run, before the page: re-assign every kept widget's value so Streamlit does not drop it
+    while its section is closed (Streamlit's documented way to interrupt its widget clean-up). New data
+    or a newly applied mapping forgets them: options such as quarters or segment values change with them."""
+    keys = st.session_state.get(_KEPT, set())
+    owner = (id(ws), id(ws.mapping))      # new data or a re-applied mapping; a weight edit keeps them
+    if st.session_state.get(_KEPT_FOR) != owner:
+        st.session_state[_KEPT_FOR] = owner
+        for key in keys:
+            st.session_state.pop(key, None)
+        keys.clear()
+        return
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

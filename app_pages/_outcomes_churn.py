@@ -13,7 +13,7 @@ from cxlib.figures import surveys as survey_figs
 from cxlib.workspace import Workspace
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import lazy_expander, segment_picker
+from app_pages._controls import kept, lazy_expander, segment_picker
 from app_pages._outcomes_text import interval, low_n_note
 from app_pages._session import cached, run_safely
 from app_pages._tables import download_table, styled_table
@@ -26,10 +26,10 @@ def churn(ws: Workspace) -> None:
     st.caption("Logo churn for a period = accounts entering Churn in it ÷ accounts that were customers at its "
                "start; gross revenue churn = their ARR ÷ the ARR of those customers. A lost deal is never churn.")
     k1, k2 = st.columns([1, 2])
-    churn_period = k1.radio("Period", ["quarter", "month"], horizontal=True, key="oc_churn_period",
+    churn_period = k1.radio("Period", ["quarter", "month"], horizontal=True, key=kept("oc_churn_period"),
                             format_func=str.capitalize)
     with k2:
-        churn_by = segment_picker(ws, key="oc_churn_by", label="One line per")
+        churn_by = segment_picker(ws, key=kept("oc_churn_by"), label="One line per")
     rates = run_safely(lambda: cached("churn.churn_rates", ch.churn_rates, churn_period, None, settings))
     flags = cached("churn.has_churn_flags", ch.has_churn_flags)
     if (rates is None or rates.empty) and flags:

@@ -13,7 +13,7 @@ from cxlib.figures import scores as score_figs
 from cxlib.workspace import Workspace
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import segment_picker
+from app_pages._controls import kept, segment_picker
 from app_pages._session import cached, run_safely
 from app_pages._tables import download_table, styled_table
 
@@ -60,7 +60,7 @@ def desired_outcome(ws: Workspace, spec: oc.OutcomeSpec) -> None:
                "experience on the way. An account missing either measure is 'not placed', never counted as a "
                "failure; shares are of the accounts (ARR) that could be placed.")
     with st.columns(4)[0]:
-        quadrant_by = segment_picker(ws, key="oc_quadrant_by", label="Per segment")
+        quadrant_by = segment_picker(ws, key=kept("oc_quadrant_by"), label="Per segment")
     overall = placed_summary(ws, spec)
     if overall is None:
         return

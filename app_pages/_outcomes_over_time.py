@@ -13,7 +13,7 @@ from cxlib.outcomes import OutcomeSpec
 from cxlib.workspace import Workspace
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import segment_picker
+from app_pages._controls import kept, segment_picker
 from app_pages._outcomes_desired import placed_summary
 from app_pages._outcomes_text import low_n_note
 from app_pages._session import cached, run_safely
@@ -45,7 +45,7 @@ def over_time(ws: Workspace, spec: OutcomeSpec) -> None:
         labels = known_quarters["quarter"].tolist()
         t1, t2 = st.columns([3, 2])
         with t2:
-            time_by = segment_picker(ws, key="oc_time_by", label="Table per segment")
+            time_by = segment_picker(ws, key=kept("oc_time_by"), label="Table per segment")
         history = run_safely(lambda: cached("outcome_history.quarterly_summary", oh.quarterly_summary, spec, None,
                                             settings, cfg))
         if history is not None:
@@ -70,8 +70,8 @@ def over_time(ws: Workspace, spec: OutcomeSpec) -> None:
                            "(now) but in no quarter, since their age is unknown.")
         st.markdown("**Moves between two quarter ends**")
         m1, m2 = st.columns(2)
-        from_q = m1.selectbox("From", labels, index=max(0, len(labels) - 5), key="oc_move_from")
-        to_q = m2.selectbox("To", labels, index=len(labels) - 1, key="oc_move_to")
+        from_q = m1.selectbox("From", labels, index=max(0, len(labels) - 5), key=kept("oc_move_from"))
+        to_q = m2.selectbox("To", labels, index=len(labels) - 1, key=kept("oc_move_to"))
         moves = run_safely(lambda: cached("outcome_history.quadrant_moves", oh.quadrant_moves, spec, from_q, to_q,
                                           settings, cfg))
         if moves is not None:
@@ -91,7 +91,7 @@ def over_time(ws: Workspace, spec: OutcomeSpec) -> None:
             c1, c2 = st.columns([1, 3])
             churn_q = c1.selectbox("Customers at the end of", ended,
                                    index=ended.index(default_q) if default_q in ended else len(ended) - 1,
-                                   key="oc_churn_after_quarter",
+                                   key=kept("oc_churn_after_quarter"),
                                    help="Customers (Decision or later, not churned) at that quarter's end, by their "
                                         "quadrant then; churned = entered Churn within the next two quarters.")
             after = run_safely(lambda: cached("outcome_history.churn_after", oh.churn_after, spec, churn_q, settings,

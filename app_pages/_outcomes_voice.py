@@ -13,7 +13,7 @@ from cxlib.figures import surveys as survey_figs
 from cxlib.workspace import Workspace
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import lazy_expander, lazy_tabs, segment_columns, segment_picker
+from app_pages._controls import kept, lazy_expander, lazy_tabs, segment_columns, segment_picker
 from app_pages._outcomes_text import interval, low_n_note
 from app_pages._session import cached, run_safely
 from app_pages._tables import download_table, styled_table
@@ -24,11 +24,11 @@ def what_customers_say(ws: Workspace) -> None:
     settings = ws.settings
     st.subheader("What customers say")
     v1, v2, v3 = st.columns([2, 2, 3])
-    level = v1.radio("NPS counted per", ["response", "account"], horizontal=True, key="oc_nps_level",
+    level = v1.radio("NPS counted per", ["response", "account"], horizontal=True, key=kept("oc_nps_level"),
                      format_func={"response": "Response", "account": "Account (latest answer)"}.get,
                      help="Response: every answer counts, as survey tools report it. Account: each account's "
                           "latest answer, so one 300-seat account weighs as much as a 5-seat one.")
-    ces_lower = v2.toggle("Lower CES is better", value=False, key="oc_ces_lower",
+    ces_lower = v2.toggle("Lower CES is better", value=False, key=kept("oc_ces_lower"),
                           help="On for 'how much effort did it take' wordings; off for 'how easy was it'.")
 
     nps_all = run_safely(lambda: cached("surveys.nps", sv.nps, None, level, settings))
@@ -87,7 +87,7 @@ def what_customers_say(ws: Workspace) -> None:
         own = [c for tm in (ws.mapping.tables if ws.mapping else []) if tm.kind == "surveys"
                for c, role in tm.roles.items() if role == "ignore"]
         breakdowns = list(dict.fromkeys(["stage", "touchpoint", "respondent_role", *segment_columns(ws), *own]))
-        by = v3.selectbox("Break down by", breakdowns, key="oc_by",
+        by = v3.selectbox("Break down by", breakdowns, key=kept("oc_by"),
                           format_func=lambda b: {"stage": "stage at the time of the answer",
                                                  "respondent_role": "respondent role"}.get(b, b))
         nps_by = run_safely(lambda: cached("surveys.nps", sv.nps, by, level, settings))
@@ -127,10 +127,10 @@ def what_customers_say(ws: Workspace) -> None:
 
         st.markdown("**Over time**")
         o1, o2 = st.columns([1, 2])
-        period = o1.radio("Period", ["quarter", "month"], horizontal=True, key="oc_period",
+        period = o1.radio("Period", ["quarter", "month"], horizontal=True, key=kept("oc_period"),
                           format_func=str.capitalize)
         with o2:
-            lines_by = segment_picker(ws, key="oc_lines_by", label="One line per")
+            lines_by = segment_picker(ws, key=kept("oc_lines_by"), label="One line per")
 
         def _over_time(fn, *args):  # type: ignore[no-untyped-def]
             """A survey measure per period (one series), or per period and segment (a line each)."""

@@ -15,7 +15,7 @@ from cxlib.figures import warnings as figs
 from cxlib.mapping.respondent_roles import RESPONDENT_ROLES, respondent_role_values
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import segment_columns, settings_caption
+from app_pages._controls import lazy_expander, segment_columns, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table
 
@@ -157,9 +157,9 @@ else:
     download_table(ew.cli_table(shown), "early_warning", key="dl_early_warning")
 
 # Every month's end is a full evaluation of the signals: computed when opened, not on every visit.
-months = st.expander("Flagged accounts per month (the signals as of each month's end)", icon=":material/timeline:",
-                     key="ew_months", on_change="rerun")
-if months.open:
+months = lazy_expander("Flagged accounts per month (the signals as of each month's end)", key="ew_months",
+                       icon=":material/timeline:")
+if months:
     with months:
         history = run_safely(lambda: cached("ew.flagged_by_month", ew.flagged_by_month, config, scores_cfg,
                                             settings))

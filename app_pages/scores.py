@@ -12,7 +12,7 @@ from cxlib.errors import CxError
 from cxlib.figures import scores as figs
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import lazy_expander, segment_picker, settings_caption
+from app_pages._controls import kept, lazy_expander, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table, styled_table
 
@@ -217,7 +217,7 @@ def factors_section() -> None:
 def accounts_section() -> None:
     """Every account's composite, band, coverage and weakest factor, filtered by band."""
     show = st.multiselect("Bands", ["red", "yellow", "green", "grey"], default=["red", "yellow", "green", "grey"],
-                          format_func=lambda b: labels[b], key="scores_band_filter")
+                          format_func=lambda b: labels[b], key=kept("scores_band_filter"))
     listing = accounts[accounts["band"].isin(show)].assign(
         weakest_factor=lambda d: d["weakest_factor"].map(names)).sort_values("composite", na_position="last")
     st.caption(f"{len(listing):,} accounts, weakest first. Click a column header to sort. Coverage is the share "
@@ -238,7 +238,7 @@ def accounts_section() -> None:
 def trend_section() -> None:
     """Up / down / same since the previous period, the composite over time by segment and per account."""
     t1, t2 = st.columns([1, 2])
-    period = t1.radio("Period", ["quarter", "month"], horizontal=True, key="scores_period",
+    period = t1.radio("Period", ["quarter", "month"], horizontal=True, key=kept("scores_period"),
                       format_func=str.capitalize)
     trend = run_safely(lambda: cached("scores.score_trend", sc.score_trend, cfg, period, settings))
     if trend is None or trend.empty:
@@ -265,17 +265,17 @@ def trend_section() -> None:
 
     h1, h2 = st.columns(2)
     with h1:
-        by = segment_picker(ws, key="scores_trend_by", label="Composite over time by", allow_none=False)
+        by = segment_picker(ws, key=kept("scores_trend_by"), label="Composite over time by", allow_none=False)
         if by is not None:
             history = cached("scores.score_history", sc.score_history, cfg, period, by, "accounts", settings)
             show_chart(figs.history_chart(history, by=by, title=f"Composite over time by {by}"),
-                         f"composite_over_time_by_{by}", key="scores_history_segments")
+                         f"composite_over_time_by_{by}", key=kept("scores_history_segments"))
             if "low_n" in history and history["low_n"].any():
                 st.caption(f"Faint lines: segments with fewer than {settings.min_n} banded accounts in a period.")
     with h2:
         movers = trend.dropna(subset=["change"]).sort_values("change")
         options = list(movers["account_id"]) or list(trend["account_id"])
-        account = st.selectbox("One account's history (largest fall first)", options, key="scores_trend_account")
+        account = st.selectbox("One account's history (largest fall first)", options, key=kept("scores_trend_account"))
         account_history = cached("scores.score_history_accounts", sc.score_history, cfg, period, None,
                                    "accounts", settings)
         show_chart(figs.history_chart(account_history[account_history["account_id"] == account],

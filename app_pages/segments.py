@@ -17,7 +17,7 @@ from cxlib.figures import scores as score_figs
 from cxlib.figures import segments as segment_figs
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import lazy_expander, lazy_tabs, segment_picker, settings_caption
+from app_pages._controls import kept, lazy_expander, lazy_tabs, segment_picker, settings_caption
 from app_pages._pack import meeting_pack_buttons
 from app_pages._session import cached, run_safely, workspace
 from app_pages._share import view_params
@@ -134,7 +134,7 @@ def against_desired_state() -> None:
                 f"each value of {by} with the desired state.", icon=":material/info:")
     else:
         r1, r2 = st.columns([1, 2])
-        segment = r1.selectbox("Segment", list(seg_scores["segment"]), key="seg_radar_segment")
+        segment = r1.selectbox("Segment", list(seg_scores["segment"]), key=kept("seg_radar_segment"))
         row = seg_scores[seg_scores["segment"] == segment].iloc[0]
         r1.metric("Composite", "–" if pd.isna(row["composite"]) else f"{row['composite']:.1f}",
                   delta=f"{int(row['n'])} scored of {int(row['accounts'])} accounts", delta_color="off",
@@ -171,25 +171,25 @@ def different_from_rest() -> None:
     mean_default = "arr" if "arr" in columns and (not numbers or side["arr"].notna().any()) else \
         (numbers[0] if numbers else "arr")
     t1, t2, t3 = st.columns(3)
-    kind = t1.radio("Compare", ["rate", "mean"], horizontal=True, key="seg_test_kind",
+    kind = t1.radio("Compare", ["rate", "mean"], horizontal=True, key=kept("seg_test_kind"),
                     format_func={"rate": "A rate (share with a value)", "mean": "A mean (numeric column)"}.get)
     rate = mean = None
     if kind == "rate":
-        column = t2.selectbox("Column", columns, key="seg_rate_column",
+        column = t2.selectbox("Column", columns, key=kept("seg_rate_column"),
                               index=columns.index(rate_default) if rate_default in columns else 0)
         if column == "stage":
             stage_names = [s.name for s in settings.stages]
-            value = t3.selectbox("Value", stage_names, key="seg_rate_stage",
+            value = t3.selectbox("Value", stage_names, key=kept("seg_rate_stage"),
                                  index=stage_names.index("Churn") if "Churn" in stage_names else 0)
         else:
             value = t3.text_input("Value", value={"outcome": "1", "churned": "yes"}.get(column, ""),
-                                  key=f"seg_rate_value_{column}",
+                                  key=kept(f"seg_rate_value_{column}"),
                                   help="Compared trimmed and case-insensitively (numbers numerically; yes/no words "
                                        "in six languages by their meaning): outcome 1 means reached, churned yes "
                                        "means the accounts file flags the account as churned.")
         rate = f"{column}={value}"
     else:
-        column = t2.selectbox("Column", columns, key="seg_mean_column",
+        column = t2.selectbox("Column", columns, key=kept("seg_mean_column"),
                               index=columns.index(mean_default) if mean_default in columns else 0)
         mean = column
     if kind == "rate" and not value:

@@ -144,3 +144,31 @@ def test_segments_first_visit_tests_nothing(sample: Workspace, calls: Counter) -
     at.run()
     gaps = next(t.value for t in at.table if "Gap: Customer intent" in t.value.columns)
     assert list(gaps["tier"]) == ["Enterprise", "Mid-Market", "SMB"]
+
+
+def test_a_choice_inside_a_closed_tab_is_kept_until_it_opens_again(sample: Workspace) -> None:
+    at = open_page(sample, "outcomes")
+    open_tab(at, "oc_section", "What customers say")
+    at.radio(key="oc_nps_level").set_value("account").run()
+    assert not at.exception
+    per_account = cards(at)["NPS"]
+    open_tab(at, "oc_section", "Churn")                       # the radio is not drawn in this run
+    open_tab(at, "oc_section", "What customers say")
+    assert at.radio(key="oc_nps_level").value == "account"
+    assert cards(at)["NPS"] == per_account
+    at.switch_page("app_pages/funnel.py").run()              # another page, and back
+    at.switch_page("app_pages/outcomes.py").run()
+    assert at.radio(key="oc_nps_level").value == "account"
+
+
+def test_kept_choices_are_forgotten_with_new_data(sample_archive: bytes) -> None:
+    from cxlib.saved import open_workspace
+
+    at = open_page(open_workspace(sample_archive), "outcomes")
+    open_tab(at, "oc_section", "What customers say")
+    at.radio(key="oc_nps_level").set_value("account").run()
+    at.session_state["workspace"] = open_workspace(sample_archive)   # as an upload replaces the workspace
+    at.run()
+    assert [t.label for t in at.tabs][0] == "Desired outcome" and "oc_nps_level" not in {r.key for r in at.radio}
+    open_tab(at, "oc_section", "What customers say")
+    assert at.radio(key="oc_nps_level").value == "response"
