@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-slow snapshots bench bench-upload bench-large load profile-pages browser sample clean
+.PHONY: run test test-slow snapshots bench bench-upload bench-large load profile-pages profile-session browser sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ load: $(VENV)/.test-deps browser
 # Server CPU per page, cold and warm, split into queries / figures / serialisation (README, "Page cost").
 profile-pages: $(VENV)/.test-deps browser
 	$(BIN)/python -m tests.profile_pages
+
+# One upload session's server CPU without a browser: load + mapping, then every page's first visit.
+profile-session: $(VENV)/.test-deps
+	$(BIN)/python -m tests.profile_session
 
 # Writes the sample company's files and data/sample_workspace.zip (the prepared sample the app opens).
 sample: $(VENV)/.run-deps

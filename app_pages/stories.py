@@ -68,10 +68,11 @@ if cached("dimensions.as_of_param", dimensions.as_of_param, settings) is None:
 run = run_safely(lambda: cached("stories.run", stories.story_run, settings, config, segment))
 if run is None:
     st.stop()
-table = run_safely(lambda: cached("stories.find", stories.find_stories, settings, score_cfg, config, warn_cfg,
-                                  run.segment_column, None, run.as_of))
-if table is None:
+found = run_safely(lambda: cached("stories.find", stories.find_with_summary, settings, score_cfg, config, warn_cfg,
+                                  run.segment_column, run.as_of))
+if found is None:
     st.stop()
+table, summary = found
 if table.empty:
     customers, ranked = cached("stories.eligible", stories.eligible_count, settings, run.as_of)
     if customers == 0:
@@ -88,7 +89,6 @@ if run.activities == 0:
             "(reference fatigue shows as unknown). Load an activities export (Salesforce tasks and events, HubSpot "
             "activities, Gainsight timeline) on the **Data** page.", icon=":material/info:")
 
-summary = stories.summary_of(ws.con, table)     # the ranked rows above, counted in DuckDB
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Customers ranked", f"{summary['ranked']:,}",
           help="Customers at the as-of date, not in Disappointment or Churn.")

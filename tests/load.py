@@ -113,6 +113,10 @@ MARK_JS = """() => {
 }"""
 
 
+# CPU seconds of the load generator's processes (Playwright's driver, Chromium) during the sessions.
+BROWSER_CPU: dict[str, float] = {}
+
+
 def rss_mb(pid: int) -> float | None:
     """The process's resident memory (VmRSS) in MB, or None once it is gone."""
     try:
@@ -132,6 +136,24 @@ def cpu_s(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by every live descendant of `pid` (here: Playwright's driver and Chromium)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0.0, list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        total += cpu_s(child)
+        todo.extend(children.get(child, []))
+    return total
 
 
 class RssSampler(threading.Thread):
@@ -243,6 +265,8 @@ async def _drive(url: str, results: list[SessionResult], timeout_ms: float, stag
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+            # The load generator's own share of the machine, read before the browser exits.
+            BROWSER_CPU["end"] = descendants_cpu_s(os.getpid())     # the server is a descendant too
             return not pending
         finally:
             await browser.close()
@@ -341,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 budget = max(deadline - time.monotonic() - args.ttl * 2 - 60, 30)
                 run_start = time.monotonic()
                 cpu_before = cpu_s(proc.pid)
+                BROWSER_CPU["before"] = descendants_cpu_s(os.getpid()) - cpu_s(proc.pid)
                 results = [SessionResult(i) for i in range(args.sessions)]
                 stopped_early = not asyncio.run(_drive(url, results, timeout_ms, args.stagger, budget))
                 run_s = time.monotonic() - run_start
@@ -380,6 +405,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"sessions finished: {finished}/{args.sessions} in {run_s:.0f} s "
           f"(server CPU {server_cpu:.0f} s, {server_cpu / max(args.sessions, 1):.1f} s per session; "
           f"load average {os.getloadavg()[0]:.1f})")
+    # Descendants at the end minus the server's part, minus what was there at the start.
+    browser_cpu = BROWSER_CPU.get("end", 0.0) - (cpu_before + server_cpu) - BROWSER_CPU.get("before", 0.0)
+    print(f"the machine's CPU over the run: {run_s * (os.cpu_count() or 1):.0f} core-seconds; the server used "
+          f"{server_cpu:.0f} s, the load generator (Playwright and Chromium's 20 tabs) {browser_cpu:.0f} s")
     print(f"errors: {len(errors)}")
     for line in errors[:20]:
         print(f"  {line}")

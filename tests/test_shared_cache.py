@@ -109,15 +109,23 @@ def test_an_upload_never_reads_the_shared_store(monkeypatch: pytest.MonkeyPatch)
     assert (sample_accounts, metrics["Accounts at step 1"]) == ("2,000", "3")
 
 
-def test_a_later_visitor_of_the_sample_s_data_page_never_opens_a_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Data page's stage values, shapes and key match come from the shared results: no restore."""
+PAGES = ("funnel", "journey", "account", "early_warning", "stories", "centricity", "scores", "outcomes", "segments",
+         "drivers", "data", "sql", "workspace")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_later_visitor_of_the_sample_never_opens_a_database(monkeypatch: pytest.MonkeyPatch, page: str) -> None:
+    """Every number of a first visit comes from the shared results (the Data page's stage values, shapes
+    and key match, the SQL page's table list included): the later visitor's database is never restored."""
     monkeypatch.chdir(ROOT)
     first = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    first.switch_page("app_pages/data.py").run()
+    first.switch_page(f"app_pages/{page}.py").run()
     assert not first.exception
     later = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    later.switch_page("app_pages/data.py").run()
+    later.switch_page(f"app_pages/{page}.py").run()
     assert not later.exception
     assert later.session_state["workspace"].opened is False
     assert [m.value for m in later.metric] == [m.value for m in first.metric]
-    assert [t.value.to_dict() for t in later.table] == [t.value.to_dict() for t in first.table]
+    assert len(later.table) == len(first.table)
+    for mine, theirs in zip(later.table, first.table, strict=True):
+        pd.testing.assert_frame_equal(mine.value, theirs.value)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from cxlib.stories.config import DEFAULT_TOP, INTENT_KEYWORDS, REFERENCE_DAYS, StoryConfig
 from cxlib.stories.evidence import (CLI_COLUMNS, celebration_sentence, challenge_sentence, cli_table, evidence,
                                     reference_text, timing_sentence)
-from cxlib.stories.finder import (StoryRun, activities_count, eligible_count, find_stories, stories_sql,
-                                  story_accounts, story_run, story_summary, summary_of)
+from cxlib.stories.finder import (StoryRun, activities_count, eligible_count, find_stories, find_with_summary,
+                                  stories_sql, story_accounts, story_run, story_summary, summary_of)
 
 __all__ = ["CLI_COLUMNS", "DEFAULT_TOP", "INTENT_KEYWORDS", "REFERENCE_DAYS", "StoryConfig", "StoryRun",
            "activities_count", "celebration_sentence", "challenge_sentence", "cli_table", "eligible_count",
-           "evidence", "find_stories", "reference_text", "stories_sql", "story_accounts", "story_run", "story_summary",
-           "summary_of", "timing_sentence"]
+           "evidence", "find_stories", "find_with_summary", "reference_text", "stories_sql", "story_accounts",
+           "story_run", "story_summary", "summary_of", "timing_sentence"]

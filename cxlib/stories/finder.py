@@ -137,6 +137,15 @@ def story_summary(con: duckdb.DuckDBPyConnection, settings: Settings, score_conf
     return dict(zip(SUMMARY_KEYS, row, strict=True))
 
 
+def find_with_summary(con: duckdb.DuckDBPyConnection, settings: Settings, score_config: ScoreConfig,
+                      config: StoryConfig | None = None, warning_config: WarningConfig | None = None,
+                      segment_column: str | None = None, as_of: dt.datetime | None = None
+                      ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`find_stories` and its `story_summary` from one evaluation of the chain (the Stories page's one call)."""
+    table = find_stories(con, settings, score_config, config, warning_config, segment_column, None, as_of)
+    return table, summary_of(con, table)
+
+
 def summary_of(con: duckdb.DuckDBPyConnection, stories: pd.DataFrame) -> dict[str, Any]:
     """`story_summary` from the rows `find_stories` returned (the page has them: the chain is not run again)."""
     view = "st_found_stories"     # a connection's own view name; one session runs one query at a time
@@ -196,4 +205,5 @@ def eligible_count(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dt
 
 
 __all__ = ["BEHIND", "COMPOSITE_PERIOD", "StoryRun", "activities_count", "eligible_count", "find_stories", "stage_params",
-           "stories_sql", "story_accounts", "story_run", "story_summary", "summary_of"]
+           "find_with_summary", "stories_sql", "story_accounts", "story_run", "story_summary",
+           "summary_of"]
