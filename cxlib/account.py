@@ -27,6 +27,7 @@ import pandas as pd
 from cxlib import canonical, dimensions, surveys
 from cxlib import early_warning as ew
 from cxlib.account_rows import SURVEY_COLUMNS, TIMELINE_COLUMNS, account_surveys, account_timeline
+from cxlib.cells import missing
 from cxlib.early_warning import Flag, WarningConfig   # one Flag for the story and the early warning
 from cxlib.errors import MetricError
 from cxlib.funnel import FunnelSpec, funnel
@@ -277,14 +278,7 @@ def _first_row(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
     if frame.empty:
         return {c: None for c in columns}
     row = frame.iloc[0]
-    return {c: (None if _missing(row[c]) else row[c]) for c in columns}
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    return {c: (None if missing(row[c]) else row[c]) for c in columns}
 
 
 def _of(frame: pd.DataFrame, account_id: str) -> pd.DataFrame:
@@ -298,7 +292,7 @@ def _day(value: Any) -> str:
 
 def _value(row: dict[str, Any], key: str) -> Any:
     value = row.get(key)
-    return None if _missing(value) else value
+    return None if missing(value) else value
 
 
 def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config: ScoreConfig,
@@ -335,7 +329,7 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
         outcome=None if _value(row, "outcome") is None else float(row["outcome"]),
         current_stage=current["stage"] if current is not None else _value(row, "stage"),
         stage_entered=current["entered"] if current is not None else None,
-        days_in_stage=None if current is None or _missing(current["days_in_stage"])
+        days_in_stage=None if current is None or missing(current["days_in_stage"])
         else float(current["days_in_stage"]),
     )
     segment = _value(row, "__segment")
@@ -347,7 +341,7 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
         if k < len(steps) and pace.segment_rows is not None:
             next_stage = steps[k]
             p90 = pace.segment_rows.loc[pace.segment_rows["step"] == k + 1, "p90_days_from_previous"]
-            next_p90 = None if p90.empty or _missing(p90.iloc[0]) else float(p90.iloc[0])
+            next_p90 = None if p90.empty or missing(p90.iloc[0]) else float(p90.iloc[0])
     scores = _first_row(_of(ctx.scores, account_id), ["composite", "coverage", "band", "weakest_factor", "gap"])
     trend = _first_row(_of(ctx.trend, account_id),
                        ["previous_period", "previous_composite", "period", "composite", "change", "direction"])
@@ -404,7 +398,7 @@ def _pace_sentence(story: AccountStory) -> str:
         return f"Entered {story.funnel_steps[0]}; no later funnel step reached yet."
     last = story.pace.iloc[-1]
     median = last["segment_median_days"]
-    typical = "no segment median yet" if _missing(median) else f"segment median {shown(median)}"
+    typical = "no segment median yet" if missing(median) else f"segment median {shown(median)}"
     return (f"Reached {last['stage']} {_days(last['days_from_previous'])} after {last['previous_stage']} "
             f"({typical}).")
 
@@ -433,7 +427,7 @@ def _voice_sentence(story: AccountStory) -> str:
         if answers.empty:
             continue
         latest = answers.iloc[0]
-        when = "undated" if _missing(latest["ts"]) else f"on {_day(latest['ts'])}"
+        when = "undated" if missing(latest["ts"]) else f"on {_day(latest['ts'])}"
         parts.append(f"{kind} answers: {len(answers)} (latest {_num(latest['score'])} {when}, {latest['category']})")
     if not parts:
         return "No NPS or CSAT answers yet."

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxlib.cells import missing
 from cxlib.early_warning.config import WarningConfig
 
 LABELS: dict[str, str] = {
@@ -25,15 +26,8 @@ LABELS: dict[str, str] = {
 }
 
 
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _day(value: Any) -> str:
-    return "no date" if _missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+    return "no date" if missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def _whole(value: float) -> str:
@@ -86,7 +80,7 @@ def sentence(row: dict[str, Any], config: WarningConfig) -> str:
         return (f"in {row['label']} since {_day(row['d1'])} ({_whole(row['x1'])} days), longer than the p90 of "
                 f"{float(row['x2']):.1f} days to reach {row['label2']} ({_n(row['n1'], 'account')} converted)")
     if s == "silent":
-        if _missing(row["d1"]):
+        if missing(row["d1"]):
             return "no dated survey answer, rating, journey entry or activity at all"
         return (f"no survey answer, rating, journey entry or activity since {_day(row['d1'])} ({_whole(row['x1'])} days, "
                 f"more than {config.silent_days})")
@@ -95,7 +89,7 @@ def sentence(row: dict[str, Any], config: WarningConfig) -> str:
                 f"answers of {_n(row['n1'], 'other respondent')} average {float(row['x2']):.1f}")
     if s == "missed_qbr":
         since = f"a customer since {_day(row['d2'])}"
-        if _missing(row["d1"]):
+        if missing(row["d1"]):
             return f"no QBR/EBR on record; {since} ({_whole(row['x1'])} days, at least 100)"
         return (f"last QBR/EBR on {_day(row['d1'])} ({_whole(row['x1'])} days ago, more than 100); {since}")
     raise ValueError(f"unknown signal {s!r}")

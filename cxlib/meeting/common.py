@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from cxlib.cells import missing
 from cxlib.errors import CxError
 from cxlib.figures.journey import no_data_figure
 from cxlib.pack import PackContent, write_pdf, write_pptx
@@ -70,13 +71,6 @@ VOICE_SIGNALS = ("nps_drop", "csat_drop", "decision_maker_detractor")
 
 
 PACK_SUFFIXES = (".pptx", ".pdf")
-
-
-def missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def day_text(value: Any) -> str:

@@ -6,19 +6,13 @@ from typing import Any
 
 import pandas as pd
 
+from cxlib.cells import missing
 from cxlib.scores import shown
 from cxlib.stories.config import REFERENCE_DAYS
 
 # The `stories` command's columns, in order (a public contract: README "Command line").
 CLI_COLUMNS = ["account_id", "name", "score", "challenge", "timing", "celebration", "days_to_value", "evidence",
                "quote", "recent_reference"]
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _day(value: Any) -> str:
@@ -60,10 +54,10 @@ def _recovery_text(row: Any) -> str:
 
 def challenge_sentence(row: Any) -> str:
     """'Entered Disappointment on 2025-03-02; back in Usage on 2025-05-10, 69 days later.' or why C is 0.5 or 0."""
-    if not _missing(row["low_kind"]):
+    if not missing(row["low_kind"]):
         days = _days_between(row["low_ts"], row["recovery_ts"])
         return f"{_low_text(row)}; {_recovery_text(row)}, {_days_text(days)} later."
-    if not _missing(row["intent_text"]):
+    if not missing(row["intent_text"]):
         return (f"Bought to replace a legacy process or leave a competitor: \"{str(row['intent_text']).strip()}\" "
                 "(no low point overcome on record).")
     return ("No challenge overcome on record: no low point (Disappointment, NPS 0–6, a CSAT answer below the middle of "
@@ -72,9 +66,9 @@ def challenge_sentence(row: Any) -> str:
 
 def timing_sentence(row: Any, segment_column: str | None = None) -> str:
     """'Decision on …; in Usage on …, N days later (timing 0.75 among 5 accounts …).' or why T is 0."""
-    if _missing(row["decision_ts"]):
+    if missing(row["decision_ts"]):
         return "No dated Decision entry, so no time to value (timing 0)."
-    if _missing(row["days_to_value"]):
+    if missing(row["days_to_value"]):
         return f"Decision on {_day(row['decision_ts'])}; no Usage entry since, so no time to value (timing 0)."
     where = f"in {segment_column} {row['segment']}" if segment_column else "overall"
     peers = int(row["peers"])
@@ -85,19 +79,19 @@ def timing_sentence(row: Any, segment_column: str | None = None) -> str:
 
 def celebration_sentence(row: Any) -> str:
     """'Latest NPS answer 10 from a decision maker on …; outcome achieved; reached Advocacy on ….'"""
-    if _missing(row["nps_score"]):
+    if missing(row["nps_score"]):
         nps = "No NPS answer"
     else:
-        who = f" ({row['nps_role']})" if bool(row["nps_leader"]) and not _missing(row["nps_role"]) else ""
-        when = f" on {_day(row['nps_ts'])}" if not _missing(row["nps_ts"]) else " (undated)"
+        who = f" ({row['nps_role']})" if bool(row["nps_leader"]) and not missing(row["nps_role"]) else ""
+        when = f" on {_day(row['nps_ts'])}" if not missing(row["nps_ts"]) else " (undated)"
         nps = f"Latest NPS answer {_number(row['nps_score'])}{who}{when}"
     if bool(row["outcome_achieved"]):
         outcome = "outcome achieved"
-    elif _missing(row["outcome_value"]):
+    elif missing(row["outcome_value"]):
         outcome = "outcome not recorded"
     else:
         outcome = "outcome not achieved"
-    if not _missing(row["advocacy_ts"]):
+    if not missing(row["advocacy_ts"]):
         advocacy = f"reached Advocacy on {_day(row['advocacy_ts'])}"
     elif bool(row["reached_advocacy"]):
         advocacy = "in Advocacy (accounts table)"
