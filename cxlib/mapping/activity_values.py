@@ -20,10 +20,6 @@ from cxlib.mapping.roles import ACTIVITIES
 from cxlib.settings import Settings
 from cxlib.stages import normalize_label
 
-# Views whose dates may set the as-of date an activity's done-ness is judged at (never activities).
-_DATED = (("journey_events", "ts"), ("stage_snapshots", "as_of"), ("surveys", "ts"), ("factor_ratings", "ts"))
-
-
 def _customer_flag_header(column: str) -> bool:
     """Whether a header asks "was it the customer?" (Customer initiated, Inbound): yes means customer."""
     key = normalize_label(column)
@@ -43,16 +39,11 @@ def activity_value_columns(tm: TableMapping) -> list[tuple[str, str, Callable[[o
 
 
 def activity_as_of(con: duckdb.DuckDBPyConnection, settings: Settings) -> dt.datetime:
-    """The date activities are judged done at: configured, else the other views' latest, else today (UTC)."""
-    configured = dimensions.configured_as_of(settings)
-    if configured is not None:
-        return configured
-    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                         "WHERE table_schema = current_schema()").fetchall()}
-    parts = [f'SELECT max("{column}") AS ts FROM "{view}"' for view, column in _DATED if view in present]
-    latest = con.execute(f"SELECT max(ts) FROM ({' UNION ALL '.join(parts)})").fetchone()[0] if parts else None
-    if latest is not None:
-        return latest
+    """The date activities are judged done at: the one as-of date of the views built so far (activities
+    never move it), else today (UTC)."""
+    as_of = dimensions.as_of_param(con, settings)
+    if as_of is not None:
+        return as_of
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
 
 

@@ -149,6 +149,7 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[Vali
         first = errors[0]
         more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
         raise MappingError(first.message + more, file=first.file, column=first.column)
+    con.execute(f"DROP TABLE IF EXISTS {quote(canonical.DATES_TABLE)}")   # the old views' dates: read anew
     live = [tm for tm in mapping.tables if tm.kind != IGNORE]
     types = {tm.table: raw_columns(con, tm.table) for tm in live}
     _helper_tables(con, mapping, live, types)

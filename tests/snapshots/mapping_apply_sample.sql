@@ -1,244 +1,248 @@
 -- cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping
--- snapshot mapping_apply_sample: 119 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot mapping_apply_sample: 123 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/119]
+-- [1/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [2/119]
+-- [2/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [3/119]
+-- [3/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [4/119]
+-- [4/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [5/119]
+-- [5/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [6/119]
+-- [6/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [7/119]
+-- [7/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [8/119]
+-- [8/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [9/119]
+-- [9/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [10/119]
+-- [10/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [11/119]
+-- [11/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [12/119]
+-- [12/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [13/119]
+-- [13/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [14/119]
+-- [14/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [15/119]
+-- [15/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [16/119]
+-- [16/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [17/119]
+-- [17/123]
+DROP TABLE IF EXISTS "_cx_dates"
+;
+
+-- [18/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [18/119]
+-- [19/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [19/119]
+-- [20/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [20/119]
+-- [21/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [21/119]
+-- [22/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [22/119]
+-- [23/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [23/119]
+-- [24/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [24/119]
+-- [25/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [25/119]
+-- [26/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [26/119]
+-- [27/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [27/119]
+-- [28/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [28/119]
+-- [29/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [29/119]
+-- [30/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [30/119]
+-- [31/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [31/119]
+-- [32/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [32/119]
+-- [33/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [33/119]
+-- [34/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [34/119]
+-- [35/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [35/119]
+-- [36/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [36/119]
+-- [37/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [37/119]
+-- [38/123]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [38/119]
+-- [39/123]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [39/119]
+-- [40/123]
 WITH raw_stage_values AS (SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Stage" AS raw_value, count(*) AS raw_rows FROM "journey_events_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Touchpoint" AS raw_value, count(*) AS raw_rows FROM "surveys_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_07_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_08_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_09_30" GROUP BY ALL)) SELECT value, sum(raw_rows) AS rows FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value
 ;
 
--- [40/119]
+-- [41/123]
 CREATE OR REPLACE TABLE "_stage_map" (value VARCHAR PRIMARY KEY, stage VARCHAR)
 ;
 
--- [41/119] executemany
+-- [42/123] executemany
 INSERT INTO "_stage_map" VALUES (?, ?)
 ;
 -- rows (20):
@@ -263,11 +267,11 @@ INSERT INTO "_stage_map" VALUES (?, ?)
 --   ['Renewal', 'Loyalty']
 --   ['Usage', 'Usage']
 
--- [42/119]
+-- [43/123]
 CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position INTEGER)
 ;
 
--- [43/119] executemany
+-- [44/123] executemany
 INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 ;
 -- rows (10):
@@ -282,11 +286,11 @@ INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 --   ['Loyalty', 'funnel', 6]
 --   ['Usage', 'funnel', 5]
 
--- [44/119]
+-- [45/123]
 CREATE OR REPLACE TABLE "_cx_tables" (idx INTEGER, table_name VARCHAR, source VARCHAR, kind VARCHAR, as_of TIMESTAMP, survey_type VARCHAR, timezone VARCHAR)
 ;
 
--- [45/119] executemany
+-- [46/123] executemany
 INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 ;
 -- rows (8):
@@ -299,31 +303,31 @@ INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 --   [6, 'stage_snapshot_2026_08_31', 'stage_snapshot_2026-08-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 --   [7, 'stage_snapshot_2026_09_30', 'stage_snapshot_2026-09-30.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 
--- [46/119]
+-- [47/123]
 SELECT DISTINCT NULLIF(trim(CAST("Activity Type" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [47/119]
+-- [48/123]
 SELECT DISTINCT NULLIF(trim(CAST("Status" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [48/119]
+-- [49/123]
 SELECT DISTINCT NULLIF(trim(CAST("Subject" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [49/119]
+-- [50/123]
 SELECT DISTINCT NULLIF(trim(CAST("Initiated By" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [50/119]
+-- [51/123]
 SELECT DISTINCT NULLIF(trim(CAST("Survey Type" AS VARCHAR)), '') FROM "surveys_2"
 ;
 
--- [51/119]
+-- [52/123]
 CREATE OR REPLACE TABLE "_cx_value_map" (category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [52/119] executemany
+-- [53/123] executemany
 INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 ;
 -- rows (55):
@@ -369,49 +373,49 @@ INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 --   ['subject_type', 'QBR follow-up: escalation and response time', 'qbr']
 --   … 15 more rows
 
--- [53/119]
+-- [54/123]
 CREATE OR REPLACE TABLE "_cx_score_ranges" (survey_type VARCHAR, low DOUBLE, high DOUBLE)
 ;
 
--- [54/119] executemany
+-- [55/123] executemany
 INSERT INTO "_cx_score_ranges" VALUES (?, ?, ?)
 ;
 -- rows (1):
 --   ['NPS', 0.0, 10.0]
 
--- [55/119]
+-- [56/123]
 CREATE OR REPLACE TABLE "_cx_shape_values" (table_idx INTEGER, category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [56/119]
+-- [57/123]
 CREATE OR REPLACE MACRO _cx_sf_chunk(s, k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + (CASE WHEN regexp_matches(substr(s, k * 5 + 1, 1), '[A-Z]') THEN 1 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 2, 1), '[A-Z]') THEN 2 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 3, 1), '[A-Z]') THEN 4 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 4, 1), '[A-Z]') THEN 8 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 5, 1), '[A-Z]') THEN 16 ELSE 0 END), 1)
 ;
 
--- [57/119]
+-- [58/123]
 CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
 ;
 
--- [58/119]
+-- [59/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'accounts'
 
--- [59/119]
+-- [60/123]
 DROP TABLE "accounts"
 ;
 
--- [60/119]
+-- [61/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_accounts_rows'
 
--- [61/119]
+-- [62/123]
 DROP TABLE "_cx_accounts_rows"
 ;
 
--- [62/119]
+-- [63/123]
 CREATE TABLE "_cx_accounts_rows" AS
 WITH raw_rows AS ((SELECT 0 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Account Name" AS VARCHAR)), '') AS name, CAST(NULL AS VARCHAR) AS stage_raw, CAST(raw."ARR" AS DOUBLE) AS arr, CAST(raw."Contract Start" AS TIMESTAMP) AS start_date, CAST(raw."Renewal Date" AS TIMESTAMP) AS renewal_date, NULLIF(trim(CAST(raw."Churn Reason" AS VARCHAR)), '') AS churn_reason, CAST(raw."Outcome Achieved" AS DOUBLE) AS outcome, CAST(NULL AS BOOLEAN) AS churned, CAST(NULL AS VARCHAR) AS intent, NULLIF(trim(CAST(raw."Tier" AS VARCHAR)), '') AS "tier", NULLIF(trim(CAST(raw."Region" AS VARCHAR)), '') AS "region", NULLIF(trim(CAST(raw."Industry" AS VARCHAR)), '') AS "industry", NULLIF(trim(CAST(raw."CSM" AS VARCHAR)), '') AS "csm" FROM "accounts_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 0) AS table_info)),
 with_stage AS (
@@ -429,31 +433,31 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [63/119]
+-- [64/123]
 CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason", "outcome", "churned", "intent", "source", "source_row", "tier", "region", "industry", "csm" FROM _cx_accounts_rows WHERE reason IS NULL
 ;
 
--- [64/119]
+-- [65/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshots'
 
--- [65/119]
+-- [66/123]
 DROP TABLE "stage_snapshots"
 ;
 
--- [66/119]
+-- [67/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_stage_snapshots_rows'
 
--- [67/119]
+-- [68/123]
 DROP TABLE "_cx_stage_snapshots_rows"
 ;
 
--- [68/119]
+-- [69/123]
 CREATE TABLE "_cx_stage_snapshots_rows" AS
 WITH raw_rows AS ((SELECT 5 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_07_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 5) AS table_info)
 UNION ALL BY NAME
@@ -474,7 +478,7 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [69/119]
+-- [70/123]
 CREATE TABLE "stage_snapshots" AS
 WITH used_snapshots AS (SELECT * FROM _cx_stage_snapshots_rows WHERE reason IS NULL),
 with_funnel_before AS (
@@ -490,27 +494,27 @@ source, source_row
 FROM with_funnel_before
 ;
 
--- [70/119]
+-- [71/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'journey_events'
 
--- [71/119]
+-- [72/123]
 DROP TABLE "journey_events"
 ;
 
--- [72/119]
+-- [73/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_journey_events_rows'
 
--- [73/119]
+-- [74/123]
 DROP TABLE "_cx_journey_events_rows"
 ;
 
--- [74/119]
+-- [75/123]
 CREATE TABLE "_cx_journey_events_rows" AS
 WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (raw."Entered At" IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)
 UNION ALL BY NAME
@@ -523,7 +527,7 @@ COALESCE(shape_reason, CASE WHEN account_id IS NULL THEN 'account id missing' WH
 FROM with_stage
 ;
 
--- [75/119]
+-- [76/123]
 CREATE TABLE "journey_events" AS
 WITH real_events AS (
 SELECT account_id, stage, ts, resolution, source, source_row
@@ -543,27 +547,27 @@ UNION ALL
 SELECT * FROM monthly_events
 ;
 
--- [76/119]
+-- [77/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'surveys'
 
--- [77/119]
+-- [78/123]
 DROP TABLE "surveys"
 ;
 
--- [78/119]
+-- [79/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_surveys_rows'
 
--- [79/119]
+-- [80/123]
 DROP TABLE "_cx_surveys_rows"
 ;
 
--- [80/119]
+-- [81/123]
 CREATE TABLE "_cx_surveys_rows" AS
 WITH raw_rows AS ((SELECT 4 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (raw."Survey Date" IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (raw."Score" IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 4) AS table_info)
 UNION ALL BY NAME
@@ -577,31 +581,31 @@ table_idx, COALESCE(shape_reason, CASE WHEN account_id IS NULL AND NOT coalesce(
 FROM with_stage_and_range
 ;
 
--- [81/119]
+-- [82/123]
 CREATE TABLE "surveys" AS SELECT "account_id", "respondent", "respondent_role", "ts", "survey_type", "score", "comment", "stage", "source", "source_row" FROM _cx_surveys_rows WHERE reason IS NULL
 ;
 
--- [82/119]
+-- [83/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings'
 
--- [83/119]
+-- [84/123]
 DROP TABLE "factor_ratings"
 ;
 
--- [84/119]
+-- [85/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_factor_ratings_rows'
 
--- [85/119]
+-- [86/123]
 DROP TABLE "_cx_factor_ratings_rows"
 ;
 
--- [86/119]
+-- [87/123]
 CREATE TABLE "_cx_factor_ratings_rows" AS
 WITH dated_ratings AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_intent' AS factor, CAST(raw."Customer Intent" AS DOUBLE) AS score, (raw."Customer Intent" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
@@ -627,49 +631,61 @@ SELECT account_id, ts, factor, score, source, source_row, table_idx, CASE WHEN a
 FROM all_ratings
 ;
 
--- [87/119]
+-- [88/123]
 CREATE TABLE "factor_ratings" AS SELECT "account_id", "ts", "factor", "score", "source", "source_row" FROM _cx_factor_ratings_rows WHERE reason IS NULL
 ;
 
--- [88/119]
+-- [89/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'activities'
 
--- [89/119]
+-- [90/123]
 DROP TABLE "activities"
 ;
 
--- [90/119]
+-- [91/123]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_activities_rows'
 
--- [91/119]
+-- [92/123]
 DROP TABLE "_cx_activities_rows"
 ;
 
--- [92/119]
+-- [93/123]
 CREATE OR REPLACE TABLE _cx_activity_as_of (as_of TIMESTAMP)
 ;
 
--- [93/119]
+-- [94/123]
+SELECT dated, named FROM "_cx_dates"
+;
+
+-- [95/123]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [94/119]
-SELECT max(ts) FROM (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings")
+-- [96/123]
+WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [95/119]
+-- [97/123]
+SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+;
+
+-- [98/123]
+SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
+;
+
+-- [99/123]
 INSERT INTO _cx_activity_as_of VALUES (?)
 ;
 -- params:
 --   $1 = TIMESTAMP '2026-09-30 00:00:00'
 
--- [96/119]
+-- [100/123]
 CREATE TABLE "_cx_activities_rows" AS
 WITH raw_rows AS ((SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS shape_reason, true AS shape_keeps_unkeyed, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CASE WHEN (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) IS NULL OR (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) = 'meeting' THEN COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'subject_type' AND value_entry.value = NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '')), COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) ELSE COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other') END AS activity_type, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'initiated_by' AND value_entry.value = NULLIF(trim(CAST(raw."Initiated By" AS VARCHAR)), '')) AS initiated_by, NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '') AS subject, NULLIF(trim(CAST(raw."Theme/Tag" AS VARCHAR)), '') AS theme, NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '') AS status, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_state' AND value_entry.value = NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '')) AS state, CAST(raw."Activity Date" AS TIMESTAMP) AS activity_date, (raw."Activity Date" IS NOT NULL) AS activity_date_given, CAST(raw."Due Date" AS TIMESTAMP) AS due_date, CAST(raw."Completed Date" AS TIMESTAMP) AS completed_at, (raw."Completed Date" IS NOT NULL) AS completed_given, NULLIF(trim(CAST(raw."Owner" AS VARCHAR)), '') AS owner FROM "activities_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)),
 activity_as_of AS (SELECT max(as_of) AS as_of FROM _cx_activity_as_of),
@@ -694,32 +710,32 @@ CASE WHEN account_id IS NULL THEN 'account id missing' WHEN (account_id NOT IN (
 FROM decided
 ;
 
--- [97/119]
+-- [101/123]
 CREATE TABLE "activities" AS SELECT "account_id", "ts", "activity_type", "initiated_by", "subject", "theme", "status", "done", "activity_date", "due_date", "completed_at", "owner", "source", "source_row" FROM _cx_activities_rows WHERE reason IS NULL
 ;
 
--- [98/119]
+-- [102/123]
 BEGIN TRANSACTION
 ;
 
--- [99/119]
+-- [103/123]
 CREATE OR REPLACE TABLE "_stage_codes" AS
 WITH present AS (SELECT DISTINCT stage FROM "journey_events" WHERE stage IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY stage) AS USMALLINT) AS code, stage FROM present
 ;
 
--- [100/119]
+-- [104/123]
 CREATE OR REPLACE TABLE "_account_keys" AS
 WITH present AS (SELECT DISTINCT account_id FROM "journey_events" WHERE account_id IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY account_id) AS INTEGER) AS account_key, account_id
 FROM present
 ;
 
--- [101/119]
+-- [105/123]
 SELECT count(*) > 255 FROM "_stage_codes"
 ;
 
--- [102/119]
+-- [106/123]
 CREATE OR REPLACE TABLE "_journey_layout" AS
 WITH coded AS (
 SELECT k.account_key, CAST(c.code AS UTINYINT) AS stage_code, e.ts
@@ -730,11 +746,11 @@ WHERE e.ts IS NOT NULL)
 SELECT * FROM coded ORDER BY account_key, ts, stage_code
 ;
 
--- [103/119]
+-- [107/123]
 SELECT count(*) FROM "_stage_codes"
 ;
 
--- [104/119]
+-- [108/123]
 CREATE OR REPLACE TABLE "_journey_accounts" AS
 WITH per_account AS (
 SELECT account_key, [min(ts) FILTER (WHERE stage_code = 1), min(ts) FILTER (WHERE stage_code = 2), min(ts) FILTER (WHERE stage_code = 3), min(ts) FILTER (WHERE stage_code = 4), min(ts) FILTER (WHERE stage_code = 5), min(ts) FILTER (WHERE stage_code = 6), min(ts) FILTER (WHERE stage_code = 7), min(ts) FILTER (WHERE stage_code = 8), min(ts) FILTER (WHERE stage_code = 9), min(ts) FILTER (WHERE stage_code = 10)] AS firsts, [max(ts) FILTER (WHERE stage_code = 1), max(ts) FILTER (WHERE stage_code = 2), max(ts) FILTER (WHERE stage_code = 3), max(ts) FILTER (WHERE stage_code = 4), max(ts) FILTER (WHERE stage_code = 5), max(ts) FILTER (WHERE stage_code = 6), max(ts) FILTER (WHERE stage_code = 7), max(ts) FILTER (WHERE stage_code = 8), max(ts) FILTER (WHERE stage_code = 9), max(ts) FILTER (WHERE stage_code = 10)] AS lasts
@@ -742,7 +758,7 @@ FROM "_journey_layout" GROUP BY account_key)
 SELECT * FROM per_account ORDER BY account_key
 ;
 
--- [105/119]
+-- [109/123]
 CREATE OR REPLACE TABLE "_journey_span" AS
 SELECT min(ts) AS t_min, max(ts) AS t_max, 10 AS codes, (
 SELECT coalesce(
@@ -755,61 +771,61 @@ AND view_name = 'journey_events'))) AS source
 FROM "_journey_layout"
 ;
 
--- [106/119]
+-- [110/123]
 COMMIT
 ;
 
--- [107/119]
+-- [111/123]
 DROP TABLE IF EXISTS "_cx_dates"
 ;
 
--- [108/119]
+-- [112/123]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [109/119]
+-- [113/123]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [110/119]
+-- [114/123]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [111/119]
+-- [115/123]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [112/119]
+-- [116/123]
 CREATE TABLE "_cx_dates" AS SELECT CAST($dated AS TIMESTAMP) AS dated, CAST($named AS TIMESTAMP[]) AS named
 ;
 -- params:
 --   $dated = TIMESTAMP '2026-09-30 00:00:00'
 --   $named = []
 
--- [113/119]
+-- [117/123]
 SELECT reason, count(*) AS rows FROM "_cx_accounts_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [114/119]
+-- [118/123]
 SELECT reason, count(*) AS rows FROM "_cx_journey_events_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [115/119]
+-- [119/123]
 SELECT count(*) FROM journey_events WHERE resolution = 'monthly'
 ;
 
--- [116/119]
+-- [120/123]
 SELECT reason, count(*) AS rows FROM "_cx_stage_snapshots_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [117/119]
+-- [121/123]
 SELECT reason, count(*) AS rows FROM "_cx_surveys_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [118/119]
+-- [122/123]
 SELECT reason, count(*) AS rows FROM "_cx_factor_ratings_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [119/119]
+-- [123/123]
 SELECT reason, count(*) AS rows FROM "_cx_activities_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
