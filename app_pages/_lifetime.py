@@ -99,6 +99,15 @@ def _sweep_interval_s() -> float:
     return min(60.0, max(2.0, _idle_limit_s() / 4))
 
 
+def _held_unless_gone(session_id: str) -> bool:
+    """The background sweep's probe: a session counts as held unless the server clearly no longer knows it
+    (outside a script run Streamlit's session storage may be mid-write: no answer is not "gone")."""
+    try:
+        return _session_alive(session_id) is not False
+    except Exception:  # noqa: BLE001 - when in doubt, keep the session
+        return True
+
+
 def _sweep_forever() -> None:
     """The server's sweep without a visitor: release sessions long gone, then give their memory back."""
     import logging
@@ -109,7 +118,7 @@ def _sweep_forever() -> None:
     while True:
         time.sleep(_sweep_interval_s())
         try:
-            if sessions.sweep(_idle_limit_s(), is_alive=_session_alive):
+            if sessions.sweep(_idle_limit_s(), is_alive=_held_unless_gone):
                 trim_memory()
                 _write_stats("sweep")
         except Exception:  # noqa: BLE001 - the sweep must keep running whatever one pass raises
@@ -159,7 +168,7 @@ def _idle_limit_s() -> float:
 
 
 def sweep_sessions() -> None:
-    """Once per script run: mark this session seen, track its SQL sandbox, release sessions long gone.
+    """Once per script run: mark this session seen and track its SQL sandbox (the background sweep releases).
 
     With JOURNEY_LENS_SESSION_STATS set (tests and `make load` only), the registry's counts are
     written to that file as JSON after each sweep (the background sweep writes it when it released any).
@@ -175,8 +184,6 @@ def sweep_sessions() -> None:
     explorer = st.session_state.get("sql_explorer")
     if explorer is not None:
         sessions.register(session_id, explorer)
-    if sessions.sweep(_idle_limit_s(), is_alive=_session_alive):
-        trim_memory()
     _write_stats(session_id)
 
 

@@ -475,3 +475,15 @@ def test_a_customer_known_only_from_the_accounts_table(con) -> None:
     assert list(table.index) == ["U1"]
     assert table.loc["U1", "evidence"] == "silent: no dated survey answer, rating, journey entry or activity at all"
     assert table.loc["U1", "first_signal_date"] is None
+
+
+def test_the_list_and_summary_work_after_an_unfinished_result_on_the_connection(con) -> None:
+    """DuckDB 2 refuses to register a frame while a fetchone() left a result open; the list reads the
+    evaluated rows as parameters instead, so any earlier query (an as-of read) cannot break it."""
+    build(con, [*signed("D90"), ("D90", "Disappointment", "2026-04-01")])
+    run = ew.prepare(con, ew.WarningConfig(), CONFIG, SETTINGS)
+    assert len(ew.signal_rows(con, run)) == 1                     # evaluated once, kept in the run
+    con.execute("SELECT 1 UNION ALL SELECT 2").fetchone()          # a result left unfinished
+    assert list(ew.warnings_table(con, run)["account_id"]) == ["D90"]
+    con.execute("SELECT 1 UNION ALL SELECT 2").fetchone()
+    assert ew.signal_summary(con, run).set_index("signal").loc["any signal", "accounts"] == 1

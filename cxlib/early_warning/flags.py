@@ -115,18 +115,18 @@ def _signal_rows(con: duckdb.DuckDBPyConnection, run: Run) -> pd.DataFrame:
 
 def _over_signal_rows(con: duckdb.DuckDBPyConnection, run: Run, ctes_and_select: str,
                       params: dict[str, Any]) -> pd.DataFrame:
-    """`WITH acct, signal_rows, <ctes_and_select>` where signal_rows are the run's evaluated rows, not the
-    signal CTEs again (every signal re-evaluated: most of the page's first visit on a large upload)."""
-    rows = _signal_rows(con, run)[["account_id", "signal", "since"]]
-    view = "ew_evaluated_signal_rows"      # a connection's own view name; one session runs one query at a time
-    con.register(view, rows)
-    try:
-        return run_sql(con, f"""
-            WITH {dimensions.ACCOUNTS_CTE},
-            signal_rows AS (SELECT account_id, signal, CAST(since AS TIMESTAMP) AS since FROM {canonical.quote(view)}),
-            {ctes_and_select}""", params)
-    finally:
-        con.unregister(view)
+    """`WITH acct, signal_rows, <ctes_and_select>` where signal_rows are the run's evaluated rows (passed as
+    list parameters), not the signal CTEs again (every signal re-evaluated: most of a large upload's visit)."""
+    rows = _signal_rows(con, run)
+    evaluated = {"ew_row_ids": [str(a) for a in rows["account_id"]], "ew_row_signals": list(rows["signal"]),
+                 "ew_row_since": [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in rows["since"]]}
+    return run_sql(con, f"""
+        WITH {dimensions.ACCOUNTS_CTE},
+        signal_rows AS (
+            SELECT unnest($ew_row_ids::VARCHAR[]) AS account_id, unnest($ew_row_signals::VARCHAR[]) AS signal,
+                   unnest($ew_row_since::TIMESTAMP[]) AS since
+        ),
+        {ctes_and_select}""", params | evaluated)
 
 
 def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str, Any] | None = None

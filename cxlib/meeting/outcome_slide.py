@@ -50,18 +50,20 @@ def _unplaced_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, column: 
             WHERE score IS NOT NULL AND NOT isnan(score) AND ts IS NOT NULL AND ts <= $as_of
               AND (CAST($measure AS VARCHAR) IS NULL OR factor = $measure)"""
         measure = "a dated factor rating" if spec.factor is None else f"a dated '{spec.factor}' rating"
-    accounts, with_outcome, with_answer = con.execute(f"""
+    in_segment, segment_params = dimensions.segment_filter_sql(column, value, "acct")   # "(none)" included
+    ((accounts, with_outcome, with_answer),) = con.execute(f"""
         WITH {dimensions.ACCOUNTS_CTE},
         members AS (
-            SELECT account_id, outcome FROM acct WHERE trim(CAST({canonical.quote(column)} AS VARCHAR)) = trim($value)
+            SELECT account_id, outcome FROM acct WHERE true {in_segment}
         ),
         answered AS ({answers})
         SELECT count(*),
                count(*) FILTER (WHERE outcome IS NOT NULL AND NOT isnan(outcome)),
                count(*) FILTER (WHERE account_id IN (SELECT account_id FROM answered))
         FROM members
-    """, {"value": value, "as_of": dimensions.as_of_param(con, settings),
-          "measure": spec.measure.upper() if spec.measure in ("csat", "nps") else spec.factor}).fetchone()
+    """, segment_params | {"as_of": dimensions.as_of_param(con, settings),
+                           "measure": spec.measure.upper() if spec.measure in ("csat", "nps") else spec.factor}
+    ).fetchall()
     return (f"No account of {column} = {value} is placed in a desired-outcome quadrant in any quarter: of its "
             f"{plural(int(accounts), 'account')}, {int(with_outcome):,} have a value in column 'outcome' and "
             f"{int(with_answer):,} have {measure} (one older than {oh.STALE_DAYS} days at a quarter's end counts as "

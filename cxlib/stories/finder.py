@@ -147,13 +147,15 @@ def find_with_summary(con: duckdb.DuckDBPyConnection, settings: Settings, score_
 
 
 def summary_of(con: duckdb.DuckDBPyConnection, stories: pd.DataFrame) -> dict[str, Any]:
-    """`story_summary` from the rows `find_stories` returned (the page has them: the chain is not run again)."""
-    view = "st_found_stories"     # a connection's own view name; one session runs one query at a time
-    con.register(view, stories[["challenge", "days_to_value", "recent_reference"]])
-    try:
-        (row,) = con.execute(f"WITH st_stories AS (SELECT * FROM {view}),\n{_SUMMARY}").fetchall()
-    finally:
-        con.unregister(view)
+    """`story_summary` from the rows `find_stories` returned (passed as list parameters: the chain is not run again)."""
+    params = {"st_challenge": [None if pd.isna(v) else float(v) for v in stories["challenge"]],
+              "st_days": [None if pd.isna(v) else float(v) for v in stories["days_to_value"]],
+              "st_reference": [None if pd.isna(v) else bool(v) for v in stories["recent_reference"]]}
+    (row,) = con.execute("""WITH st_stories AS (
+  SELECT unnest($st_challenge::DOUBLE[]) AS challenge, unnest($st_days::DOUBLE[]) AS days_to_value,
+         unnest($st_reference::BOOLEAN[]) AS recent_reference
+),
+""" + _SUMMARY, params).fetchall()
     return dict(zip(SUMMARY_KEYS, row, strict=True))
 
 
