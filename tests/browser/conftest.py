@@ -37,10 +37,16 @@ def page(browser, app_url):  # type: ignore[no-untyped-def]
 
 
 def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until Streamlit has finished running the script (no running indicator)."""
+    """Wait until Streamlit has finished running the script: no running indicator, and the app root's
+    script state (`data-test-script-state`, set by Streamlit's front end) is neither running nor a
+    requested rerun. A click's rerun may not have started yet; wait on its result too (wait_for_metric).
+    """
     page.wait_for_selector('[data-testid="stApp"]')
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !['running', 'rerunRequested'].includes("
+        "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'))",
+        timeout=60_000)
 
 
 def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
