@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -89,14 +90,25 @@ def kept(key: str) -> str:
     return key
 
 
+def edits_belong_to_data(ws: Workspace, owner_key: str, keys: Iterable[str] = (), prefix: str | None = None) -> None:
+    """Forget a page's edit widgets (`keys`, and every key starting with `prefix`) when new data or a newly
+    applied mapping arrives, so they start from the values saved with it instead of carrying old edits over.
+    An edit saved with the mapping keeps them (it changes the version, not the data)."""
+    if st.session_state.get(owner_key) == ws.data_stamp:
+        return
+    doomed = set(keys) | ({k for k in st.session_state if str(k).startswith(prefix)} if prefix else set())
+    for key in doomed:
+        st.session_state.pop(key, None)
+    st.session_state[owner_key] = ws.data_stamp
+
+
 def keep_widget_values(ws: Workspace) -> None:
     """Once per run, before the page: re-assign every kept widget's value so Streamlit does not drop it
     while its section is closed (Streamlit's documented way to interrupt its widget clean-up). New data
     or a newly applied mapping forgets them: options such as quarters or segment values change with them."""
     keys = st.session_state.get(_KEPT, set())
-    owner = (id(ws), id(ws.mapping))      # new data or a re-applied mapping; a weight edit keeps them
-    if st.session_state.get(_KEPT_FOR) != owner:
-        st.session_state[_KEPT_FOR] = owner
+    if st.session_state.get(_KEPT_FOR) != ws.data_stamp:   # new data or a re-applied mapping; a weight edit keeps them
+        st.session_state[_KEPT_FOR] = ws.data_stamp
         for key in keys:
             st.session_state.pop(key, None)
         keys.clear()

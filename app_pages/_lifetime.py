@@ -152,9 +152,9 @@ def share_cores(ws: Workspace) -> None:
     if os.environ.get("JOURNEY_LENS_THREADS") or not ws.opened:
         return
     threads = sessions.threads_for(os.cpu_count() or 1, sessions.active(_ACTIVE_S))
-    if st.session_state.get(_THREADS_KEY) != (id(ws), threads):
+    if st.session_state.get(_THREADS_KEY) != (ws.data_stamp, threads):
         ws.con.execute(f"SET threads = {int(threads)}")
-        st.session_state[_THREADS_KEY] = (id(ws), threads)
+        st.session_state[_THREADS_KEY] = (ws.data_stamp, threads)
 
 
 def _idle_limit_s() -> float:

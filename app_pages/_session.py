@@ -184,9 +184,9 @@ def use_workspace(new: Workspace) -> None:
     st.session_state[_WORKSPACE_KEY] = new
 
 
-def workspace_ref(ws: Workspace) -> tuple[int, int]:
-    """Which data something was made from: this workspace object at this version (a new upload's can repeat)."""
-    return id(ws), ws.version
+def workspace_ref(ws: Workspace) -> int:
+    """Which data something was made from: the workspace's stamp (unique in the process, unlike `id()`)."""
+    return ws.stamp
 
 
 class SessionResults(OrderedDict):
@@ -208,7 +208,7 @@ def cached(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if sample is not None:
         return shared_results().get((sample, name, repr(args), repr(sorted(kwargs.items()))),
                                     lambda: fn(ws.con, *args, **kwargs))
-    key = (name, ws.version, repr(args), repr(sorted(kwargs.items())))
+    key = (name, ws.stamp, repr(args), repr(sorted(kwargs.items())))
     store = st.session_state.get(_CACHE_KEY)
     if store is None:
         store = st.session_state[_CACHE_KEY] = SessionResults()

@@ -150,7 +150,7 @@ with st.container(border=True):
         lambda: meeting.account_pack(ws.con, selected, ws.score_config, ws.settings, segment_column,
                                      ws.warning_config, extra_slides=extra),
         f"meeting_pack_{selected}", key="account_pack",
-        stamp=(ws.version, selected, segment_column, [s.title for s in extra]))
+        stamp=(ws.stamp, selected, segment_column, [s.title for s in extra]))
 
 stem = f"account_{p.account_id}"
 acts = cached("account_rows.account_activities", account_activities, selected, story.as_of)

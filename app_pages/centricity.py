@@ -13,11 +13,12 @@ from cxlib.errors import CxError
 from cxlib.figures import centricity as figs
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import segment_picker, settings_caption
+from app_pages._controls import edits_belong_to_data, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table
 
 THEME_EDITOR = "ct_themes_text"
+THEME_OWNER = "ct_themes_owner"
 
 st.title("Centricity")
 ws = workspace()
@@ -35,6 +36,8 @@ if ws.mapping is None or not ws.reports:
 saved = run_safely(lambda: ws.centricity_config)
 if saved is None:
     st.stop()
+# The editor's text belongs to one mapping: new data starts from its saved list, never from the old edits.
+edits_belong_to_data(ws, THEME_OWNER, (THEME_EDITOR,))
 with st.expander("Want-vs-do themes (kept with the mapping)", icon=":material/tune:"):
     st.caption("One theme per line: `theme: keyword, keyword, …`, in any of the six languages. Matching ignores "
                "case and accents and needs whole words (\"training\" does not match \"trainings\": list both).")

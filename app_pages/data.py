@@ -147,8 +147,8 @@ st.caption(("Confirmed. " if confirmed else "Suggested by Journey Lens from colu
 def _shape_choices(tm: mp.TableMapping) -> dict[str, str]:
     """Shape id → label of every export shape that fits this table, its current one first, and "no shape"."""
     cache = st.session_state.get("shape_choices")
-    if cache is None or cache["version"] != ws.version:      # computed once per loaded data, per table
-        cache = st.session_state["shape_choices"] = {"version": ws.version, "tables": {}}
+    if cache is None or cache["stamp"] != ws.stamp:      # computed once per loaded data, per table
+        cache = st.session_state["shape_choices"] = {"stamp": ws.stamp, "tables": {}}
     if tm.table not in cache["tables"]:
         labels = {str(c.name): str(c.label) for r in ws.reports if r.table == tm.table for c in r.columns
                   if getattr(c, "label", None)}

@@ -15,7 +15,7 @@ from cxlib.figures import warnings as figs
 from cxlib.mapping.respondent_roles import RESPONDENT_ROLES, respondent_role_values
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import lazy_expander, segment_columns, settings_caption
+from app_pages._controls import edits_belong_to_data, lazy_expander, segment_columns, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table
 
@@ -36,10 +36,7 @@ if ws.mapping is None or not ws.reports:
     st.stop()
 
 # Edits belong to one mapping: a new upload or a re-applied mapping starts from its own saved values.
-if st.session_state.get(OWNER_KEY) != id(ws.mapping):
-    for key in [k for k in st.session_state if str(k).startswith(PREFIX)]:
-        st.session_state.pop(key, None)
-    st.session_state[OWNER_KEY] = id(ws.mapping)
+edits_belong_to_data(ws, OWNER_KEY, prefix=PREFIX)
 
 saved = ws.warning_config
 with st.expander("Thresholds and windows (kept with the mapping)", icon=":material/tune:"):

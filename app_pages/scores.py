@@ -12,7 +12,7 @@ from cxlib.errors import CxError
 from cxlib.figures import scores as figs
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import kept, lazy_expander, segment_picker, settings_caption
+from app_pages._controls import edits_belong_to_data, kept, lazy_expander, segment_picker, settings_caption
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table, styled_table
 
@@ -28,10 +28,7 @@ st.caption("Engagement against the desired state: each account's eight factor ra
            "weighted into one composite and compared with the target you set for each factor.")
 
 # Edits belong to one mapping: a new upload or a re-applied mapping starts from its own saved values.
-if st.session_state.get(OWNER_KEY) != id(ws.mapping):
-    for key in (EDITOR_KEY, *INPUT_KEYS):
-        st.session_state.pop(key, None)
-    st.session_state[OWNER_KEY] = id(ws.mapping)
+edits_belong_to_data(ws, OWNER_KEY, (EDITOR_KEY, *INPUT_KEYS))
 
 saved = ws.score_config
 detected = cached("scores.detect_scales", sc.detect_scales)

@@ -149,7 +149,7 @@ def against_desired_state() -> None:
             meeting_pack_buttons(
                 lambda: meeting.segment_pack(ws.con, by, str(segment), cfg, settings, ws.warning_config,
                                              mapping=ws.mapping),
-                f"meeting_pack_{by}_{segment}", key="segment_pack", stamp=(ws.version, by, segment))
+                f"meeting_pack_{by}_{segment}", key="segment_pack", stamp=(ws.stamp, by, segment))
         with r2:
             show_chart(score_figs.segment_radar(seg_scores, cfg, segment), f"{segment}_against_desired_state",
                          key="seg_radar")

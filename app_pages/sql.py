@@ -23,7 +23,7 @@ st.caption("One SELECT or WITH query over your session's tables and the canonica
 def explorer(ws: Workspace) -> sql.Explorer:
     """The session's sandbox, rebuilt when the data or mapping changes."""
     current = st.session_state.get("sql_explorer")
-    stamp = (id(ws), ws.version)  # a new upload is a new workspace, whose version may repeat
+    stamp = ws.stamp  # a new upload is a new workspace, whose version may repeat; its stamp never does
     if current is not None and st.session_state.get("sql_explorer_version") == stamp:
         return current
     if current is not None:

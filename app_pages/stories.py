@@ -9,7 +9,7 @@ from cxlib import dimensions, meeting, stories
 from cxlib.errors import CxError
 from cxlib.stories.config import LIMITS
 from app_pages._behind import accounts_behind, number
-from app_pages._controls import segment_picker, settings_caption
+from app_pages._controls import edits_belong_to_data, segment_picker, settings_caption
 from app_pages._pack import add_pack_slide
 from app_pages._session import cached, run_safely, workspace
 from app_pages._tables import download_table
@@ -31,10 +31,7 @@ if ws.mapping is None or not ws.reports:
     st.stop()
 
 # Edits belong to one mapping: a new upload or a re-applied mapping starts from its own saved weights.
-if st.session_state.get(OWNER_KEY) != id(ws.mapping):
-    for key in [k for k in st.session_state if str(k).startswith(PREFIX)]:
-        st.session_state.pop(key, None)
-    st.session_state[OWNER_KEY] = id(ws.mapping)
+edits_belong_to_data(ws, OWNER_KEY, prefix=PREFIX)
 
 saved = ws.story_config
 with st.expander("Weights (kept with the mapping)", icon=":material/tune:"):

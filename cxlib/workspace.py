@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 import threading
@@ -65,11 +66,18 @@ def sample_files(data_dir: Path = DATA_DIR) -> list[Path]:
     return sorted(data_dir.glob("*.csv")) + sorted((data_dir / "snapshots").glob("*.csv"))
 
 
+# Stamps are unique in the process: unlike `id()` (reused once an object is freed) or `version` (a new
+# workspace starts again from its own), a stamp never names two different states of any workspace.
+_STAMPS = itertools.count(1)
+
+
 class Workspace:
     """One session's data: its database, the load reports, the mapping and a label to show.
 
-    `version` changes whenever the data or the mapping changes, so caches keyed by it never
-    serve numbers computed from other data.
+    `version` changes whenever the data, the mapping or a saved setting changes, so caches keyed by it
+    never serve numbers computed from other data. `stamp` names that state uniquely in the process (use
+    it to key anything a session keeps); `data_stamp` changes only with new data or a newly applied
+    mapping, not with a setting edited on a page (widgets holding edits are reset by it).
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None, label: str = "No data loaded",
@@ -87,9 +95,25 @@ class Workspace:
         self.mapping = mapping
         self.validation: list[ValidationReport] = list(validation or [])
         self.version = version
+        self.data_stamp = self.stamp
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()
+
+    @property
+    def version(self) -> int:
+        """The data's version: kept with a saved workspace, the same for every session's copy of the sample."""
+        return self._version
+
+    @version.setter
+    def version(self, value: int) -> None:
+        self._version = value
+        self.stamp = next(_STAMPS)
+
+    def _new_data(self) -> None:
+        """New data or a newly applied mapping: a new version, and widgets holding edits start again."""
+        self.version += 1
+        self.data_stamp = self.stamp
 
     def __repr__(self) -> str:
         return f"Workspace(label={self.label!r}, tables={len(self.reports)}, version={self.version})"
@@ -224,7 +248,7 @@ class Workspace:
                                              max_bytes=max_bytes)
         self.reports.extend(reports)
         self.errors.extend(errors)
-        self.version += 1
+        self._new_data()
         return reports
 
     def clear(self) -> None:
@@ -235,7 +259,7 @@ class Workspace:
             loading.drop_table(self.con, report)
         self.reports, self.errors, self.validation, self.mapping = [], [], [], None
         mapping.unmap(self.con)
-        self.version += 1
+        self._new_data()
 
     def suggest_mapping(self) -> Mapping:
         """cxlib's suggestion for every loaded table: kind, column roles, stage map, settings."""
@@ -252,7 +276,7 @@ class Workspace:
         self.validation = mapping.apply_mapping(self.con, new_mapping)
         add_qbr_segment(self.con, new_mapping.settings)     # a derived segment, once activities exist
         self.mapping = new_mapping
-        self.version += 1
+        self._new_data()
         return self.validation
 
     def close(self) -> None:

@@ -99,3 +99,20 @@ def test_an_edited_theme_list_is_kept_with_the_mapping_and_a_bad_line_is_named(s
     at.text_area(key="ct_themes_text").set_value("onboarding kickoff").run()
     assert any("line 1" in e.value for e in at.error)
     assert sample.centricity_config.themes["reporting"] == ["report"]     # the last valid list stays
+
+
+def test_new_data_starts_the_theme_editor_from_its_own_list(sample: Workspace) -> None:
+    """An edit in the theme box belongs to the mapping it was made on: a newly applied mapping shows its
+    own saved list, and the old text is not saved into it."""
+    from cxlib.mapping import Mapping
+
+    at = page(sample)
+    at.text_area(key="ct_themes_text").set_value("onboarding: kickoff").run()
+    assert sample.mapping.to_dict()["centricity"] == {"themes": {"onboarding": ["kickoff"]}}
+    fresh = Mapping.from_json(sample.mapping.to_json())
+    fresh.centricity = None
+    sample.apply(fresh)
+    at.run()
+    assert not at.exception
+    assert sample.mapping.centricity is None
+    assert at.text_area(key="ct_themes_text").value == ct.ThemeConfig.from_dict(None).to_text()

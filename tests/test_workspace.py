@@ -77,3 +77,25 @@ def test_a_deferred_workspace_closed_unopened_never_opens() -> None:
     with pytest.raises(duckdb.ConnectionException, match="closed before its database was opened"):
         ws.con
     assert opened == []
+
+
+def test_stamps_never_repeat_and_data_stamp_moves_only_with_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`stamp` names a state uniquely (two fresh workspaces share version 0, never a stamp); `data_stamp`
+    follows loads, clears and applied mappings, not a setting saved with the mapping."""
+    from cxlib.scores import ScoreConfig
+
+    first, second = Workspace(), Workspace()
+    assert first.version == second.version == 0 and first.stamp != second.stamp
+    (tmp_path / "events.csv").write_text("account_id,stage,ts\nA,Awareness,2026-01-05\n", encoding="utf-8")
+    data = first.data_stamp
+    first.load([tmp_path / "events.csv"])
+    assert first.version == 1 and first.data_stamp == first.stamp != data
+    first.apply(first.suggest_mapping())
+    applied = first.data_stamp
+    assert first.version == 2 and applied == first.stamp
+    first.set_score_config(ScoreConfig.from_dict(None))
+    assert first.version == 3 and first.stamp != applied and first.data_stamp == applied
+    first.clear()
+    assert first.data_stamp == first.stamp != applied
+    first.close()
+    second.close()
