@@ -20,7 +20,7 @@ from cxlib.errors import CxError
 from cxlib.figures import account as figs
 from cxlib.scores import shown
 from app_pages._charts import show_chart
-from app_pages._controls import segment_picker, settings_caption
+from app_pages._controls import lazy_expander, segment_picker, settings_caption
 from app_pages._pack import meeting_pack_buttons, pack_slides
 from app_pages._session import cached, run_safely, workspace
 from app_pages._share import view_params
@@ -202,9 +202,10 @@ else:
                        "due date ÷ those counted; open tasks not yet due are left out.")
         text = follow_through_text(q)
         st.caption(text[0].upper() + text[1:] + ".")
-    with st.expander(f"Activities ({len(acts):,})"):
-        show_table(acts.assign(ts=_day(acts["ts"]), due_date=_day(acts["due_date"])), f"{stem}_activities",
-                   key="account_activities_table")
+    if box := lazy_expander(f"Activities ({len(acts):,})", key="account_activities_open"):
+        with box:
+            show_table(acts.assign(ts=_day(acts["ts"]), due_date=_day(acts["due_date"])), f"{stem}_activities",
+                       key="account_activities_table")
 
 st.subheader("Survey answers")
 if story.surveys.empty:

@@ -278,12 +278,13 @@ def trend_section() -> None:
         show_chart(figs.history_chart(account_history[account_history["account_id"] == account],
                                         title=f"{account}: composite over time"), f"{account}_composite_over_time",
                      key="scores_history_account")
-    with st.expander(f"Trend per account ({len(trend):,})"):
-        st.dataframe(trend.sort_values("change", na_position="last"), hide_index=True, width="stretch",
-                     column_config={"previous_composite": st.column_config.NumberColumn(format="%.1f"),
-                                    "composite": st.column_config.NumberColumn(format="%.1f"),
-                                    "change": st.column_config.NumberColumn(format="%+.1f")})
-        download_table(trend, "score_trend", key="dl_score_trend")
+    if box := lazy_expander(f"Trend per account ({len(trend):,})", key="scores_trend_table_open"):
+        with box:
+            st.dataframe(trend.sort_values("change", na_position="last"), hide_index=True, width="stretch",
+                         column_config={"previous_composite": st.column_config.NumberColumn(format="%.1f"),
+                                        "composite": st.column_config.NumberColumn(format="%.1f"),
+                                        "change": st.column_config.NumberColumn(format="%+.1f")})
+            download_table(trend, "score_trend", key="dl_score_trend")
 
 
 # Closed, a section costs nothing; several can be open at once (the factors next to the trend).

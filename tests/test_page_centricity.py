@@ -86,6 +86,11 @@ def test_the_account_page_shows_qbr_discipline_and_activities_on_its_timeline(sa
     assert cards["QBR held in the last 100 days"] == "yes" and cards["Follow-through"] == "50%"
     assert any(c.value.startswith("1 of 2 follow-up tasks completed by their due date (50%); 1 overdue")
                for c in at.caption)
+    assert not any("subject" in t.value.columns for t in at.table)              # the activities list: closed
+    at.session_state["account_activities_open"] = True
+    at.run()
+    listed = next(t.value for t in at.table if "subject" in t.value.columns)
+    assert sorted(listed["subject"]) == ["Plan training", "QBR", "Send deck"]
 
 
 def test_an_edited_theme_list_is_kept_with_the_mapping_and_a_bad_line_is_named(sample: Workspace) -> None:

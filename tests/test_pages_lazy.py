@@ -113,6 +113,11 @@ def test_scores_first_visit_computes_no_factor_accounts_or_trend_section(sample:
     assert calls["score_trend"] > 0 and calls["factor_summary"] == 0
     shown = cards(at)
     assert (shown["Up"], shown["Down"], shown["Same"], shown["Not comparable"]) == ("161", "139", "394", "78")
+    assert not any("previous_composite" in d.value.columns for d in at.dataframe)   # its table: closed
+    at.session_state["scores_trend_table_open"] = True
+    at.run()
+    trend = next(d.value for d in at.dataframe if "previous_composite" in d.value.columns)
+    assert len(trend) == 161 + 139 + 394 + 78                              # the four cards' accounts
 
     at.session_state["scores_factors_open"] = True                          # two open at once
     at.session_state["scores_accounts_open"] = True
