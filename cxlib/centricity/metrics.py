@@ -18,8 +18,8 @@ import pandas as pd
 from cxlib import canonical, dimensions, stats
 from cxlib.centricity.sql import ACTED_DAYS, ATTESTED_DAYS, CARE_DAYS, WEEKS, centricity_ctes, centricity_params
 from cxlib.centricity.themes import ThemeConfig
-from cxlib.early_warning.flags import run_sql
 from cxlib.settings import Settings
+from cxlib.sqlparams import run as run_sql
 
 CLI_COLUMNS = ["segment", "accounts", "care", "act_daily_median", "proactive_share", "attested_with",
                "attested_without", "attested_p_value", "want_do_coverage"]

@@ -10,7 +10,6 @@ in DuckDB over `signals.signals_ctes`; `evidence` only turns rows into words.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ from cxlib.early_warning.signals import signal_order_sql, signals_ctes
 from cxlib.errors import MetricError
 from cxlib.scores import ScoreConfig
 from cxlib.settings import Settings
+from cxlib.sqlparams import run as run_sql
 
 CLI_COLUMNS = ["account_id", "name", "arr", "renewal_date", "signals", "first_signal_date", "evidence"]
 TABLE_COLUMNS = CLI_COLUMNS + ["n_signals", "renews_soon"]
@@ -58,12 +58,6 @@ class Run:
               ) -> pd.DataFrame:
         """`WITH <signals> <select>` with the run's parameters (plus `extra`)."""
         return run_sql(con, f"WITH {self.ctes}\n{select}", self.params | (extra or {}))
-
-
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Run `sql` with the parameters it names (DuckDB refuses unused ones; the signals share one dict)."""
-    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-    return con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
 
 
 def prepare(con: duckdb.DuckDBPyConnection, config: WarningConfig | None = None,
