@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from cxlib import canonical, dimensions
+from cxlib.activities import activities_count
 from cxlib.settings import Settings
 
 QBR_DAYS = 100
@@ -102,8 +103,7 @@ def add_qbr_segment(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     when activities are loaded and something is dated; it is rebuilt whenever the mapping is applied
     (a new as-of date is part of the mapping's settings), so every segment picker and `--by` can use it.
     """
-    (activities,) = con.execute(f"SELECT count(*) FROM {_Q(canonical.ACTIVITIES)}").fetchone()
-    as_of = dimensions.as_of_param(con, settings) if activities else None
+    as_of = dimensions.as_of_param(con, settings) if activities_count(con) else None
     if as_of is None:
         return False
     column = _Q(SEGMENT_COLUMN)

@@ -16,7 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, dimensions
+from cxlib import dimensions
+from cxlib.activities import activities_count
 from cxlib.behind.core import accounts_behind
 from cxlib.early_warning import evidence, pace
 from cxlib.early_warning.config import NEEDS_ACTIVITIES, SIGNALS, WarningConfig
@@ -76,15 +77,7 @@ def prepare(con: duckdb.DuckDBPyConnection, config: WarningConfig | None = None,
     p90 = pace.p90_table(con, settings, as_of, by)
     ctes, params = signals_ctes(con, config, score_config, settings, as_of, p90)
     params["renewal_days"] = int(config.renewal_days)
-    return Run(ctes, params, as_of, config, _has_activities(con))
-
-
-def _has_activities(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the activities view holds a row (missed_qbr is listed only then)."""
-    try:
-        return con.execute(f"SELECT EXISTS (SELECT 1 FROM {canonical.quote(canonical.ACTIVITIES)})").fetchone()[0]
-    except duckdb.CatalogException:
-        return False
+    return Run(ctes, params, as_of, config, activities_count(con) > 0)   # missed_qbr is listed only then
 
 
 def signals_in_use(run: Run) -> list[str]:
