@@ -4,7 +4,8 @@ Definitions (issue 13, README "Customer-centricity"), at the as-of date, over th
 `cxlib.early_warning.signals.customers_ctes` (Disappointment included, lost deals never):
 - an activity counts once it happened: dated up to the as-of date and not an open task or planned
   meeting (`done` is not false); a customer ticket counts as a trigger whatever its status.
-- care: a survey answer, or a QBR/EBR held, in the last 365 days (as-of − 365 days ≤ t ≤ as-of).
+- care: a survey answer, or a QBR/EBR held (`qbr.HELD_QBR_SQL`), in the last 365 days
+  (as-of − 365 days ≤ t ≤ as-of).
 - act daily: the 13 seven-day blocks ending at the as-of date are (as-of − 7(k+1) days, as-of − 7k
   days], k = 0…12, so the 13 weeks are as-of − 91 days < t ≤ as-of.
 - reactive: a provider-initiated activity 0–14 days (inclusive) after a customer ticket or a
@@ -24,6 +25,7 @@ from typing import Any
 import duckdb
 
 from cxlib import canonical, dimensions
+from cxlib.centricity.qbr import HELD_QBR_SQL
 from cxlib.centricity.themes import ThemeConfig
 from cxlib.churn import churn_stage, customer_stages
 from cxlib.early_warning.signals import customers_ctes
@@ -94,7 +96,7 @@ ct_week_counts AS (
 ct_cared AS (
   SELECT account_id, max(ts) AS last_contact FROM (
     SELECT account_id, ts FROM ct_answers_all
-    UNION ALL SELECT account_id, ts FROM ct_acts WHERE activity_type = 'qbr' AND done IS NOT FALSE
+    UNION ALL SELECT account_id, ts FROM ct_acts WHERE {HELD_QBR_SQL}
   ) AS asked
   WHERE ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
   GROUP BY account_id

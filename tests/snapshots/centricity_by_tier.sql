@@ -86,7 +86,7 @@ FROM ct_recent GROUP BY account_id
 ct_cared AS (
 SELECT account_id, max(ts) AS last_contact FROM (
 SELECT account_id, ts FROM ct_answers_all
-UNION ALL SELECT account_id, ts FROM ct_acts WHERE activity_type = 'qbr' AND done IS NOT FALSE
+UNION ALL SELECT account_id, ts FROM ct_acts WHERE activity_type = 'qbr' AND done IS NOT FALSE AND ts IS NOT NULL AND ts <= CAST($as_of AS TIMESTAMP)
 ) AS asked
 WHERE ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 GROUP BY account_id
