@@ -43,6 +43,7 @@ from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.sqlparams import used_params
 from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
+from cxlib.surveys import NPS_VALID_SQL
 
 PATH_SEPARATOR = " → "
 
@@ -369,9 +370,9 @@ placed AS (
 ),
 scores AS (
     SELECT code,
-           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10) AS nps_n,
-           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 9 AND 10) AS promoters,
-           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 6) AS detractors,
+           count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL}) AS nps_n,
+           count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score >= 9) AS promoters,
+           count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score <= 6) AS detractors,
            count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5) AS csat_n,
            count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 4 AND 5) AS satisfied
     FROM placed

@@ -30,6 +30,7 @@ from cxlib.centricity.themes import ThemeConfig
 from cxlib.churn import churn_stage, customer_stages
 from cxlib.early_warning.signals import customers_ctes
 from cxlib.settings import Settings
+from cxlib.surveys import NPS_VALID_SQL, nps_valid_sql
 
 CARE_DAYS = 365
 WEEKS = 13
@@ -77,7 +78,7 @@ ct_triggers AS (
   SELECT account_id, ts FROM ct_acts WHERE activity_type = 'ticket' AND initiated_by IS DISTINCT FROM '{canonical.PROVIDER}'
   UNION ALL
   SELECT account_id, ts FROM ct_answers_all
-  WHERE kind = 'NPS' AND score BETWEEN 0 AND 6 AND score = floor(score)
+  WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score <= 6
 ),
 ct_classed AS (
   SELECT p.*, EXISTS (SELECT 1 FROM ct_triggers AS t WHERE t.account_id = p.account_id AND t.ts <= p.ts
@@ -106,7 +107,7 @@ ct_nps AS (
          EXISTS (SELECT 1 FROM ct_classed AS p WHERE p.account_id = n.account_id AND NOT p.reactive
                  AND p.ts < n.ts AND p.ts >= n.ts - to_days($attested_days)) AS with_proactive
   FROM ct_answers_all AS n
-  WHERE n.kind = 'NPS' AND n.score BETWEEN 0 AND 10 AND n.score = floor(n.score)
+  WHERE n.kind = 'NPS' AND {nps_valid_sql('n')}
     AND n.ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
 ct_keywords AS (

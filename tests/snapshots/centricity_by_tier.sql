@@ -67,7 +67,7 @@ ct_triggers AS (
 SELECT account_id, ts FROM ct_acts WHERE activity_type = 'ticket' AND initiated_by IS DISTINCT FROM 'provider'
 UNION ALL
 SELECT account_id, ts FROM ct_answers_all
-WHERE kind = 'NPS' AND score BETWEEN 0 AND 6 AND score = floor(score)
+WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score) AND score <= 6
 ),
 ct_classed AS (
 SELECT p.*, EXISTS (SELECT 1 FROM ct_triggers AS t WHERE t.account_id = p.account_id AND t.ts <= p.ts
