@@ -30,7 +30,6 @@ select account keys through the layout's key dictionary.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Any
@@ -42,7 +41,9 @@ from cxlib import canonical, dimensions, layout
 from cxlib.dimensions import NONE_SEGMENT  # noqa: F401  (re-exported: the label the pages show)
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
+from cxlib.sqlparams import used_params
 from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
+from cxlib.surveys import NPS_VALID_SQL
 
 PATH_SEPARATOR = " → "
 
@@ -162,12 +163,6 @@ def _params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: 
                                  "as_of": dimensions.as_of_param(con, settings)}
 
 
-def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Only the parameters a query names (DuckDB refuses extra ones)."""
-    named = set(re.findall(r"\$(\w+)", sql))
-    return {k: v for k, v in params.items() if k in named}
-
-
 def _moves_sql(segment_condition: str, key_type: str) -> str:
     """The journey CTEs plus `moves_named`: each from→to pair with accounts, moves and flags."""
     return f"""{_paths_sql(segment_condition, key_type)},
@@ -211,7 +206,7 @@ SELECT from_stage, to_stage, accounts, transitions, is_return, is_exit
 FROM moves_named
 ORDER BY pair
 """
-    return con.execute(sql, _used(sql, params)).df()
+    return con.execute(sql, used_params(sql, params)).df()
 
 
 def map_summary(con: duckdb.DuckDBPyConnection, settings: Settings | None = None,
@@ -229,7 +224,7 @@ SELECT (SELECT count(*) FROM visits) AS accounts,
        coalesce(sum(transitions) FILTER (WHERE is_exit), 0) AS exit_moves
 FROM moves_named
 """
-    row = con.execute(sql, _used(sql, params)).fetchone()
+    row = con.execute(sql, used_params(sql, params)).fetchone()
     return dict(zip(("accounts", "moves", "returns", "exit_moves"), (int(v) for v in row)))
 
 
@@ -281,7 +276,7 @@ JOIN nodes AS src ON src.step = links.step AND src.code = links.from_code
 JOIN nodes AS dst ON dst.step = links.step + 1 AND dst.code = links.to_code
 ORDER BY part DESC, node_id, source, target
 """
-    both = con.execute(sql, _used(sql, params)).df()
+    both = con.execute(sql, used_params(sql, params)).df()
     node_rows, link_rows = both[both["part"] == "node"], both[both["part"] == "link"]
     nodes = pd.DataFrame({
         "node_id": node_rows["node_id"].astype("int64"), "step": node_rows["step"].astype("int64"),
@@ -326,7 +321,7 @@ FROM named
 ORDER BY accounts DESC, v
 LIMIT $limit
 """
-    df = con.execute(sql, _used(sql, params)).df()
+    df = con.execute(sql, used_params(sql, params)).df()
     df["stages"] = [list(s) for s in df["stages"]]
     return df
 
@@ -375,9 +370,9 @@ placed AS (
 ),
 scores AS (
     SELECT code,
-           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10) AS nps_n,
-           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 9 AND 10) AS promoters,
-           count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 6) AS detractors,
+           count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL}) AS nps_n,
+           count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score >= 9) AS promoters,
+           count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score <= 6) AS detractors,
            count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5) AS csat_n,
            count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 4 AND 5) AS satisfied
     FROM placed
@@ -414,4 +409,4 @@ FROM curve
 WHERE list_contains($configured, stage) OR accounts_reached > 0 OR nps_n > 0 OR csat_n > 0
 ORDER BY stage_order
 """
-    return con.execute(sql, _used(sql, params)).df()
+    return con.execute(sql, used_params(sql, params)).df()

@@ -44,6 +44,7 @@ from cxlib.scores import ScoreConfig, segment_accounts_cte
 from cxlib.scores.composite import per_account_sql
 from cxlib.scores.scales import effective_scales, Scale
 from cxlib.settings import Settings
+from cxlib.surveys import NPS_VALID_SQL
 
 STALE_DAYS = 180          # an answer older than this at a quarter's end counts as missing
 CHURN_QUARTERS = 2        # "churn within the next two quarters"
@@ -107,8 +108,8 @@ def _answers_sql(spec: OutcomeSpec) -> str:
             WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
               AND list_contains($o_factors, factor)
               AND (ts IS NULL OR ts <= $o_as_of)"""
-    # NPS answers outside 0–10 are not answers; CSAT scales vary, so any number counts (as `outcomes`).
-    in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
+    # Only whole NPS answers 0–10 are answers; CSAT scales vary, so any number counts (as `outcomes`).
+    in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
     return f"""
             SELECT account_id, ts, source_row, score
             FROM {q(canonical.SURVEYS)}
@@ -518,7 +519,7 @@ def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings:
               AND list_contains($factors, factor) AND ts IS NULL""",
                            {"factors": _rating_factors(spec, config, effective_scales(con, config))}).fetchone()
         return int(n)
-    in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
+    in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
     (n,) = con.execute(f"""
         SELECT count(*) FROM {canonical.quote(canonical.SURVEYS)}
         WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
@@ -542,7 +543,7 @@ def cli_table(summary: pd.DataFrame) -> pd.DataFrame:
 def placement_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> str:
     """Why no account has a quadrant: accounts, those with an outcome, answers of the measure with an account."""
     q = canonical.quote
-    in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
+    in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
     accounts, with_outcome = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE outcome IS NOT NULL AND NOT isnan(outcome)) "
         f"FROM ({dimensions.ONE_ROW_PER_ACCOUNT})").fetchone()

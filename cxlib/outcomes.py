@@ -24,6 +24,7 @@ from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.scores import account_scores_sql, ScoreConfig, segment_accounts_cte
 from cxlib.settings import Settings
+from cxlib.surveys import NPS_VALID_SQL
 
 SUCCESSFUL = "successful"
 OUTCOME_ONLY = "outcome without the right experience"
@@ -109,8 +110,8 @@ def quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: Sco
     params: dict[str, Any] = spec_params(spec)
     if spec.measure in ("csat", "nps"):
         params.update({"o_as_of": dimensions.as_of_param(con, settings), "o_survey_type": spec.measure.upper()})
-        # NPS answers outside 0–10 are not answers; CSAT scales vary, so any number counts.
-        in_range = "AND score BETWEEN 0 AND 10" if spec.measure == "nps" else ""
+        # Only whole NPS answers 0–10 are answers (as every NPS); CSAT scales vary, so any number counts.
+        in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
         experience = f"""
         experience AS (
             SELECT account_id, score AS experience_value

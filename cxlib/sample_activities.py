@@ -25,7 +25,7 @@ ANSWERED_THEMES = {"training": 0.85, "reporting": 0.8, "integration": 0.8, "resp
 COLUMNS = ("Account ID", "Activity Date", "Activity Type", "Initiated By", "Subject", "Theme/Tag", "Status",
            "Due Date", "Completed Date", "Owner")
 THEMES = ("training", "integration", "reporting", "response time")
-_THEME_SUBJECTS = {
+THEME_SUBJECTS = {   # each found by its theme's shipped keywords (centricity.themes; tested)
     "training": ("Training plan for new users", "Admin training follow-up", "Refresher training session"),
     "integration": ("Integration with the CRM", "API integration check-in", "SSO integration questions"),
     "reporting": ("Reporting dashboard review", "Custom reporting request", "Monthly reporting walkthrough"),
@@ -45,17 +45,17 @@ def _day(origin: pd.Timestamp, d: float) -> pd.Timestamp:
 def _answer_requests(rng: np.random.Generator, surveys: pd.DataFrame, end: pd.Timestamp, add: Any) -> None:
     """Provider activities on the theme a survey comment asked about, 1–60 days later, as often as
     `ANSWERED_THEMES` says (its own random stream: the rest of the history is unchanged)."""
-    from cxlib.centricity.themes import DEFAULT_THEMES, keyword_needle, normalize
+    from cxlib.centricity.themes import DEFAULT_THEMES, keyword_needle, words
 
-    needles = {theme: [keyword_needle(k) for k in words] for theme, words in DEFAULT_THEMES.items()}
+    needles = {theme: [keyword_needle(k) for k in keywords] for theme, keywords in DEFAULT_THEMES.items()}
     asked = surveys[surveys["Comment"].notna()].sort_values(["Account ID", "Survey Date"], kind="stable")
     for acc, when, comment in zip(asked["Account ID"], pd.to_datetime(asked["Survey Date"]), asked["Comment"]):
-        text = " " + " ".join("".join(c if c.isalnum() else " " for c in normalize(comment)).split()) + " "
+        text = f" {words(comment)} "   # as centricity's SQL reads a comment (sql.words_sql)
         for theme, theme_needles in needles.items():
             if any(n in text for n in theme_needles) and rng.random() < ANSWERED_THEMES.get(theme, 0.0):
                 day = when.normalize() + pd.Timedelta(days=int(rng.integers(1, 61)))
                 if day <= end:
-                    add(acc, day, "Meeting", "Provider", _THEME_SUBJECTS[theme][rng.integers(3)], None, theme=theme)
+                    add(acc, day, "Meeting", "Provider", THEME_SUBJECTS[theme][rng.integers(3)], None, theme=theme)
 
 
 def generate_activities(seed: int, accounts: pd.DataFrame, events: pd.DataFrame, surveys: pd.DataFrame,
@@ -85,7 +85,7 @@ def generate_activities(seed: int, accounts: pd.DataFrame, events: pd.DataFrame,
     def themed(kind: str) -> tuple[str, str | None]:
         if rng.random() < 0.3:
             theme = THEMES[rng.integers(len(THEMES))]
-            return _THEME_SUBJECTS[theme][rng.integers(3)], theme
+            return THEME_SUBJECTS[theme][rng.integers(3)], theme
         return _TOUCH_SUBJECTS[kind][rng.integers(3)], None
 
     for acc, start in first_decision.dt.normalize().sort_index().items():

@@ -42,7 +42,15 @@ from cxlib.stages import stage_order
 
 Level = Literal["response", "account"]
 By = str | dimensions.ByColumn | None     # a breakdown name or column, or a column already resolved
-NPS_VALID_SQL = "score BETWEEN 0 AND 10 AND score = floor(score)"  # whole answers 0–10; others rejected
+
+
+def nps_valid_sql(alias: str | None = None) -> str:
+    """An NPS answer that counts (README: whole numbers 0–10; others rejected): `score`, or `alias.score`."""
+    score = f"{alias}.score" if alias else "score"
+    return f"{score} BETWEEN 0 AND 10 AND {score} = floor({score})"
+
+
+NPS_VALID_SQL = nps_valid_sql()  # the one definition every NPS number filters by (7.5 and 11 are not answers)
 NPS_Z = 1.96  # the README's margin-of-error convention ("What customers say"), literal so 54.0 reads as 54.0
 SURVEY_BREAKDOWNS = ("stage", "touchpoint", "respondent_role", *dimensions.PERIODS)
 

@@ -237,3 +237,15 @@ def test_keyword_needles_are_words_between_spaces() -> None:
     assert keyword_needle("Formação") == " formacao "
     assert keyword_needle("培训") == "培训"                             # Chinese: anywhere
     assert keyword_needle("képzés") == " kepzes "
+
+
+def test_words_is_the_text_the_needles_look_in_and_the_sample_subjects_match_their_theme() -> None:
+    from cxlib.centricity.themes import DEFAULT_THEMES, keyword_needle, words
+    from cxlib.sample_activities import THEME_SUBJECTS, THEMES
+
+    assert words("  Slow RESPONSE-time, Formação!") == "slow response time formacao"
+    # the sample's themed subjects (its want-vs-do story) are found by the shipped keywords of their theme
+    for theme in THEMES:
+        needles = [keyword_needle(k) for k in DEFAULT_THEMES[theme]]
+        for subject in THEME_SUBJECTS[theme]:
+            assert any(n in f" {words(subject)} " for n in needles), (theme, subject)

@@ -114,3 +114,23 @@ def test_qbr_segment_is_yes_at_exactly_100_days_and_absent_without_activities(co
     assert SEGMENT_COLUMN in dimensions.segment_columns(con)
     values = dict(con.execute(f'SELECT account_id, "{SEGMENT_COLUMN}" FROM accounts ORDER BY 1').fetchall())
     assert values == {"H100": "yes", "H101": "no", "NONE": "no", "PLAN": "no"}
+
+
+# ---------------------------------------------------------------- one held-QBR definition (care and discipline)
+
+
+def test_care_and_qbr_discipline_count_the_same_held_qbrs(con) -> None:
+    """qbr.HELD_QBR_SQL: type qbr, dated up to as-of (inclusive), not planned (done unknown counts)."""
+    from cxlib import centricity as ct
+
+    build(con, [("AT", "A"), ("AFTER", "A"), ("PLAN", "A"), ("UNKNOWN", "A")], activities=[
+        act("AT", AS_OF, activity_type="qbr"),
+        act("AFTER", AS_OF + dt.timedelta(days=1), activity_type="qbr"),
+        act("PLAN", ago(5), activity_type="qbr", done=False),
+        act("UNKNOWN", ago(5), activity_type="qbr", done=None),
+    ])
+    held = table(con)
+    care = ct.centricity(con, SETTINGS).accounts.set_index("account_id")["care"].to_dict()
+    order = ("AT", "AFTER", "PLAN", "UNKNOWN")
+    assert [bool(held[a]["qbr_held"]) for a in order] == [True, False, False, True]
+    assert [bool(care[a]) for a in order] == [True, False, False, True]

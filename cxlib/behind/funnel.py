@@ -13,7 +13,6 @@ exit with no last funnel stage.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 import duckdb
@@ -28,6 +27,7 @@ from cxlib.funnel.params import DAY_US, with_clause
 from cxlib.funnel.sequences import events_cte
 from cxlib.funnel.spec import FunnelSpec, Plan, make_plan
 from cxlib.settings import Settings
+from cxlib.sqlparams import used_params
 
 FunnelCount = Literal["reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1", "exited_unknown"]
 FUNNEL_COUNTS: tuple[str, ...] = ("reached", "dropped", "dropped_exited", "dropped_in_progress", "no_step1",
@@ -63,10 +63,6 @@ def _check(plan: Plan, step: int, which: str, segment: str | None) -> None:
         raise MetricError("A segment's accounts need a funnel broken down by a column (by=…).")
 
 
-def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
-
-
 def _coverage_sql(plan: Plan, which: str) -> tuple[str, dict[str, Any], str]:
     """Accounts outside the steps: with events but no step-1 entry (the funnel's `events` CTE, as
     `coverage` counts them), or from a snapshot the `classified` rows `coverage` counts."""
@@ -74,11 +70,11 @@ def _coverage_sql(plan: Plan, which: str) -> tuple[str, dict[str, Any], str]:
         where = "exit_unknown" if which == "exited_unknown" else "reached = 0 AND NOT exit_unknown AND NOT outside"
         sql = with_clause(journeys_ctes(plan) + [("behind", f"""
             SELECT account_id, stage AS value FROM classified WHERE {where}""")]) + "\n        SELECT * FROM behind"
-        return sql, _used(sql, all_params(plan)), "current stage"
+        return sql, used_params(sql, all_params(plan)), "current stage"
     sql = with_clause([events_cte(plan), ("behind", """
             SELECT account_id, max(ts) AS value FROM events GROUP BY account_id
             HAVING count(*) FILTER (WHERE stage = $stage_1) = 0""")]) + "\n        SELECT * FROM behind"
-    return sql, _used(sql, all_params(plan)), "latest journey entry"
+    return sql, used_params(sql, all_params(plan)), "latest journey entry"
 
 
 def funnel_accounts_sql(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, step: int,
@@ -106,7 +102,7 @@ def funnel_accounts_sql(con: duckdb.DuckDBPyConnection, spec: FunnelSpec, step: 
         ("behind", f"SELECT account_id, {value} AS value{extra} FROM weighted WHERE {where}")]) + \
         "\n        SELECT * FROM behind"
     params = all_params(plan) | ({"behind_segment": str(segment)} if segment is not None else {})
-    return sql, _used(sql, params), label
+    return sql, used_params(sql, params), label
 
 
 def _optional_sql(plan: Plan, step: int, segment: str | None) -> tuple[str, dict[str, Any], str]:
@@ -117,7 +113,7 @@ def _optional_sql(plan: Plan, step: int, segment: str | None) -> tuple[str, dict
     sql = with_clause(journeys_ctes(plan) + segment_ctes(plan) + [(name, body), ("behind", f"""
             SELECT account_id, days AS value FROM {name} {where}""")]) + "\n        SELECT * FROM behind"
     params = all_params(plan) | optional_params(plan) | ({"behind_segment": str(segment)} if segment is not None else {})
-    return sql, _used(sql, params), "days from the previous required step"
+    return sql, used_params(sql, params), "days from the previous required step"
 
 
 def funnel_accounts(con: duckdb.DuckDBPyConnection, spec: FunnelSpec | None = None, step: int = 1,

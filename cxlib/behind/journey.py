@@ -15,9 +15,10 @@ import pandas as pd
 from cxlib import layout
 from cxlib.behind.core import accounts_behind
 from cxlib.canonical import quote
-from cxlib.journey import PATH_SEPARATOR, Segment, _params, _paths_sql, _used
+from cxlib.journey import PATH_SEPARATOR, Segment, _params, _paths_sql
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
+from cxlib.sqlparams import used_params
 
 
 def journey_accounts(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, segment: Segment | None = None,
@@ -48,4 +49,4 @@ SELECT k.account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $se
 FROM visits
 JOIN {quote(layout.ACCOUNT_KEYS)} AS k USING (account_key)
 WHERE {where}"""
-    return accounts_behind(con, sql, _used(sql, params), value_label="path")
+    return accounts_behind(con, sql, used_params(sql, params), value_label="path")

@@ -13,6 +13,7 @@ from cxlib.centricity.sql import CARE_DAYS, WEEKS, centricity_ctes, centricity_p
 from cxlib.centricity.themes import ThemeConfig
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
+from cxlib.sqlparams import used_params
 
 # number → (WHERE on ct_account, value expression, what the value is)
 NUMBERS: dict[str, tuple[str, str, str]] = {
@@ -40,8 +41,7 @@ def centricity_accounts(con: duckdb.DuckDBPyConnection, number: str, settings: S
     if by and segment is not None:
         keep, params = " AND segment = $ct_segment", params | {"ct_segment": str(segment)}
     sql = f"WITH {centricity_ctes(column)} SELECT account_id, {value} AS value FROM ct_account WHERE {where}{keep}"
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
-    return accounts_behind(con, sql, used, value_label=label)
+    return accounts_behind(con, sql, used_params(sql, params), value_label=label)
 
 
 __all__ = ["NUMBERS", "centricity_accounts"]

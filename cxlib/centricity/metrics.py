@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from cxlib import canonical, dimensions, stats
+from cxlib.activities import activities_count  # re-exported: the Account page asks it
 from cxlib.centricity.sql import ACTED_DAYS, ATTESTED_DAYS, CARE_DAYS, WEEKS, centricity_ctes, centricity_params
 from cxlib.centricity.themes import ThemeConfig
-from cxlib.early_warning.flags import run_sql
 from cxlib.settings import Settings
+from cxlib.sqlparams import run as run_sql
 
 CLI_COLUMNS = ["segment", "accounts", "care", "act_daily_median", "proactive_share", "attested_with",
                "attested_without", "attested_p_value", "want_do_coverage"]
@@ -41,14 +42,6 @@ class Centricity:
     distribution: pd.DataFrame
     activities: int
     reasons: dict[str, dict[str, str]] = field(default_factory=dict)   # segment → number → why it is empty
-
-
-def activities_count(con: duckdb.DuckDBPyConnection) -> int:
-    """How many rows the activities view holds (0: nothing loaded)."""
-    try:
-        return int(con.execute(f"SELECT count(*) FROM {canonical.quote(canonical.ACTIVITIES)}").fetchone()[0])
-    except duckdb.CatalogException:
-        return 0
 
 
 # The four parts, each a list of rows, evaluated by one pass of the CTE chain into this connection's

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from cxlib import canonical, dimensions
+from cxlib.activities import activities_count
 from cxlib.settings import Settings
 
 QBR_DAYS = 100
@@ -31,13 +32,18 @@ COLUMNS = ["account_id", "last_qbr", "qbr_held", "followups", "followed_through"
 
 _Q = canonical.quote
 
+# A QBR/EBR held (README "QBR discipline", "Customer-centricity"): an activity of type `qbr`, dated up
+# to the as-of date, not planned. The one definition the QBR discipline, missed_qbr and care use.
+HELD_QBR_SQL = ("activity_type = 'qbr' AND done IS NOT FALSE AND ts IS NOT NULL "
+                "AND ts <= CAST($as_of AS TIMESTAMP)")
+
 
 def qbr_ctes() -> str:
     """CTEs `qb_qbrs`, `qb_last`, `qb_followups` and `qb_account` (one row per account with activities)."""
     activities = _Q(canonical.ACTIVITIES)
     return f"""qb_qbrs AS (
   SELECT account_id, ts FROM {activities}
-  WHERE activity_type = 'qbr' AND done IS NOT FALSE AND ts IS NOT NULL AND ts <= CAST($as_of AS TIMESTAMP)
+  WHERE {HELD_QBR_SQL}
     AND account_id IS NOT NULL
 ),
 qb_last AS (SELECT account_id, max(ts) AS last_qbr FROM qb_qbrs GROUP BY account_id),
@@ -102,8 +108,7 @@ def add_qbr_segment(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     when activities are loaded and something is dated; it is rebuilt whenever the mapping is applied
     (a new as-of date is part of the mapping's settings), so every segment picker and `--by` can use it.
     """
-    (activities,) = con.execute(f"SELECT count(*) FROM {_Q(canonical.ACTIVITIES)}").fetchone()
-    as_of = dimensions.as_of_param(con, settings) if activities else None
+    as_of = dimensions.as_of_param(con, settings) if activities_count(con) else None
     if as_of is None:
         return False
     column = _Q(SEGMENT_COLUMN)
@@ -130,5 +135,5 @@ def follow_through_text(row: dict[str, Any]) -> str:
     return text
 
 
-__all__ = ["COLUMNS", "FOLLOW_UP_DAYS", "QBR_DAYS", "SEGMENT_COLUMN", "add_qbr_segment", "follow_through_text",
-           "qbr_ctes", "qbr_discipline", "qbr_params"]
+__all__ = ["COLUMNS", "FOLLOW_UP_DAYS", "HELD_QBR_SQL", "QBR_DAYS", "SEGMENT_COLUMN", "add_qbr_segment",
+           "follow_through_text", "qbr_ctes", "qbr_discipline", "qbr_params"]

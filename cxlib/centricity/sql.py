@@ -4,7 +4,8 @@ Definitions (issue 13, README "Customer-centricity"), at the as-of date, over th
 `cxlib.early_warning.signals.customers_ctes` (Disappointment included, lost deals never):
 - an activity counts once it happened: dated up to the as-of date and not an open task or planned
   meeting (`done` is not false); a customer ticket counts as a trigger whatever its status.
-- care: a survey answer, or a QBR/EBR held, in the last 365 days (as-of − 365 days ≤ t ≤ as-of).
+- care: a survey answer, or a QBR/EBR held (`qbr.HELD_QBR_SQL`), in the last 365 days
+  (as-of − 365 days ≤ t ≤ as-of).
 - act daily: the 13 seven-day blocks ending at the as-of date are (as-of − 7(k+1) days, as-of − 7k
   days], k = 0…12, so the 13 weeks are as-of − 91 days < t ≤ as-of.
 - reactive: a provider-initiated activity 0–14 days (inclusive) after a customer ticket or a
@@ -24,10 +25,12 @@ from typing import Any
 import duckdb
 
 from cxlib import canonical, dimensions
+from cxlib.centricity.qbr import HELD_QBR_SQL
 from cxlib.centricity.themes import ThemeConfig
 from cxlib.churn import churn_stage, customer_stages
 from cxlib.early_warning.signals import customers_ctes
 from cxlib.settings import Settings
+from cxlib.surveys import NPS_VALID_SQL, nps_valid_sql
 
 CARE_DAYS = 365
 WEEKS = 13
@@ -75,7 +78,7 @@ ct_triggers AS (
   SELECT account_id, ts FROM ct_acts WHERE activity_type = 'ticket' AND initiated_by IS DISTINCT FROM '{canonical.PROVIDER}'
   UNION ALL
   SELECT account_id, ts FROM ct_answers_all
-  WHERE kind = 'NPS' AND score BETWEEN 0 AND 6 AND score = floor(score)
+  WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score <= 6
 ),
 ct_classed AS (
   SELECT p.*, EXISTS (SELECT 1 FROM ct_triggers AS t WHERE t.account_id = p.account_id AND t.ts <= p.ts
@@ -94,7 +97,7 @@ ct_week_counts AS (
 ct_cared AS (
   SELECT account_id, max(ts) AS last_contact FROM (
     SELECT account_id, ts FROM ct_answers_all
-    UNION ALL SELECT account_id, ts FROM ct_acts WHERE activity_type = 'qbr' AND done IS NOT FALSE
+    UNION ALL SELECT account_id, ts FROM ct_acts WHERE {HELD_QBR_SQL}
   ) AS asked
   WHERE ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
   GROUP BY account_id
@@ -104,7 +107,7 @@ ct_nps AS (
          EXISTS (SELECT 1 FROM ct_classed AS p WHERE p.account_id = n.account_id AND NOT p.reactive
                  AND p.ts < n.ts AND p.ts >= n.ts - to_days($attested_days)) AS with_proactive
   FROM ct_answers_all AS n
-  WHERE n.kind = 'NPS' AND n.score BETWEEN 0 AND 10 AND n.score = floor(n.score)
+  WHERE n.kind = 'NPS' AND {nps_valid_sql('n')}
     AND n.ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 ),
 ct_keywords AS (

@@ -38,10 +38,15 @@ def normalize(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
+def words(text: str) -> str:
+    """Text as `sql.words_sql` normalises it, unpadded: `normalize`d, every non-letter/digit run one space."""
+    return " ".join("".join(c if c.isalnum() else " " for c in normalize(text)).split())
+
+
 def keyword_needle(keyword: str) -> str:
     """What one keyword looks for in text normalised by `sql.words_sql`: ' word word ', or the bare Chinese."""
-    words = " ".join("".join(c if c.isalnum() else " " for c in normalize(keyword)).split())
-    return words if _CJK.search(words) else f" {words} "
+    text = words(keyword)
+    return text if _CJK.search(text) else f" {text} "
 
 
 @dataclass
@@ -104,4 +109,4 @@ class ThemeConfig:
         return "\n".join(f"{k}: {', '.join(v)}" for k, v in self.themes.items())
 
 
-__all__ = ["DEFAULT_THEMES", "ThemeConfig", "keyword_needle", "normalize"]
+__all__ = ["DEFAULT_THEMES", "ThemeConfig", "keyword_needle", "normalize", "words"]

@@ -7,7 +7,6 @@ count (`drivers(...).attrs["population"]` and `attrs["events"]`). One list shape
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 import duckdb
@@ -19,6 +18,7 @@ from cxlib.errors import MetricError
 from cxlib.outcomes import OutcomeSpec
 from cxlib.scores import ScoreConfig
 from cxlib.settings import Settings
+from cxlib.sqlparams import used_params
 
 OUTCOME_COUNTS = ("population", "outcome")      # accounts with a known outcome; those of them with the outcome
 Which = Literal["population", "outcome"]
@@ -40,8 +40,7 @@ def outcome_accounts(con: duckdb.DuckDBPyConnection, outcome: Outcome, which: Wh
     only = "\nWHERE y = 1" if which == "outcome" else ""
     sql = with_clause([*ctes, ("population", f"SELECT account_id, y FROM {OUTCOME_CTE} WHERE y IS NOT NULL")]) + f"""
 SELECT account_id, y = 1 AS value FROM population{only}"""
-    used = {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}   # DuckDB rejects unused ones
-    return accounts_behind(con, sql, used or None, value_label=f"{outcome.label} (true: has the outcome)")
+    return accounts_behind(con, sql, used_params(sql, params) or None, value_label=f"{outcome.label} (true: has the outcome)")
 
 
 __all__ = ["OUTCOME_COUNTS", "outcome_accounts"]

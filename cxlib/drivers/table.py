@@ -17,7 +17,6 @@ Counts are aggregated in DuckDB; only the 2×2 arithmetic and the model fit run 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import duckdb
@@ -32,6 +31,7 @@ from cxlib.errors import MetricError
 from cxlib.outcomes import OutcomeSpec
 from cxlib.scores import ScoreConfig, account_scores_sql
 from cxlib.settings import Settings
+from cxlib.sqlparams import run, used_params
 
 SEGMENT, QUARTILE, PER_SD = "segment", "quartile", "per_sd"
 PER_SD_VALUE = "per SD"
@@ -72,12 +72,6 @@ def measure_drivers(con: duckdb.DuckDBPyConnection, mapping: Any = None) -> list
 
 
 # ---------------------------------------------------------------- SQL
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Execute with only the parameters the SQL names (DuckDB rejects unused named parameters)."""
-    used = {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
-    return con.execute(sql, used).df()
-
 
 def _with(ctes: Ctes) -> str:
     from cxlib.funnel.params import with_clause
@@ -142,7 +136,7 @@ class _Query:
         ]
 
     def frame(self, select: str) -> pd.DataFrame:
-        return _run(self.con, _with(self.ctes) + "\n" + select, self.params)
+        return run(self.con, _with(self.ctes) + "\n" + select, self.params)
 
 
 def _population(query: _Query) -> tuple[int, int]:
@@ -364,9 +358,8 @@ def driver_accounts(con: duckdb.DuckDBPyConnection, outcome: Outcome, kind: str,
     else:
         raise MetricError(f"Unknown driver row kind '{kind}': use {SEGMENT}, {QUARTILE} or {PER_SD}.")
     sql = _with(query.ctes) + "\n" + select
-    used = {k: v for k, v in query.params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
     label = f"{column} ({'value' if kind == SEGMENT else 'the measure'})"
-    return accounts_behind(con, sql, used, value_label=label)
+    return accounts_behind(con, sql, used_params(sql, query.params), value_label=label)
 
 
 __all__ = ["CLI_COLUMNS", "PER_SD", "PER_SD_VALUE", "QUARTILE", "SEGMENT", "TABLE_COLUMNS", "cli_drivers_table",

@@ -10,14 +10,14 @@ in DuckDB over `signals.signals_ctes`; `evidence` only turns rows into words.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, dimensions
+from cxlib import dimensions
+from cxlib.activities import activities_count
 from cxlib.behind.core import accounts_behind
 from cxlib.early_warning import evidence, pace
 from cxlib.early_warning.config import NEEDS_ACTIVITIES, SIGNALS, WarningConfig
@@ -26,6 +26,7 @@ from cxlib.early_warning.signals import signal_order_sql, signals_ctes
 from cxlib.errors import MetricError
 from cxlib.scores import ScoreConfig
 from cxlib.settings import Settings
+from cxlib.sqlparams import run as run_sql
 
 CLI_COLUMNS = ["account_id", "name", "arr", "renewal_date", "signals", "first_signal_date", "evidence"]
 TABLE_COLUMNS = CLI_COLUMNS + ["n_signals", "renews_soon"]
@@ -60,12 +61,6 @@ class Run:
         return run_sql(con, f"WITH {self.ctes}\n{select}", self.params | (extra or {}))
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Run `sql` with the parameters it names (DuckDB refuses unused ones; the signals share one dict)."""
-    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-    return con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
-
-
 def prepare(con: duckdb.DuckDBPyConnection, config: WarningConfig | None = None,
             score_config: ScoreConfig | None = None, settings: Settings | None = None,
             as_of: dt.datetime | None = None) -> Run:
@@ -82,15 +77,7 @@ def prepare(con: duckdb.DuckDBPyConnection, config: WarningConfig | None = None,
     p90 = pace.p90_table(con, settings, as_of, by)
     ctes, params = signals_ctes(con, config, score_config, settings, as_of, p90)
     params["renewal_days"] = int(config.renewal_days)
-    return Run(ctes, params, as_of, config, _has_activities(con))
-
-
-def _has_activities(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the activities view holds a row (missed_qbr is listed only then)."""
-    try:
-        return con.execute(f"SELECT EXISTS (SELECT 1 FROM {canonical.quote(canonical.ACTIVITIES)})").fetchone()[0]
-    except duckdb.CatalogException:
-        return False
+    return Run(ctes, params, as_of, config, activities_count(con) > 0)   # missed_qbr is listed only then
 
 
 def signals_in_use(run: Run) -> list[str]:

@@ -55,6 +55,7 @@ from cxlib.scores.composite import per_account_sql
 from cxlib.scores.trend import trend_ctes
 from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
+from cxlib.surveys import NPS_VALID_SQL
 
 EPS = 1e-9   # float noise never decides a threshold ("exactly 10 points" is in)
 # Where contact is dated: every answer, rating and journey entry, and every activity that happened
@@ -143,7 +144,7 @@ ew_nps AS (
   SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY ts, source_row, source) AS seq,
          lag(score) OVER (PARTITION BY account_id ORDER BY ts, source_row, source) AS before_score,
          lag(ts) OVER (PARTITION BY account_id ORDER BY ts, source_row, source) AS before_ts
-  FROM ew_answers WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score)
+  FROM ew_answers WHERE kind = 'NPS' AND {NPS_VALID_SQL}
 ),
 ew_csat AS (
   SELECT *, score >= $csat_top AS satisfied

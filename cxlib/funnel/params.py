@@ -1,19 +1,16 @@
 """Named parameters and small SQL fragments every funnel query shares: step-1 date range, window, WITH, run.
 
 User values (stage names, dates, the window) reach SQL only as named parameters; the fragments
-here name them. `run` passes only the parameters a query uses (DuckDB rejects unused ones).
+here name them. `run` (from `cxlib.sqlparams`) passes only the parameters a query uses (DuckDB rejects unused ones).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-import duckdb
-import pandas as pd
-
 from cxlib.funnel.spec import Plan
+from cxlib.sqlparams import run  # noqa: F401  (re-exported: the funnel modules run their queries with it)
 
 DAY_US = 86_400_000_000
 # reached * RANK_SCALE - epoch_us(t1) orders starts by furthest step, then earliest start.
@@ -96,7 +93,3 @@ def with_clause(ctes: list[tuple[str, str]],
     return "WITH " + ",\n".join(parts)
 
 
-def run(con: duckdb.DuckDBPyConnection, sql: str, values: dict[str, Any]) -> pd.DataFrame:
-    """Execute with only the parameters the SQL names (DuckDB rejects unused named parameters)."""
-    used = {k: v for k, v in values.items() if re.search(rf"\${re.escape(k)}\b", sql)}
-    return con.execute(sql, used).df()

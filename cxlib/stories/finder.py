@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from cxlib import canonical, dimensions
+from cxlib.activities import activities_count  # re-exported: reference use is unknown without activities
 from cxlib.churn import churn_stage, customer_stages
 from cxlib.early_warning.config import WarningConfig
 from cxlib.early_warning.signals import customers_ctes, disappointment_stage
@@ -99,12 +100,6 @@ def stories_sql(con: duckdb.DuckDBPyConnection, settings: Settings, score_config
         sql.eligible_ctes().replace("{segment_expr}", segment_expr), sql.inputs_ctes(), sql.challenge_ctes(),
         sql.timing_ctes(), sql.celebration_ctes(), sql.reference_ctes(), sql.stories_cte()])
     return ctes, params
-
-
-def activities_count(con: duckdb.DuckDBPyConnection) -> int:
-    """Activities loaded (0: reference use is unknown, and `recent_reference` is false for everyone)."""
-    (n,) = con.execute(f"SELECT count(*) FROM {canonical.quote(canonical.ACTIVITIES)}").fetchone()
-    return int(n)
 
 
 def story_run(con: duckdb.DuckDBPyConnection, settings: Settings, config: StoryConfig | None = None,

@@ -26,6 +26,7 @@ neither Disappointment nor Churn. Only dated rows up to the as-of date count, ex
 from __future__ import annotations
 
 from cxlib import canonical, dimensions
+from cxlib.surveys import NPS_VALID_SQL
 
 _Q = canonical.quote
 
@@ -58,7 +59,7 @@ st_answers AS (
   WHERE s.score IS NOT NULL AND NOT isnan(s.score) AND (s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))
 ),
 st_nps AS (
-  SELECT * FROM st_answers WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score)
+  SELECT * FROM st_answers WHERE kind = 'NPS' AND {NPS_VALID_SQL}
 ),
 st_csat_low AS (
   SELECT * FROM st_answers

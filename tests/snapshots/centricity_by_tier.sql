@@ -67,7 +67,7 @@ ct_triggers AS (
 SELECT account_id, ts FROM ct_acts WHERE activity_type = 'ticket' AND initiated_by IS DISTINCT FROM 'provider'
 UNION ALL
 SELECT account_id, ts FROM ct_answers_all
-WHERE kind = 'NPS' AND score BETWEEN 0 AND 6 AND score = floor(score)
+WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score) AND score <= 6
 ),
 ct_classed AS (
 SELECT p.*, EXISTS (SELECT 1 FROM ct_triggers AS t WHERE t.account_id = p.account_id AND t.ts <= p.ts
@@ -86,7 +86,7 @@ FROM ct_recent GROUP BY account_id
 ct_cared AS (
 SELECT account_id, max(ts) AS last_contact FROM (
 SELECT account_id, ts FROM ct_answers_all
-UNION ALL SELECT account_id, ts FROM ct_acts WHERE activity_type = 'qbr' AND done IS NOT FALSE
+UNION ALL SELECT account_id, ts FROM ct_acts WHERE activity_type = 'qbr' AND done IS NOT FALSE AND ts IS NOT NULL AND ts <= CAST($as_of AS TIMESTAMP)
 ) AS asked
 WHERE ts >= CAST($as_of AS TIMESTAMP) - to_days($care_days)
 GROUP BY account_id

@@ -221,7 +221,7 @@ GROUP BY value ORDER BY rows DESC, value
 ;
 
 -- [10/12]
-SELECT EXISTS (SELECT 1 FROM "activities")
+SELECT count(*) FROM "activities"
 ;
 
 -- [11/12]

@@ -68,9 +68,9 @@ ASOF LEFT JOIN standing AS st ON a.account_key = st.account_key AND a.ts >= st.t
 ),
 scores AS (
 SELECT code,
-count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10) AS nps_n,
-count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 9 AND 10) AS promoters,
-count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 6) AS detractors,
+count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score)) AS nps_n,
+count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score) AND score >= 9) AS promoters,
+count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score) AND score <= 6) AS detractors,
 count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5) AS csat_n,
 count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 4 AND 5) AS satisfied
 FROM placed

@@ -17,7 +17,7 @@ WITH
 experience AS (
 SELECT account_id, score AS experience_value
 FROM "surveys"
-WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) AND score BETWEEN 0 AND 10
+WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) AND score BETWEEN 0 AND 10 AND score = floor(score)
 AND upper(trim(survey_type)) = $o_survey_type
 AND (CAST($o_as_of AS TIMESTAMP) IS NULL OR ts IS NULL OR ts <= $o_as_of)
 QUALIFY row_number() OVER (
