@@ -6,7 +6,7 @@ table's size. Not to be confused with `cxlib.loading`'s own read-time profiling.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -34,6 +34,8 @@ class ColumnProfile:
     integral: bool = False
     avg_len: float = 0.0
     castable_ts: float = 0.0            # share of text values that read as timestamps
+    # What the header and values name, per stage list: the same for every kind a table is tried as.
+    evidence: dict[Any, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
 
     def share(self, predicate: Any) -> float:
         """Share of the counted top values (weighted by rows) for which predicate holds."""

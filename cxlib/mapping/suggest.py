@@ -91,8 +91,17 @@ def _snapshot_like(p: ColumnProfile) -> bool:
         and p.distinct * 3 <= p.nonnull and p.distinct <= 60
 
 
-def _role_candidates(p: ColumnProfile, kind: str, stages: list[Stage] | None) -> list[tuple[float, str]]:
-    """(score, role) candidates for one column in a table of a given kind, from header and values."""
+def _column_concepts(p: ColumnProfile, stages: list[Stage] | None) -> dict[str, float]:
+    """Concepts a column's header and values name, whatever kind its table is tried as (each table is
+    tried as every kind, so this is worked out once per column and stage list)."""
+    key = tuple(stages) if stages is not None else None
+    if key not in p.evidence:
+        p.evidence[key] = _header_and_value_concepts(p, stages)
+    return dict(p.evidence[key])
+
+
+def _header_and_value_concepts(p: ColumnProfile, stages: list[Stage] | None) -> dict[str, float]:
+    """Concepts from the header, strengthened or added by what the column's most frequent values are."""
     concepts = header_concepts(p.name)
     text = p.type_class == "text"
     # Values as evidence, strongest where the header says nothing.
@@ -113,6 +122,12 @@ def _role_candidates(p: ColumnProfile, kind: str, stages: list[Stage] | None) ->
             concepts["churn_flag"] = max(concepts.get("churn_flag", 0), 3.2)
     if p.type_class in ("date", "timestamp", "timestamptz"):
         concepts.setdefault("date", 1.0)
+    return concepts
+
+
+def _role_candidates(p: ColumnProfile, kind: str, stages: list[Stage] | None) -> list[tuple[float, str]]:
+    """(score, role) candidates for one column in a table of a given kind, from header and values."""
+    concepts = _column_concepts(p, stages)
     nps_values = p.type_class in ("integer", "number") and p.integral and p.low is not None \
         and 0 <= p.low and p.high is not None and p.high <= 10
     if shapes.never_account(p.name):
