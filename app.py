@@ -34,7 +34,7 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES, expanded=True)  # 13 pages: every one in view, the Data page included
-with profiled(navigation.title):  # `make profile-pages` only; a no-op otherwise
+with profiled(navigation.title):  # `make profile-pages` and `make load` only; a no-op otherwise
     ws = workspace()
     sweep_sessions()  # marks this session seen; a background thread releases sessions long gone
     share_cores(ws)   # a lone user's queries use every core; under load each session's use one

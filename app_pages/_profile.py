@@ -21,6 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PROFILE_ENV = "JOURNEY_LENS_PROFILE"
+# `make load`: one line per script run (page, wall and script-thread CPU seconds), no profiler, so the
+# server's own answer time can be told apart from the time the browsers take to draw it.
+RUN_LOG_ENV = "JOURNEY_LENS_RUN_LOG"
 _lock = threading.Lock()
 
 # Where a function's own time goes, by the file (or C method) it belongs to; first match wins.
@@ -65,7 +68,8 @@ def profiled(page: str) -> Iterator[None]:
     """Measure this script run when JOURNEY_LENS_PROFILE is set; otherwise do nothing."""
     target = os.environ.get(PROFILE_ENV)
     if not target:
-        yield
+        with _timed(page, os.environ.get(RUN_LOG_ENV)):
+            yield
         return
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -80,5 +84,21 @@ def profiled(page: str) -> Iterator[None]:
         profile.disable()
         record = {"page": page, "session": session, "cpu_s": time.process_time() - cpu_before,
                   "wall_s": time.perf_counter() - wall_before, **split_times(profile), "top": slowest(profile)}
+        with _lock, open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps(record) + "\n")
+
+
+@contextlib.contextmanager
+def _timed(page: str, target: str | None) -> Iterator[None]:
+    """Append this run's wall and script-thread CPU seconds to `target` (nothing when it is None)."""
+    if not target:
+        yield
+        return
+    wall_before, cpu_before = time.perf_counter(), time.thread_time()
+    try:
+        yield
+    finally:
+        record = {"page": page, "wall_s": time.perf_counter() - wall_before,
+                  "thread_cpu_s": time.thread_time() - cpu_before}
         with _lock, open(target, "a", encoding="utf-8") as out:
             out.write(json.dumps(record) + "\n")

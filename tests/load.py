@@ -113,10 +113,6 @@ MARK_JS = """() => {
 }"""
 
 
-# CPU seconds of the load generator's processes (Playwright's driver, Chromium) during the sessions.
-BROWSER_CPU: dict[str, float] = {}
-
-
 def rss_mb(pid: int) -> float | None:
     """The process's resident memory (VmRSS) in MB, or None once it is gone."""
     try:
@@ -138,22 +134,27 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def descendants_cpu_s(pid: int) -> float:
-    """CPU seconds used so far by every live descendant of `pid` (here: Playwright's driver and Chromium)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0.0, list(children.get(pid, []))
-    while todo:
-        child = todo.pop()
-        total += cpu_s(child)
-        todo.extend(children.get(child, []))
-    return total
+def machine_cpu_s() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine so far, every core and process (/proc/stat).
+
+    Counting the load generator's own processes misses most of Chromium (its zygote's renderers, and
+    every renderer that exited with its tab), so the machine's count tells what the browsers took."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]                      # idle + iowait
+    busy = sum(fields[:8]) - idle                     # user nice system (idle iowait) irq softirq steal
+    return busy / tick, idle / tick
+
+
+def run_log_summary(path: Path, skip_lines: int) -> dict[str, list[float]]:
+    """The server's own script-run wall times (s) by page, from JOURNEY_LENS_RUN_LOG, after `skip_lines`."""
+    if not path.exists():
+        return {}
+    by_page: dict[str, list[float]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[skip_lines:]:
+        record = json.loads(line)
+        by_page.setdefault(record["page"], []).append(record["wall_s"])
+    return by_page
 
 
 class RssSampler(threading.Thread):
@@ -265,8 +266,6 @@ async def _drive(url: str, results: list[SessionResult], timeout_ms: float, stag
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-            # The load generator's own share of the machine, read before the browser exits.
-            BROWSER_CPU["end"] = descendants_cpu_s(os.getpid())     # the server is a descendant too
             return not pending
         finally:
             await browser.close()
@@ -345,7 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     timeout_ms = args.page_timeout * 1000
     with tempfile.TemporaryDirectory(prefix="journey-lens-load-") as tmp:
         stats_path = Path(tmp) / "sessions.json"
-        env = {"JOURNEY_LENS_THREADS": str(args.threads), "JOURNEY_LENS_MEMORY_LIMIT": args.memory_limit,
+        run_log = Path(tmp) / "runs.jsonl"
+        env = {"JOURNEY_LENS_RUN_LOG": str(run_log), "JOURNEY_LENS_THREADS": str(args.threads), "JOURNEY_LENS_MEMORY_LIMIT": args.memory_limit,
                "JOURNEY_LENS_SESSION_STATS": str(stats_path),
                "JOURNEY_LENS_SESSION_IDLE_S": str(args.ttl)}
         with running_server(["--server.disconnectedSessionTTL", str(int(args.ttl))], env=env,
@@ -365,11 +365,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 budget = max(deadline - time.monotonic() - args.ttl * 2 - 60, 30)
                 run_start = time.monotonic()
                 cpu_before = cpu_s(proc.pid)
-                BROWSER_CPU["before"] = descendants_cpu_s(os.getpid()) - cpu_s(proc.pid)
+                machine_before = machine_cpu_s()
+                runs_before = len(run_log.read_text().splitlines()) if run_log.exists() else 0
                 results = [SessionResult(i) for i in range(args.sessions)]
                 stopped_early = not asyncio.run(_drive(url, results, timeout_ms, args.stagger, budget))
                 run_s = time.monotonic() - run_start
                 server_cpu = cpu_s(proc.pid) - cpu_before
+                machine_after = machine_cpu_s()
+                machine_busy = machine_after[0] - machine_before[0]
+                machine_idle = machine_after[1] - machine_before[1]
+                server_runs = run_log_summary(run_log, runs_before)
                 peak = sampler.peak
                 at_end_of_run = sampler.latest
 
@@ -405,10 +410,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"sessions finished: {finished}/{args.sessions} in {run_s:.0f} s "
           f"(server CPU {server_cpu:.0f} s, {server_cpu / max(args.sessions, 1):.1f} s per session; "
           f"load average {os.getloadavg()[0]:.1f})")
-    # Descendants at the end minus the server's part, minus what was there at the start.
-    browser_cpu = BROWSER_CPU.get("end", 0.0) - (cpu_before + server_cpu) - BROWSER_CPU.get("before", 0.0)
-    print(f"the machine's CPU over the run: {run_s * (os.cpu_count() or 1):.0f} core-seconds; the server used "
-          f"{server_cpu:.0f} s, the load generator (Playwright and Chromium's 20 tabs) {browser_cpu:.0f} s")
+    print(f"the machine's CPU over the run (/proc/stat): {machine_busy + machine_idle:.0f} core-seconds, "
+          f"{machine_idle:.0f} s idle; the server used {server_cpu:.0f} s, everything else (the load generator: "
+          f"Playwright and Chromium's {args.sessions} tabs) {machine_busy - server_cpu:.0f} s")
     print(f"errors: {len(errors)}")
     for line in errors[:20]:
         print(f"  {line}")
@@ -419,6 +423,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, values in by_page.items():
             print(f"  {name:<{width}}  n={len(values):>3}  p50={_pct(values, .5):5.1f}  "
                   f"p95={_pct(values, .95):5.1f}  mean={statistics.fmean(values):5.1f}")
+    runs = [t for values in server_runs.values() for t in values]
+    if runs:
+        print(f"the server's own script runs (wall s, from the start to the end of each run; the browser's "
+              f"drawing not included): n={len(runs)} p50={_pct(runs, .5):.2f} p95={_pct(runs, .95):.2f} "
+              f"max={max(runs):.1f}")
+        width = max(len(n) for n in server_runs)
+        for name, values in sorted(server_runs.items(), key=lambda kv: -_pct(kv[1], .5)):
+            print(f"  {name:<{width}}  n={len(values):>3}  p50={_pct(values, .5):5.2f}  p95={_pct(values, .95):5.2f}")
     per_session = (peak - baseline) / max(args.sessions, 1)
     print(f"server RSS (MB): at start {at_start:.0f}, baseline with the sample prepared {baseline:.0f}, "
           f"peak {peak:.0f}, peak per session {per_session:.0f}, at the end of the run {at_end_of_run:.0f}")
