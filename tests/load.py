@@ -30,6 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+# `--browsers-idle`: the browsers stand in for the team's own computers; under Linux's SCHED_IDLE policy
+# they take only the CPU the server leaves (`nice` does not hold: Chromium sets its processes' nice
+# levels itself). Set by main: a wrapper that runs Chromium under `chrt --idle 0`.
+BROWSER = {"executable": CHROMIUM}
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -258,7 +262,7 @@ async def _drive(url: str, results: list[SessionResult], timeout_ms: float, stag
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=BROWSER["executable"], headless=True, args=CHROMIUM_ARGS)
         try:
             tasks = [asyncio.create_task(_one_session(browser, url, r, timeout_ms, r.index * stagger_s))
                      for r in results]
@@ -276,7 +280,7 @@ async def _visit_once(url: str, timeout_ms: float, every_page: bool = False) -> 
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=BROWSER["executable"], headless=True, args=CHROMIUM_ARGS)
         try:
             context = await browser.new_context()
             page = await context.new_page()
@@ -334,6 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stagger", type=float, default=0.5, help="seconds between session starts")
     parser.add_argument("--page-timeout", type=float, default=240, help="seconds one step may take")
     parser.add_argument("--max-minutes", type=float, default=10, help="hard stop for the whole run")
+    parser.add_argument("--browsers-idle", action="store_true",
+                        help="run Chromium under the SCHED_IDLE policy (chrt --idle 0), so the browsers, which stand in "
+                             "for the team's own computers, take only the CPU the server leaves (default: equal share)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM}: run 'make browser' (apt-get install chromium).")
@@ -343,6 +350,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     deadline = started + args.max_minutes * 60
     timeout_ms = args.page_timeout * 1000
     with tempfile.TemporaryDirectory(prefix="journey-lens-load-") as tmp:
+        if args.browsers_idle:
+            wrapper = Path(tmp) / "chromium-idle"
+            wrapper.write_text(f'#!/bin/sh\nexec chrt --idle 0 {CHROMIUM} "$@"\n', encoding="utf-8")
+            wrapper.chmod(0o755)
+            BROWSER["executable"] = str(wrapper)
         stats_path = Path(tmp) / "sessions.json"
         run_log = Path(tmp) / "runs.jsonl"
         env = {"JOURNEY_LENS_RUN_LOG": str(run_log), "JOURNEY_LENS_THREADS": str(args.threads), "JOURNEY_LENS_MEMORY_LIMIT": args.memory_limit,
@@ -404,6 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             by_page.setdefault(name, []).append(t)
     print(f"Journey Lens load: {args.sessions} concurrent sessions in one headless Chromium, "
           f"{os.cpu_count()} cores, threads per session {args.threads}, memory_limit {args.memory_limit}, "
+          f"browsers {'under SCHED_IDLE' if args.browsers_idle else 'at the same priority as the server'}, "
           f"disconnectedSessionTTL {args.ttl:g} s")
     if stopped_early:
         print(f"STOPPED at the time limit ({args.max_minutes:g} min) before the sessions finished")
