@@ -127,7 +127,7 @@ entries AS (
 )"""
 
 
-def _paths_sql(segment_condition: str, key_type: str) -> str:
+def paths_sql(segment_condition: str, key_type: str) -> str:
     """Named CTEs shared by the journey queries: `entries`, each account's `paths` and `visits`."""
     return f"""{_entries_sql(segment_condition)},
 paths AS (
@@ -154,7 +154,7 @@ _IS_RETURN = """coalesce(
 _IS_EXIT = "coalesce(list_contains($exit_names, to_stage), false)"
 
 
-def _params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: Segment | None,
+def journey_params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: Segment | None,
             alias: str = "e") -> tuple[Settings, str, dict[str, Any]]:
     """Settings (defaults when None), the segment condition and every parameter of a query."""
     settings = settings or Settings()
@@ -165,7 +165,7 @@ def _params(settings: Settings | None, con: duckdb.DuckDBPyConnection, segment: 
 
 def _moves_sql(segment_condition: str, key_type: str) -> str:
     """The journey CTEs plus `moves_named`: each from→to pair with accounts, moves and flags."""
-    return f"""{_paths_sql(segment_condition, key_type)},
+    return f"""{paths_sql(segment_condition, key_type)},
 moves AS (
     SELECT list_transform(v[2:], lambda to_code, i: v[i] * $m + to_code) AS pairs
     FROM visits
@@ -199,7 +199,7 @@ def transitions(con: duckdb.DuckDBPyConnection, settings: Settings | None = None
     Columns: from_stage, to_stage, accounts, transitions, is_return, is_exit; in journey order.
     One pass: a hash aggregate gathers each account's entries, sorted per account in memory.
     """
-    settings, condition, params = _params(settings, con, segment)
+    settings, condition, params = journey_params(settings, con, segment)
     sql = f"""
 WITH {_moves_sql(condition, params["key_type"])}
 SELECT from_stage, to_stage, accounts, transitions, is_return, is_exit
@@ -215,7 +215,7 @@ def map_summary(con: duckdb.DuckDBPyConnection, settings: Settings | None = None
 
     Accounts are those with at least one dated entry (in the segment); moves count as in `transitions`.
     """
-    settings, condition, params = _params(settings, con, segment)
+    settings, condition, params = journey_params(settings, con, segment)
     sql = f"""
 WITH {_moves_sql(condition, params["key_type"])}
 SELECT (SELECT count(*) FROM visits) AS accounts,
@@ -239,10 +239,10 @@ def sankey_data(con: duckdb.DuckDBPyConnection, max_moves: int = 6, settings: Se
     if not isinstance(max_moves, Integral) or max_moves < 1:
         raise MetricError(f"The journey map needs at least 1 move to show (got {max_moves!r}).")
     max_moves = int(max_moves)
-    settings, condition, params = _params(settings, con, segment)
+    settings, condition, params = journey_params(settings, con, segment)
     params = {**params, "max_moves": max_moves, "exit_color": EXIT_COLOR, "neutral_color": NEUTRAL_COLOR}
     sql = f"""
-WITH {_paths_sql(condition, params["key_type"])},
+WITH {paths_sql(condition, params["key_type"])},
 step_moves AS MATERIALIZED (
     -- the first max_moves + 1 visits of each path, numbered, with the visit after each
     SELECT s.step, v[s.step] AS code, v[s.step + 1] AS next_code, count(*) AS accounts
@@ -302,10 +302,10 @@ def top_paths(con: duckdb.DuckDBPyConnection, limit: int = 10, settings: Setting
     if not isinstance(limit, Integral) or limit < 1:
         raise MetricError(f"Top paths needs a limit of at least 1 (got {limit!r}).")
     limit = int(limit)
-    settings, condition, params = _params(settings, con, segment)
+    settings, condition, params = journey_params(settings, con, segment)
     params = {**params, "limit": limit, "separator": PATH_SEPARATOR}
     sql = f"""
-WITH {_paths_sql(condition, params["key_type"])},
+WITH {paths_sql(condition, params["key_type"])},
 path_counts AS (
     SELECT v, count(*) AS accounts, sum(count(*)) OVER () AS all_accounts
     FROM visits
@@ -340,7 +340,7 @@ def emotion_curve(con: duckdb.DuckDBPyConnection, settings: Settings | None = No
     answers at all (a stage with solid CSAT and no NPS is not low). Rows: every configured stage
     in journey order (sharing the funnel's stage axis), then other stages only with data.
     """
-    settings, condition, params = _params(settings, con, segment, alias="e")
+    settings, condition, params = journey_params(settings, con, segment, alias="e")
     survey_condition, _ = _segment_filter(con, segment, "s")
     params = {**params, "configured": [s.name for s in settings.stages], "min_n": settings.min_n}
     surveys = canonical.quote(canonical.SURVEYS)

@@ -148,7 +148,7 @@ def _order_sql(by: By, keys: list[str]) -> str:
     return ("ORDER BY " + ", ".join(parts)) if parts else ""
 
 
-def _answers_ctes(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, period: str | None,
+def answers_ctes(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, period: str | None,
                   level: Level, settings: Settings, valid_sql: str,
                   ) -> tuple[list[str], dict[str, Any], list[str]]:
     """Named CTEs ending in `flagged`: answers of a type with their group keys, `s_valid` and `counts`.
@@ -183,7 +183,7 @@ def _answers_query(con: duckdb.DuckDBPyConnection, survey_type: str, by: By, per
                    level: Level, settings: Settings, valid_sql: str, aggregates: str,
                    ) -> tuple[str, dict[str, Any], list[str]]:
     """One query: answers of a type → grouped → rejected flagged → counted rows aggregated per group."""
-    ctes, params, keys = _answers_ctes(con, survey_type, by, period, level, settings, valid_sql)
+    ctes, params, keys = answers_ctes(con, survey_type, by, period, level, settings, valid_sql)
     key_list = ", ".join(keys)
     group = f"GROUP BY {key_list}" if keys else ""
     select_keys = f"{key_list}, " if keys else ""

@@ -1,6 +1,6 @@
 """The accounts behind the Journey map's counts: accounts on the map, a move's, a path's, a stage's.
 
-Built on the journey map's own CTEs (`journey._paths_sql`: `visits`, each account's visits in
+Built on the journey map's own CTEs (`journey.paths_sql`: `visits`, each account's visits in
 order, by layout key; ids joined back from the key dictionary), with its segment filter and as-of cut: an account is on the map when it has a visit; it
 made a move from→to when two consecutive visits are that pair (as `transitions` counts it); it
 followed a path when its visits are exactly those stages (as `top_paths` counts it); it reached a
@@ -15,7 +15,7 @@ import pandas as pd
 from cxlib import layout
 from cxlib.behind.core import accounts_behind
 from cxlib.canonical import quote
-from cxlib.journey import PATH_SEPARATOR, Segment, _params, _paths_sql
+from cxlib.journey import PATH_SEPARATOR, Segment, journey_params, paths_sql
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.sqlparams import used_params
@@ -29,7 +29,7 @@ def journey_accounts(con: duckdb.DuckDBPyConnection, settings: Settings | None =
     it was made."""
     if sum(x is not None for x in (move, path, stage)) > 1:
         raise MetricError("Ask for the accounts of one move, path or stage at a time.")
-    settings, condition, params = _params(settings, con, segment)
+    settings, condition, params = journey_params(settings, con, segment)
     params = params | {"separator": PATH_SEPARATOR}
     made, where = "", "true"
     if move is not None:
@@ -44,7 +44,7 @@ def journey_accounts(con: duckdb.DuckDBPyConnection, settings: Settings | None =
         params |= {"behind_stage": str(stage)}
         where = "list_contains(v, list_position($codes, $behind_stage))"
     sql = f"""
-WITH {_paths_sql(condition, params["key_type"])}
+WITH {paths_sql(condition, params["key_type"])}
 SELECT k.account_id, array_to_string(list_transform(v, lambda c: $codes[c]), $separator) AS value{made}
 FROM visits
 JOIN {quote(layout.ACCOUNT_KEYS)} AS k USING (account_key)

@@ -1,7 +1,7 @@
 """The accounts behind NPS counted per account: the accounts answering, promoters, passives and detractors.
 
 Only the account level counts accounts (response level counts answers). Built on the surveys'
-own `flagged` CTE (`surveys._answers_ctes`): the answers with `counts` are each account's latest
+own `flagged` CTE (`surveys.answers_ctes`): the answers with `counts` are each account's latest
 valid answer per group, the ones `nps(level='account')` counts.
 """
 
@@ -13,7 +13,7 @@ import pandas as pd
 from cxlib.behind.core import accounts_behind
 from cxlib.errors import MetricError
 from cxlib.settings import Settings
-from cxlib.surveys import NPS_VALID_SQL, _answers_ctes
+from cxlib.surveys import NPS_VALID_SQL, answers_ctes
 
 NPS_GROUPS = {"n": "true", "promoters": "score >= 9", "passives": "score BETWEEN 7 AND 8",
               "detractors": "score <= 6"}
@@ -27,7 +27,7 @@ def nps_accounts(con: duckdb.DuckDBPyConnection, group: str = "n", by: str | Non
         raise MetricError(f"Unknown NPS count '{group}': use one of {', '.join(NPS_GROUPS)}.")
     if (by is None) != (segment is None):
         raise MetricError("A segment's accounts need both the column (by) and its value (segment).")
-    ctes, params, _ = _answers_ctes(con, "NPS", by, None, "account", settings or Settings(), NPS_VALID_SQL)
+    ctes, params, _ = answers_ctes(con, "NPS", by, None, "account", settings or Settings(), NPS_VALID_SQL)
     in_segment = "AND segment = $behind_segment" if by is not None else ""
     sql = ("WITH " + ",\n".join(ctes) + f"""
         SELECT account_id, score AS value, ts AS answered_at
