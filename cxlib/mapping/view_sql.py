@@ -29,7 +29,7 @@ from cxlib import canonical
 from cxlib.canonical import quote
 from cxlib.mapping.document import TableMapping
 from cxlib.mapping.raw_tables import type_class
-from cxlib.mapping.roles import (ACCOUNTS, ACTIVITIES, CHURNED, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, MEASURE,
+from cxlib.mapping.roles import (ACCOUNTS, CHURNED, FACTOR_RATINGS, FACTOR_ROLES, JOURNEY_EVENTS, MEASURE,
                                  SCORE_ROLES, STAGE_SNAPSHOTS, SURVEYS)
 from cxlib.mapping.vocabulary import survey_type_of
 
