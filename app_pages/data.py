@@ -146,15 +146,10 @@ st.caption(("Confirmed. " if confirmed else "Suggested by Journey Lens from colu
 
 def _shape_choices(tm: mp.TableMapping) -> dict[str, str]:
     """Shape id → label of every export shape that fits this table, its current one first, and "no shape"."""
-    cache = st.session_state.get("shape_choices")
-    if cache is None or cache["stamp"] != ws.stamp:      # computed once per loaded data, per table
-        cache = st.session_state["shape_choices"] = {"stamp": ws.stamp, "tables": {}}
-    if tm.table not in cache["tables"]:
-        labels = {str(c.name): str(c.label) for r in ws.reports if r.table == tm.table for c in r.columns
-                  if getattr(c, "label", None)}
-        cache["tables"][tm.table] = {r.shape.id: r.shape.label for r in
-                                     cached("shapes.candidates", shapes.candidates, tm.table, tm.source, labels)}
-    choices = dict(cache["tables"][tm.table])
+    labels = {str(c.name): str(c.label) for r in ws.reports if r.table == tm.table for c in r.columns
+              if getattr(c, "label", None)}
+    choices = {r.shape.id: r.shape.label for r in          # matched once per data version (cached)
+               cached("shapes.candidates", shapes.candidates, tm.table, tm.source, labels)}
     if tm.shape is not None:
         choices = {tm.shape.id: tm.shape.label} | choices
     return choices | {shapes.NO_SHAPE: "no shape: read by column names and values only"}

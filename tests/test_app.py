@@ -104,3 +104,17 @@ def test_sql_page_follows_each_new_upload(app: AppTest) -> None:
         assert tables == listed
         assert name.removesuffix(".csv") in tables
         assert {"alpha_accounts", "beta_accounts"} - {name.removesuffix(".csv")} & tables == set()
+
+
+def test_the_data_page_offers_each_tables_shapes_its_own_first_and_no_shape_last(sample) -> None:  # type: ignore[no-untyped-def]
+    """The "Recognised as" box of every mapped table: the table's current shape selected, "no shape" last."""
+    from cxlib.mapping import shapes
+    from tests.test_pages_journey import open_page
+
+    at = open_page(sample, "app_pages/data.py")
+    boxes = [box for box in at.selectbox if box.label == "Recognised as"]
+    assert len(boxes) == len(sample.mapping.tables) > 0
+    for box, tm in zip(boxes, sample.mapping.tables, strict=True):
+        assert box.value == (tm.shape.id if tm.shape else shapes.NO_SHAPE)
+        assert box.options[-1] == "no shape: read by column names and values only"
+        assert len(box.options) == len(set(box.options))
