@@ -61,14 +61,10 @@ _EXTRA_SLIDES_KEY = "_jl_pack_extra_slides"
 
 def add_pack_slide(ws: Any, account_id: str, slide: Any) -> None:
     """Put a slide (the Stories page's story slide) into this account's meeting pack, for this data version."""
-    from app_pages._session import workspace_ref
-
-    st.session_state.setdefault(_EXTRA_SLIDES_KEY, {})[str(account_id)] = (workspace_ref(ws), slide)
+    st.session_state.setdefault(_EXTRA_SLIDES_KEY, {})[str(account_id)] = (ws.stamp, slide)
 
 
 def pack_slides(ws: Any, account_id: str) -> list[Any]:
     """The extra slides added to this account's pack from the data it is shown with (none from older data)."""
-    from app_pages._session import workspace_ref
-
     entry = st.session_state.get(_EXTRA_SLIDES_KEY, {}).get(str(account_id))
-    return [entry[1]] if entry is not None and entry[0] == workspace_ref(ws) else []
+    return [entry[1]] if entry is not None and entry[0] == ws.stamp else []

@@ -175,18 +175,13 @@ def reset_to_sample() -> None:
     explorer = st.session_state.pop("sql_explorer", None)
     if explorer is not None:
         explorer.close()
-    st.session_state.pop("sql_explorer_version", None)
+    st.session_state.pop("sql_explorer_stamp", None)
 
 
 def use_workspace(new: Workspace) -> None:
     """Make `new` this session's workspace (the old one is closed, cached results dropped)."""
     reset_to_sample()
     st.session_state[_WORKSPACE_KEY] = new
-
-
-def workspace_ref(ws: Workspace) -> int:
-    """Which data something was made from: the workspace's stamp (unique in the process, unlike `id()`)."""
-    return ws.stamp
 
 
 class SessionResults(OrderedDict):

@@ -13,12 +13,12 @@ import streamlit as st
 
 from cxlib.errors import CxError, WorkspaceChanged
 from cxlib.workspace import Workspace
-from app_pages._session import cached, open_sample_copy, use_workspace, workspace, workspace_ref
+from app_pages._session import cached, open_sample_copy, use_workspace, workspace
 
 LINK_WORKSPACE, LINK_HASH = "ws", "h"
 SAMPLE_ID, UNSAVED_ID = "sample", "unsaved"
 CHANGED = "The data changed since this link was made; the numbers would differ, so they are not shown."
-_ID_KEY = "_jl_workspace_id"   # (id, version) of the workspace → the id it was saved or opened under
+_ID_KEY = "_jl_workspace_id"   # (stamp of the workspace, the id it was saved or opened under)
 _WRITTEN_KEY = "_jl_link_written"  # the (ws, h) this session last put in the address
 
 
@@ -48,14 +48,14 @@ def content_hash(ws: Workspace) -> str:
 def workspace_id(ws: Workspace) -> str:
     """The id a link names: the saved workspace it was opened or saved as, "sample", or "unsaved"."""
     known = st.session_state.get(_ID_KEY)
-    if known is not None and known[0] == workspace_ref(ws):
+    if known is not None and known[0] == ws.stamp:
         return known[1]
     return SAMPLE_ID if ws.is_sample else UNSAVED_ID
 
 
 def remember_workspace_id(ws: Workspace, saved_id: str) -> None:
     """Links made on this workspace (as it is now) name `saved_id`; any later change makes it unsaved."""
-    st.session_state[_ID_KEY] = (workspace_ref(ws), saved_id)
+    st.session_state[_ID_KEY] = (ws.stamp, saved_id)
 
 
 def use_saved_workspace(new: Workspace, saved_id: str | None = None) -> None:

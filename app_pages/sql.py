@@ -24,13 +24,13 @@ def explorer(ws: Workspace) -> sql.Explorer:
     """The session's sandbox, rebuilt when the data or mapping changes."""
     current = st.session_state.get("sql_explorer")
     stamp = ws.stamp  # a new upload is a new workspace, whose version may repeat; its stamp never does
-    if current is not None and st.session_state.get("sql_explorer_version") == stamp:
+    if current is not None and st.session_state.get("sql_explorer_stamp") == stamp:
         return current
     if current is not None:
         current.close()
     fresh = sql.Explorer(ws.con)
     st.session_state["sql_explorer"] = fresh
-    st.session_state["sql_explorer_version"] = stamp
+    st.session_state["sql_explorer_stamp"] = stamp
     return fresh
 
 

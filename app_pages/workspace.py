@@ -16,7 +16,7 @@ import streamlit as st
 from cxlib import canonical
 from cxlib.saved import open_workspace, save_workspace, workspace_id_for
 from app_pages._controls import settings_caption
-from app_pages._session import cached, run_safely, workspace, workspace_ref
+from app_pages._session import cached, run_safely, workspace
 from app_pages._share import remember_workspace_id, use_saved_workspace, view_params, workspace_store
 from app_pages._tables import file_stem, show_table
 
@@ -82,9 +82,9 @@ with save_col, st.container(border=True):
         buffer = io.BytesIO()
         digest = run_safely(lambda: save_workspace(ws, buffer, name=file_name))
         if digest is not None:
-            st.session_state[FILE_KEY] = (workspace_ref(ws), file_name, buffer.getvalue())
+            st.session_state[FILE_KEY] = (ws.stamp, file_name, buffer.getvalue())
     prepared = st.session_state.get(FILE_KEY)
-    if prepared is not None and prepared[0] == workspace_ref(ws):
+    if prepared is not None and prepared[0] == ws.stamp:
         _, prepared_name, data = prepared
         st.download_button(f"Download “{prepared_name}” ({len(data) / 1024:,.0f} KB)", data,
                            file_name=f"{file_stem(workspace_id_for(prepared_name))}.zip",

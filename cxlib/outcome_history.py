@@ -44,7 +44,6 @@ from cxlib.scores import ScoreConfig, segment_accounts_cte
 from cxlib.scores.composite import per_account_sql
 from cxlib.scores.scales import effective_scales, Scale
 from cxlib.settings import Settings
-from cxlib.surveys import NPS_VALID_SQL
 
 STALE_DAYS = 180          # an answer older than this at a quarter's end counts as missing
 CHURN_QUARTERS = 2        # "churn within the next two quarters"
@@ -108,12 +107,10 @@ def _answers_sql(spec: OutcomeSpec) -> str:
             WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
               AND list_contains($o_factors, factor)
               AND (ts IS NULL OR ts <= $o_as_of)"""
-    # Only whole NPS answers 0–10 are answers; CSAT scales vary, so any number counts (as `outcomes`).
-    in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
     return f"""
             SELECT account_id, ts, source_row, score
             FROM {q(canonical.SURVEYS)}
-            WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
+            WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {spec.answer_filter_sql}
               AND upper(trim(survey_type)) = $o_survey_type
               AND (ts IS NULL OR ts <= $o_as_of)"""
 
@@ -519,10 +516,9 @@ def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings:
               AND list_contains($factors, factor) AND ts IS NULL""",
                            {"factors": _rating_factors(spec, config, effective_scales(con, config))}).fetchone()
         return int(n)
-    in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
     (n,) = con.execute(f"""
         SELECT count(*) FROM {canonical.quote(canonical.SURVEYS)}
-        WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
+        WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {spec.answer_filter_sql}
           AND upper(trim(survey_type)) = $t AND ts IS NULL""", {"t": spec.measure.upper()}).fetchone()
     return int(n)
 
@@ -543,7 +539,6 @@ def cli_table(summary: pd.DataFrame) -> pd.DataFrame:
 def placement_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> str:
     """Why no account has a quadrant: accounts, those with an outcome, answers of the measure with an account."""
     q = canonical.quote
-    in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
     accounts, with_outcome = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE outcome IS NOT NULL AND NOT isnan(outcome)) "
         f"FROM ({dimensions.ONE_ROW_PER_ACCOUNT})").fetchone()
@@ -551,7 +546,7 @@ def placement_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings
     if spec.measure in ("csat", "nps"):
         (answers,) = con.execute(
             f"SELECT count(*) FROM {q(canonical.SURVEYS)} WHERE account_id IS NOT NULL AND score IS NOT NULL "
-            f"AND NOT isnan(score) {in_range} AND upper(trim(survey_type)) = $t "
+            f"AND NOT isnan(score) {spec.answer_filter_sql} AND upper(trim(survey_type)) = $t "
             "AND (ts IS NULL OR ts <= $as_of)",
             {"t": spec.measure.upper(), "as_of": dimensions.as_of_param(con, settings)}).fetchone()
     else:   # a factor's ratings, or any factor's for the composite

@@ -56,6 +56,12 @@ class OutcomeSpec:
         return self.experience.split(":", 1)[1] if self.measure == "factor" else None
 
     @property
+    def answer_filter_sql(self) -> str:
+        """`AND …` keeping the survey answers the measure counts: whole NPS answers 0–10 (as every NPS); any
+        CSAT number, since CSAT scales vary. Empty for ratings and the composite."""
+        return f"AND {NPS_VALID_SQL}" if self.measure == "nps" else ""
+
+    @property
     def threshold(self) -> float:
         """The experience threshold in force (the measure's default when none is set)."""
         if self.experience_threshold is not None:
@@ -110,13 +116,11 @@ def quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: Sco
     params: dict[str, Any] = spec_params(spec)
     if spec.measure in ("csat", "nps"):
         params.update({"o_as_of": dimensions.as_of_param(con, settings), "o_survey_type": spec.measure.upper()})
-        # Only whole NPS answers 0–10 are answers (as every NPS); CSAT scales vary, so any number counts.
-        in_range = f"AND {NPS_VALID_SQL}" if spec.measure == "nps" else ""
         experience = f"""
         experience AS (
             SELECT account_id, score AS experience_value
             FROM {q(canonical.SURVEYS)}
-            WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {in_range}
+            WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) {spec.answer_filter_sql}
               AND upper(trim(survey_type)) = $o_survey_type
               AND (CAST($o_as_of AS TIMESTAMP) IS NULL OR ts IS NULL OR ts <= $o_as_of)
             QUALIFY row_number() OVER (

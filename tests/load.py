@@ -2,11 +2,13 @@
 
 Starts `streamlit run app.py` on 127.0.0.1 (a free port), drives N Playwright contexts in one
 headless Chromium concurrently (async API), each uploading the sample CSVs through the Data page
-and visiting every page. Prints errors (must be 0), p50/p95 page times, the server's peak RSS and
-peak RSS per session, and RSS once every context has closed and the session TTL has passed.
-Bounded: a hard stop after --max-minutes; it always stops the server.
+and visiting every page. Prints errors (must be 0), p50/p95 page times, the machine's CPU split into
+the server and the rest (/proc/stat), the server's own script-run times per page
+(JOURNEY_LENS_RUN_LOG), the server's peak RSS and peak RSS per session, and RSS once every context
+has closed and the session TTL has passed. Bounded: a hard stop after --max-minutes; it always
+stops the server.
 
-    python -m tests.load [--sessions 20] [--ttl 10] [--max-minutes 10]
+    python -m tests.load [--sessions 20] [--ttl 10] [--max-minutes 10] [--browsers-idle]
 """
 
 from __future__ import annotations
@@ -30,10 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-# `--browsers-idle`: the browsers stand in for the team's own computers; under Linux's SCHED_IDLE policy
-# they take only the CPU the server leaves (`nice` does not hold: Chromium sets its processes' nice
-# levels itself). Set by main: a wrapper that runs Chromium under `chrt --idle 0`.
-BROWSER = {"executable": CHROMIUM}
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -257,12 +255,13 @@ async def _one_session(browser, url: str, result: SessionResult, timeout_ms: flo
 
 
 async def _drive(url: str, results: list[SessionResult], timeout_ms: float, stagger_s: float,
-                 budget_s: float) -> bool:
-    """Run every session concurrently; at the time budget cancel the rest. True if all ended in time."""
+                 budget_s: float, executable: str = CHROMIUM) -> bool:
+    """Run every session concurrently in the browser at `executable`; at the time budget cancel the rest.
+    True if all ended in time."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=BROWSER["executable"], headless=True, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
             tasks = [asyncio.create_task(_one_session(browser, url, r, timeout_ms, r.index * stagger_s))
                      for r in results]
@@ -280,7 +279,7 @@ async def _visit_once(url: str, timeout_ms: float, every_page: bool = False) -> 
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=BROWSER["executable"], headless=True, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             context = await browser.new_context()
             page = await context.new_page()
@@ -350,11 +349,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     deadline = started + args.max_minutes * 60
     timeout_ms = args.page_timeout * 1000
     with tempfile.TemporaryDirectory(prefix="journey-lens-load-") as tmp:
+        executable = CHROMIUM
         if args.browsers_idle:
+            # The browsers stand in for the team's own computers: under Linux's SCHED_IDLE policy they take
+            # only the CPU the server leaves (`nice` does not hold: Chromium sets its own nice levels).
             wrapper = Path(tmp) / "chromium-idle"
             wrapper.write_text(f'#!/bin/sh\nexec chrt --idle 0 {CHROMIUM} "$@"\n', encoding="utf-8")
             wrapper.chmod(0o755)
-            BROWSER["executable"] = str(wrapper)
+            executable = str(wrapper)
         stats_path = Path(tmp) / "sessions.json"
         run_log = Path(tmp) / "runs.jsonl"
         env = {"JOURNEY_LENS_RUN_LOG": str(run_log), "JOURNEY_LENS_THREADS": str(args.threads), "JOURNEY_LENS_MEMORY_LIMIT": args.memory_limit,
@@ -380,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 machine_before = machine_cpu_s()
                 runs_before = len(run_log.read_text().splitlines()) if run_log.exists() else 0
                 results = [SessionResult(i) for i in range(args.sessions)]
-                stopped_early = not asyncio.run(_drive(url, results, timeout_ms, args.stagger, budget))
+                stopped_early = not asyncio.run(_drive(url, results, timeout_ms, args.stagger, budget, executable))
                 run_s = time.monotonic() - run_start
                 server_cpu = cpu_s(proc.pid) - cpu_before
                 machine_after = machine_cpu_s()

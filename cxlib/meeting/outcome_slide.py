@@ -42,7 +42,7 @@ def _unplaced_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, column: 
     """Why none of the segment's accounts is placed: its accounts, those with an outcome, those with the measure."""
     if spec.measure in ("csat", "nps"):
         answers = f"""SELECT DISTINCT account_id FROM {canonical.quote(canonical.SURVEYS)}
-            WHERE score IS NOT NULL AND NOT isnan(score) AND upper(trim(survey_type)) = $measure
+            WHERE score IS NOT NULL AND NOT isnan(score) {spec.answer_filter_sql} AND upper(trim(survey_type)) = $measure
               AND ts IS NOT NULL AND ts <= $as_of"""
         measure = f"a dated {spec.measure.upper()} answer"
     else:
