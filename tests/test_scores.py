@@ -127,6 +127,25 @@ def test_latest_rating_per_factor_wins(con) -> None:
     assert_frame_equal(summary_cols(result, "x", "y"), expected)
 
 
+def test_latest_rating_ties_go_to_the_later_file_row_then_the_higher_score(con) -> None:
+    # (account, ts, factor, score, source, source_row); both as of now and in the period history
+    ratings(con, [
+        ("a1", "2024-03-01", "x", 80.0, "f.csv", 2), ("a1", "2024-03-01", "x", 30.0, "f.csv", 7),  # row 7: 30
+        ("a2", "2024-03-01", "x", 30.0, "f.csv", 3), ("a2", "2024-03-01", "x", 80.0, "f.csv", 3),  # same row: 80
+        ("a3", "2024-03-01", "x", 50.0, "f.csv", None), ("a3", "2024-03-01", "x", 20.0, "f.csv", 1),  # a row: 20
+        ("a4", None, "x", 90.0, "f.csv", 9), ("a4", None, "x", 10.0, "f.csv", 8),   # undated, row 9: 90
+    ])
+    settings = Settings(as_of=dt.datetime(2024, 6, 30))
+    now = account_scores(con, cfg("x"), settings)
+    assert now[["account_id", "x"]].to_dict("list") == {"account_id": ["a1", "a2", "a3", "a4"],
+                                                       "x": [30.0, 80.0, 20.0, 90.0]}
+    history = score_history(con, cfg("x"), "quarter", settings=settings)   # undated ratings: in no period
+    assert history[["account_id", "period", "composite"]].to_dict("list") == {
+        "account_id": ["a1", "a1", "a2", "a2", "a3", "a3"],
+        "period": [TS("2024-01-01"), TS("2024-04-01")] * 3,
+        "composite": [30.0, 30.0, 80.0, 80.0, 20.0, 20.0]}
+
+
 def test_stale_ratings_ignored_by_max_age(con) -> None:
     ratings(con, [
         ("a1", "2024-05-31", "x", 100.0),   # 30 days before as-of: still counts (edge included)

@@ -132,11 +132,13 @@ AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
 OR r.ts >= s.at - to_days(p.max_age_days))
 ),
 latest AS (
-SELECT period, account_id, factor, score
+-- the latest rating: by time (undated last), then file row, then the higher score; one
+-- grouped pass instead of a sort per (period, account, factor)
+SELECT period, account_id, factor,
+arg_max(score, (ts IS NOT NULL, coalesce(ts, TIMESTAMP '1970-01-01'),
+source_row IS NOT NULL, coalesce(source_row, 0), score)) AS score
 FROM rated
-QUALIFY row_number() OVER (
-PARTITION BY period, account_id, factor
-ORDER BY ts DESC NULLS LAST, source_row DESC NULLS LAST, score DESC) = 1
+GROUP BY period, account_id, factor
 ),
 universe AS (
 SELECT s.period, u.account_id
