@@ -13,10 +13,8 @@ SELECT column_name, data_type FROM information_schema.columns WHERE table_name =
 --   $t = 'accounts'
 
 -- [3/4]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [4/4]
 WITH behind_values AS (WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),

@@ -7,10 +7,8 @@ SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
 -- [2/9]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [3/9]
 SELECT coalesce((
@@ -42,10 +40,8 @@ SELECT column_name, data_type FROM information_schema.columns WHERE table_name =
 --   $t = 'accounts'
 
 -- [8/9]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [9/9]
 WITH behind_values AS (WITH events AS NOT MATERIALIZED (

@@ -32,10 +32,8 @@ SELECT column_name, data_type FROM information_schema.columns WHERE table_name =
 --   $t = 'accounts'
 
 -- [6/7]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [7/7]
 WITH behind_values AS (

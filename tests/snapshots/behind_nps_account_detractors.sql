@@ -13,10 +13,8 @@ SELECT column_name, data_type FROM information_schema.columns WHERE table_name =
 --   $t = 'accounts'
 
 -- [3/4]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [4/4]
 WITH behind_values AS (WITH typed AS (SELECT s.account_id, s.ts, s.source_row, s.score FROM "surveys" s  WHERE upper(trim(s.survey_type)) = $survey_type AND s.score IS NOT NULL  AND (CAST($as_of AS TIMESTAMP) IS NULL OR s.ts IS NULL OR s.ts <= CAST($as_of AS TIMESTAMP))),

@@ -3,16 +3,12 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/6]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [2/6]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [3/6]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1) SELECT DISTINCT trim(CAST("outcome" AS VARCHAR)) FROM acct WHERE "outcome" IS NOT NULL
@@ -25,10 +21,8 @@ SELECT column_name, data_type FROM information_schema.columns WHERE table_name =
 --   $t = 'accounts'
 
 -- [5/6]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [6/6]
 WITH behind_values AS (

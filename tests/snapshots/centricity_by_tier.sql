@@ -7,10 +7,8 @@ SELECT dated, named FROM "_cx_dates"
 ;
 
 -- [2/9]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [3/9]
 CREATE OR REPLACE TEMP TABLE ct_evaluated AS

@@ -7,10 +7,8 @@ SELECT dated, named FROM "_cx_dates"
 ;
 
 -- [2/3]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [3/3]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),

@@ -36,10 +36,8 @@ SELECT column_name, data_type FROM information_schema.columns WHERE table_name =
 --   $t = 'accounts'
 
 -- [7/19]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [8/19]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position

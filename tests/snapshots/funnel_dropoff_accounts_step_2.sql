@@ -30,10 +30,8 @@ SELECT codes, t_max FROM "_journey_span"
 ;
 
 -- [6/7]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [7/7]
 WITH events AS NOT MATERIALIZED (

@@ -7,10 +7,8 @@ SELECT EXISTS (SELECT 1 FROM "journey_events")
 ;
 
 -- [2/7]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [3/7]
 SELECT coalesce((

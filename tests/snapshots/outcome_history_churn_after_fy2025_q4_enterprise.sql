@@ -96,10 +96,8 @@ ORDER BY quarter_start
 --   $period_unit = 'quarter'
 
 -- [3/4]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [4/4]
 WITH

@@ -3,10 +3,8 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/4]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [2/4]
 WITH vals AS (

@@ -3,16 +3,12 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/4]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [2/4]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [3/4]
 SELECT count("arr"), count(TRY_CAST("arr" AS DOUBLE)) FROM "accounts"

@@ -3,10 +3,8 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/22]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [2/22]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1)
@@ -29,10 +27,8 @@ SELECT column_name FROM information_schema.columns WHERE table_name = ? AND tabl
 --   $1 = 'surveys_2'
 
 -- [6/22]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [7/22]
 SELECT dated, named FROM "_cx_dates"
@@ -71,10 +67,8 @@ SELECT column_name FROM information_schema.columns WHERE table_name = ? AND tabl
 --   $1 = 'surveys_2'
 
 -- [13/22]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [14/22]
 SELECT dated, named FROM "_cx_dates"
@@ -105,10 +99,8 @@ SELECT dated, named FROM "_cx_dates"
 ;
 
 -- [19/22]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [20/22]
 WITH acct AS (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number() OVER (PARTITION BY account_id ORDER BY source_row NULLS LAST) = 1),
@@ -156,10 +148,8 @@ ORDER BY period_start, segment = '(none)', segment
 --   $start = TIMESTAMP '2025-09-30 00:00:00'
 
 -- [21/22]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [22/22]
 SELECT EXISTS (SELECT 1 FROM "accounts" WHERE churned IS NOT NULL)

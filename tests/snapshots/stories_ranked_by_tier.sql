@@ -33,10 +33,8 @@ SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 
 --   $t = 'CSAT'
 
 -- [5/7]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [6/7]
 WITH raw_roles AS (

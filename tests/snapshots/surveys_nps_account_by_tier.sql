@@ -23,10 +23,8 @@ SELECT column_name FROM information_schema.columns WHERE table_name = ? AND tabl
 --   $1 = 'surveys_2'
 
 -- [5/7]
-SELECT column_name FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT * FROM "accounts" LIMIT 0
 ;
--- params:
---   $t = 'accounts'
 
 -- [6/7]
 SELECT dated, named FROM "_cx_dates"
