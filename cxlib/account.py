@@ -30,7 +30,7 @@ from cxlib.account_rows import SURVEY_COLUMNS, TIMELINE_COLUMNS, account_surveys
 from cxlib.cells import missing
 from cxlib.early_warning import Flag, WarningConfig   # one Flag for the story and the early warning
 from cxlib.errors import MetricError
-from cxlib.funnel import FunnelSpec, funnel
+from cxlib.funnel import FunnelSpec, account_steps, funnel
 from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
 from cxlib.scores import ScoreConfig, account_scores, factor_bands, score_history, score_trend, shown
 from cxlib.settings import Settings
@@ -152,10 +152,11 @@ def _profile_row(con: duckdb.DuckDBPyConnection, account_id: str, segment_column
 
 @dataclass
 class StoryContext:
-    """Results over all accounts that every account's story reads: computed once per data version.
+    """What every account's story shares: the as-of date, the segment funnel, the CSAT scale, the flags.
 
-    The Account page keeps one per session and settings, so opening the next account costs only
-    that account's own queries. `key` names the inputs it was computed from.
+    The Account page keeps one per session and settings. Each account's own parts (its funnel steps,
+    scores, trend, history, quadrant) are read for that account alone, with the same definitions
+    filtered to it: a first visit does not score every account. `key` names the inputs.
     """
 
     key: str
@@ -165,12 +166,7 @@ class StoryContext:
     notes: list[str]
     funnel_steps: list[str]
     segment_funnel: pd.DataFrame | None   # funnel table by segment (or overall)
-    account_funnel: pd.DataFrame | None   # funnel table by account_id: each account's own times
-    scores: pd.DataFrame                  # scores.account_scores
-    factor_bands: pd.DataFrame
-    trend: pd.DataFrame
-    history: pd.DataFrame
-    quadrants: pd.DataFrame
+    outcome_spec: OutcomeSpec
     csat_scale: surveys.Scale | None
     warning_rows: pd.DataFrame | None = None   # early_warning.signal_rows: every flagged customer's signals
 
@@ -200,11 +196,11 @@ def _warning_rows(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_c
 def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, settings: Settings | None = None,
                   segment_column: str | None = "tier", outcome_spec: OutcomeSpec | None = None,
                   warning_config: WarningConfig | None = None, warning_run: ew.Run | None = None) -> StoryContext:
-    """The all-account results behind every story: funnels, scores, trend, history and quadrants.
+    """The parts every story shares: the segment funnel (pace's yardstick), the CSAT scale and the flags.
 
-    One as-of date is pinned into the settings for all of them, so every part of a story is
-    measured to the same day the settings caption shows. `warning_run` (from `ew.prepare` with
-    `warning_config` at that as-of date) shares the Early warning page's evaluated signals.
+    One as-of date is pinned into the settings, so every part of a story is measured to the same day
+    the settings caption shows. `warning_run` (from `ew.prepare` with `warning_config` at that as-of
+    date) shares the Early warning page's evaluated signals.
     """
     settings = settings or Settings()
     outcome_spec = outcome_spec or OutcomeSpec()
@@ -223,24 +219,17 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
     pinned = replace(settings, as_of=as_of) if as_of is not None else settings
     try:
         by_segment = funnel(con, FunnelSpec(by=segment_column), pinned)
-        by_account = funnel(con, FunnelSpec(by="account_id"), pinned)
-        steps, segment_funnel, account_funnel = list(by_segment.steps), by_segment.table, by_account.table
+        steps, segment_funnel = list(by_segment.steps), by_segment.table
     except MetricError as exc:
         notes.append(f"No funnel pace: {exc}")
-        steps, segment_funnel, account_funnel = [], None, None
+        steps, segment_funnel = [], None
     try:
         csat_scale: surveys.Scale | None = surveys.detect_scale(con, "CSAT")
     except MetricError:
         csat_scale = None
     return StoryContext(
         key=key, as_of=as_of, settings=pinned, segment_column=segment_column, notes=notes,
-        funnel_steps=steps, segment_funnel=segment_funnel, account_funnel=account_funnel,
-        scores=account_scores(con, score_config, pinned),
-        factor_bands=factor_bands(con, score_config, pinned),
-        trend=score_trend(con, score_config, TREND_PERIOD, pinned),
-        history=score_history(con, score_config, TREND_PERIOD, settings=pinned),
-        quadrants=outcome_quadrants(con, outcome_spec, score_config, pinned),
-        csat_scale=csat_scale,
+        funnel_steps=steps, segment_funnel=segment_funnel, outcome_spec=outcome_spec, csat_scale=csat_scale,
         warning_rows=_warning_rows(con, warning_config, score_config, pinned, notes, warning_run))
 
 
@@ -251,21 +240,22 @@ class _Pace:
     segment_rows: pd.DataFrame | None
 
 
-def _pace(ctx: StoryContext, account_id: str, segment: str | None) -> _Pace:
-    """The account's days per funnel step against its segment's median and p90 (both from `funnel`)."""
-    if ctx.segment_funnel is None or ctx.account_funnel is None:
+def _pace(con: duckdb.DuckDBPyConnection, ctx: StoryContext, account_id: str, segment: str | None) -> _Pace:
+    """The account's days per funnel step (its own counting sequence, `funnel.account_steps`) against its
+    segment's median and p90 (`funnel` by the segment column)."""
+    if ctx.segment_funnel is None:
         return _Pace(0, pd.DataFrame(columns=PACE_COLUMNS), None)
     table, steps = ctx.segment_funnel, ctx.funnel_steps
     seg_rows = table[table["segment"] == segment] if ctx.segment_column else table
-    mine = ctx.account_funnel[ctx.account_funnel["segment"] == account_id.strip()]
-    reached = int(mine.loc[mine["accounts"] > 0, "step"].max()) if (mine["accounts"] > 0).any() else 0
+    _, own = account_steps(con, account_id.strip(), FunnelSpec(), ctx.settings)
+    reached = int(own["step"].max()) if len(own) else 0
     seg = seg_rows.set_index("step")
-    mine = mine[(mine["step"] >= 2) & (mine["step"] <= reached)].set_index("step")
+    mine = own[own["step"] >= 2].set_index("step")
     pace = pd.DataFrame({
         "step": mine.index.astype("int64"),
         "stage": mine["stage"].to_numpy(),
         "previous_stage": [steps[s - 2] for s in mine.index],
-        "days_from_previous": mine["median_days_from_previous"].to_numpy(dtype="float64"),
+        "days_from_previous": mine["days_from_previous"].to_numpy(dtype="float64"),
         "segment_median_days": seg["median_days_from_previous"].reindex(mine.index).to_numpy(dtype="float64"),
         "segment_p90_days": seg["p90_days_from_previous"].reindex(mine.index).to_numpy(dtype="float64"),
         "segment_n": seg["converted_n"].reindex(mine.index).fillna(0).to_numpy(dtype="int64"),
@@ -279,11 +269,6 @@ def _first_row(frame: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
         return {c: None for c in columns}
     row = frame.iloc[0]
     return {c: (None if missing(row[c]) else row[c]) for c in columns}
-
-
-def _of(frame: pd.DataFrame, account_id: str) -> pd.DataFrame:
-    """One account's rows of an all-account result."""
-    return frame[frame["account_id"] == account_id].reset_index(drop=True)
 
 
 def _day(value: Any) -> str:
@@ -333,7 +318,7 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
         else float(current["days_in_stage"]),
     )
     segment = _value(row, "__segment")
-    pace = _pace(ctx, account_id, segment)
+    pace = _pace(con, ctx, account_id, segment)
     steps = ctx.funnel_steps
     next_stage, next_p90 = None, None
     if profile.current_stage in steps:
@@ -342,16 +327,21 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
             next_stage = steps[k]
             p90 = pace.segment_rows.loc[pace.segment_rows["step"] == k + 1, "p90_days_from_previous"]
             next_p90 = None if p90.empty or missing(p90.iloc[0]) else float(p90.iloc[0])
-    scores = _first_row(_of(ctx.scores, account_id), ["composite", "coverage", "band", "weakest_factor", "gap"])
-    trend = _first_row(_of(ctx.trend, account_id),
+    pinned = ctx.settings
+    scores = _first_row(account_scores(con, score_config, pinned, account_id=account_id),
+                        ["composite", "coverage", "band", "weakest_factor", "gap"])
+    trend = _first_row(score_trend(con, score_config, TREND_PERIOD, pinned, account_id=account_id),
                        ["previous_period", "previous_composite", "period", "composite", "change", "direction"])
-    quadrant = _first_row(_of(ctx.quadrants, account_id), ["outcome_value", "experience_value", "quadrant"])
+    quadrant = _first_row(outcome_quadrants(con, outcome_spec, score_config, pinned, account_id=account_id),
+                          ["outcome_value", "experience_value", "quadrant"])
     quadrant["quadrant"] = quadrant["quadrant"] or UNKNOWN
     story = AccountStory(
         profile=profile, as_of=as_of, segment_column=ctx.segment_column, segment=segment,
         timeline=timeline, funnel_steps=list(steps), reached_step=pace.reached, pace=pace.table,
-        next_stage=next_stage, next_p90_days=next_p90, scores=scores, factors=_of(ctx.factor_bands, account_id),
-        trend=trend, history=_of(ctx.history, account_id),
+        next_stage=next_stage, next_p90_days=next_p90, scores=scores,
+        factors=factor_bands(con, score_config, pinned, account_id=account_id).reset_index(drop=True),
+        trend=trend, history=score_history(con, score_config, TREND_PERIOD, settings=pinned,
+                                           account_id=account_id).reset_index(drop=True),
         surveys=account_surveys(con, account_id, as_of, ctx.csat_scale), quadrant=quadrant,
         outcome_spec=outcome_spec, score_config=score_config, notes=list(ctx.notes))
     if ctx.warning_rows is not None:

@@ -197,6 +197,15 @@ def accounts_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [d[0] for d in described or []]
 
 
+def one_account(account_id: str | None, params: dict[str, Any], keyword: str = "WHERE") -> str:
+    """`WHERE account_id = $account_id` for a per-account result asked for one account (DuckDB pushes the
+    filter down to the ratings, so one account's story does not score every account); '' for all."""
+    if account_id is None:
+        return ""
+    params["account_id"] = str(account_id)
+    return f"{keyword} account_id = $account_id"
+
+
 def check_accounts_column(con: duckdb.DuckDBPyConnection, column: str) -> str:
     """The accounts view's real name for `column` (exact, else case-insensitive); else a MetricError.
 
@@ -444,6 +453,6 @@ def period_months(period: str) -> int:
 __all__ = ["ACCOUNTS_CTE", "COHORT_PERIODS", "NONE_SEGMENT", "ONE_ROW_PER_ACCOUNT", "PERIODS", "ByColumn",
            "account_known", "accounts_columns", "as_of_date", "as_of_label", "as_of_origin", "as_of_param",
            "check_accounts_column", "check_period", "configured_as_of", "known_accounts_sql", "latest_timestamp",
-           "record_dates",
+           "one_account", "record_dates",
            "period_label_sql", "period_months", "period_params", "period_sql", "resolve_by_column", "segment_columns",
            "segment_filter_sql", "segment_sql", "segment_values"]

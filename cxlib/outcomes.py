@@ -158,13 +158,15 @@ def quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: Sco
 
 
 def outcome_quadrants(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, score_config: ScoreConfig,
-                      settings: Settings | None = None) -> pd.DataFrame:
-    """One row per account: outcome value, experience value and its desired-outcome quadrant."""
+                      settings: Settings | None = None, *, account_id: str | None = None) -> pd.DataFrame:
+    """One row per account (or only `account_id`'s): outcome value, experience value and its desired-outcome
+    quadrant."""
     ctes, params = quadrant_ctes(con, spec, score_config, settings)
     return con.execute(f"""
         WITH {ctes}
         SELECT account_id, outcome_value, experience_value, quadrant
         FROM quadrants
+        {dimensions.one_account(account_id, params)}
         ORDER BY account_id
     """, params).df()
 

@@ -449,3 +449,32 @@ def test_any_story_gives_five_to_eight_plain_sentences(journey, ratings, as_of_d
         assert meeting_summary(story) == sentences
     finally:
         connection.close()
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def test_one_accounts_parts_equal_its_rows_of_the_all_account_results(company) -> None:
+    # The story reads each part for its account alone (filtered in SQL); the rows must be the all-account ones.
+    from cxlib.outcomes import OutcomeSpec, outcome_quadrants
+    from cxlib.scores import account_scores, factor_bands, score_history, score_trend
+
+    parts = {
+        "scores": lambda **one: account_scores(company, CONFIG, SETTINGS, **one),
+        "factor bands": lambda **one: factor_bands(company, CONFIG, SETTINGS, **one),
+        "trend": lambda **one: score_trend(company, CONFIG, "quarter", SETTINGS, **one),
+        "history": lambda **one: score_history(company, CONFIG, "quarter", settings=SETTINGS, **one),
+        "quadrants": lambda **one: outcome_quadrants(company, OutcomeSpec(), CONFIG, SETTINGS, **one),
+    }
+    for name, part in parts.items():
+        everyone = part()
+        assert set(everyone["account_id"]) >= {"A1"}, name
+        for account_id in ("A1", "B1", "nobody"):
+            mine = part(account_id=account_id).reset_index(drop=True)
+            expected = everyone[everyone["account_id"] == account_id].reset_index(drop=True)
+            # compared as values: an all-empty column of one row comes back untyped (None), not as text NaN
+            assert _records(mine) == _records(expected), f"{name} of {account_id}"
+            assert list(mine.columns) == list(everyone.columns), name
+    with pytest.raises(ValueError, match="per-account history"):
+        score_history(company, CONFIG, "quarter", by="tier", settings=SETTINGS, account_id="A1")

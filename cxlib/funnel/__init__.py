@@ -57,6 +57,7 @@ One module per concept, modelled on PostHog's per-mode funnel classes:
   `conversion_by_segment`, the per-segment pivot the pages show.
 - `results`: the per-step table with the Kaplan–Meier median (`funnel`, `cli_table`).
 - `cohort_conversion`, `dropoffs`, `conversion_times`: cohorts, the drop-off list and times to convert.
+- `account_steps`: one account's own counting sequence (the Account page's pace).
 
 Everything other modules use is importable from `cxlib.funnel` itself.
 """
@@ -64,6 +65,7 @@ Everything other modules use is importable from `cxlib.funnel` itself.
 from __future__ import annotations
 
 from cxlib.dimensions import NONE_SEGMENT
+from cxlib.funnel.account_steps import ACCOUNT_STEP_COLUMNS, account_steps
 from cxlib.funnel.breakdown import ByColumn, breakdown_column, conversion_by_segment
 from cxlib.funnel.cohort_conversion import cohorts
 from cxlib.funnel.dropoffs import dropoff_accounts
@@ -76,7 +78,7 @@ from cxlib.funnel.steps import StepChoice, parse_exclusion, parse_optional, pars
 __all__ = [
     "FunnelSpec", "FunnelResult", "Exclusion", "Mode", "Weight", "Source", "Period",
     "MAX_STEPS", "CLI_COLUMNS", "TABLE_COLUMNS", "NONE_SEGMENT",
-    "funnel", "cli_table", "cohorts", "dropoff_accounts", "time_to_convert",
+    "funnel", "cli_table", "cohorts", "account_steps", "ACCOUNT_STEP_COLUMNS", "dropoff_accounts", "time_to_convert",
     "ByColumn", "breakdown_column", "conversion_by_segment",
     "StepChoice", "parse_steps", "split_steps", "parse_exclusion", "parse_optional",
 ]

@@ -156,15 +156,19 @@ def account_scores_sql(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
 
 
 def account_scores(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
-                   settings: Settings | None = None) -> pd.DataFrame:
-    """One row per account: each factor's 0–100 score, composite, coverage, band, weakest factor, gap."""
+                   settings: Settings | None = None, *, account_id: str | None = None) -> pd.DataFrame:
+    """One row per account (or only `account_id`'s): each factor's 0–100 score, composite, coverage, band,
+    weakest factor, gap."""
     sql, params = account_scores_sql(con, config, settings)
+    if account_id is not None:
+        sql = f"SELECT * FROM ({sql}) AS scores {dimensions.one_account(account_id, params)}"
     return con.execute(sql, params).df()
 
 
 def factor_bands(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
-                 settings: Settings | None = None) -> pd.DataFrame:
-    """Long form, one row per account and factor: score, target, gap and the factor's own band."""
+                 settings: Settings | None = None, *, account_id: str | None = None) -> pd.DataFrame:
+    """Long form, one row per account (or only `account_id`'s) and factor: score, target, gap and the
+    factor's own band."""
     scales, params = prepare_scales(con, config, settings)
     ctes, p = per_account_sql(config, scales, snapshots_now(), include_unrated=True)
     params.update(p)
@@ -172,6 +176,7 @@ def factor_bands(con: duckdb.DuckDBPyConnection, config: ScoreConfig,
         WITH {ctes}
         SELECT account_id, factor, factor_name AS name, score, target, gap, band
         FROM scored
+        {dimensions.one_account(account_id, params)}
         ORDER BY account_id, ord
     """, params).df()
 

@@ -105,8 +105,9 @@ def trend_ctes(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str,
 
 
 def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
-                settings: Settings | None = None) -> pd.DataFrame:
-    """Per account: composite at the end of the latest period vs the previous one, change and direction.
+                settings: Settings | None = None, *, account_id: str | None = None) -> pd.DataFrame:
+    """Per account (or only `account_id`): composite at the end of the latest period vs the previous one,
+    change and direction.
 
     Direction is up / down / same (|change| ≤ the dead band); it is left empty unless both
     composites exist with enough coverage, so a thinly rated quarter never reads as a trend.
@@ -116,6 +117,7 @@ def score_trend(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str
         WITH {ctes}
         SELECT account_id, previous_period, previous_composite, period, composite, change, direction
         FROM account_trend
+        {dimensions.one_account(account_id, params)}
         ORDER BY account_id
     """, params).df())
 
@@ -161,11 +163,14 @@ def trend_counts(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: st
 
 def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: str = "quarter",
                   by: str | None = None, weight: str = "accounts",
-                  settings: Settings | None = None) -> pd.DataFrame:
-    """Composite per period per account (by=None) or per segment (mean of counted accounts), for charts."""
+                  settings: Settings | None = None, *, account_id: str | None = None) -> pd.DataFrame:
+    """Composite per period per account (by=None; only `account_id`'s when given) or per segment (mean of
+    counted accounts), for charts."""
     settings = settings or Settings()
     if by is not None:
         by = dimensions.check_accounts_column(con, by)
+        if account_id is not None:
+            raise ValueError("score_history: account_id is for the per-account history (by=None)")
     arr_weighted = _weight_flag(weight)
     ctes, params = _history_ctes(con, config, period, settings)
     if by is None:
@@ -173,7 +178,7 @@ def score_history(con: duckdb.DuckDBPyConnection, config: ScoreConfig, period: s
             WITH {ctes}
             SELECT account_id, period, composite, coverage, band
             FROM per_account
-            WHERE composite IS NOT NULL
+            WHERE composite IS NOT NULL {dimensions.one_account(account_id, params, "AND")}
             ORDER BY account_id, period
         """, params).df())
     params.update({"arr_weighted": arr_weighted, "min_n": settings.min_n})
