@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -195,9 +196,9 @@ for tm in current.tables:
         edited_tables.append(mp.TableMapping(table=tm.table, source=tm.source, kind=kind,
                                              roles=dict(zip(edited["column"], edited["role"])),
                                              as_of=table_as_of, survey_type=survey_type, shape=tm.shape))
-# A draft of its own: the settings below are edited on a copy, so nothing reaches the workspace before Apply.
-draft = mp.Mapping(tables=edited_tables, stage_map=dict(current.stage_map), settings=copy.deepcopy(current.settings),
-                   scores=dict(current.scores), warnings=dict(current.warnings))
+# A draft of its own: settings are edited on a copy, so nothing reaches the workspace before Apply; every other
+# part saved with the mapping (scores, warnings, story weights, themes) comes through Apply and the download.
+draft = replace(copy.deepcopy(replace(current, tables=[])), tables=edited_tables)
 
 # Through the session's cache (the untouched sample's from the server's): a rerun, or a later visitor
 # of the sample, reads no raw table for these.

@@ -177,3 +177,23 @@ def test_a_setting_typed_on_the_data_page_changes_nothing_until_applied(sample_a
     applied = at.session_state["workspace"].mapping.settings
     assert (applied.as_of, applied.min_n) == (dt.datetime(2025, 6, 30), 5)
     sample.close()
+
+
+def test_apply_mapping_keeps_the_story_weights_and_themes_saved_with_it(sample_archive: bytes) -> None:
+    """The Data page's draft carries every part of the mapping: Apply mapping (and Download mapping, the
+    same draft) kept scores and warnings but dropped the story weights and the want-vs-do themes."""
+    from cxlib.centricity import ThemeConfig
+    from cxlib.saved import open_workspace
+    from cxlib.stories import StoryConfig
+    from tests.test_pages_journey import open_page
+
+    ws = open_workspace(sample_archive, threads=1)      # its own copy: this test applies a mapping
+    ws.set_story_config(StoryConfig().with_edits(challenge_weight=0.5, timing_weight=0.25, celebration_weight=0.25))
+    ws.set_centricity_config(ThemeConfig({"onboarding": ["kickoff"]}))
+    at = open_page(ws, "app_pages/data.py")
+    next(b for b in at.button if b.label == "Apply mapping").click().run()
+    assert not at.exception
+    applied = at.session_state["workspace"]
+    assert applied.mapping.stories == {"challenge_weight": 0.5, "timing_weight": 0.25, "celebration_weight": 0.25}
+    assert applied.centricity_config.themes == {"onboarding": ["kickoff"]}
+    ws.close()
