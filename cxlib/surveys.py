@@ -293,6 +293,10 @@ def on_scale_sql(scale: Scale) -> str:
     return f"score BETWEEN {scale.low} AND {scale.high} AND score = floor(score)"
 
 
+# on_scale_sql with the CSAT scale's ends as the parameters $csat_low and $csat_high (detected per run).
+CSAT_ON_SCALE_SQL = "score BETWEEN $csat_low AND $csat_high AND score = floor(score)"
+
+
 def csat(con: duckdb.DuckDBPyConnection, by: By = None, scale: str | None = None,
          settings: Settings | None = None, period: str | None = None) -> pd.DataFrame:
     """CSAT per group: share of top-two-box answers with a Wilson 95% interval.
@@ -373,5 +377,5 @@ def cli_ces_table(df: pd.DataFrame) -> pd.DataFrame:
     return _cli_table(out, ["n", "mean", "ci_low", "ci_high", "scale", "direction"])
 
 
-__all__ = ["SCALES", "SURVEY_BREAKDOWNS", "By", "Scale", "ces", "ces_direction", "cli_ces_table", "cli_csat_table",
+__all__ = ["CSAT_ON_SCALE_SQL", "SCALES", "SURVEY_BREAKDOWNS", "By", "Scale", "ces", "ces_direction", "cli_ces_table", "cli_csat_table",
            "cli_nps_table", "csat", "detect_scale", "nps", "on_scale_sql"]
