@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -14,10 +16,12 @@ from cxlib.mapping.activity_values import activity_type_values
 from cxlib.loading import rejected_rows
 from cxlib.stages import LOST_DEAL
 from cxlib.workspace import Workspace, connect
-from app_pages._controls import settings_caption
+from app_pages._controls import edits_belong_to_data, settings_caption
 from app_pages._session import cached, drop_cached, run_safely, use_workspace, workspace
 from app_pages._tables import html_table
 
+MAP_EDIT = "map_edit_"      # every mapping-editor widget key starts so: they belong to one data version
+MAP_EDIT_OWNER = "_jl_map_edit_for"
 ACCEPTED = ["csv", "tsv", "txt", "xlsx", "xls", "parquet"]
 MAX_MB = int(st.get_option("server.maxUploadSize"))
 
@@ -139,6 +143,8 @@ if hints != (st.session_state.get("load_hints") or {}):
 # ---- Mapping ------------------------------------------------------------------------------------
 st.subheader("Mapping")
 current = ws.mapping or ws.suggest_mapping()
+# Unapplied edits belong to the data they were made on: new data or an applied mapping starts from its own.
+edits_belong_to_data(ws, MAP_EDIT_OWNER, prefix=MAP_EDIT)
 confirmed = ws.is_sample or st.session_state.get("mapping_confirmed", False)
 st.caption(("Confirmed. " if confirmed else "Suggested by Journey Lens from column names and values — "
             "review each table and press **Apply mapping**. ")
@@ -162,7 +168,7 @@ for tm in current.tables:
         choices = _shape_choices(tm)
         current_id = tm.shape.id if tm.shape else shapes.NO_SHAPE
         picked_shape = st.selectbox("Recognised as", list(choices), index=list(choices).index(current_id),
-                                    key=f"shape_{tm.table}", format_func=lambda i, c=choices: c[i],
+                                    key=f"{MAP_EDIT}shape_{tm.table}", format_func=lambda i, c=choices: c[i],
                                     help="The tool and export shape Journey Lens recognised from the headers, "
                                          "values and file name. Choose another shape that fits, or none.")
         if picked_shape != current_id:
@@ -171,27 +177,28 @@ for tm in current.tables:
             st.caption(note)
         shape_key = tm.shape.id if tm.shape else "none"
         kind = st.selectbox("Kind of table", mp.KINDS, index=mp.KINDS.index(tm.kind),
-                            key=f"kind_{tm.table}_{shape_key}")
+                            key=f"{MAP_EDIT}kind_{tm.table}_{shape_key}")
         roles = mp.ROLES[kind]
         frame = pd.DataFrame({"column": list(tm.roles), "role": [r if r in roles else "ignore" for r in tm.roles.values()]})
         edited = st.data_editor(
-            frame, hide_index=True, disabled=["column"], key=f"roles_{tm.table}_{kind}_{shape_key}", width="stretch",
+            frame, hide_index=True, disabled=["column"], key=f"{MAP_EDIT}roles_{tm.table}_{kind}_{shape_key}", width="stretch",
             column_config={"role": st.column_config.SelectboxColumn("role", options=roles, required=True)})
         table_as_of, survey_type = tm.as_of, tm.survey_type
         if kind == "stage_snapshots":
-            picked = st.date_input("Snapshot as-of date (when no column gives it)", key=f"asof_{tm.table}",
+            picked = st.date_input("Snapshot as-of date (when no column gives it)", key=f"{MAP_EDIT}asof_{tm.table}",
                                    value=dt.date.fromisoformat(tm.as_of[:10]) if tm.as_of else None)
             table_as_of = picked.isoformat() if picked else None
         if kind == "surveys":
             types = [None, *mp.SURVEY_TYPES]
             survey_type = st.selectbox("Survey type (when no column gives it)", types,
                                        index=types.index(tm.survey_type) if tm.survey_type in types else 0,
-                                       key=f"stype_{tm.table}", format_func=lambda t: t or "from the data")
+                                       key=f"{MAP_EDIT}stype_{tm.table}", format_func=lambda t: t or "from the data")
         edited_tables.append(mp.TableMapping(table=tm.table, source=tm.source, kind=kind,
                                              roles=dict(zip(edited["column"], edited["role"])),
                                              as_of=table_as_of, survey_type=survey_type, shape=tm.shape))
-draft = mp.Mapping(tables=edited_tables, stage_map=dict(current.stage_map), settings=current.settings,
-                   scores=dict(current.scores), warnings=dict(current.warnings))
+# A draft of its own: settings are edited on a copy, so nothing reaches the workspace before Apply; every other
+# part saved with the mapping (scores, warnings, story weights, themes) comes through Apply and the download.
+draft = replace(copy.deepcopy(replace(current, tables=[])), tables=edited_tables)
 
 # Through the session's cache (the untouched sample's from the server's): a rerun, or a later visitor
 # of the sample, reads no raw table for these.
@@ -205,7 +212,7 @@ if not values.empty:
     stage_names = [s.name for s in draft.settings.stages] + [LOST_DEAL]
     edited_values = st.data_editor(
         values[["value", "rows", "mapped_stage"]], hide_index=True, disabled=["value", "rows"],
-        key="stage_values", width="stretch",
+        key=f"{MAP_EDIT}stage_values", width="stretch",
         column_config={"mapped_stage": st.column_config.SelectboxColumn("stage", options=stage_names)})
     draft.stage_map.update({v: (s if isinstance(s, str) and s else None)
                             for v, s in zip(edited_values["value"], edited_values["mapped_stage"])})
@@ -219,11 +226,13 @@ if not activity_types.empty:
 with st.expander("Settings every number depends on"):
     s = draft.settings
     as_of = st.date_input("As-of date (blank: the latest date in the data)",
-                          value=s.as_of.date() if s.as_of else None, key="as_of")
+                          value=s.as_of.date() if s.as_of else None, key=f"{MAP_EDIT}as_of")
     s.as_of = dt.datetime.combine(as_of, dt.time()) if as_of else None
-    s.fiscal_year_start_month = st.number_input("Fiscal year starts in month", 1, 12, s.fiscal_year_start_month)
-    s.min_n = st.number_input("Minimum n (smaller groups are greyed, never marked significant)", 1, 10_000, s.min_n)
-    zone = st.text_input("Time zone of the sources (IANA name)", value=s.timezone("*"), key="tz")
+    s.fiscal_year_start_month = st.number_input("Fiscal year starts in month", 1, 12, s.fiscal_year_start_month,
+                                                 key=f"{MAP_EDIT}fiscal_start")
+    s.min_n = st.number_input("Minimum n (smaller groups are greyed, never marked significant)", 1, 10_000, s.min_n,
+                              key=f"{MAP_EDIT}min_n")
+    zone = st.text_input("Time zone of the sources (IANA name)", value=s.timezone("*"), key=f"{MAP_EDIT}tz")
     # A zone a recognised export writes in its header ("Updated at (America/New_York)") stays that table's.
     own = {tm.table: tm.shape.timezone for tm in draft.tables if tm.shape is not None and tm.shape.timezone}
     for table, table_zone in own.items():

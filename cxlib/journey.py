@@ -43,9 +43,10 @@ from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.sqlparams import used_params
 from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
-from cxlib.surveys import NPS_VALID_SQL
+from cxlib.surveys import NPS_VALID_SQL, SCALES, on_scale_sql
 
 PATH_SEPARATOR = " → "
+CSAT_SCALE = SCALES["1-5"]   # the emotion curve's CSAT: whole answers 1–5, 4 and 5 satisfied (README)
 
 Segment = tuple[str, Any]
 
@@ -373,8 +374,9 @@ scores AS (
            count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL}) AS nps_n,
            count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score >= 9) AS promoters,
            count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score <= 6) AS detractors,
-           count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5) AS csat_n,
-           count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 4 AND 5) AS satisfied
+           count(*) FILTER (WHERE kind = 'CSAT' AND {on_scale_sql(CSAT_SCALE)}) AS csat_n,
+           count(*) FILTER (WHERE kind = 'CSAT' AND {on_scale_sql(CSAT_SCALE)}
+                            AND score >= {CSAT_SCALE.top_from}) AS satisfied
     FROM placed
     WHERE code IS NOT NULL
     GROUP BY code

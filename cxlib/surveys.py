@@ -287,9 +287,14 @@ def detect_scale(con: duckdb.DuckDBPyConnection, survey_type: str) -> Scale:
                       "Choose the scale explicitly.", column="score")
 
 
-def _on_scale_sql(scale: Scale) -> str:
-    """Whole-box answers within the scale's ends (bounds are trusted constants from SCALES)."""
+def on_scale_sql(scale: Scale) -> str:
+    """A CSAT or CES answer that counts on `scale`: a whole box within its ends (as NPS_VALID_SQL for NPS; the
+    bounds are trusted constants from SCALES)."""
     return f"score BETWEEN {scale.low} AND {scale.high} AND score = floor(score)"
+
+
+# on_scale_sql with the CSAT scale's ends as the parameters $csat_low and $csat_high (detected per run).
+CSAT_ON_SCALE_SQL = "score BETWEEN $csat_low AND $csat_high AND score = floor(score)"
 
 
 def csat(con: duckdb.DuckDBPyConnection, by: By = None, scale: str | None = None,
@@ -302,7 +307,7 @@ def csat(con: duckdb.DuckDBPyConnection, by: By = None, scale: str | None = None
     settings = settings or Settings()
     sc = _scale(scale) if scale is not None else detect_scale(con, "CSAT")
     sql, params, keys = _answers_query(
-        con, "CSAT", by, period, "response", settings, _on_scale_sql(sc),
+        con, "CSAT", by, period, "response", settings, on_scale_sql(sc),
         f"count(*) FILTER (WHERE counts AND score >= {sc.top_from}) AS satisfied",
     )
     df = _ints(con.execute(sql, params).df(), ["n", "satisfied", "rejected"])
@@ -332,7 +337,7 @@ def ces(con: duckdb.DuckDBPyConnection, by: By = None, lower_is_better: bool = F
         raise MetricError("CES answers are only 0 and 1: an effort score needs a 1–5, 1–7 or 1–10 scale.",
                           column="score")
     sql, params, keys = _answers_query(
-        con, "CES", by, period, "response", settings, _on_scale_sql(sc),
+        con, "CES", by, period, "response", settings, on_scale_sql(sc),
         "avg(score) FILTER (WHERE counts) AS mean, stddev_samp(score) FILTER (WHERE counts) AS sd",
     )
     df = _ints(con.execute(sql, params).df(), ["n", "rejected"])
@@ -372,5 +377,5 @@ def cli_ces_table(df: pd.DataFrame) -> pd.DataFrame:
     return _cli_table(out, ["n", "mean", "ci_low", "ci_high", "scale", "direction"])
 
 
-__all__ = ["SCALES", "SURVEY_BREAKDOWNS", "By", "Scale", "ces", "ces_direction", "cli_ces_table", "cli_csat_table",
-           "cli_nps_table", "csat", "detect_scale", "nps"]
+__all__ = ["CSAT_ON_SCALE_SQL", "SCALES", "SURVEY_BREAKDOWNS", "By", "Scale", "ces", "ces_direction", "cli_ces_table", "cli_csat_table",
+           "cli_nps_table", "csat", "detect_scale", "nps", "on_scale_sql"]

@@ -118,3 +118,82 @@ def test_the_data_page_offers_each_tables_shapes_its_own_first_and_no_shape_last
         assert box.value == (tm.shape.id if tm.shape else shapes.NO_SHAPE)
         assert box.options[-1] == "no shape: read by column names and values only"
         assert len(box.options) == len(set(box.options))
+
+
+def test_a_new_upload_starts_the_mapping_editor_from_its_own_mapping(app: AppTest) -> None:
+    """Edits typed into the Data page's mapping editor belong to the data they were typed on: after a new
+    upload the editor shows the new data's mapping, and Apply mapping does not save the old edits into it."""
+    import datetime as dt
+
+    events = "account_id,stage,ts\nA,Awareness,2026-01-05\nB,Awareness,2026-02-10\n"
+    app.run()
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="uploads").set_value(("events.csv", events.encode(), "text/csv")).run()
+    assert not app.exception
+    first = app.session_state["workspace"]
+    assert first.mapping.settings.as_of is None and first.mapping.settings.timezone("*") == "UTC"
+    app.date_input(key="map_edit_as_of").set_value(dt.date(2026, 1, 31)).run()      # typed, never applied
+    app.text_input(key="map_edit_tz").set_value("Europe/Berlin").run()
+    app.number_input(key="map_edit_fiscal_start").set_value(4).run()
+    assert app.date_input(key="map_edit_as_of").value == dt.date(2026, 1, 31)
+
+    newer = events + "C,Awareness,2026-03-15\n"
+    app.file_uploader(key="uploads").set_value(("events.csv", newer.encode(), "text/csv")).run()
+    assert not app.exception
+    second = app.session_state["workspace"]
+    assert second is not first and second.mapping.settings.as_of is None
+    assert app.date_input(key="map_edit_as_of").value is None
+    assert app.text_input(key="map_edit_tz").value == "UTC"
+    assert app.number_input(key="map_edit_fiscal_start").value == 1
+    next(b for b in app.button if b.label == "Apply mapping").click().run()
+    assert not app.exception
+    applied = app.session_state["workspace"].mapping.settings
+    assert (applied.as_of, applied.timezone("*"), applied.fiscal_year_start_month) == (None, "UTC", 1)
+    # An edit made on the new data and applied is kept (the apply resets the editor to what was applied).
+    app.date_input(key="map_edit_as_of").set_value(dt.date(2026, 3, 1)).run()
+    next(b for b in app.button if b.label == "Apply mapping").click().run()
+    assert app.session_state["workspace"].mapping.settings.as_of == dt.datetime(2026, 3, 1)
+    assert app.date_input(key="map_edit_as_of").value == dt.date(2026, 3, 1)
+
+
+def test_a_setting_typed_on_the_data_page_changes_nothing_until_applied(sample_archive: bytes) -> None:
+    """The settings box edits the draft mapping, not the workspace: an as-of date typed but not applied leaves
+    the session's mapping, version and numbers as they were (the page says 'press Apply mapping')."""
+    import datetime as dt
+
+    from cxlib.saved import open_workspace
+    from tests.test_pages_journey import open_page
+
+    sample = open_workspace(sample_archive, threads=1)      # its own copy: this test applies a mapping
+    at = open_page(sample, "app_pages/data.py")
+    version, before = sample.version, sample.mapping.settings.to_dict()
+    assert before["as_of"] is None and before["min_n"] == 30
+    at.date_input(key="map_edit_as_of").set_value(dt.date(2025, 6, 30)).run()
+    at.number_input(key="map_edit_min_n").set_value(5).run()
+    assert not at.exception
+    assert sample.mapping.settings.to_dict() == before and sample.version == version
+    next(b for b in at.button if b.label == "Apply mapping").click().run()
+    assert not at.exception
+    applied = at.session_state["workspace"].mapping.settings
+    assert (applied.as_of, applied.min_n) == (dt.datetime(2025, 6, 30), 5)
+    sample.close()
+
+
+def test_apply_mapping_keeps_the_story_weights_and_themes_saved_with_it(sample_archive: bytes) -> None:
+    """The Data page's draft carries every part of the mapping: Apply mapping (and Download mapping, the
+    same draft) kept scores and warnings but dropped the story weights and the want-vs-do themes."""
+    from cxlib.centricity import ThemeConfig
+    from cxlib.saved import open_workspace
+    from cxlib.stories import StoryConfig
+    from tests.test_pages_journey import open_page
+
+    ws = open_workspace(sample_archive, threads=1)      # its own copy: this test applies a mapping
+    ws.set_story_config(StoryConfig().with_edits(challenge_weight=0.5, timing_weight=0.25, celebration_weight=0.25))
+    ws.set_centricity_config(ThemeConfig({"onboarding": ["kickoff"]}))
+    at = open_page(ws, "app_pages/data.py")
+    next(b for b in at.button if b.label == "Apply mapping").click().run()
+    assert not at.exception
+    applied = at.session_state["workspace"]
+    assert applied.mapping.stories == {"challenge_weight": 0.5, "timing_weight": 0.25, "celebration_weight": 0.25}
+    assert applied.centricity_config.themes == {"onboarding": ["kickoff"]}
+    ws.close()

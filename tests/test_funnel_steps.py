@@ -92,3 +92,24 @@ def test_an_unknown_step_names_the_stages_and_the_datas_values(ws: Workspace) ->
         fn.parse_steps(ws.con, ws.mapping, "Signup, Nirvana")
     with pytest.raises(MetricError, match="at least one funnel step"):
         fn.parse_steps(ws.con, ws.mapping, " , ")
+
+
+def test_adding_the_runs_stages_keeps_everything_else_saved_with_the_mapping(ws: Workspace) -> None:
+    """The Funnel page's 'Add … to the stage list' applies choice.mapping: the score, early-warning, story
+    and theme settings saved with the mapping must come through it unchanged."""
+    from cxlib.centricity import ThemeConfig
+    from cxlib.early_warning import WarningConfig
+    from cxlib.scores import ScoreConfig
+    from cxlib.stories import StoryConfig
+
+    ws.set_score_config(ScoreConfig.from_dict(None))
+    ws.set_warning_config(WarningConfig().with_edits(disappointment_days=45))
+    ws.set_story_config(StoryConfig().with_edits(challenge_weight=0.5, timing_weight=0.25, celebration_weight=0.25))
+    ws.set_centricity_config(ThemeConfig({"onboarding": ["kickoff"]}))
+    saved = {k: v for k, v in ws.mapping.to_dict().items() if k in ("scores", "warnings", "stories", "centricity")}
+    assert saved["warnings"]["disappointment_days"] == 45 and saved["centricity"] == {"themes": {"onboarding": ["kickoff"]}}
+    choice = fn.parse_steps(ws.con, ws.mapping, "Signup, Decision")
+    ws.apply(choice.mapping)
+    assert {k: v for k, v in ws.mapping.to_dict().items() if k in saved} == saved
+    assert (ws.warning_config.disappointment_days, ws.story_config.challenge_weight) == (45, 0.5)
+    assert ws.centricity_config.themes == {"onboarding": ["kickoff"]}

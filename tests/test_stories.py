@@ -85,6 +85,18 @@ def test_customers_in_disappointment_churn_or_never_signed_are_not_ranked(con) -
 # ---------------------------------------------------------------- challenge overcome C
 
 
+def test_a_fractional_csat_answer_is_no_low_point(con) -> None:  # type: ignore[no-untyped-def]
+    """A 2.5 loads with its survey row but is no CSAT answer (surveys.on_scale_sql, as What customers say): it
+    cannot be the challenge a later promoter answer overcomes; a whole 2 can."""
+    build(con, [*signed("FRAC"), *signed("WHOLE")], surveys=[
+        ("FRAC", None, "2026-02-01", "CSAT", 2.5), ("FRAC", None, "2026-02-02", "NPS", 9),
+        ("WHOLE", None, "2026-02-01", "CSAT", 2), ("WHOLE", None, "2026-02-02", "NPS", 9),
+        ("WHOLE", None, "2026-02-03", "CSAT", 5),
+    ])
+    table = ranked(con)
+    assert (table.loc["FRAC", "challenge"], table.loc["WHOLE", "challenge"]) == (0.0, 1.0)
+
+
 def test_recovery_on_the_same_day_as_the_low_point_is_no_challenge_overcome_one_day_later_is(con) -> None:
     build(con, [
         *signed("SAME"), ("SAME", "Disappointment", "2026-01-10 09:00"), ("SAME", "Usage", "2026-01-10 18:00"),

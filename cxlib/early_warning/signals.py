@@ -55,7 +55,7 @@ from cxlib.scores.composite import per_account_sql
 from cxlib.scores.trend import trend_ctes
 from cxlib.settings import Settings
 from cxlib.stages import suggest_stage
-from cxlib.surveys import NPS_VALID_SQL
+from cxlib.surveys import CSAT_ON_SCALE_SQL, NPS_VALID_SQL
 
 EPS = 1e-9   # float noise never decides a threshold ("exactly 10 points" is in)
 # Where contact is dated: every answer, rating and journey entry, and every activity that happened
@@ -148,7 +148,7 @@ ew_nps AS (
 ),
 ew_csat AS (
   SELECT *, score >= $csat_top AS satisfied
-  FROM ew_answers WHERE kind = 'CSAT' AND score BETWEEN $csat_low AND $csat_high AND score = floor(score)
+  FROM ew_answers WHERE kind = 'CSAT' AND {CSAT_ON_SCALE_SQL}
 )"""
 
 

@@ -136,7 +136,8 @@ def _with_own_stages(mapping: Mapping | None, settings: Settings, own: list[str]
     for value in [*stage_map, *values]:
         if normalize_label(value) in folded:
             stage_map[value] = folded[normalize_label(value)]
-    return Mapping(tables=mapping.tables, stage_map=stage_map, settings=run_settings, scores=mapping.scores)
+    # replace(): every other part saved with the mapping (scores, warnings, stories, themes) comes through.
+    return replace(mapping, stage_map=stage_map, settings=run_settings)
 
 
 def parse_exclusion(text: str, settings: Settings | None = None) -> Exclusion:

@@ -26,7 +26,7 @@ neither Disappointment nor Churn. Only dated rows up to the as-of date count, ex
 from __future__ import annotations
 
 from cxlib import canonical, dimensions
-from cxlib.surveys import NPS_VALID_SQL
+from cxlib.surveys import CSAT_ON_SCALE_SQL, NPS_VALID_SQL
 
 _Q = canonical.quote
 
@@ -63,7 +63,7 @@ st_nps AS (
 ),
 st_csat_low AS (
   SELECT * FROM st_answers
-  WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high
+  WHERE kind = 'CSAT' AND ts IS NOT NULL AND {CSAT_ON_SCALE_SQL}
     AND score < ($csat_low + $csat_high) / 2.0
 ),
 st_rated_at AS (

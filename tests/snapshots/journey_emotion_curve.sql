@@ -57,8 +57,9 @@ SELECT code,
 count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score)) AS nps_n,
 count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score) AND score >= 9) AS promoters,
 count(*) FILTER (WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score = floor(score) AND score <= 6) AS detractors,
-count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5) AS csat_n,
-count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 4 AND 5) AS satisfied
+count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5 AND score = floor(score)) AS csat_n,
+count(*) FILTER (WHERE kind = 'CSAT' AND score BETWEEN 1 AND 5 AND score = floor(score)
+AND score >= 4) AS satisfied
 FROM placed
 WHERE code IS NOT NULL
 GROUP BY code

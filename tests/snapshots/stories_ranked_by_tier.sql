@@ -201,7 +201,7 @@ SELECT * FROM st_answers WHERE kind = 'NPS' AND score BETWEEN 0 AND 10 AND score
 ),
 st_csat_low AS (
 SELECT * FROM st_answers
-WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high
+WHERE kind = 'CSAT' AND ts IS NOT NULL AND score BETWEEN $csat_low AND $csat_high AND score = floor(score)
 AND score < ($csat_low + $csat_high) / 2.0
 ),
 st_rated_at AS (
