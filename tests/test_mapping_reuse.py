@@ -1,16 +1,14 @@
 """Reusing a saved mapping (Data page "Reuse a saved mapping", the CLI's --mapping) keeps every part saved with it.
 
-`mapping.fit_mapping` builds a new Mapping naming tables, stage map, settings, scores and warnings only, so
-the story weights and want-vs-do themes of a reused mapping are dropped: the CLI's `stories --mapping` and
-`centricity --mapping` run with the defaults. cxlib/mapping/ belongs to another engineer this stop; this
-strict xfail fails (XPASS) once cxlib/mapping/check.py keeps them — then drop the marker.
+`mapping.fit_mapping` used to build a new Mapping naming tables, stage map, settings, scores and warnings
+only, so the story weights and want-vs-do themes of a reused mapping were dropped: the CLI's `stories
+--mapping` and `centricity --mapping` ran with the defaults.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from cxlib import mapping as mp
 from cxlib.centricity import ThemeConfig
@@ -18,7 +16,6 @@ from cxlib.stories import StoryConfig
 from cxlib.workspace import Workspace
 
 
-@pytest.mark.xfail(strict=True, reason="fit_mapping (cxlib/mapping/check.py) drops stories and centricity")
 def test_a_reused_mapping_keeps_its_story_weights_and_themes(tmp_path: Path) -> None:
     (tmp_path / "events.csv").write_text("account_id,stage,ts\nA,Awareness,2026-01-05\n", encoding="utf-8")
     ws = Workspace()

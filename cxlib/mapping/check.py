@@ -6,8 +6,10 @@ problem names its table (and column), so the Data page and the command line can 
 
 from __future__ import annotations
 
+import copy
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import duckdb
@@ -172,8 +174,8 @@ def fit_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping, tables: Iterab
     fitted += [tm for i, tm in enumerate(mapping.tables) if i not in used_templates and tm.kind != IGNORE]
     settings = Settings.from_dict(mapping.settings.to_dict())
     settings.timezones = new_zones
-    out = Mapping(tables=fitted, stage_map=dict(mapping.stage_map), settings=settings, scores=mapping.scores,
-                  warnings=dict(mapping.warnings))
+    # Everything else saved with the mapping (scores, thresholds, story weights, themes) comes along as saved.
+    out = replace(copy.deepcopy(mapping), tables=fitted, stage_map=dict(mapping.stage_map), settings=settings)
     for value, suggested in suggested_stage_map(con, out).items():
         out.stage_map.setdefault(value, suggested)
     return out
