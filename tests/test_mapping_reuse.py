@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from cxlib import mapping as mp
 from cxlib.centricity import ThemeConfig
 from cxlib.stories import StoryConfig
