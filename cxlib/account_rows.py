@@ -107,8 +107,7 @@ def account_surveys(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.d
     return con.execute(f"""
         WITH answers AS (
             SELECT ts, upper(trim(survey_type)) AS survey_type, score, respondent, respondent_role,
-                   stage AS touchpoint, comment, source_row,
-                   score IS NOT NULL AND NOT isnan(score) AND score = floor(score) AS whole
+                   stage AS touchpoint, comment, source_row
             FROM {canonical.quote(canonical.SURVEYS)}
             WHERE account_id = $account_id
               AND (CAST($as_of AS TIMESTAMP) IS NULL OR ts IS NULL OR ts <= $as_of)
@@ -116,11 +115,10 @@ def account_surveys(con: duckdb.DuckDBPyConnection, account_id: str, as_of: dt.d
         SELECT ts, survey_type, score,
                CASE WHEN score IS NULL THEN NULL
                     WHEN survey_type = 'NPS' THEN
-                        CASE WHEN NOT whole OR score NOT BETWEEN 0 AND 10 THEN 'off scale'
+                        CASE WHEN NOT ({surveys.NPS_VALID_SQL}) THEN 'off scale'
                              WHEN score >= 9 THEN 'promoter' WHEN score >= 7 THEN 'passive' ELSE 'detractor' END
                     WHEN survey_type = 'CSAT' THEN
-                        CASE WHEN NOT whole OR $csat_low IS NULL OR score NOT BETWEEN $csat_low AND $csat_high
-                                 THEN 'off scale'
+                        CASE WHEN $csat_low IS NULL OR NOT ({surveys.CSAT_ON_SCALE_SQL}) THEN 'off scale'
                              WHEN score >= $csat_top THEN 'satisfied' ELSE 'not satisfied' END
                END AS category,
                respondent, respondent_role, touchpoint, comment

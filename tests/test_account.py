@@ -478,3 +478,20 @@ def test_one_accounts_parts_equal_its_rows_of_the_all_account_results(company) -
             assert list(mine.columns) == list(everyone.columns), name
     with pytest.raises(ValueError, match="per-account history"):
         score_history(company, CONFIG, "quarter", by="tier", settings=SETTINGS, account_id="A1")
+
+
+def test_an_accounts_answers_off_the_scale_read_off_scale(con) -> None:
+    # The categories use the NPS and CSAT rules every other number uses: whole answers on the scale only.
+    from cxlib import surveys
+    from cxlib.account_rows import account_surveys
+
+    answers = [("A1", f"r{i}", None, d(f"2026-05-{i + 1:02d}"), kind, score, None, None, "sv", i + 1)
+               for i, (kind, score) in enumerate([("NPS", 9.0), ("NPS", 7.5), ("NPS", 11.0), ("NPS", 6.0),
+                                                  ("CSAT", 4.0), ("CSAT", 4.5), ("CSAT", 6.0), ("CSAT", 3.0),
+                                                  ("CES", 2.5), ("NPS", None)])]
+    canonical.create_table(con, "surveys", answers)
+    got = account_surveys(con, "A1", AS_OF, surveys.SCALES["1-5"])
+    assert list(zip(got["survey_type"], got["score"].fillna(-1), got["category"].fillna("–"))) == [
+        ("NPS", -1, "–"), ("CES", 2.5, "–"), ("CSAT", 3.0, "not satisfied"), ("CSAT", 6.0, "off scale"),
+        ("CSAT", 4.5, "off scale"), ("CSAT", 4.0, "satisfied"), ("NPS", 6.0, "detractor"),
+        ("NPS", 11.0, "off scale"), ("NPS", 7.5, "off scale"), ("NPS", 9.0, "promoter")]
