@@ -35,9 +35,13 @@ def outcome_controls(ws: Workspace) -> oc.OutcomeSpec:
                                    "factor's 0–100 score.")
     measure = experience.split(":", 1)[0]
     lo, hi, step = RANGES[measure]
+    # CSAT's default line is its detected scale's satisfied box; a new scale (a new upload) starts from its own.
+    default = cached("outcomes.resolve", oc.resolve, oc.OutcomeSpec(experience=experience))
     experience_threshold = c2.number_input(
-        "Appropriate experience at or above", lo, hi, oc.DEFAULT_EXPERIENCE_THRESHOLDS[measure], step,
-        key=f"oc_experience_threshold_{measure}")
+        "Appropriate experience at or above", lo, hi, default.threshold, step,
+        key=f"oc_experience_threshold_{measure}_{default.csat_scale or ''}",
+        help=(f"Default: the satisfied answers of the CSAT scale found in the data ({default.csat_scale})."
+              if default.csat_scale else None))
     outcome_threshold = c3.number_input(
         "Outcome reached at or above", value=0.5, step=0.5, key="oc_outcome_threshold",
         help="Compared with the accounts' outcome column: yes/no arrives as 1/0, so 0.5 means 'yes'; "

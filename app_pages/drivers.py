@@ -49,8 +49,9 @@ elif kind == "successful":
     experience = c2.selectbox("Experience measure", measures, key="dr_experience",
                               help="As on the Outcomes & voice page: the latest CSAT or NPS answer, the "
                                    "composite or one factor's score.")
-    threshold = c3.number_input("Appropriate at or above", value=oc.DEFAULT_EXPERIENCE_THRESHOLDS[
-        experience.split(":", 1)[0]], key=f"dr_experience_threshold_{experience}")
+    default = cached("outcomes.resolve", oc.resolve, oc.OutcomeSpec(experience=experience))
+    threshold = c3.number_input("Appropriate at or above", value=default.threshold,
+                                key=f"dr_experience_threshold_{experience}_{default.csat_scale or ''}")
     spec = oc.OutcomeSpec(experience=experience, experience_threshold=float(threshold))
     outcome = dr.Outcome("successful")
 else:

@@ -31,7 +31,7 @@ from cxlib.cells import missing
 from cxlib.early_warning import Flag, WarningConfig   # one Flag for the story and the early warning
 from cxlib.errors import MetricError
 from cxlib.funnel import FunnelSpec, account_steps, funnel
-from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants
+from cxlib.outcomes import UNKNOWN, OutcomeSpec, outcome_quadrants, resolve
 from cxlib.scores import ScoreConfig, account_scores, factor_bands, score_history, score_trend, shown
 from cxlib.settings import Settings
 
@@ -203,7 +203,7 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
     date) shares the Early warning page's evaluated signals.
     """
     settings = settings or Settings()
-    outcome_spec = outcome_spec or OutcomeSpec()
+    outcome_spec = resolve(con, outcome_spec or OutcomeSpec())   # CSAT's scale and default line from the data
     warning_config = warning_config or WarningConfig()
     key = _context_key(score_config, settings, segment_column, outcome_spec, warning_config)
     notes: list[str] = []
@@ -291,7 +291,7 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
     `context` (from `story_context` with the same arguments) saves recomputing the all-account parts.
     """
     settings = settings or Settings()
-    outcome_spec = outcome_spec or OutcomeSpec()
+    outcome_spec = resolve(con, outcome_spec or OutcomeSpec())   # CSAT's scale and default line from the data
     if context is None:
         context = story_context(con, score_config, settings, segment_column, outcome_spec, warning_config)
     elif context.key != _context_key(score_config, settings, segment_column, outcome_spec, warning_config):

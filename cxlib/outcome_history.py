@@ -39,7 +39,7 @@ from cxlib import canonical, churn, dimensions, stats
 from cxlib.behind.core import accounts_behind
 from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
-from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, spec_params
+from cxlib.outcomes import QUADRANTS, UNKNOWN, OutcomeSpec, quadrant_sql, resolve, spec_params
 from cxlib.scores import ScoreConfig, segment_accounts_cte
 from cxlib.scores.composite import per_account_sql
 from cxlib.scores.scales import effective_scales, Scale
@@ -151,6 +151,7 @@ def _ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings 
     latest rating of the measure's factors then (the experience value is the score's).
     """
     _check_measure(spec, config)
+    spec = resolve(con, spec)    # CSAT: its scale's default line and whole answers on the scale
     settings = _pinned(con, spec, settings, config) if settings is None or settings.as_of is None else settings
     params: dict[str, Any] = spec_params(spec) | dimensions.period_params("quarter", settings) | {
         "o_as_of": dimensions.configured_as_of(settings), "o_stale_days": STALE_DAYS}
@@ -508,6 +509,7 @@ def undated_answers(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings:
                     config: ScoreConfig | None = None) -> int:
     """How many answers (ratings) of the measure have no date (they count now, in no quarter), for a note."""
     _check_measure(spec, config)
+    spec = resolve(con, spec)
     if spec.measure not in ("csat", "nps"):
         assert config is not None    # _check_measure
         (n,) = con.execute(f"""
@@ -539,6 +541,7 @@ def cli_table(summary: pd.DataFrame) -> pd.DataFrame:
 def placement_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, settings: Settings | None = None) -> str:
     """Why no account has a quadrant: accounts, those with an outcome, answers of the measure with an account."""
     q = canonical.quote
+    spec = resolve(con, spec)
     accounts, with_outcome = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE outcome IS NOT NULL AND NOT isnan(outcome)) "
         f"FROM ({dimensions.ONE_ROW_PER_ACCOUNT})").fetchone()

@@ -6,14 +6,16 @@ An account is successful only when both hold. Its outcome is `accounts.outcome` 
 or a score) compared with `outcome_threshold` (reached when ≥). Its experience is one chosen
 measure compared with `experience_threshold` (appropriate when ≥): the account's latest CSAT or
 NPS answer up to the as-of date (raw, on the survey's scale), one factor's 0–100 score, or the
-composite (only when the account's coverage reaches the minimum). Missing either → 'unknown',
+composite (only when the account's coverage reaches the minimum). CSAT's default line is the
+satisfied box of its detected scale (4 on 1–5, 6 on 1–7, 1 on Zendesk's good/bad, 2 on HubSpot's
+faces), and only whole answers on that scale count, as in every CSAT number (`resolve`). Missing either → 'unknown',
 never placed in a quadrant. The as-of date is `dimensions.as_of_date`; an account listed twice
 counts by its first row (`dimensions`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
@@ -24,7 +26,7 @@ from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.scores import account_scores_sql, ScoreConfig, segment_accounts_cte
 from cxlib.settings import Settings
-from cxlib.surveys import NPS_VALID_SQL
+from cxlib.surveys import NPS_VALID_SQL, SCALES, Scale, detect_scale, on_scale_sql
 
 SUCCESSFUL = "successful"
 OUTCOME_ONLY = "outcome without the right experience"
@@ -45,6 +47,7 @@ class OutcomeSpec:
     outcome_threshold: float = 0.5
     experience: str = "csat"                  # 'csat' | 'nps' | 'factor:<key>' | 'composite'
     experience_threshold: float | None = None  # None: the measure's default above
+    csat_scale: str | None = None             # the CSAT scale answers are on (`resolve` reads it from the data)
 
     @property
     def measure(self) -> str:
@@ -57,15 +60,21 @@ class OutcomeSpec:
 
     @property
     def answer_filter_sql(self) -> str:
-        """`AND …` keeping the survey answers the measure counts: whole NPS answers 0–10 (as every NPS); any
-        CSAT number, since CSAT scales vary. Empty for ratings and the composite."""
-        return f"AND {NPS_VALID_SQL}" if self.measure == "nps" else ""
+        """`AND …` keeping the survey answers the measure counts: whole NPS answers 0–10 (as every NPS); whole
+        CSAT answers on its scale once `resolve` has read it. Empty for ratings and the composite."""
+        if self.measure == "nps":
+            return f"AND {NPS_VALID_SQL}"
+        if self.measure == "csat" and self.csat_scale in SCALES:
+            return f"AND {on_scale_sql(SCALES[self.csat_scale])}"
+        return ""
 
     @property
     def threshold(self) -> float:
         """The experience threshold in force (the measure's default when none is set)."""
         if self.experience_threshold is not None:
             return float(self.experience_threshold)
+        if self.measure == "csat" and self.csat_scale in SCALES:
+            return float(SCALES[self.csat_scale].top_from)
         return DEFAULT_EXPERIENCE_THRESHOLDS[self.measure]
 
     def validate(self, config: ScoreConfig) -> None:
@@ -79,14 +88,32 @@ class OutcomeSpec:
 
     def to_dict(self) -> dict[str, Any]:
         return {"outcome_threshold": self.outcome_threshold, "experience": self.experience,
-                "experience_threshold": self.experience_threshold}
+                "experience_threshold": self.experience_threshold, "csat_scale": self.csat_scale}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> OutcomeSpec:
         d = d or {}
         t = d.get("experience_threshold")
+        scale = d.get("csat_scale")
         return cls(float(d.get("outcome_threshold", 0.5)), str(d.get("experience", "csat")),
-                   None if t is None else float(t))
+                   None if t is None else float(t), None if scale is None else str(scale))
+
+
+def csat_scale(con: duckdb.DuckDBPyConnection) -> Scale | None:
+    """The CSAT answers' detected scale (None when they fit none: the CSAT numbers say why)."""
+    try:
+        return detect_scale(con, "CSAT")
+    except MetricError:
+        return None
+
+
+def resolve(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec) -> OutcomeSpec:
+    """The spec with what it leaves to the data filled in: for CSAT, the scale its answers are on, which sets
+    the default line (the scale's satisfied box) and which answers count (whole ones on the scale)."""
+    if spec.measure != "csat" or spec.csat_scale is not None:
+        return spec
+    scale = csat_scale(con)
+    return spec if scale is None else replace(spec, csat_scale=scale.name)
 
 
 def quadrant_sql(outcome: str, experience: str) -> str:
@@ -111,6 +138,7 @@ def spec_params(spec: OutcomeSpec) -> dict[str, Any]:
 def quadrant_ctes(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, config: ScoreConfig,
                    settings: Settings | None) -> tuple[str, dict[str, Any]]:
     """CTEs ending in `quadrants(account_id, outcome_value, experience_value, quadrant)`."""
+    spec = resolve(con, spec)
     spec.validate(config)
     q = canonical.quote
     params: dict[str, Any] = spec_params(spec)

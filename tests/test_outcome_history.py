@@ -410,3 +410,12 @@ def test_cli_outcomes_is_documented() -> None:
     row = next(line for line in readme.splitlines() if line.startswith("| `outcomes` |"))
     for column in oh.CLI_COLUMNS:
         assert f"`{column}`" in row
+
+
+def test_a_good_bad_csat_is_appropriate_at_good_in_every_quarter(con) -> None:
+    # Zendesk's Good/Bad as 1/0: the default line is the scale's satisfied box, as on the Desired outcome tab.
+    _accounts(con, [("a1", "SMB", 1.0, 1.0), ("a2", "SMB", 1.0, 1.0)])
+    _surveys(con, [("a1", "2024-05-01", "CSAT", 1.0), ("a2", "2024-05-01", "CSAT", 0.0)])
+    got = oh.quarterly_quadrants(con, CSAT, Settings(as_of=AS_OF))
+    assert got[["quarter", "account_id", "quadrant"]].values.tolist() == [
+        ["FY2024 Q2", "a1", OK], ["FY2024 Q2", "a2", OUT], ["FY2024 Q3", "a1", OK], ["FY2024 Q3", "a2", OUT]]

@@ -12,7 +12,7 @@ from cxlib import canonical
 from cxlib.errors import MetricError
 from cxlib.factors import Factor
 from cxlib.figures.scores import quadrant_scatter
-from cxlib.outcomes import OutcomeSpec, outcome_quadrants, quadrant_summary
+from cxlib.outcomes import OutcomeSpec, outcome_quadrants, quadrant_summary, resolve
 from cxlib.scores import Scale, ScoreConfig, Thresholds
 from cxlib.settings import Settings
 
@@ -168,3 +168,40 @@ def test_every_quadrant_count_equals_the_length_of_its_accounts(csat) -> None:
             assert len(listed) == r["accounts"], (by, r)
     unknown = quadrant_accounts(csat, OutcomeSpec(), CONFIG, UNK)
     assert_frame_equal(unknown, pd.DataFrame({"account_id": ["a5", "a6", "a7"], "value": [5.0, NAN, 5.0]}))
+
+
+# ---------------------------------------------------------------- CSAT's scale decides its default line
+
+
+def _quadrants(con, spec: OutcomeSpec = OutcomeSpec()) -> dict[str, str]:
+    got = outcome_quadrants(con, spec, CONFIG, Settings(as_of=dt.datetime(2024, 6, 30)))
+    return dict(zip(got["account_id"], got["quadrant"], strict=True))
+
+
+def test_zendesk_good_bad_csat_is_appropriate_at_good(con) -> None:
+    # Zendesk's Good/Bad loads as 1/0: the default line is the scale's satisfied box (1), not 1–5's 4.
+    _accounts(con, [("a1", "SMB", 1.0, 1.0), ("a2", "SMB", 1.0, 1.0), ("a3", "SMB", 1.0, 0.0)])
+    _surveys(con, [("a1", "2024-01-01", "CSAT", 1.0), ("a2", "2024-01-01", "CSAT", 0.0),
+                   ("a3", "2024-01-01", "CSAT", 1.0)])
+    assert _quadrants(con) == {"a1": OK, "a2": OUT, "a3": EXP}
+    assert resolve(con, OutcomeSpec()).threshold == 1.0 and OutcomeSpec().threshold == 4.0
+    # a line typed by the user is kept: at 2 nobody's 0/1 answer is appropriate
+    assert _quadrants(con, OutcomeSpec(experience_threshold=2.0)) == {"a1": OUT, "a2": OUT, "a3": NONE}
+
+
+def test_a_seven_point_csat_is_appropriate_from_six(con) -> None:
+    _accounts(con, [("a1", "SMB", 1.0, 1.0), ("a2", "SMB", 1.0, 1.0), ("a3", "SMB", 1.0, 1.0)])
+    _surveys(con, [("a1", "2024-01-01", "CSAT", 6.0), ("a2", "2024-01-01", "CSAT", 5.0),
+                   ("a3", "2024-01-01", "CSAT", 7.0)])
+    assert resolve(con, OutcomeSpec()).csat_scale == "1-7"
+    assert _quadrants(con) == {"a1": OK, "a2": OUT, "a3": OK}
+
+
+def test_only_whole_csat_answers_on_the_scale_count(con) -> None:
+    # As in every CSAT number: a 4.5 is no answer, so a2's latest answer is its 5 and a3 has none.
+    _accounts(con, [("a1", "SMB", 1.0, 1.0), ("a2", "SMB", 1.0, 1.0), ("a3", "SMB", 1.0, 1.0)])
+    _surveys(con, [("a1", "2024-01-01", "CSAT", 4.0), ("a2", "2024-01-01", "CSAT", 5.0),
+                   ("a2", "2024-03-01", "CSAT", 4.5), ("a3", "2024-01-01", "CSAT", 3.5)])
+    got = outcome_quadrants(con, OutcomeSpec(), CONFIG, Settings(as_of=dt.datetime(2024, 6, 30)))
+    assert got[["account_id", "experience_value", "quadrant"]].fillna(-1).values.tolist() == [
+        ["a1", 4.0, OK], ["a2", 5.0, OK], ["a3", -1, UNK]]

@@ -18,7 +18,7 @@ from cxlib import outcome_history as oh
 from cxlib.errors import MetricError
 from cxlib.figures.outcomes import quadrant_shares
 from cxlib.meeting.common import percent, plural
-from cxlib.outcomes import SUCCESSFUL, UNKNOWN, OutcomeSpec
+from cxlib.outcomes import SUCCESSFUL, UNKNOWN, OutcomeSpec, resolve
 from cxlib.pack import PackSlide
 from cxlib.scores import ScoreConfig
 from cxlib.settings import Settings
@@ -40,6 +40,7 @@ class SegmentOutcome:
 def _unplaced_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, column: str, value: str,
                      settings: Settings) -> str:
     """Why none of the segment's accounts is placed: its accounts, those with an outcome, those with the measure."""
+    spec = resolve(con, spec)
     if spec.measure in ("csat", "nps"):
         answers = f"""SELECT DISTINCT account_id FROM {canonical.quote(canonical.SURVEYS)}
             WHERE score IS NOT NULL AND NOT isnan(score) {spec.answer_filter_sql} AND upper(trim(survey_type)) = $measure

@@ -1,32 +1,38 @@
 -- cxlib.behind.quadrant_accounts(con, OutcomeSpec(), ws.score_config, 'neither', 'tier', 'SMB', settings)
--- snapshot behind_outcomes_quadrant_neither_tier_smb: 5 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot behind_outcomes_quadrant_neither_tier_smb: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/5]
+-- [1/6]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
--- [2/5]
+-- [2/6]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [3/6]
 SELECT dated, named FROM "_cx_dates"
 ;
 
--- [3/5]
+-- [4/6]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $t = 'accounts'
 
--- [4/5]
+-- [5/6]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
--- [5/5]
+-- [6/6]
 WITH behind_values AS (
 WITH
 experience AS (
 SELECT account_id, score AS experience_value
 FROM "surveys"
-WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) AND score BETWEEN 1 AND 5 AND score = floor(score)
 AND upper(trim(survey_type)) = $o_survey_type
 AND (CAST($o_as_of AS TIMESTAMP) IS NULL OR ts IS NULL OR ts <= $o_as_of)
 QUALIFY row_number() OVER (

@@ -1,12 +1,18 @@
 -- cxlib.outcome_history.churn_after(con, OutcomeSpec(), 'FY2025 Q4', settings, by='tier', segment='Enterprise')
--- snapshot outcome_history_churn_after_fy2025_q4_enterprise: 4 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot outcome_history_churn_after_fy2025_q4_enterprise: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/4]
+-- [1/6]
 SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/4]
+-- [2/6]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [3/6]
 WITH
 acct AS (
 SELECT account_id, name, stage, arr, renewal_date, '(none)' AS segment
@@ -15,7 +21,7 @@ FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number()
 measure_answers AS (
 SELECT account_id, ts, source_row, score
 FROM "surveys"
-WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) AND score BETWEEN 1 AND 5 AND score = floor(score)
 AND upper(trim(survey_type)) = $o_survey_type
 AND (ts IS NULL OR ts <= $o_as_of)
 ),
@@ -95,11 +101,17 @@ ORDER BY quarter_start
 --   $o_survey_type = 'CSAT'
 --   $period_unit = 'quarter'
 
--- [3/4]
+-- [4/6]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
--- [4/4]
+-- [5/6]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [6/6]
 WITH
 acct AS (
 SELECT account_id, name, stage, arr, renewal_date, COALESCE(NULLIF(trim(CAST("tier" AS VARCHAR)), ''), '(none)') AS segment
@@ -108,7 +120,7 @@ FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number()
 measure_answers AS (
 SELECT account_id, ts, source_row, score
 FROM "surveys"
-WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) AND score BETWEEN 1 AND 5 AND score = floor(score)
 AND upper(trim(survey_type)) = $o_survey_type
 AND (ts IS NULL OR ts <= $o_as_of)
 ),

@@ -1,16 +1,22 @@
 -- cxlib.outcome_history.quarterly_summary(con, OutcomeSpec(), by='tier', settings)
--- snapshot outcome_history_quarters_csat_by_tier: 3 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot outcome_history_quarters_csat_by_tier: 4 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/3]
+-- [1/4]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
--- [2/3]
+-- [2/4]
 SELECT dated, named FROM "_cx_dates"
 ;
 
--- [3/3]
+-- [3/4]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [4/4]
 WITH
 acct AS (
 SELECT account_id, name, stage, arr, renewal_date, COALESCE(NULLIF(trim(CAST("tier" AS VARCHAR)), ''), '(none)') AS segment
@@ -19,7 +25,7 @@ FROM (SELECT * FROM "accounts" WHERE account_id IS NOT NULL QUALIFY row_number()
 measure_answers AS (
 SELECT account_id, ts, source_row, score
 FROM "surveys"
-WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) AND score BETWEEN 1 AND 5 AND score = floor(score)
 AND upper(trim(survey_type)) = $o_survey_type
 AND (ts IS NULL OR ts <= $o_as_of)
 ),

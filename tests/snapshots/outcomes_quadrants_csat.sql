@@ -1,17 +1,23 @@
 -- cxlib.outcomes.outcome_quadrants(con, OutcomeSpec(), ws.score_config, settings)
--- snapshot outcomes_quadrants_csat: 2 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot outcomes_quadrants_csat: 3 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/2]
+-- [1/3]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [2/3]
 SELECT dated, named FROM "_cx_dates"
 ;
 
--- [2/2]
+-- [3/3]
 WITH
 experience AS (
 SELECT account_id, score AS experience_value
 FROM "surveys"
-WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score)
+WHERE account_id IS NOT NULL AND score IS NOT NULL AND NOT isnan(score) AND score BETWEEN 1 AND 5 AND score = floor(score)
 AND upper(trim(survey_type)) = $o_survey_type
 AND (CAST($o_as_of AS TIMESTAMP) IS NULL OR ts IS NULL OR ts <= $o_as_of)
 QUALIFY row_number() OVER (
