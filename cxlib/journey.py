@@ -43,10 +43,10 @@ from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.sqlparams import used_params
 from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
-from cxlib.surveys import NPS_VALID_SQL, SCALES, on_scale_sql
+from cxlib.surveys import NPS_VALID_SQL, SCALES, detect_scale, on_scale_sql
 
 PATH_SEPARATOR = " → "
-CSAT_SCALE = SCALES["1-5"]   # the emotion curve's CSAT: whole answers 1–5, 4 and 5 satisfied (README)
+CSAT_SCALE = SCALES["1-5"]   # the emotion curve's CSAT when the answers fit no known scale (README)
 
 Segment = tuple[str, Any]
 
@@ -335,14 +335,19 @@ def emotion_curve(con: duckdb.DuckDBPyConnection, settings: Settings | None = No
     before the survey's time (an ASOF join), so [entry, next entry of any stage); a survey at the
     very instant of an entry belongs to the stage entered (of several entered at that instant,
     the last in stage order). A survey row that names a configured stage counts for that stage
-    instead. NPS = 100 × (share 9–10 − share 0–6) over 0–10 answers; CSAT = share of 4–5 over
-    1–5 answers (0–1). `nps_low_n` / `csat_low_n` flag each score's n below `settings.min_n`;
+    instead. NPS = 100 × (share 9–10 − share 0–6) over 0–10 answers; CSAT = share of satisfied answers
+    (0–1) over whole answers on the CSAT scale found in the data (`surveys.detect_scale`: 4–5 of 1–5,
+    Good of Zendesk's good/bad, …), as every CSAT number counts them. `nps_low_n` / `csat_low_n` flag each score's n below `settings.min_n`;
     `low_n` flags the stage: a score it shows rests on fewer than min_n answers, or it has no
     answers at all (a stage with solid CSAT and no NPS is not low). Rows: every configured stage
     in journey order (sharing the funnel's stage axis), then other stages only with data.
     """
     settings, condition, params = journey_params(settings, con, segment, alias="e")
     survey_condition, _ = _segment_filter(con, segment, "s")
+    try:
+        scale = detect_scale(con, "CSAT")
+    except MetricError:
+        scale = CSAT_SCALE
     params = {**params, "configured": [s.name for s in settings.stages], "min_n": settings.min_n}
     surveys = canonical.quote(canonical.SURVEYS)
     keys = canonical.quote(layout.ACCOUNT_KEYS)
@@ -374,9 +379,9 @@ scores AS (
            count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL}) AS nps_n,
            count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score >= 9) AS promoters,
            count(*) FILTER (WHERE kind = 'NPS' AND {NPS_VALID_SQL} AND score <= 6) AS detractors,
-           count(*) FILTER (WHERE kind = 'CSAT' AND {on_scale_sql(CSAT_SCALE)}) AS csat_n,
-           count(*) FILTER (WHERE kind = 'CSAT' AND {on_scale_sql(CSAT_SCALE)}
-                            AND score >= {CSAT_SCALE.top_from}) AS satisfied
+           count(*) FILTER (WHERE kind = 'CSAT' AND {on_scale_sql(scale)}) AS csat_n,
+           count(*) FILTER (WHERE kind = 'CSAT' AND {on_scale_sql(scale)}
+                            AND score >= {scale.top_from}) AS satisfied
     FROM placed
     WHERE code IS NOT NULL
     GROUP BY code

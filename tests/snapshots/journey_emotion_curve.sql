@@ -1,8 +1,8 @@
 -- cxlib.journey.emotion_curve(con, settings)
--- snapshot journey_emotion_curve: 5 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_emotion_curve: 6 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/5]
+-- [1/6]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -13,19 +13,25 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [2/5]
+-- [2/6]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [3/5]
+-- [3/6]
 SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
 ;
 
--- [4/5]
+-- [4/6]
 SELECT dated, named FROM "_cx_dates"
 ;
 
--- [5/5]
+-- [5/6]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [6/6]
 WITH
 entries AS (
 SELECT e.account_key, e.ts, $remap[e.stage_code] AS code

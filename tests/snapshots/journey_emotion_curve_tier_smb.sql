@@ -1,12 +1,12 @@
 -- cxlib.journey.emotion_curve(con, settings, segment=('tier', 'SMB'))
--- snapshot journey_emotion_curve_tier_smb: 7 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot journey_emotion_curve_tier_smb: 8 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/7]
+-- [1/8]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
--- [2/7]
+-- [2/8]
 SELECT coalesce((
 SELECT coalesce(
 (SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
@@ -17,23 +17,29 @@ WHERE database_name = current_database() AND schema_name = current_schema()
 AND view_name = 'journey_events'))) = (SELECT source FROM "_journey_span"), false)
 ;
 
--- [3/7]
+-- [3/8]
 SELECT code, stage FROM "_stage_codes" ORDER BY code
 ;
 
--- [4/7]
+-- [4/8]
 SELECT epoch_us(t_min), epoch_us(t_max) FROM "_journey_span"
 ;
 
--- [5/7]
+-- [5/8]
 SELECT dated, named FROM "_cx_dates"
 ;
 
--- [6/7]
+-- [6/8]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
--- [7/7]
+-- [7/8]
+SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 1, 2)) FROM "surveys" WHERE upper(trim(survey_type)) = $t AND score IS NOT NULL
+;
+-- params:
+--   $t = 'CSAT'
+
+-- [8/8]
 WITH
 entries AS (
 SELECT e.account_key, e.ts, $remap[e.stage_code] AS code
