@@ -43,10 +43,9 @@ from cxlib.errors import MetricError
 from cxlib.settings import Settings
 from cxlib.sqlparams import used_params
 from cxlib.stages import EXIT_COLOR, NEUTRAL_COLOR, exit_stages, funnel_stages, stage_colors, stage_order
-from cxlib.surveys import NPS_VALID_SQL, SCALES, detect_scale, on_scale_sql
+from cxlib.surveys import NPS_VALID_SQL, csat_scale_or_default, on_scale_sql
 
 PATH_SEPARATOR = " → "
-CSAT_SCALE = SCALES["1-5"]   # the emotion curve's CSAT when the answers fit no known scale (README)
 
 Segment = tuple[str, Any]
 
@@ -344,10 +343,7 @@ def emotion_curve(con: duckdb.DuckDBPyConnection, settings: Settings | None = No
     """
     settings, condition, params = journey_params(settings, con, segment, alias="e")
     survey_condition, _ = _segment_filter(con, segment, "s")
-    try:
-        scale = detect_scale(con, "CSAT")
-    except MetricError:
-        scale = CSAT_SCALE
+    scale = csat_scale_or_default(con)
     params = {**params, "configured": [s.name for s in settings.stages], "min_n": settings.min_n}
     surveys = canonical.quote(canonical.SURVEYS)
     keys = canonical.quote(layout.ACCOUNT_KEYS)

@@ -287,6 +287,15 @@ def detect_scale(con: duckdb.DuckDBPyConnection, survey_type: str) -> Scale:
                       "Choose the scale explicitly.", column="score")
 
 
+def csat_scale_or_default(con: duckdb.DuckDBPyConnection) -> Scale:
+    """The CSAT answers' detected scale, or 1–5 when they fit none (the CSAT numbers themselves say why):
+    for the signals, stories and emotion curve that read CSAT beside other things."""
+    try:
+        return detect_scale(con, "CSAT")
+    except MetricError:
+        return SCALES["1-5"]
+
+
 def on_scale_sql(scale: Scale) -> str:
     """A CSAT or CES answer that counts on `scale`: a whole box within its ends (as NPS_VALID_SQL for NPS; the
     bounds are trusted constants from SCALES)."""

@@ -48,7 +48,6 @@ import duckdb
 from cxlib import canonical, dimensions
 from cxlib.churn import churn_stage, customer_stages, spells_sql
 from cxlib.early_warning.config import SIGNALS, WarningConfig
-from cxlib.errors import MetricError
 from cxlib.mapping.respondent_roles import LEADER_ROLES, raw_values_of
 from cxlib.scores import ScoreConfig
 from cxlib.scores.composite import per_account_sql
@@ -428,10 +427,7 @@ def signals_ctes(con: duckdb.DuckDBPyConnection, config: WarningConfig, score_co
     as_of_composite, composite_params = per_account_sql(
         score_config, {}, "SELECT DISTINCT t_at AS period, t_at AS at FROM ew_sd_instants", include_unrated=False)
     assert composite_params.keys() <= params.keys()
-    try:
-        scale = surveys.detect_scale(con, "CSAT")
-    except MetricError:
-        scale = surveys.SCALES["1-5"]
+    scale = surveys.csat_scale_or_default(con)
     segment_expr = "CAST(NULL AS VARCHAR)"
     if config.stalled_by:
         segment_expr = _Q(dimensions.check_accounts_column(con, config.stalled_by))

@@ -79,10 +79,7 @@ def stories_sql(con: duckdb.DuckDBPyConnection, settings: Settings, score_config
     params.update(period_params(COMPOSITE_PERIOD, settings))
     stage_sql, stage_sql_params = current_stage_sql(settings)
     params.update(stage_sql_params)
-    try:
-        scale = surveys.detect_scale(con, "CSAT")
-    except MetricError:
-        scale = surveys.SCALES["1-5"]
+    scale = surveys.csat_scale_or_default(con)
     segment_expr = "CAST(NULL AS VARCHAR)"
     if segment_column:
         segment_expr = canonical.quote(dimensions.check_accounts_column(con, segment_column))
