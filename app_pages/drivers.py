@@ -16,7 +16,7 @@ from cxlib.figures.segments import SIGNIFICANT_MARK
 from cxlib.stages import funnel_stages
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import settings_caption
+from app_pages._controls import kept, lazy_expander, settings_caption
 from app_pages._session import cached, workspace
 from app_pages._tables import download_table, show_table, styled_table
 
@@ -111,16 +111,7 @@ st.caption("rate: share of the value's accounts with the outcome; rest_rate: the
            "regression's odds ratio per standard deviation. p_adjusted: Benjamini–Hochberg across every tested row.")
 download_table(dr.cli_drivers_table(table), f"drivers_{outcome.label}", key="dl_drivers")
 
-# ---- The accounts behind a row --------------------------------------------------------------------
-st.subheader("The accounts behind a row")
-choices = list(range(len(table)))
-strength = table["odds_ratio"].where(table["significant"]).map(lambda r: abs(math.log(r)) if r > 0 else None)
-first = int(strength.idxmax()) if strength.notna().any() else 0     # opens on the strongest significant driver
-picked = st.selectbox("Row", choices, key="dr_row", index=first,
-                      format_func=lambda i: f"{driver_figs.driver_label(table.iloc[i])} · "
-                                            f"{int(table.iloc[i]['n']):,} accounts")
-row = table.iloc[picked]
-value = row["quartile"] if row["kind"] == dr.QUARTILE else row["value"]
+# ---- The accounts behind a row (computed only while its expander is open) ----------------------------
 
 
 def _accounts(con: Any, outcome: dr.Outcome, spec: oc.OutcomeSpec | None, kind: str, column: str,
@@ -129,6 +120,17 @@ def _accounts(con: Any, outcome: dr.Outcome, spec: oc.OutcomeSpec | None, kind: 
                               outcome_spec=spec)
 
 
-accounts = cached("drivers.driver_accounts", _accounts, outcome, spec, row["kind"], row["column"],
-                  None if pd.isna(value) else (int(value) if row["kind"] == dr.QUARTILE else str(value)))
-show_table(accounts, f"accounts_{row['driver']}_{row['value']}", key="dl_driver_accounts")
+if box := lazy_expander("The accounts behind a row", key="dr_row_accounts_open"):
+    with box:
+        choices = list(range(len(table)))
+        strength = table["odds_ratio"].where(table["significant"]).map(
+            lambda r: abs(math.log(r)) if r > 0 else None)
+        first = int(strength.idxmax()) if strength.notna().any() else 0   # opens on the strongest significant driver
+        picked = st.selectbox("Row", choices, key=kept("dr_row"), index=first,
+                              format_func=lambda i: f"{driver_figs.driver_label(table.iloc[i])} · "
+                                                    f"{int(table.iloc[i]['n']):,} accounts")
+        row = table.iloc[picked]
+        value = row["quartile"] if row["kind"] == dr.QUARTILE else row["value"]
+        accounts = cached("drivers.driver_accounts", _accounts, outcome, spec, row["kind"], row["column"],
+                          None if pd.isna(value) else (int(value) if row["kind"] == dr.QUARTILE else str(value)))
+        show_table(accounts, f"accounts_{row['driver']}_{row['value']}", key="dl_driver_accounts")

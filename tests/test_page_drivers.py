@@ -51,7 +51,7 @@ def run_page(ws: Workspace | None, state: dict) -> AppTest:
 
 
 def test_churn_drivers_page(churn_file: Workspace) -> None:
-    at = run_page(churn_file, {"dr_outcome": "churned"})
+    at = run_page(churn_file, {"dr_outcome": "churned", "dr_row_accounts_open": True})
     shown = {m.label: m.value for m in at.metric}
     assert shown["Accounts with a known outcome"] == "120"
     assert shown["Of them churned"] == "33"
@@ -71,7 +71,7 @@ def test_churn_drivers_page(churn_file: Workspace) -> None:
 
 
 def test_accounts_behind_a_small_row_through_the_page(churn_file: Workspace) -> None:
-    at = run_page(churn_file, {"dr_outcome": "churned"})
+    at = run_page(churn_file, {"dr_outcome": "churned", "dr_row_accounts_open": True})
     options = at.selectbox(key="dr_row").options
     q4 = next(i for i, label in enumerate(options) if label.startswith("tenure = Q4"))
     at.selectbox(key="dr_row").set_value(q4).run()
@@ -117,3 +117,12 @@ def test_headline_cards_list_their_accounts(sample: Workspace) -> None:
     assert option == "Of them churned (167)" and shown["Of them churned"] == "167"
     assert frame is not None and len(frame) == 167 and bool(frame["value"].all())
     assert "Significant drivers" not in " ".join(at.selectbox(key="behind_dr_cards").options)   # rows, not accounts
+
+
+def test_the_accounts_behind_a_row_are_computed_only_when_opened(churn_file: Workspace) -> None:
+    at = run_page(churn_file, {"dr_outcome": "churned"})
+    assert "dr_row" not in [box.key for box in at.selectbox]
+    assert all("account_id" not in t.value.columns for t in [*at.table, *at.dataframe])   # closed: no list
+    at.session_state["dr_row_accounts_open"] = True
+    at.run()
+    assert len(at.dataframe[0].value) > 0                                                # opened: the list
