@@ -15,7 +15,7 @@ from cxlib.figures import funnel as figs
 from cxlib.stages import funnel_stages, stage_order
 from app_pages._behind import accounts_behind, number
 from app_pages._charts import show_chart
-from app_pages._controls import lazy_expander, segment_columns, segment_picker, settings_caption
+from app_pages._controls import kept, lazy_expander, lazy_tabs, segment_columns, segment_picker, settings_caption
 from app_pages._session import cached, drop_cached, run_safely, workspace
 from app_pages._share import view_params
 from app_pages._tables import download_table, styled_table
@@ -353,88 +353,97 @@ required = {k: i for i, k in enumerate(step_labels, start=1)}
 stage_of = dict(zip(table["step"].astype(int), table["stage"], strict=True))
 dated = source == "events"
 
-st.subheader("Cohorts")
-if not dated:
-    st.info("Cohorts need dated journey events; a current-stage snapshot has no entry dates.",
-            icon=":material/info:")
-else:
-    k1, k2, _ = st.columns([1, 1, 2])
-    period = k1.selectbox("Cohorts by step-1 entry per", ["week", "month", "quarter"], index=2,
-                          key="funnel_cohort_period",
-                          format_func=lambda p: "fiscal quarter" if p == "quarter" else p)
-    horizon = k2.number_input("Horizon (days after step 1)", min_value=1.0, value=90.0, step=15.0,
-                              key="funnel_cohort_horizon", format="%g",
-                              help="A cohort's conversion counts only the steps reached within this many days "
-                                   "of step 1, so young cohorts are not shown as worse merely for being young.")
-    cohort_table = run_safely(lambda: cached("funnel.cohorts", fn.cohorts, spec, period, float(horizon),
-                                                 settings))
-    if cohort_table is not None:
-        n_periods = cohort_table["period"].nunique()
-        fig = figs.cohort_heatmap(cohort_table, title=f"Conversion within {horizon:g} days of step 1, by {period}")
-        fig.update_layout(height=max(420, 160 + 46 * n_periods))
-        show_chart(fig, "funnel_cohorts", key="funnel_cohort_chart")
-        st.caption(f"Each cell: share of the cohort's accounts reaching the step within {horizon:g} days of their "
-                   f"step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the horizon "
-                   f"(incomplete, not worse) or has fewer than {settings.min_n} accounts.")
-        if cohort_box := lazy_expander(f"Cohort table ({n_periods:,} cohorts)", key="funnel_cohort_table"):
-            with cohort_box:
-                st.dataframe(cohort_table, hide_index=True, width="stretch", column_config={
-                    "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
-                    "conversion": st.column_config.NumberColumn("Conversion", format="percent")})
-                download_table(cohort_table, "funnel_cohorts", key="dl_funnel_cohorts")
-
-st.subheader("Time to convert")
-if not dated:
-    st.info("Times between steps need dated journey events; a current-stage snapshot has no entry dates.",
-            icon=":material/info:")
-elif len(step_labels) < 2:
-    st.info("Pick at least two steps to see the time between them.", icon=":material/info:")
-else:
-    t1, t2, _ = st.columns([1, 1, 2])
-    from_step = t1.selectbox("From step", list(step_labels)[:-1], format_func=step_labels.get,
-                             key="funnel_ttc_from")
-    later = [k for k in step_labels if k > from_step]
-    to_step = t2.selectbox("To step", later, format_func=step_labels.get, key="funnel_ttc_to")
-    times = run_safely(lambda: cached("funnel.time_to_convert", fn.time_to_convert, spec, required[from_step],
-                                          required[to_step], settings))
-    if times is not None:
-        if times.empty:
-            st.info(f"No account reached {step_labels[to_step]} in this funnel, so there is no time to show.",
+# Below the steps: one section on screen at a time, computed only while its tab is open (the drop-off
+# list first: the step that loses the most is a meeting's first question).
+dropoff_tab, cohorts_tab, times_tab = lazy_tabs(["Drop-off list", "Cohorts", "Time to convert"], key="funnel_detail")
+if dropoff_tab is not None:
+    with dropoff_tab:
+        if len(step_labels) < 2:
+            st.info("Pick at least two steps to list the accounts that stopped between them.",
                     icon=":material/info:")
         else:
-            show_chart(figs.time_to_convert_histogram(times, stage_of[from_step], stage_of[to_step]),
-                "funnel_time_to_convert", key="funnel_ttc_chart")
-            st.caption("Days between the two steps' entries in each converted account's counting sequence. "
-                       "Accounts still on the way are not in it: see the KM median in the table of steps.")
+            # Start on the step that loses the most, the first question in a meeting.
+            choices = list(step_labels)[:-1]
+            following = dict(zip(choices, list(step_labels)[1:], strict=True))
+            biggest = choices[int(required_rows["dropped"].iloc[1:].to_numpy().argmax())]
+            drop_step = st.columns([1, 2])[0].selectbox(
+                "Accounts that reached", choices, index=choices.index(biggest), key=kept("funnel_dropoff_step"),
+                format_func=lambda k: f"{step_labels[k]} but not {step_labels[following[k]]}")
+            dropped = run_safely(lambda: cached("funnel.dropoff_accounts", fn.dropoff_accounts, spec,
+                                                required[drop_step], settings))
+            if dropped is not None:
+                row = table[table["step"] == following[drop_step]].iloc[0]
+                st.caption(f"{len(dropped):,} account{'' if len(dropped) == 1 else 's'}, longest-stalled first. "
+                           f"Days since: from reaching "
+                           f"{stage_of[drop_step]} to the as-of date. Exited: an exit entry after their last "
+                           f"step ({_amount(row['dropped_exited'])}); in progress: still active "
+                           f"({_amount(row['dropped_in_progress'])}).")
+                if dropped.empty:
+                    st.success("Every account that reached this step also reached the next.", icon=":material/check:")
+                else:
+                    st.dataframe(dropped, hide_index=True, width="stretch", column_config={
+                        "account_id": st.column_config.TextColumn("Account"),
+                        "name": st.column_config.TextColumn("Name"),
+                        "reached_at": st.column_config.DatetimeColumn("Reached", format="YYYY-MM-DD"),
+                        "days_since": st.column_config.NumberColumn("Days since", format="%.0f"),
+                        "status": st.column_config.TextColumn("Status"),
+                        "arr": st.column_config.NumberColumn("ARR", format="%,.0f"),
+                        "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD")})
+                    download_table(dropped, f"funnel_dropoff_step_{drop_step}", key="dl_funnel_dropoff")
 
-st.subheader("Drop-off list")
-if len(step_labels) < 2:
-    st.info("Pick at least two steps to list the accounts that stopped between them.", icon=":material/info:")
-else:
-    # Start on the step that loses the most, the first question in a meeting.
-    choices = list(step_labels)[:-1]
-    following = dict(zip(choices, list(step_labels)[1:], strict=True))
-    biggest = choices[int(required_rows["dropped"].iloc[1:].to_numpy().argmax())]
-    drop_step = st.columns([1, 2])[0].selectbox(
-        "Accounts that reached", choices, index=choices.index(biggest), key="funnel_dropoff_step",
-        format_func=lambda k: f"{step_labels[k]} but not {step_labels[following[k]]}")
-    dropped = run_safely(lambda: cached("funnel.dropoff_accounts", fn.dropoff_accounts, spec,
-                                            required[drop_step], settings))
-    if dropped is not None:
-        row = table[table["step"] == following[drop_step]].iloc[0]
-        st.caption(f"{len(dropped):,} account{'' if len(dropped) == 1 else 's'}, longest-stalled first. Days since: from reaching "
-                   f"{stage_of[drop_step]} to the as-of date. Exited: an exit entry after their last "
-                   f"step ({_amount(row['dropped_exited'])}); in progress: still active "
-                   f"({_amount(row['dropped_in_progress'])}).")
-        if dropped.empty:
-            st.success("Every account that reached this step also reached the next.", icon=":material/check:")
+if cohorts_tab is not None:
+    with cohorts_tab:
+        if not dated:
+            st.info("Cohorts need dated journey events; a current-stage snapshot has no entry dates.",
+                    icon=":material/info:")
         else:
-            st.dataframe(dropped, hide_index=True, width="stretch", column_config={
-                "account_id": st.column_config.TextColumn("Account"),
-                "name": st.column_config.TextColumn("Name"),
-                "reached_at": st.column_config.DatetimeColumn("Reached", format="YYYY-MM-DD"),
-                "days_since": st.column_config.NumberColumn("Days since", format="%.0f"),
-                "status": st.column_config.TextColumn("Status"),
-                "arr": st.column_config.NumberColumn("ARR", format="%,.0f"),
-                "renewal_date": st.column_config.DateColumn("Renewal", format="YYYY-MM-DD")})
-            download_table(dropped, f"funnel_dropoff_step_{drop_step}", key="dl_funnel_dropoff")
+            k1, k2, _ = st.columns([1, 1, 2])
+            period = k1.selectbox("Cohorts by step-1 entry per", ["week", "month", "quarter"], index=2,
+                                  key=kept("funnel_cohort_period"),
+                                  format_func=lambda p: "fiscal quarter" if p == "quarter" else p)
+            horizon = k2.number_input("Horizon (days after step 1)", min_value=1.0, value=90.0, step=15.0,
+                                      key=kept("funnel_cohort_horizon"), format="%g",
+                                      help="A cohort's conversion counts only the steps reached within this many days "
+                                           "of step 1, so young cohorts are not shown as worse merely for being young.")
+            cohort_table = run_safely(lambda: cached("funnel.cohorts", fn.cohorts, spec, period, float(horizon),
+                                                     settings))
+            if cohort_table is not None:
+                n_periods = cohort_table["period"].nunique()
+                fig = figs.cohort_heatmap(cohort_table,
+                                          title=f"Conversion within {horizon:g} days of step 1, by {period}")
+                fig.update_layout(height=max(420, 160 + 46 * n_periods))
+                show_chart(fig, "funnel_cohorts", key="funnel_cohort_chart")
+                st.caption(f"Each cell: share of the cohort's accounts reaching the step within {horizon:g} days of "
+                           f"their step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the horizon "
+                           f"(incomplete, not worse) or has fewer than {settings.min_n} accounts.")
+                if cohort_box := lazy_expander(f"Cohort table ({n_periods:,} cohorts)", key="funnel_cohort_table"):
+                    with cohort_box:
+                        st.dataframe(cohort_table, hide_index=True, width="stretch", column_config={
+                            "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
+                            "conversion": st.column_config.NumberColumn("Conversion", format="percent")})
+                        download_table(cohort_table, "funnel_cohorts", key="dl_funnel_cohorts")
+
+if times_tab is not None:
+    with times_tab:
+        if not dated:
+            st.info("Times between steps need dated journey events; a current-stage snapshot has no entry dates.",
+                    icon=":material/info:")
+        elif len(step_labels) < 2:
+            st.info("Pick at least two steps to see the time between them.", icon=":material/info:")
+        else:
+            t1, t2, _ = st.columns([1, 1, 2])
+            from_step = t1.selectbox("From step", list(step_labels)[:-1], format_func=step_labels.get,
+                                     key=kept("funnel_ttc_from"))
+            later = [k for k in step_labels if k > from_step]
+            to_step = t2.selectbox("To step", later, format_func=step_labels.get, key=kept("funnel_ttc_to"))
+            times = run_safely(lambda: cached("funnel.time_to_convert", fn.time_to_convert, spec,
+                                              required[from_step], required[to_step], settings))
+            if times is not None:
+                if times.empty:
+                    st.info(f"No account reached {step_labels[to_step]} in this funnel, so there is no time to show.",
+                            icon=":material/info:")
+                else:
+                    show_chart(figs.time_to_convert_histogram(times, stage_of[from_step], stage_of[to_step]),
+                        "funnel_time_to_convert", key="funnel_ttc_chart")
+                    st.caption("Days between the two steps' entries in each converted account's counting sequence. "
+                               "Accounts still on the way are not in it: see the KM median in the table of steps.")

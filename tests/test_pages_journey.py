@@ -153,21 +153,39 @@ def test_funnel_cohorts_times_and_dropoffs_follow_their_pickers(sample: Workspac
     assert len(expected) == 642
     assert any(len(f) == 642 and list(f["account_id"]) == list(expected["account_id"]) for f in frames)
 
+    # Only the open tab computes: the first visit draws the funnel chart, not the cohorts or the times.
+    assert [c.key for c in at.get("plotly_chart") if c.key in ("funnel_cohort_chart", "funnel_ttc_chart")] == []
+
     at.selectbox(key="funnel_dropoff_step").set_value(5)
-    at.selectbox(key="funnel_cohort_period").set_value("week")
+    rerun(at)
+    usage = fn.dropoff_accounts(sample.con, fn.FunnelSpec(), 5, sample.settings)
+    assert any(len(d.value) == len(usage) == 374 for d in at.dataframe)
+
+    at.session_state["funnel_detail"] = "Time to convert"
+    rerun(at)
     at.selectbox(key="funnel_ttc_from").set_value(3)
     rerun(at)
     at.selectbox(key="funnel_ttc_to").set_value(6)
     rerun(at)
-    usage = fn.dropoff_accounts(sample.con, fn.FunnelSpec(), 5, sample.settings)
-    assert any(len(d.value) == len(usage) == 374 for d in at.dataframe)
     times = fn.time_to_convert(sample.con, fn.FunnelSpec(), 3, 6, sample.settings)
     assert len(times) == 258
     assert any(f"(n={len(times):,})" in (c.proto.spec or "") for c in at.get("plotly_chart"))
 
+    at.session_state["funnel_detail"] = "Cohorts"
+    rerun(at)
+    at.selectbox(key="funnel_cohort_period").set_value("week")
+    rerun(at)
+    weeks = fn.cohorts(sample.con, fn.FunnelSpec(), "week", 90.0, sample.settings)
+    assert any("by week" in (c.proto.spec or "") for c in at.get("plotly_chart"))
+    assert weeks["period"].nunique() > 52
+    # the choices made in the closed tabs are kept: back on the drop-off list, step 5 is still picked
+    at.session_state["funnel_detail"] = "Drop-off list"
+    rerun(at)
+    assert at.selectbox(key="funnel_dropoff_step").value == 5
+
 
 def test_funnel_from_the_stage_snapshot(sample: Workspace) -> None:
-    at = open_page(sample, "app_pages/funnel.py", {"funnel_source": "snapshot"})
+    at = open_page(sample, "app_pages/funnel.py", {"funnel_source": "snapshot", "funnel_detail": "Cohorts"})
     expected = fn.funnel(sample.con, fn.FunnelSpec(source="snapshot"), sample.settings)
     cards = metrics(at)
     assert cards["Accounts at step 1"] == f"{int(expected.table['accounts'].iloc[0]):,}" == "1,288"
