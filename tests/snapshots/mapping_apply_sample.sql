@@ -392,7 +392,7 @@ CREATE OR REPLACE MACRO _cx_sf_chunk(s, k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ
 ;
 
 -- [58/123]
-CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
+CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND strlen(x) = 18 AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
 ;
 
 -- [59/123]
@@ -529,7 +529,7 @@ FROM with_stage
 
 -- [76/123]
 CREATE TABLE "journey_events" AS
-WITH real_events AS (
+WITH real_events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts, resolution, source, source_row
 FROM _cx_journey_events_rows WHERE reason IS NULL),
 snapshots AS (SELECT account_id, stage, as_of, source, source_row FROM stage_snapshots),
@@ -541,7 +541,7 @@ monthly_events AS (
 SELECT account_id, stage, as_of AS ts, 'monthly' AS resolution, source, source_row
 FROM with_previous_stage
 WHERE (previous_stage IS NULL OR previous_stage <> stage) AND (SELECT runs FROM snapshot_runs) >= 2
-AND account_id NOT IN (SELECT account_id FROM real_events WHERE account_id IS NOT NULL))
+AND account_id NOT IN (SELECT account_id FROM real_events WHERE account_id IN (SELECT account_id FROM snapshots)))
 SELECT * FROM real_events
 UNION ALL
 SELECT * FROM monthly_events
@@ -753,7 +753,7 @@ SELECT count(*) FROM "_stage_codes"
 -- [108/123]
 CREATE OR REPLACE TABLE "_journey_accounts" AS
 WITH per_account AS (
-SELECT account_key, [min(ts) FILTER (WHERE stage_code = 1), min(ts) FILTER (WHERE stage_code = 2), min(ts) FILTER (WHERE stage_code = 3), min(ts) FILTER (WHERE stage_code = 4), min(ts) FILTER (WHERE stage_code = 5), min(ts) FILTER (WHERE stage_code = 6), min(ts) FILTER (WHERE stage_code = 7), min(ts) FILTER (WHERE stage_code = 8), min(ts) FILTER (WHERE stage_code = 9), min(ts) FILTER (WHERE stage_code = 10)] AS firsts, [max(ts) FILTER (WHERE stage_code = 1), max(ts) FILTER (WHERE stage_code = 2), max(ts) FILTER (WHERE stage_code = 3), max(ts) FILTER (WHERE stage_code = 4), max(ts) FILTER (WHERE stage_code = 5), max(ts) FILTER (WHERE stage_code = 6), max(ts) FILTER (WHERE stage_code = 7), max(ts) FILTER (WHERE stage_code = 8), max(ts) FILTER (WHERE stage_code = 9), max(ts) FILTER (WHERE stage_code = 10)] AS lasts
+SELECT account_key, [min(CASE WHEN stage_code = 1 THEN ts END), min(CASE WHEN stage_code = 2 THEN ts END), min(CASE WHEN stage_code = 3 THEN ts END), min(CASE WHEN stage_code = 4 THEN ts END), min(CASE WHEN stage_code = 5 THEN ts END), min(CASE WHEN stage_code = 6 THEN ts END), min(CASE WHEN stage_code = 7 THEN ts END), min(CASE WHEN stage_code = 8 THEN ts END), min(CASE WHEN stage_code = 9 THEN ts END), min(CASE WHEN stage_code = 10 THEN ts END)] AS firsts, [max(CASE WHEN stage_code = 1 THEN ts END), max(CASE WHEN stage_code = 2 THEN ts END), max(CASE WHEN stage_code = 3 THEN ts END), max(CASE WHEN stage_code = 4 THEN ts END), max(CASE WHEN stage_code = 5 THEN ts END), max(CASE WHEN stage_code = 6 THEN ts END), max(CASE WHEN stage_code = 7 THEN ts END), max(CASE WHEN stage_code = 8 THEN ts END), max(CASE WHEN stage_code = 9 THEN ts END), max(CASE WHEN stage_code = 10 THEN ts END)] AS lasts
 FROM "_journey_layout" GROUP BY account_key)
 SELECT * FROM per_account ORDER BY account_key
 ;
