@@ -7,9 +7,10 @@ and return NaN (never raise) where a statistic is undefined (n = 0, a single obs
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as _st
 
 ArrayLike = npt.ArrayLike
 FloatArray = npt.NDArray[np.float64]
@@ -18,9 +19,17 @@ CONFIDENCE = 0.95
 FDR_Q = 0.05
 
 
+def _st() -> ModuleType:
+    """scipy.stats, imported when a statistic first needs it: importing it is most of a command-line
+    start (1-2 s on this machine), and most commands (a funnel) never use it."""
+    from scipy import stats
+
+    return stats
+
+
 def _z(confidence: float) -> float:
     """The two-sided normal quantile for a confidence level (1.959964 at 95%)."""
-    return float(_st.norm.ppf(0.5 + confidence / 2))
+    return float(_st().norm.ppf(0.5 + confidence / 2))
 
 
 def wilson_interval(successes: ArrayLike, n: ArrayLike, confidence: float = CONFIDENCE,
@@ -51,7 +60,7 @@ def t_interval(mean: ArrayLike, sd: ArrayLike, n: ArrayLike, confidence: float =
     total = np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         dof = np.where(total >= 2, total - 1, np.nan)
-        half = _st.t.ppf(0.5 + confidence / 2, dof) * s / np.sqrt(total)
+        half = _st().t.ppf(0.5 + confidence / 2, dof) * s / np.sqrt(total)
         low = np.where(total >= 2, m - half, np.nan)
         high = np.where(total >= 2, m + half, np.nan)
     return low, high
@@ -74,7 +83,7 @@ def two_proportion_ztest(x1: ArrayLike, n1: ArrayLike, x2: ArrayLike, n2: ArrayL
         se = np.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
         diff = a / na - b / nb
         z = np.where(se > 0, diff / se, 0.0)
-        p = np.where(se > 0, 2 * _st.norm.sf(np.abs(z)), 1.0)
+        p = np.where(se > 0, 2 * _st().norm.sf(np.abs(z)), 1.0)
     empty = (na <= 0) | (nb <= 0)
     return np.where(empty, np.nan, z), np.where(empty, np.nan, p)
 
@@ -94,7 +103,7 @@ def welch_ttest(mean1: ArrayLike, var1: ArrayLike, n1: ArrayLike,
     t = np.full(m1.shape, np.nan)
     p = np.full(m1.shape, np.nan)
     if ok.any():
-        res = _st.ttest_ind_from_stats(m1[ok], np.sqrt(v1[ok]), c1[ok], m2[ok], np.sqrt(v2[ok]), c2[ok],
+        res = _st().ttest_ind_from_stats(m1[ok], np.sqrt(v1[ok]), c1[ok], m2[ok], np.sqrt(v2[ok]), c2[ok],
                                        equal_var=False)
         t[ok] = res.statistic
         p[ok] = res.pvalue
@@ -111,7 +120,7 @@ def benjamini_hochberg(pvalues: ArrayLike) -> FloatArray:
     out = np.full(p.shape, np.nan)
     finite = np.isfinite(p)
     if finite.any():
-        out[finite] = _st.false_discovery_control(p[finite], method="bh")
+        out[finite] = _st().false_discovery_control(p[finite], method="bh")
     return out
 
 

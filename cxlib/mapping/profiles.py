@@ -1,7 +1,12 @@
 """Column profiles: what suggestion knows about one raw column (type, counts, range, frequent values).
 
-Computed in SQL over the raw table with values aggregated: one GROUP BY per column, whatever the
-table's size. Not to be confused with `cxlib.loading`'s own read-time profiling.
+Computed in SQL over the raw table with values aggregated: one GROUP BY per column. A table of more
+than `SAMPLE_ROWS` rows is profiled on a sample of about that many rows, the same rows every time:
+those whose `_source_row` hashes into the lowest `SAMPLE_ROWS / rows` of the hash range (spread over
+the whole file, whatever its order). Every count, range and frequent value is then the sample's, so
+their ratios (distinct per row, share of stage names) stay consistent. A suggestion needs evidence,
+not totals; the stage map still reads every value (`stage_map.stage_values`). Not to be confused
+with `cxlib.loading`'s own read-time profiling.
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ from typing import Any
 import duckdb
 
 from cxlib.canonical import quote
+from cxlib.loading.names import SOURCE_ROW
 from cxlib.mapping.raw_tables import raw_columns, type_class
 
 TOP_VALUES = 200   # how many of a column's most frequent values a profile keeps
+SAMPLE_ROWS = 200_000   # a table with more rows is profiled on a sample of about this many
+_HASH_RANGE = 2 ** 64     # hash() gives a UBIGINT
 # Type classes whose distinct values print as distinct, non-empty, untrimmed text (not DOUBLE: -0.0 and 0.0).
 _ONE_TEXT_PER_VALUE = frozenset({"integer", "boolean", "date", "timestamp", "timestamptz"})
 
@@ -43,13 +51,28 @@ class ColumnProfile:
         return sum(n for v, n in self.top if predicate(v)) / total if total else 0.0
 
 
+def profile_rows(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, dict[str, int]]:
+    """The rows a profile reads (SQL and its parameters): the whole table, or its sample when the
+    table has more than `SAMPLE_ROWS` rows and a `_source_row` column (every loaded table has one)."""
+    tab = quote(table)
+    rows = int(con.execute(f"SELECT count(*) FROM {tab}").fetchone()[0])
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "AND table_schema = current_schema()", [table]).fetchall()}
+    if rows <= SAMPLE_ROWS or SOURCE_ROW not in columns:
+        return tab, {}
+    return (f"(SELECT * FROM {tab} WHERE hash({quote(SOURCE_ROW)}) < $sample_below)",
+            {"sample_below": _HASH_RANGE * SAMPLE_ROWS // rows})
+
+
 def profile_column(con: duckdb.DuckDBPyConnection, table: str, column: str, duck_type: str) -> ColumnProfile:
     """Counts, range and the most frequent values of one column, from one GROUP BY of its values.
 
     The column is grouped once by raw value and once more by its trimmed text; every statistic
     (rows, distinct, range, length, timestamp-readable share, top values) is then read from those
     counts, so each distinct value is cast and tested once, not once per row."""
-    col, tab = quote(column), quote(table)
+    col = quote(column)
+    tab, params = profile_rows(con, table)
     tc = type_class(duck_type)
     numeric = tc in ("integer", "number")
     low, high = ("CAST(min(raw_value) AS DOUBLE)", "CAST(max(raw_value) AS DOUBLE)") if numeric else ("NULL", "NULL")
@@ -69,7 +92,7 @@ def profile_column(con: duckdb.DuckDBPyConnection, table: str, column: str, duck
         CREATE OR REPLACE TEMP TABLE _cx_profile_values AS
         WITH raw_value_counts AS (
             SELECT {col} AS raw_value, count(*) AS raw_rows FROM {tab} GROUP BY ALL)
-        {by_text}""")
+        {by_text}""", params)
     try:
         stats = con.execute(f"""
             SELECT coalesce(sum(value_rows), 0), coalesce(sum(value_rows) FILTER (text_value IS NOT NULL), 0),

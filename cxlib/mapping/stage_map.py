@@ -56,6 +56,45 @@ def _header_stages(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> list[tup
     return out
 
 
+# Rows per value of each stage column, kept per connection: the suggestion and `apply` both need every
+# value, and at 10 M rows each reading costs a second or so. A raw table never changes once loaded;
+# the key also holds the table's oid and row count (read in SQL, so no oid appears in a statement),
+# so a table loaded again under the same name is read anew. Views (tests make some) are never kept.
+_VALUE_COUNTS = "_cx_stage_value_counts"
+_SIGNATURE_OF_TABLE = """(
+    SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+    WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = $table)"""
+
+
+def _column_value_counts(con: duckdb.DuckDBPyConnection, table: str, column: str) -> list[tuple[str, int]]:
+    """(trimmed non-empty value, rows) of one stage column, read once per loaded table."""
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_VALUE_COUNTS} (table_name VARCHAR, column_name VARCHAR, "
+                "signature VARCHAR, value VARCHAR, value_rows BIGINT)")
+    key = {"table": table, "column": column}
+    cached = con.execute(f"SELECT value, value_rows FROM {_VALUE_COUNTS} WHERE table_name = $table "
+                         f"AND column_name = $column AND signature = {_SIGNATURE_OF_TABLE}", key).fetchall()
+    if cached:           # one row with a NULL value marks a column that was read (it may have no values)
+        return [(v, int(n)) for v, n in cached if v is not None]
+    counts = _read_value_counts(con, table, column)
+    con.execute(f"DELETE FROM {_VALUE_COUNTS} WHERE table_name = $table AND column_name = $column", key)
+    con.execute(f"""INSERT INTO {_VALUE_COUNTS}
+        WITH counted AS (SELECT unnest($values) AS value, unnest($value_rows) AS value_rows
+                         UNION ALL SELECT NULL, 0)
+        SELECT $table, $column, {_SIGNATURE_OF_TABLE}, value, value_rows FROM counted
+        WHERE {_SIGNATURE_OF_TABLE} IS NOT NULL""",
+                {**key, "values": [v for v, _ in counts], "value_rows": [n for _, n in counts]})
+    return counts
+
+
+def _read_value_counts(con: duckdb.DuckDBPyConnection, table: str, column: str) -> list[tuple[str, int]]:
+    """(trimmed non-empty value, rows) of one column; grouped by raw value first, so trimming runs
+    once per distinct value, not once per row."""
+    return [(str(v), int(n)) for v, n in con.execute(f"""
+        WITH raw_values AS (SELECT {quote(column)} AS raw_value, count(*) AS raw_rows FROM {quote(table)} GROUP BY ALL),
+        trimmed_values AS (SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM raw_values)
+        SELECT value, sum(raw_rows) AS value_rows FROM trimmed_values WHERE value IS NOT NULL GROUP BY value""").fetchall()]
+
+
 def effective_stage(value: str, mapping: Mapping, allowed: set[str]) -> str | None:
     """The stage a raw value maps to: the stage map's entry (if a configured stage), else the suggestion."""
     if value in mapping.stage_map:
@@ -73,13 +112,9 @@ def stage_values(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> pd.DataFra
                              "suggested_stage": pd.Series([], dtype="object"),
                              "mapped_stage": pd.Series([], dtype="object")})
     counts: dict[str, int] = {}
-    if cols:
-        # Grouped by raw value first, so trimming runs once per distinct value, not once per row.
-        parts = " UNION ALL ".join(f"SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM "
-                                   f"(SELECT {quote(c)} AS raw_value, count(*) AS raw_rows FROM {quote(t)} GROUP BY ALL)"
-                                   for t, c in cols)
-        counts = dict(con.execute(f"WITH raw_stage_values AS ({parts}) SELECT value, sum(raw_rows) AS rows "
-                                  "FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value").fetchall())
+    for table, column in cols:
+        for value, n in _column_value_counts(con, table, column):
+            counts[value] = counts.get(value, 0) + n
     for value, n in headers:
         counts[value] = counts.get(value, 0) + n
     counted = sorted(((v, int(n)) for v, n in counts.items() if n), key=lambda item: (-item[1], item[0]))

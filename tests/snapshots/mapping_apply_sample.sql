@@ -1,248 +1,309 @@
 -- cxlib.mapping.apply_mapping(con, sample.mapping)  # the sample workspace's mapping
--- snapshot mapping_apply_sample: 123 statements on the sample workspace, in the order sent to DuckDB
+-- snapshot mapping_apply_sample: 132 statements on the sample workspace, in the order sent to DuckDB
 -- regenerate after an intentional change: make snapshots
 
--- [1/123]
+-- [1/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [2/123]
+-- [2/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [3/123]
+-- [3/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [4/123]
+-- [4/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [5/123]
+-- [5/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [6/123]
+-- [6/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [7/123]
+-- [7/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [8/123]
+-- [8/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [9/123]
+-- [9/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [10/123]
+-- [10/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [11/123]
+-- [11/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [12/123]
+-- [12/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [13/123]
+-- [13/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [14/123]
+-- [14/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [15/123]
+-- [15/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [16/123]
+-- [16/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [17/123]
+-- [17/132]
 DROP TABLE IF EXISTS "_cx_dates"
 ;
 
--- [18/123]
+-- [18/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [19/123]
+-- [19/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [20/123]
+-- [20/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
--- [21/123]
+-- [21/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [22/123]
+-- [22/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [23/123]
+-- [23/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [24/123]
+-- [24/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [25/123]
+-- [25/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [26/123]
+-- [26/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [27/123]
+-- [27/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'accounts_2'
 
--- [28/123]
+-- [28/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [29/123]
+-- [29/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'activities_2'
 
--- [30/123]
+-- [30/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [31/123]
+-- [31/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
--- [32/123]
+-- [32/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [33/123]
+-- [33/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'surveys_2'
 
--- [34/123]
+-- [34/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [35/123]
+-- [35/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
--- [36/123]
+-- [36/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [37/123]
+-- [37/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
--- [38/123]
+-- [38/132]
 SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [39/123]
+-- [39/132]
 SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
--- [40/123]
-WITH raw_stage_values AS (SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Stage" AS raw_value, count(*) AS raw_rows FROM "journey_events_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Touchpoint" AS raw_value, count(*) AS raw_rows FROM "surveys_2" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_07_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_08_31" GROUP BY ALL) UNION ALL SELECT NULLIF(trim(CAST(raw_value AS VARCHAR)), '') AS value, raw_rows FROM (SELECT "Lifecycle Stage" AS raw_value, count(*) AS raw_rows FROM "stage_snapshot_2026_09_30" GROUP BY ALL)) SELECT value, sum(raw_rows) AS rows FROM raw_stage_values WHERE value IS NOT NULL GROUP BY value
+-- [40/132]
+CREATE TEMP TABLE IF NOT EXISTS _cx_stage_value_counts (table_name VARCHAR, column_name VARCHAR, signature VARCHAR, value VARCHAR, value_rows BIGINT)
 ;
 
--- [41/123]
+-- [41/132]
+SELECT value, value_rows FROM _cx_stage_value_counts WHERE table_name = $table AND column_name = $column AND signature = (
+SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = $table)
+;
+-- params:
+--   $column = 'Stage'
+--   $table = 'journey_events_2'
+
+-- [42/132]
+CREATE TEMP TABLE IF NOT EXISTS _cx_stage_value_counts (table_name VARCHAR, column_name VARCHAR, signature VARCHAR, value VARCHAR, value_rows BIGINT)
+;
+
+-- [43/132]
+SELECT value, value_rows FROM _cx_stage_value_counts WHERE table_name = $table AND column_name = $column AND signature = (
+SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = $table)
+;
+-- params:
+--   $column = 'Touchpoint'
+--   $table = 'surveys_2'
+
+-- [44/132]
+CREATE TEMP TABLE IF NOT EXISTS _cx_stage_value_counts (table_name VARCHAR, column_name VARCHAR, signature VARCHAR, value VARCHAR, value_rows BIGINT)
+;
+
+-- [45/132]
+SELECT value, value_rows FROM _cx_stage_value_counts WHERE table_name = $table AND column_name = $column AND signature = (
+SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = $table)
+;
+-- params:
+--   $column = 'Lifecycle Stage'
+--   $table = 'stage_snapshot_2026_07_31'
+
+-- [46/132]
+CREATE TEMP TABLE IF NOT EXISTS _cx_stage_value_counts (table_name VARCHAR, column_name VARCHAR, signature VARCHAR, value VARCHAR, value_rows BIGINT)
+;
+
+-- [47/132]
+SELECT value, value_rows FROM _cx_stage_value_counts WHERE table_name = $table AND column_name = $column AND signature = (
+SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = $table)
+;
+-- params:
+--   $column = 'Lifecycle Stage'
+--   $table = 'stage_snapshot_2026_08_31'
+
+-- [48/132]
+CREATE TEMP TABLE IF NOT EXISTS _cx_stage_value_counts (table_name VARCHAR, column_name VARCHAR, signature VARCHAR, value VARCHAR, value_rows BIGINT)
+;
+
+-- [49/132]
+SELECT value, value_rows FROM _cx_stage_value_counts WHERE table_name = $table AND column_name = $column AND signature = (
+SELECT table_oid::VARCHAR || ':' || estimated_size::VARCHAR FROM duckdb_tables()
+WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = $table)
+;
+-- params:
+--   $column = 'Lifecycle Stage'
+--   $table = 'stage_snapshot_2026_09_30'
+
+-- [50/132]
 CREATE OR REPLACE TABLE "_stage_map" (value VARCHAR PRIMARY KEY, stage VARCHAR)
 ;
 
--- [42/123] executemany
+-- [51/132] executemany
 INSERT INTO "_stage_map" VALUES (?, ?)
 ;
 -- rows (20):
@@ -267,11 +328,11 @@ INSERT INTO "_stage_map" VALUES (?, ?)
 --   ['Renewal', 'Loyalty']
 --   ['Usage', 'Usage']
 
--- [43/123]
+-- [52/132]
 CREATE OR REPLACE TABLE "_cx_stage_list" (name VARCHAR, kind VARCHAR, position INTEGER)
 ;
 
--- [44/123] executemany
+-- [53/132] executemany
 INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 ;
 -- rows (10):
@@ -286,11 +347,11 @@ INSERT INTO "_cx_stage_list" VALUES (?, ?, ?)
 --   ['Loyalty', 'funnel', 6]
 --   ['Usage', 'funnel', 5]
 
--- [45/123]
+-- [54/132]
 CREATE OR REPLACE TABLE "_cx_tables" (idx INTEGER, table_name VARCHAR, source VARCHAR, kind VARCHAR, as_of TIMESTAMP, survey_type VARCHAR, timezone VARCHAR)
 ;
 
--- [46/123] executemany
+-- [55/132] executemany
 INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 ;
 -- rows (8):
@@ -303,31 +364,31 @@ INSERT INTO "_cx_tables" VALUES (?, ?, ?, ?, ?, ?, ?)
 --   [6, 'stage_snapshot_2026_08_31', 'stage_snapshot_2026-08-31.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 --   [7, 'stage_snapshot_2026_09_30', 'stage_snapshot_2026-09-30.csv', 'stage_snapshots', NULL, NULL, 'UTC']
 
--- [47/123]
+-- [56/132]
 SELECT DISTINCT NULLIF(trim(CAST("Activity Type" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [48/123]
+-- [57/132]
 SELECT DISTINCT NULLIF(trim(CAST("Status" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [49/123]
+-- [58/132]
 SELECT DISTINCT NULLIF(trim(CAST("Subject" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [50/123]
+-- [59/132]
 SELECT DISTINCT NULLIF(trim(CAST("Initiated By" AS VARCHAR)), '') FROM "activities_2"
 ;
 
--- [51/123]
+-- [60/132]
 SELECT DISTINCT NULLIF(trim(CAST("Survey Type" AS VARCHAR)), '') FROM "surveys_2"
 ;
 
--- [52/123]
+-- [61/132]
 CREATE OR REPLACE TABLE "_cx_value_map" (category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [53/123] executemany
+-- [62/132] executemany
 INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 ;
 -- rows (55):
@@ -373,49 +434,49 @@ INSERT INTO "_cx_value_map" VALUES (?, ?, ?)
 --   ['subject_type', 'QBR follow-up: escalation and response time', 'qbr']
 --   … 15 more rows
 
--- [54/123]
+-- [63/132]
 CREATE OR REPLACE TABLE "_cx_score_ranges" (survey_type VARCHAR, low DOUBLE, high DOUBLE)
 ;
 
--- [55/123] executemany
+-- [64/132] executemany
 INSERT INTO "_cx_score_ranges" VALUES (?, ?, ?)
 ;
 -- rows (1):
 --   ['NPS', 0.0, 10.0]
 
--- [56/123]
+-- [65/132]
 CREATE OR REPLACE TABLE "_cx_shape_values" (table_idx INTEGER, category VARCHAR, value VARCHAR, mapped VARCHAR)
 ;
 
--- [57/123]
+-- [66/132]
 CREATE OR REPLACE MACRO _cx_sf_chunk(s, k) AS substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + (CASE WHEN regexp_matches(substr(s, k * 5 + 1, 1), '[A-Z]') THEN 1 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 2, 1), '[A-Z]') THEN 2 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 3, 1), '[A-Z]') THEN 4 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 4, 1), '[A-Z]') THEN 8 ELSE 0 END) + (CASE WHEN regexp_matches(substr(s, k * 5 + 5, 1), '[A-Z]') THEN 16 ELSE 0 END), 1)
 ;
 
--- [58/123]
-CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
+-- [67/132]
+CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND strlen(x) = 18 AND regexp_full_match(x, '[a-zA-Z0-9]{18}') AND right(x, 3) = _cx_sf_chunk(x, 0) || _cx_sf_chunk(x, 1) || _cx_sf_chunk(x, 2) THEN left(x, 15) ELSE x END
 ;
 
--- [59/123]
+-- [68/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'accounts'
 
--- [60/123]
+-- [69/132]
 DROP TABLE "accounts"
 ;
 
--- [61/123]
+-- [70/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_accounts_rows'
 
--- [62/123]
+-- [71/132]
 DROP TABLE "_cx_accounts_rows"
 ;
 
--- [63/123]
+-- [72/132]
 CREATE TABLE "_cx_accounts_rows" AS
 WITH raw_rows AS ((SELECT 0 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Account Name" AS VARCHAR)), '') AS name, CAST(NULL AS VARCHAR) AS stage_raw, CAST(raw."ARR" AS DOUBLE) AS arr, CAST(raw."Contract Start" AS TIMESTAMP) AS start_date, CAST(raw."Renewal Date" AS TIMESTAMP) AS renewal_date, NULLIF(trim(CAST(raw."Churn Reason" AS VARCHAR)), '') AS churn_reason, CAST(raw."Outcome Achieved" AS DOUBLE) AS outcome, CAST(NULL AS BOOLEAN) AS churned, CAST(NULL AS VARCHAR) AS intent, NULLIF(trim(CAST(raw."Tier" AS VARCHAR)), '') AS "tier", NULLIF(trim(CAST(raw."Region" AS VARCHAR)), '') AS "region", NULLIF(trim(CAST(raw."Industry" AS VARCHAR)), '') AS "industry", NULLIF(trim(CAST(raw."CSM" AS VARCHAR)), '') AS "csm" FROM "accounts_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 0) AS table_info)),
 with_stage AS (
@@ -433,31 +494,31 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [64/123]
+-- [73/132]
 CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_date", "renewal_date", "churn_reason", "outcome", "churned", "intent", "source", "source_row", "tier", "region", "industry", "csm" FROM _cx_accounts_rows WHERE reason IS NULL
 ;
 
--- [65/123]
+-- [74/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshots'
 
--- [66/123]
+-- [75/132]
 DROP TABLE "stage_snapshots"
 ;
 
--- [67/123]
+-- [76/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_stage_snapshots_rows'
 
--- [68/123]
+-- [77/132]
 DROP TABLE "_cx_stage_snapshots_rows"
 ;
 
--- [69/123]
+-- [78/132]
 CREATE TABLE "_cx_stage_snapshots_rows" AS
 WITH raw_rows AS ((SELECT 5 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Lifecycle Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Snapshot Date" AS TIMESTAMP) AS as_of, (raw."Snapshot Date" IS NOT NULL) AS as_of_given, CAST(NULL AS VARCHAR) AS last_stage_raw FROM "stage_snapshot_2026_07_31" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 5) AS table_info)
 UNION ALL BY NAME
@@ -478,7 +539,7 @@ COALESCE(check_reason, CASE WHEN duplicate_number > 1 THEN 'duplicate account id
 FROM numbered
 ;
 
--- [70/123]
+-- [79/132]
 CREATE TABLE "stage_snapshots" AS
 WITH used_snapshots AS (SELECT * FROM _cx_stage_snapshots_rows WHERE reason IS NULL),
 with_funnel_before AS (
@@ -494,27 +555,27 @@ source, source_row
 FROM with_funnel_before
 ;
 
--- [71/123]
+-- [80/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'journey_events'
 
--- [72/123]
+-- [81/132]
 DROP TABLE "journey_events"
 ;
 
--- [73/123]
+-- [82/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_journey_events_rows'
 
--- [74/123]
+-- [83/132]
 DROP TABLE "_cx_journey_events_rows"
 ;
 
--- [75/123]
+-- [84/132]
 CREATE TABLE "_cx_journey_events_rows" AS
 WITH raw_rows AS ((SELECT 3 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Stage" AS VARCHAR)), '') AS stage_raw, CAST(raw."Entered At" AS TIMESTAMP) AS ts, (raw."Entered At" IS NOT NULL) AS ts_given FROM "journey_events_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 3) AS table_info)
 UNION ALL BY NAME
@@ -527,9 +588,9 @@ COALESCE(shape_reason, CASE WHEN account_id IS NULL THEN 'account id missing' WH
 FROM with_stage
 ;
 
--- [76/123]
+-- [85/132]
 CREATE TABLE "journey_events" AS
-WITH real_events AS (
+WITH real_events AS NOT MATERIALIZED (
 SELECT account_id, stage, ts, resolution, source, source_row
 FROM _cx_journey_events_rows WHERE reason IS NULL),
 snapshots AS (SELECT account_id, stage, as_of, source, source_row FROM stage_snapshots),
@@ -541,33 +602,33 @@ monthly_events AS (
 SELECT account_id, stage, as_of AS ts, 'monthly' AS resolution, source, source_row
 FROM with_previous_stage
 WHERE (previous_stage IS NULL OR previous_stage <> stage) AND (SELECT runs FROM snapshot_runs) >= 2
-AND account_id NOT IN (SELECT account_id FROM real_events WHERE account_id IS NOT NULL))
+AND account_id NOT IN (SELECT account_id FROM real_events WHERE account_id IN (SELECT account_id FROM snapshots)))
 SELECT * FROM real_events
 UNION ALL
 SELECT * FROM monthly_events
 ;
 
--- [77/123]
+-- [86/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'surveys'
 
--- [78/123]
+-- [87/132]
 DROP TABLE "surveys"
 ;
 
--- [79/123]
+-- [88/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_surveys_rows'
 
--- [80/123]
+-- [89/132]
 DROP TABLE "_cx_surveys_rows"
 ;
 
--- [81/123]
+-- [90/132]
 CREATE TABLE "_cx_surveys_rows" AS
 WITH raw_rows AS ((SELECT 4 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, NULLIF(trim(CAST(raw."Respondent" AS VARCHAR)), '') AS respondent, NULLIF(trim(CAST(raw."Role" AS VARCHAR)), '') AS respondent_role, CAST(raw."Survey Date" AS TIMESTAMP) AS ts, (raw."Survey Date" IS NOT NULL) AS ts_given, false AS undated, false AS no_account, COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'survey_type' AND value_entry.value = NULLIF(trim(CAST(raw."Survey Type" AS VARCHAR)), '')), table_info.survey_type, CAST(NULL AS VARCHAR)) AS survey_type, CAST(raw."Score" AS DOUBLE) AS score, (raw."Score" IS NOT NULL) AS score_given, NULLIF(trim(CAST(raw."Comment" AS VARCHAR)), '') AS comment, NULLIF(trim(CAST(raw."Touchpoint" AS VARCHAR)), '') AS stage_raw FROM "surveys_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 4) AS table_info)
 UNION ALL BY NAME
@@ -581,31 +642,31 @@ table_idx, COALESCE(shape_reason, CASE WHEN account_id IS NULL AND NOT coalesce(
 FROM with_stage_and_range
 ;
 
--- [82/123]
+-- [91/132]
 CREATE TABLE "surveys" AS SELECT "account_id", "respondent", "respondent_role", "ts", "survey_type", "score", "comment", "stage", "source", "source_row" FROM _cx_surveys_rows WHERE reason IS NULL
 ;
 
--- [83/123]
+-- [92/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings'
 
--- [84/123]
+-- [93/132]
 DROP TABLE "factor_ratings"
 ;
 
--- [85/123]
+-- [94/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_factor_ratings_rows'
 
--- [86/123]
+-- [95/132]
 DROP TABLE "_cx_factor_ratings_rows"
 ;
 
--- [87/123]
+-- [96/132]
 CREATE TABLE "_cx_factor_ratings_rows" AS
 WITH dated_ratings AS ((SELECT 2 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CAST(raw."Rating Date" AS TIMESTAMP) AS ts, (raw."Rating Date" IS NOT NULL) AS ts_given, false AS undated, 'customer_intent' AS factor, CAST(raw."Customer Intent" AS DOUBLE) AS score, (raw."Customer Intent" IS NOT NULL) AS score_given, false AS account_row_excluded FROM "factor_ratings_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 2) AS table_info)
 UNION ALL BY NAME
@@ -631,61 +692,61 @@ SELECT account_id, ts, factor, score, source, source_row, table_idx, CASE WHEN a
 FROM all_ratings
 ;
 
--- [88/123]
+-- [97/132]
 CREATE TABLE "factor_ratings" AS SELECT "account_id", "ts", "factor", "score", "source", "source_row" FROM _cx_factor_ratings_rows WHERE reason IS NULL
 ;
 
--- [89/123]
+-- [98/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = 'activities'
 
--- [90/123]
+-- [99/132]
 DROP TABLE "activities"
 ;
 
--- [91/123]
+-- [100/132]
 SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
 ;
 -- params:
 --   $1 = '_cx_activities_rows'
 
--- [92/123]
+-- [101/132]
 DROP TABLE "_cx_activities_rows"
 ;
 
--- [93/123]
+-- [102/132]
 CREATE OR REPLACE TABLE _cx_activity_as_of (as_of TIMESTAMP)
 ;
 
--- [94/123]
+-- [103/132]
 SELECT dated, named FROM "_cx_dates"
 ;
 
--- [95/123]
+-- [104/132]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [96/123]
+-- [105/132]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [97/123]
+-- [106/132]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [98/123]
+-- [107/132]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [99/123]
+-- [108/132]
 INSERT INTO _cx_activity_as_of VALUES (?)
 ;
 -- params:
 --   $1 = TIMESTAMP '2026-09-30 00:00:00'
 
--- [100/123]
+-- [109/132]
 CREATE TABLE "_cx_activities_rows" AS
 WITH raw_rows AS ((SELECT 1 AS table_idx, table_info.source AS source, CAST(raw._source_row AS BIGINT) AS source_row, CAST(NULL AS VARCHAR) AS shape_reason, true AS shape_keeps_unkeyed, _cx_account_id(NULLIF(trim(CAST(raw."Account ID" AS VARCHAR)), '')) AS account_id, CASE WHEN (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) IS NULL OR (COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) = 'meeting' THEN COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'subject_type' AND value_entry.value = NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '')), COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other')) ELSE COALESCE((SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_type' AND value_entry.value = NULLIF(trim(CAST(raw."Activity Type" AS VARCHAR)), '')), 'other') END AS activity_type, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'initiated_by' AND value_entry.value = NULLIF(trim(CAST(raw."Initiated By" AS VARCHAR)), '')) AS initiated_by, NULLIF(trim(CAST(raw."Subject" AS VARCHAR)), '') AS subject, NULLIF(trim(CAST(raw."Theme/Tag" AS VARCHAR)), '') AS theme, NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '') AS status, (SELECT value_entry.mapped FROM _cx_value_map AS value_entry WHERE value_entry.category = 'activity_state' AND value_entry.value = NULLIF(trim(CAST(raw."Status" AS VARCHAR)), '')) AS state, CAST(raw."Activity Date" AS TIMESTAMP) AS activity_date, (raw."Activity Date" IS NOT NULL) AS activity_date_given, CAST(raw."Due Date" AS TIMESTAMP) AS due_date, CAST(raw."Completed Date" AS TIMESTAMP) AS completed_at, (raw."Completed Date" IS NOT NULL) AS completed_given, NULLIF(trim(CAST(raw."Owner" AS VARCHAR)), '') AS owner FROM "activities_2" AS raw CROSS JOIN (SELECT * FROM _cx_tables WHERE idx = 1) AS table_info)),
 activity_as_of AS (SELECT max(as_of) AS as_of FROM _cx_activity_as_of),
@@ -710,32 +771,32 @@ CASE WHEN account_id IS NULL THEN 'account id missing' WHEN (account_id NOT IN (
 FROM decided
 ;
 
--- [101/123]
+-- [110/132]
 CREATE TABLE "activities" AS SELECT "account_id", "ts", "activity_type", "initiated_by", "subject", "theme", "status", "done", "activity_date", "due_date", "completed_at", "owner", "source", "source_row" FROM _cx_activities_rows WHERE reason IS NULL
 ;
 
--- [102/123]
+-- [111/132]
 BEGIN TRANSACTION
 ;
 
--- [103/123]
+-- [112/132]
 CREATE OR REPLACE TABLE "_stage_codes" AS
 WITH present AS (SELECT DISTINCT stage FROM "journey_events" WHERE stage IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY stage) AS USMALLINT) AS code, stage FROM present
 ;
 
--- [104/123]
+-- [113/132]
 CREATE OR REPLACE TABLE "_account_keys" AS
 WITH present AS (SELECT DISTINCT account_id FROM "journey_events" WHERE account_id IS NOT NULL)
 SELECT CAST(row_number() OVER (ORDER BY account_id) AS INTEGER) AS account_key, account_id
 FROM present
 ;
 
--- [105/123]
+-- [114/132]
 SELECT count(*) > 255 FROM "_stage_codes"
 ;
 
--- [106/123]
+-- [115/132]
 CREATE OR REPLACE TABLE "_journey_layout" AS
 WITH coded AS (
 SELECT k.account_key, CAST(c.code AS UTINYINT) AS stage_code, e.ts
@@ -746,19 +807,19 @@ WHERE e.ts IS NOT NULL)
 SELECT * FROM coded ORDER BY account_key, ts, stage_code
 ;
 
--- [107/123]
+-- [116/132]
 SELECT count(*) FROM "_stage_codes"
 ;
 
--- [108/123]
+-- [117/132]
 CREATE OR REPLACE TABLE "_journey_accounts" AS
 WITH per_account AS (
-SELECT account_key, [min(ts) FILTER (WHERE stage_code = 1), min(ts) FILTER (WHERE stage_code = 2), min(ts) FILTER (WHERE stage_code = 3), min(ts) FILTER (WHERE stage_code = 4), min(ts) FILTER (WHERE stage_code = 5), min(ts) FILTER (WHERE stage_code = 6), min(ts) FILTER (WHERE stage_code = 7), min(ts) FILTER (WHERE stage_code = 8), min(ts) FILTER (WHERE stage_code = 9), min(ts) FILTER (WHERE stage_code = 10)] AS firsts, [max(ts) FILTER (WHERE stage_code = 1), max(ts) FILTER (WHERE stage_code = 2), max(ts) FILTER (WHERE stage_code = 3), max(ts) FILTER (WHERE stage_code = 4), max(ts) FILTER (WHERE stage_code = 5), max(ts) FILTER (WHERE stage_code = 6), max(ts) FILTER (WHERE stage_code = 7), max(ts) FILTER (WHERE stage_code = 8), max(ts) FILTER (WHERE stage_code = 9), max(ts) FILTER (WHERE stage_code = 10)] AS lasts
+SELECT account_key, [min(CASE WHEN stage_code = 1 THEN ts END), min(CASE WHEN stage_code = 2 THEN ts END), min(CASE WHEN stage_code = 3 THEN ts END), min(CASE WHEN stage_code = 4 THEN ts END), min(CASE WHEN stage_code = 5 THEN ts END), min(CASE WHEN stage_code = 6 THEN ts END), min(CASE WHEN stage_code = 7 THEN ts END), min(CASE WHEN stage_code = 8 THEN ts END), min(CASE WHEN stage_code = 9 THEN ts END), min(CASE WHEN stage_code = 10 THEN ts END)] AS firsts, [max(CASE WHEN stage_code = 1 THEN ts END), max(CASE WHEN stage_code = 2 THEN ts END), max(CASE WHEN stage_code = 3 THEN ts END), max(CASE WHEN stage_code = 4 THEN ts END), max(CASE WHEN stage_code = 5 THEN ts END), max(CASE WHEN stage_code = 6 THEN ts END), max(CASE WHEN stage_code = 7 THEN ts END), max(CASE WHEN stage_code = 8 THEN ts END), max(CASE WHEN stage_code = 9 THEN ts END), max(CASE WHEN stage_code = 10 THEN ts END)] AS lasts
 FROM "_journey_layout" GROUP BY account_key)
 SELECT * FROM per_account ORDER BY account_key
 ;
 
--- [109/123]
+-- [118/132]
 CREATE OR REPLACE TABLE "_journey_span" AS
 SELECT min(ts) AS t_min, max(ts) AS t_max, 10 AS codes, (
 SELECT coalesce(
@@ -771,61 +832,61 @@ AND view_name = 'journey_events'))) AS source
 FROM "_journey_layout"
 ;
 
--- [110/123]
+-- [119/132]
 COMMIT
 ;
 
--- [111/123]
+-- [120/132]
 DROP TABLE IF EXISTS "_cx_dates"
 ;
 
--- [112/123]
+-- [121/132]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [113/123]
+-- [122/132]
 WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT max("as_of") AS ts FROM "stage_snapshots" UNION ALL SELECT max("ts") AS ts FROM "surveys" UNION ALL SELECT max("ts") AS ts FROM "factor_ratings") SELECT max(ts) FROM stamps
 ;
 
--- [114/123]
+-- [123/132]
 SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 ;
 
--- [115/123]
+-- [124/132]
 SELECT DISTINCT source FROM "accounts" WHERE source IS NOT NULL
 ;
 
--- [116/123]
+-- [125/132]
 CREATE TABLE "_cx_dates" AS SELECT CAST($dated AS TIMESTAMP) AS dated, CAST($named AS TIMESTAMP[]) AS named
 ;
 -- params:
 --   $dated = TIMESTAMP '2026-09-30 00:00:00'
 --   $named = []
 
--- [117/123]
+-- [126/132]
 SELECT reason, count(*) AS rows FROM "_cx_accounts_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [118/123]
+-- [127/132]
 SELECT reason, count(*) AS rows FROM "_cx_journey_events_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [119/123]
+-- [128/132]
 SELECT count(*) FROM journey_events WHERE resolution = 'monthly'
 ;
 
--- [120/123]
+-- [129/132]
 SELECT reason, count(*) AS rows FROM "_cx_stage_snapshots_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [121/123]
+-- [130/132]
 SELECT reason, count(*) AS rows FROM "_cx_surveys_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [122/123]
+-- [131/132]
 SELECT reason, count(*) AS rows FROM "_cx_factor_ratings_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
 
--- [123/123]
+-- [132/132]
 SELECT reason, count(*) AS rows FROM "_cx_activities_rows" GROUP BY reason ORDER BY reason IS NOT NULL, rows DESC, reason
 ;
