@@ -17,12 +17,13 @@ D = dt.datetime
 SETTINGS = Settings(as_of=D(2024, 6, 30))
 
 
-def _build(con) -> None:  # type: ignore[no-untyped-def]
+def _build(con, answers: list[tuple] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A and B in Usage from 2024-01-01 with CSAT answers (account, date, score); default: the docstring's."""
     _accounts(con, [("A", "SMB", 10.0, 1.0), ("B", "SMB", 10.0, 1.0)])
     canonical.create_table(con, "journey_events", [("A", "Usage", D(2024, 1, 1), "event", "ev", 1),
                                                    ("B", "Usage", D(2024, 1, 1), "event", "ev", 2)])
     canonical.create_table(con, "surveys", [
-        (a, "r", "user", ts, "CSAT", score, None, None, "s.csv", i) for i, (a, ts, score) in enumerate([
+        (a, "r", "user", ts, "CSAT", score, None, None, "s.csv", i) for i, (a, ts, score) in enumerate(answers or [
             ("A", D(2024, 1, 2), 5.0), ("A", D(2024, 1, 5), 4.5), ("B", D(2024, 1, 3), 2.0)])])
 
 
@@ -37,12 +38,7 @@ def test_the_emotion_curve_counts_the_csat_answers_what_customers_say_counts(con
 def test_the_emotion_curve_reads_the_csat_scale_what_customers_say_reads(con) -> None:  # type: ignore[no-untyped-def]
     # Zendesk's Good/Bad as 1/0: A good, B bad, A good again → 2 of 3 satisfied, as surveys.csat counts them
     # (with the curve's old fixed 1–5 scale: the two 1s counted, neither satisfied, the 0 rejected).
-    _accounts(con, [("A", "SMB", 10.0, 1.0), ("B", "SMB", 10.0, 1.0)])
-    canonical.create_table(con, "journey_events", [("A", "Usage", D(2024, 1, 1), "event", "ev", 1),
-                                                   ("B", "Usage", D(2024, 1, 1), "event", "ev", 2)])
-    canonical.create_table(con, "surveys", [
-        (a, "r", "user", ts, "CSAT", score, None, None, "z.csv", i) for i, (a, ts, score) in enumerate([
-            ("A", D(2024, 1, 2), 1.0), ("B", D(2024, 1, 3), 0.0), ("A", D(2024, 1, 5), 1.0)])])
+    _build(con, [("A", D(2024, 1, 2), 1.0), ("B", D(2024, 1, 3), 0.0), ("A", D(2024, 1, 5), 1.0)])
     row = surveys.csat(con, settings=SETTINGS).iloc[0]
     assert (row["n"], row["satisfied"]) == (3, 2)
     usage = journey.emotion_curve(con, SETTINGS).set_index("stage").loc["Usage"]
