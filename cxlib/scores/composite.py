@@ -58,24 +58,27 @@ def snapshots_now() -> str:
 def _dated_ctes(age_from: str) -> str:
     """CTEs `dated` and `rated_periods`: each period snapshot's latest rating per account and factor.
 
-    The expansion of every rating into every snapshot is replaced by each rating's validity interval:
-    per account, factor and timestamp the rating that wins the tie (file row, NULL lowest, then the
-    higher score) is the latest from its timestamp until the account-factor's next one, so a snapshot
-    at `at` meets exactly one rating per account-factor (a range join). A stale latest rating leaves
-    the factor unscored, as in the expansion, where every older rating is staler still.
+    Instead of joining every rating with every snapshot, each rating gets its validity interval:
+    ordered by time, then file row (NULL lowest), then the higher score (the tie order of `latest`),
+    a rating is the latest from its timestamp until the next rating of its account-factor; a rating
+    followed by one with the same timestamp loses the tie and gets an empty interval. A snapshot at
+    `at` meets exactly one interval per account-factor rated by then (a range join). A stale latest
+    rating leaves the factor unscored, as in the expansion, where every older rating is staler still.
     """
     return f"""
         dated AS (
-            SELECT account_id, factor, ts, max_age_days,
-                   max({{'dated_row': source_row IS NOT NULL, 'row': coalesce(source_row, 0),
-                        'score': score, 'source_row': source_row}}) AS win,
-                   lead(ts) OVER (PARTITION BY account_id, factor ORDER BY ts) AS next_ts
+            -- one sort in the tie order: a timestamp's last rating wins it (the others' intervals are
+            -- empty), the next row's timestamp ends it (NULL after an account-factor's latest); one
+            -- global order is cheaper than a window partitioned by the two names
+            SELECT *,
+                   CASE WHEN lead(account_id) OVER w = account_id AND lead(factor) OVER w = factor
+                        THEN lead(ts) OVER w END AS next_ts
             FROM usable
             WHERE ts IS NOT NULL
-            GROUP BY account_id, factor, ts, max_age_days
+            WINDOW w AS (ORDER BY account_id, factor, ts, source_row ASC NULLS FIRST, score)
         ),
         rated_periods AS (
-            SELECT s.period, d.account_id, d.factor, d.ts, d.win.source_row AS source_row, d.win.score AS score
+            SELECT s.period, d.account_id, d.factor, d.ts, d.source_row, d.score
             FROM dated AS d
             JOIN snapshots AS s
               ON d.ts <= s.at AND s.at < coalesce(d.next_ts, TIMESTAMP 'infinity')
