@@ -108,7 +108,7 @@ def per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: st
     # the one "now" snapshot has no period: the expansion is a single pass over the ratings there
     dated = snapshots.strip() != snapshots_now().strip()
     dated_ctes = _dated_ctes(age_from) if dated else ""
-    now_only = "(s.period IS NULL OR s.at IS NULL)" if dated else "true"
+    now_only = "(s.period IS NULL OR s.at IS NULL)\n              AND " if dated else ""
     rated_periods = "\n            UNION ALL SELECT * FROM rated_periods" if dated else ""
     latest_periods = ("\n            UNION ALL\n            SELECT period, account_id, factor, score FROM rated_periods"
                       if dated else "")
@@ -136,8 +136,7 @@ def per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: st
             SELECT s.period, u.account_id, u.factor, u.ts, u.source_row, u.score
             FROM usable AS u
             CROSS JOIN snapshots AS s
-            WHERE {now_only}
-              AND (s.at IS NULL OR u.ts IS NULL OR u.ts <= s.at)
+            WHERE {now_only}(s.at IS NULL OR u.ts IS NULL OR u.ts <= s.at)
               AND (s.period IS NULL OR u.ts IS NOT NULL)   -- undated ratings count now, in no period
               AND (s.at IS NULL OR u.ts IS NULL OR u.max_age_days IS NULL
                    OR u.ts >= s.{age_from} - to_days(u.max_age_days))
