@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
+import pandas as pd
+from pandas.testing import assert_frame_equal
 
 from cxlib import canonical, early_warning, outcome_history, outcomes
 from cxlib.scores import score_history, score_trend
@@ -76,20 +78,32 @@ def lengthen(con: duckdb.DuckDBPyConnection, scale: int) -> int:
 
 
 def median_ms(con: duckdb.DuckDBPyConnection, fn: Callable[[duckdb.DuckDBPyConnection], object],
-              runs: int) -> tuple[float, float]:
-    """(reference, now) medians of `runs` interleaved runs, after one warm-up of each."""
+              runs: int) -> tuple[float, float, bool]:
+    """(reference, now) medians of `runs` interleaved runs after one warm-up of each, and whether they agree."""
     times: dict[bool, list[float]] = {True: [], False: []}
+    results: dict[bool, object] = {}
     for i in range(runs + 1):
         for ref in (True, False):
             started = time.perf_counter()
             if ref:
                 with reference():
-                    fn(con)
+                    results[ref] = fn(con)
             else:
-                fn(con)
+                results[ref] = fn(con)
             if i:
                 times[ref].append((time.perf_counter() - started) * 1000)
-    return statistics.median(times[True]), statistics.median(times[False])
+    return statistics.median(times[True]), statistics.median(times[False]), _same(results[True], results[False])
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether two results are equal (data frames exactly, column by column)."""
+    if isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame):
+        try:
+            assert_frame_equal(a, b, check_exact=True)
+        except AssertionError:
+            return False
+        return True
+    return a == b
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--scale", type=int, default=10, help="0: the sample only")
     args = parser.parse_args(argv)
     ws = Workspace()
     ws.load(SAMPLE_UPLOAD)
@@ -106,13 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     con.execute("SET threads = 1")
     assert composite.per_account_sql is not reference_per_account_sql
     n = con.execute(f"SELECT count(*) FROM {canonical.quote(canonical.FACTOR_RATINGS)}").fetchone()[0]
-    print(f"| query | ratings | expansion ms | intervals ms | ratio |\n|---|---:|---:|---:|---:|")
-    for rows in (n, None):
+    print("| query | ratings | expansion ms | intervals ms | ratio | same rows |\n|---|---:|---:|---:|---:|---|")
+    for rows in (n, None) if args.scale else (n,):
         if rows is None:
             rows = lengthen(con, args.scale)
         for name, fn in queries(ws).items():
-            ref, now = median_ms(con, fn, args.runs)
-            print(f"| {name} | {rows:,} | {ref:,.1f} | {now:,.1f} | {ref / now:.2f}× |", flush=True)
+            ref, now, same = median_ms(con, fn, args.runs)
+            print(f"| {name} | {rows:,} | {ref:,.1f} | {now:,.1f} | {ref / now:.2f}× | {'yes' if same else 'NO'} |",
+                  flush=True)
     ws.close()
     return 0
 
