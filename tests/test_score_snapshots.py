@@ -50,7 +50,10 @@ max_ages = st.dictionaries(st.sampled_from(["x", "y", "z", "w"]), st.sampled_fro
 
 
 def _config(max_age_days: dict[str, int]) -> ScoreConfig:
-    """Four factors: x, y and z on 0–100 (z weighted 0), w without a scale (its ratings never count)."""
+    """Four factors: x, y and z on 0–100 (z weighted 0), w on the scale detected from its values, if any.
+
+    ('unknown' ratings belong to no configured factor and never count.)
+    """
     scales = {k: Scale.of("0-100") for k in ("x", "y", "z")}
     return ScoreConfig(factors=[Factor(k, k.upper()) for k in ("x", "y", "z", "w")], scales=scales,
                        weights={"z": 0.0}, max_age_days=max_age_days)
