@@ -55,6 +55,38 @@ def snapshots_now() -> str:
     return "SELECT CAST(NULL AS TIMESTAMP) AS period, CAST($as_of AS TIMESTAMP) AS at"
 
 
+def _dated_ctes(age_from: str) -> str:
+    """CTEs `dated` and `rated_periods`: each period snapshot's latest rating per account and factor.
+
+    Instead of joining every rating with every snapshot, each rating gets its validity interval:
+    ordered by time, then file row (NULL lowest), then the higher score (the tie order of `latest`),
+    a rating is the latest from its timestamp until the next rating of its account-factor; a rating
+    followed by one with the same timestamp loses the tie and gets an empty interval. A snapshot at
+    `at` meets exactly one interval per account-factor rated by then (a range join). A stale latest
+    rating leaves the factor unscored, as in the expansion, where every older rating is staler still.
+    """
+    return f"""
+        dated AS (
+            -- one sort in the tie order: a timestamp's last rating wins it (the others' intervals are
+            -- empty), the next row's timestamp ends it (NULL after an account-factor's latest); one
+            -- global order is cheaper than a window partitioned by the two names
+            SELECT *,
+                   CASE WHEN lead(account_id) OVER w = account_id AND lead(factor) OVER w = factor
+                        THEN lead(ts) OVER w END AS next_ts
+            FROM usable
+            WHERE ts IS NOT NULL
+            WINDOW w AS (ORDER BY account_id, factor, ts, source_row ASC NULLS FIRST, score)
+        ),
+        rated_periods AS (
+            SELECT s.period, d.account_id, d.factor, d.ts, d.source_row, d.score
+            FROM dated AS d
+            JOIN snapshots AS s
+              ON d.ts <= s.at AND s.at < coalesce(d.next_ts, TIMESTAMP 'infinity')
+            WHERE s.period IS NOT NULL
+              AND (d.max_age_days IS NULL OR d.ts >= s.{age_from} - to_days(d.max_age_days))
+        ),"""
+
+
 def per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: str,
                      include_unrated: bool, age_from: str = "at") -> tuple[str, dict[str, Any]]:
     """CTEs up to `per_account` (period, account_id, factor columns, composite, coverage, band, …).
@@ -65,10 +97,21 @@ def per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: st
     `snapshots` gives (period, at): ratings dated after `at` are not known yet. Maximum ages count
     back from `at` too, unless `age_from` names another snapshots column ("age_from"): the desired
     outcome over time cuts at a quarter's last instant but counts ages in whole days from its last day.
+    A snapshot's period is its key (one `at` per period). Snapshots with a period and an instant take
+    each factor's latest rating from its validity interval (`_dated_ctes`); the "now" snapshot
+    (`snapshots_now`, undated ratings included) and any without a period or an instant expand every
+    rating into every snapshot (`rated_now`), the one pass the single snapshot needs.
     """
     if age_from not in ("at", "age_from"):
         raise ValueError(f"age_from must be 'at' or 'age_from' (got {age_from!r})")
     q = canonical.quote
+    # the one "now" snapshot has no period: the expansion is a single pass over the ratings there
+    dated = snapshots.strip() != snapshots_now().strip()
+    dated_ctes = _dated_ctes(age_from) if dated else ""
+    now_only = "(s.period IS NULL OR s.at IS NULL)\n              AND " if dated else ""
+    rated_periods = "\n            UNION ALL SELECT * FROM rated_periods" if dated else ""
+    latest_periods = ("\n            UNION ALL\n            SELECT period, account_id, factor, score FROM rated_periods"
+                      if dated else "")
     values, params = _factor_values(config, scales)
     params.update(_band_params(config.thresholds))
     unrated = f"UNION SELECT account_id FROM {q(canonical.ACCOUNTS)} WHERE account_id IS NOT NULL" \
@@ -78,19 +121,29 @@ def per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: st
     sql = f"""
         params AS ({values}),
         snapshots AS ({snapshots}),
-        rated AS (
-            -- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
-            SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+        usable AS (
+            -- every rating that can count, on 0–100; multiplying before dividing keeps whole ratings
+            -- exact (55 → 55.0, not 55.00000000000001)
+            SELECT r.account_id, r.factor, r.ts, r.source_row, p.max_age_days,
                    LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
             FROM {q(canonical.FACTOR_RATINGS)} AS r
             JOIN params AS p ON p.factor = r.factor
-            CROSS JOIN snapshots AS s
             WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
               AND p.zero IS NOT NULL
-              AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
-              AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
-              AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
-                   OR r.ts >= s.{age_from} - to_days(p.max_age_days))
+        ),{dated_ctes}
+        rated_now AS (
+            -- snapshots without a period or an instant ("now"): every known rating, undated ones too
+            SELECT s.period, u.account_id, u.factor, u.ts, u.source_row, u.score
+            FROM usable AS u
+            CROSS JOIN snapshots AS s
+            WHERE {now_only}(s.at IS NULL OR u.ts IS NULL OR u.ts <= s.at)
+              AND (s.period IS NULL OR u.ts IS NOT NULL)   -- undated ratings count now, in no period
+              AND (s.at IS NULL OR u.ts IS NULL OR u.max_age_days IS NULL
+                   OR u.ts >= s.{age_from} - to_days(u.max_age_days))
+        ),
+        rated AS (
+            -- the ratings known at each snapshot; for a period's snapshot only each factor's latest
+            SELECT * FROM rated_now{rated_periods}
         ),
         latest AS (
             -- the latest rating: by time (undated last), then file row, then the higher score; one
@@ -98,8 +151,8 @@ def per_account_sql(config: ScoreConfig, scales: dict[str, Scale], snapshots: st
             SELECT period, account_id, factor,
                    arg_max(score, (ts IS NOT NULL, coalesce(ts, TIMESTAMP '1970-01-01'),
                                    source_row IS NOT NULL, coalesce(source_row, 0), score)) AS score
-            FROM rated
-            GROUP BY period, account_id, factor
+            FROM rated_now
+            GROUP BY period, account_id, factor{latest_periods}
         ),
         universe AS (
             SELECT s.period, u.account_id

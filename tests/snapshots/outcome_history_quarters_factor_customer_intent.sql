@@ -68,19 +68,50 @@ SELECT quarter_start AS period,
 LEAST(next_start - INTERVAL 1 MICROSECOND, CAST($o_as_of AS TIMESTAMP)) AS at,
 CAST(at_day AS TIMESTAMP) AS age_from
 FROM quarter_ends),
-rated AS (
--- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
-SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+usable AS (
+-- every rating that can count, on 0–100; multiplying before dividing keeps whole ratings
+-- exact (55 → 55.0, not 55.00000000000001)
+SELECT r.account_id, r.factor, r.ts, r.source_row, p.max_age_days,
 LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
 FROM "factor_ratings" AS r
 JOIN params AS p ON p.factor = r.factor
-CROSS JOIN snapshots AS s
 WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
 AND p.zero IS NOT NULL
-AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
-AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
-AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
-OR r.ts >= s.age_from - to_days(p.max_age_days))
+),
+dated AS (
+-- one sort in the tie order: a timestamp's last rating wins it (the others' intervals are
+-- empty), the next row's timestamp ends it (NULL after an account-factor's latest); one
+-- global order is cheaper than a window partitioned by the two names
+SELECT *,
+CASE WHEN lead(account_id) OVER w = account_id AND lead(factor) OVER w = factor
+THEN lead(ts) OVER w END AS next_ts
+FROM usable
+WHERE ts IS NOT NULL
+WINDOW w AS (ORDER BY account_id, factor, ts, source_row ASC NULLS FIRST, score)
+),
+rated_periods AS (
+SELECT s.period, d.account_id, d.factor, d.ts, d.source_row, d.score
+FROM dated AS d
+JOIN snapshots AS s
+ON d.ts <= s.at AND s.at < coalesce(d.next_ts, TIMESTAMP 'infinity')
+WHERE s.period IS NOT NULL
+AND (d.max_age_days IS NULL OR d.ts >= s.age_from - to_days(d.max_age_days))
+),
+rated_now AS (
+-- snapshots without a period or an instant ("now"): every known rating, undated ones too
+SELECT s.period, u.account_id, u.factor, u.ts, u.source_row, u.score
+FROM usable AS u
+CROSS JOIN snapshots AS s
+WHERE (s.period IS NULL OR s.at IS NULL)
+AND (s.at IS NULL OR u.ts IS NULL OR u.ts <= s.at)
+AND (s.period IS NULL OR u.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR u.ts IS NULL OR u.max_age_days IS NULL
+OR u.ts >= s.age_from - to_days(u.max_age_days))
+),
+rated AS (
+-- the ratings known at each snapshot; for a period's snapshot only each factor's latest
+SELECT * FROM rated_now
+UNION ALL SELECT * FROM rated_periods
 ),
 latest AS (
 -- the latest rating: by time (undated last), then file row, then the higher score; one
@@ -88,8 +119,10 @@ latest AS (
 SELECT period, account_id, factor,
 arg_max(score, (ts IS NOT NULL, coalesce(ts, TIMESTAMP '1970-01-01'),
 source_row IS NOT NULL, coalesce(source_row, 0), score)) AS score
-FROM rated
+FROM rated_now
 GROUP BY period, account_id, factor
+UNION ALL
+SELECT period, account_id, factor, score FROM rated_periods
 ),
 universe AS (
 SELECT s.period, u.account_id

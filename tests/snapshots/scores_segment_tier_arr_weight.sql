@@ -34,19 +34,29 @@ CAST(c2 AS INTEGER) AS ord, CAST(c3 AS DOUBLE) AS weight, CAST(c4 AS DOUBLE) AS 
 CAST(c5 AS DOUBLE) AS zero, CAST(c6 AS DOUBLE) AS hundred, CAST(c7 AS INTEGER) AS max_age_days
 FROM (VALUES ($f0_key, $f0_name, $f0_ord, $f0_weight, $f0_target, $f0_zero, $f0_hundred, $f0_max_age), ($f1_key, $f1_name, $f1_ord, $f1_weight, $f1_target, $f1_zero, $f1_hundred, $f1_max_age), ($f2_key, $f2_name, $f2_ord, $f2_weight, $f2_target, $f2_zero, $f2_hundred, $f2_max_age), ($f3_key, $f3_name, $f3_ord, $f3_weight, $f3_target, $f3_zero, $f3_hundred, $f3_max_age), ($f4_key, $f4_name, $f4_ord, $f4_weight, $f4_target, $f4_zero, $f4_hundred, $f4_max_age), ($f5_key, $f5_name, $f5_ord, $f5_weight, $f5_target, $f5_zero, $f5_hundred, $f5_max_age), ($f6_key, $f6_name, $f6_ord, $f6_weight, $f6_target, $f6_zero, $f6_hundred, $f6_max_age), ($f7_key, $f7_name, $f7_ord, $f7_weight, $f7_target, $f7_zero, $f7_hundred, $f7_max_age)) AS v(c0, c1, c2, c3, c4, c5, c6, c7)),
 snapshots AS (SELECT CAST(NULL AS TIMESTAMP) AS period, CAST($as_of AS TIMESTAMP) AS at),
-rated AS (
--- multiplying before dividing keeps whole ratings exact (55 → 55.0, not 55.00000000000001)
-SELECT s.period, r.account_id, r.factor, r.ts, r.source_row,
+usable AS (
+-- every rating that can count, on 0–100; multiplying before dividing keeps whole ratings
+-- exact (55 → 55.0, not 55.00000000000001)
+SELECT r.account_id, r.factor, r.ts, r.source_row, p.max_age_days,
 LEAST(GREATEST((r.score - p.zero) * 100 / (p.hundred - p.zero), 0), 100) AS score
 FROM "factor_ratings" AS r
 JOIN params AS p ON p.factor = r.factor
-CROSS JOIN snapshots AS s
 WHERE r.account_id IS NOT NULL AND r.score IS NOT NULL AND NOT isnan(r.score)
 AND p.zero IS NOT NULL
-AND (s.at IS NULL OR r.ts IS NULL OR r.ts <= s.at)
-AND (s.period IS NULL OR r.ts IS NOT NULL)   -- undated ratings count now, in no period
-AND (s.at IS NULL OR r.ts IS NULL OR p.max_age_days IS NULL
-OR r.ts >= s.at - to_days(p.max_age_days))
+),
+rated_now AS (
+-- snapshots without a period or an instant ("now"): every known rating, undated ones too
+SELECT s.period, u.account_id, u.factor, u.ts, u.source_row, u.score
+FROM usable AS u
+CROSS JOIN snapshots AS s
+WHERE (s.at IS NULL OR u.ts IS NULL OR u.ts <= s.at)
+AND (s.period IS NULL OR u.ts IS NOT NULL)   -- undated ratings count now, in no period
+AND (s.at IS NULL OR u.ts IS NULL OR u.max_age_days IS NULL
+OR u.ts >= s.at - to_days(u.max_age_days))
+),
+rated AS (
+-- the ratings known at each snapshot; for a period's snapshot only each factor's latest
+SELECT * FROM rated_now
 ),
 latest AS (
 -- the latest rating: by time (undated last), then file row, then the higher score; one
@@ -54,7 +64,7 @@ latest AS (
 SELECT period, account_id, factor,
 arg_max(score, (ts IS NOT NULL, coalesce(ts, TIMESTAMP '1970-01-01'),
 source_row IS NOT NULL, coalesce(source_row, 0), score)) AS score
-FROM rated
+FROM rated_now
 GROUP BY period, account_id, factor
 ),
 universe AS (
