@@ -15,7 +15,6 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
