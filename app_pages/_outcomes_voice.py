@@ -77,6 +77,13 @@ def what_customers_say(ws: Workspace) -> None:
     for reason in empty_reasons:
         if reason is not None and (reason.loaded or reason.column):
             st.info(f"{reason.metric}: {reason.text}.", icon=":material/info:")
+    # Some answers counted but others left out when loading (e.g. an account the accounts table lacks): say so.
+    for kind, frame in (("NPS", nps_all), ("CSAT", csat_all), ("CES", ces_all)):
+        if frame is not None and int(frame["n"].sum()) > 0:
+            left_out = cached("diagnostics.survey_left_out", lambda con, k: dg.survey_left_out(con, ws.mapping, k),
+                              kind)
+            if left_out is not None:
+                st.caption(f"{left_out} (the Data page's load report lists them).")
     if all(f is not None for f in (nps_all, csat_all, ces_all)) and totals.answers == 0:
         if not any(r is not None and (r.loaded or r.column) for r in empty_reasons):
             st.info("No survey answers are loaded. Map a survey table (NPS, CSAT or CES answers) on the Data page.",

@@ -253,6 +253,21 @@ def survey_reason(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, surve
     return None
 
 
+def survey_left_out(con: duckdb.DuckDBPyConnection, mapping: Mapping | None, survey_type: str) -> str | None:
+    """When some of a type's answer rows were left out of the survey answers (and some kept), say how many and
+    why, naming the columns: "6 of 8 CSAT answer rows are left out: 6 name an account that is not in the accounts
+    table (column 'Organization')". None when none was left out, or none was kept (`survey_reason` says why)."""
+    kind = survey_type.upper()
+    counts = _ledger(con, canonical.SURVEYS, ", upper(trim(survey_type)) AS survey_type")
+    mine = counts[counts["survey_type"] == kind]
+    left = mine[mine["reason"].notna()]
+    n_left, n_all = int(left["rows"].sum()), int(mine["rows"].sum())
+    if n_left == 0 or n_left == n_all:
+        return None
+    why = _why_excluded(left, mapping, _role_phrases(mapping, score_range="0–10" if kind == "NPS" else "the scale"))
+    return f"{n_left:,} of {n_all:,} {kind} answer rows are left out: {why}"
+
+
 def _off_scale(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings | None) -> str | None:
     """Why every counted answer was rejected by the metric (off its scale), or None when some count."""
     from cxlib import surveys

@@ -387,3 +387,22 @@ def test_cli_memory_limit_is_half_the_machine_unless_set(monkeypatch: pytest.Mon
     ws = cli.cli_workspace()
     assert ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
     ws.close()
+
+
+def test_survey_commands_say_how_many_answers_were_left_out_and_why(tmp_path: Path) -> None:
+    # Zendesk's 10 tickets (tests/acceptance/generators.py): 3 without a satisfaction answer (Offered,
+    # Unoffered, blank); with an accounts file keyed by ids, the 8 tickets naming an organization name an
+    # account it does not have, so only the organization-less Good answer counts.
+    from tests.acceptance import generators as gen
+
+    tickets = gen.write_zendesk_tickets(tmp_path)
+    code, out, err = run("csat", str(tickets), "--format", "csv")
+    assert code == 0 and out.splitlines()[1].startswith("7,5,")
+    assert "note: 3 of 10 CSAT answer rows are left out: 3 are blank (column 'Satisfaction Score')" in err
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("Account ID,Account Name,Outcome Achieved\nC1,Acme Corp,Yes\nC2,Globex Ltd,Yes\n",
+                        encoding="utf-8")
+    code, out, err = run("csat", str(accounts), str(tickets), "--format", "csv")
+    assert code == 0 and out.splitlines()[1].startswith("1,1,")
+    assert ("note: 9 of 10 CSAT answer rows are left out: 8 name an account that is not in the accounts table "
+            "(column 'Organization'); 1 are blank (column 'Satisfaction Score')") in err

@@ -295,3 +295,19 @@ def test_scores_page_says_why_it_has_no_ratings(tmp_path: Path, monkeypatch: pyt
                 {"Account ID": "account_id", "Date": "ts", "Factor": "factor", "Rating": "score"})
     shown = page("scores", ws, monkeypatch)
     assert any("5 factor ratings loaded; 0 usable" in t and "'Factor'" in t for t in shown), shown
+
+
+def test_outcomes_page_says_how_many_answers_were_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Zendesk export alone: 7 answers count, 3 tickets have none; the page says so under the cards.
+    from cxlib.workspace import Workspace
+    from tests.acceptance import generators as gen
+
+    ws = Workspace()
+    try:
+        ws.load([gen.write_zendesk_tickets(tmp_path)])
+        ws.apply(ws.suggest_mapping())
+        shown = page("outcomes", ws, monkeypatch, {"oc_section": "What customers say"})
+        assert ("3 of 10 CSAT answer rows are left out: 3 are blank (column 'Satisfaction Score') (the Data "
+                "page's load report lists them).") in shown, shown
+    finally:
+        ws.close()

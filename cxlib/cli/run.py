@@ -229,8 +229,12 @@ def open_surveys(args: argparse.Namespace, survey_type: str) -> tuple[Workspace,
     """
     from cxlib import canonical, dimensions, surveys
 
+    from cxlib import diagnostics
+
     overrides = ("surveys", {args.score_col: f"score:{survey_type}"}) if args.score_col else None
     ws = open_workspace(args.files, args.mapping, overrides=overrides)
+    if (left_out := diagnostics.survey_left_out(ws.con, ws.mapping, survey_type)) is not None:
+        sys.stderr.write(f"note: {left_out}\n")
     if args.by is None or args.by in surveys.SURVEY_BREAKDOWNS:
         return ws, args.by
     by = dimensions.resolve_by_column(ws.con, canonical.SURVEYS, args.by, ws.mapping)
