@@ -126,8 +126,15 @@ def _why_excluded(reasons: pd.DataFrame, mapping: Mapping | None, phrases: dict[
         n = int(group["rows"].sum())
         sources = list(group["source"].dropna().unique())
         phrase = phrases.get(str(reason))
-        parts.append(f"{n:,} {phrase(sources) if phrase else 'left out: ' + str(reason)}")
+        text = phrase(sources) if phrase else "left out: " + str(reason)
+        if n == 1:      # "1 is blank", "1 names an account …": the phrases are written for many rows
+            verb, _, rest = text.partition(" ")
+            text = f"{_SINGULAR.get(verb, verb)} {rest}"
+        parts.append(f"{n:,} {text}")
     return "; ".join(parts)
+
+
+_SINGULAR = {"are": "is", "have": "has", "name": "names", "belong": "belongs"}
 
 
 def _role_phrases(mapping: Mapping | None, *, score_range: str = "its range") -> dict[str, Callable[[list[str]], str]]:

@@ -405,4 +405,4 @@ def test_survey_commands_say_how_many_answers_were_left_out_and_why(tmp_path: Pa
     code, out, err = run("csat", str(accounts), str(tickets), "--format", "csv")
     assert code == 0 and out.splitlines()[1].startswith("1,1,")
     assert ("note: 9 of 10 CSAT answer rows are left out: 8 name an account that is not in the accounts table "
-            "(column 'Organization'); 1 are blank (column 'Satisfaction Score')") in err
+            "(column 'Organization'); 1 is blank (column 'Satisfaction Score')") in err
