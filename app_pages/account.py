@@ -210,13 +210,15 @@ else:
 st.subheader("Survey answers")
 if story.surveys.empty:
     st.caption("No survey answers up to the as-of date.")
-else:
-    sv = story.surveys
-    answers = sv["score"]
-    if answers.dropna().mod(1).eq(0).all():
-        answers = answers.astype("Int64")  # whole answers read as 9, not 9.0000
-    show_table(pd.DataFrame({
-        "Date": _day(sv["ts"]).fillna(""), "Survey": sv["survey_type"], "Answer": answers,
-        "Reading": sv["category"].fillna(""), "Respondent": sv["respondent"], "Role": sv["respondent_role"],
-        "Touchpoint": sv["touchpoint"], "Comment": sv["comment"].fillna(""),
-    }), f"{stem}_survey_answers", key="account_surveys")
+elif box := lazy_expander(f"{len(story.surveys):,} answer{'' if len(story.surveys) == 1 else 's'}, latest first",
+                          key="account_surveys_open"):
+    with box:
+        sv = story.surveys
+        answers = sv["score"]
+        if answers.dropna().mod(1).eq(0).all():
+            answers = answers.astype("Int64")  # whole answers read as 9, not 9.0000
+        show_table(pd.DataFrame({
+            "Date": _day(sv["ts"]).fillna(""), "Survey": sv["survey_type"], "Answer": answers,
+            "Reading": sv["category"].fillna(""), "Respondent": sv["respondent"], "Role": sv["respondent_role"],
+            "Touchpoint": sv["touchpoint"], "Comment": sv["comment"].fillna(""),
+        }), f"{stem}_survey_answers", key="account_surveys")

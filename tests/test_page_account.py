@@ -80,3 +80,20 @@ def test_an_unknown_linked_account_says_so(sample: Workspace) -> None:
     at = page(sample, "NO-SUCH-ID")
     assert [e.value for e in at.error] == ["No account 'NO-SUCH-ID' in the accounts table"]
     assert not at.metric
+
+
+def test_the_survey_answers_are_listed_only_when_opened(sample: Workspace) -> None:
+    at = page(sample, "ACC-00002")
+    story = account_story(sample.con, "ACC-00002", sample.score_config, sample.settings)
+    n = len(story.surveys)
+    assert n > 0
+    assert [e.label for e in at.expander if "latest first" in e.label] == [
+        f"{n:,} answer{'' if n == 1 else 's'}, latest first"]
+    def listed() -> list:      # a short list is an HTML table, a long one a grid
+        return [d.value for d in (*at.table, *at.dataframe) if "Reading" in d.value.columns]
+
+    assert listed() == []                                          # closed: nothing drawn
+    at.session_state["account_surveys_open"] = True
+    at.run()
+    (table,) = listed()
+    assert len(table) == n and list(table["Reading"]) == list(story.surveys["category"].fillna(""))
