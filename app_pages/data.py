@@ -181,7 +181,8 @@ for tm in current.tables:
         roles = mp.ROLES[kind]
         frame = pd.DataFrame({"column": list(tm.roles), "role": [r if r in roles else "ignore" for r in tm.roles.values()]})
         edited = st.data_editor(
-            frame, hide_index=True, disabled=["column"], key=f"{MAP_EDIT}roles_{tm.table}_{kind}_{shape_key}", width="stretch",
+            frame, hide_index=True, disabled=["column"], key=f"{MAP_EDIT}roles_{tm.table}_{kind}_{shape_key}",
+            width="stretch",
             column_config={"role": st.column_config.SelectboxColumn("role", options=roles, required=True)})
         table_as_of, survey_type = tm.as_of, tm.survey_type
         if kind == "stage_snapshots":

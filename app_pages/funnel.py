@@ -414,8 +414,8 @@ if cohorts_tab is not None:
                 fig.update_layout(height=max(420, 160 + 46 * n_periods))
                 show_chart(fig, "funnel_cohorts", key="funnel_cohort_chart")
                 st.caption(f"Each cell: share of the cohort's accounts reaching the step within {horizon:g} days of "
-                           f"their step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the horizon "
-                           f"(incomplete, not worse) or has fewer than {settings.min_n} accounts.")
+                           f"their step-1 entry, with the cohort's n. Grey cells: the cohort is younger than the "
+                           f"horizon (incomplete, not worse) or has fewer than {settings.min_n} accounts.")
                 if cohort_box := lazy_expander(f"Cohort table ({n_periods:,} cohorts)", key="funnel_cohort_table"):
                     with cohort_box:
                         st.dataframe(cohort_table, hide_index=True, width="stretch", column_config={

@@ -223,10 +223,7 @@ def story_context(con: duckdb.DuckDBPyConnection, score_config: ScoreConfig, set
     except MetricError as exc:
         notes.append(f"No funnel pace: {exc}")
         steps, segment_funnel = [], None
-    try:
-        csat_scale: surveys.Scale | None = surveys.detect_scale(con, "CSAT")
-    except MetricError:
-        csat_scale = None
+    csat_scale = surveys.detected_csat_scale(con)
     return StoryContext(
         key=key, as_of=as_of, settings=pinned, segment_column=segment_column, notes=notes,
         funnel_steps=steps, segment_funnel=segment_funnel, outcome_spec=outcome_spec, csat_scale=csat_scale,
@@ -288,7 +285,7 @@ def account_story(con: duckdb.DuckDBPyConnection, account_id: str, score_config:
 
     `segment_column` picks whose typical pace the account is compared with (None: all accounts;
     a column the accounts table lacks falls back to all accounts, with a note saying so).
-    `context` (from `story_context` with the same arguments) saves recomputing the all-account parts.
+    `context` (from `story_context` with the same arguments) saves recomputing the parts stories share.
     """
     settings = settings or Settings()
     outcome_spec = resolve(con, outcome_spec or OutcomeSpec())   # CSAT's scale and default line from the data

@@ -336,9 +336,9 @@ def emotion_curve(con: duckdb.DuckDBPyConnection, settings: Settings | None = No
     the last in stage order). A survey row that names a configured stage counts for that stage
     instead. NPS = 100 × (share 9–10 − share 0–6) over 0–10 answers; CSAT = share of satisfied answers
     (0–1) over whole answers on the CSAT scale found in the data (`surveys.detect_scale`: 4–5 of 1–5,
-    Good of Zendesk's good/bad, …), as every CSAT number counts them. `nps_low_n` / `csat_low_n` flag each score's n below `settings.min_n`;
-    `low_n` flags the stage: a score it shows rests on fewer than min_n answers, or it has no
-    answers at all (a stage with solid CSAT and no NPS is not low). Rows: every configured stage
+    Good of Zendesk's good/bad, …), as every CSAT number counts them. `nps_low_n` / `csat_low_n` flag
+    each score's n below `settings.min_n`; `low_n` flags the stage: a score it shows rests on fewer than
+    min_n answers, or it has no answers at all (a stage with solid CSAT and no NPS is not low). Rows: every configured stage
     in journey order (sharing the funnel's stage axis), then other stages only with data.
     """
     settings, condition, params = journey_params(settings, con, segment, alias="e")

@@ -8,8 +8,8 @@ measure compared with `experience_threshold` (appropriate when ≥): the account
 NPS answer up to the as-of date (raw, on the survey's scale), one factor's 0–100 score, or the
 composite (only when the account's coverage reaches the minimum). CSAT's default line is the
 satisfied box of its detected scale (4 on 1–5, 6 on 1–7, 1 on Zendesk's good/bad, 2 on HubSpot's
-faces), and only whole answers on that scale count, as in every CSAT number (`resolve`). Missing either → 'unknown',
-never placed in a quadrant. The as-of date is `dimensions.as_of_date`; an account listed twice
+faces), and only whole answers on that scale count, as in every CSAT number (`resolve`). Missing
+either → 'unknown', never placed in a quadrant. The as-of date is `dimensions.as_of_date`; an account listed twice
 counts by its first row (`dimensions`).
 """
 
@@ -26,7 +26,7 @@ from cxlib.dimensions import NONE_SEGMENT
 from cxlib.errors import MetricError
 from cxlib.scores import account_scores_sql, ScoreConfig, segment_accounts_cte
 from cxlib.settings import Settings
-from cxlib.surveys import NPS_VALID_SQL, SCALES, Scale, detect_scale, on_scale_sql
+from cxlib.surveys import NPS_VALID_SQL, SCALES, detected_csat_scale, on_scale_sql
 
 SUCCESSFUL = "successful"
 OUTCOME_ONLY = "outcome without the right experience"
@@ -99,20 +99,12 @@ class OutcomeSpec:
                    None if t is None else float(t), None if scale is None else str(scale))
 
 
-def csat_scale(con: duckdb.DuckDBPyConnection) -> Scale | None:
-    """The CSAT answers' detected scale (None when they fit none: the CSAT numbers say why)."""
-    try:
-        return detect_scale(con, "CSAT")
-    except MetricError:
-        return None
-
-
 def resolve(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec) -> OutcomeSpec:
     """The spec with what it leaves to the data filled in: for CSAT, the scale its answers are on, which sets
     the default line (the scale's satisfied box) and which answers count (whole ones on the scale)."""
     if spec.measure != "csat" or spec.csat_scale is not None:
         return spec
-    scale = csat_scale(con)
+    scale = detected_csat_scale(con)     # None: the answers fit no scale; the CSAT numbers say why
     return spec if scale is None else replace(spec, csat_scale=scale.name)
 
 

@@ -287,13 +287,18 @@ def detect_scale(con: duckdb.DuckDBPyConnection, survey_type: str) -> Scale:
                       "Choose the scale explicitly.", column="score")
 
 
-def csat_scale_or_default(con: duckdb.DuckDBPyConnection) -> Scale:
-    """The CSAT answers' detected scale, or 1–5 when they fit none (the CSAT numbers themselves say why):
-    for the signals, stories and emotion curve that read CSAT beside other things."""
+def detected_csat_scale(con: duckdb.DuckDBPyConnection) -> Scale | None:
+    """The CSAT answers' detected scale, or None when they fit none (the CSAT numbers themselves say why)."""
     try:
         return detect_scale(con, "CSAT")
     except MetricError:
-        return SCALES["1-5"]
+        return None
+
+
+def csat_scale_or_default(con: duckdb.DuckDBPyConnection) -> Scale:
+    """The detected CSAT scale, or 1–5 when the answers fit none: for the signals, stories and emotion
+    curve that read CSAT beside other things."""
+    return detected_csat_scale(con) or SCALES["1-5"]
 
 
 def on_scale_sql(scale: Scale) -> str:

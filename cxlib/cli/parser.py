@@ -150,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experience", default="csat", metavar="csat|nps|composite|factor:KEY",
                    help="the experience measure (default csat: the latest CSAT answer)")
     p.add_argument("--experience-threshold", type=float, metavar="X",
-                   help="appropriate experience at or above X (default: CSAT's satisfied answers on the scale found in the "
-                        "data, 4 on 1-5, 6 on 1-7, 1 on good/bad; 7 for NPS; 75 for scores)")
+                   help="appropriate experience at or above X (default: CSAT's satisfied answers on the scale "
+                        "found in the data, 4 on 1-5, 6 on 1-7, 1 on good/bad; 7 for NPS; 75 for scores)")
     p.add_argument("--outcome-threshold", type=float, default=0.5, metavar="X",
                    help="outcome reached at or above X (default 0.5: yes/no arrives as 1/0)")
     p.add_argument("--by", metavar="COLUMN", help="per value of an accounts column (adds the segment column)")

@@ -227,9 +227,7 @@ def open_surveys(args: argparse.Namespace, survey_type: str) -> tuple[Workspace,
     `--by` names a breakdown (stage, month, …), a column of the survey file itself or an accounts
     column (`dimensions.resolve_by_column`): the file's own wins, with a `note:` line.
     """
-    from cxlib import canonical, dimensions, surveys
-
-    from cxlib import diagnostics
+    from cxlib import canonical, diagnostics, dimensions, surveys
 
     overrides = ("surveys", {args.score_col: f"score:{survey_type}"}) if args.score_col else None
     ws = open_workspace(args.files, args.mapping, overrides=overrides)

@@ -65,14 +65,16 @@ def profile_rows(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, dict[
             {"sample_below": _HASH_RANGE * SAMPLE_ROWS // rows})
 
 
-def profile_column(con: duckdb.DuckDBPyConnection, table: str, column: str, duck_type: str) -> ColumnProfile:
+def profile_column(con: duckdb.DuckDBPyConnection, table: str, column: str, duck_type: str,
+                   rows: tuple[str, dict[str, int]] | None = None) -> ColumnProfile:
     """Counts, range and the most frequent values of one column, from one GROUP BY of its values.
 
     The column is grouped once by raw value and once more by its trimmed text; every statistic
     (rows, distinct, range, length, timestamp-readable share, top values) is then read from those
-    counts, so each distinct value is cast and tested once, not once per row."""
+    counts, so each distinct value is cast and tested once, not once per row. `rows` is the table's
+    `profile_rows`, when the caller profiles several of its columns (decided once per table)."""
     col = quote(column)
-    tab, params = profile_rows(con, table)
+    tab, params = rows if rows is not None else profile_rows(con, table)
     tc = type_class(duck_type)
     numeric = tc in ("integer", "number")
     low, high = ("CAST(min(raw_value) AS DOUBLE)", "CAST(max(raw_value) AS DOUBLE)") if numeric else ("NULL", "NULL")
@@ -113,4 +115,5 @@ def profile_column(con: duckdb.DuckDBPyConnection, table: str, column: str, duck
 
 def profile_table(con: duckdb.DuckDBPyConnection, table: str) -> list[ColumnProfile]:
     """A profile of every column of a raw table, in table order."""
-    return [profile_column(con, table, c, t) for c, t in raw_columns(con, table).items()]
+    rows = profile_rows(con, table)
+    return [profile_column(con, table, c, t, rows) for c, t in raw_columns(con, table).items()]

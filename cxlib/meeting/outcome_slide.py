@@ -43,7 +43,8 @@ def _unplaced_reason(con: duckdb.DuckDBPyConnection, spec: OutcomeSpec, column: 
     spec = resolve(con, spec)
     if spec.measure in ("csat", "nps"):
         answers = f"""SELECT DISTINCT account_id FROM {canonical.quote(canonical.SURVEYS)}
-            WHERE score IS NOT NULL AND NOT isnan(score) {spec.answer_filter_sql} AND upper(trim(survey_type)) = $measure
+            WHERE score IS NOT NULL AND NOT isnan(score) {spec.answer_filter_sql}
+              AND upper(trim(survey_type)) = $measure
               AND ts IS NOT NULL AND ts <= $as_of"""
         measure = f"a dated {spec.measure.upper()} answer"
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from cxlib.mapping.profiles import ColumnProfile, profile_column
+from cxlib.mapping.profiles import ColumnProfile, profile_column, profile_rows
 from cxlib.mapping.raw_tables import raw_columns, type_class
 from cxlib.mapping.vocabulary import header_concepts
 from cxlib.stages import normalize_label
@@ -78,6 +78,7 @@ class RawTable:
     types: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)
     _profiles: dict[str, ColumnProfile] = field(default_factory=dict)
+    _rows: tuple[str, dict[str, int]] | None = None     # the rows profiles read (`profile_rows`), once
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, table: str, source: str, labels: dict[str, str] | None = None,
@@ -118,7 +119,9 @@ class RawTable:
     def profile(self, column: str) -> ColumnProfile:
         """Counts, range and frequent values of one column (computed once)."""
         if column not in self._profiles:
-            self._profiles[column] = profile_column(self.con, self.table, column, self.types[column])
+            if self._rows is None:
+                self._rows = profile_rows(self.con, self.table)
+            self._profiles[column] = profile_column(self.con, self.table, column, self.types[column], self._rows)
         return self._profiles[column]
 
     def is_datetime(self, column: str) -> bool:
