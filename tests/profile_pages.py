@@ -9,8 +9,11 @@ drives three sessions one after another, each visiting every page twice through 
 - "first": the first session on the fresh server (it also pays what is prepared once per server);
 - "next": a second session on the sample (what every later visitor pays);
 - "upload": a third session that uploads a generated journey-events CSV of `--rows` events.
-A visit's cost is the sum of the script runs it caused (a page may rerun itself once). Prints one
-table: server CPU ms per page and visit, and the split (ms) of the "next" session's cold visit.
+A visit's cost is the sum of the script runs it caused (a page may rerun itself once). A profiler
+slows Python-heavy work (figures, pandas) more than DuckDB's, so a second server without it
+(JOURNEY_LENS_RUN_LOG: process CPU per script run, nothing else) runs a "first" and a "next" session
+again: its "next session cold" column is the server time a later visitor's first visit costs. Prints
+one table: server CPU ms per page and visit, and the split (ms) of the "next" session's cold visit.
 """
 
 from __future__ import annotations
@@ -99,13 +102,13 @@ def _ms(runs: list[dict[str, Any]], key: str = "cpu_s") -> float:
 def table(results: dict[str, dict[tuple[str, str], list[dict[str, Any]]]]) -> list[str]:
     """The printed table: CPU ms per page for each session and visit, and the split of the next cold visit."""
     pages = list(dict.fromkeys(name for seen in results.values() for name, _ in seen))
-    head = ("| page | first session cold | next session cold | warm | upload cold | upload warm "
-            "| next cold: queries / figures / serialisation / other |")
-    lines = [head, "|---|---:|---:|---:|---:|---:|---|"]
+    head = ("| page | first session cold | next session cold | next session cold, no profiler | warm | upload cold "
+            "| upload warm | next cold: queries / figures / serialisation / other |")
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---|"]
     for name in pages:
         cells = []
-        for session, visit in (("first", "cold"), ("next", "cold"), ("next", "warm"), ("upload", "cold"),
-                               ("upload", "warm")):
+        for session, visit in (("first", "cold"), ("next", "cold"), ("plain", "cold"), ("next", "warm"),
+                               ("upload", "cold"), ("upload", "warm")):
             runs = results.get(session, {}).get((name, visit))
             cells.append(f"{_ms(runs):,.0f}" if runs else "–")
         split_runs = results.get("next", {}).get((name, "cold"), [])
@@ -137,6 +140,16 @@ def main(argv: list[str] | None = None) -> int:
                 results["first"] = _session(browser, url, timeout_ms, record, None)
                 results["next"] = _session(browser, url, timeout_ms, record, None)
                 results["upload"] = _session(browser, url, timeout_ms, record, upload)
+            finally:
+                browser.close()
+        # The same visits without the profiler: what a later visitor's first visit really costs.
+        plain = Path(tmp) / "plain.jsonl"
+        with load.running_server(env={"JOURNEY_LENS_RUN_LOG": str(plain)},
+                                 log_path=Path(tmp) / "server-plain.log") as (url, _proc), sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=load.CHROMIUM, headless=True, args=load.CHROMIUM_ARGS)
+            try:
+                _session(browser, url, timeout_ms, plain, None)
+                results["plain"] = _session(browser, url, timeout_ms, plain, None)
             finally:
                 browser.close()
     print(f"Journey Lens page cost: server CPU ms per visit (process CPU of the script runs it caused); "
