@@ -1,8 +1,9 @@
 """Session lifetime: release what a closed browser tab leaves behind (see cxlib.sessions).
 
 Streamlit has no session-end hook, so every script run marks its session as seen, and a background
-thread (one per server) sweeps sessions the server no longer holds, so a closed tab's memory goes
-back without waiting for another visitor. App layer only.
+thread (one per server) sweeps sessions the server no longer holds and lets Streamlit drop the
+sessions it kept past their TTL, so a closed tab's memory goes back without waiting for another
+visitor. App layer only.
 """
 
 from __future__ import annotations
@@ -78,6 +79,30 @@ def track_resource(resource: object) -> None:
         sessions.register(session_id, resource)
 
 
+def expire_stored_sessions(manager: object | None = None) -> int:
+    """Let Streamlit drop the sessions it kept for a reconnect past their TTL now; how many it dropped.
+
+    Streamlit's session storage removes an expired session only on its next write (the next tab
+    closed), so on a quiet server every expired session's state stayed in memory until another
+    visitor came and went. This runs the storage's own `expire()` under the session manager's storage
+    lock, as its writes do. The storage and lock are not public: on a Streamlit without them this
+    does nothing. `manager` is the session manager (the running server's when None).
+    """
+    from streamlit import runtime
+
+    if manager is None:
+        if not runtime.exists():
+            return 0
+        manager = getattr(runtime.get_instance(), "_session_mgr", None)
+    cache = getattr(getattr(manager, "_session_storage", None), "_cache", None)
+    expire = getattr(cache, "expire", None)
+    lock = getattr(manager, "_storage_lock", None)
+    if expire is None or lock is None:
+        return 0
+    with lock:
+        return len(expire())
+
+
 def trim_memory() -> None:
     """Hand freed heap back to the operating system (glibc's malloc_trim), so RSS falls after a release."""
     import ctypes
@@ -118,7 +143,8 @@ def _sweep_forever() -> None:
     while True:
         time.sleep(_sweep_interval_s())
         try:
-            if sessions.sweep(_idle_limit_s(), is_alive=_held_unless_gone):
+            released = sessions.sweep(_idle_limit_s(), is_alive=_held_unless_gone)
+            if expire_stored_sessions() or released:
                 trim_memory()
                 _write_stats("sweep")
         except Exception:  # noqa: BLE001 - the sweep must keep running whatever one pass raises

@@ -5,7 +5,7 @@ headless Chromium concurrently (async API), each uploading the sample CSVs throu
 and visiting every page. Prints errors (must be 0), p50/p95 page times, the machine's CPU split into
 the server and the rest (/proc/stat), the server's own script-run times per page
 (JOURNEY_LENS_RUN_LOG), the server's peak RSS and peak RSS per session, and RSS once every context
-has closed and the session TTL has passed. Bounded: a hard stop after --max-minutes; it always
+has closed and the session TTL has passed (with no visitor), then after one more visitor. Bounded: a hard stop after --max-minutes; it always
 stops the server.
 
     python -m tests.load [--sessions 20] [--ttl 10] [--max-minutes 10] [--browsers-idle]
@@ -392,14 +392,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 peak = sampler.peak
                 at_end_of_run = sampler.latest
 
-                # Every context is closed: wait past the TTL and the idle limit, then one visit
-                # runs the sweep; its own disconnect lets Streamlit drop the expired sessions.
+                # Every context is closed: wait past the TTL and the idle limit, with no visitor. The
+                # server's own sweep releases the sessions and lets Streamlit drop the expired ones.
                 time.sleep(args.ttl * 2 + 3)
-                visit_errors += _visit(url, timeout_ms)
-                time.sleep(3)
                 after = _settle_memory(sampler, 5)
-                # A later visitor: Streamlit drops the expired sessions' own state when another
-                # session disconnects, and Python frees it when its collector next runs.
+                # A later visitor, visiting every page (what the server holds once it serves again).
                 visit_errors += _visit(url, timeout_ms, every_page=True)
                 time.sleep(3)
                 after_next = _settle_memory(sampler, 5)
@@ -449,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_session = (peak - baseline) / max(args.sessions, 1)
     print(f"server RSS (MB): at start {at_start:.0f}, baseline with the sample prepared {baseline:.0f}, "
           f"peak {peak:.0f}, peak per session {per_session:.0f}, at the end of the run {at_end_of_run:.0f}")
-    print(f"server RSS after every session closed and the TTL passed: {after:.0f} MB "
+    print(f"server RSS after every session closed and the TTL passed, no visitor: {after:.0f} MB "
           f"({after - baseline:+.0f} MB against the baseline, {after - peak:+.0f} MB against the peak)")
     print(f"server RSS after one more visitor: {after_next:.0f} MB ({after_next - baseline:+.0f} MB against the baseline)")
     if registry:
