@@ -148,14 +148,15 @@ def machine_cpu_s() -> tuple[float, float]:
     return busy / tick, idle / tick
 
 
-def run_log_summary(path: Path, skip_lines: int) -> dict[str, list[float]]:
-    """The server's own script-run wall times (s) by page, from JOURNEY_LENS_RUN_LOG, after `skip_lines`."""
+def run_log_summary(path: Path, skip_lines: int, key: str = "wall_s") -> dict[str, list[float]]:
+    """The server's own script runs' `key` (wall seconds; `cpu_s`: process CPU seconds during the run) by page,
+    from JOURNEY_LENS_RUN_LOG, after `skip_lines`."""
     if not path.exists():
         return {}
     by_page: dict[str, list[float]] = {}
     for line in path.read_text(encoding="utf-8").splitlines()[skip_lines:]:
         record = json.loads(line)
-        by_page.setdefault(record["page"], []).append(record["wall_s"])
+        by_page.setdefault(record["page"], []).append(record[key])
     return by_page
 
 
@@ -389,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 machine_busy = machine_after[0] - machine_before[0]
                 machine_idle = machine_after[1] - machine_before[1]
                 server_runs = run_log_summary(run_log, runs_before)
+                runs_cpu = sum(sum(v) for v in run_log_summary(run_log, runs_before, "cpu_s").values())
                 peak = sampler.peak
                 at_end_of_run = sampler.latest
 
@@ -422,6 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"sessions finished: {finished}/{args.sessions} in {run_s:.0f} s "
           f"(server CPU {server_cpu:.0f} s, {server_cpu / max(args.sessions, 1):.1f} s per session; "
           f"load average {os.getloadavg()[0]:.1f})")
+    if args.sessions == 1:      # with several sessions a run's process CPU also counts the others' work
+        print(f"the server's CPU in script runs {runs_cpu:.2f} s, outside them {server_cpu - runs_cpu:.2f} s "
+              "(Streamlit's websocket and file handling, the upload's transfer)")
     print(f"the machine's CPU over the run (/proc/stat): {machine_busy + machine_idle:.0f} core-seconds, "
           f"{machine_idle:.0f} s idle; the server used {server_cpu:.0f} s, everything else (the load generator: "
           f"Playwright and Chromium's {args.sessions} tabs) {machine_busy - server_cpu:.0f} s")
