@@ -100,7 +100,12 @@ def expire_stored_sessions(manager: object | None = None) -> int:
     if expire is None or lock is None:
         return 0
     with lock:
-        return len(expire())
+        dropped = len(expire())
+    _EXPIRED_STORED[0] += dropped
+    return dropped
+
+
+_EXPIRED_STORED = [0]   # sessions dropped from Streamlit's storage by `expire_stored_sessions`, for the stats file
 
 
 def trim_memory() -> None:
@@ -214,7 +219,8 @@ def sweep_sessions() -> None:
 
 
 def _write_stats(writer: str) -> None:
-    """With JOURNEY_LENS_SESSION_STATS set (tests and `make load` only), write the registry's counts there as JSON."""
+    """With JOURNEY_LENS_SESSION_STATS set (tests and `make load` only), write the registry's counts there as JSON,
+    with how many sessions the sweep dropped from Streamlit's storage."""
     import json
     import os
     from pathlib import Path
@@ -225,5 +231,6 @@ def _write_stats(writer: str) -> None:
     if target:
         path = Path(target)
         part = path.with_name(f"{path.name}.{os.getpid()}.{writer}.part")
-        part.write_text(json.dumps(sessions.stats().to_dict()), encoding="utf-8")
+        counts = sessions.stats().to_dict() | {"expired_stored_sessions": _EXPIRED_STORED[0]}
+        part.write_text(json.dumps(counts), encoding="utf-8")
         part.replace(path)

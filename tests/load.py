@@ -5,8 +5,8 @@ headless Chromium concurrently (async API), each uploading the sample CSVs throu
 and visiting every page. Prints errors (must be 0), p50/p95 page times, the machine's CPU split into
 the server and the rest (/proc/stat), the server's own script-run times per page
 (JOURNEY_LENS_RUN_LOG), the server's peak RSS and peak RSS per session, and RSS once every context
-has closed and the session TTL has passed (with no visitor), then after one more visitor. Bounded: a hard stop after --max-minutes; it always
-stops the server.
+has closed and the session TTL has passed (with no visitor), then after one more visitor. Bounded:
+a hard stop after --max-minutes; it always stops the server.
 
     python -m tests.load [--sessions 20] [--ttl 10] [--max-minutes 10] [--browsers-idle]
 """
@@ -456,7 +456,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"server RSS after one more visitor: {after_next:.0f} MB ({after_next - baseline:+.0f} MB against the baseline)")
     if registry:
         print(f"session registry: {registry.get('released_sessions')} released, "
-              f"{registry.get('live_sessions')} still tracked (the last visit's own session)")
+              f"{registry.get('live_sessions')} still tracked (the last visit's own session); "
+              f"{registry.get('expired_stored_sessions')} dropped from Streamlit's storage by the sweep")
     print(f"total time {time.monotonic() - started:.0f} s")
     return 1 if errors or finished < args.sessions else 0
 

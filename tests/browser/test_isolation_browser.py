@@ -194,8 +194,8 @@ def _new_session(browser, url: str):  # type: ignore[no-untyped-def]
 
 
 def test_closed_session_is_released_and_an_open_idle_one_is_kept(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """TTL 2 s and idle limit 3 s: a closed tab is released by the background sweep without another visitor;
-    an open idle tab is not."""
+    """TTL 2 s and idle limit 3 s: a closed tab is released by the background sweep without another visitor
+    (our resources, and Streamlit's stored session); an open idle tab is not."""
     stats = tmp_path / "sessions.json"
     env = {"JOURNEY_LENS_SESSION_STATS": str(stats), "JOURNEY_LENS_SESSION_IDLE_S": "3",
            "JOURNEY_LENS_THREADS": "1"}
@@ -219,9 +219,11 @@ def test_closed_session_is_released_and_an_open_idle_one_is_kept(browser, tmp_pa
         closing.close()
         time.sleep(2 + 3 + 2 + 2)    # TTL, the idle limit, the background sweep's 2 s, a margin; C sits idle
 
-        # No visitor needed: the server's background sweep released A and wrote the counts.
+        # No visitor needed: the server's background sweep released A and wrote the counts, and Streamlit's
+        # storage dropped A's expired session then, not at the next tab's disconnect.
         swept = _stats(stats)
         assert session_a not in swept["session_ids"] and swept["released_sessions"] == 1
+        assert swept["expired_stored_sessions"] == 1
 
         probe, page_b = _new_session(browser, url)   # its script run sweeps too
         after = _stats(stats)
