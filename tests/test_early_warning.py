@@ -87,6 +87,20 @@ def test_entered_disappointment_exactly_90_days_in_91_out(con) -> None:
         assert "entered_disappointment" not in signals(table, account), account
 
 
+def test_an_account_with_two_signals_has_both_sentences_in_signal_order(con) -> None:
+    build(con, [*signed("TWO"), ("TWO", "Disappointment", "2026-04-01"), *signed("ONE"),
+                ("ONE", "Disappointment", "2026-04-01")], surveys=[
+        ("TWO", "Ann", None, "2026-05-01", "NPS", 7), ("TWO", "Ann", None, "2026-06-01", "NPS", 6),
+    ])
+    table = flagged(con)
+    assert table.loc["TWO", "signals"] == "entered_disappointment;nps_drop"
+    assert table.loc["TWO", "evidence"] == (
+        "entered_disappointment: entered Disappointment on 2026-04-01 (90 days before the as-of date) and has "
+        "not left it; nps_drop: latest NPS answer 6 on 2026-06-01 (detractor) after 7 on 2026-05-01 (passive)")
+    assert table.loc["ONE", "evidence"] == ("entered_disappointment: entered Disappointment on 2026-04-01 (90 days "
+                                            "before the as-of date) and has not left it")
+
+
 # ---------------------------------------------------------------- score_drop
 
 

@@ -144,8 +144,12 @@ def warnings_table(con: duckdb.DuckDBPyConnection, run: Run, segment: tuple[str,
         {order_by_sql('a.renewal_date', 'f.n_signals', 'a.arr', 'f.account_id')}
     """, run.params | extra)
     rows = _signal_rows(con, run)
-    joined = (rows["signal"] + ": " + rows["evidence"]).groupby(rows["account_id"], sort=False).agg("; ".join)
-    table["evidence"] = table["account_id"].map(joined).fillna("")
+    # Per account its rows' "signal: evidence" in signal order; a dict, since pandas joins strings per
+    # group in Python one group at a time (0.2 s for 7,500 flagged accounts).
+    joined: dict[str, list[str]] = {}
+    for account, signal, text in zip(rows["account_id"], rows["signal"], rows["evidence"], strict=True):
+        joined.setdefault(account, []).append(f"{signal}: {text}")
+    table["evidence"] = ["; ".join(joined.get(account, ())) for account in table["account_id"]]
     for c in ("renewal_date", "first_signal_date"):     # calendar dates, as the CLI prints them
         table[c] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in table[c]], dtype="object")
     table["n_signals"] = table["n_signals"].astype("int64")
