@@ -49,3 +49,18 @@ def test_a_session_within_its_ttl_stays_for_a_reconnect() -> None:
 def test_a_streamlit_without_that_storage_is_left_alone() -> None:
     assert expire_stored_sessions(SimpleNamespace()) == 0
     assert expire_stored_sessions() == 0      # no server running: nothing to expire
+
+
+def test_a_dropped_session_is_freed_outside_the_storage_lock() -> None:
+    """Freeing an AppSession runs its shutdown: never while the session manager's storage lock is held."""
+    manager = _manager(ttl_seconds=0)
+    seen: list[bool] = []
+
+    class _Watched(_Session):
+        def __del__(self) -> None:
+            seen.append(manager._storage_lock.locked())
+
+    manager._session_storage.save(SessionInfo(client=None, session=_Watched("gone")))
+    assert expire_stored_sessions(manager) == 1
+    gc.collect()
+    assert seen == [False]
