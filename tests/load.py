@@ -8,7 +8,10 @@ the server and the rest (/proc/stat), the server's own script-run times per page
 has closed and the session TTL has passed (with no visitor), then after one more visitor. Bounded:
 a hard stop after --max-minutes; it always stops the server.
 
-    python -m tests.load [--sessions 20] [--ttl 10] [--max-minutes 10] [--browsers-idle]
+    python -m tests.load [--sessions 20] [--ttl 10] [--max-minutes 10] [--browsers-idle] [--root DIR]
+
+`--root tests/control_app` runs the control instead of the app: the same navigation and uploader,
+nothing computed, so the same run's numbers show what the harness itself costs.
 """
 
 from __future__ import annotations
@@ -341,10 +344,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--browsers-idle", action="store_true",
                         help="run Chromium under the SCHED_IDLE policy (chrt --idle 0), so the browsers, which stand in "
                              "for the team's own computers, take only the CPU the server leaves (default: equal share)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="run the app.py of another checkout; tests/control_app is the control (nothing computed)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM}: run 'make browser' (apt-get install chromium).")
         return 2
+    global ROOT
+    if args.root is not None:
+        ROOT = args.root.resolve()      # running_server starts ROOT/app.py from ROOT
 
     started = time.monotonic()
     deadline = started + args.max_minutes * 60
@@ -418,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Journey Lens load: {args.sessions} concurrent sessions in one headless Chromium, "
           f"{os.cpu_count()} cores, threads per session {args.threads}, memory_limit {args.memory_limit}, "
           f"browsers {'under SCHED_IDLE' if args.browsers_idle else 'at the same priority as the server'}, "
-          f"disconnectedSessionTTL {args.ttl:g} s")
+          f"disconnectedSessionTTL {args.ttl:g} s, app {ROOT / 'app.py'}")
     if stopped_early:
         print(f"STOPPED at the time limit ({args.max_minutes:g} min) before the sessions finished")
     print(f"sessions finished: {finished}/{args.sessions} in {run_s:.0f} s "
