@@ -90,6 +90,7 @@ def running_server(extra_args: Sequence[str] = (), env: dict[str, str] | None = 
 
 # ---- The load run ---------------------------------------------------------------------------------
 
+UPLOAD_STEP = "upload + load + mapping"
 SAMPLE_UPLOAD = [ROOT / "data" / name for name in
                  ("accounts.csv", "journey_events.csv", "surveys.csv", "factor_ratings.csv")]
 
@@ -246,7 +247,7 @@ async def _one_session(browser, url: str, result: SessionResult, timeout_ms: flo
         await page.locator('input[type=file][multiple]').first.set_input_files(
             [str(p) for p in SAMPLE_UPLOAD])
         await page.get_by_text("Your upload: accounts.csv").first.wait_for(timeout=timeout_ms)
-        result.times["upload + load + mapping"] = await _settle(page, timeout_ms)
+        result.times[UPLOAD_STEP] = await _settle(page, timeout_ms)
         await _check(page, "the Data page after the upload", result)
         for href, name in zip(hrefs, names, strict=True):
             result.times[name] = await _click_page(page, href, timeout_ms)
@@ -444,6 +445,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if times:
         print(f"page times (s), all steps: n={len(times)} p50={_pct(times, .5):.1f} "
               f"p95={_pct(times, .95):.1f} max={max(times):.1f}")
+        visits = [t for name, values in by_page.items() if name != UPLOAD_STEP for t in values]
+        if visits:    # issue 14's page targets are over page visits; the upload has a target of its own
+            print(f"page times (s), page visits (every step but the upload): n={len(visits)} "
+                  f"p50={_pct(visits, .5):.1f} p95={_pct(visits, .95):.1f} max={max(visits):.1f}")
         width = max(len(n) for n in by_page)
         for name, values in by_page.items():
             print(f"  {name:<{width}}  n={len(values):>3}  p50={_pct(values, .5):5.1f}  "
