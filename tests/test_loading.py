@@ -312,6 +312,18 @@ def test_too_many_bad_values_keep_the_column_as_text_with_a_warning(con, tmp_pat
                                "values (e.g. 'unknown' on line 4)"]
 
 
+@pytest.mark.parametrize("rows, scope", [(20000, ""), (20001, " in the first 20000 rows")])
+def test_the_text_warning_of_a_longer_file_counts_its_first_20000_rows(con, tmp_path, rows, scope):
+    # Every tenth value is a word, and so is the 20,001st: a file of 20,000 rows is read whole in one
+    # pass; in a longer one the words are counted in the first 20,000 rows only.
+    values = ["unknown" if i % 10 == 0 or i == 20001 else str(i) for i in range(1, rows + 1)]
+    report = load_one(con, tmp_path, "long.csv", "id,Amount\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values, 1)))
+    assert column(report, "Amount").type == "VARCHAR"
+    assert report.rows_loaded == rows
+    assert report.warnings == [f"column 'Amount' kept as text: 2000 of 20000 values{scope} are not numbers, "
+                               "dates or yes/no values (e.g. 'unknown' on line 11)"]
+
+
 def test_a_typed_looking_column_with_many_unparseable_values_stays_text(con, tmp_path):
     days = ["2024-02-30"] + [f"2024-03-{d:02d}" for d in range(1, 21)] + ["2024-13-01"]
     text = "id,Due\n" + "".join(f"{i},{d}\n" for i, d in enumerate(days, 1))

@@ -61,27 +61,34 @@ def _infer(ctx: _Ctx, grid: _Grid, layout: _Layout,
     counts = (int(row[0]), int(row[1]))
     filled, tokens = [0] * n, [0] * n
     sample_filled, hopeless, misfit_example, sample_words = [0] * n, [0] * n, [(None, None)] * n, [0] * n
+    # A file of at most _SAMPLE_ROWS data rows is its own sample: both passes then read it in one query.
+    whole_file_is_sample = counts[0] <= _SAMPLE_ROWS
     for batch in _batches(range(n)):
         aggs = []
         for i in batch:
             aggs += [f"count(x{i})", f"count(*) FILTER (WHERE tok{i})"]
-        row = con.execute(f"WITH {data.prepared(batch)} SELECT {', '.join(aggs)} FROM cleaned_rows").fetchall()[0]
-        for k, i in enumerate(batch):
-            filled[i], tokens[i] = row[2 * k], row[2 * k + 1]
         # Columns whose first rows are mostly not numbers/dates/booleans stay text without a full scan.
-        aggs = []
+        sample_aggs = []
         for i in batch:
             misfit = (f"x{i} IS NOT NULL AND lower(x{i}) NOT IN {_sql_list(TRUE_WORDS + FALSE_WORDS)} "
                       f"AND NOT regexp_full_match(x{i}, {_sql_literal(_BROAD)})")
-            aggs += [f"count(x{i})", f"count(*) FILTER (WHERE {misfit})",
-                     f"arg_min(x{i}, _line) FILTER (WHERE {misfit})", f"min(_line) FILTER (WHERE {misfit})",
-                     f"count(*) FILTER (WHERE lower(x{i}) IN {_sql_list(TRUE_WORDS + FALSE_WORDS)})"]
-        row = con.execute(f"WITH {data.prepared(batch, _SAMPLE_ROWS)} SELECT {', '.join(aggs)} "
-                          "FROM cleaned_rows").fetchall()[0]
+            sample_aggs += [f"count(x{i})", f"count(*) FILTER (WHERE {misfit})",
+                            f"arg_min(x{i}, _line) FILTER (WHERE {misfit})", f"min(_line) FILTER (WHERE {misfit})",
+                            f"count(*) FILTER (WHERE lower(x{i}) IN {_sql_list(TRUE_WORDS + FALSE_WORDS)})"]
+        if whole_file_is_sample:
+            both = con.execute(f"WITH {data.prepared(batch)} SELECT {', '.join(aggs + sample_aggs)} "
+                               "FROM cleaned_rows").fetchall()[0]
+            row, sample = both[:len(aggs)], both[len(aggs):]
+        else:
+            row = con.execute(f"WITH {data.prepared(batch)} SELECT {', '.join(aggs)} FROM cleaned_rows").fetchall()[0]
+            sample = con.execute(f"WITH {data.prepared(batch, _SAMPLE_ROWS)} SELECT {', '.join(sample_aggs)} "
+                                 "FROM cleaned_rows").fetchall()[0]
         for k, i in enumerate(batch):
-            sample_filled[i], hopeless[i] = row[5 * k], row[5 * k + 1]
-            misfit_example[i] = (row[5 * k + 2], row[5 * k + 3])
-            sample_words[i] = row[5 * k + 4]
+            filled[i], tokens[i] = row[2 * k], row[2 * k + 1]
+        for k, i in enumerate(batch):
+            sample_filled[i], hopeless[i] = sample[5 * k], sample[5 * k + 1]
+            misfit_example[i] = (sample[5 * k + 2], sample[5 * k + 3])
+            sample_words[i] = sample[5 * k + 4]
     keep = [i for i in range(n) if not (layout.header_blank[i] and filled[i] == 0 and tokens[i] == 0)]
     if len(keep) < n and keep:
         dropped = [i + 1 for i in range(n) if i not in keep]
