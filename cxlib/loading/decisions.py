@@ -47,6 +47,7 @@ class _Decision:
     ambiguous_example: str | None = None
     other_example: str | None = None
     currencies: list[str] = field(default_factory=list)    # of a number column's amounts ('USD', '$')
+    failures: int | None = None     # values validation found it cannot convert (None: not validated)
 
 
 def _hint_for(hints: dict[str, str], name: str) -> str | None:

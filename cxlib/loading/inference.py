@@ -294,6 +294,7 @@ def _validate_batch(ctx: _Ctx, data: _Data, typed: Sequence[int], decisions: lis
                             f"{what[d.kind]} (e.g. '{example}' on line {line})")
             decisions[i] = _Decision()
             continue
+        d.failures = bad
         if bad:
             d.notes.append(f"{bad} value(s) that are not {what[d.kind]} rejected their row (e.g. '{example}')")
         if d.kind == "number" and not d.percent and not fractional and (biggest or 0) < 2 ** 53:

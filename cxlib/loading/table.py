@@ -97,7 +97,11 @@ def _mark_failures(ctx: _Ctx, grid: _Grid, data: _Data, typed: Sequence[int], de
     con = ctx.con
     con.execute(f"CREATE TEMP TABLE {quote(fails_table)} (_line BIGINT, part INTEGER, reason VARCHAR)")
     what = {"bool": "a yes/no value", "number": "a number", "date": "a date"}
+    marked = False
     for part, batch in enumerate(_batches(typed, _BATCH // 2)):
+        if all(decisions[i].failures == 0 for i in batch):
+            continue    # validation converted every value of these columns with the same SQL: nothing to mark
+        marked = True
         values = ", ".join(f"{_value_sql(i, decisions[i])} AS y{i}" for i in batch)
         fails = [f"(x{i} IS NOT NULL AND y{i} IS NULL)" for i in batch]
         reasons, params = [], []
@@ -108,7 +112,7 @@ def _mark_failures(ctx: _Ctx, grid: _Grid, data: _Data, typed: Sequence[int], de
                     f"converted AS (SELECT _line, {', '.join(f'x{i}' for i in batch)}, {values} FROM cleaned_rows) "
                     f"SELECT _line, {part}, concat_ws('; ', {', '.join(reasons)}) FROM converted "
                     f"WHERE {' OR '.join(fails)}", params)
-    count = con.execute(f"SELECT count(DISTINCT _line) FROM {quote(fails_table)}").fetchall()[0][0]
+    count = con.execute(f"SELECT count(DISTINCT _line) FROM {quote(fails_table)}").fetchall()[0][0] if marked else 0
     if count:
         target = grid.lines_table or grid.table
         con.execute(f"UPDATE {quote(target)} SET _ok = false WHERE _line IN "
