@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+from cxlib import catalog
+
 ACCOUNTS = "accounts"
 JOURNEY_EVENTS = "journey_events"
 STAGE_SNAPSHOTS = "stage_snapshots"
@@ -127,11 +129,9 @@ DATES_TABLE = "_cx_dates"
 
 def drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop a table or view of that name, whichever it is (DuckDB refuses DROP VIEW on a table)."""
-    row = con.execute("SELECT table_type FROM information_schema.tables "
-                      "WHERE table_schema = current_schema() AND table_name = ?", [name]).fetchone()
-    if row is not None:
-        kind = "VIEW" if row[0] == "VIEW" else "TABLE"
-        con.execute(f"DROP {kind} {quote(name)}")
+    kind = catalog.relation_kind(con, name)
+    if kind is not None:
+        con.execute(f"DROP {kind.upper()} {quote(name)}")
 
 
 def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Sequence[Any] | dict[str, Any]],
@@ -168,9 +168,7 @@ def create_table(con: duckdb.DuckDBPyConnection, view: str, rows: Iterable[Seque
 
 def create_empty_views(con: duckdb.DuckDBPyConnection) -> None:
     """Make sure every canonical view exists, empty where no table of that kind is mapped."""
-    existing = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-    ).fetchall()}
+    existing = catalog.relation_names(con)
     for view in VIEWS:
         if view not in existing:
             con.execute(f"CREATE VIEW {quote(view)} AS {empty_select(view)}")

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, dimensions
+from cxlib import canonical, catalog, dimensions
 from cxlib.canonical import quote
 from cxlib.errors import CxError
 from cxlib.mapping import (R_ACCOUNT_MISSING, R_ACCOUNT_ROW, R_ACCOUNT_UNKNOWN, R_FACTOR_UNKNOWN, R_SCORE_MISSING,
@@ -57,8 +57,7 @@ class Reason:
 
 
 def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-                            "AND table_schema = current_schema()", [name]).fetchone()[0])
+    return catalog.exists(con, name)
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from cxlib import canonical
+from cxlib import canonical, catalog
 from cxlib.errors import CxError, MetricError
 from cxlib.mapping.file_names import as_of_from_source
 from cxlib.settings import Settings
@@ -97,8 +97,7 @@ def _dates(con: duckdb.DuckDBPyConnection) -> tuple[dt.datetime | None, list[dt.
 
 def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The tables and views of the session's schema (a connection may hold only some canonical views)."""
-    return {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
+    return catalog.relation_names(con)
 
 
 def _latest_dated(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
@@ -333,9 +332,7 @@ def _feeding_tables(con: duckdb.DuckDBPyConnection, view: str) -> list[tuple[str
 
 
 def _raw_headers(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                       "AND table_schema = current_schema() ORDER BY ordinal_position", [table]).fetchall()
-    return [c for (c,) in rows if c != "_source_row"]
+    return [c for c, _type in catalog.columns(con, table) if c != "_source_row"]
 
 
 def _match_header(headers: list[str], column: str) -> str | None:

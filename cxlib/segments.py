@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cxlib import canonical, churn, dimensions, stats, surveys
+from cxlib import canonical, catalog, churn, dimensions, stats, surveys
 from cxlib.errors import MetricError
 from cxlib.mapping.vocabulary import yes_no_number
 from cxlib.settings import Settings
@@ -252,9 +252,7 @@ FROM acct a GROUP BY segment ORDER BY segment = '{dimensions.NONE_SEGMENT}', seg
 def measure_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The accounts view's measure columns (numbers beyond the fixed columns: tenure, seats, …)."""
     fixed = set(canonical.columns(canonical.ACCOUNTS))
-    rows = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
-                       "AND table_schema = current_schema() ORDER BY ordinal_position",
-                       {"t": canonical.ACCOUNTS}).fetchall()
+    rows = catalog.columns(con, canonical.ACCOUNTS)
     return [c for c, t in rows if c not in fixed and t in ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "DECIMAL")]
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxlib import canonical, dimensions
+from cxlib import canonical, catalog, dimensions
 from cxlib.errors import MetricError
 
 LIST_COLUMNS = ("account_id", "name", "arr", "value")   # fixed columns; segment columns sit between name and arr
@@ -29,10 +29,7 @@ def _segment_select(con: duckdb.DuckDBPyConnection, taken: set[str]) -> str:
 
     A segment column whose name a fixed or value column already has is shown as '<name> (segment)'.
     """
-    rows = con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
-        "AND table_schema = current_schema() ORDER BY ordinal_position", {"t": canonical.ACCOUNTS}).fetchall()
-    types = dict(rows)
+    types = dict(catalog.columns(con, canonical.ACCOUNTS))
     parts = []
     for column in dimensions.segment_columns(con):
         src = f"acct.{canonical.quote(column)}"

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from cxlib import catalog
 from cxlib.canonical import quote
 from cxlib.loading.names import SOURCE_ROW
 from cxlib.mapping.raw_tables import raw_columns, type_class
@@ -56,9 +57,7 @@ def profile_rows(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, dict[
     table has more than `SAMPLE_ROWS` rows and a `_source_row` column (every loaded table has one)."""
     tab = quote(table)
     rows = int(con.execute(f"SELECT count(*) FROM {tab}").fetchone()[0])
-    columns = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-        "AND table_schema = current_schema()", [table]).fetchall()}
+    columns = {name for name, _type in catalog.columns(con, table)}
     if rows <= SAMPLE_ROWS or SOURCE_ROW not in columns:
         return tab, {}
     return (f"(SELECT * FROM {tab} WHERE hash({quote(SOURCE_ROW)}) < $sample_below)",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
+from cxlib import catalog
+
 _NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                   "UBIGINT", "UHUGEINT", "FLOAT", "REAL", "DOUBLE", "DECIMAL")
 _INTEGER_TYPES = _NUMERIC_TYPES[:10]
@@ -33,13 +35,9 @@ def type_class(duck_type: str) -> str:
 
 def raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     """Column → DuckDB type of a raw table, in table order (without `_source_row`)."""
-    rows = con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position", [table]).fetchall()
-    return {c: t for c, t in rows if c != "_source_row"}
+    return {c: t for c, t in catalog.columns(con, table) if c != "_source_row"}
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether a table or view of this name is in the session's schema."""
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-                            "AND table_schema = current_schema()", [table]).fetchone()[0])
+    return catalog.exists(con, table)

@@ -3,20 +3,20 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/11]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
---   $t = 'accounts'
+--   $1 = 'accounts'
 
 -- [2/11]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
 -- [3/11]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
---   $t = 'accounts'
+--   $1 = 'accounts'
 
 -- [4/11]
 WITH vals AS (

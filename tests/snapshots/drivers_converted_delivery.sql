@@ -30,20 +30,20 @@ SELECT codes, t_max FROM "_journey_span"
 ;
 
 -- [6/19]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
---   $t = 'accounts'
+--   $1 = 'accounts'
 
 -- [7/19]
 SELECT * FROM "accounts" LIMIT 0
 ;
 
 -- [8/19]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
---   $t = 'accounts'
+--   $1 = 'accounts'
 
 -- [9/19]
 WITH vals AS (

@@ -11,10 +11,10 @@ SELECT * FROM "accounts" LIMIT 0
 ;
 
 -- [3/5]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
---   $t = 'accounts'
+--   $1 = 'accounts'
 
 -- [4/5]
 SELECT * FROM "accounts" LIMIT 0

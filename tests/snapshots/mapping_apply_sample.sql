@@ -3,97 +3,145 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'accounts_2'
 
 -- [2/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'accounts_2'
 
 -- [3/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'activities_2'
 
 -- [4/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'activities_2'
 
 -- [5/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
 -- [6/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
 -- [7/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
 -- [8/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
 -- [9/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'surveys_2'
 
 -- [10/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'surveys_2'
 
 -- [11/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
 -- [12/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
 -- [13/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
 -- [14/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
 -- [15/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
 -- [16/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
@@ -103,133 +151,175 @@ DROP TABLE IF EXISTS "_cx_dates"
 ;
 
 -- [18/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'accounts_2'
 
 -- [19/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'activities_2'
 
 -- [20/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'factor_ratings_2'
 
 -- [21/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
 -- [22/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'surveys_2'
 
 -- [23/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
 -- [24/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
 -- [25/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
 -- [26/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'accounts_2'
 
 -- [27/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'accounts_2'
 
 -- [28/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'activities_2'
 
 -- [29/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'activities_2'
 
 -- [30/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
 -- [31/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'journey_events_2'
 
 -- [32/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'surveys_2'
 
 -- [33/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'surveys_2'
 
 -- [34/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
 -- [35/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_07_31'
 
 -- [36/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
 -- [37/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_08_31'
 
 -- [38/132]
-SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
 
 -- [39/132]
-SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'stage_snapshot_2026_09_30'
@@ -457,7 +547,13 @@ CREATE OR REPLACE MACRO _cx_account_id(x) AS CASE WHEN x IS NOT NULL AND strlen(
 ;
 
 -- [68/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'accounts'
@@ -467,7 +563,13 @@ DROP TABLE "accounts"
 ;
 
 -- [70/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = '_cx_accounts_rows'
@@ -499,7 +601,13 @@ CREATE TABLE "accounts" AS SELECT "account_id", "name", "stage", "arr", "start_d
 ;
 
 -- [74/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'stage_snapshots'
@@ -509,7 +617,13 @@ DROP TABLE "stage_snapshots"
 ;
 
 -- [76/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = '_cx_stage_snapshots_rows'
@@ -556,7 +670,13 @@ FROM with_funnel_before
 ;
 
 -- [80/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'journey_events'
@@ -566,7 +686,13 @@ DROP TABLE "journey_events"
 ;
 
 -- [82/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = '_cx_journey_events_rows'
@@ -609,7 +735,13 @@ SELECT * FROM monthly_events
 ;
 
 -- [86/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'surveys'
@@ -619,7 +751,13 @@ DROP TABLE "surveys"
 ;
 
 -- [88/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = '_cx_surveys_rows'
@@ -647,7 +785,13 @@ CREATE TABLE "surveys" AS SELECT "account_id", "respondent", "respondent_role", 
 ;
 
 -- [92/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'factor_ratings'
@@ -657,7 +801,13 @@ DROP TABLE "factor_ratings"
 ;
 
 -- [94/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = '_cx_factor_ratings_rows'
@@ -697,7 +847,13 @@ CREATE TABLE "factor_ratings" AS SELECT "account_id", "ts", "factor", "score", "
 ;
 
 -- [98/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = 'activities'
@@ -707,7 +863,13 @@ DROP TABLE "activities"
 ;
 
 -- [100/132]
-SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT kind FROM relations WHERE name = ?
 ;
 -- params:
 --   $1 = '_cx_activities_rows'
@@ -725,7 +887,13 @@ SELECT dated, named FROM "_cx_dates"
 ;
 
 -- [104/132]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [105/132]
@@ -733,7 +901,13 @@ WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT ma
 ;
 
 -- [106/132]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [107/132]
@@ -841,7 +1015,13 @@ DROP TABLE IF EXISTS "_cx_dates"
 ;
 
 -- [121/132]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [122/132]
@@ -849,7 +1029,13 @@ WITH stamps AS (SELECT max("ts") AS ts FROM "journey_events" UNION ALL SELECT ma
 ;
 
 -- [123/132]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [124/132]

@@ -13,7 +13,13 @@ FROM acct a GROUP BY segment ORDER BY segment = '(none)', segment
 ;
 
 -- [3/22]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [4/22]
@@ -21,7 +27,7 @@ SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT sou
 ;
 
 -- [5/22]
-SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'surveys_2'
@@ -53,7 +59,13 @@ SELECT min(score), max(score), bool_and(score IN (0, 1)), bool_and(score IN (0, 
 --   $t = 'CSAT'
 
 -- [10/22]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [11/22]
@@ -61,7 +73,7 @@ SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT sou
 ;
 
 -- [12/22]
-SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'surveys_2'

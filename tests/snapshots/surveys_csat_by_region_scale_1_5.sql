@@ -3,7 +3,13 @@
 -- regenerate after an intentional change: make snapshots
 
 -- [1/6]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [2/6]
@@ -11,7 +17,7 @@ SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT sou
 ;
 
 -- [3/6]
-SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'surveys_2'

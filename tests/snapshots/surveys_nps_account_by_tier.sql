@@ -9,7 +9,13 @@ SELECT count(*), count(account_id) FROM "surveys" WHERE upper(trim(survey_type))
 --   $t = 'NPS'
 
 -- [2/7]
-SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+WITH relations AS (
+SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()
+WHERE NOT internal AND schema_name = current_schema()
+UNION ALL
+SELECT view_name AS name, 'view' AS kind FROM duckdb_views()
+WHERE NOT internal AND schema_name = current_schema()
+) SELECT name FROM relations
 ;
 
 -- [3/7]
@@ -17,7 +23,7 @@ SELECT table_name, source FROM "_cx_tables" WHERE source IN (SELECT DISTINCT sou
 ;
 
 -- [4/7]
-SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position
+SELECT column_name, data_type FROM duckdb_columns() WHERE NOT internal AND schema_name = current_schema() AND table_name = ? ORDER BY column_index
 ;
 -- params:
 --   $1 = 'surveys_2'
