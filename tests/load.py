@@ -10,6 +10,8 @@ a hard stop after --max-minutes; it always stops the server.
 
     python -m tests.load [--sessions 20] [--ttl 10] [--max-minutes 10] [--browsers-idle] [--root DIR]
 
+With one session it also prints Chromium's CPU per step (every Chromium process's CPU from /proc).
+
 `--root tests/control_app` runs the control instead of the app: the same navigation and uploader,
 nothing computed, so the same run's numbers show what the harness itself costs.
 """
@@ -140,6 +142,22 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu_s() -> float:
+    """CPU seconds used so far by every running Chromium process on the machine (its tabs' renderers too).
+
+    Meaningful per step only while one session runs: a tab's renderer lives as long as its tab."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, IndexError, ValueError):
+            continue
+        if "chrom" in name or "headless" in name:
+            values = fields.split()
+            total += (int(values[11]) + int(values[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def machine_cpu_s() -> tuple[float, float]:
     """(busy, idle) CPU seconds of the whole machine so far, every core and process (/proc/stat).
 
@@ -195,6 +213,7 @@ class SessionResult:
 
     index: int
     times: dict[str, float] = field(default_factory=dict)
+    browser_cpu: dict[str, float] = field(default_factory=dict)   # Chromium's CPU seconds per step
     errors: list[str] = field(default_factory=list)
     finished: bool = False
 
@@ -234,23 +253,34 @@ async def _one_session(browser, url: str, result: SessionResult, timeout_ms: flo
     try:
         page = await context.new_page()
         page.set_default_timeout(timeout_ms)
+        mark = browser_cpu_s()
+
+        def browser_step(name: str) -> None:
+            nonlocal mark
+            now = browser_cpu_s()
+            result.browser_cpu[name], mark = now - mark, now
+
         await page.goto(url)
         await page.wait_for_selector('[data-testid="stApp"]')
         await page.evaluate(MARK_JS)
         result.times["first page (sample)"] = await _settle(page, timeout_ms)
+        browser_step("first page (sample)")
         links = page.locator('[data-testid="stSidebarNav"] a')
         hrefs = [await links.nth(i).get_attribute("href") for i in range(await links.count())]
         names = [(await links.nth(i).inner_text()).split("\n")[-1].strip() for i in range(len(hrefs))]
         data_href = next(h for h in hrefs if h.rstrip("/").endswith("/data"))
         await _click_page(page, data_href, timeout_ms)
+        mark = browser_cpu_s()
         await page.evaluate(MARK_JS)
         await page.locator('input[type=file][multiple]').first.set_input_files(
             [str(p) for p in SAMPLE_UPLOAD])
         await page.get_by_text("Your upload: accounts.csv").first.wait_for(timeout=timeout_ms)
         result.times[UPLOAD_STEP] = await _settle(page, timeout_ms)
+        browser_step(UPLOAD_STEP)
         await _check(page, "the Data page after the upload", result)
         for href, name in zip(hrefs, names, strict=True):
             result.times[name] = await _click_page(page, href, timeout_ms)
+            browser_step(name)
             await _check(page, name, result)
         result.finished = True
     except Exception as exc:  # noqa: BLE001 - every failure is counted and reported, never hidden
@@ -436,6 +466,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sessions == 1:      # with several sessions a run's process CPU also counts the others' work
         print(f"the server's CPU in script runs {runs_cpu:.2f} s, outside them {server_cpu - runs_cpu:.2f} s "
               "(Streamlit's websocket and file handling, the upload's transfer)")
+    if args.sessions == 1 and results[0].browser_cpu:
+        print("Chromium's CPU seconds per step (every Chromium process on the machine, this session's tab included): "
+              + ", ".join(f"{name} {value:.2f}" for name, value in results[0].browser_cpu.items()))
     print(f"the machine's CPU over the run (/proc/stat): {machine_busy + machine_idle:.0f} core-seconds, "
           f"{machine_idle:.0f} s idle; the server used {server_cpu:.0f} s, everything else (the load generator: "
           f"Playwright and Chromium's {args.sessions} tabs) {machine_busy - server_cpu:.0f} s")
